@@ -1,0 +1,246 @@
+//! Typed errors.
+//!
+//! Every fallible operation in the crate returns [`Error`]. Each variant carries the offending
+//! value and the reason, and maps one to one onto an [`ErrorKind`], whose stable numbers are the
+//! C status codes (`GRIDGOV_STATUS_*`) and whose names pick the Python exception class.
+
+use std::fmt;
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One problem found while validating a model file, with the path of the bad field.
+///
+/// Paths use dots for fields and brackets for list positions, e.g.
+/// `areas[12].code` or `calendar.weekly.sat[0]`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Issue {
+    /// Path of the offending field inside the model file.
+    pub path: String,
+    /// What is wrong with it, naming the bad value.
+    pub message: String,
+}
+
+impl Issue {
+    /// Creates an issue at `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// The list of every problem found in a model file (never only the first).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Issues(pub Vec<Issue>);
+
+impl Issues {
+    /// Records a problem at `path`.
+    pub fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Issue::new(path, message));
+    }
+
+    /// `true` when nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Number of recorded problems.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Turns the collected problems into `Err(Error::Model)`, or `Ok(value)` when there are none.
+    pub fn into_result<T>(self, value: T) -> Result<T> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(Error::Model(self))
+        }
+    }
+}
+
+impl fmt::Display for Issues {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        write!(
+            f,
+            "{n} problem{} in the model",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for issue in &self.0 {
+            write!(f, "\n  {issue}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The error type of the crate.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A value is out of its allowed domain (negative duration, `NaT`, overflow, bad window…).
+    #[error("invalid {what} {value:?}: {reason}")]
+    InvalidValue {
+        /// What the value is (argument name, array element such as `starts[3]`, field).
+        what: String,
+        /// The offending value, rendered as text.
+        value: String,
+        /// Why it is rejected.
+        reason: String,
+    },
+    /// A code (area, category, pattern) is malformed.
+    #[error("invalid {what} code {value:?}: {reason}")]
+    InvalidCode {
+        /// Which kind of code (`grid`, `area`, `category`, `duty pattern`).
+        what: &'static str,
+        /// The offending code.
+        value: String,
+        /// Why it is rejected.
+        reason: String,
+    },
+    /// A well-formed identifier that the model does not know.
+    #[error("unknown {what} {value:?}")]
+    Unknown {
+        /// Which kind of thing (`area`, `grid`, `unit`, `worker`, `category`, `urgency`, `role`).
+        what: &'static str,
+        /// The identifier that was not found.
+        value: String,
+    },
+    /// A date outside the years whose holiday data the calendar carries.
+    #[error("date {date} is outside the calendar's covered years {first_year}-{last_year}")]
+    CalendarRange {
+        /// The date (local, ISO form) that was asked about.
+        date: String,
+        /// First covered year.
+        first_year: i32,
+        /// Last covered year.
+        last_year: i32,
+    },
+    /// No duty rule and no territorial fallback covers a (category, grid) pair.
+    #[error("no unit is responsible for category {category:?} in grid {grid:?}")]
+    NoResponsibleUnit {
+        /// Category key.
+        category: String,
+        /// Unit-grid code.
+        grid: String,
+    },
+    /// Two or more equally specific duty rules name different units.
+    #[error(
+        "conflicting duty rules {rules:?} name units {units:?} for category {category:?} in grid {grid:?}"
+    )]
+    DutyConflict {
+        /// Category key.
+        category: String,
+        /// Unit-grid code.
+        grid: String,
+        /// Indices of the conflicting rules in the model's `duty` list.
+        rules: Vec<usize>,
+        /// The units they name.
+        units: Vec<String>,
+    },
+    /// A model file (or a section of one) is semantically invalid: every problem, with paths.
+    #[error("{0}")]
+    Model(Issues),
+    /// A file is not well-formed TOML or JSON, or has the wrong shape.
+    #[error("cannot parse {format}: {message}")]
+    Parse {
+        /// `TOML` or `JSON`.
+        format: &'static str,
+        /// The parser's message, with the path or line of the problem.
+        message: String,
+    },
+    /// A file could not be read.
+    #[error("cannot read {path:?}: {message}")]
+    Io {
+        /// The path that was asked for.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
+}
+
+/// The kind of an [`Error`], with stable numbers shared with the C ABI.
+///
+/// Numbers are never reused. 1–99 are reserved for the C boundary itself (NULL pointers, bad
+/// UTF-8, short buffers, panics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u32)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::InvalidValue`]
+    InvalidValue = 100,
+    /// [`Error::InvalidCode`]
+    InvalidCode = 101,
+    /// [`Error::Unknown`]
+    Unknown = 102,
+    /// [`Error::CalendarRange`]
+    CalendarRange = 103,
+    /// [`Error::NoResponsibleUnit`]
+    NoResponsibleUnit = 104,
+    /// [`Error::DutyConflict`]
+    DutyConflict = 105,
+    /// [`Error::Model`]
+    Model = 106,
+    /// [`Error::Parse`]
+    Parse = 107,
+    /// [`Error::Io`]
+    Io = 108,
+}
+
+impl Error {
+    /// The kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InvalidValue { .. } => ErrorKind::InvalidValue,
+            Self::InvalidCode { .. } => ErrorKind::InvalidCode,
+            Self::Unknown { .. } => ErrorKind::Unknown,
+            Self::CalendarRange { .. } => ErrorKind::CalendarRange,
+            Self::NoResponsibleUnit { .. } => ErrorKind::NoResponsibleUnit,
+            Self::DutyConflict { .. } => ErrorKind::DutyConflict,
+            Self::Model(_) => ErrorKind::Model,
+            Self::Parse { .. } => ErrorKind::Parse,
+            Self::Io { .. } => ErrorKind::Io,
+        }
+    }
+
+    /// Shorthand for [`Error::InvalidValue`].
+    pub fn invalid(
+        what: impl Into<String>,
+        value: impl fmt::Display,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self::InvalidValue {
+            what: what.into(),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Unknown`].
+    pub fn unknown(what: &'static str, value: impl Into<String>) -> Self {
+        Self::Unknown {
+            what,
+            value: value.into(),
+        }
+    }
+
+    /// The per-field problems of an [`Error::Model`], empty for other kinds.
+    pub fn issues(&self) -> &[Issue] {
+        match self {
+            Self::Model(issues) => &issues.0,
+            _ => &[],
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! # gridgov — the urban grid management core
+//!
+//! A pure-Rust domain core for 网格化管理 / 数字城管 (urban grid management).
+//!
+//! | module | what it models |
+//! |---|---|
+//! | [`territory`] | the area tree (city → district → street → community → unit grid), codes, attributes |
+//! | [`org`] | units (centres, departments, street offices), the reporting graph, workers and roles |
+//! | [`catalog`] | component (部件) and event (事件) categories, urgency levels, time limits |
+//! | [`calendar`] | working calendars (weekly windows, 调休 date rules) and working-time arithmetic |
+//! | [`duty`] | the responsibility matrix (权责清单): routing a case and the static gap/conflict check |
+//! | [`model`] | the city model file (TOML/JSON) that ties all of the above together |
+//! | [`error`] | the typed errors every fallible call returns |
+//!
+//! ```
+//! let model = gridgov::Model::sample();
+//! let report = model.check();
+//! assert!(report.is_clean());
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod calendar;
+pub mod catalog;
+pub mod duty;
+pub mod error;
+pub mod model;
+pub mod org;
+pub mod territory;
+
+pub use error::{Error, ErrorKind, Issue, Issues, Result};
+pub use model::{Model, ModelFile};
+
+/// The library version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
