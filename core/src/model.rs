@@ -1,0 +1,582 @@
+//! The city model file: one TOML or JSON document describing a city.
+//!
+//! ```toml
+//! name = "Example city"
+//! levels = ["city", "district", "street", "community", "grid"]   # optional, this is the default
+//! code_format = "national"                                        # or "free"
+//! catalog = "default"                                             # or a [catalog] table
+//! calendar = "china"                                              # or a [calendar] table
+//! duty_fallback = "street_office"                                 # 属地兜底; or "none"
+//!
+//! [[areas]]   # code, name, level, parent, population, households, area_m2, neighbours
+//! [[units]]   # id, name, kind, parent, jurisdiction
+//! [[workers]] # id, name, role, unit, grids
+//! [[duty]]    # category, area, unit
+//! ```
+//!
+//! Loading checks the document in two passes and reports **every** problem with the path of
+//! the bad field (`areas[12].code: "11010" is not a 14- or 15-digit grid code`): first the
+//! shape (types, unknown fields) of every section and list element independently, then, if the
+//! shape is right, the meaning (codes, references, cycles, overlaps, duplicates). The JSON
+//! Schema of the file, generated from these types, is [`ModelFile::json_schema`] and is
+//! checked in as `schema/model.schema.json`.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::calendar::{Calendar, CalendarSpec, Millis};
+use crate::catalog::{Catalog, CatalogSpec, CategoryKey};
+use crate::duty::{CheckReport, DutyMatrix, DutyRuleConfig, Fallback, Route};
+use crate::error::{Error, Issues, Result};
+use crate::org::{Organisation, Role, Unit, UnitConfig, WorkerConfig};
+use crate::territory::{AreaConfig, CodeFormat, DEFAULT_LEVELS, Territory};
+
+/// The model file, as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "gridgov city model")]
+pub struct ModelFile {
+    /// Name of the city or district the model describes.
+    pub name: String,
+    /// Version of the model (boundaries and rules change; history keeps the version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// First day the model is valid (YYYY-MM-DD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<String>,
+    /// Last day the model is valid (YYYY-MM-DD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<String>,
+    /// Level names from the top of the area tree to the unit grids
+    /// (default city, district, street, community, grid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levels: Option<Vec<String>>,
+    /// How area codes are written (default `national`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_format: Option<CodeFormat>,
+    /// The problem category catalog: `"default"` or a table (default `"default"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<CatalogSpec>,
+    /// The working calendar: `"china"` or a table (default `"china"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<CalendarSpec>,
+    /// What decides when no duty rule covers a cell (default `none`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duty_fallback: Option<Fallback>,
+    /// The area tree.
+    #[serde(default)]
+    pub areas: Vec<AreaConfig>,
+    /// Units (centres, departments, street offices…).
+    #[serde(default)]
+    pub units: Vec<UnitConfig>,
+    /// Workers, one role each.
+    #[serde(default)]
+    pub workers: Vec<WorkerConfig>,
+    /// The responsibility matrix (权责清单).
+    #[serde(default)]
+    pub duty: Vec<DutyRuleConfig>,
+}
+
+impl ModelFile {
+    /// The JSON Schema of the model file, as pretty-printed JSON.
+    pub fn json_schema() -> String {
+        let schema = schemars::schema_for!(ModelFile);
+        serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+    }
+}
+
+/// Format of a model text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// TOML.
+    Toml,
+    /// JSON.
+    Json,
+}
+
+impl Format {
+    /// Guesses the format: JSON when the first non-blank character is `{`.
+    pub fn detect(text: &str) -> Format {
+        if text.trim_start().starts_with('{') {
+            Format::Json
+        } else {
+            Format::Toml
+        }
+    }
+}
+
+/// Parses TOML or JSON text into a JSON value (TOML dates become strings).
+///
+/// # Errors
+/// [`Error::Parse`] with the parser's message (line and column).
+pub fn parse_document(text: &str, format: Format) -> Result<Value> {
+    match format {
+        Format::Json => serde_json::from_str(text).map_err(|e| Error::Parse {
+            format: "JSON",
+            message: e.to_string(),
+        }),
+        Format::Toml => {
+            let v: toml::Table = toml::from_str(text).map_err(|e| Error::Parse {
+                format: "TOML",
+                message: e.to_string().trim_end().to_owned(),
+            })?;
+            Ok(toml_to_json(toml::Value::Table(v)))
+        }
+    }
+}
+
+fn toml_to_json(v: toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
+    }
+}
+
+/// Deserialises `value` as `T`, recording a problem at `path` (plus the inner path) on failure.
+pub(crate) fn field<T: DeserializeOwned>(
+    value: Value,
+    path: &str,
+    issues: &mut Issues,
+) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            let inner = e.path().to_string();
+            let full = if inner == "." {
+                path.to_owned()
+            } else if inner.starts_with('[') {
+                format!("{path}{inner}")
+            } else {
+                format!("{path}.{inner}")
+            };
+            issues.push(full, e.into_inner().to_string());
+            None
+        }
+    }
+}
+
+fn list<T: DeserializeOwned>(value: Option<Value>, key: &str, issues: &mut Issues) -> Vec<T> {
+    match value {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, v)| field(v, &format!("{key}[{i}]"), issues))
+            .collect(),
+        Some(other) => {
+            issues.push(key, format!("expected a list, found {}", kind_of(&other)));
+            Vec::new()
+        }
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a table",
+    }
+}
+
+/// Top-level keys of a model file.
+const KNOWN: [&str; 13] = [
+    "name",
+    "version",
+    "valid_from",
+    "valid_to",
+    "levels",
+    "code_format",
+    "catalog",
+    "calendar",
+    "duty_fallback",
+    "areas",
+    "units",
+    "workers",
+    "duty",
+];
+
+impl ModelFile {
+    /// Reads the shape of a parsed document, checking every section and list element
+    /// independently so that every shape problem is reported.
+    ///
+    /// # Errors
+    /// [`Error::Model`] listing every problem with its path.
+    pub fn from_value(value: Value) -> Result<ModelFile> {
+        let mut issues = Issues::default();
+        let Value::Object(mut map) = value else {
+            issues.push(
+                "",
+                format!("a model must be a table, found {}", kind_of(&value)),
+            );
+            return Err(Error::Model(issues));
+        };
+
+        let mut unknown: Vec<&String> = map
+            .keys()
+            .filter(|k| !KNOWN.contains(&k.as_str()))
+            .collect();
+        unknown.sort();
+        for k in unknown {
+            issues.push(
+                k.clone(),
+                format!("unknown field {k:?}; expected one of {KNOWN:?}"),
+            );
+        }
+        let name = match map.remove("name") {
+            None => {
+                issues.push("name", "missing field \"name\"");
+                None
+            }
+            Some(v) => field::<String>(v, "name", &mut issues),
+        };
+        let mut opt = |key: &str| map.remove(key);
+        let version = opt("version");
+        let valid_from = opt("valid_from");
+        let valid_to = opt("valid_to");
+        let levels = opt("levels");
+        let code_format = opt("code_format");
+        let catalog = opt("catalog");
+        let calendar = opt("calendar");
+        let duty_fallback = opt("duty_fallback");
+        let areas = opt("areas");
+        let units = opt("units");
+        let workers = opt("workers");
+        let duty = opt("duty");
+        let file = ModelFile {
+            name: name.unwrap_or_default(),
+            version: version.and_then(|v| field(v, "version", &mut issues)),
+            valid_from: valid_from.and_then(|v| field(v, "valid_from", &mut issues)),
+            valid_to: valid_to.and_then(|v| field(v, "valid_to", &mut issues)),
+            levels: levels.and_then(|v| field(v, "levels", &mut issues)),
+            code_format: code_format.and_then(|v| field(v, "code_format", &mut issues)),
+            catalog: catalog.and_then(|v| field(v, "catalog", &mut issues)),
+            calendar: calendar.and_then(|v| field(v, "calendar", &mut issues)),
+            duty_fallback: duty_fallback.and_then(|v| field(v, "duty_fallback", &mut issues)),
+            areas: list(areas, "areas", &mut issues),
+            units: list(units, "units", &mut issues),
+            workers: list(workers, "workers", &mut issues),
+            duty: list(duty, "duty", &mut issues),
+        };
+        issues.into_result(file)
+    }
+}
+
+/// A loaded, validated city model.
+#[derive(Debug, Clone)]
+pub struct Model {
+    file: ModelFile,
+    territory: Territory,
+    org: Organisation,
+    catalog: Catalog,
+    calendar: Calendar,
+    duty: DutyMatrix,
+}
+
+/// Sizes of a model, for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Model name.
+    pub name: String,
+    /// Model version.
+    pub version: Option<String>,
+    /// (level name, number of areas) from the top.
+    pub areas_per_level: Vec<(String, usize)>,
+    /// Number of unit grids.
+    pub grids: usize,
+    /// Households over all unit grids.
+    pub households: u64,
+    /// Residents over all unit grids.
+    pub population: u64,
+    /// Number of units.
+    pub units: usize,
+    /// (role, number of workers) for every role.
+    pub workers_per_role: Vec<(String, usize)>,
+    /// Number of leaf categories.
+    pub categories: usize,
+    /// Number of duty rules.
+    pub duty_rules: usize,
+    /// Calendar name.
+    pub calendar: String,
+    /// Covered years of the calendar.
+    pub calendar_years: (i32, i32),
+}
+
+fn check_date(v: Option<&String>, path: &str, issues: &mut Issues) -> Option<chrono::NaiveDate> {
+    let s = v?;
+    match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            issues.push(path, format!("{s:?} is not a date of the form YYYY-MM-DD"));
+            None
+        }
+    }
+}
+
+impl Model {
+    /// Validates a [`ModelFile`] and builds the model, collecting every problem.
+    ///
+    /// # Errors
+    /// [`Error::Model`] listing every problem with its path.
+    pub fn from_file(file: ModelFile) -> Result<Model> {
+        let mut issues = Issues::default();
+        if file.name.trim().is_empty() {
+            issues.push("name", "name is empty");
+        }
+        let from = check_date(file.valid_from.as_ref(), "valid_from", &mut issues);
+        let to = check_date(file.valid_to.as_ref(), "valid_to", &mut issues);
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            issues.push("valid_to", format!("{t} is before valid_from {f}"));
+        }
+        let levels: Vec<String> = file
+            .levels
+            .clone()
+            .unwrap_or_else(|| DEFAULT_LEVELS.iter().map(|s| (*s).to_owned()).collect());
+        let format = file.code_format.unwrap_or_default();
+        let catalog = match &file.catalog {
+            None => Some(Catalog::default_catalog()),
+            Some(spec) => Catalog::from_spec(spec, "catalog", &mut issues),
+        };
+        let calendar = match &file.calendar {
+            None => Some(Calendar::china()),
+            Some(spec) => Calendar::from_spec(spec, "calendar", &mut issues),
+        };
+        let territory = Territory::from_config(&levels, format, &file.areas, &mut issues);
+        let org = territory
+            .as_ref()
+            .map(|t| Organisation::from_config(&file.units, &file.workers, t, &mut issues));
+        let duty = match (&territory, &org, &catalog) {
+            (Some(t), Some(o), Some(c)) => DutyMatrix::from_config(
+                &file.duty,
+                file.duty_fallback.unwrap_or_default(),
+                t,
+                o,
+                c,
+                &mut issues,
+            ),
+            _ => None,
+        };
+        match (territory, org, catalog, calendar, duty) {
+            (Some(territory), Some(org), Some(catalog), Some(calendar), Some(duty))
+                if issues.is_empty() =>
+            {
+                Ok(Model {
+                    file,
+                    territory,
+                    org,
+                    catalog,
+                    calendar,
+                    duty,
+                })
+            }
+            _ => Err(Error::Model(issues)),
+        }
+    }
+
+    /// Loads a model from TOML or JSON text (detected: JSON starts with `{`).
+    ///
+    /// # Errors
+    /// [`Error::Parse`] for malformed text, [`Error::Model`] listing every problem.
+    ///
+    /// # Examples
+    /// ```
+    /// let err = gridgov::Model::from_str_auto(r#"
+    ///     name = "tiny"
+    ///     [[areas]]
+    ///     code = "11010"
+    ///     name = "x"
+    ///     level = "grid"
+    /// "#).unwrap_err();
+    /// assert!(err.to_string().contains(r#"areas[0].code: "11010" is not a 14- or 15-digit grid code"#));
+    /// ```
+    pub fn from_str_auto(text: &str) -> Result<Model> {
+        Self::from_str_as(text, Format::detect(text))
+    }
+
+    /// Loads a model from text in the given format.
+    ///
+    /// # Errors
+    /// [`Error::Parse`] for malformed text, [`Error::Model`] listing every problem.
+    pub fn from_str_as(text: &str, format: Format) -> Result<Model> {
+        let value = parse_document(text, format)?;
+        Self::from_file(ModelFile::from_value(value)?)
+    }
+
+    /// Loads a model from a `.toml` or `.json` file (format from the extension, else detected).
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be read, then as [`Model::from_str_as`].
+    pub fn load(path: impl AsRef<Path>) -> Result<Model> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let format = match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("json") => Format::Json,
+            Some(e) if e.eq_ignore_ascii_case("toml") => Format::Toml,
+            _ => Format::detect(&text),
+        };
+        Self::from_str_as(&text, format)
+    }
+
+    /// The built-in sample city 清河市 (fictional): 2 districts, 6 streets, 24 communities,
+    /// 408 unit grids, 45 units, 140 workers in all seven roles, a complete duty matrix, the
+    /// default catalog and the China calendar.
+    ///
+    /// # Examples
+    /// ```
+    /// let m = gridgov::Model::sample();
+    /// assert_eq!(m.territory().grids().len(), 408);
+    /// ```
+    ///
+    /// # Panics
+    /// Never: the built-in data is valid, which a test proves.
+    pub fn sample() -> Model {
+        static SAMPLE: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
+        SAMPLE
+            .get_or_init(|| {
+                #[expect(clippy::expect_used, reason = "built-in data, proven valid by a test")]
+                Model::from_str_as(include_str!("../data/sample_city.toml"), Format::Toml)
+                    .expect("the built-in sample city is valid")
+            })
+            .clone()
+    }
+
+    /// The model file this model was built from.
+    pub fn file(&self) -> &ModelFile {
+        &self.file
+    }
+
+    /// The model as JSON (same shape as the file), e.g. for pickling or sending to a host.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.file).unwrap_or_default()
+    }
+
+    /// Model name.
+    pub fn name(&self) -> &str {
+        &self.file.name
+    }
+
+    /// Model version, if given.
+    pub fn version(&self) -> Option<&str> {
+        self.file.version.as_deref()
+    }
+
+    /// The area tree.
+    pub fn territory(&self) -> &Territory {
+        &self.territory
+    }
+
+    /// Units and workers.
+    pub fn org(&self) -> &Organisation {
+        &self.org
+    }
+
+    /// The category catalog.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The working calendar.
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    /// The responsibility matrix.
+    pub fn duty(&self) -> &DutyMatrix {
+        &self.duty
+    }
+
+    /// Runs the static check of the responsibility matrix over every (leaf category × grid).
+    pub fn check(&self) -> CheckReport {
+        self.duty.check(&self.territory, &self.org, &self.catalog)
+    }
+
+    /// Routes a case of `category` in unit grid `grid` to its responsible unit.
+    ///
+    /// # Errors
+    /// [`Error::InvalidCode`] / [`Error::Unknown`] for a bad category or grid,
+    /// [`Error::NoResponsibleUnit`], [`Error::DutyConflict`].
+    ///
+    /// # Examples
+    /// ```
+    /// let m = gridgov::Model::sample();
+    /// assert_eq!(m.route("C0101", "37990100100101")?.id, "WATER");
+    /// assert_eq!(m.route("E0102", "37990200100101")?.id, "SANIT-W");   // deeper area wins
+    /// # Ok::<(), gridgov::Error>(())
+    /// ```
+    pub fn route(&self, category: &str, grid: &str) -> Result<&Unit> {
+        self.route_detail(category, grid)
+            .map(|r| self.org.unit(r.unit))
+    }
+
+    /// Like [`Model::route`], also telling which rule decided.
+    ///
+    /// # Errors
+    /// As [`Model::route`].
+    pub fn route_detail(&self, category: &str, grid: &str) -> Result<Route> {
+        let key = self.catalog.get(category)?.key.clone();
+        let grid = self.territory.find_grid(grid)?;
+        self.duty.route(&self.territory, &self.org, &key, grid)
+    }
+
+    /// The handling deadline of a case of `category` and `urgency` reported at `start`, on the
+    /// model's calendar (working time, or continuous time for continuous limits).
+    ///
+    /// # Errors
+    /// Unknown category or urgency, [`Error::CalendarRange`].
+    pub fn deadline(&self, category: &str, urgency: &str, start: Millis) -> Result<Millis> {
+        let limit = self.catalog.limit(category, urgency)?;
+        self.calendar.add_limit(start, limit)
+    }
+
+    /// Sizes of the model.
+    pub fn summary(&self) -> Summary {
+        let t = &self.territory;
+        let mut per_level = vec![0usize; t.levels().len()];
+        for a in t.areas() {
+            per_level[usize::from(a.level)] += 1;
+        }
+        let grids = t.grids();
+        Summary {
+            name: self.file.name.clone(),
+            version: self.file.version.clone(),
+            areas_per_level: t.levels().iter().cloned().zip(per_level).collect(),
+            grids: grids.len(),
+            households: grids.iter().filter_map(|g| t.area(*g).households).sum(),
+            population: grids.iter().filter_map(|g| t.area(*g).population).sum(),
+            units: self.org.units().len(),
+            workers_per_role: Role::ALL
+                .iter()
+                .map(|r| (r.to_string(), self.org.workers_with(Some(*r)).count()))
+                .collect(),
+            categories: self.catalog.categories().len(),
+            duty_rules: self.duty.rules().len(),
+            calendar: self.calendar.name().to_owned(),
+            calendar_years: self.calendar.years(),
+        }
+    }
+
+    /// Parses a category key (convenience for bindings).
+    ///
+    /// # Errors
+    /// [`Error::InvalidCode`] / [`Error::Unknown`].
+    pub fn category_key(&self, category: &str) -> Result<CategoryKey> {
+        Ok(self.catalog.get(category)?.key.clone())
+    }
+}
