@@ -1,0 +1,38 @@
+//! # gridgov C ABI
+//!
+//! `libgridgov` exposes the gridgov core to C and to Java (through JNA). The header
+//! `include/gridgov.h` is generated from this crate by cbindgen and checked in.
+//!
+//! ## Conventions (see the README's "C API conventions")
+//! - Every function returns a [`gridgov_status`]; `GRIDGOV_STATUS_OK` is 0.
+//! - Arguments come in the order self, inputs, outputs. Outputs are written only on success.
+//! - Every pointer is checked for NULL (`GRIDGOV_STATUS_NULL_POINTER`), every string for UTF-8
+//!   (`GRIDGOV_STATUS_INVALID_UTF8`). An input buffer is always followed by its length.
+//! - Handles are opaque: `gridgov_model`, `gridgov_calendar`, created by a constructor and
+//!   released by the matching `_free` (which accepts NULL).
+//! - Strings returned through `char **out` are NUL-terminated UTF-8 owned by the caller, who
+//!   releases them with [`gridgov_string_free`].
+//! - Every export runs behind a panic boundary: a Rust panic becomes `GRIDGOV_STATUS_PANIC`.
+//! - After a failure, [`gridgov_last_error`] copies the message (it names the bad value) and
+//!   [`gridgov_last_error_issues`] gives the per-field problems of an invalid model as JSON.
+//!   Both are per thread.
+//! - Instants are `int64_t` milliseconds since the Unix epoch (UTC); durations are `int64_t`
+//!   milliseconds.
+
+mod calendar;
+mod error;
+mod handle;
+mod model;
+mod panic;
+
+pub use calendar::*;
+pub use error::*;
+pub use model::*;
+
+use std::ffi::c_char;
+
+/// The library version as a static NUL-terminated string (never free it).
+#[unsafe(no_mangle)]
+pub extern "C" fn gridgov_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}

@@ -1,0 +1,361 @@
+//! City models: load, inspect, check, route.
+
+use std::ffi::c_char;
+
+use gridgov::Model;
+use gridgov::model::Format;
+use gridgov::org::Role;
+
+use crate::error::{Failure, gridgov_status};
+use crate::handle::{Handle, in_str, in_text, need, out_string, write_out};
+use crate::panic::guard;
+
+/// An opaque, immutable city model. Create with `gridgov_model_sample`,
+/// `gridgov_model_from_path` or `gridgov_model_from_text`; release with `gridgov_model_free`.
+/// A model may be shared between threads.
+#[allow(non_camel_case_types, reason = "C naming")]
+pub struct gridgov_model {
+    _private: [u8; 0],
+}
+
+impl Handle for gridgov_model {
+    type Inner = Model;
+    const NAME: &'static str = "model";
+}
+
+/// The format of a text argument.
+#[allow(non_camel_case_types, reason = "C naming")]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum gridgov_format {
+    /// JSON when the first non-blank character is `{`, else TOML.
+    Auto = 0,
+    /// TOML.
+    Toml = 1,
+    /// JSON.
+    Json = 2,
+}
+
+pub(crate) fn format_of(format: u32) -> Result<Option<Format>, Failure> {
+    match format {
+        0 => Ok(None),
+        1 => Ok(Some(Format::Toml)),
+        2 => Ok(Some(Format::Json)),
+        other => Err(Failure::boundary(
+            gridgov_status::InvalidEnum,
+            format!("format {other} is not a gridgov_format (0 auto, 1 TOML, 2 JSON)"),
+        )),
+    }
+}
+
+/// Creates the built-in sample city 清河市 (fictional, 408 unit grids).
+///
+/// # Safety
+/// `out` must be a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_sample(out: *mut *mut gridgov_model) -> gridgov_status {
+    guard(|| gridgov_model::emit(Model::sample(), out))
+}
+
+/// Loads a model from a `.toml` or `.json` file.
+///
+/// On `GRIDGOV_STATUS_MODEL`, `gridgov_last_error_issues` lists every problem with its path.
+///
+/// # Safety
+/// `path` must be NULL or a NUL-terminated string; `out` a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_from_path(
+    path: *const c_char,
+    out: *mut *mut gridgov_model,
+) -> gridgov_status {
+    guard(|| {
+        let path = in_str(path, "path")?;
+        need(out, "out")?;
+        gridgov_model::emit(Model::load(path)?, out)
+    })
+}
+
+/// Loads a model from TOML or JSON text of `len` bytes (`format`: a `gridgov_format`).
+///
+/// # Safety
+/// `text` must point to `len` readable bytes; `out` must be a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_from_text(
+    text: *const c_char,
+    len: usize,
+    format: u32,
+    out: *mut *mut gridgov_model,
+) -> gridgov_status {
+    guard(|| {
+        let text = in_text(text, len, "text")?;
+        let format = format_of(format)?;
+        need(out, "out")?;
+        let model = match format {
+            None => Model::from_str_auto(text)?,
+            Some(f) => Model::from_str_as(text, f)?,
+        };
+        gridgov_model::emit(model, out)
+    })
+}
+
+/// Releases a model. NULL is accepted and ignored.
+///
+/// # Safety
+/// `model` must be NULL or a handle from this library not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_free(model: *mut gridgov_model) {
+    let _ = guard(|| {
+        gridgov_model::free(model);
+        Ok(())
+    });
+}
+
+/// Runs `f` on a borrowed model and returns its string result through `out`/`out_len`.
+fn model_string(
+    model: *const gridgov_model,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+    f: impl FnOnce(&Model) -> Result<String, Failure>,
+) -> gridgov_status {
+    guard(|| {
+        let m = gridgov_model::borrow(model)?;
+        need(out, "out")?;
+        out_string(f(m)?, out, out_len)
+    })
+}
+
+fn json(value: &impl serde::Serialize) -> Result<String, Failure> {
+    serde_json::to_string(value).map_err(|e| {
+        Failure::boundary(
+            gridgov_status::InvalidValue,
+            format!("internal error: cannot serialise output: {e}"),
+        )
+    })
+}
+
+/// The sizes of the model as JSON (`name`, `areas_per_level`, `grids`, `units`,
+/// `workers_per_role`, `categories`, `duty_rules`, `calendar_years`...).
+///
+/// # Safety
+/// `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_summary_json(
+    model: *const gridgov_model,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    model_string(model, out, out_len, |m| json(&m.summary()))
+}
+
+/// The model as JSON, in the same shape as the model file.
+///
+/// # Safety
+/// `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_to_json(
+    model: *const gridgov_model,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    model_string(model, out, out_len, |m| Ok(m.to_json()))
+}
+
+/// Runs the static check of the responsibility matrix over every (leaf category × unit grid)
+/// and returns the report as JSON: `cells`, `gap_cells`, `conflict_cells`, `fallback_cells`,
+/// `gaps` (`category`, `areas`, `grids`) and `conflicts` (`category`, `rules`, `units`,
+/// `areas`, `grids`).
+///
+/// # Safety
+/// `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_check_json(
+    model: *const gridgov_model,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    model_string(model, out, out_len, |m| Ok(m.check().to_json()))
+}
+
+/// Routes a case of `category` (e.g. `"C0101"`) in unit grid `grid` to its responsible unit,
+/// returning the unit id through `out_unit`.
+///
+/// # Safety
+/// `model` must be a valid handle; `category` and `grid` NUL-terminated strings; `out_unit` a
+/// valid pointer; `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_route(
+    model: *const gridgov_model,
+    category: *const c_char,
+    grid: *const c_char,
+    out_unit: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let m = gridgov_model::borrow(model)?;
+        let category = in_str(category, "category")?;
+        let grid = in_str(grid, "grid")?;
+        need(out_unit, "out_unit")?;
+        let unit = m.route(category, grid)?;
+        out_string(unit.id.clone(), out_unit, out_len)
+    })
+}
+
+/// The handling deadline of a case of `category` with `urgency` (e.g. `"normal"`, `"urgent"`)
+/// reported at `start_ms`, on the model's calendar.
+///
+/// # Safety
+/// `model` must be a valid handle; `category` and `urgency` NUL-terminated strings;
+/// `out_ms` a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_deadline(
+    model: *const gridgov_model,
+    category: *const c_char,
+    urgency: *const c_char,
+    start_ms: i64,
+    out_ms: *mut i64,
+) -> gridgov_status {
+    guard(|| {
+        let m = gridgov_model::borrow(model)?;
+        let category = in_str(category, "category")?;
+        let urgency = in_str(urgency, "urgency")?;
+        need(out_ms, "out_ms")?;
+        write_out(out_ms, m.deadline(category, urgency, start_ms)?)
+    })
+}
+
+#[derive(serde::Serialize)]
+struct WorkerOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    role: String,
+    unit: &'a str,
+    grids: Vec<&'a str>,
+}
+
+/// The workers as a JSON array of `{id, name, role, unit, grids}`; `role` filters by role
+/// (`"supervisor"`, `"acceptor"`, `"shift_leader"`, `"dispatcher"`, `"handler"`, `"manager"`,
+/// `"auditor"`) or is NULL for all.
+///
+/// # Safety
+/// `model` must be a valid handle; `role` NULL or a NUL-terminated string; `out` a valid
+/// pointer; `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_workers_json(
+    model: *const gridgov_model,
+    role: *const c_char,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let m = gridgov_model::borrow(model)?;
+        let role: Option<Role> = if role.is_null() {
+            None
+        } else {
+            Some(in_str(role, "role")?.parse()?)
+        };
+        need(out, "out")?;
+        let (t, org) = (m.territory(), m.org());
+        let list: Vec<WorkerOut<'_>> = org
+            .workers_with(role)
+            .map(|w| WorkerOut {
+                id: &w.id,
+                name: &w.name,
+                role: w.role.to_string(),
+                unit: &org.unit(w.unit).id,
+                grids: w.grids.iter().map(|g| t.area(*g).code.as_str()).collect(),
+            })
+            .collect();
+        out_string(json(&list)?, out, out_len)
+    })
+}
+
+#[derive(serde::Serialize)]
+struct UnitOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: String,
+    parent: Option<&'a str>,
+    jurisdiction: Vec<&'a str>,
+}
+
+/// The units as a JSON array of `{id, name, kind, parent, jurisdiction}`.
+///
+/// # Safety
+/// `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_units_json(
+    model: *const gridgov_model,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    model_string(model, out, out_len, |m| {
+        let (t, org) = (m.territory(), m.org());
+        let list: Vec<UnitOut<'_>> = org
+            .units()
+            .iter()
+            .map(|u| UnitOut {
+                id: &u.id,
+                name: &u.name,
+                kind: u.kind.to_string(),
+                parent: u.parent.map(|p| org.unit(p).id.as_str()),
+                jurisdiction: u
+                    .jurisdiction
+                    .iter()
+                    .map(|a| t.area(*a).code.as_str())
+                    .collect(),
+            })
+            .collect();
+        json(&list)
+    })
+}
+
+#[derive(serde::Serialize)]
+struct CategoryOut<'a> {
+    key: &'a str,
+    name: &'a str,
+    kind: String,
+    limits: std::collections::BTreeMap<&'a str, String>,
+    stages: std::collections::BTreeMap<String, String>,
+    filing: &'a str,
+    closing: &'a str,
+    source: Option<&'a str>,
+}
+
+/// The leaf categories of the catalog as a JSON array of `{key, name, kind, limits, stages,
+/// filing, closing, source}`; limits are strings such as `"4 working_hours"`.
+///
+/// # Safety
+/// `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_categories_json(
+    model: *const gridgov_model,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    model_string(model, out, out_len, |m| {
+        let list: Vec<CategoryOut<'_>> = m
+            .catalog()
+            .categories()
+            .iter()
+            .map(|c| CategoryOut {
+                key: c.key.as_str(),
+                name: &c.name,
+                kind: c.family.to_string(),
+                limits: c
+                    .limits
+                    .iter()
+                    .map(|(u, l)| (u.as_str(), l.to_string()))
+                    .collect(),
+                stages: c
+                    .stages
+                    .iter()
+                    .map(|(s, l)| (s.to_string(), l.to_string()))
+                    .collect(),
+                filing: &c.filing,
+                closing: &c.closing,
+                source: c.source.as_deref(),
+            })
+            .collect();
+        json(&list)
+    })
+}
