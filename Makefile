@@ -1,0 +1,85 @@
+# gridgov — the two commands of the README are `make demo` and `make test`.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+CARGO  ?= cargo
+CC     ?= gcc
+CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude
+SAN    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+CLIBS  := -lpthread -ldl -lm
+CTESTS := $(wildcard tests/c/test_*.c)
+
+.PHONY: help
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: python/requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r python/requirements-dev.txt
+	touch $@
+
+.PHONY: venv
+venv: $(VENV)/.installed ## create .venv with maturin, pytest, numpy, pandas, mypy
+
+.PHONY: python
+python: venv ## build the Python extension into .venv (release)
+	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH \
+	  $(VENV)/bin/maturin develop --quiet --release -m python/Cargo.toml
+
+.PHONY: ffi
+ffi: ## build the C library (target/debug/libgridgov.{so,a})
+	$(CARGO) build -p gridgov-ffi
+
+.PHONY: header
+header: ## regenerate include/gridgov.h and schema/model.schema.json
+	GRIDGOV_BLESS=1 $(CARGO) test -p gridgov-ffi --test header
+	GRIDGOV_BLESS=1 $(CARGO) test -p gridgov --test schema
+
+.PHONY: fmt
+fmt: ## format the Rust code
+	$(CARGO) fmt --all
+
+.PHONY: lint
+lint: ## fmt check, clippy -D warnings, rustdoc without warnings
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --workspace --no-deps
+
+.PHONY: test-rust
+test-rust: ## Rust unit, integration and doc tests (includes header and schema drift checks)
+	$(CARGO) test --workspace
+
+.PHONY: test-c
+test-c: ffi ## C tests under ASan/UBSan, then under valgrind
+	mkdir -p tests/c/build
+	for t in $(CTESTS); do \
+	  n=$$(basename $$t .c); \
+	  $(CC) $(CFLAGS_STRICT) $(SAN) $$t target/debug/libgridgov.a $(CLIBS) -o tests/c/build/$$n.asan; \
+	  $(CC) $(CFLAGS_STRICT) $$t target/debug/libgridgov.a $(CLIBS) -o tests/c/build/$$n; \
+	  GRIDGOV_SAMPLE_DIR=core/data ./tests/c/build/$$n.asan; \
+	  GRIDGOV_SAMPLE_DIR=core/data valgrind --quiet --error-exitcode=1 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect ./tests/c/build/$$n; \
+	done
+
+.PHONY: test-python
+test-python: python ## pytest and mypy.stubtest
+	$(PY) -m pytest -q tests/python
+	$(PY) -m mypy.stubtest gridgov --allowlist python/stubtest-allowlist.txt
+
+.PHONY: test
+test: venv lint test-rust test-c test-python ## everything CI runs
+	@echo "make test: all checks passed"
+
+.PHONY: demo
+demo: python ## run the main job on the built-in sample city
+	$(PY) examples/demo.py
+	$(CARGO) run --quiet --release -p gridgov --example demo
+
+.PHONY: bench
+bench: python ## criterion benches and the side-by-side Python benches
+	$(CARGO) bench -p gridgov
+	$(PY) bench/calendar.py
