@@ -65,13 +65,23 @@ test-c: ffi ## C tests under ASan/UBSan, then under valgrind
 	    --errors-for-leak-kinds=definite,indirect ./tests/c/build/$$n; \
 	done
 
+JNA_JAR := /usr/share/java/jna.jar
+
+.PHONY: test-java
+test-java: ffi ## the Java (JNA) test against target/debug/libgridgov.so
+	@if [ ! -f $(JNA_JAR) ] && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && apt-get install -y -qq libjna-java >/dev/null; fi
+	@if [ -f $(JNA_JAR) ]; then \
+	  java -cp $(JNA_JAR) -Djna.library.path=target/debug tests/java/GridgovTest.java; \
+	else echo "test-java: SKIPPED: Debian's libjna-java is not installed (make test installs it as root)"; fi
+
 .PHONY: test-python
 test-python: python ## pytest and mypy.stubtest
 	$(PY) -m pytest -q tests/python
 	$(PY) -m mypy.stubtest gridgov --allowlist python/stubtest-allowlist.txt
 
 .PHONY: test
-test: venv lint test-rust test-c test-python ## everything CI runs
+test: venv lint test-rust test-c test-java test-python ## everything CI runs
 	@echo "make test: all checks passed"
 
 .PHONY: demo
