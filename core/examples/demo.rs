@@ -50,14 +50,21 @@ fn main() -> Result<(), gridgov::Error> {
         .with_ymd_and_hms(2025, 9, 30, 16, 0, 0)
         .single()
         .ok_or_else(|| gridgov::Error::invalid("date", "2025-09-30", "bad"))?;
-    for urgency in ["normal", "urgent"] {
-        let due = model.deadline("C0101", urgency, start.timestamp_millis())?;
+    // C0101 counts continuous hours (Guangzhou rule); E0102 counts working hours, so the
+    // 2025 National Day + Mid-Autumn break (Oct 1-8) is skipped.
+    for (category, urgency) in [
+        ("C0101", "urgent"),
+        ("C0101", "normal"),
+        ("E0102", "normal"),
+    ] {
+        let limit = model.catalog().limit(category, urgency)?;
+        let due = model.deadline(category, urgency, start.timestamp_millis())?;
         let due = cst
             .timestamp_millis_opt(due)
             .single()
             .map(|d| d.to_rfc3339());
         println!(
-            "[rust] C0101 reported {start} ({urgency}) is due {}",
+            "[rust] {category} ({urgency}, limit {limit}) reported {start} is due {}",
             due.unwrap_or_default()
         );
     }
