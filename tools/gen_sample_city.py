@@ -194,8 +194,10 @@ for wid, name, role, unit, gl in workers:
 # for events of class E01 (deepest area wins); 扩展事件 (E06) go to each street office.
 duty = [
     ("C01", "379900", "WATER"),
-    ("C0103", "379900", "POWER"),
-    ("C0105", "379900", "LIGHT"),
+    ("C0105", "379900", "POWER"),  # 电力井盖
+    ("C0106", "379900", "LIGHT"),  # 路灯井盖
+    ("C0111", "379900", "LIGHT"),  # 路灯
+    ("C0114", "379900", "POWER"),  # 变压器
     ("C02", "379900", "TRAFFIC"),
     ("C03", "379900", "SANIT"),
     ("C04", "379900", "GARDEN"),
