@@ -1,0 +1,138 @@
+"""The exception tree of gridgov.
+
+Every error raised by the core arrives as exactly one of these classes (the mapping lives in
+one function, ``errors.rs`` of the compiled module). Each class also derives from the built-in
+exception a Python user would catch for that kind of problem (``ValueError``, ``KeyError``,
+``OSError``), so ``except ValueError`` keeps working.
+
+The message is the core's text and names the offending value; the structured parts are
+attributes. Every exception pickles with its attributes (useful across Dask/Spark workers).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CalendarRangeError",
+    "CodeError",
+    "DutyConflictError",
+    "GridgovError",
+    "GridgovIOError",
+    "ModelError",
+    "NoResponsibleUnitError",
+    "ParseError",
+    "RoutingError",
+    "UnknownError",
+    "ValidationError",
+]
+
+
+class GridgovError(Exception):
+    """Base class of every error raised by gridgov."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class ValidationError(GridgovError, ValueError):
+    """A value is outside its allowed domain (negative duration, NaT, overflow, wrong dtype...).
+
+    ``what`` names the argument or array element (``starts[3]``), ``value`` is the offending
+    value as text, ``reason`` says why it is rejected.
+    """
+
+    def __init__(self, message: str = "", *, what: str = "", value: str = "", reason: str = "") -> None:
+        super().__init__(message)
+        self.what = what
+        self.value = value
+        self.reason = reason
+
+
+class CodeError(ValidationError):
+    """A malformed code: grid, area, category key or duty pattern (``what`` says which)."""
+
+
+class UnknownError(GridgovError, KeyError):
+    """A well-formed identifier the model does not know (``what``: grid, unit, role, ...)."""
+
+    def __init__(self, message: str = "", *, what: str = "", value: str = "") -> None:
+        super().__init__(message)
+        self.what = what
+        self.value = value
+
+
+class CalendarRangeError(GridgovError, ValueError):
+    """A date outside the years whose holiday data the calendar carries (never a guess)."""
+
+    def __init__(
+        self, message: str = "", *, date: str = "", first_year: int = 0, last_year: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.date = date
+        self.first_year = first_year
+        self.last_year = last_year
+
+
+class RoutingError(GridgovError):
+    """Routing a (category, grid) pair found no single responsible unit."""
+
+    def __init__(self, message: str = "", *, category: str = "", grid: str = "") -> None:
+        super().__init__(message)
+        self.category = category
+        self.grid = grid
+
+
+class NoResponsibleUnitError(RoutingError):
+    """No duty rule and no territorial fallback covers the pair (a gap)."""
+
+
+class DutyConflictError(RoutingError):
+    """Equally specific duty rules name different units (a conflict, 多头管理).
+
+    ``rules`` are indices into the model's ``duty`` list, ``units`` the units they name.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        category: str = "",
+        grid: str = "",
+        rules: list[int] | None = None,
+        units: list[str] | None = None,
+    ) -> None:
+        super().__init__(message, category=category, grid=grid)
+        self.rules: list[int] = list(rules or [])
+        self.units: list[str] = list(units or [])
+
+
+class ModelError(GridgovError, ValueError):
+    """A model (or calendar) document is invalid. ``issues`` lists every problem as
+    ``(path, message)`` pairs, e.g. ``("areas[0].code", '"11010" is not a 14- or 15-digit
+    grid code')``."""
+
+    def __init__(self, message: str = "", *, issues: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.issues: list[tuple[str, str]] = list(issues or [])
+
+
+class ParseError(GridgovError, ValueError):
+    """A document is not well-formed TOML/JSON or has the wrong shape.
+
+    ``format`` is ``"TOML"`` or ``"JSON"``, ``message`` the parser's text (with the line).
+    """
+
+    def __init__(self, message: str = "", *, format: str = "", parser_message: str = "") -> None:
+        super().__init__(message)
+        self.format = format
+        self.parser_message = parser_message
+
+
+class GridgovIOError(GridgovError, OSError):
+    """A file could not be read; ``path`` is the path that was asked for."""
+
+    def __init__(self, message: str = "", *, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path

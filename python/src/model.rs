@@ -1,0 +1,307 @@
+//! `gridgov._gridgov.Model`: a frozen handle on a loaded, validated core [`Model`].
+//!
+//! Records (areas, units, workers) cross as tuples of plain values with ids and codes in place
+//! of the core's internal indices; report-like values (summary, check report, categories)
+//! cross as the core's own JSON. The pure-Python layer turns both into dataclasses.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use gridgov::Model;
+use gridgov::model::Format;
+use gridgov::org::Role;
+use gridgov::territory::AreaId;
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+use crate::calendar::PyCalendar;
+use crate::errors::{OrRaise, invalid};
+
+/// An area as a tuple: code, name, level name, parent code, population, households, area in
+/// m², neighbour codes.
+type AreaRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<u64>,
+    Option<u64>,
+    Option<f64>,
+    Vec<String>,
+);
+
+/// A unit as a tuple: id, name, kind, parent id, jurisdiction area codes.
+type UnitRow = (String, String, String, Option<String>, Vec<String>);
+
+/// A worker as a tuple: id, name, role, unit id, grid codes.
+type WorkerRow = (String, String, String, String, Vec<String>);
+
+/// A city model: territory, organisation, duty matrix, catalog and calendar.
+#[pyclass(frozen, module = "gridgov._gridgov", name = "Model")]
+pub struct PyModel {
+    inner: Arc<Model>,
+    calendar: Py<PyCalendar>,
+}
+
+impl PyModel {
+    fn new(py: Python<'_>, model: Model) -> PyResult<Self> {
+        let calendar = Py::new(py, PyCalendar::new(model.calendar().clone()))?;
+        Ok(Self {
+            inner: Arc::new(model),
+            calendar,
+        })
+    }
+
+    fn row(&self, id: AreaId) -> AreaRow {
+        let t = self.inner.territory();
+        let a = t.area(id);
+        (
+            a.code.to_string(),
+            a.name.clone(),
+            t.levels()[usize::from(a.level)].clone(),
+            a.parent.map(|p| t.area(p).code.to_string()),
+            a.population,
+            a.households,
+            a.area_m2,
+            self.codes(&a.neighbours),
+        )
+    }
+
+    fn codes(&self, ids: &[AreaId]) -> Vec<String> {
+        let t = self.inner.territory();
+        ids.iter().map(|a| t.area(*a).code.to_string()).collect()
+    }
+}
+
+#[pymethods]
+impl PyModel {
+    /// The built-in sample city.
+    #[staticmethod]
+    fn sample(py: Python<'_>) -> PyResult<Self> {
+        let model = py.detach(Model::sample);
+        Self::new(py, model)
+    }
+
+    /// Loads a `.toml` or `.json` model file.
+    #[staticmethod]
+    fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let model = py.detach(move || Model::load(path)).or_raise()?;
+        Self::new(py, model)
+    }
+
+    /// Loads a model from text; `format` is `"toml"`, `"json"` or `None` (detected).
+    #[staticmethod]
+    #[pyo3(signature = (text, format=None))]
+    fn from_text(py: Python<'_>, text: &str, format: Option<&str>) -> PyResult<Self> {
+        let format = match format {
+            None => None,
+            Some(f) if f.eq_ignore_ascii_case("toml") => Some(Format::Toml),
+            Some(f) if f.eq_ignore_ascii_case("json") => Some(Format::Json),
+            Some(f) => {
+                return Err(invalid(
+                    "format",
+                    format!("{f:?}"),
+                    "expected \"toml\" or \"json\"",
+                ));
+            }
+        };
+        let model = py
+            .detach(|| match format {
+                None => Model::from_str_auto(text),
+                Some(f) => Model::from_str_as(text, f),
+            })
+            .or_raise()?;
+        Self::new(py, model)
+    }
+
+    /// Model name.
+    #[getter]
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    /// Model version, if any.
+    #[getter]
+    fn version(&self) -> Option<&str> {
+        self.inner.version()
+    }
+
+    /// The model's working calendar.
+    #[getter]
+    fn calendar(&self, py: Python<'_>) -> Py<PyCalendar> {
+        self.calendar.clone_ref(py)
+    }
+
+    /// The model as JSON, same shape as the file.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// Sizes of the model, as JSON.
+    fn summary_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.inner.summary())
+            .map_err(|e| invalid("summary", e, "cannot be serialised"))
+    }
+
+    /// The static check of the responsibility matrix, as JSON.
+    fn check_json(&self, py: Python<'_>) -> String {
+        let model = &*self.inner;
+        py.detach(|| model.check().to_json())
+    }
+
+    /// Unit id responsible for `category` in unit grid `grid`.
+    fn route(&self, category: &str, grid: &str) -> PyResult<String> {
+        Ok(self.inner.route(category, grid).or_raise()?.id.clone())
+    }
+
+    /// Unit id and deciding rule index (`None`: the territorial fallback decided).
+    fn route_detail(&self, category: &str, grid: &str) -> PyResult<(String, Option<usize>)> {
+        let r = self.inner.route_detail(category, grid).or_raise()?;
+        Ok((self.inner.org().unit(r.unit).id.clone(), r.rule))
+    }
+
+    /// Handling deadline (ms) of a case reported at `start_ms`.
+    fn deadline(&self, category: &str, urgency: &str, start_ms: i64) -> PyResult<i64> {
+        self.inner.deadline(category, urgency, start_ms).or_raise()
+    }
+
+    /// The handling limit of a category at an urgency, as text (`"4 working_hours"`).
+    fn limit(&self, category: &str, urgency: &str) -> PyResult<String> {
+        Ok(self
+            .inner
+            .catalog()
+            .limit(category, urgency)
+            .or_raise()?
+            .to_string())
+    }
+
+    /// Urgency ids of the catalog, in declared order.
+    fn urgencies(&self) -> Vec<String> {
+        self.inner.catalog().urgencies().to_vec()
+    }
+
+    /// The urgency of a case that states none.
+    fn default_urgency(&self) -> &str {
+        self.inner.catalog().default_urgency()
+    }
+
+    /// Leaf categories, as the core's JSON list.
+    fn categories_json(&self) -> PyResult<String> {
+        serde_json::to_string(self.inner.catalog().categories())
+            .map_err(|e| invalid("categories", e, "cannot be serialised"))
+    }
+
+    /// One leaf category, as the core's JSON.
+    fn category_json(&self, key: &str) -> PyResult<String> {
+        let c = self.inner.catalog().get(key).or_raise()?;
+        serde_json::to_string(c).map_err(|e| invalid("category", e, "cannot be serialised"))
+    }
+
+    /// Major classes as `(key, name)`.
+    fn majors(&self) -> Vec<(String, String)> {
+        self.inner
+            .catalog()
+            .majors()
+            .iter()
+            .map(|m| (m.key.as_str().to_owned(), m.name.clone()))
+            .collect()
+    }
+
+    /// Level names from the top of the area tree.
+    fn levels(&self) -> Vec<String> {
+        self.inner.territory().levels().to_vec()
+    }
+
+    /// Areas (all, or those of one level), in tree preorder.
+    #[pyo3(signature = (level=None))]
+    fn areas(&self, level: Option<&str>) -> PyResult<Vec<AreaRow>> {
+        let t = self.inner.territory();
+        let level = level.map(|l| t.level_index(l)).transpose().or_raise()?;
+        Ok((0..t.len())
+            .map(|i| AreaId(i as u32))
+            .filter(|id| level.is_none_or(|l| t.area(*id).level == l))
+            .map(|id| self.row(id))
+            .collect())
+    }
+
+    /// One area by code.
+    fn area(&self, code: &str) -> PyResult<AreaRow> {
+        let t = self.inner.territory();
+        let id = t.find(code).or_raise()?;
+        Ok(self.row(id))
+    }
+
+    /// Codes of the unit grids.
+    fn grids(&self) -> Vec<String> {
+        self.codes(self.inner.territory().grids())
+    }
+
+    /// Codes of an area and its ancestors, nearest first.
+    fn ancestors(&self, code: &str) -> PyResult<Vec<String>> {
+        let t = self.inner.territory();
+        let id = t.find(code).or_raise()?;
+        Ok(t.ancestors(id)
+            .map(|a| t.area(a).code.to_string())
+            .collect())
+    }
+
+    /// Units, in file order.
+    fn units(&self) -> Vec<UnitRow> {
+        let org = self.inner.org();
+        org.units()
+            .iter()
+            .map(|u| {
+                (
+                    u.id.clone(),
+                    u.name.clone(),
+                    u.kind.to_string(),
+                    u.parent.map(|p| org.unit(p).id.clone()),
+                    self.codes(&u.jurisdiction),
+                )
+            })
+            .collect()
+    }
+
+    /// Workers (all, or those holding `role`), in file order.
+    #[pyo3(signature = (role=None))]
+    fn workers(&self, role: Option<&str>) -> PyResult<Vec<WorkerRow>> {
+        let role: Option<Role> = role.map(str::parse).transpose().or_raise()?;
+        let org = self.inner.org();
+        Ok(org
+            .workers_with(role)
+            .map(|w| {
+                (
+                    w.id.clone(),
+                    w.name.clone(),
+                    w.role.to_string(),
+                    org.unit(w.unit).id.clone(),
+                    self.codes(&w.grids),
+                )
+            })
+            .collect())
+    }
+
+    /// A unit and the units it escalates to, nearest first.
+    fn escalation_chain(&self, unit: &str) -> PyResult<Vec<String>> {
+        let org = self.inner.org();
+        let id = org.find_unit(unit).or_raise()?;
+        Ok(org
+            .escalation_chain(id)
+            .map(|u| org.unit(u).id.clone())
+            .collect())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<_gridgov.Model {:?}>", self.inner.name())
+    }
+
+    /// Pickles as `Model.from_text(to_json(), "json")`.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let py = slf.py();
+        let ctor = py.get_type::<Self>().getattr("from_text")?;
+        let args = PyTuple::new(py, [slf.get().inner.to_json(), "json".to_owned()])?;
+        Ok((ctor, args))
+    }
+}

@@ -1,0 +1,48 @@
+"""Shared fixtures for the gridgov Python tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import gridgov
+
+HERE = Path(__file__).parent
+CST = timezone(timedelta(hours=8))
+
+
+@pytest.fixture(scope="session")
+def cal() -> gridgov.Calendar:
+    return gridgov.Calendar.china()
+
+
+@pytest.fixture(scope="session")
+def sample() -> gridgov.Model:
+    return gridgov.Model.sample()
+
+
+@pytest.fixture(scope="session")
+def tiny_path() -> Path:
+    return HERE / "tiny_city.toml"
+
+
+@pytest.fixture(scope="session")
+def tiny(tiny_path: Path) -> gridgov.Model:
+    return gridgov.Model.load(tiny_path)
+
+
+def random_instants(n: int, seed: int, last: str = "2026-11-30") -> np.ndarray:
+    """n seeded random UTC instants (datetime64[ms]) from 2024-01-01 (local) to `last`."""
+    rng = np.random.default_rng(seed)
+    lo = np.datetime64("2023-12-31T16:00", "ms").astype(np.int64)
+    hi = np.datetime64(last, "ms").astype(np.int64)
+    return rng.integers(lo, hi, size=n, dtype=np.int64).view("datetime64[ms]")
+
+
+def to_utc_datetime(t: np.datetime64) -> datetime:
+    """A datetime64[ms] value as an aware UTC datetime."""
+    ms = int(t.astype("datetime64[ms]").astype(np.int64))
+    return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=ms)
