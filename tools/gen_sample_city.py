@@ -1,12 +1,31 @@
 #!/usr/bin/env python3
 """Generates core/data/sample_city.toml, the fictional sample city 清河市 (Qinghe).
 
+Also writes core/data/sample_boundaries.geojson, the unit-grid boundaries (WGS-84).
+
 Run once; the output is checked in. Deterministic (seeded). Everything here is invented:
 the division prefix 3799xx is not assigned by GB/T 2260 (province 37 exists, prefecture 99 does
-not), and names, households and staffing are plausible, not real.
+not), and names, households, staffing and boundaries are plausible, not real.
 
-Usage: python3 tools/gen_sample_city.py > core/data/sample_city.toml
+Boundaries: the city lies around 117.02-117.08 E, 36.66-36.74 N (a plausible place in
+Shandong). 西山区 is the western half, 东湖区 the eastern; each district stacks its three
+streets north to south, each street holds its four communities in 2 x 2 blocks, and each
+community is a block of its 17 grids in rows of 4, numbered west->east, north->south (DB11),
+the 17th alone in a fifth row. Grid sides are 160-280 m (areas about 2.5e4-7e4 m2). Roads of
+at least 30 m separate communities, so grids of different communities never touch and the
+boundary adjacency is exactly the declared `neighbours`. Lattice vertices inside a community
+are jittered by up to 12 m and every shared edge gets a jittered middle vertex; shared vertices
+are computed once, so neighbouring grids share their edges exactly. A few grids have a pond
+(a hole) and a few have a detached parking lot (a MultiPolygon). Each grid's `area_m2` is its
+polygon's area computed as gridgov's GridMap::area_m2 does (local equirectangular projection
+at the middle latitude of the grid's bounding box, WGS-84 radii of curvature); areas above
+the grids are sums.
+
+Usage: python3 tools/gen_sample_city.py   (writes both files under core/data/)
 """
+import json
+import math
+import pathlib
 import random
 
 rng = random.Random(20261128)
@@ -80,6 +99,147 @@ for dcode, dname, snames in DISTRICTS:
                          population=pop, households=hh, area_m2=float(m2), neighbours=nb)
                 areas.append(a)
                 grids.append((gcode, ccode, scode, dcode))
+
+# ---------------------------------------------------------------- boundaries
+geo_rng = random.Random(20261129)  # separate stream: the attributes above stay as they were
+WGS84_A = 6378137.0
+WGS84_F = 1 / 298.257223563
+
+
+def metres_per_degree(lat):
+    """Metres per degree of longitude and latitude (WGS-84 N and M radii at `lat`)."""
+    e2 = WGS84_F * (2 - WGS84_F)
+    phi = math.radians(lat)
+    w = 1 - e2 * math.sin(phi) ** 2
+    n = WGS84_A / math.sqrt(w)
+    m = WGS84_A * (1 - e2) / (w * math.sqrt(w))
+    k = math.pi / 180
+    return n * math.cos(phi) * k, m * k
+
+
+def ring_area2(ring):
+    ox, oy = ring[0]
+    s = 0.0
+    for (ax, ay), (bx, by) in zip(ring, ring[1:]):
+        ax, ay, bx, by = ax - ox, ay - oy, bx - ox, by - oy
+        s += ax * by - bx * ay
+    return s
+
+
+def grid_area_m2(polygons):
+    """Same formula as GridMap::area_m2."""
+    lats = [p[1] for poly in polygons for ring in poly for p in ring]
+    kx, ky = metres_per_degree((min(lats) + max(lats)) / 2)
+    total = 0.0
+    for poly in polygons:
+        for i, ring in enumerate(poly):
+            a = abs(ring_area2(ring)) / 2
+            total += a if i == 0 else -a
+    return total * kx * ky
+
+
+LON0, LAT0 = 117.02, 36.74  # north-west corner of the city
+KX, KY = metres_per_degree(36.70)
+SLOT_W, SLOT_H = 1150.0, 1350.0  # community slots; blocks are at most 1120 x 1300 m
+STREET_GAP, DISTRICT_GAP = 60.0, 200.0
+
+
+def to_lonlat(x, y):
+    """Metres east and south of the north-west corner -> rounded [lon, lat]."""
+    return [round(LON0 + x / KX, 7), round(LAT0 - y / KY, 7)]
+
+
+district_col = {"379902": 0, "379901": 1}  # 西山 west, 东湖 east
+community_grids = {}
+for gcode, ccode, scode, dcode in grids:
+    community_grids.setdefault(ccode, []).append(gcode)
+
+features = []
+grid_area = {}
+pond_communities = {"379901001002", "379901003004", "379902002001"}
+exclave_communities = {"379901002003", "379902003002"}
+for ccode, cname, scode in communities:
+    dcode = scode[:6]
+    si = int(scode[6:9]) - 1
+    ci = int(ccode[9:12]) - 1
+    ox = district_col[dcode] * (2 * SLOT_W + DISTRICT_GAP) + (ci % 2) * SLOT_W
+    oy = si * (2 * SLOT_H + STREET_GAP) + (ci // 2) * SLOT_H
+    widths = [geo_rng.uniform(170, 280) for _ in range(COLS)]
+    heights = [geo_rng.uniform(160, 260) for _ in range(5)]
+    xs = [ox + sum(widths[:c]) for c in range(COLS + 1)]
+    ys = [oy + sum(heights[:r]) for r in range(6)]
+    codes = community_grids[ccode]
+    cells = [divmod(g, COLS) for g in range(len(codes))]  # (row, col)
+
+    def corners(rc):
+        r, c = rc
+        return [(r, c), (r + 1, c), (r + 1, c + 1), (r, c + 1)]  # NW, SW, SE, NE: counter-clockwise
+
+    edge_use = {}
+    for rc in cells:
+        cs = corners(rc)
+        for a, b in zip(cs, cs[1:] + cs[:1]):
+            edge_use[frozenset((a, b))] = edge_use.get(frozenset((a, b)), 0) + 1
+    vert = {}
+    for rc in cells:
+        for r, c in corners(rc):
+            if (r, c) in vert:
+                continue
+            x, y = xs[c], ys[r]
+            on_box = r == 0 or c == 0 or c == COLS or r == 5
+            if not on_box:
+                x += geo_rng.uniform(-12, 12)
+                y += geo_rng.uniform(-12, 12)
+            vert[(r, c)] = (x, y)
+    mid = {}
+    for key in sorted(edge_use, key=lambda e: sorted(e)):
+        if edge_use[key] < 2:
+            continue  # outline edge: no middle vertex
+        a, b = sorted(key)
+        (ax, ay), (bx, by) = vert[a], vert[b]
+        mx, my = (ax + bx) / 2, (ay + by) / 2
+        length = math.hypot(bx - ax, by - ay)
+        nx, ny = -(by - ay) / length, (bx - ax) / length
+        d = geo_rng.uniform(-8, 8)
+        mid[key] = (mx + nx * d, my + ny * d)
+    vll = {k: to_lonlat(*v) for k, v in vert.items()}
+    mll = {k: to_lonlat(*v) for k, v in mid.items()}
+    for g, (gcode, rc) in enumerate(zip(codes, cells)):
+        cs = corners(rc)
+        ring = []
+        for a, b in zip(cs, cs[1:] + cs[:1]):
+            ring.append(vll[a])
+            if frozenset((a, b)) in mll:
+                ring.append(mll[frozenset((a, b))])
+        ring.append(ring[0])
+        polygon = [ring]
+        r, c = rc
+        if ccode in pond_communities and g in (5, 10):
+            # a pond near the middle of the grid, written clockwise (a hole)
+            cx = sum(vert[k][0] for k in cs) / 4 + geo_rng.uniform(-10, 10)
+            cy = sum(vert[k][1] for k in cs) / 4 + geo_rng.uniform(-10, 10)
+            hw, hh = geo_rng.uniform(18, 30), geo_rng.uniform(12, 22)
+            hole = [to_lonlat(cx - hw, cy - hh), to_lonlat(cx + hw, cy - hh),
+                    to_lonlat(cx + hw, cy + hh), to_lonlat(cx - hw, cy + hh)]
+            hole.append(hole[0])
+            polygon.append(hole)
+        polygons = [polygon]
+        if ccode in exclave_communities and g == 15:
+            # a detached parking lot south of the grid, across an alley (row 4 has only grid 17)
+            x0 = xs[c] + 40
+            y0 = ys[4] + 30
+            lot = [to_lonlat(x0, y0), to_lonlat(x0, y0 + 45), to_lonlat(x0 + 70, y0 + 45),
+                   to_lonlat(x0 + 70, y0)]
+            lot.append(lot[0])
+            polygons.append([lot])
+        grid_area[gcode] = grid_area_m2(polygons)
+        geometry = ({"type": "Polygon", "coordinates": polygons[0]} if len(polygons) == 1
+                    else {"type": "MultiPolygon", "coordinates": polygons})
+        features.append({"type": "Feature", "properties": {"code": gcode}, "geometry": geometry})
+
+for a in areas:
+    if a["level"] == "grid":
+        a["area_m2"] = round(grid_area[a["code"]], 1)
 
 # Community attributes are the sums of their grids.
 by_code = {a["code"]: a for a in areas}
@@ -220,4 +380,40 @@ for cat, area, unit in duty:
     w(f"unit = {q(unit)}")
     w("")
 
-print("\n".join(out).rstrip() + "\n")
+# Case-engine settings and default escalation rules (DESIGN §3.7). Thresholds are gridgov
+# defaults for the sample city, not figures from a standard: domain-facts §6.2-6.3 only say
+# that yellow means "about to expire" and that overdue cases are reminded (催办), escalated
+# and supervised (督办).
+w("[engine]")
+w("yellow_share = 0.8")
+w("")
+escalation = [
+    ("handling 80 % used: yellow warning", ["handle"], "share = 0.8", 'warn = "yellow"', None),
+    ("handling overdue: remind the department (催办)", ["handle"], "overdue = true", 'notify = "$unit"',
+     '{ every = "4 working_hours", times = 2 }'),
+    ("overdue one working day: escalate one level", ["handle"], 'after = "1 working_days"', "escalate = 1", None),
+    ("overdue three working days: 督办", ["handle"], 'after = "3 working_days"', "supervise = true", None),
+    ("dispatch overdue: alert the command centre", ["dispatch"], "overdue = true", 'notify = "CMD"', None),
+    ("reworked twice: 督办", [], "rework = 2", "supervise = true", None),
+    ("unsatisfied citizen: alert the command centre", [], "unsatisfied = 2", 'notify = "CMD"', None),
+]
+for name, stages, trigger, action, repeat in escalation:
+    w("[[escalation]]")
+    w(f"name = {q(name)}")
+    if stages:
+        w("stages = [" + ", ".join(q(x) for x in stages) + "]")
+    w(f"trigger = {{ {trigger} }}")
+    w(f"action = {{ {action} }}")
+    if repeat:
+        w(f"repeat = {repeat}")
+    w("")
+
+data = pathlib.Path(__file__).resolve().parent.parent / "core" / "data"
+# (the trailing blank line is what `print` used to add)
+(data / "sample_city.toml").write_text("\n".join(out).rstrip() + "\n\n", encoding="utf-8")
+features.sort(key=lambda f: f["properties"]["code"])
+with open(data / "sample_boundaries.geojson", "w", encoding="utf-8") as f:
+    f.write('{"type":"FeatureCollection","name":"清河市 Qinghe unit grids (fictional)",'
+            '"version":"2026.1","features":[\n')
+    f.write(",\n".join(json.dumps(x, ensure_ascii=False, separators=(",", ":")) for x in features))
+    f.write("\n]}\n")

@@ -161,6 +161,29 @@ pub enum Error {
         /// The parser's message, with the path or line of the problem.
         message: String,
     },
+    /// An action that the case's state does not allow (see the table in [`crate::case`]).
+    #[error("case {case}: cannot {action} a case that is {state}{detail}")]
+    InvalidTransition {
+        /// The case id.
+        case: u64,
+        /// Its current state.
+        state: String,
+        /// The refused action.
+        action: String,
+        /// More about the refusal (a missing pending request, a rating already given), with a
+        /// leading separator, or empty.
+        detail: String,
+    },
+    /// The actor may not perform the action, or not on this case (see [`crate::access`]).
+    #[error("{actor} may not {action}: {reason}")]
+    PermissionDenied {
+        /// The actor, e.g. `worker "SV001"`.
+        actor: String,
+        /// The refused action.
+        action: String,
+        /// Why: the role, or the scope.
+        reason: String,
+    },
     /// A file could not be read.
     #[error("cannot read {path:?}: {message}")]
     Io {
@@ -197,6 +220,10 @@ pub enum ErrorKind {
     Parse = 107,
     /// [`Error::Io`]
     Io = 108,
+    /// [`Error::InvalidTransition`]
+    InvalidTransition = 109,
+    /// [`Error::PermissionDenied`]
+    PermissionDenied = 110,
 }
 
 impl Error {
@@ -212,6 +239,8 @@ impl Error {
             Self::Model(_) => ErrorKind::Model,
             Self::Parse { .. } => ErrorKind::Parse,
             Self::Io { .. } => ErrorKind::Io,
+            Self::InvalidTransition { .. } => ErrorKind::InvalidTransition,
+            Self::PermissionDenied { .. } => ErrorKind::PermissionDenied,
         }
     }
 

@@ -9,6 +9,7 @@
 //! | [`catalog`] | component (部件) and event (事件) categories, urgency levels, time limits |
 //! | [`calendar`] | working calendars (weekly windows, 调休 date rules) and working-time arithmetic |
 //! | [`duty`] | the responsibility matrix (权责清单): routing a case and the static gap/conflict check |
+//! | [`spatial`] | grid boundaries (GeoJSON), point location, WGS-84/CGCS2000/GCJ-02/BD-09 conversions, adjacency |
 //! | [`model`] | the city model file (TOML/JSON) that ties all of the above together |
 //! | [`error`] | the typed errors every fallible call returns |
 //!
@@ -19,12 +20,17 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod calendar;
+pub mod case;
 pub mod catalog;
 pub mod duty;
+pub mod engine;
 pub mod error;
+pub mod escalation;
 pub mod model;
 pub mod org;
+pub mod spatial;
 pub mod territory;
 
 pub use error::{Error, ErrorKind, Issue, Issues, Result};

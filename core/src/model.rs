@@ -30,8 +30,11 @@ use serde_json::Value;
 use crate::calendar::{Calendar, CalendarSpec, Millis};
 use crate::catalog::{Catalog, CatalogSpec, CategoryKey};
 use crate::duty::{CheckReport, DutyMatrix, DutyRuleConfig, Fallback, Route};
+use crate::engine::{EngineConfig, EngineSection};
 use crate::error::{Error, Issues, Result};
+use crate::escalation::{EscalationRule, EscalationRuleConfig};
 use crate::org::{Organisation, Role, Unit, UnitConfig, WorkerConfig};
+use crate::spatial::{GridMap, GridMapOptions};
 use crate::territory::{AreaConfig, CodeFormat, DEFAULT_LEVELS, Territory};
 
 /// The model file, as written.
@@ -78,6 +81,12 @@ pub struct ModelFile {
     /// The responsibility matrix (权责清单).
     #[serde(default)]
     pub duty: Vec<DutyRuleConfig>,
+    /// Case-engine settings: light thresholds and permission overrides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<EngineSection>,
+    /// Escalation rules, applied by the engine's sweeps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalation: Vec<EscalationRuleConfig>,
 }
 
 impl ModelFile {
@@ -192,7 +201,7 @@ fn kind_of(v: &Value) -> &'static str {
 }
 
 /// Top-level keys of a model file.
-const KNOWN: [&str; 13] = [
+const KNOWN: [&str; 15] = [
     "name",
     "version",
     "valid_from",
@@ -206,6 +215,8 @@ const KNOWN: [&str; 13] = [
     "units",
     "workers",
     "duty",
+    "engine",
+    "escalation",
 ];
 
 impl ModelFile {
@@ -255,6 +266,8 @@ impl ModelFile {
         let units = opt("units");
         let workers = opt("workers");
         let duty = opt("duty");
+        let engine = opt("engine");
+        let escalation = opt("escalation");
         let file = ModelFile {
             name: name.unwrap_or_default(),
             version: version.and_then(|v| field(v, "version", &mut issues)),
@@ -269,6 +282,8 @@ impl ModelFile {
             units: list(units, "units", &mut issues),
             workers: list(workers, "workers", &mut issues),
             duty: list(duty, "duty", &mut issues),
+            engine: engine.and_then(|v| field(v, "engine", &mut issues)),
+            escalation: list(escalation, "escalation", &mut issues),
         };
         issues.into_result(file)
     }
@@ -283,6 +298,8 @@ pub struct Model {
     catalog: Catalog,
     calendar: Calendar,
     duty: DutyMatrix,
+    grid_map: Option<std::sync::Arc<GridMap>>,
+    engine: EngineConfig,
 }
 
 /// Sizes of a model, for display.
@@ -370,6 +387,16 @@ impl Model {
             ),
             _ => None,
         };
+        let mut engine = EngineConfig::from_section(
+            &file.engine.clone().unwrap_or_default(),
+            calendar.as_ref().map_or(480, Calendar::day_length_minutes),
+            "engine",
+            &mut issues,
+        );
+        if let (Some(t), Some(o), Some(c)) = (&territory, &org, &catalog) {
+            engine.rules =
+                EscalationRule::from_configs(&file.escalation, t, o, c.urgencies(), &mut issues);
+        }
         match (territory, org, catalog, calendar, duty) {
             (Some(territory), Some(org), Some(catalog), Some(calendar), Some(duty))
                 if issues.is_empty() =>
@@ -381,6 +408,8 @@ impl Model {
                     catalog,
                     calendar,
                     duty,
+                    grid_map: None,
+                    engine,
                 })
             }
             _ => Err(Error::Model(issues)),
@@ -435,13 +464,14 @@ impl Model {
     }
 
     /// The built-in sample city 清河市 (fictional): 2 districts, 6 streets, 24 communities,
-    /// 408 unit grids, 45 units, 140 workers in all seven roles, a complete duty matrix, the
-    /// default catalog and the China calendar.
+    /// 408 unit grids with boundaries ([`Model::grid_map`]), 45 units, 140 workers in all
+    /// seven roles, a complete duty matrix, the default catalog and the China calendar.
     ///
     /// # Examples
     /// ```
     /// let m = gridgov::Model::sample();
     /// assert_eq!(m.territory().grids().len(), 408);
+    /// assert_eq!(m.grid_map().map(|g| g.len()), Some(408));
     /// ```
     ///
     /// # Panics
@@ -452,9 +482,55 @@ impl Model {
             .get_or_init(|| {
                 #[expect(clippy::expect_used, reason = "built-in data, proven valid by a test")]
                 Model::from_str_as(include_str!("../data/sample_city.toml"), Format::Toml)
+                    .and_then(|m| {
+                        let map = GridMap::from_geojson_str_with(
+                            include_str!("../data/sample_boundaries.geojson"),
+                            &GridMapOptions::default(),
+                        )?;
+                        m.with_grid_map(map)
+                    })
                     .expect("the built-in sample city is valid")
             })
             .clone()
+    }
+
+    /// Attaches unit-grid boundaries to the model after checking them against its territory:
+    /// every code of the map must be a unit grid of the model (unit grids without a boundary
+    /// are allowed; [`GridMap::check_against`] lists them). A map without a version takes the
+    /// model's.
+    ///
+    /// # Errors
+    /// [`Error::Model`] naming every feature whose code is not a unit grid of the model, and
+    /// the version when the map's differs from the model's.
+    pub fn with_grid_map(mut self, map: GridMap) -> Result<Model> {
+        let checked = map.check_against(&self.territory);
+        let mut issues = match checked {
+            Ok(_) => Issues::default(),
+            Err(Error::Model(issues)) => issues,
+            Err(other) => return Err(other),
+        };
+        let map = match (map.version(), self.file.version.as_deref()) {
+            (Some(v), Some(m)) if v != m => {
+                issues.push(
+                    "version",
+                    format!("the boundaries' version {v:?} differs from the model's {m:?}"),
+                );
+                map
+            }
+            (None, Some(m)) => {
+                let m = m.to_owned();
+                map.with_version(Some(m))
+            }
+            _ => map,
+        };
+        self.grid_map = Some(std::sync::Arc::new(map));
+        issues.into_result(self)
+    }
+
+    /// The unit-grid boundaries, if attached ([`Model::with_grid_map`]; the sample city has
+    /// them).
+    pub fn grid_map(&self) -> Option<&GridMap> {
+        self.grid_map.as_deref()
     }
 
     /// The model file this model was built from.
@@ -500,6 +576,12 @@ impl Model {
     /// The responsibility matrix.
     pub fn duty(&self) -> &DutyMatrix {
         &self.duty
+    }
+
+    /// The case-engine configuration of the model: light thresholds, permissions and the
+    /// escalation rules ([`crate::engine::Engine::new`] uses it).
+    pub fn engine_config(&self) -> &EngineConfig {
+        &self.engine
     }
 
     /// Runs the static check of the responsibility matrix over every (leaf category × grid).
