@@ -74,7 +74,7 @@ fn main() -> Result<(), gridgov::Error> {
             due.unwrap_or_default()
         );
     }
-    day_in_the_engine(&model, &cst)
+    day_in_the_engine(&model, cst)
 }
 
 /// A tiny seeded generator (the demo needs no dependency).
@@ -92,7 +92,7 @@ impl Rng {
 /// Monday 2025-11-03 and the two days after it: supervisors report what they see on patrol,
 /// the centre accepts, files and dispatches, departments handle (some late, some sloppy), the
 /// supervisors check, the centre closes; the engine sweeps every half hour.
-fn day_in_the_engine(model: &gridgov::Model, cst: &FixedOffset) -> Result<(), gridgov::Error> {
+fn day_in_the_engine(model: &gridgov::Model, cst: FixedOffset) -> Result<(), gridgov::Error> {
     let bad = |what: &'static str| gridgov::Error::invalid(what, "demo", "cannot be built");
     let at = |d: u32, h: u32, m: u32| {
         cst.with_ymd_and_hms(2025, 11, d, h, m, 0)
