@@ -21,7 +21,9 @@
 //!   [`Report`] (`category`, `grid`, `urgency`, `source`, `description`, `contact`).
 //! - `limit`: the time limit of the stage this event started, as in force then (the policy
 //!   snapshot); absent when no stage started.
-//! - `contact` appears only in exports made for a role allowed to see citizen contact data.
+//! - `contact` appears only in exports made for a role allowed to see citizen contact data;
+//!   `contact_sha256` (its digest) appears whenever the report had contact data.
+//! - `hash`: the SHA-256 chain link of [`crate::audit`].
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
@@ -1351,6 +1353,8 @@ impl Engine {
                 "an event is a JSON object",
             ));
         };
+        m.remove("hash");
+        m.remove("contact_sha256");
         let mut take = |k: &str| m.remove(k);
         let version = take("v").and_then(|v| v.as_u64());
         if version != Some(u64::from(EVENT_SCHEMA_VERSION)) {
@@ -1418,11 +1422,34 @@ impl Engine {
             }
         };
         let mut out = String::new();
+        let mut prev = crate::audit::GENESIS;
         for e in &self.events {
-            out.push_str(&Engine::event_json(e, with_contact).to_string());
+            let mut v = crate::audit::canonical(e);
+            prev = crate::audit::link(&prev, &v);
+            if let Value::Object(o) = &mut v {
+                if with_contact
+                    && let EventBody::Report(r) = &e.body
+                    && let Some(c) = &r.contact
+                {
+                    o.insert("contact".into(), json!(c));
+                }
+                o.insert("hash".into(), json!(crate::audit::hex(&prev)));
+            }
+            out.push_str(&v.to_string());
             out.push('\n');
         }
         Ok(out)
+    }
+
+    /// Checks the engine's own hash chain (its export verified by
+    /// [`crate::audit::verify_json_lines`]) and returns the head of the chain. Recorded events
+    /// are immutable in memory, so this mainly gives the head to keep; the check that finds
+    /// tampering runs on stored exports ([`crate::audit::verify_json_lines`]).
+    ///
+    /// # Errors
+    /// As [`crate::audit::verify_json_lines`].
+    pub fn verify(&self) -> Result<crate::audit::Verified> {
+        crate::audit::verify_json_lines(&self.events_json_lines(None)?)
     }
 
     fn may_see_contact(&self, viewer: &Actor) -> Result<()> {

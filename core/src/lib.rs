@@ -10,6 +10,7 @@
 //! | [`calendar`] | working calendars (weekly windows, 调休 date rules) and working-time arithmetic |
 //! | [`duty`] | the responsibility matrix (权责清单): routing a case and the static gap/conflict check |
 //! | [`spatial`] | grid boundaries (GeoJSON), point location, WGS-84/CGCS2000/GCJ-02/BD-09 conversions, adjacency |
+//! | [`case`], [`engine`], [`access`], [`escalation`], [`audit`] | cases and their lifecycle, the engine with timers, lights and escalation sweeps, permissions, the SHA-256 audit chain |
 //! | [`model`] | the city model file (TOML/JSON) that ties all of the above together |
 //! | [`error`] | the typed errors every fallible call returns |
 //!
@@ -21,6 +22,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod audit;
 pub mod calendar;
 pub mod case;
 pub mod catalog;

@@ -1629,3 +1629,59 @@ fn report_by_point() {
     let again = Engine::replay(model, &Engine::events_from_json_lines(&lines).unwrap()).unwrap();
     assert!(again == eng);
 }
+
+#[test]
+fn audit_chain_names_the_first_broken_link() {
+    use gridgov::audit::verify_json_lines;
+    let mut eng = engine();
+    let t = at(2025, 11, 3, 9, 0);
+    let c = Actor::Citizen("c-1".into());
+    let mut r = report("E0102", GRID, Source::Hotline);
+    r.contact = Some("13800000000".into());
+    let id = eng.report(c, t, r).unwrap();
+    eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+    let id2 = dispatched(&mut eng, "C0101", t + 60_000);
+    eng.act(
+        id2,
+        w("MG01"),
+        t + 120_000,
+        Action::Supervise {
+            note: reason("today"),
+        },
+    )
+    .unwrap();
+    let plain = eng.events_json_lines(None).unwrap();
+    let full = eng.events_json_lines(Some(&w("SL01"))).unwrap();
+    let a = verify_json_lines(&plain).unwrap();
+    let b = verify_json_lines(&full).unwrap();
+    assert_eq!((a.events, &a.head), (eng.events().len(), &b.head));
+    assert_eq!(eng.verify().unwrap().head, a.head);
+    assert!(!plain.contains("13800000000") && plain.contains("contact_sha256"));
+    // a replay from a hashed export gives the same engine
+    let again = Engine::replay(
+        Arc::new(Model::sample()),
+        &Engine::events_from_json_lines(&full).unwrap(),
+    )
+    .unwrap();
+    assert!(again == eng);
+
+    let lines: Vec<&str> = plain.lines().collect();
+    let broken_at = |text: String| verify_json_lines(&text).unwrap_err().to_string();
+    // an edited field
+    let edited = plain
+        .replacen("\"reason\":\"\"", "\"reason\":\"x\"", 1)
+        .replacen("\"note\":\"today\"", "\"note\":\"tomorrow\"", 1);
+    assert!(broken_at(edited).contains(&format!("line {}", lines.len())));
+    // a removed line, two swapped lines
+    let mut removed = lines.clone();
+    removed.remove(2);
+    assert!(broken_at(removed.join("\n")).contains("line 3"));
+    let mut swapped = lines.clone();
+    swapped.swap(3, 4);
+    assert!(broken_at(swapped.join("\n")).contains("line 4"));
+    // a changed contact in a full export
+    let forged = full.replace("13800000000", "13900000000");
+    assert!(broken_at(forged).contains("line 1"));
+    // a missing hash
+    assert!(broken_at(lines[0].replace("\"hash\"", "\"hush\"")).contains("line 1"));
+}
