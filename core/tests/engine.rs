@@ -815,55 +815,11 @@ fn permission_matrix() {
         ("manager", w("X-MG")),
         ("citizen", Actor::Citizen("someone-else".into())),
     ];
-    let sample_action = |k: ActionKind| -> Action {
-        match k {
-            ActionKind::Accept => Action::Accept,
-            ActionKind::Reject => Action::Reject {
-                reason: reason("r"),
-            },
-            ActionKind::Verify => Action::Verify { valid: true },
-            ActionKind::File => Action::File,
-            ActionKind::Void => Action::Void {
-                reason: reason("r"),
-            },
-            ActionKind::Dispatch => Action::Dispatch {
-                unit: None,
-                reason: None,
-            },
-            ActionKind::Return => Action::Return {
-                reason: reason("r"),
-            },
-            ActionKind::Start => Action::Start,
-            ActionKind::RequestPostpone => Action::RequestPostpone { minutes: 30 },
-            ActionKind::ApprovePostpone => Action::ApprovePostpone,
-            ActionKind::DenyPostpone => Action::DenyPostpone,
-            ActionKind::RequestShelve => Action::RequestShelve {
-                reason: reason("r"),
-            },
-            ActionKind::ApproveShelve => Action::ApproveShelve,
-            ActionKind::Handle => Action::Handle {
-                result: reason("r"),
-            },
-            ActionKind::Check => Action::Check { passed: true },
-            ActionKind::Close => Action::Close {
-                reason: reason("r"),
-            },
-            ActionKind::Rate => Action::Rate { satisfaction: 3 },
-            ActionKind::Reopen => Action::Reopen {
-                reason: reason("r"),
-            },
-            ActionKind::Supervise => Action::Supervise { note: reason("r") },
-            ActionKind::SelfHandle => Action::SelfHandle {
-                result: reason("r"),
-            },
-            ActionKind::Report => unreachable!(),
-        }
-    };
     let mut checked = 0;
     for &(kind, roles) in allowed {
         for (role, actor) in &in_scope {
             let mut eng = base.clone();
-            let r = eng.act(id, actor.clone(), t, sample_action(kind));
+            let r = eng.act(id, actor.clone(), t, action_of(kind));
             let denied = matches!(&r, Err(e) if e.kind() == ErrorKind::PermissionDenied);
             // self_handle is also limited to the reporter, rate to the citizen who reported
             let may = roles.contains(role) && !(kind == ActionKind::SelfHandle);
@@ -872,7 +828,7 @@ fn permission_matrix() {
         }
         for (role, actor) in &out_of_scope {
             let mut eng = base.clone();
-            let r = eng.act(id, actor.clone(), t, sample_action(kind));
+            let r = eng.act(id, actor.clone(), t, action_of(kind));
             assert!(
                 matches!(&r, Err(e) if e.kind() == ErrorKind::PermissionDenied),
                 "{role} out of scope may {kind}: {r:?}"
@@ -1055,54 +1011,19 @@ fn property_random_sequences() {
             };
             let mut kind = ActionKind::ALL[1 + rng.below(20) as usize];
             let action = |kind: ActionKind, rng: &mut common::Rng| match kind {
-                ActionKind::Accept => Action::Accept,
-                ActionKind::Reject => Action::Reject {
-                    reason: reason("r"),
-                },
                 ActionKind::Verify => Action::Verify {
                     valid: rng.below(4) != 0,
                 },
-                ActionKind::File => Action::File,
-                ActionKind::Void => Action::Void {
-                    reason: reason("r"),
-                },
-                ActionKind::Dispatch => Action::Dispatch {
-                    unit: None,
-                    reason: None,
-                },
-                ActionKind::Return => Action::Return {
-                    reason: reason("r"),
-                },
-                ActionKind::Start => Action::Start,
                 ActionKind::RequestPostpone => Action::RequestPostpone {
                     minutes: rng.below(600) as i64 - 5,
-                },
-                ActionKind::ApprovePostpone => Action::ApprovePostpone,
-                ActionKind::DenyPostpone => Action::DenyPostpone,
-                ActionKind::RequestShelve => Action::RequestShelve {
-                    reason: reason("r"),
-                },
-                ActionKind::ApproveShelve => Action::ApproveShelve,
-                ActionKind::Handle => Action::Handle {
-                    result: reason("r"),
                 },
                 ActionKind::Check => Action::Check {
                     passed: rng.below(3) != 0,
                 },
-                ActionKind::Close => Action::Close {
-                    reason: reason("r"),
-                },
                 ActionKind::Rate => Action::Rate {
                     satisfaction: rng.below(7) as u8,
                 },
-                ActionKind::Reopen => Action::Reopen {
-                    reason: reason("r"),
-                },
-                ActionKind::Supervise => Action::Supervise { note: reason("r") },
-                ActionKind::SelfHandle => Action::SelfHandle {
-                    result: reason("r"),
-                },
-                ActionKind::Report => unreachable!(),
+                other => action_of(other),
             };
             let mut action = action(kind, &mut rng);
             // Half of the time, an action the lifecycle table allows in the case's state.
