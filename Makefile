@@ -93,3 +93,4 @@ demo: python ## run the main job on the built-in sample city
 bench: python ## criterion benches and the side-by-side Python benches
 	$(CARGO) bench -p gridgov
 	$(PY) bench/calendar.py
+	$(PY) bench/locate.py
