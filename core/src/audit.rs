@@ -14,7 +14,7 @@
 //! let mut eng = gridgov::engine::Engine::new(Arc::new(gridgov::Model::sample()));
 //! eng.report(Actor::Worker("SV001".into()), 1_762_131_600_000, Report {
 //!     category: "C0101".into(), grid: "37990100100101".into(), point: None, urgency: None,
-//!     source: Source::Supervisor, description: String::new(), contact: None })?;
+//!     source: Source::Supervisor, description: String::new(), contact: None, contact_sha256: None })?;
 //! let lines = eng.events_json_lines(None)?;
 //! assert_eq!(gridgov::audit::verify_json_lines(&lines)?.events, 1);
 //! let forged = lines.replace("37990100100101", "37990100100102");
@@ -25,7 +25,7 @@
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::engine::{Engine, Event, EventBody};
+use crate::engine::{Engine, Event};
 use crate::error::{Error, Result};
 
 /// The hash before the first event.
@@ -48,13 +48,12 @@ fn sha256_hex(text: &str) -> String {
 
 /// The canonical JSON object of an event: no contact (its digest instead), no hash.
 pub fn canonical(event: &Event) -> Value {
-    let mut v = Engine::event_json(event, false);
-    if let (EventBody::Report(r), Value::Object(o)) = (&event.body, &mut v)
-        && let Some(c) = &r.contact
-    {
-        o.insert("contact_sha256".into(), json!(sha256_hex(c)));
-    }
-    v
+    Engine::event_json(event, false)
+}
+
+/// Hex SHA-256 of a contact text (the digest exports carry instead of the contact).
+pub fn contact_digest(contact: &str) -> String {
+    sha256_hex(contact)
 }
 
 /// The hash linking `event` after `prev`.

@@ -225,6 +225,28 @@ pub struct Report {
     /// Citizen contact data (PII): kept out of exports unless asked for by an allowed role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
+    /// Hex SHA-256 of contact data that an export left out (set when events are read back from
+    /// such an export, so the audit chain still verifies); never given with a new report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_sha256: Option<String>,
+}
+
+impl Report {
+    /// Parses a report from its JSON object (`{"category": ..., "grid": ...}`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] for a non-object, a missing, unknown or mistyped field.
+    pub fn from_json(value: serde_json::Value) -> Result<Report> {
+        if !value.is_object() {
+            return Err(Error::invalid(
+                "report",
+                value,
+                "a report is a JSON object (category, grid or point, urgency, source, description, contact)",
+            ));
+        }
+        serde_json::from_value(value)
+            .map_err(|e| Error::invalid("report", "(object)", e.to_string()))
+    }
 }
 
 /// An action on an existing case, with its fields. The JSON form is an object with an
@@ -421,6 +443,40 @@ impl ActionKind {
         }
     }
 
+    /// The fields an action of this kind takes (besides `"action"`).
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            ActionKind::Reject
+            | ActionKind::Void
+            | ActionKind::Return
+            | ActionKind::RequestShelve
+            | ActionKind::Close
+            | ActionKind::Reopen => &["reason"],
+            ActionKind::Verify => &["valid"],
+            ActionKind::Dispatch => &["unit", "reason"],
+            ActionKind::RequestPostpone => &["minutes"],
+            ActionKind::Handle | ActionKind::SelfHandle => &["result"],
+            ActionKind::Check => &["passed"],
+            ActionKind::Rate => &["satisfaction"],
+            ActionKind::Supervise => &["note"],
+            ActionKind::Report => &[
+                "category",
+                "grid",
+                "point",
+                "urgency",
+                "source",
+                "description",
+                "contact",
+            ],
+            ActionKind::Accept
+            | ActionKind::File
+            | ActionKind::Start
+            | ActionKind::ApprovePostpone
+            | ActionKind::DenyPostpone
+            | ActionKind::ApproveShelve => &[],
+        }
+    }
+
     /// Parses a name.
     ///
     /// # Errors
@@ -471,17 +527,46 @@ impl Action {
     /// # Errors
     /// [`Error::InvalidValue`] naming the unknown action, the missing or extra field.
     pub fn from_json(value: serde_json::Value) -> Result<Action> {
-        let name = value
-            .get("action")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
-        serde_json::from_value(value).map_err(|e| {
-            Error::invalid(
+        let serde_json::Value::Object(map) = &value else {
+            return Err(Error::invalid(
                 "action",
-                name.as_deref().unwrap_or("(no \"action\" member)"),
-                e.to_string(),
-            )
-        })
+                value,
+                "an action is a JSON object with an \"action\" member",
+            ));
+        };
+        let Some(name) = map.get("action").and_then(serde_json::Value::as_str) else {
+            return Err(Error::invalid(
+                "action",
+                "(no \"action\" member)",
+                "an action is a JSON object with an \"action\" member naming it",
+            ));
+        };
+        let kind = ActionKind::parse(name)
+            .ok()
+            .filter(|k| *k != ActionKind::Report)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "action",
+                    name,
+                    "is not an action on a case (accept, reject, verify, file, void, dispatch, \
+                     return, start, request_postpone, approve_postpone, deny_postpone, \
+                     request_shelve, approve_shelve, handle, check, close, rate, reopen, \
+                     supervise, self_handle)",
+                )
+            })?;
+        let fields = kind.fields();
+        if let Some(extra) = map
+            .keys()
+            .find(|k| *k != "action" && !fields.contains(&k.as_str()))
+        {
+            return Err(Error::invalid(
+                format!("{name}.{extra}"),
+                &map[extra],
+                format!("is not a field of {name} (its fields: {fields:?})"),
+            ));
+        }
+        let name = name.to_owned();
+        serde_json::from_value(value).map_err(|e| Error::invalid("action", name, e.to_string()))
     }
 
     /// Checks the fields of the action on their own (non-empty reasons, rating range,

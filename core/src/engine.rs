@@ -385,7 +385,7 @@ impl Engine {
     ///     Actor::Worker("SV001".into()),
     ///     1_759_219_200_000, // 2025-09-30 16:00 +08:00
     ///     Report { category: "C0101".into(), grid: "37990100100101".into(), point: None, urgency: None,
-    ///              source: Source::Supervisor, description: "cover missing".into(), contact: None },
+    ///              source: Source::Supervisor, description: "cover missing".into(), contact: None, contact_sha256: None },
     /// )?;
     /// assert_eq!(eng.case(id)?.state, State::Reported);
     /// # Ok::<(), gridgov::Error>(())
@@ -399,10 +399,18 @@ impl Engine {
             Some(u) if model.catalog().urgencies().iter().any(|x| x == u) => u.clone(),
             Some(u) => return Err(Error::unknown("urgency", u.clone())),
         };
+        if report.contact_sha256.is_some() && !self.replaying {
+            return Err(Error::invalid(
+                "report.contact_sha256",
+                "(given)",
+                "is set by exports, not by new reports",
+            ));
+        }
         let grid = self.report_grid(&report)?;
         if let Err(e) = self.authorize(&actor, ActionKind::Report, grid, None) {
             return Err(self.deny(at, &actor, None, ActionKind::Report, e));
         }
+        self.check_source(&actor, report.source)?;
         let id = self.cases.len() as CaseId + 1;
         let actor = self.intern_actor(actor);
         let case_category = self.intern(category.key.as_str());
@@ -448,12 +456,44 @@ impl Engine {
         Ok(id)
     }
 
+    /// A report's channel must fit its reporter: citizens report through the app, the hotline
+    /// or the media; only supervisors use the supervisor channel (whose reports need no
+    /// verification).
+    fn check_source(&self, actor: &Actor, source: Source) -> Result<()> {
+        let org = self.model.org();
+        let ok = match (actor, source) {
+            (Actor::Citizen(_), s) => s.is_public(),
+            (Actor::Worker(id), Source::Supervisor) => org
+                .find_worker(id)
+                .is_ok_and(|w| org.worker(w).role == Role::Supervisor),
+            _ => true,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::invalid(
+                "report.source",
+                serde_json::to_value(source).unwrap_or_default(),
+                format!(
+                    "does not fit {actor}: citizens report through the app, the hotline or the media; only supervisors through the supervisor channel"
+                ),
+            ))
+        }
+    }
+
     /// The unit grid of a report: its `grid`, or the grid containing its `point` on the
     /// model's boundaries (both given: they must agree; on replay the recorded grid is kept,
     /// so a later boundary change does not move old cases).
     fn report_grid(&self, report: &Report) -> Result<AreaId> {
         let territory = self.model.territory();
         let Some(p) = report.point else {
+            if report.grid.is_empty() {
+                return Err(Error::invalid(
+                    "report.grid",
+                    "(missing)",
+                    "a report needs the unit-grid code or a point",
+                ));
+            }
             return territory.find_grid(&report.grid);
         };
         if self.replaying && !report.grid.is_empty() {
@@ -536,6 +576,7 @@ impl Engine {
         };
         action.validate()?;
         let mut new = case.clone();
+        let mut recorded_unit: Option<UnitId> = None;
         let mut started: Option<Stage> = None;
         match &action {
             Action::File if case.state == State::Accepted && case.source != Source::Supervisor => {
@@ -590,7 +631,11 @@ impl Engine {
                 new.timer = None;
             }
             Action::Dispatch { unit, reason } => {
-                new.unit = Some(self.dispatch_unit(&case, unit.as_deref(), reason.as_deref())?);
+                let resolved = self.dispatch_unit(&case, unit.as_deref(), reason.as_deref())?;
+                new.unit = Some(resolved);
+                // The event records where the case went, also when the duty matrix decided,
+                // so an export shows it and a replay does not depend on today's matrix.
+                recorded_unit = Some(resolved);
                 started = Some(Stage::Handle);
             }
             Action::Return { .. } => {
@@ -667,8 +712,15 @@ impl Engine {
         // Everything that can fail has been checked: the deadline must be computable too.
         self.deadline_of(&new)?;
         self.cases[(id - 1) as usize] = new;
+        let action_to_record = match (action, recorded_unit) {
+            (Action::Dispatch { unit: None, reason }, Some(u)) => Action::Dispatch {
+                unit: Some(self.model.org().unit(u).id.clone()),
+                reason,
+            },
+            (a, _) => a,
+        };
         let seq = self
-            .record(id, at, actor, EventBody::Action(action), limit)
+            .record(id, at, actor, EventBody::Action(action_to_record), limit)
             .seq;
         self.reschedule(id)?;
         Ok(&self.events[(seq - 1) as usize])
@@ -688,7 +740,8 @@ impl Engine {
             Some(u) => {
                 let uid = self.model.org().find_unit(u)?;
                 let overrides = duty.map_or(true, |r| r.unit != uid);
-                if overrides && reason.is_none() {
+                // On replay the recorded unit stands, whatever the matrix says today.
+                if overrides && reason.is_none() && !self.replaying {
                     return Err(Error::invalid(
                         "dispatch.reason",
                         "(missing)",
@@ -1176,6 +1229,54 @@ impl Engine {
         Ok(&self.events[start..])
     }
 
+    /// A case as one JSON object (for bindings and hosts): id, state, category, urgency, grid
+    /// code, unit id, source, reporter, times, running stage and limit, deadline, light at
+    /// `now`, counters, pending requests, satisfaction, closing reason and history (events
+    /// without contact data).
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] for an unknown case; [`Error::CalendarRange`].
+    pub fn case_json(&self, id: CaseId, now: Millis) -> Result<Value> {
+        let eng = self;
+        let c = eng.case(id)?;
+        let (t, org) = (eng.model().territory(), eng.model().org());
+        let light = eng.light(id, now)?;
+        let history: Vec<Value> = eng
+            .history(id)?
+            .into_iter()
+            .map(|e| Engine::event_json(e, false))
+            .collect();
+        Ok(json!({
+            "id": c.id,
+            "state": c.state,
+            "category": &*c.category,
+            "urgency": &*c.urgency,
+            "grid": t.area(c.grid).code.as_str(),
+            "unit": c.unit.map(|u| org.unit(u).id.as_str()),
+            "source": c.source,
+            "reporter": c.reporter,
+            "reported_at": c.reported_at,
+            "last_at": c.last_at,
+            "stage": c.timer.as_ref().map(|t| t.stage.as_str()),
+            "limit": c.timer.as_ref().map(|t| t.limit.to_string()),
+            "paused": c.timer.as_ref().is_some_and(|t| t.paused_since.is_some()),
+            "deadline": eng.deadline(id)?,
+            "light": light,
+            "rework_count": c.rework_count,
+            "return_count": c.return_count,
+            "reopen_count": c.reopen_count,
+            "supervised_count": c.supervised_count,
+            "postponed_minutes": c.postponed_minutes,
+            "pending_postpone": c.pending_postpone,
+            "pending_shelve": c.pending_shelve,
+            "satisfaction": c.satisfaction,
+            "closing_reason": c.closing_reason,
+            "closed_at": c.closed_at,
+            "self_handled": c.self_handled,
+            "history": history,
+        }))
+    }
+
     /// The deadline of the case's running stage: `None` when no stage with a limit is running
     /// or the clock is stopped (shelved).
     ///
@@ -1300,6 +1401,20 @@ impl Engine {
         Ok(eng)
     }
 
+    /// Rebuilds an engine from exported JSON lines: when the lines carry `hash` members the
+    /// audit chain is verified first ([`crate::audit::verify_json_lines`]), then the events are
+    /// replayed with every check ([`Engine::replay`]).
+    ///
+    /// # Errors
+    /// The first broken link of the chain; then as [`Engine::events_from_json_lines`] and
+    /// [`Engine::replay`].
+    pub fn replay_json_lines(model: Arc<Model>, text: &str) -> Result<Engine> {
+        if text.lines().any(|l| l.contains("\"hash\"")) {
+            crate::audit::verify_json_lines(text)?;
+        }
+        Engine::replay(model, &Engine::events_from_json_lines(text)?)
+    }
+
     /// One event as a JSON object of the documented schema. `with_contact` includes the
     /// citizen contact of report events.
     pub fn event_json(event: &Event, with_contact: bool) -> Value {
@@ -1316,8 +1431,16 @@ impl Engine {
             EventBody::Report(r) => {
                 let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
                 if let Value::Object(o) = &mut v {
-                    if !with_contact {
-                        o.remove("contact");
+                    // The digest always stands for the contact (so exports with and without
+                    // it, and their replays, agree); the contact itself only on request.
+                    if let Some(c) = &r.contact {
+                        o.insert(
+                            "contact_sha256".into(),
+                            json!(crate::audit::contact_digest(c)),
+                        );
+                        if !with_contact {
+                            o.remove("contact");
+                        }
                     }
                     o.insert("action".into(), json!("report"));
                 }
@@ -1354,7 +1477,9 @@ impl Engine {
             ));
         };
         m.remove("hash");
-        m.remove("contact_sha256");
+        if m.contains_key("contact") {
+            m.remove("contact_sha256"); // derived from the contact itself
+        }
         let mut take = |k: &str| m.remove(k);
         let version = take("v").and_then(|v| v.as_u64());
         if version != Some(u64::from(EVENT_SCHEMA_VERSION)) {
@@ -1424,15 +1549,9 @@ impl Engine {
         let mut out = String::new();
         let mut prev = crate::audit::GENESIS;
         for e in &self.events {
-            let mut v = crate::audit::canonical(e);
-            prev = crate::audit::link(&prev, &v);
+            prev = crate::audit::link(&prev, &crate::audit::canonical(e));
+            let mut v = Engine::event_json(e, with_contact);
             if let Value::Object(o) = &mut v {
-                if with_contact
-                    && let EventBody::Report(r) = &e.body
-                    && let Some(c) = &r.contact
-                {
-                    o.insert("contact".into(), json!(c));
-                }
                 o.insert("hash".into(), json!(crate::audit::hex(&prev)));
             }
             out.push_str(&v.to_string());

@@ -43,6 +43,7 @@ fn report(category: &str, grid: &str, source: Source) -> Report {
         source,
         description: "test".into(),
         contact: None,
+        contact_sha256: None,
     }
 }
 
@@ -991,6 +992,7 @@ fn property_random_sequences() {
                         [rng.below(3) as usize],
                     description: String::new(),
                     contact: None,
+                    contact_sha256: None,
                 };
                 let before = eng.clone();
                 if eng.report(actor, when, r).is_err() {
@@ -1503,6 +1505,7 @@ fn report_by_point() {
         source: Source::App,
         description: String::new(),
         contact: None,
+        contact_sha256: None,
     };
     let c = Actor::Citizen("c-1".into());
     let id = eng
@@ -1605,4 +1608,68 @@ fn audit_chain_names_the_first_broken_link() {
     assert!(broken_at(forged).contains("line 1"));
     // a missing hash
     assert!(broken_at(lines[0].replace("\"hash\"", "\"hush\"")).contains("line 1"));
+}
+
+#[test]
+fn strict_json_and_recorded_dispatch_units() {
+    use serde_json::json;
+    let bad = |v: serde_json::Value| Action::from_json(v).unwrap_err();
+    for (v, needle) in [
+        (json!({"action": "start", "why": "x"}), "start.why"),
+        (json!(["start"]), "JSON object"),
+        (json!({"action": "teleport"}), "teleport"),
+        (json!({"action": "report"}), "report"),
+        (json!({"unit": "WATER"}), "member"),
+        (json!({"action": "rate"}), "satisfaction"),
+        (
+            json!({"action": "dispatch", "unit": "WATER", "colour": 1}),
+            "dispatch.colour",
+        ),
+    ] {
+        let e = bad(v);
+        assert_eq!(e.kind(), ErrorKind::InvalidValue);
+        assert!(e.to_string().contains(needle), "{e}");
+    }
+    assert_eq!(
+        Action::from_json(json!({"action": "dispatch"})).unwrap(),
+        Action::Dispatch {
+            unit: None,
+            reason: None
+        }
+    );
+    assert!(Report::from_json(json!(["C0101"])).is_err());
+    assert!(Report::from_json(json!({"category": "C0101", "grid": GRID, "colour": 1})).is_err());
+
+    let mut eng = engine();
+    let t = at(2025, 11, 3, 9, 0);
+    let id = dispatched(&mut eng, "C0101", t);
+    match &eng.history(id).unwrap()[3].body {
+        EventBody::Action(Action::Dispatch { unit, .. }) => {
+            assert_eq!(unit.as_deref(), Some("WATER"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // a report needs a grid or a point; citizens cannot use the supervisor channel
+    let mut r = report("C0101", "", Source::App);
+    r.grid = "".into();
+    let e = eng.report(Actor::Citizen("c".into()), t, r).unwrap_err();
+    assert!(
+        e.kind() == ErrorKind::InvalidValue && e.to_string().contains("grid"),
+        "{e}"
+    );
+    let e = eng
+        .report(
+            Actor::Citizen("c".into()),
+            t,
+            report("C0101", GRID, Source::Supervisor),
+        )
+        .unwrap_err();
+    assert!(
+        e.kind() == ErrorKind::InvalidValue && e.to_string().contains("source"),
+        "{e}"
+    );
+    let e = eng
+        .report(w("AC01"), t, report("C0101", GRID, Source::Supervisor))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidValue);
 }
