@@ -79,6 +79,14 @@ enum gridgov_status
    A file could not be read.
    */
   GRIDGOV_STATUS_IO = 108,
+  /*
+   The case's state does not allow the action (see the lifecycle table).
+   */
+  GRIDGOV_STATUS_INVALID_TRANSITION = 109,
+  /*
+   The actor may not perform the action, or not on this case (role or scope).
+   */
+  GRIDGOV_STATUS_PERMISSION_DENIED = 110,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -118,10 +126,58 @@ typedef uint32_t gridgov_format;
 #endif // __cplusplus
 
 /*
+ A coordinate reference system of input points (passed as `uint32_t`).
+ */
+enum gridgov_crs
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /*
+   WGS-84 longitude/latitude (EPSG:4326, raw GPS). Grid maps are stored in it.
+   */
+  GRIDGOV_CRS_WGS84 = 0,
+  /*
+   CGCS2000 longitude/latitude (EPSG:4490), treated as WGS-84: they differ by centimetres.
+   */
+  GRIDGOV_CRS_CGCS2000 = 1,
+  /*
+   GCJ-02 (国测局, Amap, Tencent): WGS-84 shifted inside China's box.
+   */
+  GRIDGOV_CRS_GCJ02 = 2,
+  /*
+   BD-09 (Baidu) longitude/latitude, derived from GCJ-02.
+   */
+  GRIDGOV_CRS_BD09 = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum gridgov_crs gridgov_crs;
+#else
+typedef uint32_t gridgov_crs;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/*
  An opaque, immutable working calendar. Release with `gridgov_calendar_free`.
  A calendar may be shared between threads.
  */
 typedef struct gridgov_calendar gridgov_calendar;
+
+/*
+ An opaque case engine: the cases of one model, their events, timers and escalations.
+ Create with `gridgov_engine_new` or `gridgov_engine_replay`; release with
+ `gridgov_engine_free`. **Not thread-safe**: one thread at a time, or the caller locks.
+ */
+typedef struct gridgov_engine gridgov_engine;
+
+/*
+ An opaque, immutable map of unit-grid boundaries: the grids sorted by code, each with an
+ index (`0 .. len`) that point location returns. Create with `gridgov_gridmap_from_text`,
+ `gridgov_gridmap_from_path` or `gridgov_model_gridmap`; release with `gridgov_gridmap_free`.
+ A grid map may be shared between threads.
+ */
+typedef struct gridgov_gridmap gridgov_gridmap;
 
 /*
  An opaque, immutable city model. Create with `gridgov_model_sample`,
@@ -279,6 +335,225 @@ gridgov_status gridgov_calendar_is_workday_many(const gridgov_calendar *calendar
                                                 const int64_t *t_ms,
                                                 size_t n,
                                                 uint8_t *out);
+
+/*
+ Creates an empty engine on `model`, with the model's engine settings and escalation rules.
+ The engine keeps its own copy of the model: freeing `model` afterwards is fine.
+
+ # Safety
+ `model` must be a valid handle; `out` a valid pointer.
+ */
+gridgov_status gridgov_engine_new(const gridgov_model *model, gridgov_engine **out);
+
+/*
+ Releases an engine. NULL is accepted and ignored.
+
+ # Safety
+ `engine` must be NULL or a handle from this library not yet freed.
+ */
+void gridgov_engine_free(gridgov_engine *engine);
+
+/*
+ Records a new case reported by `actor_json` at `at_ms` and writes its id (1, 2, 3…) to
+ `out_case`.
+
+ `actor_json`: `{"worker": "SV001"}` or `{"citizen": "c-1"}`. `report_json`:
+ `{"category": "C0101", "grid": "37990100100101", "urgency": "normal", "source":
+ "supervisor", "description": "...", "contact": "..."}`; `category` is required, and `grid`
+ or a `point` (`{"lon": 117.05, "lat": 36.74, "crs": "gcj02"}`, located on the model's
+ boundaries); `urgency` defaults to the catalog's default, `source` (`supervisor`, `hotline`,
+ `app`, `media`, `leader`, `sensor`) to `supervisor`; `contact` is citizen contact data, kept
+ out of exports unless asked for by an allowed role.
+
+ Errors: `GRIDGOV_STATUS_PARSE` (malformed JSON), `GRIDGOV_STATUS_INVALID_VALUE` (a missing,
+ extra or mistyped field; a point in no grid; `INT64_MIN`), `GRIDGOV_STATUS_INVALID_CODE` / `GRIDGOV_STATUS_UNKNOWN`
+ (category, grid, urgency, worker), `GRIDGOV_STATUS_PERMISSION_DENIED` (written to the
+ security log). On error no case is created.
+
+ # Safety
+ `engine` must be a valid handle used by no other thread; `actor_json` and `report_json`
+ NUL-terminated strings; `out_case` a valid pointer.
+ */
+gridgov_status gridgov_engine_report(gridgov_engine *engine,
+                                     const char *actor_json,
+                                     int64_t at_ms,
+                                     const char *report_json,
+                                     uint64_t *out_case);
+
+/*
+ Applies an action to case `case_id` and returns the recorded event as a JSON object (the
+ event schema of `gridgov_engine_events_json`) through `out_event_json`.
+
+ `action_json` names the action and carries its fields, e.g. `{"action": "dispatch", "unit":
+ "WATER"}`. Actions and fields: `accept`, `reject` (reason), `verify` (valid: bool), `file`,
+ `void` (reason), `dispatch` (unit: optional, the duty matrix's answer by default; reason:
+ required when `unit` overrides it), `return` (reason), `start`, `request_postpone`
+ (minutes), `approve_postpone`, `deny_postpone`, `request_shelve` (reason),
+ `approve_shelve`, `handle` (result), `check` (passed: bool), `close` (reason), `rate`
+ (satisfaction: 1–5), `reopen` (reason), `supervise` (note), `self_handle` (result).
+
+ Errors, with the message in `gridgov_last_error`: `GRIDGOV_STATUS_INVALID_TRANSITION` (the
+ case's state does not allow the action), `GRIDGOV_STATUS_PERMISSION_DENIED` (role or scope;
+ written to the security log), `GRIDGOV_STATUS_UNKNOWN` (case, worker, unit),
+ `GRIDGOV_STATUS_INVALID_VALUE` (unknown action, missing, extra or mistyped fields, a rating
+ out of 1–5, an empty reason, a time earlier than the case's last event, `INT64_MIN`),
+ `GRIDGOV_STATUS_CALENDAR_RANGE` (a deadline outside the calendar), `GRIDGOV_STATUS_PARSE`
+ (malformed JSON). A refused action leaves the engine unchanged, except that escalations
+ of the case due at or before `at_ms` are recorded first, as a sweep would.
+
+ # Safety
+ `engine` must be a valid handle used by no other thread; `actor_json` and `action_json`
+ NUL-terminated strings; `out_event_json` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_engine_act(gridgov_engine *engine,
+                                  uint64_t case_id,
+                                  const char *actor_json,
+                                  int64_t at_ms,
+                                  const char *action_json,
+                                  char **out_event_json,
+                                  size_t *out_len);
+
+/*
+ Case `case_id` as a JSON object: `id`, `state`, `category`, `urgency`, `grid` (code),
+ `unit` (id or null), `source`, `reporter` (an actor), `reported_at`, `last_at` (ms),
+ `stage` and `limit` of the running stage timer (null when none), `paused` (the clock is
+ stopped: shelved), `deadline` (ms or null), `light` at `now_ms` (`"green"`, `"yellow"`,
+ `"red"` or null when no timed stage runs), `rework_count`, `return_count`, `reopen_count`,
+ `supervised_count`, `postponed_minutes`, `pending_postpone` (minutes or null),
+ `pending_shelve` (reason or null), `satisfaction` (1–5 or null), `closing_reason`,
+ `closed_at`, `self_handled` and `history` (its events, as in the events export, without
+ contact data).
+
+ Errors: `GRIDGOV_STATUS_UNKNOWN` (case), `GRIDGOV_STATUS_CALENDAR_RANGE` (`now_ms` or the
+ deadline outside the calendar), `GRIDGOV_STATUS_INVALID_VALUE` (`INT64_MIN`).
+
+ # Safety
+ `engine` must be a valid handle; `out` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_engine_case_json(const gridgov_engine *engine,
+                                        uint64_t case_id,
+                                        int64_t now_ms,
+                                        char **out,
+                                        size_t *out_len);
+
+/*
+ Fires every escalation due at or before `now_ms`, in time order, records each as an event
+ (actor `"system"`) and returns them as a JSON array of event objects (`"action":
+ "escalate"`, with `rule`, `name`, `effect`, `target`, `firing`). Idempotent: a second
+ sweep at the same instant returns `[]`; a late sweep fires each missed trigger once, at its
+ own instant. An engine whose model has no escalation rules always returns `[]`.
+
+ # Safety
+ `engine` must be a valid handle used by no other thread; `out_json` a valid pointer;
+ `out_len` NULL or valid.
+ */
+gridgov_status gridgov_engine_sweep(gridgov_engine *engine,
+                                    int64_t now_ms,
+                                    char **out_json,
+                                    size_t *out_len);
+
+/*
+ The typed fast path of `gridgov_engine_sweep`: fires (and records) every escalation due at
+ or before `now_ms` and writes, in time order, the case id, the rule index (in the model's
+ escalation list) and the instant of each into `out_case`, `out_rule` and `out_at`, and
+ their number into `out_n`.
+
+ Capacity contract: nothing is ever lost. Every due escalation fires and is recorded, whatever
+ `capacity` is. When `n <= capacity`, the `n` entries are written and the status is
+ `GRIDGOV_STATUS_OK`. When more fired than fit, the first `capacity` are written, `*out_n`
+ receives the number that fired (`n > capacity`) and the status is
+ `GRIDGOV_STATUS_INSUFFICIENT_SIZE` — the one case where outputs are written on a non-OK
+ status; the firings are the last `n` events of the engine, so the caller gets the rest
+ from `gridgov_engine_events_json`. The arrays may be NULL when `capacity` is 0.
+
+ # Safety
+ `engine` must be a valid handle used by no other thread; each array must hold `capacity`
+ elements (or be NULL when `capacity` is 0); `out_n` a valid pointer.
+ */
+gridgov_status gridgov_engine_sweep_arrays(gridgov_engine *engine,
+                                           int64_t now_ms,
+                                           uint64_t *out_case,
+                                           uint32_t *out_rule,
+                                           int64_t *out_at,
+                                           size_t capacity,
+                                           size_t *out_n);
+
+/*
+ Every event as JSON lines, one object per line, in order (event schema version 1:
+ `v`, `seq`, `case`, `at`, `actor`, `action` and its fields, `limit` when the event started a
+ timed stage). `viewer_json` NULL exports without citizen contact data; a viewer
+ (`{"worker": "AC01"}`) whose role may see it (acceptor, shift leader, manager) gets the
+ contact of report events, any other viewer `GRIDGOV_STATUS_PERMISSION_DENIED`
+ (`GRIDGOV_STATUS_UNKNOWN` for an unknown worker). `gridgov_engine_replay` reads the text back.
+
+ # Safety
+ `engine` must be a valid handle; `viewer_json` NULL or a NUL-terminated string; `out` a
+ valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_engine_events_json(const gridgov_engine *engine,
+                                          const char *viewer_json,
+                                          char **out,
+                                          size_t *out_len);
+
+/*
+ The security log: every refused action (permission denied), as a JSON array of
+ `{"at", "actor", "case" (null for a refused report), "action", "reason"}`, in order.
+
+ # Safety
+ `engine` must be a valid handle; `out` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_engine_denials_json(const gridgov_engine *engine,
+                                           char **out,
+                                           size_t *out_len);
+
+/*
+ Rebuilds an engine on `model` from events as JSON lines of `len` bytes (the output of
+ `gridgov_engine_events_json`; blank lines are skipped). Every event is applied again with
+ every check, the stage limits taken from the events. The replayed engine holds the same
+ cases and events (not the security log); it keeps its own copy of the model.
+
+ Errors: `GRIDGOV_STATUS_PARSE` (a line that is not JSON, naming it),
+ `GRIDGOV_STATUS_INVALID_VALUE` (a malformed event or one that does not apply, naming its
+ line or position `events[i]`).
+
+ # Safety
+ `model` must be a valid handle; `events_jsonl` must point to `len` readable bytes (NULL
+ when `len` is 0); `out` a valid pointer.
+ */
+gridgov_status gridgov_engine_replay(const gridgov_model *model,
+                                     const char *events_jsonl,
+                                     size_t len,
+                                     gridgov_engine **out);
+
+/*
+ Checks the engine's SHA-256 audit chain and returns `{"events": n, "head": "<hex>"}`: the
+ head identifies the whole history (keep it to detect truncation of a stored log).
+
+ # Safety
+ `engine` must be a valid handle; `out` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_engine_verify(const gridgov_engine *engine, char **out, size_t *out_len);
+
+/*
+ Verifies the hash chain of exported event lines (`len` bytes of JSON lines, as written by
+ `gridgov_engine_events_json`) and returns `{"events": n, "head": "<hex>"}`. A line that was
+ altered, inserted, removed or reordered gives `GRIDGOV_STATUS_INVALID_VALUE` with the first
+ broken line and its `seq` in `gridgov_last_error`.
+
+ # Safety
+ `text` must point to `len` readable bytes; `out` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_verify_events(const char *text, size_t len, char **out, size_t *out_len);
+
+/*
+ The number of cases (ids are `1 ..= cases`) and of events.
+
+ # Safety
+ `engine` must be a valid handle; `out_cases` and `out_events` valid pointers.
+ */
+gridgov_status gridgov_engine_len(const gridgov_engine *engine,
+                                  size_t *out_cases,
+                                  size_t *out_events);
 
 /*
  A static, NUL-terminated name for a status (`"GRIDGOV_STATUS_CALENDAR_RANGE"`); never free it.
@@ -442,6 +717,132 @@ gridgov_status gridgov_model_units_json(const gridgov_model *model, char **out, 
 gridgov_status gridgov_model_categories_json(const gridgov_model *model,
                                              char **out,
                                              size_t *out_len);
+
+/*
+ Loads a grid map from `GeoJSON` text of `len` bytes: a `FeatureCollection` of `Polygon` or
+ `MultiPolygon` features (holes allowed, WGS-84 longitude/latitude) whose property
+ `code_property` (e.g. `"code"`) holds the unit-grid code.
+
+ `GRIDGOV_STATUS_PARSE` for text that is not JSON; `GRIDGOV_STATUS_MODEL` for `GeoJSON` of the
+ wrong shape, invalid polygons (self-intersecting, unclosed, too few points, NaN), missing or
+ duplicate codes and overlapping grids: `gridgov_last_error_issues` lists every problem with
+ its path (`features[3].geometry...`).
+
+ # Safety
+ `text` must point to `len` readable bytes; `code_property` must be NULL or NUL-terminated;
+ `out` must be a valid pointer.
+ */
+gridgov_status gridgov_gridmap_from_text(const char *text,
+                                         size_t len,
+                                         const char *code_property,
+                                         gridgov_gridmap **out);
+
+/*
+ Loads a grid map from a `GeoJSON` file (see `gridgov_gridmap_from_text`); `GRIDGOV_STATUS_IO`
+ when it cannot be read.
+
+ # Safety
+ `path` and `code_property` must be NULL or NUL-terminated strings; `out` a valid pointer.
+ */
+gridgov_status gridgov_gridmap_from_path(const char *path,
+                                         const char *code_property,
+                                         gridgov_gridmap **out);
+
+/*
+ Creates a grid-map handle holding a copy of the model's unit-grid boundaries (free it
+ separately). A model without boundaries gives `GRIDGOV_STATUS_UNKNOWN` (the closest status:
+ the model knows no grid map) and writes nothing.
+
+ # Safety
+ `model` must be a valid handle; `out` a valid pointer.
+ */
+gridgov_status gridgov_model_gridmap(const gridgov_model *model, gridgov_gridmap **out);
+
+/*
+ Releases a grid map. NULL is accepted and ignored.
+
+ # Safety
+ `gridmap` must be NULL or a handle from this library not yet freed.
+ */
+void gridgov_gridmap_free(gridgov_gridmap *gridmap);
+
+/*
+ The number of grids in the map (valid indices are `0 .. len`).
+
+ # Safety
+ `gridmap` must be a valid handle; `out` a valid pointer.
+ */
+gridgov_status gridgov_gridmap_len(const gridgov_gridmap *gridmap, size_t *out);
+
+/*
+ The code of the grid at `index` (grids are sorted by code). An index `>= len` gives
+ `GRIDGOV_STATUS_INVALID_VALUE` naming it.
+
+ # Safety
+ `gridmap` must be a valid handle; `out` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_gridmap_code(const gridgov_gridmap *gridmap,
+                                    size_t index,
+                                    char **out,
+                                    size_t *out_len);
+
+/*
+ The index of the grid with `code`, or -1 when the map has no such grid (not an error).
+
+ # Safety
+ `gridmap` must be a valid handle; `code` a NUL-terminated string; `out` a valid pointer.
+ */
+gridgov_status gridgov_gridmap_index_of(const gridgov_gridmap *gridmap,
+                                        const char *code,
+                                        int64_t *out);
+
+/*
+ The grid map as a `GeoJSON` `FeatureCollection` (WGS-84; `gridgov_gridmap_from_text` accepts it
+ back).
+
+ # Safety
+ `gridmap` must be a valid handle; `out` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_gridmap_to_geojson(const gridgov_gridmap *gridmap,
+                                          char **out,
+                                          size_t *out_len);
+
+/*
+ Locates `n` points (`lon[i]`, `lat[i]` in `crs`, a `gridgov_crs`) into grid indices:
+ `out_index[i]` is the index of the grid containing the point, or -1 when it lies in no grid.
+ A point on an edge or vertex shared by several grids gets the same grid whatever the input
+ order or thread count (the core's rule). Uses every core.
+
+ A NaN or infinite coordinate gives `GRIDGOV_STATUS_INVALID_VALUE` naming the first bad
+ index (`lon[3]`); on any failure nothing is written.
+
+ # Safety
+ `gridmap` must be a valid handle; `lon`, `lat` and `out_index` must hold `n` elements each
+ (they may be NULL when `n` is 0).
+ */
+gridgov_status gridgov_gridmap_locate_many(const gridgov_gridmap *gridmap,
+                                           const double *lon,
+                                           const double *lat,
+                                           size_t n,
+                                           uint32_t crs,
+                                           int64_t *out_index);
+
+/*
+ Converts `n` points from the coordinate system `from` to `to` (both `gridgov_crs`).
+ GCJ-02 → WGS-84 iterates to better than 1e-7 degrees; points outside China's box are not
+ shifted, as the convention has it. A NaN or infinite coordinate gives
+ `GRIDGOV_STATUS_INVALID_VALUE` naming its index; on failure nothing is written.
+
+ # Safety
+ The four arrays must hold `n` elements each (they may be NULL when `n` is 0).
+ */
+gridgov_status gridgov_convert_many(const double *lon,
+                                    const double *lat,
+                                    size_t n,
+                                    uint32_t from,
+                                    uint32_t to,
+                                    double *out_lon,
+                                    double *out_lat);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -43,6 +43,10 @@ pub enum gridgov_status {
     Parse = 107,
     /// A file could not be read.
     Io = 108,
+    /// The case's state does not allow the action (see the lifecycle table).
+    InvalidTransition = 109,
+    /// The actor may not perform the action, or not on this case (role or scope).
+    PermissionDenied = 110,
 }
 
 impl From<ErrorKind> for gridgov_status {
@@ -56,6 +60,8 @@ impl From<ErrorKind> for gridgov_status {
             ErrorKind::Model => Self::Model,
             ErrorKind::Parse => Self::Parse,
             ErrorKind::Io => Self::Io,
+            ErrorKind::InvalidTransition => Self::InvalidTransition,
+            ErrorKind::PermissionDenied => Self::PermissionDenied,
             _ => Self::InvalidValue,
         }
     }
@@ -118,6 +124,8 @@ pub extern "C" fn gridgov_status_name(status: u32) -> *const c_char {
         106 => "GRIDGOV_STATUS_MODEL\0",
         107 => "GRIDGOV_STATUS_PARSE\0",
         108 => "GRIDGOV_STATUS_IO\0",
+        109 => "GRIDGOV_STATUS_INVALID_TRANSITION\0",
+        110 => "GRIDGOV_STATUS_PERMISSION_DENIED\0",
         _ => "GRIDGOV_STATUS_UNKNOWN_CODE\0",
     };
     s.as_ptr().cast()

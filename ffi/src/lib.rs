@@ -8,8 +8,10 @@
 //! - Arguments come in the order self, inputs, outputs. Outputs are written only on success.
 //! - Every pointer is checked for NULL (`GRIDGOV_STATUS_NULL_POINTER`), every string for UTF-8
 //!   (`GRIDGOV_STATUS_INVALID_UTF8`). An input buffer is always followed by its length.
-//! - Handles are opaque: `gridgov_model`, `gridgov_calendar`, created by a constructor and
-//!   released by the matching `_free` (which accepts NULL).
+//! - Handles are opaque: `gridgov_model`, `gridgov_calendar`, `gridgov_gridmap`,
+//!   `gridgov_engine`, created by a constructor and released by the matching `_free` (which
+//!   accepts NULL). All but `gridgov_engine` are immutable and shareable across threads; an
+//!   engine is mutable and used by one thread at a time.
 //! - Strings returned through `char **out` are NUL-terminated UTF-8 owned by the caller, who
 //!   releases them with [`gridgov_string_free`].
 //! - Every export runs behind a panic boundary: a Rust panic becomes `GRIDGOV_STATUS_PANIC`.
@@ -20,14 +22,18 @@
 //!   milliseconds.
 
 mod calendar;
+mod engine;
 mod error;
 mod handle;
 mod model;
 mod panic;
+mod spatial;
 
 pub use calendar::*;
+pub use engine::*;
 pub use error::*;
 pub use model::*;
+pub use spatial::*;
 
 use std::ffi::c_char;
 

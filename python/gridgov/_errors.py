@@ -17,9 +17,11 @@ __all__ = [
     "DutyConflictError",
     "GridgovError",
     "GridgovIOError",
+    "InvalidTransition",
     "ModelError",
     "NoResponsibleUnitError",
     "ParseError",
+    "PermissionDenied",
     "RoutingError",
     "UnknownError",
     "ValidationError",
@@ -136,3 +138,40 @@ class GridgovIOError(GridgovError, OSError):
     def __init__(self, message: str = "", *, path: str = "") -> None:
         super().__init__(message)
         self.path = path
+
+
+class InvalidTransition(GridgovError):
+    """The case's state does not allow the action (see the lifecycle table): e.g. closing a
+    case that is still being handled, rating a case twice, approving a postponement nobody asked
+    for. The case is unchanged.
+
+    ``case`` is the case id, ``state`` its state (``"dispatched"``), ``action`` the refused
+    action (``"close"``), ``detail`` more about the refusal (``"no postponement request is
+    pending"``) or ``""``.
+    """
+
+    def __init__(
+        self, message: str = "", *, case: int = 0, state: str = "", action: str = "", detail: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.case = case
+        self.state = state
+        self.action = action
+        self.detail = detail
+
+
+class PermissionDenied(GridgovError, PermissionError):
+    """The actor may not perform the action: wrong role, or out of scope (a supervisor outside
+    their grids, a handler on a case of another unit, a centre role outside its jurisdiction, a
+    citizen on a case they did not report). The refusal is written to the engine's security log
+    (:meth:`Engine.denials`); the case is unchanged.
+
+    ``actor`` names the actor (``'worker "SV001"'``), ``action`` the refused action,
+    ``reason`` why.
+    """
+
+    def __init__(self, message: str = "", *, actor: str = "", action: str = "", reason: str = "") -> None:
+        super().__init__(message)
+        self.actor = actor
+        self.action = action
+        self.reason = reason

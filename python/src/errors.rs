@@ -99,6 +99,28 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             kw.set_item("path", path)?;
             "GridgovIOError"
         }
+        Error::InvalidTransition {
+            case,
+            state,
+            action,
+            detail,
+        } => {
+            kw.set_item("case", case)?;
+            kw.set_item("state", state)?;
+            kw.set_item("action", action)?;
+            kw.set_item("detail", detail.trim_start_matches([':', ' ']))?;
+            "InvalidTransition"
+        }
+        Error::PermissionDenied {
+            actor,
+            action,
+            reason,
+        } => {
+            kw.set_item("actor", actor)?;
+            kw.set_item("action", action)?;
+            kw.set_item("reason", reason)?;
+            "PermissionDenied"
+        }
         // `Error` is non-exhaustive: a kind added to the core later still lands in the tree.
         _ => "GridgovError",
     };

@@ -1,15 +1,19 @@
 //! Python bindings of gridgov: the private compiled module `gridgov._gridgov`.
 //!
-//! A thin translation layer over the core crate, with no domain logic: two frozen classes
-//! (`calendar::PyCalendar`, `model::PyModel`) wrapping `Arc`s of core values, instants as
-//! `int` milliseconds and arrays as borrowed `int64` `NumPy` arrays, heavy calls run with the GIL
-//! released, and every core error mapped in one function (`errors::to_py`). The public API
-//! (`datetime` and `datetime64` handling, result dataclasses, docstrings) is the pure-Python
-//! package `gridgov` on top of this module.
+//! A thin translation layer over the core crate, with no domain logic: frozen classes
+//! (`calendar::PyCalendar`, `model::PyModel`, `spatial::PyGridMap`) wrapping `Arc`s of core
+//! values, and one (`engine::PyEngine`) wrapping a `Mutex` of the mutable case engine;
+//! instants as `int` milliseconds and arrays as borrowed `int64`/`float64` `NumPy` arrays,
+//! heavy calls run with the GIL released, and every core error mapped in one function
+//! (`errors::to_py`). The public API (`datetime` and `datetime64` handling, grid codes for
+//! indices, result dataclasses, docstrings) is the pure-Python package `gridgov` on top of
+//! this module.
 
 mod calendar;
+mod engine;
 mod errors;
 mod model;
+mod spatial;
 
 /// The compiled core of the `gridgov` package (private: use `gridgov`).
 #[pyo3::pymodule]
@@ -19,7 +23,11 @@ mod _gridgov {
     #[pymodule_export]
     use super::calendar::PyCalendar;
     #[pymodule_export]
+    use super::engine::{PyEngine, verify_events};
+    #[pymodule_export]
     use super::model::PyModel;
+    #[pymodule_export]
+    use super::spatial::{PyGridMap, convert, convert_many};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -16,6 +16,7 @@ use pyo3::types::PyTuple;
 
 use crate::calendar::PyCalendar;
 use crate::errors::{OrRaise, invalid};
+use crate::spatial::PyGridMap;
 
 /// An area as a tuple: code, name, level name, parent code, population, households, area in
 /// m², neighbour codes.
@@ -39,7 +40,7 @@ type WorkerRow = (String, String, String, String, Vec<String>);
 /// A city model: territory, organisation, duty matrix, catalog and calendar.
 #[pyclass(frozen, module = "gridgov._gridgov", name = "Model")]
 pub struct PyModel {
-    inner: Arc<Model>,
+    pub(crate) inner: Arc<Model>,
     calendar: Py<PyCalendar>,
 }
 
@@ -89,10 +90,16 @@ impl PyModel {
         Self::new(py, model)
     }
 
-    /// Loads a model from text; `format` is `"toml"`, `"json"` or `None` (detected).
+    /// Loads a model from text; `format` is `"toml"`, `"json"` or `None` (detected);
+    /// `grid_map` attaches unit-grid boundaries (as `with_grid_map`).
     #[staticmethod]
-    #[pyo3(signature = (text, format=None))]
-    fn from_text(py: Python<'_>, text: &str, format: Option<&str>) -> PyResult<Self> {
+    #[pyo3(signature = (text, format=None, grid_map=None))]
+    fn from_text(
+        py: Python<'_>,
+        text: &str,
+        format: Option<&str>,
+        grid_map: Option<&PyGridMap>,
+    ) -> PyResult<Self> {
         let format = match format {
             None => None,
             Some(f) if f.eq_ignore_ascii_case("toml") => Some(Format::Toml),
@@ -105,10 +112,17 @@ impl PyModel {
                 ));
             }
         };
+        let map = grid_map.map(|g| (*g.inner).clone());
         let model = py
-            .detach(|| match format {
-                None => Model::from_str_auto(text),
-                Some(f) => Model::from_str_as(text, f),
+            .detach(|| {
+                let model = match format {
+                    None => Model::from_str_auto(text),
+                    Some(f) => Model::from_str_as(text, f),
+                }?;
+                match map {
+                    Some(map) => model.with_grid_map(map),
+                    None => Ok(model),
+                }
             })
             .or_raise()?;
         Self::new(py, model)
@@ -130,6 +144,20 @@ impl PyModel {
     #[getter]
     fn calendar(&self, py: Python<'_>) -> Py<PyCalendar> {
         self.calendar.clone_ref(py)
+    }
+
+    /// A copy of the model's unit-grid boundaries; `None` when the model has none.
+    #[getter]
+    fn grid_map(&self) -> Option<PyGridMap> {
+        self.inner.grid_map().cloned().map(PyGridMap::new)
+    }
+
+    /// A copy of the model with `grid_map` as its unit-grid boundaries (checked against the
+    /// model's grids).
+    fn with_grid_map(&self, py: Python<'_>, grid_map: &PyGridMap) -> PyResult<Self> {
+        let (model, map) = ((*self.inner).clone(), (*grid_map.inner).clone());
+        let model = py.detach(move || model.with_grid_map(map)).or_raise()?;
+        Self::new(py, model)
     }
 
     /// The model as JSON, same shape as the file.
@@ -295,13 +323,15 @@ impl PyModel {
         format!("<_gridgov.Model {:?}>", self.inner.name())
     }
 
-    /// Pickles as `Model.from_text(to_json(), "json")`.
+    /// Pickles as `Model.from_text(to_json(), "json", grid_map)`.
     fn __reduce__<'py>(
         slf: &Bound<'py, Self>,
     ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
         let py = slf.py();
         let ctor = py.get_type::<Self>().getattr("from_text")?;
-        let args = PyTuple::new(py, [slf.get().inner.to_json(), "json".to_owned()])?;
+        let model = &slf.get().inner;
+        let map = model.grid_map().cloned().map(PyGridMap::new);
+        let args = (model.to_json(), "json", map).into_pyobject(py)?;
         Ok((ctor, args))
     }
 }

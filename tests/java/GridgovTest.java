@@ -25,7 +25,24 @@ public class GridgovTest {
         int gridgov_calendar_add_working(Pointer cal, long startMs, long durationMs, LongByReference out);
         int gridgov_calendar_add_working_many(Pointer cal, long[] starts, long[] durations, long n, long[] out);
         int gridgov_calendar_is_workday(Pointer cal, long tMs, ByteByReference out);
+        int gridgov_model_gridmap(Pointer model, PointerByReference out);
+        void gridgov_gridmap_free(Pointer gridmap);
+        int gridgov_gridmap_len(Pointer gridmap, LongByReference out);
+        int gridgov_gridmap_index_of(Pointer gridmap, String code, LongByReference out);
+        int gridgov_gridmap_code(Pointer gridmap, long index, PointerByReference out, Pointer outLen);
+        int gridgov_gridmap_locate_many(Pointer gridmap, double[] lon, double[] lat, long n, int crs, long[] outIndex);
+        int gridgov_convert_many(double[] lon, double[] lat, long n, int from, int to, double[] outLon, double[] outLat);
+        int gridgov_engine_new(Pointer model, PointerByReference out);
+        void gridgov_engine_free(Pointer engine);
+        int gridgov_engine_report(Pointer engine, String actorJson, long atMs, String reportJson, LongByReference outCase);
+        int gridgov_engine_act(Pointer engine, long caseId, String actorJson, long atMs, String actionJson, PointerByReference outEvent, Pointer outLen);
+        int gridgov_engine_case_json(Pointer engine, long caseId, long nowMs, PointerByReference out, Pointer outLen);
+        int gridgov_engine_sweep_arrays(Pointer engine, long nowMs, long[] outCase, int[] outRule, long[] outAt, long capacity, LongByReference outN);
     }
+
+    // A unit grid of the sample city and a point well inside it (WGS-84).
+    static final String GRID = "37990100100101";
+    static final double GRID_LON = 117.0489, GRID_LAT = 36.7391;
 
     static int checks = 0, failures = 0;
 
@@ -80,6 +97,75 @@ public class GridgovTest {
         st = g.gridgov_calendar_is_workday(cal, 0L, wd);
         check(st == 103, "1970 is out of range: GRIDGOV_STATUS_CALENDAR_RANGE, got " + st);
         g.gridgov_calendar_free(cal);
+
+        // Point location: the sample city's boundaries, a grid's interior point, a point at sea.
+        PointerByReference gref = new PointerByReference();
+        check(g.gridgov_model_gridmap(model, gref) == 0, "gridmap");
+        Pointer gm = gref.getValue();
+        LongByReference len = new LongByReference();
+        check(g.gridgov_gridmap_len(gm, len) == 0 && len.getValue() == 408, "408 grids, got " + len.getValue());
+        double[] lon = {GRID_LON, 0.0};
+        double[] lat = {GRID_LAT, 0.0};
+        long[] idx = {7, 7};
+        check(g.gridgov_gridmap_locate_many(gm, lon, lat, 2, 0, idx) == 0, "locate_many");
+        check(idx[1] == -1, "a point at (0, 0) is in no grid, got " + idx[1]);
+        PointerByReference code = new PointerByReference();
+        check(idx[0] >= 0 && g.gridgov_gridmap_code(gm, idx[0], code, null) == 0, "code of index " + idx[0]);
+        if (idx[0] >= 0) {
+            check(GRID.equals(code.getValue().getString(0, "UTF-8")), "located in " + GRID);
+            g.gridgov_string_free(code.getValue());
+        }
+        // The same point as Amap (GCJ-02) would give it, located with crs = GCJ02.
+        double[] gx = new double[1], gy = new double[1];
+        check(g.gridgov_convert_many(new double[] {GRID_LON}, new double[] {GRID_LAT}, 1, 0, 2, gx, gy) == 0, "convert");
+        long[] gidx = {-2};
+        check(g.gridgov_gridmap_locate_many(gm, gx, gy, 1, 2, gidx) == 0 && gidx[0] == idx[0], "locate in GCJ-02");
+        st = g.gridgov_gridmap_locate_many(gm, new double[] {Double.NaN}, new double[] {GRID_LAT}, 1, 0, gidx);
+        check(st == 100 && gidx[0] == idx[0], "NaN gives GRIDGOV_STATUS_INVALID_VALUE, nothing written, got " + st);
+        check(lastError().contains("lon[0]"), "message names lon[0]: " + lastError());
+        st = g.gridgov_gridmap_locate_many(gm, lon, lat, 1, 9, gidx);
+        check(st == 5, "crs 9 gives GRIDGOV_STATUS_INVALID_ENUM, got " + st);
+        g.gridgov_gridmap_free(gm);
+
+        // The case engine: a supervisor reports, the acceptor accepts; the supervisor may not close.
+        PointerByReference eref = new PointerByReference();
+        check(g.gridgov_engine_new(model, eref) == 0, "engine_new");
+        Pointer eng = eref.getValue();
+        long t0 = 1762131600000L; // Monday 2025-11-03 09:00 +08:00
+        LongByReference caseId = new LongByReference();
+        st = g.gridgov_engine_report(eng, "{\"worker\":\"SV001\"}", t0,
+                "{\"category\":\"C0101\",\"grid\":\"" + GRID + "\"}", caseId);
+        check(st == 0 && caseId.getValue() == 1, "report gives case 1, got " + st + ": " + lastError());
+        PointerByReference event = new PointerByReference();
+        st = g.gridgov_engine_act(eng, 1, "{\"worker\":\"AC01\"}", t0 + 60_000, "{\"action\":\"accept\"}", event, null);
+        check(st == 0, "accept, got " + st + ": " + lastError());
+        if (st == 0) {
+            check(event.getValue().getString(0, "UTF-8").contains("\"action\":\"accept\""), "the accept event");
+            g.gridgov_string_free(event.getValue());
+        }
+        PointerByReference untouched = new PointerByReference(Pointer.NULL);
+        st = g.gridgov_engine_act(eng, 1, "{\"worker\":\"SV001\"}", t0 + 120_000,
+                "{\"action\":\"close\",\"reason\":\"x\"}", untouched, null);
+        check(st == 110, "a supervisor closing gives GRIDGOV_STATUS_PERMISSION_DENIED, got " + st);
+        check(lastError().contains("supervisor"), "message names the role: " + lastError());
+        check(untouched.getValue() == null, "nothing written on error");
+        st = g.gridgov_engine_act(eng, 1, "{\"worker\":\"SL01\"}", t0 + 120_000,
+                "{\"action\":\"close\",\"reason\":\"x\"}", untouched, null);
+        check(st == 109, "closing an accepted case gives GRIDGOV_STATUS_INVALID_TRANSITION, got " + st);
+        st = g.gridgov_engine_act(eng, 1, "{\"worker\":\"SL01\"}", t0 + 120_000, "{\"action\":\"fly\"}", untouched, null);
+        check(st == 100 && lastError().contains("fly"), "an unknown action gives GRIDGOV_STATUS_INVALID_VALUE, got " + st);
+        PointerByReference cj = new PointerByReference();
+        check(g.gridgov_engine_case_json(eng, 1, t0 + 120_000, cj, null) == 0, "case_json");
+        String caseText = cj.getValue().getString(0, "UTF-8");
+        check(caseText.contains("\"state\":\"accepted\"") && caseText.contains("\"reporter\":{\"worker\":\"SV001\"}"),
+                "case JSON: " + caseText);
+        g.gridgov_string_free(cj.getValue());
+        long[] cs = new long[4], at = new long[4];
+        int[] rs = new int[4];
+        LongByReference fired = new LongByReference(7);
+        check(g.gridgov_engine_sweep_arrays(eng, t0 + 120_000, cs, rs, at, 4, fired) == 0 && fired.getValue() == 0,
+                "nothing to sweep, got " + fired.getValue());
+        g.gridgov_engine_free(eng);
         g.gridgov_model_free(model);
 
         System.out.println("GridgovTest: " + (checks - failures) + " passed, " + failures + " failed");

@@ -1,0 +1,282 @@
+//! `gridgov._gridgov.Engine`: a frozen handle on a core [`Engine`] behind a `Mutex`.
+//!
+//! Actors, reports and actions cross as JSON text in the shapes of the C ABI
+//! (`{"worker": "SV001"}`, `{"action": "dispatch", "unit": "WATER"}`), so the core's own
+//! parsers name unknown actions and missing or extra fields; cases and events cross as the
+//! core's JSON and escalations as tuples. Instants are `int` milliseconds. Every call takes the
+//! lock with the GIL released (`py.detach`) and builds Python objects only after unlocking, so
+//! a long sweep or replay never blocks other Python threads and the lock never waits on the GIL.
+
+use std::sync::{Mutex, MutexGuard};
+
+use gridgov::Error;
+use gridgov::case::{Action, Actor, Report};
+use gridgov::engine::{Engine, Event, EventBody};
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+use serde_json::Value;
+
+use crate::errors::OrRaise;
+use crate::model::PyModel;
+
+/// An escalation as a tuple: seq, case id, instant (ms), rule index, rule name, effect,
+/// target, firing number.
+type EscalationRow = (u64, u64, i64, u32, String, String, Option<String>, u32);
+
+/// The case engine of one model: cases, events, timers, escalations.
+#[pyclass(frozen, module = "gridgov._gridgov", name = "Engine")]
+pub struct PyEngine {
+    inner: Mutex<Engine>,
+    model: Py<PyModel>,
+}
+
+fn parse(text: &str, what: &str) -> gridgov::Result<Value> {
+    serde_json::from_str(text).map_err(|e| Error::Parse {
+        format: "JSON",
+        message: format!("{what}: {e}"),
+    })
+}
+
+fn actor_of(text: &str, what: &str) -> gridgov::Result<Actor> {
+    serde_json::from_value(parse(text, what)?).map_err(|e| {
+        Error::invalid(
+            what,
+            text,
+            format!("{e}; an actor is {{\"worker\": id}}, {{\"citizen\": id}} or \"system\""),
+        )
+    })
+}
+
+/// Parses a report from JSON text (the core refuses non-objects and unknown fields).
+fn report_of(text: &str) -> gridgov::Result<Report> {
+    Report::from_json(parse(text, "report")?)
+}
+
+/// Parses an action from JSON text (the core refuses non-objects and unknown fields).
+fn action_of(text: &str) -> gridgov::Result<Action> {
+    Action::from_json(parse(text, "action")?)
+}
+
+fn escalation_rows(events: &[Event]) -> Vec<EscalationRow> {
+    events
+        .iter()
+        .filter_map(|e| match &e.body {
+            EventBody::Escalation(f) => Some((
+                e.seq,
+                e.case,
+                e.at,
+                f.rule,
+                f.name.to_string(),
+                f.effect.to_string(),
+                f.target.as_ref().map(ToString::to_string),
+                f.firing,
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every event as JSON lines, citizen contact data included (for pickling: a full copy).
+fn full_jsonl(eng: &Engine) -> String {
+    let mut out = String::new();
+    for e in eng.events() {
+        out.push_str(&Engine::event_json(e, true).to_string());
+        out.push('\n');
+    }
+    out
+}
+
+fn poisoned() -> PyErr {
+    PyRuntimeError::new_err(
+        "the engine is unusable: an internal error (a gridgov bug) interrupted an earlier call",
+    )
+}
+
+impl PyEngine {
+    /// Runs `f` on the locked engine with the GIL released.
+    fn with<T: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut Engine) -> gridgov::Result<T> + Send,
+    ) -> PyResult<T> {
+        py.detach(|| self.inner.lock().ok().map(|mut g| f(&mut g)))
+            .ok_or_else(poisoned)?
+            .or_raise()
+    }
+}
+
+#[pymethods]
+impl PyEngine {
+    /// An empty engine on `model`, with the model's engine settings and escalation rules.
+    #[new]
+    fn new(model: Bound<'_, PyModel>) -> Self {
+        let engine = Engine::new(std::sync::Arc::clone(&model.get().inner));
+        Self {
+            inner: Mutex::new(engine),
+            model: model.unbind(),
+        }
+    }
+
+    /// Rebuilds an engine from events as JSON lines (every event applied again, with every
+    /// check; the stage limits taken from the events).
+    #[staticmethod]
+    fn replay(py: Python<'_>, model: Bound<'_, PyModel>, events_jsonl: &str) -> PyResult<Self> {
+        let m = std::sync::Arc::clone(&model.get().inner);
+        let engine = py
+            .detach(|| Engine::replay_json_lines(m, events_jsonl))
+            .or_raise()?;
+        Ok(Self {
+            inner: Mutex::new(engine),
+            model: model.unbind(),
+        })
+    }
+
+    /// The model the engine runs on.
+    #[getter]
+    fn model(&self, py: Python<'_>) -> Py<PyModel> {
+        self.model.clone_ref(py)
+    }
+
+    /// Records a new case; returns its id.
+    fn report(
+        &self,
+        py: Python<'_>,
+        actor_json: &str,
+        at: i64,
+        report_json: &str,
+    ) -> PyResult<u64> {
+        self.with(py, |eng| {
+            let actor = actor_of(actor_json, "actor")?;
+            eng.report(actor, at, report_of(report_json)?)
+        })
+    }
+
+    /// Applies an action (JSON with an `"action"` member) to a case; returns the event as JSON.
+    fn act(
+        &self,
+        py: Python<'_>,
+        case_id: u64,
+        actor_json: &str,
+        at: i64,
+        action_json: &str,
+    ) -> PyResult<String> {
+        self.with(py, |eng| {
+            let actor = actor_of(actor_json, "actor")?;
+            let action = action_of(action_json)?;
+            let event = eng.act(case_id, actor, at, action)?;
+            Ok(Engine::event_json(event, false).to_string())
+        })
+    }
+
+    /// A case as JSON, its light at `now` (default: the time of the engine's last event).
+    #[pyo3(signature = (case_id, now=None))]
+    fn case_json(&self, py: Python<'_>, case_id: u64, now: Option<i64>) -> PyResult<String> {
+        self.with(py, |eng| {
+            let now = now.unwrap_or_else(|| eng.events().last().map_or(0, |e| e.at));
+            eng.case_json(case_id, now).map(|v| v.to_string())
+        })
+    }
+
+    /// The deadline (ms) of the case's running stage, if any.
+    fn deadline(&self, py: Python<'_>, case_id: u64) -> PyResult<Option<i64>> {
+        self.with(py, |eng| eng.deadline(case_id))
+    }
+
+    /// The light of a case at `now` (ms): `"green"`, `"yellow"`, `"red"` or `None`.
+    fn light(&self, py: Python<'_>, case_id: u64, now: i64) -> PyResult<Option<String>> {
+        self.with(py, |eng| {
+            Ok(eng.light(case_id, now)?.map(|l| l.to_string()))
+        })
+    }
+
+    /// Fires every escalation due at or before `now` (ms) and records it; returns them.
+    fn sweep(&self, py: Python<'_>, now: i64) -> PyResult<Vec<EscalationRow>> {
+        self.with(py, |eng| eng.sweep(now).map(escalation_rows))
+    }
+
+    /// Every event as JSON lines; contact data only for a viewer (actor JSON) allowed to see it.
+    #[pyo3(signature = (viewer_json=None))]
+    fn events_jsonl(&self, py: Python<'_>, viewer_json: Option<&str>) -> PyResult<String> {
+        self.with(py, |eng| {
+            let viewer = viewer_json.map(|v| actor_of(v, "viewer")).transpose()?;
+            eng.events_json_lines(viewer.as_ref())
+        })
+    }
+
+    /// The audit chain check: `{"events": n, "head": "<hex>"}` as JSON.
+    fn verify_json(&self, py: Python<'_>) -> PyResult<String> {
+        self.with(py, |eng| {
+            let v = eng.verify()?;
+            serde_json::to_string(&v)
+                .map_err(|e| Error::invalid("verify", e, "cannot be serialised"))
+        })
+    }
+
+    /// The security log (refused actions) as a JSON array.
+    fn denials_json(&self, py: Python<'_>) -> PyResult<String> {
+        self.with(py, |eng| {
+            serde_json::to_string(eng.denials())
+                .map_err(|e| Error::invalid("denials", e, "cannot be serialised"))
+        })
+    }
+
+    /// Number of cases and number of events.
+    fn counts(&self, py: Python<'_>) -> PyResult<(usize, usize)> {
+        self.with(py, |eng| Ok((eng.cases().len(), eng.events().len())))
+    }
+
+    fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
+        self.with(py, |eng| Ok(eng.cases().len()))
+    }
+
+    /// Same cases and events (the security log is not compared).
+    fn __eq__(&self, py: Python<'_>, other: &Self) -> PyResult<bool> {
+        if std::ptr::eq(self, other) {
+            return Ok(true);
+        }
+        // Lock in address order, so that `a == b` and `b == a` in two threads cannot deadlock.
+        let (first, second) = if std::ptr::from_ref(self) < std::ptr::from_ref(other) {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        py.detach(|| {
+            let a: MutexGuard<'_, Engine> = first.inner.lock().ok()?;
+            let b: MutexGuard<'_, Engine> = second.inner.lock().ok()?;
+            Some(*a == *b)
+        })
+        .ok_or_else(poisoned)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let (cases, events) = self.counts(py)?;
+        Ok(format!("<_gridgov.Engine {cases} cases, {events} events>"))
+    }
+
+    /// Pickles as `Engine.replay(model, events with contact data)` (the security log is not
+    /// kept).
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let py = slf.py();
+        let ctor = py.get_type::<Self>().getattr("replay")?;
+        let this = slf.get();
+        let text = this.with(py, |eng| Ok(full_jsonl(eng)))?;
+        let args = (this.model.clone_ref(py), text).into_pyobject(py)?;
+        Ok((ctor, args))
+    }
+}
+
+/// Verifies the SHA-256 chain of exported event lines; `{"events": n, "head": "<hex>"}` as
+/// JSON, or an error naming the first broken line.
+#[pyfunction]
+pub fn verify_events(py: Python<'_>, text: &str) -> PyResult<String> {
+    py.detach(|| {
+        gridgov::audit::verify_json_lines(text).and_then(|v| {
+            serde_json::to_string(&v)
+                .map_err(|e| Error::invalid("verify", e, "cannot be serialised"))
+        })
+    })
+    .or_raise()
+}
