@@ -30,6 +30,7 @@ fn run(model: &Arc<Model>, cases: usize) -> Engine {
                     source: Source::Supervisor,
                     description: String::new(),
                     contact: None,
+                    contact_sha256: None,
                 },
             )
             .expect("report");
@@ -119,6 +120,7 @@ action = { warn = "yellow" }"#,
                     source: Source::Supervisor,
                     description: String::new(),
                     contact: None,
+                    contact_sha256: None,
                 },
             )
             .expect("report");

@@ -146,6 +146,7 @@ fn day_in_the_engine(model: &gridgov::Model, cst: FixedOffset) -> Result<(), gri
                     source: Source::Supervisor,
                     description: String::new(),
                     contact: None,
+                    contact_sha256: None,
                 },
             )?;
             queue.insert((*t + 600_000, id), 1);

@@ -53,6 +53,7 @@ fn main() -> Result<(), gridgov::Error> {
                 source: Source::Supervisor,
                 description: String::new(),
                 contact: None,
+                contact_sha256: None,
             },
         )?;
         eng.act(id, ac.clone(), t, Action::Accept)?;
