@@ -277,7 +277,7 @@ pub enum Action {
     Dispatch {
         /// Unit id; omitted for the duty matrix's answer.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        unit: Option<String>,
+        unit: Option<Arc<str>>,
         /// Required when `unit` overrides the duty matrix.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,

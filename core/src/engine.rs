@@ -272,6 +272,9 @@ pub struct Engine {
     queue: BTreeMap<i64, Vec<(Millis, CaseId, u32, u32)>>,
     /// Entries in `queue`.
     queued: usize,
+    /// Entries of the current generation per case, and their sum.
+    live_of_case: Vec<u32>,
+    live: usize,
     generation: Vec<u32>,
     replaying: bool,
 }
@@ -312,6 +315,8 @@ impl Engine {
             denials: Vec::new(),
             queue: BTreeMap::new(),
             queued: 0,
+            live_of_case: Vec::new(),
+            live: 0,
             generation: Vec::new(),
             replaying: false,
         }
@@ -325,6 +330,13 @@ impl Engine {
     /// The configuration.
     pub fn config(&self) -> &EngineConfig {
         &self.config
+    }
+
+    /// Reserves room for `events` more events (a host loading a large history, or a benchmark
+    /// that wants steady-state behaviour from a cloned engine).
+    pub fn reserve(&mut self, events: usize) {
+        self.events.reserve(events);
+        self.prev_of_case.reserve(events);
     }
 
     /// All cases, by id − 1.
@@ -713,10 +725,13 @@ impl Engine {
         self.deadline_of(&new)?;
         self.cases[(id - 1) as usize] = new;
         let action_to_record = match (action, recorded_unit) {
-            (Action::Dispatch { unit: None, reason }, Some(u)) => Action::Dispatch {
-                unit: Some(self.model.org().unit(u).id.clone()),
-                reason,
-            },
+            (Action::Dispatch { unit: None, reason }, Some(u)) => {
+                let model = Arc::clone(&self.model);
+                Action::Dispatch {
+                    unit: Some(self.intern(&model.org().unit(u).id)),
+                    reason,
+                }
+            }
             (a, _) => a,
         };
         let seq = self
@@ -1026,10 +1041,35 @@ impl Engine {
     /// The next firing of `rule` on `case`: (occurrence, firing number from 1, instant).
     fn next_firing(&self, case: &Case, rule_index: u32) -> Result<Option<(u32, u32, Millis)>> {
         let rule = &self.config.rules[rule_index as usize];
-        let key = &self.model.catalog().get(&case.category)?.key;
-        if !case.state.is_open() && !matches!(rule.trigger, Trigger::Unsatisfied(_)) {
+        // Cheap tests first: most rules are not armed on most cases.
+        let armed = match rule.trigger {
+            Trigger::Unsatisfied(n) => case.satisfaction.is_some_and(|s| s <= n),
+            Trigger::Rework(n) => case.state.is_open() && case.rework_count >= n,
+            _ => {
+                case.state.is_open()
+                    && case
+                        .timer
+                        .as_ref()
+                        .is_some_and(|t| t.paused_since.is_none() && rule.applies_to_stage(t.stage))
+            }
+        };
+        if !armed {
             return Ok(None);
         }
+        // A trigger occurrence that has fired all it may needs no further work.
+        let occurrence = match rule.trigger {
+            Trigger::Rework(_) => 0,
+            Trigger::Unsatisfied(_) => case.reopen_count,
+            _ => case.runs,
+        };
+        if case
+            .fired
+            .get(&rule_index)
+            .is_some_and(|&(occ, n)| occ == occurrence && n >= rule.max_firings())
+        {
+            return Ok(None);
+        }
+        let key = &self.model.catalog().get(&case.category)?.key;
         if !rule.selects(key, case.grid, &case.urgency, self.model.territory()) {
             return Ok(None);
         }
@@ -1059,15 +1099,28 @@ impl Engine {
         let idx = (id - 1) as usize;
         self.generation[idx] = self.generation[idx].wrapping_add(1);
         let generation = self.generation[idx];
+        // One entry per case: its earliest next firing (firing it schedules the next one).
+        let mut earliest: Option<(Millis, u32)> = None;
         for r in 0..self.config.rules.len() as u32 {
-            if let Some((_, _, at)) = self.next_firing(&self.cases[idx], r)? {
-                self.enqueue(at, id, r, generation);
+            if let Some((_, _, at)) = self.next_firing(&self.cases[idx], r)?
+                && earliest.is_none_or(|(b, _)| at < b)
+            {
+                earliest = Some((at, r));
             }
         }
+        let armed = u32::from(earliest.is_some());
+        if let Some((at, r)) = earliest {
+            self.enqueue(at, id, r, generation);
+        }
+        if self.live_of_case.len() <= idx {
+            self.live_of_case.resize(idx + 1, 0);
+        }
+        self.live = self.live - self.live_of_case[idx] as usize + armed as usize;
+        self.live_of_case[idx] = armed;
         // Entries of earlier generations stay queued until their bucket is swept; rebuild the
-        // queue when they outnumber the live ones, so memory stays proportional to the cases.
-        let live_bound = 2 * self.cases.len() * self.config.rules.len() + 1024;
-        if self.queued > live_bound {
+        // queue when they outnumber the live ones, so memory stays proportional to what is
+        // armed.
+        if self.queued > 4 * self.live + 65_536 {
             self.rebuild_queue()?;
         }
         Ok(())
@@ -1088,15 +1141,24 @@ impl Engine {
             if !case.state.is_open() && case.satisfaction.is_none() {
                 continue;
             }
+            let mut earliest: Option<(Millis, u32)> = None;
             for r in 0..self.config.rules.len() as u32 {
-                if let Some((_, _, at)) = self.next_firing(case, r)? {
-                    due.push((at, case.id, r, self.generation[idx]));
+                if let Some((_, _, at)) = self.next_firing(case, r)?
+                    && earliest.is_none_or(|(b, _)| at < b)
+                {
+                    earliest = Some((at, r));
                 }
+            }
+            if let Some((at, r)) = earliest {
+                due.push((at, case.id, r, self.generation[idx]));
             }
         }
         self.queue.clear();
         self.queued = 0;
+        self.live = due.len();
+        self.live_of_case = vec![0; self.cases.len()];
         for (at, id, r, g) in due {
+            self.live_of_case[(id - 1) as usize] += 1;
             self.enqueue(at, id, r, g);
         }
         Ok(())
@@ -1151,8 +1213,12 @@ impl Engine {
             }
             if !later.is_empty() {
                 self.queued += later.len();
-                self.queue.entry(bucket).or_default().extend(later);
-                break;
+                let rest = self.queue.entry(bucket).or_default();
+                rest.extend(later);
+                // Firings scheduled just now into this minute may still be due.
+                if !rest.iter().any(|e| e.0 <= now) {
+                    break;
+                }
             }
         }
         Ok(fired)
