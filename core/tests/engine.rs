@@ -1673,3 +1673,58 @@ fn strict_json_and_recorded_dispatch_units() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidValue);
 }
+
+/// The lifecycle table, walked exhaustively: every state × every action against the table
+/// written out again here, independently of `case::transition`.
+#[test]
+fn lifecycle_table_exhaustive() {
+    use State as S;
+    let expected = |s: State, a: &Action| -> Option<Option<State>> {
+        // Some(Some(next)): moves; Some(None): allowed, state unchanged; None: refused.
+        let open = !matches!(s, S::Rejected | S::Invalid | S::Voided | S::Closed);
+        Some(match (s, a) {
+            (S::Reported, Action::Accept) => Some(S::Accepted),
+            (S::Reported, Action::Reject { .. }) => Some(S::Rejected),
+            (S::Reported, Action::SelfHandle { .. }) => Some(S::Checked),
+            (S::Accepted, Action::Verify { valid: true }) => Some(S::Verified),
+            (S::Accepted, Action::Verify { valid: false }) => Some(S::Invalid),
+            (S::Accepted | S::Verified, Action::File) => Some(S::Filed),
+            (S::Accepted | S::Verified, Action::Void { .. }) => Some(S::Voided),
+            (S::Filed | S::Returned, Action::Dispatch { .. }) => Some(S::Dispatched),
+            (S::Dispatched | S::Handling, Action::Return { .. }) => Some(S::Returned),
+            (S::Dispatched | S::Shelved, Action::Start) => Some(S::Handling),
+            (S::Dispatched | S::Handling, Action::Handle { .. }) => Some(S::Handled),
+            (S::Handled, Action::Check { passed: true }) => Some(S::Checked),
+            (S::Handled, Action::Check { passed: false }) => Some(S::Dispatched),
+            (S::Checked | S::Shelved, Action::Close { .. }) => Some(S::Closed),
+            (S::Closed, Action::Reopen { .. }) => Some(S::Filed),
+            (S::Dispatched | S::Handling, Action::ApproveShelve) => Some(S::Shelved),
+            (
+                S::Dispatched | S::Handling,
+                Action::RequestPostpone { .. }
+                | Action::ApprovePostpone
+                | Action::DenyPostpone
+                | Action::RequestShelve { .. },
+            ) => None,
+            (S::Closed, Action::Rate { .. }) => None,
+            (_, Action::Supervise { .. }) if open => None,
+            _ => return None,
+        })
+    };
+    let mut actions: Vec<Action> = ActionKind::ALL[1..].iter().map(|k| action_of(*k)).collect();
+    actions.push(Action::Verify { valid: false });
+    actions.push(Action::Check { passed: false });
+    let mut allowed = 0;
+    for s in State::ALL {
+        for a in &actions {
+            let got = gridgov::case::transition(s, a).map(|n| match n {
+                gridgov::case::Next::To(t) => Some(t),
+                gridgov::case::Next::Stay => None,
+            });
+            assert_eq!(got, expected(s, a), "{s} × {a:?}");
+            allowed += usize::from(got.is_some());
+        }
+    }
+    assert_eq!(State::ALL.len() * actions.len(), 14 * 22);
+    assert_eq!(allowed, 43, "number of allowed (state, action) pairs");
+}

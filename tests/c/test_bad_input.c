@@ -67,5 +67,14 @@ int main(void) {
   expect_model_error("", "A", "A",
                      "[calendar]\nbase = \"china\"\n[[calendar.holidays]]\nname = \"x\"\noff = [\"2031-01-01\"]\n",
                      "calendar.holidays[0].off[0]", "2031-01-01");
+  /* escalation rules naming an unknown unit or too many levels */
+  expect_model_error("", "A", "A",
+                     "[[escalation]]\nname = \"x\"\ntrigger = { overdue = true }\n"
+                     "action = { notify = \"GHOST\" }\n",
+                     "escalation[0].action.notify", "GHOST");
+  expect_model_error("", "A", "A",
+                     "[[escalation]]\nname = \"x\"\ntrigger = { share = 0.5 }\n"
+                     "action = { escalate = 42 }\n",
+                     "escalation[0].action.escalate", "42 levels");
   return finish("test_bad_input");
 }

@@ -136,3 +136,17 @@ def test_model_state_unchanged_after_refusals(sample: gridgov.Model) -> None:
             call()
     assert sample.to_json() == before
     assert sample.route("C0101", "37990100100101") == "WATER"
+
+
+def test_escalation_rules_naming_unknown_units_or_levels(tiny_path: Path) -> None:
+    text = tiny_path.read_text(encoding="utf-8") + (
+        '\n[[escalation]]\nname = "a"\ntrigger = { overdue = true }\naction = { notify = "GHOST" }\n'
+        '\n[[escalation]]\nname = "b"\ntrigger = { share = 0.8 }\naction = { escalate = 99 }\n'
+        '\n[[escalation]]\nname = "c"\nareas = ["999999"]\ntrigger = { rework = 2 }\naction = { supervise = true }\n'
+    )
+    with pytest.raises(gridgov.ModelError) as e:
+        gridgov.Model.from_toml(text)
+    found = issues_of(e)
+    assert "GHOST" in found["escalation[0].action.notify"]
+    assert "99" in found["escalation[1].action.escalate"]
+    assert "999999" in found["escalation[2].areas[0]"]
