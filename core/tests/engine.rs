@@ -75,6 +75,28 @@ fn dispatched(eng: &mut Engine, category: &str, t: i64) -> u64 {
     id
 }
 
+/// Reports a citizen's case through the app and drives it to `dispatched` at `t`.
+fn public_dispatched(eng: &mut Engine, citizen: &Actor, category: &str, t: i64) -> u64 {
+    let id = eng
+        .report(citizen.clone(), t, report(category, GRID, Source::App))
+        .unwrap();
+    eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+    eng.act(id, w("SV001"), t, Action::Verify { valid: true })
+        .unwrap();
+    eng.act(id, w("SL01"), t, Action::File).unwrap();
+    eng.act(
+        id,
+        w("DP01"),
+        t,
+        Action::Dispatch {
+            unit: None,
+            reason: None,
+        },
+    )
+    .unwrap();
+    id
+}
+
 fn handler_of(eng: &Engine, id: u64) -> Actor {
     let unit = eng.case(id).unwrap().unit.unwrap();
     let org = eng.model().org();
@@ -780,23 +802,7 @@ fn permission_matrix() {
     let t = at(2025, 11, 3, 9, 0);
     let citizen = Actor::Citizen("c-1".into());
     let mut base = Engine::new(Arc::clone(&model));
-    let id = base
-        .report(citizen.clone(), t, report("C0101", GRID, Source::App))
-        .unwrap();
-    base.act(id, w("AC01"), t, Action::Accept).unwrap();
-    base.act(id, w("SV001"), t, Action::Verify { valid: true })
-        .unwrap();
-    base.act(id, w("SL01"), t, Action::File).unwrap();
-    base.act(
-        id,
-        w("DP01"),
-        t,
-        Action::Dispatch {
-            unit: None,
-            reason: None,
-        },
-    )
-    .unwrap();
+    let id = public_dispatched(&mut base, &citizen, "C0101", t);
     let in_scope: [(&str, Actor); 8] = [
         ("supervisor", w("SV001")),
         ("acceptor", w("AC01")),
@@ -1294,23 +1300,7 @@ action = { notify = "CMD" }"#,
     );
     let t = at(2025, 11, 3, 9, 0);
     let c = Actor::Citizen("c-1".into());
-    let id = eng
-        .report(c.clone(), t, report("E0102", GRID, Source::App))
-        .unwrap();
-    eng.act(id, w("AC01"), t, Action::Accept).unwrap();
-    eng.act(id, w("SV001"), t, Action::Verify { valid: true })
-        .unwrap();
-    eng.act(id, w("SL01"), t, Action::File).unwrap();
-    eng.act(
-        id,
-        w("DP01"),
-        t,
-        Action::Dispatch {
-            unit: None,
-            reason: None,
-        },
-    )
-    .unwrap();
+    let id = public_dispatched(&mut eng, &c, "E0102", t);
     let h = handler_of(&eng, id);
     for k in 1..=3 {
         let tk = t + k * 600_000;
