@@ -146,17 +146,18 @@ fn bench_sweep(c: &mut Criterion) {
     let model = Arc::new(Model::sample());
     let n = 1_000_000;
     let (eng, now) = open_cases(&model, n);
+    // A live engine has room to grow; a clone has none (its first push would move every
+    // event), which is not what a sweep costs in service.
+    let fresh = || {
+        let mut e = eng.clone();
+        e.reserve(n / 50);
+        e
+    };
     let mut g = c.benchmark_group("sweep_1e6_open_1pct_due");
     g.sample_size(10);
     g.bench_function("priority_queue", |b| {
         b.iter_batched(
-            || {
-                // A live engine has room to grow; a clone has none (its first push would
-                // move every event), which is not what a sweep costs in service.
-                let mut e = eng.clone();
-                e.reserve(n / 50);
-                e
-            },
+            fresh,
             |mut e| {
                 let fired = e.sweep(now).expect("sweep");
                 assert_eq!(fired.len(), n / 100);
@@ -167,13 +168,7 @@ fn bench_sweep(c: &mut Criterion) {
     });
     g.bench_function("full_scan", |b| {
         b.iter_batched(
-            || {
-                // A live engine has room to grow; a clone has none (its first push would
-                // move every event), which is not what a sweep costs in service.
-                let mut e = eng.clone();
-                e.reserve(n / 50);
-                e
-            },
+            fresh,
             |mut e| {
                 let fired = e.sweep_by_scan(now).expect("scan");
                 assert_eq!(fired.len(), n / 100);

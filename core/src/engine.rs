@@ -227,17 +227,6 @@ pub struct Firing {
     pub firing: u32,
 }
 
-impl EventBody {
-    /// The action kind.
-    pub fn kind(&self) -> ActionKind {
-        match self {
-            EventBody::Report(_) => ActionKind::Report,
-            EventBody::Action(a) => a.kind(),
-            EventBody::Escalation(_) => ActionKind::Supervise,
-        }
-    }
-}
-
 /// A refused action written to the security log.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Denial {

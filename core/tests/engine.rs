@@ -1182,6 +1182,17 @@ fn rules_engine(rules_toml: &str) -> Engine {
     )
 }
 
+/// Replaying the engine's events with its own configuration rebuilds an equal engine.
+fn assert_replays(eng: &Engine) {
+    let again = Engine::replay_with_config(
+        Arc::new(Model::sample()),
+        eng.config().clone(),
+        eng.events(),
+    )
+    .unwrap();
+    assert!(again == *eng);
+}
+
 fn firings(events: &[gridgov::engine::Event]) -> Vec<(u64, i64, String, Option<String>, u32)> {
     events
         .iter()
@@ -1255,13 +1266,7 @@ repeat = { every = "1 working_hours", times = 2 }"#,
     assert_eq!(firings(fired), want);
     assert!(eng.sweep(at(2025, 11, 4, 10, 0)).unwrap().is_empty());
     assert!(eng.sweep(at(2025, 11, 20, 10, 0)).unwrap().is_empty());
-    let again = Engine::replay_with_config(
-        Arc::new(Model::sample()),
-        eng.config().clone(),
-        eng.events(),
-    )
-    .unwrap();
-    assert!(again == eng);
+    assert_replays(&eng);
 }
 
 #[test]
@@ -1338,13 +1343,7 @@ action = { notify = "CMD" }"#,
         fired,
         vec![(id, t + 7_200_000, "notify".into(), Some("CMD".into()), 1)]
     );
-    let again = Engine::replay_with_config(
-        Arc::new(Model::sample()),
-        eng.config().clone(),
-        eng.events(),
-    )
-    .unwrap();
-    assert!(again == eng);
+    assert_replays(&eng);
 }
 
 #[test]
