@@ -316,6 +316,11 @@ impl Engine {
         &self.model
     }
 
+    /// The shared model.
+    pub fn model_arc(&self) -> &Arc<Model> {
+        &self.model
+    }
+
     /// The configuration.
     pub fn config(&self) -> &EngineConfig {
         &self.config
@@ -939,6 +944,19 @@ impl Engine {
         let Some(t) = &case.timer else {
             return Ok(None);
         };
+        self.timer_instant_at_used(t, used_ms)
+    }
+
+    /// The deadline of a timer (`None` while it is paused).
+    pub(crate) fn timer_deadline(&self, t: &Timer) -> Result<Option<Millis>> {
+        let (minutes, _) = self.limit_minutes(t.limit);
+        let total = minutes
+            .saturating_add(t.extension_minutes)
+            .saturating_mul(crate::calendar::MINUTE_MS);
+        self.timer_instant_at_used(t, total)
+    }
+
+    fn timer_instant_at_used(&self, t: &Timer, used_ms: i64) -> Result<Option<Millis>> {
         if t.paused_since.is_some() {
             return Ok(None);
         }

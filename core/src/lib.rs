@@ -11,6 +11,7 @@
 //! | [`duty`] | the responsibility matrix (权责清单): routing a case and the static gap/conflict check |
 //! | [`spatial`] | grid boundaries (GeoJSON), point location, WGS-84/CGCS2000/GCJ-02/BD-09 conversions, adjacency |
 //! | [`case`], [`engine`], [`access`], [`escalation`], [`audit`] | cases and their lifecycle, the engine with timers, lights and escalation sweeps, permissions, the SHA-256 audit chain |
+//! | [`score`] | performance evaluation: case records, indicators, composite scores, fair rankings, mergeable scorecards, period comparison |
 //! | [`model`] | the city model file (TOML/JSON) that ties all of the above together |
 //! | [`error`] | the typed errors every fallible call returns |
 //!
@@ -32,6 +33,7 @@ pub mod error;
 pub mod escalation;
 pub mod model;
 pub mod org;
+pub mod score;
 pub mod spatial;
 pub mod territory;
 

@@ -34,6 +34,7 @@ use crate::engine::{EngineConfig, EngineSection};
 use crate::error::{Error, Issues, Result};
 use crate::escalation::{EscalationRule, EscalationRuleConfig};
 use crate::org::{Organisation, Role, Unit, UnitConfig, WorkerConfig};
+use crate::score::{ScoringConfig, ScoringSection};
 use crate::spatial::{GridMap, GridMapOptions};
 use crate::territory::{AreaConfig, CodeFormat, DEFAULT_LEVELS, Territory};
 
@@ -87,6 +88,9 @@ pub struct ModelFile {
     /// Escalation rules, applied by the engine's sweeps.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub escalation: Vec<EscalationRuleConfig>,
+    /// Performance-evaluation settings: limits, weights, step tables, grades, ranking.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scoring: Option<ScoringSection>,
 }
 
 impl ModelFile {
@@ -201,7 +205,7 @@ fn kind_of(v: &Value) -> &'static str {
 }
 
 /// Top-level keys of a model file.
-const KNOWN: [&str; 15] = [
+const KNOWN: [&str; 16] = [
     "name",
     "version",
     "valid_from",
@@ -217,6 +221,7 @@ const KNOWN: [&str; 15] = [
     "duty",
     "engine",
     "escalation",
+    "scoring",
 ];
 
 impl ModelFile {
@@ -268,6 +273,7 @@ impl ModelFile {
         let duty = opt("duty");
         let engine = opt("engine");
         let escalation = opt("escalation");
+        let scoring = opt("scoring");
         let file = ModelFile {
             name: name.unwrap_or_default(),
             version: version.and_then(|v| field(v, "version", &mut issues)),
@@ -284,6 +290,7 @@ impl ModelFile {
             duty: list(duty, "duty", &mut issues),
             engine: engine.and_then(|v| field(v, "engine", &mut issues)),
             escalation: list(escalation, "escalation", &mut issues),
+            scoring: scoring.and_then(|v| field(v, "scoring", &mut issues)),
         };
         issues.into_result(file)
     }
@@ -300,6 +307,7 @@ pub struct Model {
     duty: DutyMatrix,
     grid_map: Option<std::sync::Arc<GridMap>>,
     engine: EngineConfig,
+    scoring: ScoringConfig,
 }
 
 /// Sizes of a model, for display.
@@ -397,6 +405,11 @@ impl Model {
             engine.rules =
                 EscalationRule::from_configs(&file.escalation, t, o, c.urgencies(), &mut issues);
         }
+        let scoring = ScoringConfig::from_section(
+            &file.scoring.clone().unwrap_or_default(),
+            "scoring",
+            &mut issues,
+        );
         match (territory, org, catalog, calendar, duty) {
             (Some(territory), Some(org), Some(catalog), Some(calendar), Some(duty))
                 if issues.is_empty() =>
@@ -410,6 +423,7 @@ impl Model {
                     duty,
                     grid_map: None,
                     engine,
+                    scoring,
                 })
             }
             _ => Err(Error::Model(issues)),
@@ -582,6 +596,12 @@ impl Model {
     /// escalation rules ([`crate::engine::Engine::new`] uses it).
     pub fn engine_config(&self) -> &EngineConfig {
         &self.engine
+    }
+
+    /// The performance-evaluation configuration (its `[scoring]` section, defaults in
+    /// [`crate::score`]).
+    pub fn scoring_config(&self) -> &ScoringConfig {
+        &self.scoring
     }
 
     /// Runs the static check of the responsibility matrix over every (leaf category × grid).

@@ -191,6 +191,7 @@ pub fn large_city(
         duty,
         engine: None,
         escalation: Vec::new(),
+        scoring: None,
     }
 }
 
@@ -318,4 +319,190 @@ pub fn random_points(n: usize, bbox: [f64; 4], margin: f64, seed: u64) -> (Vec<f
         lat.push(rng.uniform(bbox[1] - my, bbox[3] + my));
     }
     (lon, lat)
+}
+
+/// `n` seeded random but consistent case records of `model` as CSV (instants as
+/// milliseconds), spread over 2026-01-01 to 2026-07-15 local time, every state and
+/// every acting column present.
+pub fn random_records_csv(model: &gridgov::Model, n: usize, seed: u64) -> String {
+    use gridgov::org::Role;
+    use std::fmt::Write as _;
+    let mut rng = Rng::new(seed);
+    let grids: Vec<&str> = model
+        .territory()
+        .grids()
+        .iter()
+        .map(|&g| model.territory().area(g).code.as_str())
+        .collect();
+    let org = model.org();
+    let ids = |role: Role| -> Vec<String> {
+        let mut v: Vec<String> = org.workers_with(Some(role)).map(|w| w.id.clone()).collect();
+        v.push(format!("former-{role:?}"));
+        v
+    };
+    let sup = ids(Role::Supervisor);
+    let acc = ids(Role::Acceptor);
+    let sl = ids(Role::ShiftLeader);
+    let dp = ids(Role::Dispatcher);
+    let units: Vec<&str> = org
+        .units()
+        .iter()
+        .filter(|u| matches!(u.kind, UnitKind::Department | UnitKind::StreetOffice))
+        .map(|u| u.id.as_str())
+        .collect();
+    let cats = ["C0101", "E0101", "E0102", "C0201"];
+    let sources = [
+        "supervisor",
+        "supervisor",
+        "supervisor",
+        "hotline",
+        "app",
+        "media",
+    ];
+    let t0 = model.calendar().parse_local("2026-01-01").expect("date");
+    let span = 196 * 86_400_000i64;
+    let mut out = String::from(
+        "id,grid,category,source,reporter,state,reported_at,accepted_at,acceptor,verified_at,verifier,\
+         filed_at,filer,dispatched_at,dispatcher,unit,handled_at,checked_at,checker,closed_at,closer,\
+         rated_at,satisfaction,rework,returns,postponements,extension_minutes,self_handled,\
+         verify_deadline,dispatch_deadline,handle_deadline,check_deadline\n",
+    );
+    let hour = 3_600_000i64;
+    for id in 1..=n {
+        let mut pick = |v: &[String]| v[rng.below(v.len() as u64) as usize].clone();
+        let mut r = Rng::new(seed ^ (id as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let mut step = |max_h: i64| 1 + r.below((max_h * hour) as u64) as i64;
+        let source = sources[id % sources.len()];
+        let public = source != "supervisor";
+        let reporter = if public { format!("c{id}") } else { pick(&sup) };
+        let grid = grids[id * 7919 % grids.len()];
+        let cat = cats[id % cats.len()];
+        let rep = t0 + (id as i64 * 7_777_777) % span;
+        let stage = (id * 31 + seed as usize) % 11; // how far the case got
+        let mut t = rep;
+        let cell = |c: &mut Vec<String>, v: Option<i64>| {
+            c.push(v.map_or(String::new(), |x| x.to_string()));
+        };
+        let mut c: Vec<String> = vec![
+            id.to_string(),
+            grid.into(),
+            cat.into(),
+            source.into(),
+            reporter,
+        ];
+        let self_handled = !public && stage == 10;
+        let state = match stage {
+            0 => "reported",
+            1 if public => "rejected",
+            1 => "accepted",
+            2 if public => "invalid",
+            2 => "voided",
+            3 => "filed",
+            4 => "dispatched",
+            5 => "handled",
+            6 => "checked",
+            10 if self_handled => "closed",
+            _ => "closed",
+        };
+        c.push(state.into());
+        let mut times: [Option<i64>; 9] = [None; 9];
+        times[0] = Some(rep);
+        let reached = |k: usize| -> bool {
+            if self_handled {
+                return false;
+            }
+            match k {
+                1 => stage >= 1,
+                2 => public && stage >= 2,
+                3 => stage >= 3 || (!public && stage == 2),
+                4 => stage >= 4,
+                5 => stage >= 5,
+                6 => stage >= 6,
+                7 => stage >= 7,
+                8 => public && stage >= 8,
+                _ => false,
+            }
+        };
+        for (k, slot) in times.iter_mut().enumerate().skip(1) {
+            if reached(k) {
+                t += step(if k == 5 { 40 } else { 3 });
+                *slot = Some(t);
+            }
+        }
+        if self_handled {
+            times[5] = Some(rep + step(1));
+            times[7] = Some(times[5].unwrap_or(rep) + step(1));
+        }
+        let mut who = |k: usize, v: &mut Vec<String>| -> String {
+            if times[k].is_some() {
+                pick(v)
+            } else {
+                String::new()
+            }
+        };
+        let mut sup_c = sup.clone();
+        let (acceptor, verifier) = (who(1, &mut acc.clone()), who(2, &mut sup_c));
+        let (filer, dispatcher) = (who(3, &mut sl.clone()), who(4, &mut dp.clone()));
+        let (checker, closer) = (who(6, &mut sup.clone()), who(7, &mut sl.clone()));
+        let unit = if times[4].is_some() {
+            units[id % units.len()].to_owned()
+        } else {
+            String::new()
+        };
+        cell(&mut c, times[0]);
+        cell(&mut c, times[1]);
+        c.push(acceptor);
+        cell(&mut c, times[2]);
+        c.push(verifier);
+        cell(&mut c, times[3]);
+        c.push(filer);
+        cell(&mut c, times[4]);
+        c.push(dispatcher);
+        c.push(unit);
+        cell(&mut c, times[5]);
+        cell(&mut c, times[6]);
+        c.push(checker);
+        cell(&mut c, times[7]);
+        c.push(closer);
+        cell(&mut c, times[8]);
+        c.push(if times[8].is_some() {
+            (1 + id % 5).to_string()
+        } else {
+            String::new()
+        });
+        c.push((id % 3 / 2).to_string());
+        c.push((id % 7 / 6).to_string());
+        c.push((id % 5 / 4).to_string());
+        c.push(if id % 5 == 4 {
+            "120".into()
+        } else {
+            "0".into()
+        });
+        c.push(self_handled.to_string());
+        let dl = |k: usize, base: usize, h: i64| {
+            times[k].and(times[base]).map(|b| b + h * hour - hour / 2)
+        };
+        cell(&mut c, if public { dl(2, 1, 1) } else { None });
+        cell(&mut c, dl(4, 3, 1));
+        cell(
+            &mut c,
+            times[4].map(|d| d + 8 * hour * ((id % 4) as i64 + 1)),
+        );
+        cell(&mut c, dl(6, 5, 1));
+        let _ = writeln!(out, "{}", c.join(","));
+    }
+    out
+}
+
+/// The header and the odd data rows, and the header and the even data rows.
+pub fn split_csv_rows(csv: &str) -> (String, String) {
+    let mut lines = csv.lines();
+    let head = lines.next().unwrap_or_default();
+    let (mut a, mut b) = (format!("{head}\n"), format!("{head}\n"));
+    for (i, l) in lines.enumerate() {
+        let s = if i % 2 == 0 { &mut a } else { &mut b };
+        s.push_str(l);
+        s.push('\n');
+    }
+    (a, b)
 }

@@ -1,0 +1,257 @@
+//! Case records as CSV (RFC 4180: comma-separated, `"` quotes, `""` inside quotes).
+//!
+//! The first line names the columns. Columns outside the schema are ignored (exports carry
+//! more). Empty fields are missing values. Instants are integers (milliseconds since the
+//! epoch) or ISO 8601 text: with an offset or `Z` they are absolute; without one they are
+//! local time of the model's calendar (how city systems export). Booleans are
+//! `true`/`false`/`1`/`0`/`yes`/`no`.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDateTime};
+
+use crate::calendar::Millis;
+use crate::error::{Error, Result};
+use crate::model::Model;
+
+use super::records::{ColumnData, ColumnType, Columns, NO_TIME, Records, column_type};
+
+/// Splits CSV text into records of fields. Errors name the 1-based line.
+fn split(text: &str) -> Result<Vec<Vec<String>>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut line = 1usize;
+    let mut quoted = false;
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                '\n' => {
+                    line += 1;
+                    field.push(c);
+                }
+                _ => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() => {
+                quoted = true;
+                any = true;
+            }
+            ',' => {
+                row.push(std::mem::take(&mut field));
+                any = true;
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                line += 1;
+                if any || !field.is_empty() {
+                    row.push(std::mem::take(&mut field));
+                    rows.push(std::mem::take(&mut row));
+                }
+                any = false;
+            }
+            _ => {
+                field.push(c);
+                any = true;
+            }
+        }
+    }
+    if quoted {
+        return Err(Error::invalid(
+            format!("csv line {line}"),
+            field,
+            "has an unterminated quoted field",
+        ));
+    }
+    if any || !field.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+fn parse_instant(s: &str, offset_minutes: i32) -> std::result::Result<Millis, String> {
+    if let Ok(ms) = s.parse::<i64>() {
+        return Ok(ms);
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Ok(dt.timestamp_millis());
+    }
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Ok(dt.and_utc().timestamp_millis() - i64::from(offset_minutes) * 60_000);
+        }
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        let dt = d.and_hms_opt(0, 0, 0).ok_or("is not a time")?;
+        return Ok(dt.and_utc().timestamp_millis() - i64::from(offset_minutes) * 60_000);
+    }
+    Err("is not an instant (milliseconds, or ISO 8601 such as 2026-03-01 08:30:00 or 2026-03-01T00:30:00Z)".into())
+}
+
+impl Records {
+    /// Reads records from CSV text (see the module documentation of `score::csv` for the
+    /// format) and validates them ([`Records::from_columns`]).
+    ///
+    /// # Errors
+    /// A malformed line or field as [`Error::InvalidValue`] naming `records[ROW].COLUMN`
+    /// (rows from 0, not counting the header); then as [`Records::from_columns`].
+    pub fn from_csv(model: Arc<Model>, text: &str, as_of: Option<Millis>) -> Result<Records> {
+        let rows = split(text.strip_prefix('\u{feff}').unwrap_or(text))?;
+        let Some((header, body)) = rows.split_first() else {
+            return Err(Error::invalid("csv", "", "is empty (no header line)"));
+        };
+        let offset = model.calendar().utc_offset_minutes();
+        for (r, row) in body.iter().enumerate() {
+            if row.len() != header.len() {
+                return Err(Error::invalid(
+                    format!("records[{r}]"),
+                    row.len(),
+                    format!("fields, where the header has {}", header.len()),
+                ));
+            }
+        }
+        let mut cols = Columns::new();
+        for (c, name) in header.iter().enumerate() {
+            let name = name.trim();
+            let Some(ty) = column_type(name) else {
+                continue;
+            };
+            let cell = |r: usize| body[r][c].trim();
+            let n = body.len();
+            let data = match ty {
+                ColumnType::Time => {
+                    let mut v = Vec::with_capacity(n);
+                    for r in 0..n {
+                        let s = cell(r);
+                        v.push(if s.is_empty() {
+                            NO_TIME
+                        } else {
+                            parse_instant(s, offset).map_err(|reason| {
+                                Error::invalid(format!("records[{r}].{name}"), s, reason)
+                            })?
+                        });
+                    }
+                    ColumnData::Time(Cow::Owned(v))
+                }
+                ColumnType::Int => {
+                    let mut v = Vec::with_capacity(n);
+                    for r in 0..n {
+                        let s = cell(r);
+                        v.push(if s.is_empty() {
+                            f64::NAN
+                        } else {
+                            s.parse::<f64>()
+                                .ok()
+                                .filter(|x| x.is_finite())
+                                .ok_or_else(|| {
+                                    Error::invalid(
+                                        format!("records[{r}].{name}"),
+                                        s,
+                                        "is not a number",
+                                    )
+                                })?
+                        });
+                    }
+                    ColumnData::Float(Cow::Owned(v))
+                }
+                ColumnType::Text | ColumnType::Bool => {
+                    let mut values: Vec<String> = Vec::new();
+                    let mut index: HashMap<&str, i64> = HashMap::new();
+                    let mut codes = Vec::with_capacity(n);
+                    for r in 0..n {
+                        let s = cell(r);
+                        if s.is_empty() {
+                            codes.push(-1);
+                            continue;
+                        }
+                        let code = *index.entry(s).or_insert_with(|| {
+                            values.push(s.to_owned());
+                            values.len() as i64 - 1
+                        });
+                        codes.push(code);
+                    }
+                    ColumnData::Text {
+                        codes: Cow::Owned(codes),
+                        values,
+                    }
+                }
+            };
+            if cols.columns.iter().any(|(m, _)| m == name) {
+                return Err(Error::invalid(
+                    format!("records.{name}"),
+                    name,
+                    "is given twice",
+                ));
+            }
+            cols.push(name, data);
+        }
+        Records::from_columns(model, &cols, as_of)
+    }
+
+    /// The records as CSV with every schema column; instants as ISO 8601 UTC
+    /// (`2026-03-01T00:30:00.000Z`), so the text reads back to equal records.
+    pub fn to_csv(&self) -> String {
+        let cols = self.to_columns();
+        let mut out = String::new();
+        let names: Vec<&str> = cols.columns.iter().map(|(n, _)| n.as_str()).collect();
+        out.push_str(&names.join(","));
+        out.push('\n');
+        for r in 0..self.len() {
+            for (c, (_, data)) in cols.columns.iter().enumerate() {
+                if c > 0 {
+                    out.push(',');
+                }
+                match data {
+                    ColumnData::Int(v) => {
+                        let _ = write!(out, "{}", v[r]);
+                    }
+                    ColumnData::Float(v) => {
+                        if !v[r].is_nan() {
+                            let _ = write!(out, "{}", v[r]);
+                        }
+                    }
+                    ColumnData::Time(v) => {
+                        if v[r] != NO_TIME
+                            && let Some(dt) = DateTime::from_timestamp_millis(v[r])
+                        {
+                            let _ = write!(out, "{}", dt.format("%Y-%m-%dT%H:%M:%S%.3fZ"));
+                        }
+                    }
+                    ColumnData::Bool(v) => out.push_str(if v[r] { "true" } else { "false" }),
+                    ColumnData::Text { codes, values } => {
+                        if let Ok(i) = usize::try_from(codes[r]) {
+                            let s = &values[i];
+                            if s.contains([',', '"', '\n', '\r']) {
+                                out.push('"');
+                                out.push_str(&s.replace('"', "\"\""));
+                                out.push('"');
+                            } else {
+                                out.push_str(s);
+                            }
+                        }
+                    }
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+}

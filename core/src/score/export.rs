@@ -1,0 +1,280 @@
+//! The engine's cases as case records.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::calendar::Millis;
+use crate::case::{Action, Actor, Timer};
+use crate::catalog::Stage;
+use crate::engine::{Engine, EventBody};
+use crate::error::Result;
+
+use super::records::{
+    ColumnData, Columns, DEADLINE_COLUMNS, NO_TIME, PERSON_COLUMNS, Records, TIME_COLUMNS, p, t,
+};
+
+/// What the walk over a case's events keeps.
+#[derive(Default)]
+struct Acc {
+    time: [Option<Millis>; 9],
+    person: [Option<Arc<str>>; 7],
+    deadline: [Option<Millis>; 4],
+    timer: Option<Timer>,
+    pending_postpone: i64,
+    postponements: u32,
+    shelved: bool,
+    unit: Option<Arc<str>>,
+}
+
+fn actor_id(a: &Actor) -> Option<Arc<str>> {
+    match a {
+        Actor::Worker(id) | Actor::Citizen(id) => Some(Arc::clone(id)),
+        Actor::System => None,
+    }
+}
+
+impl Engine {
+    /// The engine's cases as case records (one row per case, schema in [`crate::score`]),
+    /// with the exact stage deadlines (pauses and extensions included) and `as_of` one
+    /// millisecond after the last event.
+    ///
+    /// Per case: the first acceptance, verification, filing decision and dispatch; the last
+    /// feedback and the deadline of the handling run it ended (the running one's deadline
+    /// while never handled); the last passed check after that feedback; the last closing and
+    /// rating since the last reopening.
+    ///
+    /// # Errors
+    /// [`crate::Error::CalendarRange`] when a deadline falls outside the calendar.
+    pub fn records(&self) -> Result<Records> {
+        let cases = self.cases();
+        let mut acc: Vec<Acc> = (0..cases.len()).map(|_| Acc::default()).collect();
+        for e in self.events() {
+            let a = &mut acc[(e.case - 1) as usize];
+            let at = e.at;
+            let who = actor_id(&e.actor);
+            let action = match &e.body {
+                EventBody::Report(_) => {
+                    a.time[t::REPORTED] = Some(at);
+                    a.person[p::REPORTER] = who;
+                    continue;
+                }
+                EventBody::Escalation(_) => continue,
+                EventBody::Action(action) => action,
+            };
+            // The deadline of the running timer as it ends (or is replaced) now.
+            let ending = match &a.timer {
+                Some(tm) if e.limit.is_some() || ends_timer(action) => {
+                    Some((tm.stage, self.timer_deadline(tm)?))
+                }
+                _ => None,
+            };
+            let ended =
+                |stage: Stage| ending.and_then(|(s, d)| (s == stage).then_some(d).flatten());
+            match action {
+                Action::Accept | Action::Reject { .. } => {
+                    a.time[t::ACCEPTED].get_or_insert(at);
+                    if a.person[p::ACCEPTOR].is_none() {
+                        a.person[p::ACCEPTOR] = who;
+                    }
+                }
+                Action::Verify { .. } if a.time[t::VERIFIED].is_none() => {
+                    a.time[t::VERIFIED] = Some(at);
+                    a.person[p::VERIFIER] = who;
+                    a.deadline[0] = ended(Stage::Verify);
+                }
+                Action::File | Action::Void { .. } if a.time[t::FILED].is_none() => {
+                    a.time[t::FILED] = Some(at);
+                    a.person[p::FILER] = who;
+                }
+                Action::Dispatch { unit, .. } => {
+                    if a.time[t::DISPATCHED].is_none() {
+                        a.time[t::DISPATCHED] = Some(at);
+                        a.person[p::DISPATCHER] = who;
+                        a.deadline[1] = ended(Stage::Dispatch);
+                    }
+                    a.unit.clone_from(unit);
+                }
+                Action::Handle { .. } => {
+                    a.time[t::HANDLED] = Some(at);
+                    a.deadline[2] = ended(Stage::Handle);
+                    a.time[t::CHECKED] = None;
+                    a.person[p::CHECKER] = None;
+                    a.deadline[3] = None;
+                }
+                Action::SelfHandle { .. } => {
+                    a.time[t::HANDLED] = Some(at);
+                }
+                Action::Check { passed: true } => {
+                    a.time[t::CHECKED] = Some(at);
+                    a.person[p::CHECKER] = who;
+                    a.deadline[3] = ended(Stage::Check);
+                }
+                Action::Close { .. } => {
+                    a.time[t::CLOSED] = Some(at);
+                    a.person[p::CLOSER] = who;
+                }
+                Action::Reopen { .. } => {
+                    a.time[t::CLOSED] = None;
+                    a.person[p::CLOSER] = None;
+                    a.time[t::RATED] = None;
+                }
+                Action::Rate { .. } => a.time[t::RATED] = Some(at),
+                Action::RequestPostpone { minutes } => a.pending_postpone = *minutes,
+                Action::ApprovePostpone => {
+                    a.postponements += 1;
+                    if let Some(tm) = &mut a.timer {
+                        tm.extension_minutes += a.pending_postpone;
+                    }
+                }
+                Action::ApproveShelve => {
+                    a.shelved = true;
+                    if let Some(tm) = &mut a.timer {
+                        tm.paused_since = Some(at);
+                    }
+                }
+                Action::Start => {
+                    if let Some(tm) = &mut a.timer
+                        && let Some(since) = tm.paused_since.take()
+                    {
+                        tm.pauses.push((since, at));
+                    }
+                }
+                _ => {}
+            }
+            if let Some(limit) = e.limit {
+                a.timer = Some(Timer {
+                    stage: stage_started(action),
+                    limit,
+                    started: at,
+                    extension_minutes: 0,
+                    pauses: Vec::new(),
+                    paused_since: None,
+                });
+            } else if ends_timer(action) {
+                a.timer = None;
+            }
+        }
+        // A case never handled: the running handling run's deadline.
+        for (a, case) in acc.iter_mut().zip(cases) {
+            if a.time[t::HANDLED].is_none()
+                && let Some(tm) = &a.timer
+                && tm.stage == Stage::Handle
+            {
+                a.deadline[2] = self.timer_deadline(tm)?;
+            }
+            if let Some(u) = case.unit {
+                a.unit = Some(Arc::from(self.model().org().unit(u).id.as_str()));
+            }
+        }
+        self.columns_of(&acc)
+    }
+
+    fn columns_of(&self, acc: &[Acc]) -> Result<Records> {
+        let cases = self.cases();
+        let model = self.model();
+        let n = cases.len();
+        let mut cols = Columns::new();
+        cols.push(
+            "id",
+            ColumnData::Int(Cow::Owned(cases.iter().map(|c| c.id as i64).collect())),
+        );
+        let text = |values: &mut Vec<String>, index: &mut HashMap<String, i64>, v: Option<&str>| {
+            v.map_or(-1, |v| {
+                *index.entry(v.to_owned()).or_insert_with(|| {
+                    values.push(v.to_owned());
+                    values.len() as i64 - 1
+                })
+            })
+        };
+        let mut text_col = |name: &str, get: &dyn Fn(usize) -> Option<String>| {
+            let (mut values, mut index) = (Vec::new(), HashMap::new());
+            let codes: Vec<i64> = (0..n)
+                .map(|i| text(&mut values, &mut index, get(i).as_deref()))
+                .collect();
+            cols.push(
+                name,
+                ColumnData::Text {
+                    codes: Cow::Owned(codes),
+                    values,
+                },
+            );
+        };
+        let territory = model.territory();
+        text_col("category", &|i| Some(cases[i].category.to_string()));
+        text_col("urgency", &|i| Some(cases[i].urgency.to_string()));
+        text_col("grid", &|i| {
+            Some(territory.area(cases[i].grid).code.as_str().to_owned())
+        });
+        text_col("source", &|i| {
+            serde_json::to_value(cases[i].source)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+        });
+        text_col("state", &|i| Some(cases[i].state.as_str().to_owned()));
+        text_col("unit", &|i| acc[i].unit.as_deref().map(str::to_owned));
+        for (k, name) in PERSON_COLUMNS.iter().enumerate() {
+            text_col(name, &|i| acc[i].person[k].as_deref().map(str::to_owned));
+        }
+        for (k, name) in TIME_COLUMNS.iter().enumerate() {
+            let v = acc.iter().map(|a| a.time[k].unwrap_or(NO_TIME)).collect();
+            cols.push(*name, ColumnData::Time(Cow::Owned(v)));
+        }
+        for (k, name) in DEADLINE_COLUMNS.iter().enumerate() {
+            let v = acc
+                .iter()
+                .map(|a| a.deadline[k].unwrap_or(NO_TIME))
+                .collect();
+            cols.push(*name, ColumnData::Time(Cow::Owned(v)));
+        }
+        let ints = |f: &dyn Fn(usize) -> i64| ColumnData::Int(Cow::Owned((0..n).map(f).collect()));
+        cols.push("rework", ints(&|i| i64::from(cases[i].rework_count)));
+        cols.push("returns", ints(&|i| i64::from(cases[i].return_count)));
+        cols.push("postponements", ints(&|i| i64::from(acc[i].postponements)));
+        cols.push("extension_minutes", ints(&|i| cases[i].postponed_minutes));
+        cols.push(
+            "satisfaction",
+            ints(&|i| {
+                if acc[i].time[t::RATED].is_some() {
+                    cases[i].satisfaction.map_or(0, i64::from)
+                } else {
+                    0
+                }
+            }),
+        );
+        cols.push(
+            "shelved",
+            ColumnData::Bool(Cow::Owned(acc.iter().map(|a| a.shelved).collect())),
+        );
+        cols.push(
+            "self_handled",
+            ColumnData::Bool(Cow::Owned(cases.iter().map(|c| c.self_handled).collect())),
+        );
+        let as_of = self.events().last().map_or(0, |e| e.at.saturating_add(1));
+        Records::from_columns(Arc::clone(self.model_arc()), &cols, Some(as_of))
+    }
+}
+
+/// Actions after which no stage timer runs (unless the event starts one).
+fn ends_timer(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Accept
+            | Action::Reject { .. }
+            | Action::Verify { .. }
+            | Action::Void { .. }
+            | Action::Check { passed: true }
+            | Action::Close { .. }
+            | Action::SelfHandle { .. }
+    )
+}
+
+/// The stage an action starts when its event carries a limit.
+fn stage_started(action: &Action) -> Stage {
+    match action {
+        Action::Accept => Stage::Verify,
+        Action::Dispatch { .. } | Action::Check { .. } => Stage::Handle,
+        Action::Handle { .. } => Stage::Check,
+        _ => Stage::Dispatch,
+    }
+}

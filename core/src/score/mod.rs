@@ -1,0 +1,220 @@
+//! Performance evaluation (绩效评价): case records, indicators, composite scores, fair rankings,
+//! mergeable partial aggregates and period comparison (DESIGN §3.9).
+//!
+//! The definitions below are the single place where each indicator is defined; the Python and
+//! C bindings return exactly these numbers under exactly these names. Sources: CJ/T 292 and
+//! GB/T 30428.4 as restated in `domain-facts.md` §5.1 (indicators) and §5.2 (composite
+//! weights, step tables, grade bands). Where gridgov's lifecycle differs from the systems the
+//! sources describe, the mapping is stated next to the indicator.
+//!
+//! # Case records
+//!
+//! Analysts hold history as tables: one row per case ([`Records`]). The engine exports its
+//! cases as records ([`crate::engine::Engine::records`]); tables load through [`Columns`]
+//! (CSV, Parquet and pandas go through the Python package, CSV also through [`Records::from_csv`]).
+//! Instants are milliseconds since the Unix epoch (UTC); a missing instant is `None`
+//! (`NaT` / empty in tables).
+//!
+//! | column | type | required | meaning |
+//! |---|---|---|---|
+//! | `id` | integer | yes | case id (not checked for uniqueness) |
+//! | `grid` | text | yes | unit-grid code of the model |
+//! | `reported_at` | instant | yes | when it was reported |
+//! | `category` | text | no | catalog leaf key; needed only to compute absent deadline columns |
+//! | `urgency` | text | no | catalog urgency id (default: the catalog's default) |
+//! | `source` | text | no | `supervisor` (default), `hotline`, `app`, `media`, `leader`, `sensor` |
+//! | `reporter` | text | no | worker id of the reporting supervisor (or a citizen id) |
+//! | `state` | text | no | lifecycle state as of the export (derived from the instants when absent) |
+//! | `accepted_at`, `acceptor` | instant, text | no | the acceptor's decision (accept or reject) |
+//! | `verified_at`, `verifier` | instant, text | no | the supervisor's verification (valid or not) |
+//! | `filed_at`, `filer` | instant, text | no | the shift leader's decision (file or void) |
+//! | `dispatched_at`, `dispatcher` | instant, text | no | the first dispatch |
+//! | `unit` | text | no | unit id the case was last dispatched to |
+//! | `handled_at` | instant | no | the unit's last feedback (处置反馈) |
+//! | `checked_at`, `checker` | instant, text | no | the last passed check (核查) |
+//! | `closed_at`, `closer` | instant, text | no | the last closing (结案) |
+//! | `rated_at`, `satisfaction` | instant, integer 1–5 | no | the citizen's last rating |
+//! | `rework` | integer ≥ 0 | no | failed checks (返工), default 0 |
+//! | `returns` | integer ≥ 0 | no | returns to the centre (回退), default 0 |
+//! | `postponements` | integer ≥ 0 | no | approved postponements (延期), default 0 |
+//! | `extension_minutes` | integer ≥ 0 | no | minutes the approved postponements added, default 0 |
+//! | `shelved` | bool | no | ever shelved (挂账), default false |
+//! | `self_handled` | bool | no | handled on the spot by the supervisor (自行处置), default false |
+//! | `verify_deadline`, `dispatch_deadline`, `handle_deadline`, `check_deadline` | instant | no | stage deadlines |
+//!
+//! Rules checked on load, each failure an [`crate::Error::InvalidValue`] whose `what` is
+//! `records[ROW].COLUMN` (row from 0):
+//! - a required column is present and has no missing value; a column has the right type;
+//! - codes and ids resolve: `grid` in the model's unit grids, `category` in the catalog,
+//!   `urgency` among the catalog's urgencies, `unit` among the model's units, `source` and
+//!   `state` among their names (worker ids are free text: people move on, their history stays);
+//! - instants are in order: each of `reported_at ≤ accepted_at ≤ verified_at ≤ filed_at ≤
+//!   dispatched_at ≤ handled_at ≤ checked_at ≤ closed_at ≤ rated_at` that is present is not
+//!   earlier than the last present one before it;
+//! - `satisfaction` is 1–5 and comes with `rated_at`; counts are not negative.
+//!
+//! **Deadlines.** When a deadline *column* is absent, it is computed on the model's calendar
+//! from the catalog limits (`category` and `urgency` are then needed for the rows that reach
+//! the stage): verify from `accepted_at` (public sources only), dispatch from `filed_at`,
+//! handle from `dispatched_at` plus `extension_minutes`, check from `handled_at`. Computed
+//! deadlines ignore shelving pauses; the engine's export carries the exact ones. A missing
+//! value in a *present* deadline column means "no deadline" (the clock was stopped).
+//!
+//! **As of.** Every status is judged as of one instant, `as_of` ([`Scorecard::as_of`]): an
+//! instant at or after it counts as not (yet) happened. Its default is the records' own
+//! ([`Records::as_of`]: for the engine the time of its last event, for a table its latest
+//! instant). Cards merge only when their `as_of` agree.
+//!
+//! # Cohorts
+//!
+//! A period is `[start, end)`. Each count attributes a case to the period of one instant of
+//! the case, so that counts over consecutive periods add up exactly:
+//! - **reported cohort** R: `reported_at` in the period;
+//! - **filed cohort** F: `filed_at` in the period and the state is not `voided`;
+//! - **dispatched cohort** D: `dispatched_at` in the period;
+//! - a post's actions: the instant of the action (`accepted_at` for the acceptor, …).
+//!
+//! "Handled on time" means `handled_at ≤ handle_deadline`; "overdue" means the deadline is
+//! before `as_of` and the case was not handled. Durations (response, handling) are working
+//! time on the model's calendar between the two instants.
+//!
+//! # Indicators
+//!
+//! A rate whose denominator is 0 is undefined (`None`, `NaN` in Python).
+//!
+//! ## Areas (区域评价), at every level
+//! Counted per unit grid and summed up the area tree.
+//! - `reported` = |R|; `public_reported` = |R from a public source| (hotline, app, media).
+//! - `filed` = |F| (立案数); `public_filed` = |F from a public source|.
+//! - `closed` = |F closed| (结案数); `closed_on_time` = |F closed and handled on time|
+//!   (按期结案数).
+//! - `public_share` = `public_filed / filed` — 监督举报率, scored inversely (a high share of
+//!   problems found by the public means the supervisors missed them).
+//! - `closure_rate` = `closed / filed` (结案率 = 结案数 / 应结案数, the filed cohort being
+//!   the cases due to close).
+//! - `on_time_closure_rate` = `closed_on_time / filed` (按期结案率).
+//! - `rated`, `satisfied`: ratings with `rated_at` in the period, and those of 4 or 5
+//!   (满意 + 非常满意); `satisfaction_rate` = `satisfied / rated` (满意率).
+//! - `cases_per_10k` = `reported / population × 10 000` (population from the model).
+//! - `filed_per_grid_month` = `filed / grids / (period days / 30)`: the 立案数 step table is
+//!   stated per unit grid per period; gridgov applies it per 30 days so that a quarter or a
+//!   year scores like a month.
+//! - `mean_response_hours`: mean working hours from `reported_at` to `dispatched_at` over F
+//!   dispatched; `mean_handle_hours`: from `dispatched_at` to `handled_at` over F handled.
+//!
+//! Composite (§5.2): `public_share` 10 (inverse), `filed_per_grid_month` 20 (step table
+//! 0 → 100, ≤ 2 → 90, ≤ 4 → 75, ≤ 6 → 60, ≤ 8 → 40, else 0), `closure_rate` 30,
+//! `on_time_closure_rate` 40 (the source's code comment says 10 %, which sums to 70 %; 40 %
+//! is the consistent completion, domain-facts §5.2).
+//!
+//! ## Departments (专业部门评价), by `unit`
+//! - `due` = |D| (应处置数); `handled` = |D handled| (处置数);
+//!   `handled_on_time` = |D handled on time| (按期处置数);
+//!   `overdue_handled` = `handled − handled_on_time` (超期处置数);
+//!   `overdue_unhandled` = |D not handled, deadline before `as_of`| (超期未处置数).
+//! - `handle_rate` = `handled / due`; `on_time_rate` = `handled_on_time / due`;
+//!   `overdue_unhandled_rate` = `overdue_unhandled / due`.
+//! - `rework` = Σ `rework` over D (返工数); `rework_rate` = `rework / handled`.
+//! - `postponed` = |D with postponements| (延期数); `postponement_rate` = `postponed / due`.
+//! - `mean_handle_hours`, `median_handle_hours`: working time from `dispatched_at` to
+//!   `handled_at` over D handled; the median is taken over whole working minutes (floored),
+//!   the mean over milliseconds.
+//!
+//! Composite: the casic implementation quoted in §5.2 (the standard's weights were not
+//! verified): `handle_rate` 40, `on_time_rate` 40, `overdue_unhandled_rate` 10 (inverse),
+//! `rework_rate` 10 (inverse).
+//!
+//! ## Posts (岗位评价), by the worker id in the acting column
+//! **Supervisor** (监督员):
+//! - `reports` = |R with source `supervisor` and `reporter` = w|; `valid_reports` = those
+//!   filed (not voided) or self-handled (有效上报数); `valid_report_rate`.
+//! - `verify_due` = verifications by w in the period (`verifier`, `verified_at`);
+//!   `verified_on_time` = those with `verified_at ≤ verify_deadline`; `verify_on_time_rate`.
+//!   A verification not yet done has no verifier and is not counted.
+//! - `check_due`, `checked_on_time`, `check_on_time_rate`: the same with `checker`,
+//!   `checked_at`, `check_deadline`.
+//! - `filed_in_grids` = |F in the grids w patrols (model)|; `missed` = those from a public
+//!   source (漏报数); `missed_rate` = `missed / filed_in_grids`.
+//! - Composite: `valid_report_rate` 40, `missed_rate` 20 (inverse), `verify_on_time_rate` 20,
+//!   `check_on_time_rate` 20.
+//!
+//! **Acceptor** (受理员):
+//! - `accepted` = decisions by w (`acceptor`, `accepted_at`), rejections included (受理数);
+//!   `accepted_on_time` = those with `accepted_at ≤ reported_at + accept_limit`;
+//!   `accepted_accurate` = those whose case did not end `invalid` (准确受理).
+//! - `accept_on_time_rate`, `accept_accuracy_rate`.
+//! - Composite: `accepted` 25 (step table > 2000 → 100, 1201–2000 → 90, 501–1200 → 75,
+//!   301–500 → 60, else 0), `accept_on_time_rate` 40 (核实按时派发率: in gridgov accepting a
+//!   public report is what sends the verification task), `accept_accuracy_rate` 35 (in place
+//!   of 核查按时派发率: gridgov issues the check task automatically on the unit's feedback, so
+//!   the acceptor has no check step to time).
+//!
+//! **Shift leader** (值班长):
+//! - `filing_decisions` = decisions by w (`filer`, `filed_at`), voids included (立案数 read as
+//!   the decisions at the 立案 step); `voided` = those that voided (作废数);
+//!   `filed_on_time` = decisions with `filed_at ≤ base + file_limit`, base the latest of
+//!   `verified_at`, `accepted_at`, `reported_at` present.
+//! - `closings` = closings by w (`closer`, `closed_at`); `closed_on_time` = those with
+//!   `closed_at ≤ base + close_limit`, base `checked_at`, else `handled_at`, else `reported_at`.
+//! - `filing_on_time_rate` (按时立案率), `filing_accuracy_rate` =
+//!   `(filing_decisions − voided) / filing_decisions` (准确立案率), `closing_on_time_rate`
+//!   (按时结案率).
+//! - Composite: `filing_on_time_rate` 25, `filing_accuracy_rate` 40, `closing_on_time_rate` 35.
+//!
+//! **Dispatcher** (派遣员):
+//! - `dispatched` = first dispatches by w (`dispatcher`, `dispatched_at`) (派遣数);
+//!   `dispatched_on_time` = those with `dispatched_at ≤ dispatch_deadline`;
+//!   `returned` = those later returned at least once (`returns > 0`).
+//! - `dispatch_on_time_rate` (按时派遣率), `dispatch_accuracy_rate` =
+//!   `(dispatched − returned) / dispatched` (准确派遣率; the source subtracts 返工, but rework
+//!   is the department's failure while a return is the dispatcher's: eGova's 错误派遣).
+//! - Composite: `dispatched` 20 (the acceptor's step table by default: no source gives one),
+//!   `dispatch_on_time_rate` 40, `dispatch_accuracy_rate` 40.
+//!
+//! `accept_limit`, `file_limit` and `close_limit` default to 10 working minutes, after the
+//! "三个一" target of transferring within 10 minutes (domain-facts §6.3, grade C); configure
+//! them in `[scoring]`.
+//!
+//! # Scores, grades and ranks
+//!
+//! A rate maps linearly to 0–100 (`100 r`, or `100 (1 − r)` where lower is better, clamped to
+//! 0–100); a count goes through its step table. The composite is `Σ wᵢ sᵢ / Σ wᵢ` over the
+//! indicators whose score is defined (with every indicator defined and the published weights
+//! summing to 100 this is the published weighted sum); it is undefined when none is. Grades:
+//! A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, else E (§5.2, missaouib).
+//!
+//! Ranks are within peers: areas of one level, departments, workers of one role. A subject
+//! whose sample (areas: `filed`; departments: `due`; supervisors: `reports`; acceptors:
+//! `accepted`; shift leaders: `filing_decisions`; dispatchers: `dispatched`) is below
+//! `min_sample` (default 5) is listed with its score but not ranked. With `shrinkage = k > 0`
+//! every rate that enters a score is first pulled toward the peers' pooled rate `p̄ = Σx / Σn`:
+//! `(x + k p̄) / (n + k)`, so that one fast case does not top the table (the tables still show
+//! the raw rates). Ranking is by score, highest first; equal scores share a rank (1, 2, 2, 4);
+//! subjects without a score are not ranked.
+//!
+//! Everything above (limits, weights, step tables, grade bands, `min_sample`, `shrinkage`) is
+//! overridable in the model file's `[scoring]` section ([`ScoringConfig`]).
+//!
+//! # Merging and comparing
+//!
+//! A [`Scorecard`] keeps only additive tallies (counts, sums of milliseconds, histograms of
+//! whole minutes), so [`Scorecard::merge`] of cards over adjacent periods, or over disjoint
+//! record sets of one period, equals the card computed at once. [`compare`] gives the change
+//! between two cards of mean response and handling hours (in hours and percent), on-time
+//! closure rate and satisfaction rate (in points and percent), per area and overall.
+
+mod card;
+mod config;
+mod csv;
+mod export;
+mod records;
+mod spec;
+mod tally;
+
+pub use card::{COMPARED, Change, Row, Scorecard, Table, compare, score};
+pub use config::{ScoringConfig, ScoringSection, StepTable};
+pub use records::{
+    ColumnData, ColumnType, Columns, DEADLINE_COLUMNS, NO_TIME, PERSON_COLUMNS, Records,
+    TIME_COLUMNS, column_type, schema_columns,
+};
+pub use spec::{Column, ColumnKind, Numerator, Subject};

@@ -1,0 +1,968 @@
+//! Case records: the validated, columnar table the scorer reads (schema in [`crate::score`]).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::calendar::{Millis, TimeLimit};
+use crate::case::{Source, State};
+use crate::catalog::Stage;
+use crate::error::{Error, Result};
+use crate::model::Model;
+
+/// "No value" in an instant column.
+pub const NO_TIME: Millis = i64::MIN;
+/// "No value" in an index column.
+pub const NONE: u32 = u32::MAX;
+
+/// The instant columns, in lifecycle order (the order rule of the schema).
+pub const TIME_COLUMNS: [&str; 9] = [
+    "reported_at",
+    "accepted_at",
+    "verified_at",
+    "filed_at",
+    "dispatched_at",
+    "handled_at",
+    "checked_at",
+    "closed_at",
+    "rated_at",
+];
+
+/// Positions in [`TIME_COLUMNS`].
+pub(crate) mod t {
+    pub const REPORTED: usize = 0;
+    pub const ACCEPTED: usize = 1;
+    pub const VERIFIED: usize = 2;
+    pub const FILED: usize = 3;
+    pub const DISPATCHED: usize = 4;
+    pub const HANDLED: usize = 5;
+    pub const CHECKED: usize = 6;
+    pub const CLOSED: usize = 7;
+    pub const RATED: usize = 8;
+}
+
+/// The deadline columns, in stage order (verify, dispatch, handle, check).
+pub const DEADLINE_COLUMNS: [&str; 4] = [
+    "verify_deadline",
+    "dispatch_deadline",
+    "handle_deadline",
+    "check_deadline",
+];
+
+/// The person columns; the first is the reporter.
+pub const PERSON_COLUMNS: [&str; 7] = [
+    "reporter",
+    "acceptor",
+    "verifier",
+    "filer",
+    "dispatcher",
+    "checker",
+    "closer",
+];
+
+/// Positions in [`PERSON_COLUMNS`].
+pub(crate) mod p {
+    pub const REPORTER: usize = 0;
+    pub const ACCEPTOR: usize = 1;
+    pub const VERIFIER: usize = 2;
+    pub const FILER: usize = 3;
+    pub const DISPATCHER: usize = 4;
+    pub const CHECKER: usize = 5;
+    pub const CLOSER: usize = 6;
+}
+
+/// The integer columns (besides `id` and `satisfaction`).
+pub const COUNT_COLUMNS: [&str; 4] = ["rework", "returns", "postponements", "extension_minutes"];
+
+/// The boolean columns.
+pub const FLAG_COLUMNS: [&str; 2] = ["shelved", "self_handled"];
+
+/// The type a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// Whole numbers.
+    Int,
+    /// Instants (milliseconds since the epoch).
+    Time,
+    /// Text.
+    Text,
+    /// True or false.
+    Bool,
+}
+
+impl ColumnType {
+    fn as_str(self) -> &'static str {
+        match self {
+            ColumnType::Int => "integers",
+            ColumnType::Time => "instants",
+            ColumnType::Text => "text",
+            ColumnType::Bool => "booleans",
+        }
+    }
+}
+
+/// The type of a schema column, `None` for a name the schema does not have.
+pub fn column_type(name: &str) -> Option<ColumnType> {
+    Some(match name {
+        "id" | "satisfaction" => ColumnType::Int,
+        "category" | "urgency" | "grid" | "source" | "state" | "unit" => ColumnType::Text,
+        n if PERSON_COLUMNS.contains(&n) => ColumnType::Text,
+        n if TIME_COLUMNS.contains(&n) || DEADLINE_COLUMNS.contains(&n) => ColumnType::Time,
+        n if COUNT_COLUMNS.contains(&n) => ColumnType::Int,
+        n if FLAG_COLUMNS.contains(&n) => ColumnType::Bool,
+        _ => return None,
+    })
+}
+
+/// Every column of the schema, in the documented order.
+pub fn schema_columns() -> Vec<&'static str> {
+    let mut v = vec![
+        "id", "category", "urgency", "grid", "source", "reporter", "state",
+    ];
+    v.extend(TIME_COLUMNS);
+    v.extend([
+        "acceptor",
+        "verifier",
+        "filer",
+        "dispatcher",
+        "checker",
+        "closer",
+    ]);
+    v.extend(["unit", "satisfaction"]);
+    v.extend(COUNT_COLUMNS);
+    v.extend(FLAG_COLUMNS);
+    v.extend(DEADLINE_COLUMNS);
+    v
+}
+
+/// One input column.
+#[derive(Debug, Clone)]
+pub enum ColumnData<'a> {
+    /// Whole numbers.
+    Int(Cow<'a, [i64]>),
+    /// Numbers with `NaN` for missing (whole numbers are required where integers are expected).
+    Float(Cow<'a, [f64]>),
+    /// Instants in milliseconds, [`NO_TIME`] (`NaT`) for missing.
+    Time(Cow<'a, [i64]>),
+    /// Booleans.
+    Bool(Cow<'a, [bool]>),
+    /// Dictionary-encoded text: `codes[i]` indexes `values`; a negative code is missing.
+    Text {
+        /// Per row.
+        codes: Cow<'a, [i64]>,
+        /// The distinct values.
+        values: Vec<String>,
+    },
+}
+
+impl ColumnData<'_> {
+    fn len(&self) -> usize {
+        match self {
+            ColumnData::Int(v) | ColumnData::Time(v) => v.len(),
+            ColumnData::Float(v) => v.len(),
+            ColumnData::Bool(v) => v.len(),
+            ColumnData::Text { codes, .. } => codes.len(),
+        }
+    }
+
+    fn type_name(&self) -> &'static str {
+        match self {
+            ColumnData::Int(_) => "integers",
+            ColumnData::Float(_) => "numbers",
+            ColumnData::Time(_) => "instants",
+            ColumnData::Bool(_) => "booleans",
+            ColumnData::Text { .. } => "text",
+        }
+    }
+}
+
+/// A table of case records as columns, before validation.
+#[derive(Debug, Clone, Default)]
+pub struct Columns<'a> {
+    /// `(name, data)`, at most once per name.
+    pub columns: Vec<(String, ColumnData<'a>)>,
+}
+
+impl<'a> Columns<'a> {
+    /// An empty table.
+    pub fn new() -> Self {
+        Columns::default()
+    }
+
+    /// Adds a column.
+    pub fn push(&mut self, name: impl Into<String>, data: ColumnData<'a>) {
+        self.columns.push((name.into(), data));
+    }
+
+    fn get(&self, name: &str) -> Option<&ColumnData<'a>> {
+        self.columns.iter().find(|(n, _)| n == name).map(|(_, d)| d)
+    }
+}
+
+/// Validated case records, one row per case, stored by column.
+#[derive(Debug, Clone)]
+pub struct Records {
+    pub(crate) model: Arc<Model>,
+    pub(crate) id: Vec<i64>,
+    /// Catalog leaf index ([`NONE`]: not given).
+    pub(crate) category: Vec<u32>,
+    /// Index into the catalog's urgencies.
+    pub(crate) urgency: Vec<u8>,
+    /// Area index of the unit grid.
+    pub(crate) grid: Vec<u32>,
+    pub(crate) source: Vec<Source>,
+    pub(crate) state: Vec<State>,
+    /// Distinct person ids.
+    pub(crate) people: Vec<Arc<str>>,
+    /// Per person column: index into `people`.
+    pub(crate) person: [Vec<u32>; 7],
+    /// Unit index ([`NONE`]: not dispatched).
+    pub(crate) unit: Vec<u32>,
+    pub(crate) time: [Vec<Millis>; 9],
+    pub(crate) deadline: [Vec<Millis>; 4],
+    pub(crate) rework: Vec<u32>,
+    pub(crate) returns: Vec<u32>,
+    pub(crate) postponements: Vec<u32>,
+    pub(crate) extension_minutes: Vec<i64>,
+    pub(crate) shelved: Vec<bool>,
+    pub(crate) self_handled: Vec<bool>,
+    /// 0: not rated.
+    pub(crate) satisfaction: Vec<u8>,
+    pub(crate) as_of: Millis,
+}
+
+fn bad(row: usize, column: &str, value: &dyn ToString, reason: impl Into<String>) -> Error {
+    Error::invalid(
+        format!("records[{row}].{column}"),
+        value.to_string(),
+        reason,
+    )
+}
+
+fn source_of(name: &str) -> Option<Source> {
+    Some(match name {
+        "supervisor" => Source::Supervisor,
+        "hotline" => Source::Hotline,
+        "app" => Source::App,
+        "media" => Source::Media,
+        "leader" => Source::Leader,
+        "sensor" => Source::Sensor,
+        _ => return None,
+    })
+}
+
+fn source_name(s: Source) -> &'static str {
+    match s {
+        Source::Supervisor => "supervisor",
+        Source::Hotline => "hotline",
+        Source::App => "app",
+        Source::Media => "media",
+        Source::Leader => "leader",
+        Source::Sensor => "sensor",
+    }
+}
+
+/// A text column resolved through a per-value lookup.
+struct Resolved {
+    /// Per row: the resolved index, or [`NONE`].
+    rows: Vec<u32>,
+}
+
+/// Resolves a text column: `lookup` maps each distinct value to an index or an error reason.
+fn resolve_text(
+    cols: &Columns<'_>,
+    name: &str,
+    n: usize,
+    required: bool,
+    mut lookup: impl FnMut(&str) -> std::result::Result<u32, String>,
+) -> Result<Resolved> {
+    let Some(data) = cols.get(name) else {
+        if required {
+            return Err(Error::invalid(
+                format!("records.{name}"),
+                "",
+                "is a required column",
+            ));
+        }
+        return Ok(Resolved {
+            rows: vec![NONE; n],
+        });
+    };
+    let ColumnData::Text { codes, values } = data else {
+        let row = 0;
+        return Err(bad(
+            row,
+            name,
+            &data.type_name(),
+            "must be text (the column holds another type)",
+        ));
+    };
+    let mut map: Vec<std::result::Result<u32, String>> = Vec::with_capacity(values.len());
+    for v in values {
+        map.push(lookup(v));
+    }
+    let mut rows = Vec::with_capacity(n);
+    for (row, &c) in codes.iter().enumerate() {
+        if c < 0 {
+            if required {
+                return Err(bad(row, name, &"", "is missing (the column is required)"));
+            }
+            rows.push(NONE);
+            continue;
+        }
+        let Some(r) = usize::try_from(c).ok().and_then(|c| map.get(c)) else {
+            return Err(bad(row, name, &c, "is not a code of the column's values"));
+        };
+        match r {
+            Ok(i) => rows.push(*i),
+            Err(reason) => return Err(bad(row, name, &&values[c as usize], reason.clone())),
+        }
+    }
+    Ok(Resolved { rows })
+}
+
+fn int_column(cols: &Columns<'_>, name: &str, n: usize, default: i64) -> Result<Vec<i64>> {
+    match cols.get(name) {
+        None => Ok(vec![default; n]),
+        Some(ColumnData::Int(v)) => Ok(v.to_vec()),
+        Some(ColumnData::Float(v)) => v
+            .iter()
+            .enumerate()
+            .map(|(row, &x)| {
+                if x.is_nan() {
+                    Ok(default)
+                } else if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                    #[allow(clippy::cast_possible_truncation)]
+                    Ok(x as i64)
+                } else {
+                    Err(bad(row, name, &x, "is not a whole number"))
+                }
+            })
+            .collect(),
+        Some(ColumnData::Bool(v)) => Ok(v.iter().map(|&b| i64::from(b)).collect()),
+        Some(other) => Err(bad(
+            0,
+            name,
+            &other.type_name(),
+            "must be integers (the column holds another type)",
+        )),
+    }
+}
+
+fn count_column(cols: &Columns<'_>, name: &str, n: usize) -> Result<Vec<u32>> {
+    let v = int_column(cols, name, n, 0)?;
+    v.iter()
+        .enumerate()
+        .map(|(row, &x)| u32::try_from(x).map_err(|_| bad(row, name, &x, "is not a count ≥ 0")))
+        .collect()
+}
+
+fn time_column(cols: &Columns<'_>, name: &str, n: usize) -> Result<Option<Vec<Millis>>> {
+    match cols.get(name) {
+        None => Ok(None),
+        Some(ColumnData::Time(v) | ColumnData::Int(v)) => Ok(Some(v.to_vec())),
+        Some(ColumnData::Text { codes, .. }) if codes.iter().all(|&c| c < 0) => {
+            Ok(Some(vec![NO_TIME; n]))
+        }
+        Some(ColumnData::Float(v)) if v.iter().all(|x| x.is_nan()) => Ok(Some(vec![NO_TIME; n])),
+        Some(other) => Err(bad(
+            0,
+            name,
+            &other.type_name(),
+            "must be instants (the column holds another type)",
+        )),
+    }
+}
+
+fn bool_column(cols: &Columns<'_>, name: &str, n: usize) -> Result<Vec<bool>> {
+    match cols.get(name) {
+        None => Ok(vec![false; n]),
+        Some(ColumnData::Bool(v)) => Ok(v.to_vec()),
+        Some(ColumnData::Int(v)) => v
+            .iter()
+            .enumerate()
+            .map(|(row, &x)| match x {
+                0 => Ok(false),
+                1 => Ok(true),
+                _ => Err(bad(row, name, &x, "is not a boolean (0 or 1)")),
+            })
+            .collect(),
+        Some(ColumnData::Float(v)) => v
+            .iter()
+            .enumerate()
+            .map(|(row, &x)| {
+                if x.is_nan() || x == 0.0 {
+                    Ok(false)
+                } else if (x - 1.0).abs() < f64::EPSILON {
+                    Ok(true)
+                } else {
+                    Err(bad(row, name, &x, "is not a boolean (0 or 1)"))
+                }
+            })
+            .collect(),
+        Some(ColumnData::Text { codes, values }) => codes
+            .iter()
+            .enumerate()
+            .map(|(row, &c)| {
+                if c < 0 {
+                    return Ok(false);
+                }
+                let v = values.get(c as usize).map_or("", String::as_str);
+                match v.trim().to_ascii_lowercase().as_str() {
+                    "" | "0" | "false" | "f" | "no" => Ok(false),
+                    "1" | "true" | "t" | "yes" => Ok(true),
+                    _ => Err(bad(row, name, &v, "is not a boolean (true or false)")),
+                }
+            })
+            .collect(),
+        Some(other) => Err(bad(
+            0,
+            name,
+            &other.type_name(),
+            "must be booleans (the column holds another type)",
+        )),
+    }
+}
+
+impl Records {
+    /// Validates a table against `model` (the rules of the schema in [`crate::score`]).
+    /// `as_of` overrides the records' own as-of instant (default: one millisecond after
+    /// the latest instant in the table).
+    ///
+    /// # Errors
+    /// The first problem, as [`Error::InvalidValue`] whose `what` is `records[ROW].COLUMN`
+    /// (`records.COLUMN` for a column-wide problem).
+    pub fn from_columns(
+        model: Arc<Model>,
+        cols: &Columns<'_>,
+        as_of: Option<Millis>,
+    ) -> Result<Records> {
+        // Column names, types and lengths.
+        let mut n = None;
+        for (i, (name, data)) in cols.columns.iter().enumerate() {
+            let Some(ty) = column_type(name) else {
+                return Err(Error::invalid(
+                    format!("records.{name}"),
+                    name,
+                    format!(
+                        "is not a column of the case-record schema ({})",
+                        schema_columns().join(", ")
+                    ),
+                ));
+            };
+            if cols.columns[..i].iter().any(|(m, _)| m == name) {
+                return Err(Error::invalid(
+                    format!("records.{name}"),
+                    name,
+                    "is given twice",
+                ));
+            }
+            let ok = matches!(
+                (ty, data),
+                (
+                    ColumnType::Int,
+                    ColumnData::Int(_) | ColumnData::Float(_) | ColumnData::Bool(_)
+                ) | (ColumnType::Time, ColumnData::Time(_) | ColumnData::Int(_))
+                    | (ColumnType::Text, ColumnData::Text { .. })
+                    | (ColumnType::Bool, _)
+            ) || (ty == ColumnType::Time
+                && matches!(data, ColumnData::Text { codes, .. } if codes.iter().all(|&c| c < 0)))
+                || (ty == ColumnType::Time
+                    && matches!(data, ColumnData::Float(v) if v.iter().all(|x| x.is_nan())));
+            if !ok {
+                return Err(Error::invalid(
+                    format!("records.{name}"),
+                    data.type_name(),
+                    format!("must hold {}", ty.as_str()),
+                ));
+            }
+            match n {
+                None => n = Some(data.len()),
+                Some(m) if m != data.len() => {
+                    return Err(Error::invalid(
+                        format!("records.{name}"),
+                        data.len(),
+                        format!("rows, where the other columns have {m}"),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        let n = n.unwrap_or(0);
+        if u32::try_from(n).is_err() {
+            return Err(Error::invalid("records", n, "rows exceed 2^32 − 1"));
+        }
+        let territory = model.territory();
+        let catalog = model.catalog();
+        let org = model.org();
+
+        // Required columns.
+        let Some(id_data) = cols.get("id") else {
+            return Err(Error::invalid("records.id", "", "is a required column"));
+        };
+        if let ColumnData::Float(v) = id_data
+            && let Some(row) = v.iter().position(|x| x.is_nan())
+        {
+            return Err(bad(
+                row,
+                "id",
+                &"NaN",
+                "is missing (the column is required)",
+            ));
+        }
+        let id = int_column(cols, "id", n, 0)?;
+        let grid = resolve_text(cols, "grid", n, true, |code| {
+            territory
+                .find_grid(code)
+                .map(|a| a.0)
+                .map_err(|e| e.to_string())
+        })?
+        .rows;
+        let Some(reported) = time_column(cols, "reported_at", n)? else {
+            return Err(Error::invalid(
+                "records.reported_at",
+                "",
+                "is a required column",
+            ));
+        };
+        if let Some(row) = reported.iter().position(|&t| t == NO_TIME) {
+            return Err(bad(
+                row,
+                "reported_at",
+                &"NaT",
+                "is missing (the column is required)",
+            ));
+        }
+
+        let category = resolve_text(cols, "category", n, false, |key| {
+            catalog.get(key).map_err(|e| e.to_string()).and_then(|_| {
+                catalog
+                    .index_of(key)
+                    .and_then(|i| u32::try_from(i).ok())
+                    .ok_or_else(|| "is not a leaf category".to_owned())
+            })
+        })?
+        .rows;
+        let default_urgency = catalog
+            .urgencies()
+            .iter()
+            .position(|u| u == catalog.default_urgency())
+            .unwrap_or(0);
+        let urgency: Vec<u8> = resolve_text(cols, "urgency", n, false, |u| {
+            catalog
+                .urgencies()
+                .iter()
+                .position(|x| x == u)
+                .and_then(|i| u32::try_from(i).ok())
+                .ok_or_else(|| {
+                    format!(
+                        "is not an urgency of the catalog ({})",
+                        catalog.urgencies().join(", ")
+                    )
+                })
+        })?
+        .rows
+        .into_iter()
+        .map(|u| {
+            if u == NONE {
+                default_urgency as u8
+            } else {
+                u as u8
+            }
+        })
+        .collect();
+        let source: Vec<Source> = resolve_text(cols, "source", n, false, |s| {
+            source_of(s).map(|s| s as u32).ok_or_else(|| {
+                "is not a source (supervisor, hotline, app, media, leader, sensor)".to_owned()
+            })
+        })?
+        .rows
+        .into_iter()
+        .map(|s| {
+            const SOURCES: [Source; 6] = [
+                Source::Supervisor,
+                Source::Hotline,
+                Source::App,
+                Source::Media,
+                Source::Leader,
+                Source::Sensor,
+            ];
+            if s == NONE {
+                Source::Supervisor
+            } else {
+                SOURCES[s as usize]
+            }
+        })
+        .collect();
+        let state_given = cols.get("state").is_some();
+        let states = resolve_text(cols, "state", n, false, |s| {
+            State::ALL
+                .iter()
+                .position(|x| x.as_str() == s)
+                .map(|i| i as u32)
+                .ok_or_else(|| "is not a lifecycle state".to_owned())
+        })?
+        .rows;
+        let unit = resolve_text(cols, "unit", n, false, |u| {
+            org.find_unit(u).map(|u| u.0).map_err(|e| e.to_string())
+        })?
+        .rows;
+
+        // People: one dictionary over the person columns.
+        let mut people: Vec<Arc<str>> = Vec::new();
+        let mut people_index: HashMap<String, u32> = HashMap::new();
+        let mut person: [Vec<u32>; 7] = Default::default();
+        for (k, name) in PERSON_COLUMNS.iter().enumerate() {
+            person[k] = resolve_text(cols, name, n, false, |id| {
+                let id = id.trim();
+                if id.is_empty() {
+                    return Ok(NONE);
+                }
+                if let Some(&i) = people_index.get(id) {
+                    return Ok(i);
+                }
+                let i = people.len() as u32;
+                people.push(Arc::from(id));
+                people_index.insert(id.to_owned(), i);
+                Ok(i)
+            })?
+            .rows;
+        }
+
+        // Instants.
+        let mut time: [Vec<Millis>; 9] = Default::default();
+        time[0] = reported;
+        for (k, name) in TIME_COLUMNS.iter().enumerate().skip(1) {
+            time[k] = time_column(cols, name, n)?.unwrap_or_else(|| vec![NO_TIME; n]);
+        }
+        let mut given_deadline: [Option<Vec<Millis>>; 4] = Default::default();
+        for (k, name) in DEADLINE_COLUMNS.iter().enumerate() {
+            given_deadline[k] = time_column(cols, name, n)?;
+        }
+
+        let rework = count_column(cols, "rework", n)?;
+        let returns = count_column(cols, "returns", n)?;
+        let postponements = count_column(cols, "postponements", n)?;
+        let extension_minutes = int_column(cols, "extension_minutes", n, 0)?;
+        if let Some(row) = extension_minutes.iter().position(|&x| x < 0) {
+            return Err(bad(
+                row,
+                "extension_minutes",
+                &extension_minutes[row],
+                "is negative",
+            ));
+        }
+        let shelved = bool_column(cols, "shelved", n)?;
+        let self_handled = bool_column(cols, "self_handled", n)?;
+        let sat_raw = int_column(cols, "satisfaction", n, 0)?;
+        let mut satisfaction = Vec::with_capacity(n);
+        for (row, &s) in sat_raw.iter().enumerate() {
+            match s {
+                0 => satisfaction.push(0),
+                1..=5 => {
+                    if time[t::RATED][row] == NO_TIME {
+                        return Err(bad(row, "satisfaction", &s, "is given without rated_at"));
+                    }
+                    satisfaction.push(s as u8);
+                }
+                _ => return Err(bad(row, "satisfaction", &s, "is not a rating 1–5")),
+            }
+        }
+
+        // Row rules: order of instants, states.
+        let mut latest = i64::MIN;
+        let mut state = Vec::with_capacity(n);
+        for row in 0..n {
+            let mut last: Option<usize> = None;
+            for k in 0..9 {
+                let v = time[k][row];
+                if v == NO_TIME {
+                    continue;
+                }
+                if let Some(j) = last
+                    && v < time[j][row]
+                {
+                    return Err(bad(
+                        row,
+                        TIME_COLUMNS[k],
+                        &v,
+                        format!("is earlier than {} ({})", TIME_COLUMNS[j], time[j][row]),
+                    ));
+                }
+                last = Some(k);
+                latest = latest.max(v);
+            }
+            let s = if states[row] == NONE {
+                if state_given {
+                    return Err(bad(row, "state", &"", "is missing"));
+                }
+                derive_state(&time, row)
+            } else {
+                State::ALL[states[row] as usize]
+            };
+            if s == State::Closed && time[t::CLOSED][row] == NO_TIME {
+                return Err(bad(row, "state", &"closed", "is given without closed_at"));
+            }
+            if satisfaction[row] == 0 && time[t::RATED][row] != NO_TIME {
+                return Err(bad(
+                    row,
+                    "rated_at",
+                    &time[t::RATED][row],
+                    "is given without satisfaction",
+                ));
+            }
+            state.push(s);
+        }
+
+        let mut records = Records {
+            model,
+            id,
+            category,
+            urgency,
+            grid,
+            source,
+            state,
+            people,
+            person,
+            unit,
+            time,
+            deadline: Default::default(),
+            rework,
+            returns,
+            postponements,
+            extension_minutes,
+            shelved,
+            self_handled,
+            satisfaction,
+            as_of: as_of.unwrap_or(if latest == i64::MIN {
+                0
+            } else {
+                latest.saturating_add(1)
+            }),
+        };
+        for (k, given) in given_deadline.into_iter().enumerate() {
+            records.deadline[k] = match given {
+                Some(v) => v,
+                None => records.compute_deadlines(k)?,
+            };
+        }
+        Ok(records)
+    }
+
+    /// Deadlines of stage `k` from the catalog, for the rows that reached the stage.
+    fn compute_deadlines(&self, k: usize) -> Result<Vec<Millis>> {
+        let (stage, from, needed) = match k {
+            0 => (Stage::Verify, t::ACCEPTED, t::VERIFIED),
+            1 => (Stage::Dispatch, t::FILED, t::DISPATCHED),
+            2 => (Stage::Handle, t::DISPATCHED, t::DISPATCHED),
+            _ => (Stage::Check, t::HANDLED, t::CHECKED),
+        };
+        let model = &self.model;
+        let catalog = model.catalog();
+        let cal = model.calendar();
+        let mut limits: HashMap<(u32, u8), TimeLimit> = HashMap::new();
+        let n = self.len();
+        let mut out = vec![NO_TIME; n];
+        for (row, slot) in out.iter_mut().enumerate() {
+            let start = self.time[from][row];
+            if self.time[needed][row] == NO_TIME || start == NO_TIME {
+                continue;
+            }
+            if stage == Stage::Verify && !self.source[row].is_public() {
+                continue;
+            }
+            let cat = self.category[row];
+            if cat == NONE {
+                return Err(bad(
+                    row,
+                    "category",
+                    &"",
+                    format!(
+                        "is missing: it is needed to compute {} (give the column or the category)",
+                        DEADLINE_COLUMNS[k]
+                    ),
+                ));
+            }
+            let urg = self.urgency[row];
+            let limit = match limits.get(&(cat, urg)) {
+                Some(l) => *l,
+                None => {
+                    let key = catalog.categories()[cat as usize].key.as_str();
+                    let u = &catalog.urgencies()[urg as usize];
+                    let l = if stage == Stage::Handle {
+                        catalog.limit(key, u)?
+                    } else {
+                        catalog.stage_limit(key, stage, u)?
+                    };
+                    limits.insert((cat, urg), l);
+                    l
+                }
+            };
+            let limit = if stage == Stage::Handle {
+                extend(limit, self.extension_minutes[row], cal.day_length_minutes())
+            } else {
+                limit
+            };
+            *slot = cal
+                .add_limit(start, limit)
+                .map_err(|e| bad(row, DEADLINE_COLUMNS[k], &start, e.to_string()))?;
+        }
+        Ok(out)
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.id.len()
+    }
+
+    /// `true` when there are no records.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+
+    /// The model the records were validated against.
+    pub fn model(&self) -> &Arc<Model> {
+        &self.model
+    }
+
+    /// The instant statuses are judged at by default.
+    pub fn as_of(&self) -> Millis {
+        self.as_of
+    }
+
+    /// The records as columns, in the schema's order (text dictionary-encoded, missing
+    /// instants [`NO_TIME`]).
+    pub fn to_columns(&self) -> Columns<'_> {
+        let n = self.len();
+        let mut cols = Columns::new();
+        let text = |values: Vec<String>, rows: &dyn Fn(usize) -> i64| ColumnData::Text {
+            codes: Cow::Owned((0..n).map(rows).collect()),
+            values,
+        };
+        let territory = self.model.territory();
+        let catalog = self.model.catalog();
+        let org = self.model.org();
+        for name in schema_columns() {
+            let data = match name {
+                "id" => ColumnData::Int(Cow::Borrowed(&self.id)),
+                "category" => text(
+                    catalog
+                        .categories()
+                        .iter()
+                        .map(|c| c.key.as_str().to_owned())
+                        .collect(),
+                    &|i| opt(self.category[i]),
+                ),
+                "urgency" => text(catalog.urgencies().to_vec(), &|i| {
+                    i64::from(self.urgency[i])
+                }),
+                "grid" => text(
+                    territory
+                        .areas()
+                        .iter()
+                        .map(|a| a.code.as_str().to_owned())
+                        .collect(),
+                    &|i| i64::from(self.grid[i]),
+                ),
+                "source" => text(
+                    [
+                        Source::Supervisor,
+                        Source::Hotline,
+                        Source::App,
+                        Source::Media,
+                        Source::Leader,
+                        Source::Sensor,
+                    ]
+                    .iter()
+                    .map(|s| source_name(*s).to_owned())
+                    .collect(),
+                    &|i| self.source[i] as i64,
+                ),
+                "state" => text(
+                    State::ALL.iter().map(|s| s.as_str().to_owned()).collect(),
+                    &|i| {
+                        State::ALL
+                            .iter()
+                            .position(|s| *s == self.state[i])
+                            .unwrap_or(0) as i64
+                    },
+                ),
+                "unit" => text(org.units().iter().map(|u| u.id.clone()).collect(), &|i| {
+                    opt(self.unit[i])
+                }),
+                "satisfaction" => ColumnData::Float(Cow::Owned(
+                    self.satisfaction
+                        .iter()
+                        .map(|&s| if s == 0 { f64::NAN } else { f64::from(s) })
+                        .collect(),
+                )),
+                "rework" => ints(&self.rework),
+                "returns" => ints(&self.returns),
+                "postponements" => ints(&self.postponements),
+                "extension_minutes" => ColumnData::Int(Cow::Borrowed(&self.extension_minutes)),
+                "shelved" => ColumnData::Bool(Cow::Borrowed(&self.shelved)),
+                "self_handled" => ColumnData::Bool(Cow::Borrowed(&self.self_handled)),
+                n if PERSON_COLUMNS.contains(&n) => {
+                    let k = PERSON_COLUMNS.iter().position(|x| *x == n).unwrap_or(0);
+                    text(
+                        self.people.iter().map(ToString::to_string).collect(),
+                        &|i| opt(self.person[k][i]),
+                    )
+                }
+                n => {
+                    if let Some(k) = TIME_COLUMNS.iter().position(|x| *x == n) {
+                        ColumnData::Time(Cow::Borrowed(&self.time[k]))
+                    } else {
+                        let k = DEADLINE_COLUMNS.iter().position(|x| *x == n).unwrap_or(0);
+                        ColumnData::Time(Cow::Borrowed(&self.deadline[k]))
+                    }
+                }
+            };
+            cols.push(name, data);
+        }
+        cols
+    }
+}
+
+fn opt(v: u32) -> i64 {
+    if v == NONE { -1 } else { i64::from(v) }
+}
+
+fn ints(v: &[u32]) -> ColumnData<'static> {
+    ColumnData::Int(Cow::Owned(v.iter().map(|&x| i64::from(x)).collect()))
+}
+
+/// A limit lengthened by approved extension minutes (in the limit's own measure).
+pub(crate) fn extend(limit: TimeLimit, minutes: i64, day_length: i64) -> TimeLimit {
+    if minutes == 0 {
+        return limit;
+    }
+    match limit {
+        TimeLimit::Working { minutes: m } => TimeLimit::Working {
+            minutes: m.saturating_add(minutes),
+        },
+        TimeLimit::WorkingDays { days } => TimeLimit::Working {
+            minutes: days.saturating_mul(day_length).saturating_add(minutes),
+        },
+        TimeLimit::Continuous { minutes: m } => TimeLimit::Continuous {
+            minutes: m.saturating_add(minutes),
+        },
+    }
+}
+
+/// The state implied by the latest instant present.
+fn derive_state(time: &[Vec<Millis>; 9], row: usize) -> State {
+    const BY_STAGE: [(usize, State); 7] = [
+        (t::CLOSED, State::Closed),
+        (t::CHECKED, State::Checked),
+        (t::HANDLED, State::Handled),
+        (t::DISPATCHED, State::Dispatched),
+        (t::FILED, State::Filed),
+        (t::VERIFIED, State::Verified),
+        (t::ACCEPTED, State::Accepted),
+    ];
+    BY_STAGE
+        .iter()
+        .find(|(k, _)| time[*k][row] != NO_TIME)
+        .map_or(State::Reported, |&(_, s)| s)
+}

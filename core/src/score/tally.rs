@@ -1,0 +1,340 @@
+//! Additive tallies: the mergeable partial aggregate behind a scorecard.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::calendar::{Calendar, Millis, TimeLimit};
+use crate::case::{Source, State};
+use crate::error::{Error, Result};
+
+use super::config::ScoringConfig;
+use super::records::{NO_TIME, NONE, Records, TIME_COLUMNS, p, t};
+
+/// Counts of one area (unit grids only; rolled up when tables are built), in the order of
+/// the area table's count columns, then the time sums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct AreaTally {
+    pub counts: [u64; 8],
+    /// Working milliseconds report → dispatch, and cases.
+    pub response_ms: i128,
+    pub response_n: u64,
+    /// Working milliseconds dispatch → feedback, and cases.
+    pub handle_ms: i128,
+    pub handle_n: u64,
+}
+
+impl AreaTally {
+    pub(crate) fn add(&mut self, o: &AreaTally) {
+        for (a, b) in self.counts.iter_mut().zip(o.counts) {
+            *a += b;
+        }
+        self.response_ms += o.response_ms;
+        self.response_n += o.response_n;
+        self.handle_ms += o.handle_ms;
+        self.handle_n += o.handle_n;
+    }
+}
+
+/// Counts of one unit, in the order of the department table's count columns.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct DeptTally {
+    pub counts: [u64; 7],
+    /// Working milliseconds dispatch → feedback over handled cases.
+    pub handle_ms: i128,
+    /// Handled cases per whole working minute of handling.
+    pub minutes: Vec<u64>,
+}
+
+impl DeptTally {
+    fn add(&mut self, o: &DeptTally) {
+        for (a, b) in self.counts.iter_mut().zip(o.counts) {
+            *a += b;
+        }
+        self.handle_ms += o.handle_ms;
+        if self.minutes.len() < o.minutes.len() {
+            self.minutes.resize(o.minutes.len(), 0);
+        }
+        for (a, b) in self.minutes.iter_mut().zip(&o.minutes) {
+            *a += b;
+        }
+    }
+
+    fn push_minutes(&mut self, ms: i64) {
+        let m = usize::try_from(ms / 60_000).unwrap_or(0);
+        if m >= self.minutes.len() {
+            self.minutes.resize(m + 1, 0);
+        }
+        self.minutes[m] += 1;
+    }
+}
+
+/// Post tallies per role: person id → counts.
+pub(crate) type PostTally = BTreeMap<Arc<str>, Vec<u64>>;
+
+/// Counts per post role, in [`Subject`](super::spec::Subject) order from the supervisor.
+pub(crate) const POST_COUNTS: [usize; 4] = [6, 3, 5, 3];
+
+/// The partial aggregate of a period: additive in every field.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Tally {
+    /// Per area index.
+    pub areas: Vec<AreaTally>,
+    /// Per unit index.
+    pub units: Vec<DeptTally>,
+    /// Supervisor, acceptor, shift leader, dispatcher.
+    pub posts: [PostTally; 4],
+}
+
+impl Tally {
+    pub(crate) fn empty(areas: usize, units: usize) -> Tally {
+        Tally {
+            areas: vec![AreaTally::default(); areas],
+            units: vec![DeptTally::default(); units],
+            posts: Default::default(),
+        }
+    }
+
+    pub(crate) fn add(&mut self, o: &Tally) {
+        for (a, b) in self.areas.iter_mut().zip(&o.areas) {
+            a.add(b);
+        }
+        for (a, b) in self.units.iter_mut().zip(&o.units) {
+            a.add(b);
+        }
+        for (mine, theirs) in self.posts.iter_mut().zip(&o.posts) {
+            for (id, counts) in theirs {
+                let e = mine
+                    .entry(Arc::clone(id))
+                    .or_insert_with(|| vec![0; counts.len()]);
+                for (a, b) in e.iter_mut().zip(counts) {
+                    *a += b;
+                }
+            }
+        }
+    }
+}
+
+/// The window and rules a tally is taken under.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Window<'a> {
+    pub start: Millis,
+    pub end: Millis,
+    pub as_of: Millis,
+    pub config: &'a ScoringConfig,
+}
+
+fn err_at(row: usize, column: &str, value: Millis, e: &Error) -> Error {
+    Error::invalid(format!("records[{row}].{column}"), value, e.to_string())
+}
+
+/// Tallies the records of `rows` (a chunk).
+fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Result<Tally> {
+    let model = &rec.model;
+    let cal: &Calendar = model.calendar();
+    let mut tally = Tally::empty(model.territory().len(), model.org().units().len());
+    let np = rec.people.len();
+    let mut posts: [Vec<u64>; 4] = std::array::from_fn(|k| vec![0; np * POST_COUNTS[k]]);
+    let in_p = |v: Millis| v != NO_TIME && v >= w.start && v < w.end;
+    let between = |row: usize, a: usize, b: usize| -> Result<i64> {
+        cal.working_between(rec.time[a][row], rec.time[b][row])
+            .map_err(|e| err_at(row, TIME_COLUMNS[b], rec.time[b][row], &e))
+    };
+    let within =
+        |row: usize, at: Millis, base: Millis, limit: TimeLimit, col: &str| -> Result<bool> {
+            let due = cal
+                .add_limit(base, limit)
+                .map_err(|e| err_at(row, col, base, &e))?;
+            Ok(at <= due)
+        };
+    for row in rows {
+        let tm = |k: usize| {
+            let v = rec.time[k][row];
+            if v != NO_TIME && v < w.as_of {
+                v
+            } else {
+                NO_TIME
+            }
+        };
+        let reported = rec.time[t::REPORTED][row];
+        let public = rec.source[row].is_public();
+        let state = rec.state[row];
+        let handled = tm(t::HANDLED);
+        let handle_deadline = rec.deadline[2][row];
+        let on_time =
+            handled != NO_TIME && handle_deadline != NO_TIME && handled <= handle_deadline;
+        let filed = tm(t::FILED);
+        let dispatched = tm(t::DISPATCHED);
+        let grid = rec.grid[row] as usize;
+
+        // Areas.
+        let a = &mut tally.areas[grid];
+        if in_p(tm(t::REPORTED)) {
+            a.counts[0] += 1;
+            a.counts[1] += u64::from(public);
+        }
+        let filed_cohort = in_p(filed) && state != State::Voided;
+        if filed_cohort {
+            a.counts[2] += 1;
+            a.counts[3] += u64::from(public);
+            if tm(t::CLOSED) != NO_TIME {
+                a.counts[4] += 1;
+                a.counts[5] += u64::from(on_time);
+            }
+        }
+        let rated = tm(t::RATED);
+        if in_p(rated) {
+            a.counts[6] += 1;
+            a.counts[7] += u64::from(rec.satisfaction[row] >= 4);
+        }
+        let mut handle_ms = None;
+        if handled != NO_TIME && dispatched != NO_TIME {
+            handle_ms = Some(between(row, t::DISPATCHED, t::HANDLED)?);
+        }
+        if filed_cohort && dispatched != NO_TIME {
+            let ms = between(row, t::REPORTED, t::DISPATCHED)?;
+            let a = &mut tally.areas[grid];
+            a.response_ms += i128::from(ms);
+            a.response_n += 1;
+            if let Some(ms) = handle_ms {
+                a.handle_ms += i128::from(ms);
+                a.handle_n += 1;
+            }
+        }
+
+        // Departments.
+        let unit = rec.unit[row];
+        if in_p(dispatched) && unit != NONE {
+            let d = &mut tally.units[unit as usize];
+            d.counts[0] += 1;
+            if let Some(ms) = handle_ms {
+                d.counts[1] += 1;
+                if on_time {
+                    d.counts[2] += 1;
+                } else {
+                    d.counts[3] += 1;
+                }
+                d.handle_ms += i128::from(ms);
+                d.push_minutes(ms);
+            } else if handle_deadline != NO_TIME && handle_deadline < w.as_of {
+                d.counts[4] += 1;
+            }
+            d.counts[5] += u64::from(rec.rework[row]);
+            d.counts[6] += u64::from(rec.postponements[row] > 0);
+        }
+
+        // Posts.
+        let person = |k: usize| rec.person[k][row] as usize;
+        let reporter = rec.person[p::REPORTER][row];
+        if rec.source[row] == Source::Supervisor && reporter != NONE && in_p(tm(t::REPORTED)) {
+            let c = &mut posts[0][reporter as usize * 6..][..6];
+            c[0] += 1;
+            let valid = (filed != NO_TIME && state != State::Voided) || rec.self_handled[row];
+            c[1] += u64::from(valid);
+        }
+        let verified = tm(t::VERIFIED);
+        if rec.person[p::VERIFIER][row] != NONE && in_p(verified) {
+            let c = &mut posts[0][person(p::VERIFIER) * 6..][..6];
+            c[2] += 1;
+            let dl = rec.deadline[0][row];
+            c[3] += u64::from(dl != NO_TIME && verified <= dl);
+        }
+        let checked = tm(t::CHECKED);
+        if rec.person[p::CHECKER][row] != NONE && in_p(checked) {
+            let c = &mut posts[0][person(p::CHECKER) * 6..][..6];
+            c[4] += 1;
+            let dl = rec.deadline[3][row];
+            c[5] += u64::from(dl != NO_TIME && checked <= dl);
+        }
+        let accepted = tm(t::ACCEPTED);
+        if rec.person[p::ACCEPTOR][row] != NONE && in_p(accepted) {
+            let ok = within(
+                row,
+                accepted,
+                reported,
+                w.config.accept_limit,
+                "accepted_at",
+            )?;
+            let c = &mut posts[1][person(p::ACCEPTOR) * 3..][..3];
+            c[0] += 1;
+            c[1] += u64::from(ok);
+            c[2] += u64::from(state != State::Invalid);
+        }
+        if rec.person[p::FILER][row] != NONE && in_p(filed) {
+            let base = [t::VERIFIED, t::ACCEPTED, t::REPORTED]
+                .iter()
+                .map(|&k| rec.time[k][row])
+                .find(|&v| v != NO_TIME)
+                .unwrap_or(reported);
+            let ok = within(row, filed, base, w.config.file_limit, "filed_at")?;
+            let c = &mut posts[2][person(p::FILER) * 5..][..5];
+            c[0] += 1;
+            c[1] += u64::from(ok);
+            c[2] += u64::from(state == State::Voided);
+        }
+        let closed = tm(t::CLOSED);
+        if rec.person[p::CLOSER][row] != NONE && in_p(closed) {
+            let base = [t::CHECKED, t::HANDLED, t::REPORTED]
+                .iter()
+                .map(|&k| rec.time[k][row])
+                .find(|&v| v != NO_TIME)
+                .unwrap_or(reported);
+            let ok = within(row, closed, base, w.config.close_limit, "closed_at")?;
+            let c = &mut posts[2][person(p::CLOSER) * 5..][..5];
+            c[3] += 1;
+            c[4] += u64::from(ok);
+        }
+        if rec.person[p::DISPATCHER][row] != NONE && in_p(dispatched) {
+            let c = &mut posts[3][person(p::DISPATCHER) * 3..][..3];
+            c[0] += 1;
+            let dl = rec.deadline[1][row];
+            c[1] += u64::from(dl != NO_TIME && dispatched <= dl);
+            c[2] += u64::from(rec.returns[row] > 0);
+        }
+    }
+    for (k, flat) in posts.iter().enumerate() {
+        let width = POST_COUNTS[k];
+        for (i, counts) in flat.chunks_exact(width).enumerate() {
+            if counts.iter().any(|&c| c > 0) {
+                tally.posts[k].insert(Arc::clone(&rec.people[i]), counts.to_vec());
+            }
+        }
+    }
+    Ok(tally)
+}
+
+/// Tallies every record, on all cores (chunks merged in row order, so the first error is the
+/// one of the lowest row).
+pub(crate) fn tally(rec: &Records, w: Window<'_>) -> Result<Tally> {
+    let n = rec.len();
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let chunks = threads.min(n.div_ceil(1 << 16)).max(1);
+    if chunks == 1 {
+        return tally_chunk(rec, w, 0..n);
+    }
+    let size = n.div_ceil(chunks);
+    let results: Vec<Result<Tally>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..chunks)
+            .map(|c| {
+                let rows = c * size..((c + 1) * size).min(n);
+                s.spawn(move || tally_chunk(rec, w, rows))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(Error::invalid("records", "", "a scoring thread panicked"))
+                })
+            })
+            .collect()
+    });
+    let mut total: Option<Tally> = None;
+    for r in results {
+        let t = r?;
+        match &mut total {
+            None => total = Some(t),
+            Some(acc) => acc.add(&t),
+        }
+    }
+    Ok(total.unwrap_or_else(|| Tally::empty(0, 0)))
+}

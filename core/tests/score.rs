@@ -1,0 +1,634 @@
+//! Scoring: every indicator against a hand-computed case table, merge == whole, ranking with
+//! tiny samples and shrinkage, bad records named by row and column, engine export.
+
+mod common;
+
+use std::sync::Arc;
+
+use gridgov::calendar::Millis;
+use gridgov::case::{Action, Actor, Report, Source};
+use gridgov::engine::Engine;
+use gridgov::score::{Records, Scorecard, Table, compare, score};
+use gridgov::{Error, Model};
+
+const CITY: &str = include_str!("data/score_city.toml");
+const CASES: &str = include_str!("data/score_cases.csv");
+
+fn city() -> Arc<Model> {
+    Arc::new(Model::from_str_auto(CITY).expect("score city loads"))
+}
+
+fn local(m: &Model, s: &str) -> Millis {
+    m.calendar().parse_local(s).expect("local time")
+}
+
+/// March 2026, as of 2026-04-10.
+fn march(m: &Arc<Model>) -> Scorecard {
+    let rec = Records::from_csv(Arc::clone(m), CASES, None).expect("cases load");
+    score(
+        &rec,
+        local(m, "2026-03-01"),
+        local(m, "2026-04-01"),
+        Some(local(m, "2026-04-10")),
+    )
+    .expect("scores")
+}
+
+fn close(a: Option<f64>, b: f64, what: &str) {
+    let a = a.unwrap_or_else(|| panic!("{what}: undefined, expected {b}"));
+    assert!((a - b).abs() < 1e-9, "{what}: {a} != {b}");
+}
+
+fn check_row(t: &Table, id: &str, expected: &[(&str, Option<f64>)]) {
+    for &(name, want) in expected {
+        let got = t.value(id, name);
+        match want {
+            None => assert_eq!(got, None, "{id}.{name}"),
+            Some(w) => close(got, w, &format!("{id}.{name}")),
+        }
+    }
+}
+
+#[test]
+fn areas_by_hand() {
+    let m = city();
+    let card = march(&m);
+    let grids = card.areas("grid").expect("grid table");
+    let days = 31.0 / 30.0;
+    check_row(
+        &grids,
+        "37990100100101",
+        &[
+            ("reported", Some(3.0)),
+            ("public_reported", Some(1.0)),
+            ("filed", Some(2.0)),
+            ("public_filed", Some(1.0)),
+            ("closed", Some(2.0)),
+            ("closed_on_time", Some(1.0)),
+            ("rated", Some(1.0)),
+            ("satisfied", Some(1.0)),
+            ("public_share", Some(0.5)),
+            ("closure_rate", Some(1.0)),
+            ("on_time_closure_rate", Some(0.5)),
+            ("satisfaction_rate", Some(1.0)),
+            ("cases_per_10k", Some(30.0)),
+            ("filed_per_grid_month", Some(2.0 / days)),
+            ("mean_response_hours", Some(50.0 / 60.0)),
+            ("mean_handle_hours", Some(260.0 / 60.0)),
+        ],
+    );
+    check_row(
+        &grids,
+        "37990100100102",
+        &[
+            ("reported", Some(4.0)),
+            ("public_reported", Some(2.0)),
+            ("filed", Some(1.0)),
+            ("public_filed", Some(0.0)),
+            ("closed", Some(0.0)),
+            ("public_share", Some(0.0)),
+            ("closure_rate", Some(0.0)),
+            ("satisfaction_rate", None),
+            ("cases_per_10k", Some(20.0)),
+            ("mean_response_hours", Some(10.0 / 60.0)),
+            ("mean_handle_hours", None),
+        ],
+    );
+    let g1 = grids.row("37990100100101").expect("grid 1");
+    close(g1.score, 73.0, "grid 1 score");
+    assert_eq!(g1.grade, Some('C'));
+    let g2 = grids.row("37990100100102").expect("grid 2");
+    close(g2.score, 28.0, "grid 2 score");
+    assert_eq!(g2.grade, Some('E'));
+    // Samples of 2 and 1 are below the default minimum of 5: listed, not ranked.
+    assert_eq!((g1.rank, g2.rank), (None, None));
+
+    let community = card.areas("community").expect("community table");
+    check_row(
+        &community,
+        "379901001001",
+        &[
+            ("reported", Some(7.0)),
+            ("filed", Some(3.0)),
+            ("public_share", Some(1.0 / 3.0)),
+            ("closure_rate", Some(2.0 / 3.0)),
+            ("on_time_closure_rate", Some(1.0 / 3.0)),
+            ("cases_per_10k", None),
+            ("filed_per_grid_month", Some(1.5 / days)),
+        ],
+    );
+    close(community.rows[0].score, 58.0, "community score");
+    // Every level has the same totals at the top.
+    let city = card.areas("city").expect("city table");
+    assert_eq!(city.value("379900", "reported"), Some(7.0));
+    assert!(matches!(card.areas("ward"), Err(Error::Unknown { .. })));
+}
+
+#[test]
+fn departments_by_hand() {
+    let m = city();
+    let t = march(&m).departments();
+    assert_eq!(
+        t.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        ["A", "B"],
+        "the command centre had nothing dispatched to it"
+    );
+    check_row(
+        &t,
+        "A",
+        &[
+            ("due", Some(3.0)),
+            ("handled", Some(3.0)),
+            ("handled_on_time", Some(2.0)),
+            ("overdue_handled", Some(1.0)),
+            ("overdue_unhandled", Some(0.0)),
+            ("rework", Some(1.0)),
+            ("postponed", Some(0.0)),
+            ("handle_rate", Some(1.0)),
+            ("on_time_rate", Some(2.0 / 3.0)),
+            ("overdue_unhandled_rate", Some(0.0)),
+            ("rework_rate", Some(1.0 / 3.0)),
+            ("postponement_rate", Some(0.0)),
+            ("mean_handle_hours", Some(580.0 / 3.0 / 60.0)),
+            ("median_handle_hours", Some(2.0)),
+        ],
+    );
+    close(t.row("A").and_then(|r| r.score), 250.0 / 3.0, "A score");
+    check_row(
+        &t,
+        "B",
+        &[
+            ("due", Some(1.0)),
+            ("handled", Some(0.0)),
+            ("overdue_unhandled", Some(1.0)),
+            ("postponed", Some(1.0)),
+            ("rework_rate", None),
+            ("postponement_rate", Some(1.0)),
+            ("mean_handle_hours", None),
+            ("median_handle_hours", None),
+        ],
+    );
+    close(t.row("B").and_then(|r| r.score), 0.0, "B score");
+    assert_eq!(t.row("B").and_then(|r| r.grade), Some('E'));
+}
+
+#[test]
+fn posts_by_hand() {
+    let m = city();
+    let card = march(&m);
+    let sup = card.posts("supervisor").expect("supervisors");
+    check_row(
+        &sup,
+        "S1",
+        &[
+            ("reports", Some(2.0)),
+            ("valid_reports", Some(2.0)),
+            ("verify_due", Some(1.0)),
+            ("verified_on_time", Some(1.0)),
+            ("check_due", Some(2.0)),
+            ("checked_on_time", Some(1.0)),
+            ("filed_in_grids", Some(2.0)),
+            ("missed", Some(1.0)),
+            ("valid_report_rate", Some(1.0)),
+            ("missed_rate", Some(0.5)),
+        ],
+    );
+    close(sup.row("S1").and_then(|r| r.score), 80.0, "S1 score");
+    check_row(
+        &sup,
+        "S2",
+        &[
+            ("reports", Some(2.0)),
+            ("valid_reports", Some(1.0)),
+            ("verify_due", Some(1.0)),
+            ("verified_on_time", Some(0.0)),
+            ("check_on_time_rate", None),
+            ("missed_rate", Some(0.0)),
+        ],
+    );
+    close(sup.row("S2").and_then(|r| r.score), 50.0, "S2 score");
+
+    let acc = card.posts("acceptor").expect("acceptors");
+    check_row(
+        &acc,
+        "AC1",
+        &[
+            ("accepted", Some(6.0)),
+            ("accepted_on_time", Some(5.0)),
+            ("accepted_accurate", Some(5.0)),
+        ],
+    );
+    close(acc.row("AC1").and_then(|r| r.score), 62.5, "AC1 score");
+
+    let sl = card.posts("shift_leader").expect("shift leaders");
+    check_row(
+        &sl,
+        "SL1",
+        &[
+            ("filing_decisions", Some(4.0)),
+            ("filed_on_time", Some(4.0)),
+            ("voided", Some(1.0)),
+            ("closings", Some(3.0)),
+            ("closed_on_time", Some(2.0)),
+            ("filing_accuracy_rate", Some(0.75)),
+            ("closing_on_time_rate", Some(2.0 / 3.0)),
+        ],
+    );
+    close(
+        sl.row("SL1").and_then(|r| r.score),
+        235.0 / 3.0,
+        "SL1 score",
+    );
+
+    let d = card.posts("dispatcher").expect("dispatchers");
+    check_row(
+        &d,
+        "D1",
+        &[
+            ("dispatched", Some(4.0)),
+            ("dispatched_on_time", Some(2.0)),
+            ("returned", Some(1.0)),
+            ("dispatch_accuracy_rate", Some(0.75)),
+        ],
+    );
+    close(d.row("D1").and_then(|r| r.score), 50.0, "D1 score");
+    assert!(matches!(card.posts("handler"), Err(Error::Unknown { .. })));
+}
+
+#[test]
+fn as_of_hides_what_happened_later() {
+    let m = city();
+    let rec = Records::from_csv(Arc::clone(&m), CASES, None).expect("cases");
+    // As of 2026-03-03 00:00, case 2 was dispatched but not handled (its deadline, 03-02
+    // 16:00, had passed), and nothing was closed in grid 1 but case 1.
+    let card = score(
+        &rec,
+        local(&m, "2026-03-01"),
+        local(&m, "2026-04-01"),
+        Some(local(&m, "2026-03-03")),
+    )
+    .expect("scores");
+    let dept = card.departments();
+    assert_eq!(dept.value("A", "handled"), Some(2.0));
+    assert_eq!(dept.value("A", "overdue_unhandled"), Some(1.0));
+    let grids = card.areas("grid").expect("grids");
+    assert_eq!(grids.value("37990100100101", "closed"), Some(1.0));
+    // Default as_of: one millisecond after the latest instant (case 8's verification).
+    assert_eq!(rec.as_of(), local(&m, "2026-04-01 08:30") + 1);
+}
+
+#[test]
+fn merge_equals_whole() {
+    let m = city();
+    let rec = Records::from_csv(Arc::clone(&m), CASES, None).expect("cases");
+    let as_of = Some(local(&m, "2026-04-10"));
+    let cut = [
+        "2026-02-01",
+        "2026-03-02 09:30",
+        "2026-03-03",
+        "2026-03-20",
+        "2026-04-02",
+    ]
+    .map(|s| local(&m, s));
+    let whole = score(&rec, cut[0], cut[4], as_of).expect("whole");
+    let mut merged = score(&rec, cut[0], cut[1], as_of).expect("first");
+    for w in cut[1..].windows(2) {
+        merged = merged
+            .merge(&score(&rec, w[0], w[1], as_of).expect("chunk"))
+            .expect("merge");
+    }
+    assert_eq!(merged, whole);
+    for level in ["grid", "street", "city"] {
+        assert_eq!(merged.areas(level).ok(), whole.areas(level).ok());
+    }
+    assert_eq!(merged.departments(), whole.departments());
+    // Through JSON, as between machines.
+    let back = Scorecard::from_json(Arc::clone(&m), &merged.to_json()).expect("reads back");
+    assert_eq!(back, whole);
+
+    // Periods with a gap, different as_of: refused.
+    let a = score(&rec, cut[0], cut[1], as_of).expect("a");
+    let c = score(&rec, cut[2], cut[3], as_of).expect("c");
+    assert!(matches!(a.merge(&c), Err(Error::InvalidValue { what, .. }) if what == "other.period"));
+    let d = score(&rec, cut[1], cut[2], None).expect("d");
+    assert!(matches!(a.merge(&d), Err(Error::InvalidValue { what, .. }) if what == "other.as_of"));
+}
+
+#[test]
+fn merge_equals_whole_on_random_records() {
+    let m = Arc::new(Model::sample());
+    let csv = common::random_records_csv(&m, 20_000, 7);
+    let rec = Records::from_csv(Arc::clone(&m), &csv, None).expect("random records load");
+    let months: Vec<Millis> = (1..=7)
+        .map(|mo| local(&m, &format!("2026-{mo:02}-01")))
+        .collect();
+    let as_of = Some(rec.as_of());
+    let whole = score(&rec, months[0], months[6], as_of).expect("whole");
+    let mut merged: Option<Scorecard> = None;
+    for w in months.windows(2) {
+        let part = score(&rec, w[0], w[1], as_of).expect("month");
+        merged = Some(match merged {
+            None => part,
+            Some(acc) => acc.merge(&part).expect("merge"),
+        });
+    }
+    let merged = merged.expect("six months");
+    assert_eq!(merged, whole);
+    for level in m.territory().levels() {
+        assert_eq!(merged.areas(level).ok(), whole.areas(level).ok());
+    }
+    for role in ["supervisor", "acceptor", "shift_leader", "dispatcher"] {
+        assert_eq!(merged.posts(role).ok(), whole.posts(role).ok());
+    }
+    // Disjoint record sets of one period (two "workers" of a cluster).
+    let (odd, even) = common::split_csv_rows(&csv);
+    let a = Records::from_csv(Arc::clone(&m), &odd, as_of).expect("odd rows");
+    let b = Records::from_csv(Arc::clone(&m), &even, as_of).expect("even rows");
+    let ab = score(&a, months[0], months[6], as_of)
+        .expect("a")
+        .merge(&score(&b, months[0], months[6], as_of).expect("b"))
+        .expect("merge");
+    assert_eq!(ab, whole);
+    // Something was counted.
+    let t = whole.areas("city").expect("city");
+    assert!(t.rows[0].values[2].unwrap_or(0.0) > 1000.0);
+}
+
+#[test]
+fn tiny_samples_are_listed_not_ranked_and_shrinkage_tempers_them() {
+    let m = city();
+    let rec = Records::from_csv(Arc::clone(&m), CASES, None).expect("cases");
+    let (start, end) = (local(&m, "2026-03-01"), local(&m, "2026-04-01"));
+    let mut config = m.scoring_config().clone();
+    config.min_sample = 1;
+    let card = Scorecard::compute(&rec, start, end, None, Some(config.clone())).expect("card");
+    let grids = card.areas("grid").expect("grids");
+    assert_eq!(grids.row("37990100100101").and_then(|r| r.rank), Some(1));
+    assert_eq!(grids.row("37990100100102").and_then(|r| r.rank), Some(2));
+    config.min_sample = 2;
+    let card = Scorecard::compute(&rec, start, end, None, Some(config.clone())).expect("card");
+    let grids = card.areas("grid").expect("grids");
+    assert_eq!(grids.row("37990100100101").and_then(|r| r.rank), Some(1));
+    assert_eq!(
+        grids.row("37990100100102").and_then(|r| r.rank),
+        None,
+        "sample 1 < 2"
+    );
+
+    // Shrinkage: department B (one case, nothing handled) is pulled toward the pooled rates.
+    config.min_sample = 1;
+    config.shrinkage = 4.0;
+    let card = Scorecard::compute(&rec, start, end, None, Some(config)).expect("card");
+    let t = card.departments();
+    let b = t.row("B").expect("B");
+    // Pooled handle rate 3/4, on-time 2/4, overdue-unhandled 1/4, rework 1/3 (of handled).
+    let handle = (0.0 + 4.0 * 0.75) / (1.0 + 4.0);
+    let on_time = (0.0 + 4.0 * 0.5) / 5.0;
+    let overdue = (1.0 + 4.0 * 0.25) / 5.0;
+    let rework = (0.0 + 4.0 / 3.0) / (0.0 + 4.0);
+    let want = (40.0 * handle + 40.0 * on_time + 10.0 * (1.0 - overdue) + 10.0 * (1.0 - rework))
+        * 100.0
+        / 100.0;
+    close(b.score, want, "B shrunk score");
+    // The raw rates stay in the table.
+    assert_eq!(t.value("B", "handle_rate"), Some(0.0));
+    // Equal scores share a rank.
+    let ranks: Vec<Option<u32>> = t.rows.iter().map(|r| r.rank).collect();
+    assert_eq!(ranks, [Some(1), Some(2)]);
+}
+
+fn csv_error(text: &str) -> (String, String) {
+    match Records::from_csv(city(), text, None) {
+        Err(Error::InvalidValue { what, reason, .. }) => (what, reason),
+        other => panic!("expected a row error, got {other:?}"),
+    }
+}
+
+#[test]
+fn bad_records_name_row_and_column() {
+    let head = "id,grid,reported_at,accepted_at,filed_at,satisfaction,rated_at,unit,rework\n";
+    let ok = "1,37990100100101,2026-03-02 08:00,2026-03-02 08:05,2026-03-02 08:10,,,A,0\n";
+    assert!(Records::from_csv(city(), &format!("{head}{ok}"), None).is_ok());
+    let cases = [
+        // filed before accepted
+        (
+            "2,37990100100101,2026-03-02 08:00,2026-03-02 08:05,2026-03-02 08:01,,,A,0\n",
+            "records[1].filed_at",
+            "earlier than accepted_at",
+        ),
+        (
+            "2,37990100100199,2026-03-02 08:00,,,,,A,0\n",
+            "records[1].grid",
+            "unknown",
+        ),
+        (
+            "2,37990100100101,yesterday,,,,,A,0\n",
+            "records[1].reported_at",
+            "not an instant",
+        ),
+        (
+            "2,37990100100101,,,,,,A,0\n",
+            "records[1].reported_at",
+            "required",
+        ),
+        (
+            "2,37990100100101,2026-03-02 08:00,,,,,Z,0\n",
+            "records[1].unit",
+            "unknown",
+        ),
+        (
+            "2,37990100100101,2026-03-02 08:00,,,7,2026-03-03 08:00,A,0\n",
+            "records[1].satisfaction",
+            "1–5",
+        ),
+        (
+            "2,37990100100101,2026-03-02 08:00,,,4,,A,0\n",
+            "records[1].satisfaction",
+            "without rated_at",
+        ),
+        (
+            "2,37990100100101,2026-03-02 08:00,,,,,A,-1\n",
+            "records[1].rework",
+            "count",
+        ),
+        (
+            "2,37990100100101,2026-03-02 08:00,,,,,A,1.5\n",
+            "records[1].rework",
+            "whole",
+        ),
+        (
+            "x,37990100100101,2026-03-02 08:00,,,,,A,0\n",
+            "records[1].id",
+            "number",
+        ),
+        (
+            "2,37990100100101,2026-03-02 08:00,,,,,A\n",
+            "records[1]",
+            "fields",
+        ),
+    ];
+    for (row, what, reason) in cases {
+        let (w, r) = csv_error(&format!("{head}{ok}{row}"));
+        assert_eq!(w, what, "{row}");
+        assert!(r.contains(reason), "{row}: {r}");
+    }
+    // A missing required column, a column of the wrong type, an unterminated quote.
+    assert_eq!(
+        csv_error("id,reported_at\n1,2026-03-02 08:00\n").0,
+        "records.grid"
+    );
+    assert_eq!(
+        csv_error("id,grid,reported_at\n1,\"37990100100101,2026-03-02 08:00\n").0,
+        "csv line 3"
+    );
+    // A deadline the catalog must compute needs the category.
+    let (w, r) = csv_error(
+        "id,grid,reported_at,filed_at,dispatched_at\n1,37990100100101,2026-03-02 08:00,2026-03-02 08:05,2026-03-02 08:10\n",
+    );
+    assert_eq!(w, "records[0].category");
+    assert!(r.contains("dispatch_deadline"), "{r}");
+    // A reversed period.
+    let rec = Records::from_csv(city(), CASES, None).expect("cases");
+    assert!(score(&rec, 10, 10, None).is_err());
+}
+
+#[test]
+fn deadlines_are_computed_from_the_catalog_when_absent() {
+    let m = city();
+    let text = "id,grid,category,urgency,reported_at,accepted_at,filed_at,dispatched_at,handled_at,extension_minutes\n\
+                1,37990100100101,C0101,normal,2026-03-02 08:00,2026-03-02 08:01,2026-03-02 08:02,2026-03-02 08:05,2026-03-06 08:00,60\n";
+    let rec = Records::from_csv(Arc::clone(&m), text, None).expect("loads");
+    let cols = rec.to_columns();
+    let get = |name: &str| match cols.columns.iter().find(|(n, _)| n == name) {
+        Some((_, gridgov::score::ColumnData::Time(v))) => v[0],
+        _ => panic!("{name}"),
+    };
+    let limit = m.catalog().limit("C0101", "normal").expect("limit");
+    let mut extended = limit;
+    match &mut extended {
+        gridgov::calendar::TimeLimit::Working { minutes }
+        | gridgov::calendar::TimeLimit::Continuous { minutes } => *minutes += 60,
+        gridgov::calendar::TimeLimit::WorkingDays { .. } => panic!("C0101 is in minutes"),
+    }
+    let want = m
+        .calendar()
+        .add_limit(local(&m, "2026-03-02 08:05"), extended)
+        .expect("deadline");
+    assert_eq!(get("handle_deadline"), want);
+    assert_eq!(
+        get("verify_deadline"),
+        gridgov::score::NO_TIME,
+        "not a public report"
+    );
+    // Round trip through CSV keeps every row.
+    let again = Records::from_csv(Arc::clone(&m), &rec.to_csv(), Some(rec.as_of())).expect("again");
+    assert_eq!(again.to_csv(), rec.to_csv());
+}
+
+#[test]
+fn engine_exports_records_that_score() {
+    let m = Arc::new(Model::sample());
+    let mut eng = Engine::new(Arc::clone(&m));
+    let t0 = local(&m, "2026-03-02 08:30");
+    let sup = m
+        .org()
+        .workers()
+        .iter()
+        .find(|w| !w.grids.is_empty())
+        .expect("a supervisor");
+    let grid = m.territory().area(sup.grids[0]).code.as_str().to_owned();
+    let role = |r: gridgov::org::Role| {
+        let w = m
+            .org()
+            .workers_with(Some(r))
+            .next()
+            .expect("a worker of the role");
+        Actor::Worker(Arc::from(w.id.as_str()))
+    };
+    let s = Actor::Worker(Arc::from(sup.id.as_str()));
+    let id = eng
+        .report(
+            s.clone(),
+            t0,
+            Report {
+                category: "C0101".into(),
+                grid: grid.as_str().into(),
+                point: None,
+                urgency: None,
+                source: Source::Supervisor,
+                description: String::new(),
+                contact: None,
+                contact_sha256: None,
+            },
+        )
+        .expect("report");
+    let acc = role(gridgov::org::Role::Acceptor);
+    let sl = role(gridgov::org::Role::ShiftLeader);
+    let disp = role(gridgov::org::Role::Dispatcher);
+    let min = 60_000;
+    eng.act(id, acc.clone(), t0 + min, Action::Accept)
+        .expect("accept");
+    eng.act(id, sl.clone(), t0 + 2 * min, Action::File)
+        .expect("file");
+    eng.act(
+        id,
+        disp.clone(),
+        t0 + 3 * min,
+        Action::Dispatch {
+            unit: None,
+            reason: None,
+        },
+    )
+    .expect("dispatch");
+    let unit = eng.case(id).expect("case").unit.expect("dispatched");
+    let handler = m
+        .org()
+        .workers()
+        .iter()
+        .find(|w| w.unit == unit && w.role == gridgov::org::Role::Handler)
+        .map(|w| Actor::Worker(Arc::from(w.id.as_str())));
+    if let Some(h) = handler.clone() {
+        eng.act(
+            id,
+            h,
+            t0 + 60 * min,
+            Action::Handle {
+                result: "fixed".into(),
+            },
+        )
+        .expect("handle");
+        eng.act(id, s.clone(), t0 + 70 * min, Action::Check { passed: true })
+            .expect("check");
+        eng.act(
+            id,
+            sl.clone(),
+            t0 + 75 * min,
+            Action::Close {
+                reason: "fixed".into(),
+            },
+        )
+        .expect("close");
+    }
+    let rec = eng.records().expect("records");
+    assert_eq!(rec.len(), 1);
+    let card = score(&rec, local(&m, "2026-03-01"), local(&m, "2026-04-01"), None).expect("score");
+    let d = card.posts("dispatcher").expect("dispatchers");
+    let disp_id = match &disp {
+        Actor::Worker(w) => w.to_string(),
+        _ => unreachable!(),
+    };
+    assert_eq!(d.value(&disp_id, "dispatched"), Some(1.0));
+    assert_eq!(d.value(&disp_id, "dispatched_on_time"), Some(1.0));
+    let dept = card.departments();
+    let uid = &m.org().unit(unit).id;
+    assert_eq!(dept.value(uid, "due"), Some(1.0));
+    if handler.is_some() {
+        assert_eq!(dept.value(uid, "handled_on_time"), Some(1.0));
+        let city = card.areas("city").expect("city");
+        assert_eq!(city.rows[0].values[5], Some(1.0), "closed on time");
+    }
+    // Comparison of a month with itself changes nothing.
+    let cmp = compare(&card, &card, Some("city")).expect("compare");
+    assert_eq!(cmp.len(), 4);
+    assert!(cmp.iter().all(|c| c.change.is_none_or(|x| x == 0.0)));
+}
