@@ -354,14 +354,16 @@ impl Scorecard {
         Ok(self.finish(Subject::Area, Some(level.to_owned()), rows))
     }
 
-    /// The department table: every unit of kind `department`, and every other unit that had
-    /// cases dispatched to it in the period.
+    /// The department table: every unit of kind `department` or `street_office` (the units
+    /// the duty matrix and its territorial fallback route cases to), and every other unit that
+    /// had cases dispatched to it in the period.
     pub fn departments(&self) -> Table {
         let org = self.model.org();
         let mut rows = Vec::new();
         for (i, unit) in org.units().iter().enumerate() {
             let d: &DeptTally = &self.tally.units[i];
-            if unit.kind != UnitKind::Department && d.counts[0] == 0 {
+            let handles = matches!(unit.kind, UnitKind::Department | UnitKind::StreetOffice);
+            if !handles && d.counts[0] == 0 {
                 continue;
             }
             let mut values = counts_then_none(Subject::Department, &d.counts);

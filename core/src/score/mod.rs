@@ -108,6 +108,8 @@
 //! is the consistent completion, domain-facts §5.2).
 //!
 //! ## Departments (专业部门评价), by `unit`
+//! Rows: every unit of kind `department` or `street_office` (the units cases are routed to),
+//! and every other unit with cases dispatched to it in the period.
 //! - `due` = |D| (应处置数); `handled` = |D handled| (处置数);
 //!   `handled_on_time` = |D handled on time| (按期处置数);
 //!   `overdue_handled` = `handled − handled_on_time` (超期处置数);
@@ -125,6 +127,8 @@
 //! `rework_rate` 10 (inverse).
 //!
 //! ## Posts (岗位评价), by the worker id in the acting column
+//! Rows: every worker of the model with the role, and every other id that acted in the role
+//! in the period (a former worker keeps their history).
 //! **Supervisor** (监督员):
 //! - `reports` = |R with source `supervisor` and `reporter` = w|; `valid_reports` = those
 //!   filed (not voided) or self-handled (有效上报数); `valid_report_rate`.
@@ -188,8 +192,8 @@
 //! `accepted`; shift leaders: `filing_decisions`; dispatchers: `dispatched`) is below
 //! `min_sample` (default 5) is listed with its score but not ranked. With `shrinkage = k > 0`
 //! every rate that enters a score is first pulled toward the peers' pooled rate `p̄ = Σx / Σn`:
-//! `(x + k p̄) / (n + k)`, so that one fast case does not top the table (the tables still show
-//! the raw rates). Ranking is by score, highest first; equal scores share a rank (1, 2, 2, 4);
+//! `(x + k p̄) / (n + k)`, so that one fast case does not top the table (a subject without
+//! cases gets `p̄`; the tables still show the raw rates). Ranking is by score, highest first; equal scores share a rank (1, 2, 2, 4);
 //! subjects without a score are not ranked.
 //!
 //! Everything above (limits, weights, step tables, grade bands, `min_sample`, `shrinkage`) is

@@ -212,9 +212,9 @@ pub struct Records {
     pub(crate) grid: Vec<u32>,
     pub(crate) source: Vec<Source>,
     pub(crate) state: Vec<State>,
-    /// Distinct person ids.
-    pub(crate) people: Vec<Arc<str>>,
-    /// Per person column: index into `people`.
+    /// Per person column: the ids given.
+    pub(crate) people: [Vec<Arc<str>>; 7],
+    /// Per person column: index into its `people` list.
     pub(crate) person: [Vec<u32>; 7],
     /// Unit index ([`NONE`]: not dispatched).
     pub(crate) unit: Vec<u32>,
@@ -262,6 +262,39 @@ fn source_name(s: Source) -> &'static str {
     }
 }
 
+/// A text lookup shared by validation threads: value → index, or why it is refused.
+type Lookup<'m> = &'m (dyn Fn(&str) -> std::result::Result<u32, String> + Sync);
+
+/// A person column: per row an index into its own list of ids.
+type PersonColumn = (Vec<u32>, Vec<Arc<str>>);
+
+/// Every source, in discriminant order.
+const SOURCES: [Source; 6] = [
+    Source::Supervisor,
+    Source::Hotline,
+    Source::App,
+    Source::Media,
+    Source::Leader,
+    Source::Sensor,
+];
+
+/// Tables at least this long are validated on all cores.
+const PARALLEL_ROWS: usize = 1 << 16;
+
+/// The result of a scoped thread (a panic becomes an error, not a crash).
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    h.join().unwrap_or_else(|_| {
+        Err(Error::invalid(
+            "records",
+            "",
+            "a validation thread panicked",
+        ))
+    })
+}
+
+/// A value that failed its lookup (indices never come near it).
+const ERR: u32 = u32::MAX - 1;
+
 /// A text column resolved through a per-value lookup.
 struct Resolved {
     /// Per row: the resolved index, or [`NONE`].
@@ -297,26 +330,38 @@ fn resolve_text(
             "must be text (the column holds another type)",
         ));
     };
-    let mut map: Vec<std::result::Result<u32, String>> = Vec::with_capacity(values.len());
-    for v in values {
-        map.push(lookup(v));
+    // Per distinct value: its index, or ERR with the reason kept aside.
+    let mut reasons: HashMap<usize, String> = HashMap::new();
+    let mut map: Vec<u32> = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        match lookup(v) {
+            Ok(x) => map.push(x),
+            Err(reason) => {
+                reasons.insert(i, reason);
+                map.push(ERR);
+            }
+        }
     }
-    let mut rows = Vec::with_capacity(n);
-    for (row, &c) in codes.iter().enumerate() {
+    let mut rows = vec![NONE; n];
+    for (row, (&c, slot)) in codes.iter().zip(rows.iter_mut()).enumerate() {
         if c < 0 {
             if required {
                 return Err(bad(row, name, &"", "is missing (the column is required)"));
             }
-            rows.push(NONE);
             continue;
         }
-        let Some(r) = usize::try_from(c).ok().and_then(|c| map.get(c)) else {
+        let Some(&r) = usize::try_from(c).ok().and_then(|c| map.get(c)) else {
             return Err(bad(row, name, &c, "is not a code of the column's values"));
         };
-        match r {
-            Ok(i) => rows.push(*i),
-            Err(reason) => return Err(bad(row, name, &&values[c as usize], reason.clone())),
+        if r == ERR {
+            let i = c as usize;
+            let reason = reasons.remove(&i).unwrap_or_default();
+            return Err(bad(row, name, &values[i], reason));
         }
+        if r == NONE && required {
+            return Err(bad(row, name, &"", "is missing (the column is required)"));
+        }
+        *slot = r;
     }
     Ok(Resolved { rows })
 }
@@ -511,13 +556,6 @@ impl Records {
             ));
         }
         let id = int_column(cols, "id", n, 0)?;
-        let grid = resolve_text(cols, "grid", n, true, |code| {
-            territory
-                .find_grid(code)
-                .map(|a| a.0)
-                .map_err(|e| e.to_string())
-        })?
-        .rows;
         let Some(reported) = time_column(cols, "reported_at", n)? else {
             return Err(Error::invalid(
                 "records.reported_at",
@@ -534,21 +572,22 @@ impl Records {
             ));
         }
 
-        let category = resolve_text(cols, "category", n, false, |key| {
+        // Text columns, each resolved on its own thread for large tables.
+        let grid_of = |code: &str| {
+            territory
+                .find_grid(code)
+                .map(|a| a.0)
+                .map_err(|e| e.to_string())
+        };
+        let category_of = |key: &str| {
             catalog.get(key).map_err(|e| e.to_string()).and_then(|_| {
                 catalog
                     .index_of(key)
                     .and_then(|i| u32::try_from(i).ok())
                     .ok_or_else(|| "is not a leaf category".to_owned())
             })
-        })?
-        .rows;
-        let default_urgency = catalog
-            .urgencies()
-            .iter()
-            .position(|u| u == catalog.default_urgency())
-            .unwrap_or(0);
-        let urgency: Vec<u8> = resolve_text(cols, "urgency", n, false, |u| {
+        };
+        let urgency_of = |u: &str| {
             catalog
                 .urgencies()
                 .iter()
@@ -560,73 +599,105 @@ impl Records {
                         catalog.urgencies().join(", ")
                     )
                 })
-        })?
-        .rows
-        .into_iter()
-        .map(|u| {
-            if u == NONE {
-                default_urgency as u8
-            } else {
-                u as u8
-            }
-        })
-        .collect();
-        let source: Vec<Source> = resolve_text(cols, "source", n, false, |s| {
+        };
+        let source_index = |s: &str| {
             source_of(s).map(|s| s as u32).ok_or_else(|| {
                 "is not a source (supervisor, hotline, app, media, leader, sensor)".to_owned()
             })
-        })?
-        .rows
-        .into_iter()
-        .map(|s| {
-            const SOURCES: [Source; 6] = [
-                Source::Supervisor,
-                Source::Hotline,
-                Source::App,
-                Source::Media,
-                Source::Leader,
-                Source::Sensor,
-            ];
-            if s == NONE {
-                Source::Supervisor
-            } else {
-                SOURCES[s as usize]
-            }
-        })
-        .collect();
-        let state_given = cols.get("state").is_some();
-        let states = resolve_text(cols, "state", n, false, |s| {
+        };
+        let state_of = |s: &str| {
             State::ALL
                 .iter()
                 .position(|x| x.as_str() == s)
                 .map(|i| i as u32)
                 .ok_or_else(|| "is not a lifecycle state".to_owned())
-        })?
-        .rows;
-        let unit = resolve_text(cols, "unit", n, false, |u| {
-            org.find_unit(u).map(|u| u.0).map_err(|e| e.to_string())
-        })?
-        .rows;
-
-        // People: one dictionary over the person columns.
-        let mut people: Vec<Arc<str>> = Vec::new();
-        let mut people_index: HashMap<String, u32> = HashMap::new();
-        let mut person: [Vec<u32>; 7] = Default::default();
-        for (k, name) in PERSON_COLUMNS.iter().enumerate() {
-            person[k] = resolve_text(cols, name, n, false, |id| {
-                let id = id.trim();
+        };
+        let unit_of = |u: &str| org.find_unit(u).map(|u| u.0).map_err(|e| e.to_string());
+        let specs: [(&str, bool, Lookup<'_>); 6] = [
+            ("grid", true, &grid_of),
+            ("category", false, &category_of),
+            ("urgency", false, &urgency_of),
+            ("source", false, &source_index),
+            ("state", false, &state_of),
+            ("unit", false, &unit_of),
+        ];
+        let text_one = |(name, required, f): (&str, bool, Lookup<'_>)| {
+            resolve_text(cols, name, n, required, f).map(|r| r.rows)
+        };
+        // People: each person column keeps its own dictionary (no hashing of 10^6 citizen
+        // ids); posts are merged by id only when tables are built.
+        let person_one = |name: &str| {
+            let mut dict: Vec<Arc<str>> = Vec::new();
+            let rows = resolve_text(cols, name, n, false, |id| {
                 if id.is_empty() {
                     return Ok(NONE);
                 }
-                if let Some(&i) = people_index.get(id) {
-                    return Ok(i);
-                }
-                let i = people.len() as u32;
-                people.push(Arc::from(id));
-                people_index.insert(id.to_owned(), i);
-                Ok(i)
+                dict.push(Arc::from(id));
+                Ok(dict.len() as u32 - 1)
             })?
             .rows;
+            Ok((rows, dict))
+        };
+        let (texts, persons): (Vec<Result<Vec<u32>>>, Vec<Result<PersonColumn>>) =
+            if n < PARALLEL_ROWS {
+                (
+                    specs.into_iter().map(text_one).collect(),
+                    PERSON_COLUMNS.iter().map(|c| person_one(c)).collect(),
+                )
+            } else {
+                std::thread::scope(|sc| {
+                    let t: Vec<_> = specs
+                        .into_iter()
+                        .map(|spec| sc.spawn(move || text_one(spec)))
+                        .collect();
+                    let p: Vec<_> = PERSON_COLUMNS
+                        .iter()
+                        .map(|c| sc.spawn(move || person_one(c)))
+                        .collect();
+                    (
+                        t.into_iter().map(join).collect(),
+                        p.into_iter().map(join).collect(),
+                    )
+                })
+            };
+        let mut texts = texts.into_iter();
+        let mut next_text = || texts.next().unwrap_or_else(|| Ok(Vec::new()));
+        let grid = next_text()?;
+        let category = next_text()?;
+        let default_urgency = catalog
+            .urgencies()
+            .iter()
+            .position(|u| u == catalog.default_urgency())
+            .unwrap_or(0);
+        let urgency: Vec<u8> = next_text()?
+            .into_iter()
+            .map(|u| {
+                if u == NONE {
+                    default_urgency as u8
+                } else {
+                    u as u8
+                }
+            })
+            .collect();
+        let source: Vec<Source> = next_text()?
+            .into_iter()
+            .map(|s| {
+                if s == NONE {
+                    Source::Supervisor
+                } else {
+                    SOURCES[s as usize]
+                }
+            })
+            .collect();
+        let state_given = cols.get("state").is_some();
+        let states = next_text()?;
+        let unit = next_text()?;
+        let mut people: [Vec<Arc<str>>; 7] = Default::default();
+        let mut person: [Vec<u32>; 7] = Default::default();
+        for (k, r) in persons.into_iter().enumerate() {
+            let (rows, dict) = r?;
+            person[k] = rows;
+            people[k] = dict;
         }
 
         // Instants.
@@ -669,49 +740,74 @@ impl Records {
             }
         }
 
-        // Row rules: order of instants, states.
-        let mut latest = i64::MIN;
-        let mut state = Vec::with_capacity(n);
-        for row in 0..n {
-            let mut last: Option<usize> = None;
-            for k in 0..9 {
-                let v = time[k][row];
-                if v == NO_TIME {
-                    continue;
+        // Row rules: order of instants, states (in row chunks on all cores).
+        let check_rows = |rows: std::ops::Range<usize>| -> Result<(Vec<State>, i64)> {
+            let mut latest = i64::MIN;
+            let mut state = Vec::with_capacity(rows.len());
+            for row in rows {
+                let mut last: Option<usize> = None;
+                for (k, col) in time.iter().enumerate() {
+                    let v = col[row];
+                    if v == NO_TIME {
+                        continue;
+                    }
+                    if let Some(j) = last
+                        && v < time[j][row]
+                    {
+                        return Err(bad(
+                            row,
+                            TIME_COLUMNS[k],
+                            &v,
+                            format!("is earlier than {} ({})", TIME_COLUMNS[j], time[j][row]),
+                        ));
+                    }
+                    last = Some(k);
+                    latest = latest.max(v);
                 }
-                if let Some(j) = last
-                    && v < time[j][row]
-                {
+                let s = if states[row] == NONE {
+                    if state_given {
+                        return Err(bad(row, "state", &"", "is missing"));
+                    }
+                    derive_state(&time, row)
+                } else {
+                    State::ALL[states[row] as usize]
+                };
+                if s == State::Closed && time[t::CLOSED][row] == NO_TIME {
+                    return Err(bad(row, "state", &"closed", "is given without closed_at"));
+                }
+                if satisfaction[row] == 0 && time[t::RATED][row] != NO_TIME {
                     return Err(bad(
                         row,
-                        TIME_COLUMNS[k],
-                        &v,
-                        format!("is earlier than {} ({})", TIME_COLUMNS[j], time[j][row]),
+                        "rated_at",
+                        &time[t::RATED][row],
+                        "is given without satisfaction",
                     ));
                 }
-                last = Some(k);
-                latest = latest.max(v);
+                state.push(s);
             }
-            let s = if states[row] == NONE {
-                if state_given {
-                    return Err(bad(row, "state", &"", "is missing"));
-                }
-                derive_state(&time, row)
-            } else {
-                State::ALL[states[row] as usize]
-            };
-            if s == State::Closed && time[t::CLOSED][row] == NO_TIME {
-                return Err(bad(row, "state", &"closed", "is given without closed_at"));
-            }
-            if satisfaction[row] == 0 && time[t::RATED][row] != NO_TIME {
-                return Err(bad(
-                    row,
-                    "rated_at",
-                    &time[t::RATED][row],
-                    "is given without satisfaction",
-                ));
-            }
-            state.push(s);
+            Ok((state, latest))
+        };
+        let chunks: Vec<Result<(Vec<State>, i64)>> = if n < PARALLEL_ROWS {
+            vec![check_rows(0..n)]
+        } else {
+            let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+            let size = n.div_ceil(threads);
+            std::thread::scope(|sc| {
+                let h: Vec<_> = (0..threads)
+                    .map(|c| {
+                        let rows = (c * size).min(n)..((c + 1) * size).min(n);
+                        sc.spawn(move || check_rows(rows))
+                    })
+                    .collect();
+                h.into_iter().map(join).collect()
+            })
+        };
+        let mut state = Vec::with_capacity(n);
+        let mut latest = i64::MIN;
+        for c in chunks {
+            let (s, l) = c?;
+            state.extend(s);
+            latest = latest.max(l);
         }
 
         let mut records = Records {
@@ -810,6 +906,18 @@ impl Records {
         Ok(out)
     }
 
+    /// Cases reported in `[start, end)` per area index (unit grids only; the input of
+    /// [`crate::division::division_report`]).
+    pub fn grid_load(&self, start: Millis, end: Millis) -> Vec<u64> {
+        let mut load = vec![0; self.model.territory().len()];
+        for (&g, &t) in self.grid.iter().zip(&self.time[t::REPORTED]) {
+            if t >= start && t < end {
+                load[g as usize] += 1;
+            }
+        }
+        load
+    }
+
     /// Number of records.
     pub fn len(&self) -> usize {
         self.id.len()
@@ -905,7 +1013,7 @@ impl Records {
                 n if PERSON_COLUMNS.contains(&n) => {
                     let k = PERSON_COLUMNS.iter().position(|x| *x == n).unwrap_or(0);
                     text(
-                        self.people.iter().map(ToString::to_string).collect(),
+                        self.people[k].iter().map(ToString::to_string).collect(),
                         &|i| opt(self.person[k][i]),
                     )
                 }

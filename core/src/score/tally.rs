@@ -74,6 +74,18 @@ pub(crate) type PostTally = BTreeMap<Arc<str>, Vec<u64>>;
 /// Counts per post role, in [`Subject`](super::spec::Subject) order from the supervisor.
 pub(crate) const POST_COUNTS: [usize; 4] = [6, 3, 5, 3];
 
+/// Per person column (in `PERSON_COLUMNS` order): the post role it counts for, the offset of
+/// its counts in that role's tally, and how many it has.
+const PERSON_SLOTS: [(usize, usize, usize); 7] = [
+    (0, 0, 2), // reporter: supervisor reports, valid reports
+    (1, 0, 3), // acceptor: accepted, on time, accurate
+    (0, 2, 2), // verifier: supervisor verifications, on time
+    (2, 0, 3), // filer: shift-leader filing decisions, on time, voided
+    (3, 0, 3), // dispatcher: dispatched, on time, returned
+    (0, 4, 2), // checker: supervisor checks, on time
+    (2, 3, 2), // closer: shift-leader closings, on time
+];
+
 /// The partial aggregate of a period: additive in every field.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Tally {
@@ -132,8 +144,9 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
     let model = &rec.model;
     let cal: &Calendar = model.calendar();
     let mut tally = Tally::empty(model.territory().len(), model.org().units().len());
-    let np = rec.people.len();
-    let mut posts: [Vec<u64>; 4] = std::array::from_fn(|k| vec![0; np * POST_COUNTS[k]]);
+    // Per person column: counts per id of its dictionary (see `PERSON_SLOTS`).
+    let mut posts: [Vec<u64>; 7] =
+        std::array::from_fn(|c| vec![0; rec.people[c].len() * PERSON_SLOTS[c].2]);
     let in_p = |v: Millis| v != NO_TIME && v >= w.start && v < w.end;
     let between = |row: usize, a: usize, b: usize| -> Result<i64> {
         cal.working_between(rec.time[a][row], rec.time[b][row])
@@ -223,27 +236,27 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
         }
 
         // Posts.
-        let person = |k: usize| rec.person[k][row] as usize;
+        let slot = |c: usize| rec.person[c][row] as usize * PERSON_SLOTS[c].2;
         let reporter = rec.person[p::REPORTER][row];
         if rec.source[row] == Source::Supervisor && reporter != NONE && in_p(tm(t::REPORTED)) {
-            let c = &mut posts[0][reporter as usize * 6..][..6];
+            let c = &mut posts[p::REPORTER][slot(p::REPORTER)..][..2];
             c[0] += 1;
             let valid = (filed != NO_TIME && state != State::Voided) || rec.self_handled[row];
             c[1] += u64::from(valid);
         }
         let verified = tm(t::VERIFIED);
         if rec.person[p::VERIFIER][row] != NONE && in_p(verified) {
-            let c = &mut posts[0][person(p::VERIFIER) * 6..][..6];
-            c[2] += 1;
+            let c = &mut posts[p::VERIFIER][slot(p::VERIFIER)..][..2];
+            c[0] += 1;
             let dl = rec.deadline[0][row];
-            c[3] += u64::from(dl != NO_TIME && verified <= dl);
+            c[1] += u64::from(dl != NO_TIME && verified <= dl);
         }
         let checked = tm(t::CHECKED);
         if rec.person[p::CHECKER][row] != NONE && in_p(checked) {
-            let c = &mut posts[0][person(p::CHECKER) * 6..][..6];
-            c[4] += 1;
+            let c = &mut posts[p::CHECKER][slot(p::CHECKER)..][..2];
+            c[0] += 1;
             let dl = rec.deadline[3][row];
-            c[5] += u64::from(dl != NO_TIME && checked <= dl);
+            c[1] += u64::from(dl != NO_TIME && checked <= dl);
         }
         let accepted = tm(t::ACCEPTED);
         if rec.person[p::ACCEPTOR][row] != NONE && in_p(accepted) {
@@ -254,7 +267,7 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
                 w.config.accept_limit,
                 "accepted_at",
             )?;
-            let c = &mut posts[1][person(p::ACCEPTOR) * 3..][..3];
+            let c = &mut posts[p::ACCEPTOR][slot(p::ACCEPTOR)..][..3];
             c[0] += 1;
             c[1] += u64::from(ok);
             c[2] += u64::from(state != State::Invalid);
@@ -266,7 +279,7 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
                 .find(|&v| v != NO_TIME)
                 .unwrap_or(reported);
             let ok = within(row, filed, base, w.config.file_limit, "filed_at")?;
-            let c = &mut posts[2][person(p::FILER) * 5..][..5];
+            let c = &mut posts[p::FILER][slot(p::FILER)..][..3];
             c[0] += 1;
             c[1] += u64::from(ok);
             c[2] += u64::from(state == State::Voided);
@@ -279,23 +292,28 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
                 .find(|&v| v != NO_TIME)
                 .unwrap_or(reported);
             let ok = within(row, closed, base, w.config.close_limit, "closed_at")?;
-            let c = &mut posts[2][person(p::CLOSER) * 5..][..5];
-            c[3] += 1;
-            c[4] += u64::from(ok);
+            let c = &mut posts[p::CLOSER][slot(p::CLOSER)..][..2];
+            c[0] += 1;
+            c[1] += u64::from(ok);
         }
         if rec.person[p::DISPATCHER][row] != NONE && in_p(dispatched) {
-            let c = &mut posts[3][person(p::DISPATCHER) * 3..][..3];
+            let c = &mut posts[p::DISPATCHER][slot(p::DISPATCHER)..][..3];
             c[0] += 1;
             let dl = rec.deadline[1][row];
             c[1] += u64::from(dl != NO_TIME && dispatched <= dl);
             c[2] += u64::from(rec.returns[row] > 0);
         }
     }
-    for (k, flat) in posts.iter().enumerate() {
-        let width = POST_COUNTS[k];
+    for (c, flat) in posts.iter().enumerate() {
+        let (k, offset, width) = PERSON_SLOTS[c];
         for (i, counts) in flat.chunks_exact(width).enumerate() {
-            if counts.iter().any(|&c| c > 0) {
-                tally.posts[k].insert(Arc::clone(&rec.people[i]), counts.to_vec());
+            if counts.iter().any(|&x| x > 0) {
+                let e = tally.posts[k]
+                    .entry(Arc::clone(&rec.people[c][i]))
+                    .or_insert_with(|| vec![0; POST_COUNTS[k]]);
+                for (a, b) in e[offset..offset + width].iter_mut().zip(counts) {
+                    *a += b;
+                }
             }
         }
     }
