@@ -12,6 +12,13 @@
 #include <stdint.h>
 
 /*
+ "No instant" (`INT64_MIN`, the `NaT` of `NumPy`): passed as an optional instant
+ (`as_of`), it asks for the default. Anywhere an instant is required it is refused with
+ `GRIDGOV_STATUS_INVALID_VALUE`.
+ */
+#define GRIDGOV_NO_TIME (-9223372036854775807 - 1)
+
+/*
  Result of every gridgov C function. Numbers are stable and never reused.
  */
 enum gridgov_status
@@ -186,6 +193,21 @@ typedef struct gridgov_gridmap gridgov_gridmap;
  */
 typedef struct gridgov_model gridgov_model;
 
+/*
+ An opaque, immutable table of case records (one row per case, the schema of the core's
+ `gridgov::score` documentation), bound to a model. Create with `gridgov_records_from_csv`
+ or `gridgov_engine_records`; release with `gridgov_records_free`. Shareable across threads.
+ */
+typedef struct gridgov_records gridgov_records;
+
+/*
+ An opaque, immutable scorecard: the additive tallies of one period `[start, end)` judged as
+ of one instant, from which every table is built. Create with `gridgov_score`,
+ `gridgov_scorecard_merge` or `gridgov_scorecard_from_json`; release with
+ `gridgov_scorecard_free`. Shareable across threads.
+ */
+typedef struct gridgov_scorecard gridgov_scorecard;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -335,6 +357,61 @@ gridgov_status gridgov_calendar_is_workday_many(const gridgov_calendar *calendar
                                                 const int64_t *t_ms,
                                                 size_t n,
                                                 uint8_t *out);
+
+/*
+ Analyses the division of `model`'s unit grids under a case load and returns the report as
+ JSON through `out_json`.
+
+ `load` holds the number of cases of each area, indexed by the area's position in the
+ model's territory (depth-first preorder, the core's `AreaId`; `gridgov_division_area_codes`
+ lists the codes in that order): `load_len` must equal the number of areas, and only the
+ unit grids' entries are read (give the other areas 0).
+
+ `config_json` (`config_len` bytes; NULL or empty for the defaults) is a JSON object with
+ any of `households_min` (default 300), `households_max` (default 500), `outlier_k` (Tukey
+ fence factor, default 1.5), `adjacency` (`"auto"`, `"boundaries"`, `"declared"`) and
+ `min_shared_m` (default 1).
+
+ The report: `{"config", "adjacency_source", "summary", "grids", "adjacency",
+ "suggestions"}`. `summary` carries the counts of flagged grids and `load_q1`,
+ `load_median`, `load_q3`, `load_iqr`, `lower_fence`, `upper_fence` (numbers or null);
+ `grids` one object per unit grid (`code`, `name`, `community`, `households`,
+ `population`, `area_m2`, `cases`, `supervisors`, `workers`, `load_per_worker`,
+ `households_low`, `households_high`, `load_low`, `load_high`, `no_workers`);
+ `adjacency` the adjacent pairs `{"a", "b", "shared_m"}`; `suggestions` objects with
+ `"kind": "merge"` or `"split"`, `grids`, `reason` and their figures. The rules are those of
+ the core's `gridgov::division` module.
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` naming the bad value (`load length "12"`, a config
+ field such as `households_min`, an unknown config field, `adjacency` `"boundaries"` for a
+ model without boundaries, a total of cases that overflows), `GRIDGOV_STATUS_PARSE`
+ (malformed config JSON), `GRIDGOV_STATUS_NULL_POINTER`, `GRIDGOV_STATUS_INVALID_UTF8`.
+
+ # Safety
+ `model` must be a valid handle; `load` must point to `load_len` readable `uint64_t` (NULL
+ when `load_len` is 0); `config_json` must point to `config_len` readable bytes (NULL when
+ `config_len` is 0); `out_json` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_division_report(const gridgov_model *model,
+                                       const uint64_t *load,
+                                       size_t load_len,
+                                       const char *config_json,
+                                       size_t config_len,
+                                       char **out_json,
+                                       size_t *out_len);
+
+/*
+ The codes of every area of `model`, as a JSON array in the order `gridgov_division_report`
+ reads its `load` array: `load[i]` is the number of cases of the area whose code is element
+ `i` (the territory's depth-first preorder, parents before children). Unit grids are the
+ areas of the last level.
+
+ # Safety
+ `model` must be a valid handle; `out_json` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_division_area_codes(const gridgov_model *model,
+                                           char **out_json,
+                                           size_t *out_len);
 
 /*
  Creates an empty engine on `model`, with the model's engine settings and escalation rules.
@@ -717,6 +794,249 @@ gridgov_status gridgov_model_units_json(const gridgov_model *model, char **out, 
 gridgov_status gridgov_model_categories_json(const gridgov_model *model,
                                              char **out,
                                              size_t *out_len);
+
+/*
+ Loads case records from CSV text of `len` bytes (RFC 4180, UTF-8; the first line names the
+ columns, columns outside the schema are ignored, an empty field is a missing value).
+ Instants are milliseconds since the epoch or ISO 8601: with an offset or `Z` absolute,
+ without one local time of the model's calendar (`2026-03-02 08:10`). The records keep
+ their own copy of `model`: freeing it afterwards is fine.
+
+ `as_of` is the instant statuses are judged at by default (ms); `GRIDGOV_NO_TIME` takes
+ one millisecond after the latest instant of the table.
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` naming the row (from 0) and column,
+ `records[3].filed_at` (a missing required column or value, a value of the wrong type, an
+ unknown grid, category, urgency, unit, source or state, instants out of lifecycle order, a
+ satisfaction outside 1–5 or without `rated_at`, a negative count, a deadline the catalog
+ must compute without the category; `records[3]` for a row with the wrong number of
+ fields, `csv line 5` for an unterminated quote, `csv` for empty text);
+ `GRIDGOV_STATUS_CALENDAR_RANGE` (a computed deadline outside the calendar). On error
+ nothing is written to `out`.
+
+ # Safety
+ `model` must be a valid handle; `csv` must point to `len` readable bytes (NULL when `len`
+ is 0); `out` a valid pointer.
+ */
+gridgov_status gridgov_records_from_csv(const gridgov_model *model,
+                                        const char *csv,
+                                        size_t len,
+                                        int64_t as_of,
+                                        gridgov_records **out);
+
+/*
+ The engine's cases as case records (one row per case), with the exact stage deadlines
+ (pauses and extensions included) and `as_of` one millisecond after the engine's last event
+ (0 for an engine without events). The records keep their own reference to the engine's
+ model and stay valid after `gridgov_engine_free`.
+
+ Errors: `GRIDGOV_STATUS_CALENDAR_RANGE` (a deadline outside the calendar).
+
+ # Safety
+ `engine` must be a valid handle not used by another thread for a mutating call; `out` a
+ valid pointer.
+ */
+gridgov_status gridgov_engine_records(const gridgov_engine *engine, gridgov_records **out);
+
+/*
+ Releases case records. NULL is accepted and ignored.
+
+ # Safety
+ `records` must be NULL or a handle from this library not yet freed.
+ */
+void gridgov_records_free(gridgov_records *records);
+
+/*
+ The number of records (cases).
+
+ # Safety
+ `records` must be a valid handle; `out` a valid pointer.
+ */
+gridgov_status gridgov_records_len(const gridgov_records *records, size_t *out);
+
+/*
+ The records' own `as_of` (ms): the one given to `gridgov_records_from_csv`, else one
+ millisecond after the latest instant of the table; for an engine's records, one
+ millisecond after its last event. `gridgov_score` uses it when asked for the default.
+
+ # Safety
+ `records` must be a valid handle; `out` a valid pointer.
+ */
+gridgov_status gridgov_records_as_of(const gridgov_records *records, int64_t *out);
+
+/*
+ The records as CSV with every schema column, instants as ISO 8601 UTC
+ (`2026-03-01T00:30:00.000Z`): `gridgov_records_from_csv` reads the text back to equal
+ records (pass the same `as_of`).
+
+ # Safety
+ `records` must be a valid handle; `out` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_records_to_csv(const gridgov_records *records, char **out, size_t *out_len);
+
+/*
+ Scores `records` over the period `[start, end)` (ms) with the model's `[scoring]`
+ configuration, every status judged as of `as_of` (ms; `GRIDGOV_NO_TIME` takes the records'
+ own, `gridgov_records_as_of`). The card keeps its own reference to the model and stays
+ valid after `gridgov_records_free`.
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` (`end` not after `start`, `start` or `end`
+ `GRIDGOV_NO_TIME`); `GRIDGOV_STATUS_CALENDAR_RANGE` (a record's instant outside the
+ calendar's years, naming the row and column).
+
+ # Safety
+ `records` must be a valid handle; `out` a valid pointer.
+ */
+gridgov_status gridgov_score(const gridgov_records *records,
+                             int64_t start,
+                             int64_t end,
+                             int64_t as_of,
+                             gridgov_scorecard **out);
+
+/*
+ Releases a scorecard. NULL is accepted and ignored.
+
+ # Safety
+ `card` must be NULL or a handle from this library not yet freed.
+ */
+void gridgov_scorecard_free(gridgov_scorecard *card);
+
+/*
+ The card's period `[start, end)` and the instant its statuses are judged at (all ms).
+
+ # Safety
+ `card` must be a valid handle; `out_start`, `out_end` and `out_as_of` valid pointers.
+ */
+gridgov_status gridgov_scorecard_period(const gridgov_scorecard *card,
+                                        int64_t *out_start,
+                                        int64_t *out_end,
+                                        int64_t *out_as_of);
+
+/*
+ One table of the card as JSON: `{"subject", "level" (areas only, else null), "columns",
+ "rows": [{"id", "name", <column>: value…, "score", "grade", "rank", "sample"}]}`, rows
+ sorted by id. An undefined value (a rate over 0, a score without any defined indicator,
+ the rank of a subject below the minimum sample) is `null`.
+
+ `table` names the table:
+ - `"areas:<level>"` (`"areas:grid"`, `"areas:street"`…): one row per area of the level,
+   keyed by area code;
+ - `"departments"`: one row per department (and per other unit with cases dispatched to it
+   in the period), keyed by unit id;
+ - `"posts:<role>"` with role `supervisor`, `acceptor`, `shift_leader` or `dispatcher`: one
+   row per worker of the role and per other id that acted in it, keyed by worker id.
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` for any other table name (naming it),
+ `GRIDGOV_STATUS_UNKNOWN` for a level the model does not have or another role.
+
+ # Safety
+ `card` must be a valid handle; `table` a NUL-terminated string; `out` a valid pointer;
+ `out_len` NULL or valid.
+ */
+gridgov_status gridgov_scorecard_table_json(const gridgov_scorecard *card,
+                                            const char *table,
+                                            char **out,
+                                            size_t *out_len);
+
+/*
+ The card of both cards' periods (or record sets): cards over adjacent periods give their
+ union, cards over the same period are taken as disjoint record sets of it. The merge
+ equals the card computed at once. Neither input is changed.
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` when the models or scoring configurations differ,
+ the `as_of` differ (`other.as_of`), or the periods neither are equal nor adjoin
+ (`other.period`: a gap or an overlap).
+
+ # Safety
+ `a` and `b` must be valid handles; `out` a valid pointer.
+ */
+gridgov_status gridgov_scorecard_merge(const gridgov_scorecard *a,
+                                       const gridgov_scorecard *b,
+                                       gridgov_scorecard **out);
+
+/*
+ The card as JSON (format `gridgov-scorecard/1`): its period, `as_of`, scoring
+ configuration and every tally, so that a card computed on one machine is read back with
+ `gridgov_scorecard_from_json` and merged on another.
+
+ # Safety
+ `card` must be a valid handle; `out` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_scorecard_to_json(const gridgov_scorecard *card,
+                                         char **out,
+                                         size_t *out_len);
+
+/*
+ Reads a card written by `gridgov_scorecard_to_json` (`len` bytes) against `model`. The
+ card keeps its own copy of `model`.
+
+ Errors: `GRIDGOV_STATUS_PARSE` (malformed JSON or the wrong shape),
+ `GRIDGOV_STATUS_INVALID_VALUE` / `GRIDGOV_STATUS_UNKNOWN` (a format, area, unit or count
+ that does not fit the model).
+
+ # Safety
+ `model` must be a valid handle; `json` must point to `len` readable bytes (NULL when `len`
+ is 0); `out` a valid pointer.
+ */
+gridgov_status gridgov_scorecard_from_json(const gridgov_model *model,
+                                           const char *json,
+                                           size_t len,
+                                           gridgov_scorecard **out);
+
+/*
+ Compares two cards of one model per area of `level` (NULL: every level, top first) and
+ returns a JSON array with four objects per area, one per indicator
+ (`mean_response_hours`, `mean_handle_hours`, `on_time_closure_rate`,
+ `satisfaction_rate`): `{"area", "name", "level", "indicator", "before", "after",
+ "change", "change_pct"}`. `change` is `after − before` (hours for times, percentage
+ points for rates), `change_pct` is `(after − before) / before × 100`; each is `null` when
+ undefined.
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` (cards of different models),
+ `GRIDGOV_STATUS_UNKNOWN` (a level the model does not have).
+
+ # Safety
+ `before` and `after` must be valid handles; `level` NULL or a NUL-terminated string; `out`
+ a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_compare_json(const gridgov_scorecard *before,
+                                    const gridgov_scorecard *after,
+                                    const char *level,
+                                    char **out,
+                                    size_t *out_len);
+
+/*
+ Simulates `days` days of `model`'s city from `start_ms` and writes a new engine holding
+ everything that happened to `out` (release it with `gridgov_engine_free`; it keeps its own
+ copy of the model).
+
+ The window is `[start_ms, start_ms + days × 24 h)`. About `reports_per_day` reports come in
+ on a working day of the model's calendar (40 % of that on a day off): supervisors' reports
+ in their own grids (about 65 %) and citizens' through the hotline, the app and the media,
+ which then go through the whole lifecycle — acceptance or rejection, verification,
+ filing or voiding, dispatch by the duty matrix, returns and re-dispatch, handling on time or
+ late relative to each stage's deadline, postponements, shelving, checks and rework,
+ closing, citizen ratings and reopenings — every action by a worker the permission matrix
+ allows, within their scope, and a sweep of the escalation rules every 30 minutes. The
+ same arguments give the same events (`gridgov_engine_events_json`), whatever the machine
+ or thread. A 30-day month of the sample city at 120 reports per day takes well under a
+ second. The core's `gridgov::simulate` documents the mix.
+
+ Errors, with the message in `gridgov_last_error`: `GRIDGOV_STATUS_NULL_POINTER`,
+ `GRIDGOV_STATUS_INVALID_VALUE` (`days` 0 or more than 3660, more than 100000 reports per
+ day, `INT64_MIN`, a window that overflows), `GRIDGOV_STATUS_CALENDAR_RANGE` (the window's
+ first or last day, or a deadline, outside the calendar's covered years). On error `*out`
+ is left untouched.
+
+ # Safety
+ `model` must be a valid handle; `out` a valid pointer.
+ */
+gridgov_status gridgov_engine_simulate(const gridgov_model *model,
+                                       int64_t start_ms,
+                                       uint32_t days,
+                                       uint64_t seed,
+                                       uint32_t reports_per_day,
+                                       gridgov_engine **out);
 
 /*
  Loads a grid map from `GeoJSON` text of `len` bytes: a `FeatureCollection` of `Polygon` or

@@ -11,7 +11,9 @@
 //! | [`duty`] | the responsibility matrix (权责清单): routing a case and the static gap/conflict check |
 //! | [`spatial`] | grid boundaries (GeoJSON), point location, WGS-84/CGCS2000/GCJ-02/BD-09 conversions, adjacency |
 //! | [`case`], [`engine`], [`access`], [`escalation`], [`audit`] | cases and their lifecycle, the engine with timers, lights and escalation sweeps, permissions, the SHA-256 audit chain |
+//! | [`division`] | grid-division analysis: household bounds, load per worker outliers, adjacency, merge and split suggestions |
 //! | [`score`] | performance evaluation: case records, indicators, composite scores, fair rankings, mergeable scorecards, period comparison |
+//! | [`simulate`] | a seeded simulator: a city's cases through the engine for N days (demo and test histories) |
 //! | [`model`] | the city model file (TOML/JSON) that ties all of the above together |
 //! | [`error`] | the typed errors every fallible call returns |
 //!
@@ -27,6 +29,7 @@ pub mod audit;
 pub mod calendar;
 pub mod case;
 pub mod catalog;
+pub mod division;
 pub mod duty;
 pub mod engine;
 pub mod error;
@@ -34,6 +37,7 @@ pub mod escalation;
 pub mod model;
 pub mod org;
 pub mod score;
+pub mod simulate;
 pub mod spatial;
 pub mod territory;
 

@@ -9,9 +9,10 @@
 //! - Every pointer is checked for NULL (`GRIDGOV_STATUS_NULL_POINTER`), every string for UTF-8
 //!   (`GRIDGOV_STATUS_INVALID_UTF8`). An input buffer is always followed by its length.
 //! - Handles are opaque: `gridgov_model`, `gridgov_calendar`, `gridgov_gridmap`,
-//!   `gridgov_engine`, created by a constructor and released by the matching `_free` (which
-//!   accepts NULL). All but `gridgov_engine` are immutable and shareable across threads; an
-//!   engine is mutable and used by one thread at a time.
+//!   `gridgov_engine`, `gridgov_records`, `gridgov_scorecard`, created by a constructor and
+//!   released by the matching `_free` (which accepts NULL). All but `gridgov_engine` are
+//!   immutable and shareable across threads; an engine is mutable and used by one thread at a
+//!   time.
 //! - Strings returned through `char **out` are NUL-terminated UTF-8 owned by the caller, who
 //!   releases them with [`gridgov_string_free`].
 //! - Every export runs behind a panic boundary: a Rust panic becomes `GRIDGOV_STATUS_PANIC`.
@@ -19,20 +20,27 @@
 //!   [`gridgov_last_error_issues`] gives the per-field problems of an invalid model as JSON.
 //!   Both are per thread.
 //! - Instants are `int64_t` milliseconds since the Unix epoch (UTC); durations are `int64_t`
-//!   milliseconds.
+//!   milliseconds. [`GRIDGOV_NO_TIME`] (`INT64_MIN`) asks for the default of an optional
+//!   instant and is refused where an instant is required.
 
 mod calendar;
+mod division;
 mod engine;
 mod error;
 mod handle;
 mod model;
 mod panic;
+mod score;
+mod simulate;
 mod spatial;
 
 pub use calendar::*;
+pub use division::*;
 pub use engine::*;
 pub use error::*;
 pub use model::*;
+pub use score::*;
+pub use simulate::*;
 pub use spatial::*;
 
 use std::ffi::c_char;

@@ -12,6 +12,9 @@ A thin Python layer over the Rust core (the compiled module ``gridgov._gridgov``
 * :class:`Engine` — the case engine: reports and actions through the lifecycle, stage
   deadlines and lights, escalation sweeps, access control, the event log (JSON lines, pandas)
   and replay.
+* :func:`division_report` — grid-division analysis: grids outside the household bounds or
+  with outlying load per worker, the adjacency graph, merge and split suggestions with their
+  figures (pandas tables).
 * One exception tree under :class:`GridgovError`.
 
 Time conventions (every function follows them):
@@ -49,6 +52,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _gridgov
+from ._division import DivisionReport, division_report
 from ._errors import (
     CalendarRangeError,
     CodeError,
@@ -78,6 +82,7 @@ __all__ = [
     "Citizen",
     "CodeError",
     "Conflict",
+    "DivisionReport",
     "DutyConflictError",
     "Engine",
     "Escalation",
@@ -91,13 +96,19 @@ __all__ = [
     "NoResponsibleUnitError",
     "ParseError",
     "PermissionDenied",
+    "Records",
     "RoutingError",
+    "Scorecard",
     "Unit",
     "UnknownError",
     "ValidationError",
     "Worker",
     "__version__",
+    "compare",
     "convert",
+    "division_report",
+    "score",
+    "simulate",
     "verify_events",
 ]
 
@@ -797,6 +808,30 @@ class Model:
     def area(self, code: str) -> Area:
         """One area by code (:class:`UnknownError` if absent)."""
         return _area(self._core.area(code))
+
+    def division_report(
+        self,
+        records: Any,
+        start: Optional[Union[datetime, date]] = None,
+        end: Optional[Union[datetime, date]] = None,
+        **options: Any,
+    ) -> DivisionReport:
+        """Grid-division analysis (:func:`division_report`) under the case load of
+        ``records`` — a ``DataFrame``, a CSV/Parquet path, an :class:`Engine` or
+        :class:`Records` — counted as cases reported in ``[start, end)`` (default: every
+        record). A dict, Series or array of counts per grid is used as the load directly.
+        ``options`` are those of :func:`division_report`."""
+        from ._score import _ms, _records
+
+        if isinstance(records, (Mapping, np.ndarray, list)) or type(records).__name__ == "Series":
+            return division_report(self, records, **options)
+        rec = _records(self, records, None, False)
+        lo = _NAT + 1 if start is None else _ms(self, start, "start")
+        hi = int(_I64.max) if end is None else _ms(self, end, "end")
+        load = rec._core.grid_load(lo, hi)
+        grids = {a.code for a in self.areas(self.levels[-1])}
+        codes = [a.code for a in self.areas()]
+        return division_report(self, {c: int(n) for c, n in zip(codes, load) if c in grids}, **options)
 
     def grids(self) -> list[str]:
         """Codes of the unit grids, in tree order."""
@@ -1579,6 +1614,11 @@ class Engine:
         :meth:`events_jsonl`."""
         return [json.loads(line) for line in self.events_jsonl(viewer).splitlines()]
 
+    def records(self) -> Records:
+        """The cases as case records (one row per case, the exact stage deadlines, ``as_of``
+        just after the last event): the input of :func:`score`; ``.to_frame()`` for pandas."""
+        return Records._wrap(self._core.records(), self._model)
+
     def events_frame(self, viewer: Optional[Actor] = None) -> Any:
         """The events as a ``pandas.DataFrame``, one row per event: ``seq``, ``case``, ``at``
         (tz-aware, in the calendar's zone), ``actor_kind`` (``worker``, ``citizen``,
@@ -1659,3 +1699,7 @@ def verify_events(events: Union[str, Iterable[Mapping[str, Any]]]) -> dict[str, 
     else:
         text = "".join(json.dumps(dict(e), ensure_ascii=False) + "\n" for e in events)
     return json.loads(_gridgov.verify_events(text))  # type: ignore[no-any-return]
+
+
+from ._score import Records, Scorecard, compare, score  # noqa: E402  (needs Model and Engine)
+from ._simulate import simulate  # noqa: E402

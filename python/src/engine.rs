@@ -94,6 +94,15 @@ fn poisoned() -> PyErr {
 }
 
 impl PyEngine {
+    /// Wraps a core engine built elsewhere (the simulator) on `model`, which must be the
+    /// model the engine runs on.
+    pub(crate) fn from_core(engine: Engine, model: Py<PyModel>) -> Self {
+        Self {
+            inner: Mutex::new(engine),
+            model,
+        }
+    }
+
     /// Runs `f` on the locked engine with the GIL released.
     fn with<T: Send>(
         &self,
@@ -211,6 +220,12 @@ impl PyEngine {
             serde_json::to_string(&v)
                 .map_err(|e| Error::invalid("verify", e, "cannot be serialised"))
         })
+    }
+
+    /// The cases as case records (for scoring).
+    fn records(&self, py: Python<'_>) -> PyResult<crate::score::PyRecords> {
+        self.with(py, |eng| eng.records())
+            .map(crate::score::PyRecords::wrap)
     }
 
     /// The security log (refused actions) as a JSON array.

@@ -10,9 +10,12 @@
 //! this module.
 
 mod calendar;
+mod division;
 mod engine;
 mod errors;
 mod model;
+mod score;
+mod simulate;
 mod spatial;
 
 /// The compiled core of the `gridgov` package (private: use `gridgov`).
@@ -23,9 +26,15 @@ mod _gridgov {
     #[pymodule_export]
     use super::calendar::PyCalendar;
     #[pymodule_export]
+    use super::division::division_report_json;
+    #[pymodule_export]
     use super::engine::{PyEngine, verify_events};
     #[pymodule_export]
     use super::model::PyModel;
+    #[pymodule_export]
+    use super::score::{PyRecords, PyScorecard};
+    #[pymodule_export]
+    use super::simulate::simulate;
     #[pymodule_export]
     use super::spatial::{PyGridMap, convert, convert_many};
 

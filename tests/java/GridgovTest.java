@@ -38,7 +38,17 @@ public class GridgovTest {
         int gridgov_engine_act(Pointer engine, long caseId, String actorJson, long atMs, String actionJson, PointerByReference outEvent, Pointer outLen);
         int gridgov_engine_case_json(Pointer engine, long caseId, long nowMs, PointerByReference out, Pointer outLen);
         int gridgov_engine_sweep_arrays(Pointer engine, long nowMs, long[] outCase, int[] outRule, long[] outAt, long capacity, LongByReference outN);
+        int gridgov_model_from_path(String path, PointerByReference out);
+        int gridgov_records_from_csv(Pointer model, byte[] csv, long len, long asOf, PointerByReference out);
+        int gridgov_records_len(Pointer records, LongByReference out);
+        void gridgov_records_free(Pointer records);
+        int gridgov_score(Pointer records, long start, long end, long asOf, PointerByReference out);
+        int gridgov_scorecard_table_json(Pointer card, String table, PointerByReference out, Pointer outLen);
+        void gridgov_scorecard_free(Pointer card);
     }
+
+    /** GRIDGOV_NO_TIME: the default of an optional instant. */
+    static final long NO_TIME = Long.MIN_VALUE;
 
     // A unit grid of the sample city and a point well inside it (WGS-84).
     static final String GRID = "37990100100101";
@@ -59,6 +69,60 @@ public class GridgovTest {
         LongByReference n = new LongByReference();
         Gridgov.LIB.gridgov_last_error(buf, 4096, n);
         return buf.getString(0, "UTF-8");
+    }
+
+    /** The row object of `id` in a table's JSON (rows hold no nested objects). */
+    static String row(String tableJson, String id) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("\\{[^{}]*\"id\":\"" + java.util.regex.Pattern.quote(id) + "\"[^{}]*\\}")
+                .matcher(tableJson);
+        return m.find() ? m.group() : "";
+    }
+
+    // Performance scoring on the hand-computed case table of core/tests/score.rs: March 2026
+    // as of 2026-04-10 (+08:00).
+    static void scoring(Gridgov g) {
+        String data = System.getenv().getOrDefault("GRIDGOV_SAMPLE_DIR", "core/data") + "/../tests/data/";
+        byte[] csv;
+        try {
+            csv = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(data + "score_cases.csv"));
+        } catch (java.io.IOException e) {
+            check(false, "read score_cases.csv: " + e);
+            return;
+        }
+        PointerByReference mref = new PointerByReference();
+        check(g.gridgov_model_from_path(data + "score_city.toml", mref) == 0, "score city: " + lastError());
+        Pointer model = mref.getValue();
+        PointerByReference rref = new PointerByReference();
+        int st = g.gridgov_records_from_csv(model, csv, csv.length, NO_TIME, rref);
+        check(st == 0, "records_from_csv, got " + st + ": " + lastError());
+        Pointer records = rref.getValue();
+        LongByReference n = new LongByReference();
+        check(g.gridgov_records_len(records, n) == 0 && n.getValue() == 8, "8 records, got " + n.getValue());
+        long start = 1772294400000L; // 2026-03-01T00:00+08:00
+        long end = 1774972800000L;   // 2026-04-01T00:00+08:00
+        long asOf = 1775750400000L;  // 2026-04-10T00:00+08:00
+        PointerByReference cref = new PointerByReference();
+        check(g.gridgov_score(records, start, end, asOf, cref) == 0, "score: " + lastError());
+        Pointer card = cref.getValue();
+        PointerByReference json = new PointerByReference();
+        check(g.gridgov_scorecard_table_json(card, "posts:dispatcher", json, null) == 0, "dispatchers: " + lastError());
+        String d1 = row(json.getValue().getString(0, "UTF-8"), "D1");
+        check(d1.contains("\"dispatched\":4.0") && d1.contains("\"score\":50.0"), "D1 dispatched 4, score 50: " + d1);
+        g.gridgov_string_free(json.getValue());
+        check(g.gridgov_scorecard_table_json(card, "areas:grid", json, null) == 0, "grids: " + lastError());
+        String g1 = row(json.getValue().getString(0, "UTF-8"), "37990100100101");
+        check(g1.contains("\"score\":73.0") && g1.contains("\"grade\":\"C\""), "grid 1 scores 73.0 (C): " + g1);
+        g.gridgov_string_free(json.getValue());
+        PointerByReference untouched = new PointerByReference(Pointer.NULL);
+        st = g.gridgov_scorecard_table_json(card, "teams", untouched, null);
+        check(st == 100 && lastError().contains("teams") && untouched.getValue() == null,
+                "an unknown table gives GRIDGOV_STATUS_INVALID_VALUE, got " + st);
+        st = g.gridgov_score(records, end, start, asOf, untouched);
+        check(st == 100 && untouched.getValue() == null, "a reversed period gives GRIDGOV_STATUS_INVALID_VALUE, got " + st);
+        g.gridgov_scorecard_free(card);
+        g.gridgov_records_free(records);
+        g.gridgov_model_free(model);
     }
 
     public static void main(String[] args) {
@@ -167,6 +231,8 @@ public class GridgovTest {
                 "nothing to sweep, got " + fired.getValue());
         g.gridgov_engine_free(eng);
         g.gridgov_model_free(model);
+
+        scoring(g);
 
         System.out.println("GridgovTest: " + (checks - failures) + " passed, " + failures + " failed");
         System.exit(failures == 0 ? 0 : 1);

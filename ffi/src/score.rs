@@ -1,0 +1,412 @@
+//! Performance scoring (绩效评价): case records (from CSV or from an engine), scorecards over a
+//! period, their tables as JSON, merging, scorecard JSON and period comparison.
+//!
+//! The indicators, composite scores, grades and ranks are those of the core (`gridgov::score`,
+//! whose documentation defines each one); this module only carries them across the boundary.
+//! Both handles are immutable and may be shared between threads.
+
+use std::ffi::c_char;
+use std::sync::Arc;
+
+use gridgov::calendar::Millis;
+use gridgov::score::{Records, Scorecard, Table, compare, score};
+use gridgov::{Error, Model};
+
+use crate::engine::gridgov_engine;
+use crate::error::{Failure, gridgov_status};
+use crate::handle::{Handle, in_str, in_text, need, out_string, write_out};
+use crate::model::gridgov_model;
+use crate::panic::guard;
+
+/// "No instant" (`INT64_MIN`, the `NaT` of `NumPy`): passed as an optional instant
+/// (`as_of`), it asks for the default. Anywhere an instant is required it is refused with
+/// `GRIDGOV_STATUS_INVALID_VALUE`.
+pub const GRIDGOV_NO_TIME: i64 = -9_223_372_036_854_775_807 - 1;
+
+/// An opaque, immutable table of case records (one row per case, the schema of the core's
+/// `gridgov::score` documentation), bound to a model. Create with `gridgov_records_from_csv`
+/// or `gridgov_engine_records`; release with `gridgov_records_free`. Shareable across threads.
+#[allow(non_camel_case_types, reason = "C naming")]
+pub struct gridgov_records {
+    _private: [u8; 0],
+}
+
+impl Handle for gridgov_records {
+    type Inner = Records;
+    const NAME: &'static str = "records";
+}
+
+/// An opaque, immutable scorecard: the additive tallies of one period `[start, end)` judged as
+/// of one instant, from which every table is built. Create with `gridgov_score`,
+/// `gridgov_scorecard_merge` or `gridgov_scorecard_from_json`; release with
+/// `gridgov_scorecard_free`. Shareable across threads.
+#[allow(non_camel_case_types, reason = "C naming")]
+pub struct gridgov_scorecard {
+    _private: [u8; 0],
+}
+
+impl Handle for gridgov_scorecard {
+    type Inner = Scorecard;
+    const NAME: &'static str = "scorecard";
+}
+
+/// An optional instant: `GRIDGOV_NO_TIME` is the default.
+fn optional_time(t: i64) -> Option<Millis> {
+    (t != GRIDGOV_NO_TIME).then_some(t)
+}
+
+fn serialise(value: &impl serde::Serialize) -> Result<String, Failure> {
+    serde_json::to_string(value).map_err(|e| {
+        Failure::boundary(
+            gridgov_status::InvalidValue,
+            format!("internal error: cannot serialise output: {e}"),
+        )
+    })
+}
+
+/// One table of a card, named `"areas:<level>"`, `"departments"` or `"posts:<role>"`.
+fn table_of(card: &Scorecard, name: &str) -> Result<Table, Failure> {
+    if name == "departments" {
+        return Ok(card.departments());
+    }
+    if let Some(level) = name.strip_prefix("areas:") {
+        return Ok(card.areas(level)?);
+    }
+    if let Some(role) = name.strip_prefix("posts:") {
+        return Ok(card.posts(role)?);
+    }
+    Err(Error::invalid(
+        "table",
+        name,
+        "is not a table: \"areas:<level>\" (e.g. \"areas:grid\"), \"departments\" or \
+         \"posts:<role>\" (supervisor, acceptor, shift_leader, dispatcher)",
+    )
+    .into())
+}
+
+/// Loads case records from CSV text of `len` bytes (RFC 4180, UTF-8; the first line names the
+/// columns, columns outside the schema are ignored, an empty field is a missing value).
+/// Instants are milliseconds since the epoch or ISO 8601: with an offset or `Z` absolute,
+/// without one local time of the model's calendar (`2026-03-02 08:10`). The records keep
+/// their own copy of `model`: freeing it afterwards is fine.
+///
+/// `as_of` is the instant statuses are judged at by default (ms); `GRIDGOV_NO_TIME` takes
+/// one millisecond after the latest instant of the table.
+///
+/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` naming the row (from 0) and column,
+/// `records[3].filed_at` (a missing required column or value, a value of the wrong type, an
+/// unknown grid, category, urgency, unit, source or state, instants out of lifecycle order, a
+/// satisfaction outside 1–5 or without `rated_at`, a negative count, a deadline the catalog
+/// must compute without the category; `records[3]` for a row with the wrong number of
+/// fields, `csv line 5` for an unterminated quote, `csv` for empty text);
+/// `GRIDGOV_STATUS_CALENDAR_RANGE` (a computed deadline outside the calendar). On error
+/// nothing is written to `out`.
+///
+/// # Safety
+/// `model` must be a valid handle; `csv` must point to `len` readable bytes (NULL when `len`
+/// is 0); `out` a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_records_from_csv(
+    model: *const gridgov_model,
+    csv: *const c_char,
+    len: usize,
+    as_of: i64,
+    out: *mut *mut gridgov_records,
+) -> gridgov_status {
+    guard(|| {
+        let m = gridgov_model::borrow(model)?;
+        let text = in_text(csv, len, "csv")?;
+        need(out, "out")?;
+        let records = Records::from_csv(Arc::new(Model::clone(m)), text, optional_time(as_of))?;
+        gridgov_records::emit(records, out)
+    })
+}
+
+/// The engine's cases as case records (one row per case), with the exact stage deadlines
+/// (pauses and extensions included) and `as_of` one millisecond after the engine's last event
+/// (0 for an engine without events). The records keep their own reference to the engine's
+/// model and stay valid after `gridgov_engine_free`.
+///
+/// Errors: `GRIDGOV_STATUS_CALENDAR_RANGE` (a deadline outside the calendar).
+///
+/// # Safety
+/// `engine` must be a valid handle not used by another thread for a mutating call; `out` a
+/// valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_engine_records(
+    engine: *const gridgov_engine,
+    out: *mut *mut gridgov_records,
+) -> gridgov_status {
+    guard(|| {
+        let eng = gridgov_engine::borrow(engine)?;
+        need(out, "out")?;
+        gridgov_records::emit(eng.records()?, out)
+    })
+}
+
+/// Releases case records. NULL is accepted and ignored.
+///
+/// # Safety
+/// `records` must be NULL or a handle from this library not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_records_free(records: *mut gridgov_records) {
+    let _ = guard(|| {
+        gridgov_records::free(records);
+        Ok(())
+    });
+}
+
+/// The number of records (cases).
+///
+/// # Safety
+/// `records` must be a valid handle; `out` a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_records_len(
+    records: *const gridgov_records,
+    out: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let r = gridgov_records::borrow(records)?;
+        need(out, "out")?;
+        write_out(out, r.len())
+    })
+}
+
+/// The records' own `as_of` (ms): the one given to `gridgov_records_from_csv`, else one
+/// millisecond after the latest instant of the table; for an engine's records, one
+/// millisecond after its last event. `gridgov_score` uses it when asked for the default.
+///
+/// # Safety
+/// `records` must be a valid handle; `out` a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_records_as_of(
+    records: *const gridgov_records,
+    out: *mut i64,
+) -> gridgov_status {
+    guard(|| {
+        let r = gridgov_records::borrow(records)?;
+        need(out, "out")?;
+        write_out(out, r.as_of())
+    })
+}
+
+/// The records as CSV with every schema column, instants as ISO 8601 UTC
+/// (`2026-03-01T00:30:00.000Z`): `gridgov_records_from_csv` reads the text back to equal
+/// records (pass the same `as_of`).
+///
+/// # Safety
+/// `records` must be a valid handle; `out` a valid pointer; `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_records_to_csv(
+    records: *const gridgov_records,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let r = gridgov_records::borrow(records)?;
+        need(out, "out")?;
+        out_string(r.to_csv(), out, out_len)
+    })
+}
+
+/// Scores `records` over the period `[start, end)` (ms) with the model's `[scoring]`
+/// configuration, every status judged as of `as_of` (ms; `GRIDGOV_NO_TIME` takes the records'
+/// own, `gridgov_records_as_of`). The card keeps its own reference to the model and stays
+/// valid after `gridgov_records_free`.
+///
+/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` (`end` not after `start`, `start` or `end`
+/// `GRIDGOV_NO_TIME`); `GRIDGOV_STATUS_CALENDAR_RANGE` (a record's instant outside the
+/// calendar's years, naming the row and column).
+///
+/// # Safety
+/// `records` must be a valid handle; `out` a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_score(
+    records: *const gridgov_records,
+    start: i64,
+    end: i64,
+    as_of: i64,
+    out: *mut *mut gridgov_scorecard,
+) -> gridgov_status {
+    guard(|| {
+        let r = gridgov_records::borrow(records)?;
+        need(out, "out")?;
+        let card = score(r, start, end, optional_time(as_of))?;
+        gridgov_scorecard::emit(card, out)
+    })
+}
+
+/// Releases a scorecard. NULL is accepted and ignored.
+///
+/// # Safety
+/// `card` must be NULL or a handle from this library not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_scorecard_free(card: *mut gridgov_scorecard) {
+    let _ = guard(|| {
+        gridgov_scorecard::free(card);
+        Ok(())
+    });
+}
+
+/// The card's period `[start, end)` and the instant its statuses are judged at (all ms).
+///
+/// # Safety
+/// `card` must be a valid handle; `out_start`, `out_end` and `out_as_of` valid pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_scorecard_period(
+    card: *const gridgov_scorecard,
+    out_start: *mut i64,
+    out_end: *mut i64,
+    out_as_of: *mut i64,
+) -> gridgov_status {
+    guard(|| {
+        let c = gridgov_scorecard::borrow(card)?;
+        need(out_start, "out_start")?;
+        need(out_end, "out_end")?;
+        need(out_as_of, "out_as_of")?;
+        let (start, end) = c.period();
+        write_out(out_start, start)?;
+        write_out(out_end, end)?;
+        write_out(out_as_of, c.as_of())
+    })
+}
+
+/// One table of the card as JSON: `{"subject", "level" (areas only, else null), "columns",
+/// "rows": [{"id", "name", <column>: value…, "score", "grade", "rank", "sample"}]}`, rows
+/// sorted by id. An undefined value (a rate over 0, a score without any defined indicator,
+/// the rank of a subject below the minimum sample) is `null`.
+///
+/// `table` names the table:
+/// - `"areas:<level>"` (`"areas:grid"`, `"areas:street"`…): one row per area of the level,
+///   keyed by area code;
+/// - `"departments"`: one row per department (and per other unit with cases dispatched to it
+///   in the period), keyed by unit id;
+/// - `"posts:<role>"` with role `supervisor`, `acceptor`, `shift_leader` or `dispatcher`: one
+///   row per worker of the role and per other id that acted in it, keyed by worker id.
+///
+/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` for any other table name (naming it),
+/// `GRIDGOV_STATUS_UNKNOWN` for a level the model does not have or another role.
+///
+/// # Safety
+/// `card` must be a valid handle; `table` a NUL-terminated string; `out` a valid pointer;
+/// `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_scorecard_table_json(
+    card: *const gridgov_scorecard,
+    table: *const c_char,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let c = gridgov_scorecard::borrow(card)?;
+        let name = in_str(table, "table")?;
+        need(out, "out")?;
+        let t = table_of(c, name)?;
+        out_string(serialise(&t.to_json())?, out, out_len)
+    })
+}
+
+/// The card of both cards' periods (or record sets): cards over adjacent periods give their
+/// union, cards over the same period are taken as disjoint record sets of it. The merge
+/// equals the card computed at once. Neither input is changed.
+///
+/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` when the models or scoring configurations differ,
+/// the `as_of` differ (`other.as_of`), or the periods neither are equal nor adjoin
+/// (`other.period`: a gap or an overlap).
+///
+/// # Safety
+/// `a` and `b` must be valid handles; `out` a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_scorecard_merge(
+    a: *const gridgov_scorecard,
+    b: *const gridgov_scorecard,
+    out: *mut *mut gridgov_scorecard,
+) -> gridgov_status {
+    guard(|| {
+        let first = gridgov_scorecard::borrow(a)?;
+        let second = gridgov_scorecard::borrow(b)?;
+        need(out, "out")?;
+        gridgov_scorecard::emit(first.merge(second)?, out)
+    })
+}
+
+/// The card as JSON (format `gridgov-scorecard/1`): its period, `as_of`, scoring
+/// configuration and every tally, so that a card computed on one machine is read back with
+/// `gridgov_scorecard_from_json` and merged on another.
+///
+/// # Safety
+/// `card` must be a valid handle; `out` a valid pointer; `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_scorecard_to_json(
+    card: *const gridgov_scorecard,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let c = gridgov_scorecard::borrow(card)?;
+        need(out, "out")?;
+        out_string(c.to_json(), out, out_len)
+    })
+}
+
+/// Reads a card written by `gridgov_scorecard_to_json` (`len` bytes) against `model`. The
+/// card keeps its own copy of `model`.
+///
+/// Errors: `GRIDGOV_STATUS_PARSE` (malformed JSON or the wrong shape),
+/// `GRIDGOV_STATUS_INVALID_VALUE` / `GRIDGOV_STATUS_UNKNOWN` (a format, area, unit or count
+/// that does not fit the model).
+///
+/// # Safety
+/// `model` must be a valid handle; `json` must point to `len` readable bytes (NULL when `len`
+/// is 0); `out` a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_scorecard_from_json(
+    model: *const gridgov_model,
+    json: *const c_char,
+    len: usize,
+    out: *mut *mut gridgov_scorecard,
+) -> gridgov_status {
+    guard(|| {
+        let m = gridgov_model::borrow(model)?;
+        let text = in_text(json, len, "json")?;
+        need(out, "out")?;
+        let card = Scorecard::from_json(Arc::new(Model::clone(m)), text)?;
+        gridgov_scorecard::emit(card, out)
+    })
+}
+
+/// Compares two cards of one model per area of `level` (NULL: every level, top first) and
+/// returns a JSON array with four objects per area, one per indicator
+/// (`mean_response_hours`, `mean_handle_hours`, `on_time_closure_rate`,
+/// `satisfaction_rate`): `{"area", "name", "level", "indicator", "before", "after",
+/// "change", "change_pct"}`. `change` is `after − before` (hours for times, percentage
+/// points for rates), `change_pct` is `(after − before) / before × 100`; each is `null` when
+/// undefined.
+///
+/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` (cards of different models),
+/// `GRIDGOV_STATUS_UNKNOWN` (a level the model does not have).
+///
+/// # Safety
+/// `before` and `after` must be valid handles; `level` NULL or a NUL-terminated string; `out`
+/// a valid pointer; `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_compare_json(
+    before: *const gridgov_scorecard,
+    after: *const gridgov_scorecard,
+    level: *const c_char,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let first = gridgov_scorecard::borrow(before)?;
+        let second = gridgov_scorecard::borrow(after)?;
+        let level = if level.is_null() {
+            None
+        } else {
+            Some(in_str(level, "level")?)
+        };
+        need(out, "out")?;
+        let changes = compare(first, second, level)?;
+        out_string(serialise(&changes)?, out, out_len)
+    })
+}

@@ -1,0 +1,477 @@
+"""Performance evaluation (DESIGN §3.9): case records, scorecards, rankings, comparisons.
+
+Every indicator is defined once, in the Rust core (``gridgov::score``, see its rustdoc or the
+README); this module moves tables in and out. A ``DataFrame`` crosses as NumPy arrays (text
+as dictionary codes from ``pandas.factorize``), so 10^7 records are validated and scored
+without a Python object per cell, on all cores, with the GIL released.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from datetime import date, datetime, time, timezone
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _gridgov
+from ._errors import ValidationError
+
+if TYPE_CHECKING:
+    from . import Engine, Model
+
+__all__ = ["Records", "Scorecard", "compare", "score"]
+
+_NAT = int(np.iinfo(np.int64).min)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+#: Column types of the case-record schema (the core checks them again).
+_TEXT = (
+    "category", "urgency", "grid", "source", "state", "unit",
+    "reporter", "acceptor", "verifier", "filer", "dispatcher", "checker", "closer",
+)
+_TIME = (
+    "reported_at", "accepted_at", "verified_at", "filed_at", "dispatched_at", "handled_at",
+    "checked_at", "closed_at", "rated_at",
+    "verify_deadline", "dispatch_deadline", "handle_deadline", "check_deadline",
+)
+_INT = ("id", "satisfaction", "rework", "returns", "postponements", "extension_minutes")
+_BOOL = ("shelved", "self_handled")
+#: Every column of the schema, in the documented order.
+SCHEMA = ("id", "category", "urgency", "grid", "source", "reporter", "state", *_TIME[:9],
+          "acceptor", "verifier", "filer", "dispatcher", "checker", "closer", "unit",
+          "satisfaction", "rework", "returns", "postponements", "extension_minutes", *_BOOL,
+          *_TIME[9:])
+
+StrPath = Union[str, "os.PathLike[str]"]
+Instant = Union[datetime, date, np.datetime64, int]
+
+
+def _invalid(what: str, value: object, reason: str) -> ValidationError:
+    text = json.dumps(str(value), ensure_ascii=False)
+    return ValidationError(f"invalid {what} {text}: {reason}", what=what, value=str(value), reason=reason)
+
+
+def _pandas() -> Any:
+    try:
+        import pandas as pd  # type: ignore[import-untyped]
+    except ImportError as err:  # pragma: no cover - pandas is a test dependency
+        raise ImportError("gridgov scoring tables need pandas: pip install pandas") from err
+    return pd
+
+
+def _first_bad(mask: npt.NDArray[np.bool_]) -> int:
+    return int(np.argmax(mask))
+
+
+def _ms(model: Model, value: Instant, what: str) -> int:
+    """Epoch ms of a period bound: naive datetimes and dates are local to the model's calendar."""
+    if isinstance(value, datetime):
+        return model.calendar._ms(value, what)
+    if isinstance(value, date):
+        return model.calendar._ms(datetime.combine(value, time()), what)
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            raise _invalid(what, "NaT", "NaT is not an instant")
+        return int(value.astype("datetime64[ms]").astype(np.int64))
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value)
+    pd = _pandas()
+    if isinstance(value, pd.Timestamp):  # pragma: no cover - Timestamp is a datetime
+        return model.calendar._ms(value.to_pydatetime(), what)
+    raise TypeError(f"{what} must be a datetime, a date, a numpy.datetime64 or int epoch ms, not {type(value).__name__}")
+
+
+def _naive_local(model: Model, ms: int) -> datetime:
+    return model.calendar._datetime(ms, datetime(2000, 1, 1))
+
+
+# -- columns in -----------------------------------------------------------------------------
+
+
+def _text_column(name: str, s: Any) -> tuple[str, str, npt.NDArray[np.int64], list[str]]:
+    pd = _pandas()
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes = np.asarray(s.cat.codes, dtype=np.int64)
+        uniques = list(s.cat.categories)
+    else:
+        codes, uniq = pd.factorize(s, use_na_sentinel=True)
+        codes = np.asarray(codes, dtype=np.int64)
+        uniques = list(uniq)
+    values: list[str] = []
+    for i, u in enumerate(uniques):
+        if isinstance(u, str):
+            values.append(u)
+        elif isinstance(u, (bool, np.bool_)):
+            values.append("true" if u else "false")
+        elif isinstance(u, (int, np.integer)):
+            values.append(str(int(u)))
+        elif isinstance(u, (float, np.floating)) and float(u).is_integer():
+            values.append(str(int(u)))  # codes read as numbers by read_csv (NaN made them floats)
+        else:
+            row = _first_bad(codes == i)
+            raise _invalid(f"records[{row}].{name}", u, f"is a {type(u).__name__}, where text is expected")
+    return (name, "text", np.ascontiguousarray(codes), values)
+
+
+def _time_column(name: str, s: Any, offset_ms: int, local: bool) -> tuple[str, str, npt.NDArray[np.int64]]:
+    pd = _pandas()
+    dtype = s.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype) or dtype.kind == "M":
+        # The stored int64 values are UTC epoch units (aware) or wall-clock units (naive).
+        raw = np.asarray(s.array.asi8)
+        unit = dtype.unit if isinstance(dtype, pd.DatetimeTZDtype) else np.datetime_data(dtype)[0]
+        per_ms = {"s": -1000, "ms": 1, "us": 1000, "ns": 1_000_000}.get(unit)
+        if per_ms is None:  # days, minutes...: let NumPy convert
+            raw = np.asarray(s, dtype="datetime64[ms]").view(np.int64)
+            per_ms = 1
+        nat = raw == _NAT
+        if per_ms == 1:
+            ms = raw
+        elif per_ms < 0:
+            ms = raw * -per_ms
+        else:
+            ms = raw // per_ms
+        if per_ms != 1 or (local and not isinstance(dtype, pd.DatetimeTZDtype)):
+            ms = ms.copy() if ms is raw else ms
+            if local and not isinstance(dtype, pd.DatetimeTZDtype):
+                ms -= offset_ms
+            ms[nat] = _NAT
+        return (name, "time", np.ascontiguousarray(ms, dtype=np.int64))
+    if dtype.kind in "iu":
+        return (name, "time", np.ascontiguousarray(np.asarray(s, dtype=np.int64)))
+    if dtype.kind == "f":
+        a = np.asarray(s, dtype=np.float64)
+        if np.isnan(a).all():
+            return (name, "time", np.full(len(a), _NAT, dtype=np.int64))
+        bad = ~np.isnan(a) & (a != np.floor(a))
+        if bad.any():
+            row = _first_bad(bad)
+            raise _invalid(f"records[{row}].{name}", a[row], "is not an instant (epoch milliseconds are whole)")
+        out = np.where(np.isnan(a), float(_NAT), a).astype(np.int64)
+        return (name, "time", out)
+    # Text: ISO 8601, naive = UTC unless local=True (as for datetime64 columns).
+    missing = np.asarray(s.isna())
+    parsed = pd.to_datetime(s, errors="coerce", utc=False, format="ISO8601")
+    bad = np.asarray(parsed.isna()) & ~missing
+    if bad.any():
+        row = _first_bad(bad)
+        raise _invalid(f"records[{row}].{name}", s.iloc[row], "is not an instant (ISO 8601 text or datetime64)")
+    return _time_column(name, parsed, offset_ms, local)
+
+
+def _number_column(name: str, s: Any, kind: str) -> tuple[str, str, npt.NDArray[Any]]:
+    pd = _pandas()
+    dtype = s.dtype
+    if pd.api.types.is_extension_array_dtype(dtype) and (
+        pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+    ):  # nullable Int64, Float64, boolean: missing values become NaN
+        return (name, "float", np.ascontiguousarray(s.to_numpy(dtype=np.float64, na_value=np.nan)))
+    if dtype.kind == "b":
+        return (name, "bool" if kind == "bool" else "int", np.ascontiguousarray(np.asarray(s, dtype=bool if kind == "bool" else np.int64)))
+    if dtype.kind in "iu":
+        return (name, "int", np.ascontiguousarray(np.asarray(s, dtype=np.int64)))
+    if dtype.kind == "f":
+        return (name, "float", np.ascontiguousarray(np.asarray(s, dtype=np.float64)))
+    # Anything else (object, text): the core parses booleans from text; numbers are parsed here.
+    if kind == "bool":
+        return _text_column(name, s.astype(object).where(s.notna(), None))  # type: ignore[return-value]
+    num = pd.to_numeric(s, errors="coerce")
+    bad = np.asarray(num.isna()) & ~np.asarray(s.isna())
+    if bad.any():
+        row = _first_bad(bad)
+        raise _invalid(f"records[{row}].{name}", s.iloc[row], "is not a number")
+    return (name, "float", np.ascontiguousarray(np.asarray(num, dtype=np.float64)))
+
+
+def _column(name: str, s: Any, offset_ms: int, local: bool) -> tuple[Any, ...]:
+    if name in _TEXT:
+        return _text_column(name, s)
+    if name in _TIME:
+        return _time_column(name, s, offset_ms, local)
+    if name in _INT:
+        return _number_column(name, s, "int")
+    return _number_column(name, s, "bool")
+
+
+def _columns(model: Model, frame: Any, local: bool) -> list[tuple[Any, ...]]:
+    """The schema columns of ``frame`` as arrays; text columns are factorised on a thread
+    pool (pandas/pyarrow release the GIL while hashing)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    offset_ms = model.calendar._core.utc_offset_minutes * 60_000
+    names = [n for n in frame.columns if isinstance(n, str) and n in SCHEMA]  # others ignored
+    if len(frame) < 100_000:
+        return [_column(n, frame[n], offset_ms, local) for n in names]
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+        jobs = [pool.submit(_column, n, frame[n], offset_ms, local) for n in names]
+        return [j.result() for j in jobs]
+
+
+# -- Records ----------------------------------------------------------------------------------
+
+
+class Records:
+    """Validated case records of one model: one row per case, in the documented schema
+    (``gridgov.score.SCHEMA``; see the README for each column).
+
+    Build from a ``pandas.DataFrame`` (``Records(model, df)``), a CSV or Parquet file
+    (:meth:`read_csv`, :meth:`read_parquet`) or an engine (``engine.records()``). Columns
+    outside the schema are ignored; missing optional columns are allowed; a wrong type, an
+    unknown code or an impossible order of instants raises :class:`ValidationError` whose
+    ``what`` is ``records[ROW].COLUMN`` (row from 0).
+
+    Instants in a ``DataFrame``: ``datetime64`` (naive: UTC, or local to the model's calendar
+    with ``local=True``; aware: converted), ISO 8601 text, or ``int`` epoch ms. In CSV files
+    naive times are local (how city systems export). ``as_of`` (the instant statuses are
+    judged at) defaults to one millisecond after the latest instant.
+    """
+
+    __slots__ = ("_core", "_model")
+
+    def __init__(self, model: Model, data: Any, *, as_of: Optional[Instant] = None, local: bool = False) -> None:
+        from . import Model
+
+        if not isinstance(model, Model):
+            raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
+        pd = _pandas()
+        if isinstance(data, Mapping):
+            data = pd.DataFrame(dict(data))
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(f"data must be a pandas.DataFrame or a mapping of columns, not {type(data).__name__}")
+        cols = _columns(model, data, local)
+        at = None if as_of is None else _ms(model, as_of, "as_of")
+        self._init(_gridgov.Records.from_columns(model._core, cols, at), model)
+
+    def _init(self, core: _gridgov.Records, model: Model) -> None:
+        self._core = core
+        self._model = model
+
+    @classmethod
+    def _wrap(cls, core: _gridgov.Records, model: Model) -> Records:
+        r = cls.__new__(cls)
+        r._init(core, model)
+        return r
+
+    @classmethod
+    def read_csv(cls, model: Model, path: StrPath, *, as_of: Optional[Instant] = None) -> Records:
+        """Reads records from a CSV file with a header line (UTF-8, an optional BOM). Naive
+        instants are local to the model's calendar; empty fields are missing. Errors name
+        ``records[ROW].COLUMN``. Parsing and validation run in the core, GIL released."""
+        with open(os.fspath(path), encoding="utf-8") as f:
+            text = f.read()
+        at = None if as_of is None else _ms(model, as_of, "as_of")
+        return cls._wrap(_gridgov.Records.from_csv(model._core, text, at), model)
+
+    @classmethod
+    def read_parquet(cls, model: Model, path: StrPath, *, as_of: Optional[Instant] = None, local: bool = False) -> Records:
+        """Reads records from a Parquet file (through pyarrow and pandas)."""
+        pd = _pandas()
+        return cls(model, pd.read_parquet(os.fspath(path)), as_of=as_of, local=local)
+
+    @property
+    def model(self) -> Model:
+        """The model the records were validated against."""
+        return self._model
+
+    @property
+    def as_of(self) -> datetime:
+        """The default as-of instant, as a naive local datetime."""
+        return _naive_local(self._model, self._core.as_of)
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    def to_csv(self, path: Optional[StrPath] = None) -> Optional[str]:
+        """Every schema column as CSV (instants ISO 8601 UTC); written to ``path`` or returned."""
+        text = self._core.to_csv()
+        if path is None:
+            return text
+        with open(os.fspath(path), "w", encoding="utf-8") as f:
+            f.write(text)
+        return None
+
+    def to_frame(self) -> Any:
+        """The records as a ``pandas.DataFrame`` in the schema's column order: text as
+        ``str`` (missing ``None``), instants as ``datetime64[ms, UTC]``, ``satisfaction`` as
+        nullable ``Int64``."""
+        pd = _pandas()
+        data: dict[str, Any] = {}
+        for col in self._core.columns():
+            name, kind = col[0], col[1]
+            if kind == "text":
+                codes, values = col[2], col[3]
+                cats = pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object)) if len(set(values)) == len(values) else None
+                if cats is not None:
+                    data[name] = pd.Series(cats).astype(object).where(codes >= 0, None)
+                else:  # pragma: no cover - the core's dictionaries are unique
+                    data[name] = [values[c] if c >= 0 else None for c in codes]
+            elif kind == "time":
+                data[name] = pd.Series(col[2].view("datetime64[ms]")).dt.tz_localize("UTC")
+            elif kind == "float" and name == "satisfaction":
+                data[name] = pd.Series(col[2]).astype("Int64")
+            else:
+                data[name] = col[2]
+        return pd.DataFrame(data)
+
+    def __repr__(self) -> str:
+        return f"<gridgov.Records {len(self)} cases of {self._model.name!r}>"
+
+
+def _records(model: Model, records: Any, as_of: Optional[int], local: bool) -> Records:
+    from . import Engine
+
+    if isinstance(records, Records):
+        return records
+    if isinstance(records, Engine):
+        return Records._wrap(records._core.records(), records.model)
+    if isinstance(records, (str, os.PathLike)):
+        p = os.fspath(records)
+        if p.lower().endswith(".parquet"):
+            return Records.read_parquet(model, p, local=local)
+        return Records.read_csv(model, p)
+    return Records(model, records, local=local)
+
+
+# -- Scorecard --------------------------------------------------------------------------------
+
+
+class Scorecard:
+    """The scorecard of a period: every indicator of every area (each level), department
+    and post, with composite scores (published weights), grades A-E and fair ranks.
+
+    Tables are ``pandas.DataFrame``\\ s indexed by code or id, with ``name``, one column per
+    indicator (counts as ``int64``, rates and hours as ``float64``, ``NaN`` when undefined),
+    ``score``, ``grade``, ``rank`` (nullable ``Int64``: missing below the minimum sample) and
+    ``sample``. Cards merge exactly (:meth:`merge`) and pickle.
+    """
+
+    __slots__ = ("_core", "_model")
+
+    def __init__(self, core: _gridgov.Scorecard, model: Model) -> None:
+        self._core = core
+        self._model = model
+
+    @property
+    def model(self) -> Model:
+        return self._model
+
+    @property
+    def period(self) -> tuple[datetime, datetime]:
+        """``(start, end)`` as naive local datetimes; the period is ``[start, end)``."""
+        s, e = self._core.period
+        return (_naive_local(self._model, s), _naive_local(self._model, e))
+
+    @property
+    def as_of(self) -> datetime:
+        """The instant statuses were judged at (naive local)."""
+        return _naive_local(self._model, self._core.as_of)
+
+    def _frame(self, kind: str, arg: Optional[str], index_name: str) -> Any:
+        pd = _pandas()
+        subject, columns, ids, names, values, scores, grades, ranks, samples = self._core.table(kind, arg)
+        counts = [c for c in columns if c in _COUNT_COLUMNS]
+        data: dict[str, Any] = {"name": names}
+        for j, c in enumerate(columns):
+            v = values[:, j]
+            data[c] = v.astype(np.int64) if c in counts else v
+        data["score"] = scores
+        data["grade"] = pd.array(grades, dtype=object)
+        data["rank"] = pd.array(np.where(ranks < 0, 0, ranks), dtype="Int64")
+        data["rank"][ranks < 0] = pd.NA
+        data["sample"] = samples
+        df = pd.DataFrame(data, index=pd.Index(ids, name=index_name))
+        df.attrs["subject"] = subject
+        return df
+
+    def areas(self, level: str = "grid") -> Any:
+        """One row per area of ``level`` (``"grid"``, ``"community"``, ``"street"``...)."""
+        return self._frame("areas", level, "code")
+
+    def departments(self) -> Any:
+        """One row per unit of kind department or street office, and any other unit cases
+        were dispatched to in the period."""
+        return self._frame("departments", None, "unit")
+
+    def posts(self, role: str = "supervisor") -> Any:
+        """One row per worker of ``role``: ``supervisor``, ``acceptor``, ``shift_leader`` or
+        ``dispatcher`` (workers of the model, and any other id that acted in the role)."""
+        return self._frame("posts", role, "worker")
+
+    def merge(self, other: Scorecard) -> Scorecard:
+        """The card of both: adjacent periods give their union; equal periods are taken as
+        disjoint record sets. Same model, configuration and ``as_of`` required."""
+        if not isinstance(other, Scorecard):
+            raise TypeError(f"other must be a gridgov.Scorecard, not {type(other).__name__}")
+        return Scorecard(self._core.merge(other._core), self._model)
+
+    def to_json(self) -> str:
+        """The card's tallies as JSON (format ``gridgov-scorecard/1``), to merge elsewhere."""
+        return self._core.to_json()
+
+    @classmethod
+    def from_json(cls, model: Model, text: str) -> Scorecard:
+        return cls(_gridgov.Scorecard.from_json(model._core, text), model)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Scorecard):
+            return NotImplemented
+        return self.to_json() == other.to_json()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, str]]:
+        return (Scorecard.from_json, (self._model, self.to_json()))
+
+    def __repr__(self) -> str:
+        s, e = self.period
+        return f"<gridgov.Scorecard {s:%Y-%m-%d %H:%M} to {e:%Y-%m-%d %H:%M} of {self._model.name!r}>"
+
+
+_COUNT_COLUMNS = frozenset(
+    c
+    for subject in ("area", "department", "supervisor", "acceptor", "shift_leader", "dispatcher")
+    for c in _gridgov.Scorecard.columns_of(subject)
+    if not c.endswith(("_rate", "_share", "_hours", "_10k", "_month"))
+)
+
+
+def score(
+    model: Model,
+    records: Any,
+    start: Instant,
+    end: Instant,
+    *,
+    as_of: Optional[Instant] = None,
+    local: bool = False,
+) -> Scorecard:
+    """Scores ``records`` over ``[start, end)``: a ``DataFrame``, a path to a CSV or Parquet
+    file, an :class:`Engine`, or :class:`Records`. ``start``/``end``: datetimes or dates
+    (naive: local to the model's calendar). ``as_of`` defaults to the records' own.
+    ``local=True`` reads naive ``datetime64`` columns of a ``DataFrame`` as local time."""
+    from . import Model
+
+    if not isinstance(model, Model):
+        raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
+    s, e = _ms(model, start, "start"), _ms(model, end, "end")
+    at = None if as_of is None else _ms(model, as_of, "as_of")
+    rec = _records(model, records, at, local)
+    if rec.model is not model and rec.model.to_json() != model.to_json():
+        raise _invalid("records", rec.model.name, "were validated against another model")
+    return Scorecard(_gridgov.Scorecard.compute(rec._core, s, e, at), model)
+
+
+def compare(before: Scorecard, after: Scorecard, level: Optional[str] = None) -> Any:
+    """The change between two cards per area (of ``level``, or of every level): mean
+    response hours (report to dispatch), mean handling hours, on-time closure rate and
+    satisfaction rate, as a ``DataFrame`` with ``area, name, level, indicator, before, after,
+    change`` (hours, or percentage points for rates) and ``change_pct`` (percent of before)."""
+    pd = _pandas()
+    rows = _gridgov.Scorecard.compare(before._core, after._core, level)
+    df = pd.DataFrame(rows, columns=["area", "name", "level", "indicator", "before", "after", "change", "change_pct"])
+    for c in ("before", "after", "change", "change_pct"):
+        df[c] = df[c].astype(np.float64)
+    return df

@@ -1,0 +1,362 @@
+//! `gridgov._gridgov.Records` and `Scorecard`: case records and scorecards.
+//!
+//! Columns cross as `NumPy` arrays borrowed for the call (`int64` instants and integers,
+//! `float64` numbers with `NaN`, `bool`) and text as dictionary codes (`int64`, negative for
+//! missing) plus the list of distinct values, so a 10^7-row `DataFrame` is validated without a
+//! Python object per cell. Tables come back as one `float64` matrix plus lists, turned into
+//! `DataFrame`s by the Python package.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use gridgov::score::{ColumnData, Columns, Records, Scorecard, Subject, Table, compare};
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1};
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+use crate::errors::OrRaise;
+use crate::model::PyModel;
+
+/// Validated case records of one model.
+#[pyclass(frozen, module = "gridgov._gridgov", name = "Records")]
+pub struct PyRecords {
+    pub(crate) inner: Arc<Records>,
+}
+
+impl PyRecords {
+    pub(crate) fn wrap(records: Records) -> Self {
+        PyRecords {
+            inner: Arc::new(records),
+        }
+    }
+}
+
+/// One column as handed over by the Python package.
+#[derive(FromPyObject)]
+enum PyColumn<'py> {
+    /// `(name, "text", codes, values)`
+    Text(String, String, PyReadonlyArray1<'py, i64>, Vec<String>),
+    /// `(name, kind, data)` with kind `int`, `time`, `float` or `bool`.
+    Int(String, String, PyReadonlyArray1<'py, i64>),
+    Float(String, String, PyReadonlyArray1<'py, f64>),
+    Bool(String, String, PyReadonlyArray1<'py, bool>),
+}
+
+fn contiguous<'a, T: numpy::Element>(
+    a: &'a PyReadonlyArray1<'_, T>,
+    name: &str,
+) -> PyResult<&'a [T]> {
+    a.as_slice().map_err(|_| {
+        crate::errors::to_py(&gridgov::Error::invalid(
+            format!("records.{name}"),
+            "array",
+            "is not contiguous",
+        ))
+    })
+}
+
+#[pymethods]
+impl PyRecords {
+    /// Validates columns against `model`: a list of `(name, kind, data)` or
+    /// `(name, "text", codes, values)` tuples.
+    #[staticmethod]
+    #[pyo3(signature = (model, columns, as_of=None))]
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "pyo3 extracts arguments by value"
+    )]
+    fn from_columns(
+        py: Python<'_>,
+        model: &PyModel,
+        columns: Vec<PyColumn<'_>>,
+        as_of: Option<i64>,
+    ) -> PyResult<Self> {
+        let mut cols = Columns::new();
+        for c in &columns {
+            let bad_kind = |name: &str, kind: &str| {
+                crate::errors::to_py(&gridgov::Error::invalid(
+                    format!("records.{name}"),
+                    kind,
+                    "is not a column kind (text, int, time, float, bool)",
+                ))
+            };
+            let (name, data) = match c {
+                PyColumn::Text(name, kind, _, _) if kind != "text" => {
+                    return Err(bad_kind(name, kind));
+                }
+                PyColumn::Text(name, _, codes, values) => (
+                    name,
+                    ColumnData::Text {
+                        codes: Cow::Borrowed(contiguous(codes, name)?),
+                        values: values.clone(),
+                    },
+                ),
+                PyColumn::Int(name, kind, a) => {
+                    let s = Cow::Borrowed(contiguous(a, name)?);
+                    match kind.as_str() {
+                        "int" => (name, ColumnData::Int(s)),
+                        "time" => (name, ColumnData::Time(s)),
+                        k => return Err(bad_kind(name, k)),
+                    }
+                }
+                PyColumn::Float(name, kind, a) if kind == "float" => {
+                    (name, ColumnData::Float(Cow::Borrowed(contiguous(a, name)?)))
+                }
+                PyColumn::Bool(name, kind, a) if kind == "bool" => {
+                    (name, ColumnData::Bool(Cow::Borrowed(contiguous(a, name)?)))
+                }
+                PyColumn::Float(name, kind, _) | PyColumn::Bool(name, kind, _) => {
+                    return Err(bad_kind(name, kind));
+                }
+            };
+            cols.push(name.clone(), data);
+        }
+        let model = Arc::clone(&model.inner);
+        py.detach(|| Records::from_columns(model, &cols, as_of))
+            .or_raise()
+            .map(PyRecords::wrap)
+    }
+
+    /// Reads and validates CSV text.
+    #[staticmethod]
+    #[pyo3(signature = (model, text, as_of=None))]
+    fn from_csv(py: Python<'_>, model: &PyModel, text: &str, as_of: Option<i64>) -> PyResult<Self> {
+        let model = Arc::clone(&model.inner);
+        py.detach(|| Records::from_csv(model, text, as_of))
+            .or_raise()
+            .map(PyRecords::wrap)
+    }
+
+    /// The records as CSV text.
+    fn to_csv(&self, py: Python<'_>) -> String {
+        py.detach(|| self.inner.to_csv())
+    }
+
+    /// The default as-of instant (ms).
+    #[getter]
+    fn as_of(&self) -> i64 {
+        self.inner.as_of()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Cases reported in `[start, end)` per area index (`uint64`).
+    fn grid_load<'py>(&self, py: Python<'py>, start: i64, end: i64) -> Bound<'py, PyArray1<u64>> {
+        self.inner.grid_load(start, end).into_pyarray(py)
+    }
+
+    /// Every column as `(name, kind, data)` or `(name, "text", codes, values)`.
+    fn columns<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyTuple>>> {
+        let cols = self.inner.to_columns();
+        let mut out = Vec::with_capacity(cols.columns.len());
+        for (name, data) in &cols.columns {
+            let t = match data {
+                ColumnData::Int(v) => {
+                    (name, "int", v.to_vec().into_pyarray(py)).into_pyobject(py)?
+                }
+                ColumnData::Time(v) => {
+                    (name, "time", v.to_vec().into_pyarray(py)).into_pyobject(py)?
+                }
+                ColumnData::Float(v) => {
+                    (name, "float", v.to_vec().into_pyarray(py)).into_pyobject(py)?
+                }
+                ColumnData::Bool(v) => {
+                    (name, "bool", v.to_vec().into_pyarray(py)).into_pyobject(py)?
+                }
+                ColumnData::Text { codes, values } => (
+                    name,
+                    "text",
+                    codes.to_vec().into_pyarray(py),
+                    values.clone(),
+                )
+                    .into_pyobject(py)?,
+            };
+            out.push(t);
+        }
+        Ok(out)
+    }
+}
+
+/// A scorecard of one period.
+#[pyclass(frozen, module = "gridgov._gridgov", name = "Scorecard")]
+pub struct PyScorecard {
+    inner: Arc<Scorecard>,
+}
+
+/// A table as `(subject, columns, ids, names, values, scores, grades, ranks, samples)`:
+/// `values` a rows × columns `float64` matrix with `NaN` for undefined, `ranks` −1 where
+/// not ranked.
+type TableParts<'py> = (
+    String,
+    Vec<&'static str>,
+    Vec<String>,
+    Vec<String>,
+    Bound<'py, PyArray2<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Vec<Option<String>>,
+    Bound<'py, PyArray1<i64>>,
+    Bound<'py, PyArray1<i64>>,
+);
+
+fn table_parts<'py>(py: Python<'py>, t: &Table) -> PyResult<TableParts<'py>> {
+    let ncol = t.columns.len();
+    let n = t.rows.len();
+    let mut values = Vec::with_capacity(n * ncol);
+    for r in &t.rows {
+        values.extend(r.values.iter().map(|v| v.unwrap_or(f64::NAN)));
+    }
+    let matrix = numpy::ndarray::Array2::from_shape_vec((n, ncol), values)
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+    Ok((
+        t.subject.as_str().to_owned(),
+        t.columns.clone(),
+        t.rows.iter().map(|r| r.id.clone()).collect(),
+        t.rows.iter().map(|r| r.name.clone()).collect(),
+        matrix.into_pyarray(py),
+        t.rows
+            .iter()
+            .map(|r| r.score.unwrap_or(f64::NAN))
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+        t.rows.iter().map(|r| r.grade.map(String::from)).collect(),
+        t.rows
+            .iter()
+            .map(|r| r.rank.map_or(-1, i64::from))
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+        t.rows
+            .iter()
+            .map(|r| i64::try_from(r.sample).unwrap_or(i64::MAX))
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    ))
+}
+
+/// A row of a comparison: area, name, level, indicator, before, after, change, change %.
+type ChangeRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+);
+
+#[pymethods]
+impl PyScorecard {
+    /// Scores `records` over `[start, end)` (ms), statuses as of `as_of` (default: the
+    /// records' own). Runs on all cores with the GIL released.
+    #[staticmethod]
+    #[pyo3(signature = (records, start, end, as_of=None))]
+    fn compute(
+        py: Python<'_>,
+        records: &PyRecords,
+        start: i64,
+        end: i64,
+        as_of: Option<i64>,
+    ) -> PyResult<Self> {
+        let r = Arc::clone(&records.inner);
+        py.detach(|| gridgov::score::score(&r, start, end, as_of))
+            .or_raise()
+            .map(|c| PyScorecard { inner: Arc::new(c) })
+    }
+
+    /// Reads a card written by `to_json` against `model`.
+    #[staticmethod]
+    fn from_json(model: &PyModel, text: &str) -> PyResult<Self> {
+        Scorecard::from_json(Arc::clone(&model.inner), text)
+            .or_raise()
+            .map(|c| PyScorecard { inner: Arc::new(c) })
+    }
+
+    /// The card as JSON (`gridgov-scorecard/1`).
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// `(start, end)` in ms.
+    #[getter]
+    fn period(&self) -> (i64, i64) {
+        self.inner.period()
+    }
+
+    /// The as-of instant in ms.
+    #[getter]
+    fn as_of(&self) -> i64 {
+        self.inner.as_of()
+    }
+
+    /// The card of both (adjacent periods, or disjoint record sets of one period).
+    fn merge(&self, other: &PyScorecard) -> PyResult<Self> {
+        self.inner
+            .merge(&other.inner)
+            .or_raise()
+            .map(|c| PyScorecard { inner: Arc::new(c) })
+    }
+
+    /// A table: `("areas", level)`, `("departments", None)` or `("posts", role)`.
+    #[pyo3(signature = (kind, arg=None))]
+    fn table<'py>(
+        &self,
+        py: Python<'py>,
+        kind: &str,
+        arg: Option<&str>,
+    ) -> PyResult<TableParts<'py>> {
+        let t = match (kind, arg) {
+            ("areas", Some(level)) => self.inner.areas(level).or_raise()?,
+            ("departments", _) => self.inner.departments(),
+            ("posts", Some(role)) => self.inner.posts(role).or_raise()?,
+            _ => {
+                return Err(crate::errors::to_py(&gridgov::Error::invalid(
+                    "table",
+                    kind,
+                    "is not areas (with a level), departments or posts (with a role)",
+                )));
+            }
+        };
+        table_parts(py, &t)
+    }
+
+    /// The column names of a subject (`area`, `department`, `supervisor`…).
+    #[staticmethod]
+    fn columns_of(subject: &str) -> PyResult<Vec<&'static str>> {
+        Subject::parse(subject)
+            .map(|s| s.columns().iter().map(|c| c.name).collect())
+            .ok_or_else(|| {
+                crate::errors::to_py(&gridgov::Error::Unknown {
+                    what: "subject",
+                    value: subject.to_owned(),
+                })
+            })
+    }
+
+    /// Changes between two cards, per area of `level` (every level when `None`).
+    #[staticmethod]
+    #[pyo3(signature = (before, after, level=None))]
+    fn compare(
+        before: &PyScorecard,
+        after: &PyScorecard,
+        level: Option<&str>,
+    ) -> PyResult<Vec<ChangeRow>> {
+        let changes = compare(&before.inner, &after.inner, level).or_raise()?;
+        Ok(changes
+            .into_iter()
+            .map(|c| {
+                (
+                    c.area,
+                    c.name,
+                    c.level,
+                    c.indicator.to_owned(),
+                    c.before,
+                    c.after,
+                    c.change,
+                    c.change_pct,
+                )
+            })
+            .collect())
+    }
+}

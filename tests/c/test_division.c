@@ -1,0 +1,214 @@
+/* gridgov C ABI: grid-division analysis (bounds, Tukey fences, adjacency, suggestions). */
+#include "check.h"
+
+/* Two grids of one community, declared neighbours, one supervisor on both (1/2 each).
+   Households 100 and 150 (both below 300); cases 2 and 4 -> loads per worker 4 and 8.
+   Quartiles of [4, 8] (linear interpolation at (n-1)q): Q1 5, median 6, Q3 7; IQR 2;
+   fences 5 - 3 = 2 and 7 + 3 = 10. Merge: 250 households, 6 cases, 1 worker -> 6 per worker. */
+static const char *PAIR_MODEL =
+    "name = \"pair\"\n"
+    "[[areas]]\ncode = \"110100\"\nname = \"c\"\nlevel = \"city\"\n"
+    "[[areas]]\ncode = \"110101\"\nname = \"d\"\nlevel = \"district\"\nparent = \"110100\"\n"
+    "[[areas]]\ncode = \"110101001\"\nname = \"s\"\nlevel = \"street\"\nparent = \"110101\"\n"
+    "[[areas]]\ncode = \"110101001001\"\nname = \"k\"\nlevel = \"community\"\n"
+    "parent = \"110101001\"\n"
+    "[[areas]]\ncode = \"11010100100101\"\nname = \"g1\"\nlevel = \"grid\"\n"
+    "parent = \"110101001001\"\nhouseholds = 100\nneighbours = [\"11010100100102\"]\n"
+    "[[areas]]\ncode = \"11010100100102\"\nname = \"g2\"\nlevel = \"grid\"\n"
+    "parent = \"110101001001\"\nhouseholds = 150\n"
+    "[[units]]\nid = \"CMD\"\nname = \"centre\"\nkind = \"command_centre\"\n"
+    "jurisdiction = [\"110100\"]\n"
+    "[[workers]]\nid = \"SV1\"\nname = \"sv\"\nrole = \"supervisor\"\nunit = \"CMD\"\n"
+    "grids = [\"11010100100101\", \"11010100100102\"]\n";
+
+/* Number of occurrences of `needle` in `hay`. */
+static size_t count(const char *hay, const char *needle) {
+  size_t n = 0;
+  for (const char *p = strstr(hay, needle); p != NULL; p = strstr(p + 1, needle)) {
+    n++;
+  }
+  return n;
+}
+
+/* The unsigned integer after `"key":` in `json`, or -1 when absent. */
+static long number_after(const char *json, const char *key) {
+  char pattern[128];
+  snprintf(pattern, sizeof pattern, "\"%s\":", key);
+  const char *p = strstr(json, pattern);
+  if (p == NULL) {
+    return -1;
+  }
+  return strtol(p + strlen(pattern), NULL, 10);
+}
+
+static void test_pair_by_hand(void) {
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_from_text(PAIR_MODEL, strlen(PAIR_MODEL), GRIDGOV_FORMAT_TOML, &m),
+               GRIDGOV_STATUS_OK);
+  if (m == NULL) {
+    return;
+  }
+  char *codes = NULL;
+  CHECK_STATUS(gridgov_division_area_codes(m, &codes, NULL), GRIDGOV_STATUS_OK);
+  CHECK(codes != NULL && strcmp(codes,
+                                "[\"110100\",\"110101\",\"110101001\",\"110101001001\","
+                                "\"11010100100101\",\"11010100100102\"]") == 0);
+  gridgov_string_free(codes);
+
+  const uint64_t load[6] = {99, 99, 99, 99, 2, 4}; /* only the grids' entries are read */
+  char *json = NULL;
+  size_t len = 0;
+  CHECK_STATUS(gridgov_division_report(m, load, 6, NULL, 0, &json, &len), GRIDGOV_STATUS_OK);
+  if (json == NULL) {
+    gridgov_model_free(m);
+    return;
+  }
+  CHECK(strlen(json) == len);
+  CHECK(strstr(json, "\"adjacency_source\":\"declared\"") != NULL);
+  CHECK(strstr(json, "\"cases\":6,") != NULL); /* summary total */
+  CHECK(strstr(json, "\"load_q1\":5.0") != NULL);
+  CHECK(strstr(json, "\"load_median\":6.0") != NULL);
+  CHECK(strstr(json, "\"load_q3\":7.0") != NULL);
+  CHECK(strstr(json, "\"lower_fence\":2.0") != NULL);
+  CHECK(strstr(json, "\"upper_fence\":10.0") != NULL);
+  CHECK(strstr(json, "\"workers\":0.5,\"load_per_worker\":4.0") != NULL);
+  CHECK(strstr(json, "\"workers\":0.5,\"load_per_worker\":8.0") != NULL);
+  CHECK(count(json, "\"households_low\":true") == 2);
+  CHECK(count(json, "\"load_low\":true") == 0 && count(json, "\"load_high\":true") == 0);
+  CHECK(strstr(json, "{\"a\":\"11010100100101\",\"b\":\"11010100100102\",\"shared_m\":null}") !=
+        NULL);
+  CHECK(strstr(json, "\"kind\":\"merge\",\"grids\":[\"11010100100101\",\"11010100100102\"]") !=
+        NULL);
+  CHECK(number_after(json, "combined_households") == 250);
+  CHECK(number_after(json, "combined_cases") == 6);
+  CHECK(strstr(json, "\"combined_load_per_worker\":6.0") != NULL);
+  CHECK(count(json, "\"kind\":\"split\"") == 0);
+  gridgov_string_free(json);
+
+  /* A config given as (pointer, length): the bytes after `len` are not read. With bounds
+     50-200 both grids are in bounds, so there is nothing to merge or split. */
+  const char cfg[] = "{\"households_min\": 50, \"households_max\": 200}garbage";
+  json = NULL;
+  CHECK_STATUS(gridgov_division_report(m, load, 6, cfg, strlen(cfg) - strlen("garbage"), &json,
+                                       NULL),
+               GRIDGOV_STATUS_OK);
+  if (json != NULL) {
+    CHECK(strstr(json, "\"households_max\":200") != NULL);
+    CHECK(count(json, "\"kind\":") == 0);
+    CHECK(number_after(json, "merge_suggestions") == 0);
+    gridgov_string_free(json);
+  }
+  /* Boundaries asked of a model without them. */
+  const char *bcfg = "{\"adjacency\": \"boundaries\"}";
+  json = (char *)0x1;
+  CHECK_STATUS(gridgov_division_report(m, load, 6, bcfg, strlen(bcfg), &json, NULL),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK(json == (char *)0x1);
+  CHECK_ERROR_MENTIONS("adjacency");
+  gridgov_model_free(m);
+}
+
+static void test_sample(void) {
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
+  char *codes = NULL;
+  CHECK_STATUS(gridgov_division_area_codes(m, &codes, NULL), GRIDGOV_STATUS_OK);
+  /* 1 city + 2 districts + 6 streets + 24 communities + 408 grids. */
+  CHECK(codes != NULL && count(codes, ",") + 1 == 441);
+  gridgov_string_free(codes);
+
+  enum { AREAS = 441 };
+  static uint64_t load[AREAS];
+  for (size_t i = 0; i < AREAS; i++) {
+    load[i] = (uint64_t)((i * 7) % 23);
+  }
+  load[100] = 5000; /* a hot spot */
+  char *json = NULL;
+  CHECK_STATUS(gridgov_division_report(m, load, AREAS, NULL, 0, &json, NULL), GRIDGOV_STATUS_OK);
+  if (json != NULL) {
+    CHECK(strstr(json, "\"adjacency_source\":\"boundaries\"") != NULL);
+    CHECK(strstr(json, "\"grids\":408,") != NULL);
+    CHECK(number_after(json, "grids_without_boundary") == 0);
+    CHECK(count(json, "\"code\":\"3799") == 408);
+    CHECK(count(json, "\"shared_m\":null") == 0);
+    long merges = number_after(json, "merge_suggestions");
+    long splits = number_after(json, "split_suggestions");
+    CHECK(merges >= 0 && (size_t)merges == count(json, "\"kind\":\"merge\""));
+    CHECK(splits >= 1 && (size_t)splits == count(json, "\"kind\":\"split\""));
+    CHECK(number_after(json, "load_high") >= 1);
+    CHECK(strstr(json, "\"upper_fence\":null") == NULL);
+    gridgov_string_free(json);
+  }
+
+  /* Errors: typed status, message names the value, output untouched. */
+  json = (char *)0x1;
+  CHECK_STATUS(gridgov_division_report(m, load, AREAS - 1, NULL, 0, &json, NULL),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("load length \"440\"");
+  CHECK_ERROR_MENTIONS("expected 441");
+  CHECK_STATUS(gridgov_division_report(m, NULL, 0, NULL, 0, &json, NULL),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("load length \"0\"");
+  CHECK_STATUS(gridgov_division_report(m, NULL, AREAS, NULL, 0, &json, NULL),
+               GRIDGOV_STATUS_NULL_POINTER);
+  CHECK_ERROR_MENTIONS("load");
+  CHECK_STATUS(gridgov_division_report(NULL, load, AREAS, NULL, 0, &json, NULL),
+               GRIDGOV_STATUS_NULL_POINTER);
+  CHECK_ERROR_MENTIONS("model");
+  CHECK_STATUS(gridgov_division_report(m, load, AREAS, NULL, 0, NULL, NULL),
+               GRIDGOV_STATUS_NULL_POINTER);
+  CHECK_ERROR_MENTIONS("out_json");
+  CHECK_STATUS(gridgov_division_report(m, load, AREAS, NULL, 4, &json, NULL),
+               GRIDGOV_STATUS_NULL_POINTER);
+  CHECK_ERROR_MENTIONS("config_json");
+
+  const char *bad_min = "{\"households_min\": 900}";
+  CHECK_STATUS(gridgov_division_report(m, load, AREAS, bad_min, strlen(bad_min), &json, NULL),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("households_min \"900\"");
+  const char *bad_k = "{\"outlier_k\": -1.5}";
+  CHECK_STATUS(gridgov_division_report(m, load, AREAS, bad_k, strlen(bad_k), &json, NULL),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("outlier_k \"-1.5\"");
+  const char *bad_type = "{\"households_max\": \"many\"}";
+  CHECK_STATUS(gridgov_division_report(m, load, AREAS, bad_type, strlen(bad_type), &json, NULL),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("households_max");
+  const char *unknown = "{\"housholds_min\": 100}";
+  CHECK_STATUS(gridgov_division_report(m, load, AREAS, unknown, strlen(unknown), &json, NULL),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("housholds_min");
+  const char *not_object = "[300, 500]";
+  CHECK_STATUS(
+      gridgov_division_report(m, load, AREAS, not_object, strlen(not_object), &json, NULL),
+      GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("object");
+  const char *malformed = "{\"households_min\": ";
+  CHECK_STATUS(gridgov_division_report(m, load, AREAS, malformed, strlen(malformed), &json, NULL),
+               GRIDGOV_STATUS_PARSE);
+  const char *bad_utf8 = "{\"x\xff\": 1}";
+  CHECK_STATUS(gridgov_division_report(m, load, AREAS, bad_utf8, strlen(bad_utf8), &json, NULL),
+               GRIDGOV_STATUS_INVALID_UTF8);
+  CHECK_ERROR_MENTIONS("config_json");
+  CHECK(json == (char *)0x1);
+
+  /* A total that overflows 64 bits. */
+  static uint64_t huge[AREAS];
+  for (size_t i = 0; i < AREAS; i++) {
+    huge[i] = UINT64_MAX;
+  }
+  CHECK_STATUS(gridgov_division_report(m, huge, AREAS, NULL, 0, &json, NULL),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("overflows");
+  CHECK(json == (char *)0x1);
+
+  CHECK_STATUS(gridgov_division_area_codes(NULL, &codes, NULL), GRIDGOV_STATUS_NULL_POINTER);
+  CHECK_STATUS(gridgov_division_area_codes(m, NULL, NULL), GRIDGOV_STATUS_NULL_POINTER);
+  gridgov_model_free(m);
+}
+
+int main(void) {
+  test_pair_by_hand();
+  test_sample();
+  return finish("test_division");
+}

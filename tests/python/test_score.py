@@ -1,0 +1,226 @@
+"""Scoring from Python: the hand-computed table, bad records, merge == whole, pickling,
+Parquet and engine records, and the whole scorecard against an independent pandas
+computation (tests/python/score_reference.py) on random records."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import gridgov
+
+DATA = Path(__file__).parents[2] / "core" / "tests" / "data"
+MARCH = (datetime(2026, 3, 1), datetime(2026, 4, 1))
+AS_OF = datetime(2026, 4, 10)
+
+
+@pytest.fixture(scope="module")
+def city() -> gridgov.Model:
+    return gridgov.Model.load(DATA / "score_city.toml")
+
+
+@pytest.fixture(scope="module")
+def cases_frame(city: gridgov.Model) -> pd.DataFrame:
+    return gridgov.Records.read_csv(city, DATA / "score_cases.csv").to_frame()
+
+
+@pytest.fixture(scope="module")
+def card(city: gridgov.Model) -> gridgov.Scorecard:
+    return gridgov.score(city, DATA / "score_cases.csv", *MARCH, as_of=AS_OF)
+
+
+def test_areas_by_hand(card: gridgov.Scorecard) -> None:
+    g = card.areas("grid")
+    assert list(g.index) == ["37990100100101", "37990100100102"]
+    g1 = g.loc["37990100100101"]
+    assert (g1.reported, g1.public_reported, g1.filed, g1.closed, g1.closed_on_time) == (3, 1, 2, 2, 1)
+    assert g1.public_share == 0.5 and g1.on_time_closure_rate == 0.5
+    assert g1.cases_per_10k == pytest.approx(30.0)
+    assert g1.mean_response_hours == pytest.approx(50 / 60)
+    assert g1.mean_handle_hours == pytest.approx(260 / 60)
+    assert g1.score == pytest.approx(73.0) and g1.grade == "C"
+    assert pd.isna(g1["rank"]), "a sample of 2 is below the minimum of 5"
+    g2 = g.loc["37990100100102"]
+    assert np.isnan(g2.satisfaction_rate) and np.isnan(g2.mean_handle_hours)
+    assert g2.score == pytest.approx(28.0) and g2.grade == "E"
+    assert g["reported"].dtype == np.int64 and g["rank"].dtype == "Int64"
+    c = card.areas("community").iloc[0]
+    assert c.score == pytest.approx(58.0)
+    with pytest.raises(gridgov.UnknownError):
+        card.areas("ward")
+
+
+def test_departments_and_posts_by_hand(card: gridgov.Scorecard) -> None:
+    d = card.departments()
+    assert list(d.index) == ["A", "B"]
+    assert d.loc["A", "due"] == 3 and d.loc["A", "handled_on_time"] == 2
+    assert d.loc["A", "median_handle_hours"] == pytest.approx(2.0)
+    assert d.loc["A", "mean_handle_hours"] == pytest.approx(580 / 3 / 60)
+    assert d.loc["A", "score"] == pytest.approx(250 / 3)
+    assert d.loc["B", "overdue_unhandled"] == 1 and np.isnan(d.loc["B", "rework_rate"])
+    s = card.posts("supervisor")
+    assert s.loc["S1", "score"] == pytest.approx(80.0) and s.loc["S2", "score"] == pytest.approx(50.0)
+    assert s.loc["S1", "missed"] == 1 and s.loc["S1", "filed_in_grids"] == 2
+    a = card.posts("acceptor").loc["AC1"]
+    assert (a.accepted, a.accepted_on_time, a.accepted_accurate) == (6, 5, 5)
+    assert a.score == pytest.approx(62.5)
+    sl = card.posts("shift_leader").loc["SL1"]
+    assert (sl.filing_decisions, sl.voided, sl.closings, sl.closed_on_time) == (4, 1, 3, 2)
+    assert sl.score == pytest.approx(235 / 3)
+    dp = card.posts("dispatcher").loc["D1"]
+    assert (dp.dispatched, dp.dispatched_on_time, dp.returned) == (4, 2, 1)
+    assert dp.score == pytest.approx(50.0) and dp.grade == "D"
+    with pytest.raises(gridgov.UnknownError):
+        card.posts("handler")
+
+
+def test_frame_csv_and_parquet_give_the_same_card(
+    city: gridgov.Model, cases_frame: pd.DataFrame, card: gridgov.Scorecard, tmp_path: Path
+) -> None:
+    assert gridgov.score(city, cases_frame, *MARCH, as_of=AS_OF) == card
+    # Naive datetime64 columns read as local time with local=True.
+    naive = cases_frame.copy()
+    for c in naive.columns:
+        if str(naive[c].dtype).startswith("datetime64"):
+            naive[c] = naive[c].dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+    assert gridgov.score(city, naive, *MARCH, as_of=AS_OF, local=True) == card
+    # Grid codes read as numbers, text columns as categoricals, extra columns: all fine.
+    odd = cases_frame.copy()
+    odd["grid"] = odd["grid"].astype(np.int64)
+    odd["unit"] = odd["unit"].astype("category")
+    odd["comment"] = "ignored"
+    assert gridgov.score(city, odd, *MARCH, as_of=AS_OF) == card
+    p = tmp_path / "cases.parquet"
+    cases_frame.to_parquet(p)
+    assert gridgov.score(city, p, *MARCH, as_of=AS_OF) == card
+    # dates as bounds
+    assert gridgov.score(city, p, date(2026, 3, 1), date(2026, 4, 1), as_of=AS_OF) == card
+
+
+def _error(city: gridgov.Model, frame: pd.DataFrame) -> gridgov.ValidationError:
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, frame)
+    return err.value
+
+
+def test_bad_records_name_row_and_column(city: gridgov.Model, cases_frame: pd.DataFrame) -> None:
+    f = cases_frame.copy()
+    f.loc[3, "filed_at"] = f.loc[3, "reported_at"] - pd.Timedelta(minutes=5)
+    e = _error(city, f)
+    assert e.what == "records[3].filed_at" and "earlier than accepted_at" in e.reason
+    f = cases_frame.copy()
+    f.loc[2, "grid"] = "37990100100199"
+    assert _error(city, f).what == "records[2].grid"
+    f = cases_frame.copy().astype({"rework": object})
+    f.loc[4, "rework"] = "many"
+    assert _error(city, f).what == "records[4].rework"
+    f = cases_frame.copy().astype({"closed_at": object})
+    f.loc[1, "closed_at"] = "not a time"
+    assert _error(city, f).what == "records[1].closed_at"
+    f = cases_frame.copy()
+    f.loc[5, "satisfaction"] = 9
+    f.loc[5, "rated_at"] = f.loc[5, "closed_at"]
+    assert _error(city, f).what == "records[5].satisfaction"
+    f = cases_frame.copy().astype({"unit": object})
+    f.loc[0, "unit"] = 3.5
+    assert _error(city, f).what == "records[0].unit"
+    assert _error(city, cases_frame.drop(columns=["grid"])).what == "records.grid"
+    with pytest.raises(gridgov.ValidationError):
+        gridgov.score(city, cases_frame, *reversed(MARCH))
+    with pytest.raises(TypeError):
+        gridgov.score(city, 42, *MARCH)
+
+
+def test_merge_equals_whole_and_pickle(city: gridgov.Model, card: gridgov.Scorecard) -> None:
+    rec = gridgov.Records.read_csv(city, DATA / "score_cases.csv")
+    cuts = [datetime(2026, 3, 1), datetime(2026, 3, 2, 9, 30), datetime(2026, 3, 3), datetime(2026, 4, 1)]
+    parts = [gridgov.score(city, rec, a, b, as_of=AS_OF) for a, b in zip(cuts, cuts[1:])]
+    merged = parts[0].merge(parts[1]).merge(parts[2])
+    assert merged == card
+    pd.testing.assert_frame_equal(merged.posts("shift_leader"), card.posts("shift_leader"))
+    back = pickle.loads(pickle.dumps(merged))
+    assert back == card
+    assert gridgov.Scorecard.from_json(city, card.to_json()) == card
+    with pytest.raises(gridgov.ValidationError):
+        parts[0].merge(parts[2])  # a gap
+    other = gridgov.score(city, rec, cuts[1], cuts[2])  # another as_of
+    with pytest.raises(gridgov.ValidationError):
+        parts[0].merge(other)
+
+
+def test_compare(city: gridgov.Model, card: gridgov.Scorecard) -> None:
+    feb = gridgov.score(city, DATA / "score_cases.csv", datetime(2026, 2, 1), datetime(2026, 3, 1), as_of=AS_OF)
+    cmp = gridgov.compare(feb, card, level="grid")
+    assert set(cmp.indicator) == {"mean_response_hours", "mean_handle_hours", "on_time_closure_rate", "satisfaction_rate"}
+    row = cmp[(cmp.area == "37990100100101") & (cmp.indicator == "on_time_closure_rate")].iloc[0]
+    # February: case 7 filed, not closed -> 0; March 0.5 -> +50 points.
+    assert row.before == 0.0 and row.after == 0.5 and row.change == pytest.approx(50.0)
+    assert np.isnan(row.change_pct)
+    assert len(gridgov.compare(feb, card)) == 4 * 6  # every level: 6 areas
+
+
+def test_engine_records_score(sample: gridgov.Model) -> None:
+    eng = gridgov.Engine(sample)
+    t = datetime(2026, 3, 2, 9, 0)
+    case = eng.report("SV001", category="C0101", grid="37990100100101", at=t)
+    eng.act(case, "accept", actor="AC01", at=t)
+    eng.act(case, "file", actor="SL01", at=t)
+    eng.act(case, "dispatch", actor="DP01", at=t)
+    rec = eng.records()
+    assert len(rec) == 1
+    f = rec.to_frame()
+    assert f.loc[0, "dispatcher"] == "DP01" and f.loc[0, "unit"] == "WATER"
+    assert f.loc[0, "handle_deadline"] == pd.Timestamp("2026-03-03 13:00", tz="UTC")  # 36 h
+    card = gridgov.score(sample, eng, date(2026, 3, 1), date(2026, 4, 1))
+    assert card.departments().loc["WATER", "due"] == 1
+    assert card.posts("dispatcher").loc["DP01", "dispatched_on_time"] == 1
+
+
+def test_scorecard_matches_an_independent_pandas_computation(sample: gridgov.Model) -> None:
+    import score_reference as ref
+
+    df = ref.random_records(sample, 4000, seed=3)
+    start, end = pd.Timestamp("2026-02-01", tz="Asia/Shanghai"), pd.Timestamp("2026-03-15", tz="Asia/Shanghai")
+    as_of = pd.Timestamp("2026-03-20", tz="Asia/Shanghai")
+    card = gridgov.score(sample, df, start.to_pydatetime(), end.to_pydatetime(), as_of=as_of.to_pydatetime())
+    want = ref.reference_scorecard(sample, df, start, end, as_of)
+    got = {f"areas:{lvl}": card.areas(lvl) for lvl in sample.levels}
+    got["departments"] = card.departments()
+    for role in ("supervisor", "acceptor", "shift_leader", "dispatcher"):
+        got[f"posts:{role}"] = card.posts(role)
+    checked = 0
+    for key, w in want.items():
+        g = got[key]
+        assert list(g.index) == list(w.index), key
+        for col in w.columns:
+            if col in ("name",):
+                continue
+            a, b = g[col], w[col]
+            if col == "grade":
+                assert list(a.fillna("-")) == list(pd.Series(b).fillna("-")), f"{key}.{col}"
+            elif col == "rank":
+                assert list(a.astype("Int64").fillna(-1)) == list(pd.Series(b).astype("Int64").fillna(-1)), f"{key}.{col}"
+            else:
+                np.testing.assert_allclose(
+                    np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=1e-9, atol=1e-9, err_msg=f"{key}.{col}"
+                )
+            checked += 1
+    assert checked > 80
+    assert int(got["areas:city"]["filed"].iloc[0]) > 100, "the random records reach the filed cohort"
+
+
+def test_division_report_from_records(city: gridgov.Model) -> None:
+    r = city.division_report(DATA / "score_cases.csv", date(2026, 3, 1), date(2026, 4, 1))
+    assert r.grids.loc["37990100100101", "cases"] == 3  # reported in March
+    assert r.grids.loc["37990100100102", "cases"] == 4
+    assert bool(r.grids.loc["37990100100102", "households_high"])  # 600 > 500
+    assert list(r.suggestions.kind) == ["split"]
+    every = city.division_report(gridgov.Records.read_csv(city, DATA / "score_cases.csv"))
+    assert every.grids["cases"].sum() == 8
+    with pytest.raises(gridgov.ValidationError):
+        city.division_report(DATA / "score_cases.csv", date(2026, 4, 1), date(2026, 3, 1), households=(500, 300))
