@@ -632,3 +632,134 @@ fn engine_exports_records_that_score() {
     assert_eq!(cmp.len(), 4);
     assert!(cmp.iter().all(|c| c.change.is_none_or(|x| x == 0.0)));
 }
+
+#[test]
+fn arrow_layout_text_columns() {
+    use gridgov::score::{ColumnData, Columns};
+    use std::borrow::Cow;
+    let m = city();
+    let g1 = b"37990100100101";
+    let g2 = b"37990100100102";
+    // Four strings; the array starts at 1 (an Arrow slice), so the rows are g2, g1, g2.
+    let mut data = Vec::new();
+    let mut offsets = vec![0i64];
+    for s in [&g1[..], &g2[..], &g1[..], &g2[..]] {
+        data.extend_from_slice(s);
+        offsets.push(data.len() as i64);
+    }
+    let t0 = local(&m, "2026-03-02 08:00");
+    let columns = |grid: ColumnData<'static>, unit: ColumnData<'static>| {
+        let mut c = Columns::new();
+        c.push("id", ColumnData::Int(Cow::Owned(vec![1, 2, 3])));
+        c.push("reported_at", ColumnData::Time(Cow::Owned(vec![t0; 3])));
+        c.push("grid", grid);
+        c.push("unit", unit);
+        c
+    };
+    let utf8 = |offsets: Vec<i64>, data: Vec<u8>, validity: Option<Vec<u8>>| ColumnData::Utf8 {
+        offsets: Cow::Owned(offsets),
+        data: Cow::Owned(data),
+        validity: validity.map(Cow::Owned),
+        offset: 1,
+        len: 3,
+    };
+    let all_grids = utf8(offsets.clone(), data.clone(), None);
+    // unit: "A", "", null (bit 3 clear)
+    let units = ColumnData::Utf8 {
+        offsets: Cow::Owned(vec![0, 0, 1, 1, 1]),
+        data: Cow::Owned(b"A".to_vec()),
+        validity: Some(Cow::Owned(vec![0b0111])),
+        offset: 1,
+        len: 3,
+    };
+    let rec = Records::from_columns(Arc::clone(&m), &columns(all_grids.clone(), units), None)
+        .expect("arrow columns load");
+    let card = score(&rec, local(&m, "2026-03-01"), local(&m, "2026-04-01"), None).expect("score");
+    let grids = card.areas("grid").expect("grids");
+    assert_eq!(grids.value("37990100100101", "reported"), Some(1.0));
+    assert_eq!(grids.value("37990100100102", "reported"), Some(2.0));
+    // A missing required grid, bytes that are not UTF-8, offsets past the data.
+    let none = ColumnData::Text {
+        codes: Cow::Owned(vec![-1; 3]),
+        values: Vec::new(),
+    };
+    let bad_what = |grid: ColumnData<'static>| match Records::from_columns(
+        Arc::clone(&m),
+        &columns(grid, none.clone()),
+        None,
+    ) {
+        Err(Error::InvalidValue { what, reason, .. }) => format!("{what}: {reason}"),
+        other => panic!("expected an error, got {other:?}"),
+    };
+    let e = bad_what(utf8(offsets.clone(), data.clone(), Some(vec![0b1011])));
+    assert!(e.starts_with("records[1].grid: is missing"), "{e}");
+    let mut latin1 = data.clone();
+    latin1[14] = 0xff;
+    let e = bad_what(utf8(offsets.clone(), latin1, None));
+    assert!(e.starts_with("records[0].grid: is not UTF-8"), "{e}");
+    let mut past = offsets.clone();
+    past[3] = 999;
+    let e = bad_what(utf8(past, data.clone(), None));
+    assert!(e.starts_with("records[1].grid"), "{e}");
+    let e = bad_what(utf8(vec![0, 14], data, None));
+    assert!(e.starts_with("records.grid"), "{e}");
+}
+
+#[test]
+fn a_month_of_the_sample_city_scores() {
+    use gridgov::simulate::{Simulation, simulate};
+    let m = Arc::new(Model::sample());
+    let eng = simulate(
+        Arc::clone(&m),
+        &Simulation::new(local(&m, "2026-03-02"), 30).with_seed(5),
+    )
+    .expect("simulates");
+    let rec = eng.records().expect("records");
+    assert_eq!(rec.len(), eng.cases().len());
+    let (start, mid, end) = (
+        local(&m, "2026-03-01"),
+        local(&m, "2026-03-16"),
+        local(&m, "2026-04-01"),
+    );
+    let card = score(&rec, start, end, None).expect("March");
+    let halves = score(&rec, start, mid, None)
+        .expect("first half")
+        .merge(&score(&rec, mid, end, None).expect("second half"))
+        .expect("merge");
+    assert_eq!(halves, card);
+    let streets = card.areas("street").expect("streets");
+    assert_eq!(streets.rows.len(), 6);
+    assert!(
+        streets
+            .rows
+            .iter()
+            .all(|r| r.score.is_some() && r.rank.is_some())
+    );
+    let depts = card.departments();
+    let due: f64 = depts.rows.iter().filter_map(|r| r.values[0]).sum();
+    assert!(
+        due > 2000.0,
+        "most of the month's cases were dispatched: {due}"
+    );
+    for role in ["supervisor", "acceptor", "shift_leader", "dispatcher"] {
+        let t = card.posts(role).expect("posts");
+        assert!(
+            t.rows.iter().any(|r| r.rank == Some(1)),
+            "{role} has a first"
+        );
+    }
+    // Every case of the month is in the load of its grid, and the division report reads it.
+    let load = rec.grid_load(start, end);
+    let reported = card.areas("city").expect("city").rows[0].values[0];
+    assert_eq!(Some(load.iter().sum::<u64>() as f64), reported);
+    let report = gridgov::division::division_report(
+        &m,
+        &load,
+        &gridgov::division::DivisionConfig::default(),
+    )
+    .expect("division report");
+    assert_eq!(report.grids.len(), 408);
+    // Through CSV the records read back to the same card (given the same as_of).
+    let again = Records::from_csv(Arc::clone(&m), &rec.to_csv(), Some(rec.as_of())).expect("csv");
+    assert_eq!(score(&again, start, end, None).expect("again"), card);
+}

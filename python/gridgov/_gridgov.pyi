@@ -158,6 +158,15 @@ class Scorecard:
     @staticmethod
     def compute(records: Records, start: int, end: int, as_of: Optional[int] = None) -> Scorecard: ...
     @staticmethod
+    def from_columns(
+        model: Model,
+        columns: list[tuple[Any, ...]],
+        start: int,
+        end: int,
+        as_of: Optional[int] = None,
+        records_as_of: Optional[int] = None,
+    ) -> Scorecard: ...
+    @staticmethod
     def from_json(model: Model, text: str) -> Scorecard: ...
     def to_json(self) -> str: ...
     @property

@@ -92,8 +92,33 @@ def _naive_local(model: Model, ms: int) -> datetime:
 # -- columns in -----------------------------------------------------------------------------
 
 
-def _text_column(name: str, s: Any) -> tuple[str, str, npt.NDArray[np.int64], list[str]]:
+def _arrow_text(name: str, s: Any) -> Optional[tuple[Any, ...]]:
+    """An Arrow-backed string column (pandas ``str`` with pyarrow) as its buffers, for the core
+    to dictionary-encode without a Python object per cell; ``None`` for other storage."""
     pd = _pandas()
+    if not isinstance(s.array, pd.arrays.ArrowStringArray):
+        return None
+    import pyarrow as pa  # type: ignore[import-untyped]  # present whenever pandas stores strings in Arrow
+
+    arr = pa.array(s.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_string(arr.type):
+        arr = arr.cast(pa.large_string())
+    if not pa.types.is_large_string(arr.type):
+        return None
+    validity, offsets, data = arr.buffers()
+    off = np.frombuffer(offsets, dtype=np.int64)[: arr.offset + len(arr) + 1]
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    valid = None if validity is None or arr.null_count == 0 else np.frombuffer(validity, dtype=np.uint8)
+    return (name, "utf8", off, raw, valid, arr.offset)
+
+
+def _text_column(name: str, s: Any) -> tuple[Any, ...]:
+    pd = _pandas()
+    fast = _arrow_text(name, s)
+    if fast is not None:
+        return fast
     if isinstance(s.dtype, pd.CategoricalDtype):
         codes = np.asarray(s.cat.codes, dtype=np.int64)
         uniques = list(s.cat.categories)
@@ -458,6 +483,13 @@ def score(
         raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
     s, e = _ms(model, start, "start"), _ms(model, end, "end")
     at = None if as_of is None else _ms(model, as_of, "as_of")
+    pd = _pandas()
+    if isinstance(records, Mapping):
+        records = pd.DataFrame(dict(records))
+    if isinstance(records, pd.DataFrame):
+        # One call, borrowing the frame's arrays: nothing is copied into a Records object.
+        cols = _columns(model, records, local)
+        return Scorecard(_gridgov.Scorecard.from_columns(model._core, cols, s, e, at), model)
     rec = _records(model, records, at, local)
     if rec.model is not model and rec.model.to_json() != model.to_json():
         raise _invalid("records", rec.model.name, "were validated against another model")

@@ -20,11 +20,11 @@ use crate::model::PyModel;
 /// Validated case records of one model.
 #[pyclass(frozen, module = "gridgov._gridgov", name = "Records")]
 pub struct PyRecords {
-    pub(crate) inner: Arc<Records>,
+    pub(crate) inner: Arc<Records<'static>>,
 }
 
 impl PyRecords {
-    pub(crate) fn wrap(records: Records) -> Self {
+    pub(crate) fn wrap(records: Records<'static>) -> Self {
         PyRecords {
             inner: Arc::new(records),
         }
@@ -34,6 +34,15 @@ impl PyRecords {
 /// One column as handed over by the Python package.
 #[derive(FromPyObject)]
 enum PyColumn<'py> {
+    /// `(name, "utf8", offsets, data, validity, offset)`: an Arrow `large_string` array.
+    Utf8(
+        String,
+        String,
+        PyReadonlyArray1<'py, i64>,
+        PyReadonlyArray1<'py, u8>,
+        Option<PyReadonlyArray1<'py, u8>>,
+        usize,
+    ),
     /// `(name, "text", codes, values)`
     Text(String, String, PyReadonlyArray1<'py, i64>, Vec<String>),
     /// `(name, kind, data)` with kind `int`, `time`, `float` or `bool`.
@@ -55,6 +64,71 @@ fn contiguous<'a, T: numpy::Element>(
     })
 }
 
+/// The borrowed core columns of the handed-over tuples.
+fn to_columns<'a>(columns: &'a [PyColumn<'_>]) -> PyResult<Columns<'a>> {
+    let mut cols = Columns::new();
+    for c in columns {
+        let bad_kind = |name: &str, kind: &str| {
+            crate::errors::to_py(&gridgov::Error::invalid(
+                format!("records.{name}"),
+                kind,
+                "is not a column kind (text, int, time, float, bool)",
+            ))
+        };
+        let (name, data) = match c {
+            PyColumn::Text(name, kind, _, _) if kind != "text" => {
+                return Err(bad_kind(name, kind));
+            }
+            PyColumn::Utf8(name, kind, _, _, _, _) if kind != "utf8" => {
+                return Err(bad_kind(name, kind));
+            }
+            PyColumn::Utf8(name, _, offsets, data, validity, offset) => {
+                let offsets = contiguous(offsets, name)?;
+                let len = offsets.len().saturating_sub(offset + 1);
+                (
+                    name,
+                    ColumnData::Utf8 {
+                        offsets: Cow::Borrowed(offsets),
+                        data: Cow::Borrowed(contiguous(data, name)?),
+                        validity: validity
+                            .as_ref()
+                            .map(|v| contiguous(v, name).map(Cow::Borrowed))
+                            .transpose()?,
+                        offset: *offset,
+                        len,
+                    },
+                )
+            }
+            PyColumn::Text(name, _, codes, values) => (
+                name,
+                ColumnData::Text {
+                    codes: Cow::Borrowed(contiguous(codes, name)?),
+                    values: values.clone(),
+                },
+            ),
+            PyColumn::Int(name, kind, a) => {
+                let s = Cow::Borrowed(contiguous(a, name)?);
+                match kind.as_str() {
+                    "int" => (name, ColumnData::Int(s)),
+                    "time" => (name, ColumnData::Time(s)),
+                    k => return Err(bad_kind(name, k)),
+                }
+            }
+            PyColumn::Float(name, kind, a) if kind == "float" => {
+                (name, ColumnData::Float(Cow::Borrowed(contiguous(a, name)?)))
+            }
+            PyColumn::Bool(name, kind, a) if kind == "bool" => {
+                (name, ColumnData::Bool(Cow::Borrowed(contiguous(a, name)?)))
+            }
+            PyColumn::Float(name, kind, _) | PyColumn::Bool(name, kind, _) => {
+                return Err(bad_kind(name, kind));
+            }
+        };
+        cols.push(name.clone(), data);
+    }
+    Ok(cols)
+}
+
 #[pymethods]
 impl PyRecords {
     /// Validates columns against `model`: a list of `(name, kind, data)` or
@@ -71,48 +145,9 @@ impl PyRecords {
         columns: Vec<PyColumn<'_>>,
         as_of: Option<i64>,
     ) -> PyResult<Self> {
-        let mut cols = Columns::new();
-        for c in &columns {
-            let bad_kind = |name: &str, kind: &str| {
-                crate::errors::to_py(&gridgov::Error::invalid(
-                    format!("records.{name}"),
-                    kind,
-                    "is not a column kind (text, int, time, float, bool)",
-                ))
-            };
-            let (name, data) = match c {
-                PyColumn::Text(name, kind, _, _) if kind != "text" => {
-                    return Err(bad_kind(name, kind));
-                }
-                PyColumn::Text(name, _, codes, values) => (
-                    name,
-                    ColumnData::Text {
-                        codes: Cow::Borrowed(contiguous(codes, name)?),
-                        values: values.clone(),
-                    },
-                ),
-                PyColumn::Int(name, kind, a) => {
-                    let s = Cow::Borrowed(contiguous(a, name)?);
-                    match kind.as_str() {
-                        "int" => (name, ColumnData::Int(s)),
-                        "time" => (name, ColumnData::Time(s)),
-                        k => return Err(bad_kind(name, k)),
-                    }
-                }
-                PyColumn::Float(name, kind, a) if kind == "float" => {
-                    (name, ColumnData::Float(Cow::Borrowed(contiguous(a, name)?)))
-                }
-                PyColumn::Bool(name, kind, a) if kind == "bool" => {
-                    (name, ColumnData::Bool(Cow::Borrowed(contiguous(a, name)?)))
-                }
-                PyColumn::Float(name, kind, _) | PyColumn::Bool(name, kind, _) => {
-                    return Err(bad_kind(name, kind));
-                }
-            };
-            cols.push(name.clone(), data);
-        }
+        let cols = to_columns(&columns)?;
         let model = Arc::clone(&model.inner);
-        py.detach(|| Records::from_columns(model, &cols, as_of))
+        py.detach(|| Records::from_columns(model, &cols, as_of).map(Records::into_owned))
             .or_raise()
             .map(PyRecords::wrap)
     }
@@ -172,6 +207,7 @@ impl PyRecords {
                     values.clone(),
                 )
                     .into_pyobject(py)?,
+                ColumnData::Utf8 { .. } => continue, // never produced by to_columns
             };
             out.push(t);
         }
@@ -263,6 +299,33 @@ impl PyScorecard {
         py.detach(|| gridgov::score::score(&r, start, end, as_of))
             .or_raise()
             .map(|c| PyScorecard { inner: Arc::new(c) })
+    }
+
+    /// Validates and scores columns in one call, borrowing the arrays (no copy of the
+    /// table is kept).
+    #[staticmethod]
+    #[pyo3(signature = (model, columns, start, end, as_of=None, records_as_of=None))]
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "pyo3 extracts arguments by value"
+    )]
+    fn from_columns(
+        py: Python<'_>,
+        model: &PyModel,
+        columns: Vec<PyColumn<'_>>,
+        start: i64,
+        end: i64,
+        as_of: Option<i64>,
+        records_as_of: Option<i64>,
+    ) -> PyResult<Self> {
+        let cols = to_columns(&columns)?;
+        let model = Arc::clone(&model.inner);
+        py.detach(|| {
+            let r = Records::from_columns(model, &cols, records_as_of)?;
+            gridgov::score::score(&r, start, end, as_of)
+        })
+        .or_raise()
+        .map(|c| PyScorecard { inner: Arc::new(c) })
     }
 
     /// Reads a card written by `to_json` against `model`.

@@ -95,6 +95,20 @@ def test_frame_csv_and_parquet_give_the_same_card(
     odd["unit"] = odd["unit"].astype("category")
     odd["comment"] = "ignored"
     assert gridgov.score(city, odd, *MARCH, as_of=AS_OF) == card
+    # Arrow-backed str columns (the core dictionary-encodes their buffers), also sliced.
+    arrow = cases_frame.copy()
+    for c in arrow.columns:
+        if arrow[c].dtype == object:
+            arrow[c] = arrow[c].astype("str")
+    assert isinstance(arrow["grid"].array, pd.arrays.ArrowStringArray)
+    assert gridgov.score(city, arrow, *MARCH, as_of=AS_OF) == card
+    tail = gridgov.score(city, arrow.iloc[3:], *MARCH, as_of=AS_OF)
+    assert tail.posts("acceptor").loc["AC1", "accepted"] == 3  # cases 4, 5 and 8
+    bad = arrow.copy()
+    bad.loc[6, "unit"] = "NOPE"
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.score(city, bad, *MARCH)
+    assert err.value.what == "records[6].unit" and "unknown unit" in err.value.reason
     p = tmp_path / "cases.parquet"
     cases_frame.to_parquet(p)
     assert gridgov.score(city, p, *MARCH, as_of=AS_OF) == card
@@ -224,3 +238,21 @@ def test_division_report_from_records(city: gridgov.Model) -> None:
     assert every.grids["cases"].sum() == 8
     with pytest.raises(gridgov.ValidationError):
         city.division_report(DATA / "score_cases.csv", date(2026, 4, 1), date(2026, 3, 1), households=(500, 300))
+
+
+def test_a_month_of_the_sample_city(sample: gridgov.Model) -> None:
+    eng = gridgov.simulate(sample, date(2026, 3, 2), days=30, seed=5)
+    card = gridgov.score(sample, eng, date(2026, 3, 1), date(2026, 4, 1))
+    halves = gridgov.score(sample, eng, date(2026, 3, 1), date(2026, 3, 16)).merge(
+        gridgov.score(sample, eng, date(2026, 3, 16), date(2026, 4, 1))
+    )
+    assert halves == card
+    streets = card.areas("street")
+    assert len(streets) == 6 and streets["rank"].notna().all()
+    assert set(streets["grade"]) <= set("ABCDE")
+    # The frame of the engine's records scores the same (as_of given: the engine's own).
+    rec = eng.records()
+    again = gridgov.score(sample, rec.to_frame(), date(2026, 3, 1), date(2026, 4, 1), as_of=rec.as_of)
+    pd.testing.assert_frame_equal(again.departments(), card.departments())
+    r = sample.division_report(eng, date(2026, 3, 1), date(2026, 4, 1))
+    assert r.grids["cases"].sum() == card.areas("city")["reported"].iloc[0]

@@ -106,14 +106,18 @@ fn parse_instant(s: &str, offset_minutes: i32) -> std::result::Result<Millis, St
     Err("is not an instant (milliseconds, or ISO 8601 such as 2026-03-01 08:30:00 or 2026-03-01T00:30:00Z)".into())
 }
 
-impl Records {
+impl Records<'_> {
     /// Reads records from CSV text (see the module documentation of `score::csv` for the
     /// format) and validates them ([`Records::from_columns`]).
     ///
     /// # Errors
     /// A malformed line or field as [`Error::InvalidValue`] naming `records[ROW].COLUMN`
     /// (rows from 0, not counting the header); then as [`Records::from_columns`].
-    pub fn from_csv(model: Arc<Model>, text: &str, as_of: Option<Millis>) -> Result<Records> {
+    pub fn from_csv(
+        model: Arc<Model>,
+        text: &str,
+        as_of: Option<Millis>,
+    ) -> Result<Records<'static>> {
         let rows = split(text.strip_prefix('\u{feff}').unwrap_or(text))?;
         let Some((header, body)) = rows.split_first() else {
             return Err(Error::invalid("csv", "", "is empty (no header line)"));
@@ -236,6 +240,7 @@ impl Records {
                         }
                     }
                     ColumnData::Bool(v) => out.push_str(if v[r] { "true" } else { "false" }),
+                    ColumnData::Utf8 { .. } => {} // never produced by to_columns
                     ColumnData::Text { codes, values } => {
                         if let Ok(i) = usize::try_from(codes[r]) {
                             let s = &values[i];

@@ -46,7 +46,7 @@ impl Engine {
     ///
     /// # Errors
     /// [`crate::Error::CalendarRange`] when a deadline falls outside the calendar.
-    pub fn records(&self) -> Result<Records> {
+    pub fn records(&self) -> Result<Records<'static>> {
         let cases = self.cases();
         let mut acc: Vec<Acc> = (0..cases.len()).map(|_| Acc::default()).collect();
         for e in self.events() {
@@ -170,7 +170,7 @@ impl Engine {
         self.columns_of(&acc)
     }
 
-    fn columns_of(&self, acc: &[Acc]) -> Result<Records> {
+    fn columns_of(&self, acc: &[Acc]) -> Result<Records<'static>> {
         let cases = self.cases();
         let model = self.model();
         let n = cases.len();

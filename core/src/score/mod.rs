@@ -44,7 +44,8 @@
 //!
 //! Rules checked on load, each failure an [`crate::Error::InvalidValue`] whose `what` is
 //! `records[ROW].COLUMN` (row from 0):
-//! - a required column is present and has no missing value; a column has the right type;
+//! - a required column is present and has no missing value (empty text is missing, as in
+//!   CSV); a column has the right type;
 //! - codes and ids resolve: `grid` in the model's unit grids, `category` in the catalog,
 //!   `urgency` among the catalog's urgencies, `unit` among the model's units, `source` and
 //!   `state` among their names (worker ids are free text: people move on, their history stays);

@@ -153,6 +153,22 @@ pub enum ColumnData<'a> {
         /// The distinct values.
         values: Vec<String>,
     },
+    /// Text in the Arrow layout (a `large_string` array, e.g. a pandas `str` column): row `i`
+    /// is `data[offsets[offset + i] .. offsets[offset + i + 1]]`, missing where bit
+    /// `offset + i` of `validity` is 0. Dictionary-encoded here, without a Python object per
+    /// cell.
+    Utf8 {
+        /// Byte offsets (`offset + len + 1` of them at least).
+        offsets: Cow<'a, [i64]>,
+        /// The UTF-8 bytes.
+        data: Cow<'a, [u8]>,
+        /// Validity bitmap (least significant bit first), `None` when nothing is missing.
+        validity: Option<Cow<'a, [u8]>>,
+        /// The array's offset into `offsets` and `validity`.
+        offset: usize,
+        /// Number of rows.
+        len: usize,
+    },
 }
 
 impl ColumnData<'_> {
@@ -162,6 +178,7 @@ impl ColumnData<'_> {
             ColumnData::Float(v) => v.len(),
             ColumnData::Bool(v) => v.len(),
             ColumnData::Text { codes, .. } => codes.len(),
+            ColumnData::Utf8 { len, .. } => *len,
         }
     }
 
@@ -171,7 +188,7 @@ impl ColumnData<'_> {
             ColumnData::Float(_) => "numbers",
             ColumnData::Time(_) => "instants",
             ColumnData::Bool(_) => "booleans",
-            ColumnData::Text { .. } => "text",
+            ColumnData::Text { .. } | ColumnData::Utf8 { .. } => "text",
         }
     }
 }
@@ -201,9 +218,9 @@ impl<'a> Columns<'a> {
 
 /// Validated case records, one row per case, stored by column.
 #[derive(Debug, Clone)]
-pub struct Records {
+pub struct Records<'a> {
     pub(crate) model: Arc<Model>,
-    pub(crate) id: Vec<i64>,
+    pub(crate) id: Cow<'a, [i64]>,
     /// Catalog leaf index ([`NONE`]: not given).
     pub(crate) category: Vec<u32>,
     /// Index into the catalog's urgencies.
@@ -218,14 +235,14 @@ pub struct Records {
     pub(crate) person: [Vec<u32>; 7],
     /// Unit index ([`NONE`]: not dispatched).
     pub(crate) unit: Vec<u32>,
-    pub(crate) time: [Vec<Millis>; 9],
-    pub(crate) deadline: [Vec<Millis>; 4],
+    pub(crate) time: [Cow<'a, [Millis]>; 9],
+    pub(crate) deadline: [Cow<'a, [Millis]>; 4],
     pub(crate) rework: Vec<u32>,
     pub(crate) returns: Vec<u32>,
     pub(crate) postponements: Vec<u32>,
-    pub(crate) extension_minutes: Vec<i64>,
-    pub(crate) shelved: Vec<bool>,
-    pub(crate) self_handled: Vec<bool>,
+    pub(crate) extension_minutes: Cow<'a, [i64]>,
+    pub(crate) shelved: Cow<'a, [bool]>,
+    pub(crate) self_handled: Cow<'a, [bool]>,
     /// 0: not rated.
     pub(crate) satisfaction: Vec<u8>,
     pub(crate) as_of: Millis,
@@ -295,6 +312,186 @@ fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
 /// A value that failed its lookup (indices never come near it).
 const ERR: u32 = u32::MAX - 1;
 
+/// A fast, non-cryptographic hasher for dictionary-encoding text columns (the input is the
+/// caller's own table, so hash flooding is not a concern here).
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Fx {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for Fx {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    #[inline]
+    fn write_u128(&mut self, n: u128) {
+        self.add(n as u64);
+        self.add((n >> 64) as u64);
+    }
+
+    #[inline]
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        // Avalanche (the MurmurHash3 finaliser): the table indexes by the low bits, which the
+        // multiply-rotate steps alone leave poorly mixed for codes that differ in one digit.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+/// An Arrow-layout text column (see [`ColumnData::Utf8`]).
+struct Utf8Column<'c> {
+    offsets: &'c [i64],
+    data: &'c [u8],
+    validity: Option<&'c [u8]>,
+    offset: usize,
+    len: usize,
+}
+
+/// Resolves an Arrow-layout text column: each distinct byte string is looked up once.
+fn resolve_utf8(
+    name: &str,
+    col: &Utf8Column<'_>,
+    required: bool,
+    mut lookup: impl FnMut(&str) -> std::result::Result<u32, String>,
+) -> Result<Resolved> {
+    let rows_n = col.len;
+    let enough = col
+        .offset
+        .checked_add(rows_n + 1)
+        .is_some_and(|e| e <= col.offsets.len())
+        && col
+            .validity
+            .is_none_or(|v| (col.offset + rows_n).div_ceil(8) <= v.len());
+    if !enough {
+        return Err(Error::invalid(
+            format!("records.{name}"),
+            col.offsets.len(),
+            "offsets or validity are shorter than the rows",
+        ));
+    }
+    let mut seen: HashMap<&[u8], u32, std::hash::BuildHasherDefault<Fx>> = HashMap::default();
+    let mut short: HashMap<(u128, u8), u32, std::hash::BuildHasherDefault<Fx>> = HashMap::default();
+    let mut rows = vec![NONE; rows_n];
+    for (row, slot) in rows.iter_mut().enumerate() {
+        let at = col.offset + row;
+        let valid = col
+            .validity
+            .is_none_or(|v| (v[at >> 3] >> (at & 7)) & 1 == 1);
+        if !valid {
+            if required {
+                return Err(bad(row, name, &"", "is missing (the column is required)"));
+            }
+            continue;
+        }
+        let (lo, hi) = (col.offsets[at], col.offsets[at + 1]);
+        let Some(bytes) = usize::try_from(lo)
+            .ok()
+            .zip(usize::try_from(hi).ok())
+            .filter(|(lo, hi)| lo <= hi)
+            .and_then(|(lo, hi)| col.data.get(lo..hi))
+        else {
+            return Err(bad(
+                row,
+                name,
+                &format!("{lo}..{hi}"),
+                "is not a range of the text bytes",
+            ));
+        };
+        if bytes.is_empty() {
+            // Empty text is a missing value, as in CSV.
+            if required {
+                return Err(bad(row, name, &"", "is missing (the column is required)"));
+            }
+            continue;
+        }
+        // Short strings (codes, ids) are keyed by their bytes packed in a u128 and their
+        // length: one multiply-hash and one compare per row.
+        let short_key = (bytes.len() <= 16).then(|| {
+            let len = bytes.len();
+            let start = lo as usize;
+            // One unaligned 16-byte load, masked to the string, where the buffer allows it.
+            let word = match col.data.get(start..start + 16) {
+                Some(w16) => {
+                    let mut w = [0u8; 16];
+                    w.copy_from_slice(w16);
+                    let mask = if len == 16 {
+                        u128::MAX
+                    } else {
+                        (1u128 << (8 * len)) - 1
+                    };
+                    u128::from_le_bytes(w) & mask
+                }
+                None => {
+                    let mut w = [0u8; 16];
+                    w[..len].copy_from_slice(bytes);
+                    u128::from_le_bytes(w)
+                }
+            };
+            (word, len as u8)
+        });
+        let cached = match short_key {
+            Some(k) => short.get(&k).copied(),
+            None => seen.get(bytes).copied(),
+        };
+        let r = if let Some(r) = cached {
+            r
+        } else {
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| bad(row, name, &String::from_utf8_lossy(bytes), "is not UTF-8"))?;
+            let r = match lookup(text) {
+                Ok(r) => r,
+                Err(reason) => return Err(bad(row, name, &text, reason)),
+            };
+            match short_key {
+                Some(k) => {
+                    short.insert(k, r);
+                }
+                None => {
+                    seen.insert(bytes, r);
+                }
+            }
+            r
+        };
+        if r == NONE && required {
+            return Err(bad(row, name, &"", "is missing (the column is required)"));
+        }
+        *slot = r;
+    }
+    Ok(Resolved { rows })
+}
+
 /// A text column resolved through a per-value lookup.
 struct Resolved {
     /// Per row: the resolved index, or [`NONE`].
@@ -321,6 +518,23 @@ fn resolve_text(
             rows: vec![NONE; n],
         });
     };
+    if let ColumnData::Utf8 {
+        offsets,
+        data,
+        validity,
+        offset,
+        len,
+    } = data
+    {
+        let utf8 = Utf8Column {
+            offsets,
+            data,
+            validity: validity.as_deref(),
+            offset: *offset,
+            len: *len,
+        };
+        return resolve_utf8(name, &utf8, required, lookup);
+    }
     let ColumnData::Text { codes, values } = data else {
         let row = 0;
         return Err(bad(
@@ -334,6 +548,10 @@ fn resolve_text(
     let mut reasons: HashMap<usize, String> = HashMap::new();
     let mut map: Vec<u32> = Vec::with_capacity(values.len());
     for (i, v) in values.iter().enumerate() {
+        if v.is_empty() {
+            map.push(NONE); // empty text is a missing value, as in CSV
+            continue;
+        }
         match lookup(v) {
             Ok(x) => map.push(x),
             Err(reason) => {
@@ -366,10 +584,15 @@ fn resolve_text(
     Ok(Resolved { rows })
 }
 
-fn int_column(cols: &Columns<'_>, name: &str, n: usize, default: i64) -> Result<Vec<i64>> {
+fn int_column<'a>(
+    cols: &Columns<'a>,
+    name: &str,
+    n: usize,
+    default: i64,
+) -> Result<Cow<'a, [i64]>> {
     match cols.get(name) {
-        None => Ok(vec![default; n]),
-        Some(ColumnData::Int(v)) => Ok(v.to_vec()),
+        None => Ok(Cow::Owned(vec![default; n])),
+        Some(ColumnData::Int(v)) => Ok(v.clone()),
         Some(ColumnData::Float(v)) => v
             .iter()
             .enumerate()
@@ -402,14 +625,16 @@ fn count_column(cols: &Columns<'_>, name: &str, n: usize) -> Result<Vec<u32>> {
         .collect()
 }
 
-fn time_column(cols: &Columns<'_>, name: &str, n: usize) -> Result<Option<Vec<Millis>>> {
+fn time_column<'a>(cols: &Columns<'a>, name: &str, n: usize) -> Result<Option<Cow<'a, [Millis]>>> {
     match cols.get(name) {
         None => Ok(None),
-        Some(ColumnData::Time(v) | ColumnData::Int(v)) => Ok(Some(v.to_vec())),
+        Some(ColumnData::Time(v) | ColumnData::Int(v)) => Ok(Some(v.clone())),
         Some(ColumnData::Text { codes, .. }) if codes.iter().all(|&c| c < 0) => {
-            Ok(Some(vec![NO_TIME; n]))
+            Ok(Some(Cow::Owned(vec![NO_TIME; n])))
         }
-        Some(ColumnData::Float(v)) if v.iter().all(|x| x.is_nan()) => Ok(Some(vec![NO_TIME; n])),
+        Some(ColumnData::Float(v)) if v.iter().all(|x| x.is_nan()) => {
+            Ok(Some(Cow::Owned(vec![NO_TIME; n])))
+        }
         Some(other) => Err(bad(
             0,
             name,
@@ -419,10 +644,10 @@ fn time_column(cols: &Columns<'_>, name: &str, n: usize) -> Result<Option<Vec<Mi
     }
 }
 
-fn bool_column(cols: &Columns<'_>, name: &str, n: usize) -> Result<Vec<bool>> {
+fn bool_column<'a>(cols: &Columns<'a>, name: &str, n: usize) -> Result<Cow<'a, [bool]>> {
     match cols.get(name) {
-        None => Ok(vec![false; n]),
-        Some(ColumnData::Bool(v)) => Ok(v.to_vec()),
+        None => Ok(Cow::Owned(vec![false; n])),
+        Some(ColumnData::Bool(v)) => Ok(v.clone()),
         Some(ColumnData::Int(v)) => v
             .iter()
             .enumerate()
@@ -469,7 +694,7 @@ fn bool_column(cols: &Columns<'_>, name: &str, n: usize) -> Result<Vec<bool>> {
     }
 }
 
-impl Records {
+impl<'a> Records<'a> {
     /// Validates a table against `model` (the rules of the schema in [`crate::score`]).
     /// `as_of` overrides the records' own as-of instant (default: one millisecond after
     /// the latest instant in the table).
@@ -479,9 +704,9 @@ impl Records {
     /// (`records.COLUMN` for a column-wide problem).
     pub fn from_columns(
         model: Arc<Model>,
-        cols: &Columns<'_>,
+        cols: &Columns<'a>,
         as_of: Option<Millis>,
-    ) -> Result<Records> {
+    ) -> Result<Records<'a>> {
         // Column names, types and lengths.
         let mut n = None;
         for (i, (name, data)) in cols.columns.iter().enumerate() {
@@ -508,7 +733,10 @@ impl Records {
                     ColumnType::Int,
                     ColumnData::Int(_) | ColumnData::Float(_) | ColumnData::Bool(_)
                 ) | (ColumnType::Time, ColumnData::Time(_) | ColumnData::Int(_))
-                    | (ColumnType::Text, ColumnData::Text { .. })
+                    | (
+                        ColumnType::Text,
+                        ColumnData::Text { .. } | ColumnData::Utf8 { .. }
+                    )
                     | (ColumnType::Bool, _)
             ) || (ty == ColumnType::Time
                 && matches!(data, ColumnData::Text { codes, .. } if codes.iter().all(|&c| c < 0)))
@@ -701,12 +929,12 @@ impl Records {
         }
 
         // Instants.
-        let mut time: [Vec<Millis>; 9] = Default::default();
+        let mut time: [Cow<'a, [Millis]>; 9] = Default::default();
         time[0] = reported;
         for (k, name) in TIME_COLUMNS.iter().enumerate().skip(1) {
-            time[k] = time_column(cols, name, n)?.unwrap_or_else(|| vec![NO_TIME; n]);
+            time[k] = time_column(cols, name, n)?.unwrap_or_else(|| Cow::Owned(vec![NO_TIME; n]));
         }
-        let mut given_deadline: [Option<Vec<Millis>>; 4] = Default::default();
+        let mut given_deadline: [Option<Cow<'a, [Millis]>>; 4] = Default::default();
         for (k, name) in DEADLINE_COLUMNS.iter().enumerate() {
             given_deadline[k] = time_column(cols, name, n)?;
         }
@@ -839,7 +1067,7 @@ impl Records {
         for (k, given) in given_deadline.into_iter().enumerate() {
             records.deadline[k] = match given {
                 Some(v) => v,
-                None => records.compute_deadlines(k)?,
+                None => Cow::Owned(records.compute_deadlines(k)?),
             };
         }
         Ok(records)
@@ -910,12 +1138,39 @@ impl Records {
     /// [`crate::division::division_report`]).
     pub fn grid_load(&self, start: Millis, end: Millis) -> Vec<u64> {
         let mut load = vec![0; self.model.territory().len()];
-        for (&g, &t) in self.grid.iter().zip(&self.time[t::REPORTED]) {
+        for (&g, &t) in self.grid.iter().zip(self.time[t::REPORTED].iter()) {
             if t >= start && t < end {
                 load[g as usize] += 1;
             }
         }
         load
+    }
+
+    /// The records with every column owned (no borrow of the input arrays left).
+    pub fn into_owned(self) -> Records<'static> {
+        let own = |c: Cow<'_, [Millis]>| Cow::Owned(c.into_owned());
+        Records {
+            model: self.model,
+            id: Cow::Owned(self.id.into_owned()),
+            category: self.category,
+            urgency: self.urgency,
+            grid: self.grid,
+            source: self.source,
+            state: self.state,
+            people: self.people,
+            person: self.person,
+            unit: self.unit,
+            time: self.time.map(own),
+            deadline: self.deadline.map(own),
+            rework: self.rework,
+            returns: self.returns,
+            postponements: self.postponements,
+            extension_minutes: Cow::Owned(self.extension_minutes.into_owned()),
+            shelved: Cow::Owned(self.shelved.into_owned()),
+            self_handled: Cow::Owned(self.self_handled.into_owned()),
+            satisfaction: self.satisfaction,
+            as_of: self.as_of,
+        }
     }
 
     /// Number of records.
@@ -1059,7 +1314,7 @@ pub(crate) fn extend(limit: TimeLimit, minutes: i64, day_length: i64) -> TimeLim
 }
 
 /// The state implied by the latest instant present.
-fn derive_state(time: &[Vec<Millis>; 9], row: usize) -> State {
+fn derive_state(time: &[Cow<'_, [Millis]>; 9], row: usize) -> State {
     const BY_STAGE: [(usize, State); 7] = [
         (t::CLOSED, State::Closed),
         (t::CHECKED, State::Checked),
