@@ -855,6 +855,20 @@ void gridgov_records_free(gridgov_records *records);
 gridgov_status gridgov_records_len(const gridgov_records *records, size_t *out);
 
 /*
+ Cases reported in `[start, end)` per area, for `gridgov_division_report`: `out[i]` is the
+ count of the area whose code is element `i` of `gridgov_division_area_codes` (unit grids
+ only; other areas 0). `out_len` must be the number of areas of the model.
+
+ # Safety
+ `records` must be a valid handle; `out` must point to `out_len` writable `uint64_t`.
+ */
+gridgov_status gridgov_records_grid_load(const gridgov_records *records,
+                                         int64_t start,
+                                         int64_t end,
+                                         uint64_t *out,
+                                         size_t out_len);
+
+/*
  The records' own `as_of` (ms): the one given to `gridgov_records_from_csv`, else one
  millisecond after the latest instant of the table; for an engine's records, one
  millisecond after its last event. `gridgov_score` uses it when asked for the default.

@@ -14,7 +14,7 @@ use gridgov::{Error, Model};
 
 use crate::engine::gridgov_engine;
 use crate::error::{Failure, gridgov_status};
-use crate::handle::{Handle, in_str, in_text, need, out_string, write_out};
+use crate::handle::{Handle, in_str, in_text, need, out_slice, out_string, write_out};
 use crate::model::gridgov_model;
 use crate::panic::guard;
 
@@ -32,7 +32,7 @@ pub struct gridgov_records {
 }
 
 impl Handle for gridgov_records {
-    type Inner = Records;
+    type Inner = Records<'static>;
     const NAME: &'static str = "records";
 }
 
@@ -169,6 +169,44 @@ pub unsafe extern "C" fn gridgov_records_len(
         let r = gridgov_records::borrow(records)?;
         need(out, "out")?;
         write_out(out, r.len())
+    })
+}
+
+/// Cases reported in `[start, end)` per area, for `gridgov_division_report`: `out[i]` is the
+/// count of the area whose code is element `i` of `gridgov_division_area_codes` (unit grids
+/// only; other areas 0). `out_len` must be the number of areas of the model.
+///
+/// # Safety
+/// `records` must be a valid handle; `out` must point to `out_len` writable `uint64_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_records_grid_load(
+    records: *const gridgov_records,
+    start: i64,
+    end: i64,
+    out: *mut u64,
+    out_len: usize,
+) -> gridgov_status {
+    guard(|| {
+        let r = gridgov_records::borrow(records)?;
+        if start == GRIDGOV_NO_TIME || end == GRIDGOV_NO_TIME || end <= start {
+            return Err(Error::invalid(
+                "period",
+                format!("[{start}, {end})"),
+                "is not a period (start before end, neither GRIDGOV_NO_TIME)",
+            )
+            .into());
+        }
+        let load = r.grid_load(start, end);
+        if out_len != load.len() {
+            return Err(Error::invalid(
+                "out_len",
+                out_len,
+                format!("is not the number of areas of the model ({})", load.len()),
+            )
+            .into());
+        }
+        need(out, "out")?;
+        out_slice(&load, out, "out")
     })
 }
 

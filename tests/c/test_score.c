@@ -765,6 +765,67 @@ static void test_bad_input(void) {
   gridgov_model_free(m);
 }
 
+/* A month of the sample city: simulated through the engine, exported, scored, and the
+ * March load handed to the division report. */
+#define SAMPLE_AREAS 441 /* 1 city, 2 districts, 6 streets, 24 communities, 408 grids */
+#define T_MAR_02 1772380800000LL /* 2026-03-02 00:00 */
+
+static void test_month_of_the_sample_city(void) {
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_simulate(m, T_MAR_02, 30, 7, 120, &e), GRIDGOV_STATUS_OK);
+  gridgov_records *r = NULL;
+  CHECK_STATUS(gridgov_engine_records(e, &r), GRIDGOV_STATUS_OK);
+  size_t n = 0;
+  CHECK_STATUS(gridgov_records_len(r, &n), GRIDGOV_STATUS_OK);
+  CHECK(n > 3000);
+  gridgov_scorecard *c = NULL;
+  CHECK_STATUS(gridgov_score(r, T_MAR_01, T_APR_01, GRIDGOV_NO_TIME, &c), GRIDGOV_STATUS_OK);
+  char *json = NULL;
+  CHECK_STATUS(gridgov_scorecard_table_json(c, "areas:street", &json, NULL), GRIDGOV_STATUS_OK);
+  CHECK(json && strstr(json, "\"subject\":\"area\"") && strstr(json, "\"grade\":\""));
+  gridgov_string_free(json);
+  json = NULL;
+  CHECK_STATUS(gridgov_scorecard_table_json(c, "posts:dispatcher", &json, NULL), GRIDGOV_STATUS_OK);
+  CHECK(json && strstr(json, "\"id\":\"DP01\""));
+  gridgov_string_free(json);
+  json = NULL;
+
+  /* The load of March per area, then the division report. */
+  uint64_t *load = calloc(SAMPLE_AREAS, sizeof *load);
+  CHECK(load != NULL);
+  if (load) {
+    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, load, SAMPLE_AREAS),
+                 GRIDGOV_STATUS_OK);
+    uint64_t total = 0;
+    for (size_t i = 0; i < SAMPLE_AREAS; i++) total += load[i];
+    CHECK(total > 3000 && total <= n);
+    CHECK(load[0] == 0); /* the city itself is not a unit grid */
+    CHECK_STATUS(gridgov_division_report(m, load, SAMPLE_AREAS, NULL, 0, &json, NULL),
+                 GRIDGOV_STATUS_OK);
+    CHECK(json && strstr(json, "\"suggestions\""));
+    gridgov_string_free(json);
+    /* wrong length, reversed period, NULL output: typed, nothing written */
+    load[0] = 77;
+    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, load, SAMPLE_AREAS - 1),
+                 GRIDGOV_STATUS_INVALID_VALUE);
+    CHECK(strstr(last_error(), "out_len") != NULL);
+    CHECK_STATUS(gridgov_records_grid_load(r, T_APR_01, T_MAR_01, load, SAMPLE_AREAS),
+                 GRIDGOV_STATUS_INVALID_VALUE);
+    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, NULL, SAMPLE_AREAS),
+                 GRIDGOV_STATUS_NULL_POINTER);
+    CHECK(load[0] == 77);
+    free(load);
+  }
+  CHECK_STATUS(gridgov_records_grid_load(NULL, T_MAR_01, T_APR_01, NULL, 0),
+               GRIDGOV_STATUS_NULL_POINTER);
+  gridgov_scorecard_free(c);
+  gridgov_records_free(r);
+  gridgov_engine_free(e);
+  gridgov_model_free(m);
+}
+
 int main(void) {
   test_records();
   test_areas_by_hand();
@@ -773,5 +834,6 @@ int main(void) {
   test_compare();
   test_engine_records();
   test_bad_input();
+  test_month_of_the_sample_city();
   return finish("test_score");
 }
