@@ -94,3 +94,4 @@ bench: python ## criterion benches and the side-by-side Python benches
 	$(CARGO) bench -p gridgov
 	$(PY) bench/calendar.py
 	$(PY) bench/locate.py
+	$(PY) bench/score.py

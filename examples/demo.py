@@ -1,14 +1,23 @@
 """The Python half of `make demo`: the built-in sample city, seen by an analyst.
 
 Loads 清河市 (fictional), prints its sizes, checks its responsibility matrix (and a broken copy
-of it), routes a few cases and computes a few deadlines on the China working calendar.
+of it), routes a few cases and computes a few deadlines on the China working calendar. Then it
+simulates February and March 2026 of the city through the case engine, scores both months
+(streets, departments, posts), compares March with February and analyses the grid division
+under March's load.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import json
+from collections import Counter
+import textwrap
+import time
+import unicodedata
+from datetime import date, datetime, timedelta
 
 import numpy as np
+import pandas as pd
 
 import gridgov
 
@@ -96,6 +105,170 @@ def main() -> None:
         cal.is_workday(datetime(2027, 1, 4))
     except gridgov.CalendarRangeError as e:
         print(f"  2027-01-04 -> {type(e).__name__}: {e}")
+    print()
+
+    pd.set_option("display.unicode.east_asian_width", True)  # align 湖滨街道 with ASCII
+    month_scored(model)
+
+
+# -- A month of the city, scored ----------------------------------------------------------------
+
+SEED = 2026
+#: Two or three key indicators per table (every indicator is defined in the rustdoc of
+#: gridgov::score). Supervisors' valid_report_rate is 100 % throughout in the simulation (the
+#: centre voids no supervisor report), so their check punctuality is shown instead.
+KEYS = {
+    "street": ("filed", "on_time_closure_rate", "satisfaction_rate"),
+    "department": ("due", "on_time_rate", "median_handle_hours"),
+    "supervisor": ("reports", "missed_rate", "check_on_time_rate"),
+    "acceptor": ("accepted", "accept_on_time_rate", "accept_accuracy_rate"),
+    "shift_leader": ("filing_decisions", "filing_on_time_rate", "closing_on_time_rate"),
+    "dispatcher": ("dispatched", "dispatch_on_time_rate", "dispatch_accuracy_rate"),
+}
+#: What each table's ranking sample counts.
+SAMPLE = {"street": "filed", "department": "due", "supervisor": "reports", "acceptor": "accepted",
+          "shift_leader": "filing decisions", "dispatcher": "dispatched"}
+WORDS = {"mean_response_hours": "response", "mean_handle_hours": "handling",
+         "on_time_closure_rate": "on-time closure", "satisfaction_rate": "satisfaction"}
+
+
+def fmt(column: str, v: object) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return "-"
+    if column.endswith(("_rate", "_share")):
+        return f"{v:.1%}"
+    if column.endswith("_hours"):
+        return f"{v:.2f} h"
+    if column == "score":
+        return f"{v:.1f}"
+    return str(v)
+
+
+def width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def left(column: pd.Series) -> list[str]:
+    """Left-aligns a text column (pandas right-aligns text)."""
+    w = max([width(str(v)) for v in column] + [0])
+    return [str(v) + " " * (w - width(str(v))) for v in column]
+
+
+def top_bottom(title: str, table: pd.DataFrame, subject: str, min_sample: int) -> None:
+    """The top 3 and bottom 3 by rank (all of them when there are 6 or fewer); subjects below
+    the minimum sample are not ranked and are listed after the table."""
+    keys = KEYS[subject]
+    ranked = table[table["rank"].notna()].sort_values(["rank", "score"], ascending=[True, False], kind="stable")
+    rows = ranked if len(ranked) <= 6 else pd.concat([ranked.head(3), ranked.tail(3)])
+    shown = pd.DataFrame({c: [fmt(c, v) for v in rows[c]] for c in ("rank", "name", "score", "grade", *keys)},
+                         index=rows.index)
+    shown["name"] = left(shown["name"])
+    if len(ranked) > 6:
+        gap = pd.DataFrame({c: ["⋮" if c == "rank" else ""] for c in shown.columns}, index=[""])
+        shown = pd.concat([shown.iloc[:3], gap, shown.iloc[3:]])
+    which = "all" if len(ranked) <= 6 else "top 3 and bottom 3"
+    print(f"{title}: {which} of {len(ranked)} ranked")
+    if len(ranked):
+        print(shown.to_string(index_names=False, justify="right"))
+    unranked = table[table["rank"].isna()]
+    if len(unranked):
+        listed = ", ".join(f"{i} ({n})" for i, n in unranked["sample"].head(8).items())
+        more = f" and {len(unranked) - 8} more" if len(unranked) > 8 else ""
+        print(f"  not ranked (fewer than {min_sample} {SAMPLE[subject]}, or no score): {listed}{more}")
+    else:
+        print(f"  (none has fewer than {min_sample} {SAMPLE[subject]}, the minimum sample: all ranked)")
+    print()
+
+
+def in_words(indicator: str, change: float, pct: float) -> str:
+    what = WORDS[indicator]
+    if np.isnan(change):
+        return "-"
+    if indicator.endswith("_hours"):  # lower is better
+        return f"{what} {abs(pct):.1f} % {'faster' if pct < 0 else 'slower'}"
+    return f"{what} {abs(change):.1f} points {'higher' if change >= 0 else 'lower'}"
+
+
+def show_compare(before: gridgov.Scorecard, after: gridgov.Scorecard) -> None:
+    frames = [gridgov.compare(before, after, level) for level in ("city", "district")]
+    c = pd.concat(frames, ignore_index=True)
+    shown = pd.DataFrame({
+        "area": c["area"] + " " + c["name"],
+        "indicator": c["indicator"],
+        "February": [fmt(i, v) for i, v in zip(c["indicator"], c["before"])],
+        "March": [fmt(i, v) for i, v in zip(c["indicator"], c["after"])],
+        "change": [f"{v:+.2f} h" if i.endswith("_hours") else f"{v:+.1f} pt"
+                   for i, v in zip(c["indicator"], c["change"])],
+        "change %": [f"{v:+.1f} %" for v in c["change_pct"]],
+        "in words": [in_words(i, ch, p) for i, ch, p in zip(c["indicator"], c["change"], c["change_pct"])],
+    })
+    shown.loc[shown["area"].duplicated(), "area"] = ""
+    for col in ("area", "indicator", "in words"):
+        shown[col] = left(shown[col])
+    print(shown.to_string(index=False, justify="left"))
+
+
+def month_scored(model: gridgov.Model) -> None:
+    t0 = time.perf_counter()
+    eng = gridgov.simulate(model, date(2026, 2, 2), days=58, seed=SEED)
+    t1 = time.perf_counter()
+    records = eng.records()
+    as_of = records.as_of  # the records' own: one millisecond after the engine's last event
+    feb = gridgov.score(model, records, date(2026, 2, 1), date(2026, 3, 1), as_of=as_of)
+    mar = gridgov.score(model, records, date(2026, 3, 1), date(2026, 4, 1), as_of=as_of)
+    t2 = time.perf_counter()
+    print(f"February and March 2026 in the engine: gridgov.simulate from Mon 2026-02-02 for 58 days, seed {SEED}")
+    print(f"  {len(eng):,} cases, {eng.event_count:,} events in {(t1 - t0) * 1e3:.0f} ms; "
+          f"exported as records and scored in {(t2 - t1) * 1e3:.0f} ms")
+    print(f"  February [2026-02-01, 2026-03-01) and March [2026-03-01, 2026-04-01), both as of "
+          f"{as_of:%Y-%m-%d %H:%M} (the records' own)")
+    end = datetime(2026, 4, 1)  # the end of the simulated window
+    lights = Counter(eng.light(case, end) or "none" for case in range(1, len(eng) + 1))
+    fired = int((eng.events_frame()["action"] == "escalate").sum())
+    print(f"  lights at {when(end)}: {dict(sorted(lights.items()))}; {fired:,} escalations fired in the two months")
+    config = json.loads(mar.to_json())["config"]  # the model's [scoring] section, defaults filled in
+    limits = {config[k] for k in ("accept_limit", "file_limit", "close_limit")}
+    print(f"  ranked with at least {config['min_sample']} cases in the sample; the centre's accept, file and close "
+          f"limits: {', '.join(sorted(limits))} (the model's [scoring] section, here the defaults)")
+    print()
+    min_sample = config["min_sample"]
+    top_bottom("Streets, March", mar.areas("street"), "street", min_sample)
+    top_bottom("Departments, March", mar.departments(), "department", min_sample)
+    for role in ("supervisor", "acceptor", "shift_leader", "dispatcher"):
+        top_bottom(f"Posts: {role}, March", mar.posts(role), role, min_sample)
+
+    print("March against February (gridgov.compare; change in hours or percentage points):")
+    show_compare(feb, mar)
+    city = mar.areas("city").iloc[0]
+    print(f"  ({city['filed'] - city['closed']:,} of March's {city['filed']:,} filed cases are still open on "
+          f"{as_of:%d %B}; February's had a month more to close, so March's closure figures are not final)")
+    both = gridgov.score(model, records, date(2026, 2, 1), date(2026, 4, 1), as_of=as_of)
+    print(f"  February merged with March equals the card of both months at once: {feb.merge(mar) == both}")
+    print()
+
+    div = model.division_report(records, date(2026, 3, 1), date(2026, 4, 1))
+    s = div.summary
+    lo, hi = div.config["households_min"], div.config["households_max"]
+    print(f"Grid division under March's load ({s['cases']:,} cases reported in {s['grids']} unit grids):")
+    print(f"  {s['households_low'] + s['households_high']} grids outside {lo}-{hi} households "
+          f"({s['households_low']} below, {s['households_high']} above)")
+    print(f"  cases per supervisor-equivalent: median {s['load_median']:g}, Q1 {s['load_q1']:g}, "
+          f"Q3 {s['load_q3']:g}, Tukey fences {s['lower_fence']:g}-{s['upper_fence']:g}: "
+          f"{s['load_low']} grids below, {s['load_high']} above")
+    grids = div.grids
+    for flag in ("load_low", "load_high"):
+        out = grids[grids[flag]]
+        if len(out):
+            listed = ", ".join(f"{code} ({load:g})" for code, load in out["load_per_worker"].head(5).items())
+            print(f"    {flag}: {listed}" + (" ..." if len(out) > 5 else ""))
+    sug = div.suggestions
+    for kind in ("merge", "split"):
+        these = sug[sug["kind"] == kind]
+        plural = "" if len(these) == 1 else "s"
+        print(f"  {len(these)} {kind} suggestion{plural}" + (", the first 3:" if len(these) > 3 else ":"))
+        for reason in these["reason"].head(3):
+            print(textwrap.fill(reason, width=110, initial_indent="    - ", subsequent_indent="      "))
 
 
 if __name__ == "__main__":
