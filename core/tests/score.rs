@@ -763,3 +763,65 @@ fn a_month_of_the_sample_city_scores() {
     let again = Records::from_csv(Arc::clone(&m), &rec.to_csv(), Some(rec.as_of())).expect("csv");
     assert_eq!(score(&again, start, end, None).expect("again"), card);
 }
+
+#[test]
+fn scoring_section_of_the_model_overrides_the_defaults() {
+    let text = format!(
+        "{CITY}\n[scoring]\nmin_sample = 1\ngrades = [80, 70, 60, 50]\naccept_limit = \"1 working_hours\"\n\
+         [scoring.weights.department]\non_time_rate = 1\n\
+         [scoring.weights.dispatcher]\ndispatched = 1\n\
+         [scoring.steps.dispatcher.dispatched]\nat_least = [[4, 100], [2, 50]]\n"
+    );
+    let m = Arc::new(Model::from_str_auto(&text).expect("model with [scoring]"));
+    let rec = Records::from_csv(Arc::clone(&m), CASES, None).expect("cases");
+    let card = score(
+        &rec,
+        local(&m, "2026-03-01"),
+        local(&m, "2026-04-01"),
+        Some(local(&m, "2026-04-10")),
+    )
+    .expect("scores");
+    let d = card.departments();
+    // Only on-time handling counts now: A 2/3, B 0.
+    close(d.row("A").and_then(|r| r.score), 200.0 / 3.0, "A");
+    assert_eq!(d.row("A").and_then(|r| r.grade), Some('C'));
+    assert_eq!(
+        d.row("A").and_then(|r| r.rank),
+        Some(1),
+        "min_sample 1 ranks it"
+    );
+    // D1 dispatched 4: 100 by the new step table.
+    close(
+        card.posts("dispatcher")
+            .expect("dispatchers")
+            .row("D1")
+            .and_then(|r| r.score),
+        100.0,
+        "D1",
+    );
+    // With one working hour to accept, AC1's 09:30 acceptance of a 09:00 report is on time.
+    let acc = card.posts("acceptor").expect("acceptors");
+    assert_eq!(acc.value("AC1", "accepted_on_time"), Some(6.0));
+
+    // Every problem of a bad section, with its path.
+    let bad = format!(
+        "{CITY}\n[scoring]\nshrinkage = -1\ngrades = [50, 60, 70, 80]\n\
+         [scoring.weights.department]\nspeed = 1\ndue = 1\n\
+         [scoring.weights.janitor]\nx = 1\n\
+         [scoring.steps.area.closure_rate]\nat_least = [[1, 100]]\n"
+    );
+    let Err(Error::Model(issues)) = Model::from_str_auto(&bad) else {
+        panic!("a bad [scoring] section is refused");
+    };
+    let paths: Vec<&str> = issues.0.iter().map(|i| i.path.as_str()).collect();
+    for want in [
+        "scoring.shrinkage",
+        "scoring.grades",
+        "scoring.weights.department.speed",
+        "scoring.weights.department.due",
+        "scoring.weights.janitor",
+        "scoring.steps.area.closure_rate",
+    ] {
+        assert!(paths.contains(&want), "{want} missing from {paths:?}");
+    }
+}

@@ -826,6 +826,50 @@ static void test_month_of_the_sample_city(void) {
   gridgov_model_free(m);
 }
 
+/* The model's [scoring] section: department weights replaced, a bad section refused with
+ * every problem and its path. */
+static void test_scoring_section(void) {
+  char path[1024];
+  data_path(path, sizeof path, "score_city.toml");
+  size_t len = 0;
+  char *city = read_file(path, &len);
+  CHECK(city != NULL);
+  if (!city) return;
+  const char *good = "\n[scoring]\nmin_sample = 1\n[scoring.weights.department]\non_time_rate = 1\n";
+  const char *bad = "\n[scoring]\nshrinkage = -1\n[scoring.weights.department]\nspeed = 1\n";
+  size_t cap = len + 256;
+  char *text = malloc(cap);
+  CHECK(text != NULL);
+  if (!text) {
+    free(city);
+    return;
+  }
+  snprintf(text, cap, "%s%s", city, good);
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_from_text(text, strlen(text), GRIDGOV_FORMAT_TOML, &m), GRIDGOV_STATUS_OK);
+  if (m) {
+    gridgov_records *r = score_cases(m);
+    gridgov_scorecard *card = march(r);
+    char *d = table(card, "departments");
+    EXPECT_VALUE(d, "A", "score", 200.0 / 3.0);
+    EXPECT_VALUE(d, "A", "rank", 1);
+    gridgov_string_free(d);
+    gridgov_scorecard_free(card);
+    gridgov_records_free(r);
+    gridgov_model_free(m);
+  }
+  snprintf(text, cap, "%s%s", city, bad);
+  gridgov_model *no = NULL;
+  CHECK_STATUS(gridgov_model_from_text(text, strlen(text), GRIDGOV_FORMAT_TOML, &no), GRIDGOV_STATUS_MODEL);
+  CHECK(no == NULL);
+  char *issues = NULL;
+  CHECK_STATUS(gridgov_last_error_issues(&issues, NULL), GRIDGOV_STATUS_OK);
+  CHECK(issues && strstr(issues, "scoring.shrinkage") && strstr(issues, "scoring.weights.department.speed"));
+  gridgov_string_free(issues);
+  free(text);
+  free(city);
+}
+
 int main(void) {
   test_records();
   test_areas_by_hand();
@@ -835,5 +879,6 @@ int main(void) {
   test_engine_records();
   test_bad_input();
   test_month_of_the_sample_city();
+  test_scoring_section();
   return finish("test_score");
 }

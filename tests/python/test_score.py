@@ -256,3 +256,14 @@ def test_a_month_of_the_sample_city(sample: gridgov.Model) -> None:
     pd.testing.assert_frame_equal(again.departments(), card.departments())
     r = sample.division_report(eng, date(2026, 3, 1), date(2026, 4, 1))
     assert r.grids["cases"].sum() == card.areas("city")["reported"].iloc[0]
+
+
+def test_scoring_section_of_the_model() -> None:
+    text = (DATA / "score_city.toml").read_text(encoding="utf-8")
+    m = gridgov.Model.from_toml(text + "\n[scoring]\nmin_sample = 1\n[scoring.weights.department]\non_time_rate = 1\n")
+    d = gridgov.score(m, DATA / "score_cases.csv", *MARCH, as_of=AS_OF).departments()
+    assert d.loc["A", "score"] == pytest.approx(200 / 3) and d.loc["A", "rank"] == 1
+    with pytest.raises(gridgov.ModelError) as err:
+        gridgov.Model.from_toml(text + "\n[scoring]\nshrinkage = -1\n[scoring.weights.department]\nspeed = 1\n")
+    paths = [p for p, _ in err.value.issues]
+    assert "scoring.shrinkage" in paths and "scoring.weights.department.speed" in paths
