@@ -266,6 +266,8 @@ pub struct Engine {
     live: usize,
     generation: Vec<u32>,
     replaying: bool,
+    /// Per rule: its target when it does not depend on the case (interned).
+    rule_targets: Vec<Option<Arc<str>>>,
 }
 
 /// Two engines are equal when they hold the same cases and events (the security log is not
@@ -273,6 +275,16 @@ pub struct Engine {
 impl PartialEq for Engine {
     fn eq(&self, other: &Self) -> bool {
         self.cases == other.cases && self.events == other.events
+    }
+}
+
+/// The trigger occurrence a rule's firings on a case belong to: one per stage run for timer
+/// triggers, one per reopening for an unsatisfied rating, one for the rework count.
+fn occurrence_of(case: &Case, rule: &EscalationRule) -> u32 {
+    match rule.trigger {
+        Trigger::Rework(_) => 0,
+        Trigger::Unsatisfied(_) => case.reopen_count,
+        _ => case.runs,
     }
 }
 
@@ -293,6 +305,29 @@ impl Engine {
 
     /// A new, empty engine with an explicit configuration.
     pub fn with_config(model: Arc<Model>, config: EngineConfig) -> Engine {
+        let mut strings: HashSet<Arc<str>> = HashSet::new();
+        // Targets that do not depend on the case, interned once (a sweep then fires without
+        // hashing a string per firing).
+        let rule_targets = config
+            .rules
+            .iter()
+            .map(|rule| {
+                let fixed = match &rule.action {
+                    EscalationAction::Warn(light) => Some(light.as_str()),
+                    EscalationAction::Notify(Some(u)) | EscalationAction::Reassign(u) => {
+                        Some(model.org().unit(*u).id.as_str())
+                    }
+                    _ => None,
+                };
+                fixed.map(|t| {
+                    let a: Arc<str> = Arc::from(t);
+                    strings.get(t).cloned().unwrap_or_else(|| {
+                        strings.insert(Arc::clone(&a));
+                        a
+                    })
+                })
+            })
+            .collect();
         Engine {
             model,
             config,
@@ -300,7 +335,7 @@ impl Engine {
             events: Vec::new(),
             prev_of_case: Vec::new(),
             last_of_case: Vec::new(),
-            strings: HashSet::new(),
+            strings,
             denials: Vec::new(),
             queue: BTreeMap::new(),
             queued: 0,
@@ -308,6 +343,7 @@ impl Engine {
             live: 0,
             generation: Vec::new(),
             replaying: false,
+            rule_targets,
         }
     }
 
@@ -1064,11 +1100,7 @@ impl Engine {
             return Ok(None);
         }
         // A trigger occurrence that has fired all it may needs no further work.
-        let occurrence = match rule.trigger {
-            Trigger::Rework(_) => 0,
-            Trigger::Unsatisfied(_) => case.reopen_count,
-            _ => case.runs,
-        };
+        let occurrence = occurrence_of(case, rule);
         if case
             .fired
             .get(&rule_index)
@@ -1076,8 +1108,21 @@ impl Engine {
         {
             return Ok(None);
         }
-        let key = &self.model.catalog().get(&case.category)?.key;
-        if !rule.selects(key, case.grid, &case.urgency, self.model.territory()) {
+        // The category test needs a catalog look-up: only rules that name categories pay it.
+        if !rule.categories.is_empty() {
+            let key = &self.model.catalog().get(&case.category)?.key;
+            if !rule.categories.iter().any(|p| p.matches(key)) {
+                return Ok(None);
+            }
+        }
+        let territory = self.model.territory();
+        if !(rule.areas.is_empty()
+            || rule
+                .areas
+                .iter()
+                .any(|a| territory.is_within(case.grid, *a)))
+            || !(rule.urgency.is_empty() || rule.urgency.iter().any(|u| **u == *case.urgency))
+        {
             return Ok(None);
         }
         let Some((occurrence, base)) = self.trigger_base(case, rule)? else {
@@ -1171,6 +1216,23 @@ impl Engine {
         Ok(())
     }
 
+    /// The occurrence and firing number of a queued firing whose case is unchanged: the
+    /// case's fired map gives them without evaluating the trigger again.
+    fn queued_firing(&self, id: CaseId, r: u32, at: Millis) -> Result<(u32, u32)> {
+        let case = &self.cases[(id - 1) as usize];
+        let occurrence = occurrence_of(case, &self.config.rules[r as usize]);
+        let done = match case.fired.get(&r) {
+            Some(&(occ, n)) if occ == occurrence => n,
+            _ => 0,
+        };
+        debug_assert_eq!(
+            self.next_firing(case, r)?,
+            Some((occurrence, done + 1, at)),
+            "a queued entry of a current generation is the rule's next firing"
+        );
+        Ok((occurrence, done + 1))
+    }
+
     /// Fires, in time order, every escalation due at or before `now` (of one case, or of all).
     fn fire_due(&mut self, only: Option<CaseId>, now: Millis) -> Result<usize> {
         let mut fired = 0;
@@ -1211,12 +1273,11 @@ impl Engine {
                 if self.generation[(id - 1) as usize] != generation {
                     continue; // the case changed since this entry was scheduled
                 }
-                if let Some((occ, n, due)) = self.next_firing(&self.cases[(id - 1) as usize], r)?
-                    && due == at
-                {
-                    self.fire(id, r, at, occ, n)?;
-                    fired += 1;
-                }
+                // The case is as it was when the entry was computed (same generation), so
+                // this is the rule's next firing; debug builds (the tests) check it.
+                let (occ, n) = self.queued_firing(id, r, at)?;
+                self.fire(id, r, at, occ, n)?;
+                fired += 1;
             }
             if !later.is_empty() {
                 self.queued += later.len();
@@ -1253,7 +1314,10 @@ impl Engine {
         let name = Arc::clone(&rule.name);
         let effect = Cow::Borrowed(rule.action.name());
         let action = rule.action.clone();
-        let target = target.map(|t| self.intern(t));
+        let target = match &self.rule_targets[r as usize] {
+            Some(fixed) => Some(Arc::clone(fixed)),
+            None => target.map(|t| self.intern(t)),
+        };
         let case = &mut self.cases[idx];
         match action {
             EscalationAction::Supervise => case.supervised_count += 1,
