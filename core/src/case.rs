@@ -159,6 +159,33 @@ pub enum Source {
 }
 
 impl Source {
+    /// Every channel, in declaration order (`Source::ALL[s as usize] == s`).
+    pub const ALL: [Source; 6] = [
+        Source::Supervisor,
+        Source::Hotline,
+        Source::App,
+        Source::Media,
+        Source::Leader,
+        Source::Sensor,
+    ];
+
+    /// The `snake_case` name, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Supervisor => "supervisor",
+            Source::Hotline => "hotline",
+            Source::App => "app",
+            Source::Media => "media",
+            Source::Leader => "leader",
+            Source::Sensor => "sensor",
+        }
+    }
+
+    /// The channel of a `snake_case` name.
+    pub fn parse(name: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     /// `true` for channels through which the public reports (used for the public-report share).
     pub fn is_public(self) -> bool {
         matches!(self, Source::Hotline | Source::App | Source::Media)

@@ -122,6 +122,16 @@ fn areas_by_hand() {
     let city = card.areas("city").expect("city table");
     assert_eq!(city.value("379900", "reported"), Some(7.0));
     assert!(matches!(card.areas("ward"), Err(Error::Unknown { .. })));
+    // The same tables by name, as the bindings ask for them.
+    assert_eq!(card.table("areas:grid").ok(), Some(grids));
+    assert_eq!(card.table("departments").ok(), Some(card.departments()));
+    assert!(matches!(
+        card.table("areas:ward"),
+        Err(Error::Unknown { .. })
+    ));
+    assert!(
+        matches!(card.table("grids"), Err(Error::InvalidValue { what, .. }) if what == "table")
+    );
 }
 
 #[test]

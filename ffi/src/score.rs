@@ -9,7 +9,7 @@ use std::ffi::c_char;
 use std::sync::Arc;
 
 use gridgov::calendar::Millis;
-use gridgov::score::{Records, Scorecard, Table, compare, score};
+use gridgov::score::{Records, Scorecard, compare, score};
 use gridgov::{Error, Model};
 
 use crate::engine::gridgov_engine;
@@ -62,26 +62,6 @@ fn serialise(value: &impl serde::Serialize) -> Result<String, Failure> {
             format!("internal error: cannot serialise output: {e}"),
         )
     })
-}
-
-/// One table of a card, named `"areas:<level>"`, `"departments"` or `"posts:<role>"`.
-fn table_of(card: &Scorecard, name: &str) -> Result<Table, Failure> {
-    if name == "departments" {
-        return Ok(card.departments());
-    }
-    if let Some(level) = name.strip_prefix("areas:") {
-        return Ok(card.areas(level)?);
-    }
-    if let Some(role) = name.strip_prefix("posts:") {
-        return Ok(card.posts(role)?);
-    }
-    Err(Error::invalid(
-        "table",
-        name,
-        "is not a table: \"areas:<level>\" (e.g. \"areas:grid\"), \"departments\" or \
-         \"posts:<role>\" (supervisor, acceptor, shift_leader, dispatcher)",
-    )
-    .into())
 }
 
 /// Loads case records from CSV text of `len` bytes (RFC 4180, UTF-8; the first line names the
@@ -339,7 +319,7 @@ pub unsafe extern "C" fn gridgov_scorecard_table_json(
         let c = gridgov_scorecard::borrow(card)?;
         let name = in_str(table, "table")?;
         need(out, "out")?;
-        let t = table_of(c, name)?;
+        let t = c.table(name)?;
         out_string(serialise(&t.to_json())?, out, out_len)
     })
 }

@@ -39,6 +39,21 @@ pub struct Row {
     pub sample: u64,
 }
 
+impl Row {
+    /// A row with its indicator values; [`Scorecard`] fills the rest when it builds the table.
+    fn unscored(id: String, name: String, values: Vec<Option<f64>>) -> Row {
+        Row {
+            id,
+            name,
+            values,
+            score: None,
+            grade: None,
+            rank: None,
+            sample: 0,
+        }
+    }
+}
+
 /// A table: one row per subject, sorted by id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
@@ -231,7 +246,7 @@ impl Scorecard {
     /// [`Error::InvalidValue`] when the models, configurations or `as_of` differ, or the
     /// periods overlap without being equal or leave a gap.
     pub fn merge(&self, other: &Scorecard) -> Result<Scorecard> {
-        if !(Arc::ptr_eq(&self.model, &other.model) || self.model.file() == other.model.file()) {
+        if !same_model(&self.model, &other.model) {
             return Err(Error::invalid(
                 "other",
                 other.model.name(),
@@ -341,15 +356,11 @@ impl Scorecard {
                 "mean_handle_hours",
                 mean_hours(a.handle_ms, a.handle_n),
             );
-            rows.push(Row {
-                id: area.code.as_str().to_owned(),
-                name: area.name.clone(),
+            rows.push(Row::unscored(
+                area.code.as_str().to_owned(),
+                area.name.clone(),
                 values,
-                score: None,
-                grade: None,
-                rank: None,
-                sample: 0,
-            });
+            ));
         }
         Ok(self.finish(Subject::Area, Some(level.to_owned()), rows))
     }
@@ -370,15 +381,7 @@ impl Scorecard {
             let handled = d.counts[1];
             values[12] = mean_hours(d.handle_ms, handled);
             values[13] = median_minutes(&d.minutes).map(|m| m / 60.0);
-            rows.push(Row {
-                id: unit.id.clone(),
-                name: unit.name.clone(),
-                values,
-                score: None,
-                grade: None,
-                rank: None,
-                sample: 0,
-            });
+            rows.push(Row::unscored(unit.id.clone(), unit.name.clone(), values));
         }
         self.finish(Subject::Department, None, rows)
     }
@@ -429,17 +432,33 @@ impl Scorecard {
                 }
                 all.extend([filed, public]);
             }
-            rows.push(Row {
-                id,
-                name,
-                values: counts_then_none(subject, &all),
-                score: None,
-                grade: None,
-                rank: None,
-                sample: 0,
-            });
+            rows.push(Row::unscored(id, name, counts_then_none(subject, &all)));
         }
         Ok(self.finish(subject, None, rows))
+    }
+
+    /// A table by name: `"areas:<level>"` (e.g. `"areas:grid"`), `"departments"` or
+    /// `"posts:<role>"` — the form the C and Python bindings use.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] for another name; as [`Scorecard::areas`] and
+    /// [`Scorecard::posts`].
+    pub fn table(&self, name: &str) -> Result<Table> {
+        if name == "departments" {
+            return Ok(self.departments());
+        }
+        if let Some(level) = name.strip_prefix("areas:") {
+            return self.areas(level);
+        }
+        if let Some(role) = name.strip_prefix("posts:") {
+            return self.posts(role);
+        }
+        Err(Error::invalid(
+            "table",
+            name,
+            "is not a table: \"areas:<level>\" (e.g. \"areas:grid\"), \"departments\" or \
+             \"posts:<role>\" (supervisor, acceptor, shift_leader, dispatcher)",
+        ))
     }
 
     /// Fills rates, scores, grades, samples and ranks.
@@ -527,6 +546,11 @@ impl Scorecard {
     }
 }
 
+/// Whether two cards were scored on the same model (the same handle, or equal files).
+fn same_model(a: &Arc<Model>, b: &Arc<Model>) -> bool {
+    Arc::ptr_eq(a, b) || a.file() == b.file()
+}
+
 fn counts_then_none(subject: Subject, counts: &[u64]) -> Vec<Option<f64>> {
     let mut v = vec![None; subject.columns().len()];
     for (slot, &c) in v.iter_mut().zip(counts) {
@@ -609,7 +633,7 @@ pub const COMPARED: [&str; 4] = [
 /// [`Error::InvalidValue`] when the cards are of different models; [`Error::Unknown`] for an
 /// unknown level.
 pub fn compare(before: &Scorecard, after: &Scorecard, level: Option<&str>) -> Result<Vec<Change>> {
-    if !(Arc::ptr_eq(&before.model, &after.model) || before.model.file() == after.model.file()) {
+    if !same_model(&before.model, &after.model) {
         return Err(Error::invalid(
             "after",
             after.model.name(),

@@ -206,11 +206,7 @@ impl Engine {
         text_col("grid", &|i| {
             Some(territory.area(cases[i].grid).code.as_str().to_owned())
         });
-        text_col("source", &|i| {
-            serde_json::to_value(cases[i].source)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-        });
+        text_col("source", &|i| Some(cases[i].source.as_str().to_owned()));
         text_col("state", &|i| Some(cases[i].state.as_str().to_owned()));
         text_col("unit", &|i| acc[i].unit.as_deref().map(str::to_owned));
         for (k, name) in PERSON_COLUMNS.iter().enumerate() {

@@ -256,55 +256,22 @@ fn bad(row: usize, column: &str, value: &dyn ToString, reason: impl Into<String>
     )
 }
 
-fn source_of(name: &str) -> Option<Source> {
-    Some(match name {
-        "supervisor" => Source::Supervisor,
-        "hotline" => Source::Hotline,
-        "app" => Source::App,
-        "media" => Source::Media,
-        "leader" => Source::Leader,
-        "sensor" => Source::Sensor,
-        _ => return None,
-    })
-}
-
-fn source_name(s: Source) -> &'static str {
-    match s {
-        Source::Supervisor => "supervisor",
-        Source::Hotline => "hotline",
-        Source::App => "app",
-        Source::Media => "media",
-        Source::Leader => "leader",
-        Source::Sensor => "sensor",
-    }
-}
-
 /// A text lookup shared by validation threads: value → index, or why it is refused.
 type Lookup<'m> = &'m (dyn Fn(&str) -> std::result::Result<u32, String> + Sync);
 
 /// A person column: per row an index into its own list of ids.
 type PersonColumn = (Vec<u32>, Vec<Arc<str>>);
 
-/// Every source, in discriminant order.
-const SOURCES: [Source; 6] = [
-    Source::Supervisor,
-    Source::Hotline,
-    Source::App,
-    Source::Media,
-    Source::Leader,
-    Source::Sensor,
-];
-
 /// Tables at least this long are validated on all cores.
 const PARALLEL_ROWS: usize = 1 << 16;
 
-/// The result of a scoped thread (a panic becomes an error, not a crash).
-fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+/// The result of a scoped thread (a panic becomes an error naming `what`, not a crash).
+pub(crate) fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>, what: &str) -> Result<T> {
     h.join().unwrap_or_else(|_| {
         Err(Error::invalid(
             "records",
             "",
-            "a validation thread panicked",
+            format!("a {what} thread panicked"),
         ))
     })
 }
@@ -829,7 +796,7 @@ impl<'a> Records<'a> {
                 })
         };
         let source_index = |s: &str| {
-            source_of(s).map(|s| s as u32).ok_or_else(|| {
+            Source::parse(s).map(|s| s as u32).ok_or_else(|| {
                 "is not a source (supervisor, hotline, app, media, leader, sensor)".to_owned()
             })
         };
@@ -883,8 +850,8 @@ impl<'a> Records<'a> {
                         .map(|c| sc.spawn(move || person_one(c)))
                         .collect();
                     (
-                        t.into_iter().map(join).collect(),
-                        p.into_iter().map(join).collect(),
+                        t.into_iter().map(|h| join(h, "validation")).collect(),
+                        p.into_iter().map(|h| join(h, "validation")).collect(),
                     )
                 })
             };
@@ -913,7 +880,7 @@ impl<'a> Records<'a> {
                 if s == NONE {
                     Source::Supervisor
                 } else {
-                    SOURCES[s as usize]
+                    Source::ALL[s as usize]
                 }
             })
             .collect();
@@ -1027,7 +994,7 @@ impl<'a> Records<'a> {
                         sc.spawn(move || check_rows(rows))
                     })
                     .collect();
-                h.into_iter().map(join).collect()
+                h.into_iter().map(|h| join(h, "validation")).collect()
             })
         };
         let mut state = Vec::with_capacity(n);
@@ -1228,17 +1195,7 @@ impl<'a> Records<'a> {
                     &|i| i64::from(self.grid[i]),
                 ),
                 "source" => text(
-                    [
-                        Source::Supervisor,
-                        Source::Hotline,
-                        Source::App,
-                        Source::Media,
-                        Source::Leader,
-                        Source::Sensor,
-                    ]
-                    .iter()
-                    .map(|s| source_name(*s).to_owned())
-                    .collect(),
+                    Source::ALL.iter().map(|s| s.as_str().to_owned()).collect(),
                     &|i| self.source[i] as i64,
                 ),
                 "state" => text(

@@ -8,7 +8,7 @@ use crate::case::{Source, State};
 use crate::error::{Error, Result};
 
 use super::config::ScoringConfig;
-use super::records::{NO_TIME, NONE, Records, TIME_COLUMNS, p, t};
+use super::records::{NO_TIME, NONE, Records, TIME_COLUMNS, join, p, t};
 
 /// Counts of one area (unit grids only; rolled up when tables are built), in the order of
 /// the area table's count columns, then the time sums.
@@ -337,14 +337,7 @@ pub(crate) fn tally(rec: &Records, w: Window<'_>) -> Result<Tally> {
                 s.spawn(move || tally_chunk(rec, w, rows))
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(Error::invalid("records", "", "a scoring thread panicked"))
-                })
-            })
-            .collect()
+        handles.into_iter().map(|h| join(h, "scoring")).collect()
     });
     let mut total: Option<Tally> = None;
     for r in results {
