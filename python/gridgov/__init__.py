@@ -52,6 +52,9 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _gridgov
+from ._common import first_true as _first
+from ._common import import_pandas
+from ._common import invalid as _invalid
 from ._division import DivisionReport, division_report
 from ._errors import (
     CalendarRangeError,
@@ -124,14 +127,6 @@ ArrayLike = npt.ArrayLike
 StrPath = Union[str, "os.PathLike[str]"]
 
 
-def _invalid(what: str, value: object, reason: str) -> ValidationError:
-    """A ValidationError worded like the core's (``invalid starts[3] "NaT": ...``)."""
-    text = json.dumps(str(value), ensure_ascii=False)
-    return ValidationError(f"invalid {what} {text}: {reason}", what=what, value=str(value), reason=reason)
-
-
-def _first(mask: npt.NDArray[np.bool_]) -> int:
-    return int(np.argmax(mask))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -825,7 +820,7 @@ class Model:
 
         if isinstance(records, (Mapping, np.ndarray, list)) or type(records).__name__ == "Series":
             return division_report(self, records, **options)
-        rec = _records(self, records, None, False)
+        rec = _records(self, records, False)
         lo = _NAT + 1 if start is None else _ms(self, start, "start")
         hi = int(_I64.max) if end is None else _ms(self, end, "end")
         load = rec._core.grid_load(lo, hi)
@@ -1625,10 +1620,7 @@ class Engine:
         ``system``), ``actor_id``, ``action``, ``limit``, then every field that occurs
         (``category``, ``grid``, ``unit``, ``reason``...) in order of first appearance, missing
         values as ``NaN``/``None``. Needs pandas (imported here, not by ``import gridgov``)."""
-        try:
-            import pandas as pd  # type: ignore[import-untyped]
-        except ImportError as err:  # pragma: no cover - pandas is a test dependency
-            raise ImportError("Engine.events_frame needs pandas: pip install pandas") from err
+        pd = import_pandas("Engine.events_frame")
         base = ["seq", "case", "at", "actor_kind", "actor_id", "action", "limit"]
         rows = []
         extra: dict[str, None] = {}

@@ -16,7 +16,9 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _gridgov
-from ._errors import UnknownError, ValidationError
+from ._common import import_pandas
+from ._common import invalid as _invalid
+from ._errors import UnknownError
 
 if TYPE_CHECKING:
     from . import Model
@@ -31,17 +33,8 @@ _NULLABLE_INT = ("households", "population")
 _FLAGS = ("households_low", "households_high", "load_low", "load_high", "no_workers")
 
 
-def _invalid(what: str, value: object, reason: str) -> ValidationError:
-    text = json.dumps(str(value), ensure_ascii=False)
-    return ValidationError(f"invalid {what} {text}: {reason}", what=what, value=str(value), reason=reason)
-
-
 def _pandas() -> Any:
-    try:
-        import pandas as pd  # type: ignore[import-untyped]
-    except ImportError as err:  # pragma: no cover - pandas is a test dependency
-        raise ImportError("gridgov.DivisionReport tables need pandas: pip install pandas") from err
-    return pd
+    return import_pandas("gridgov.DivisionReport")
 
 
 def _counts(values: Any, names: Sequence[str]) -> npt.NDArray[np.uint64]:

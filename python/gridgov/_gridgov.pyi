@@ -175,7 +175,7 @@ class Scorecard:
     def as_of(self) -> int: ...
     def merge(self, other: Scorecard) -> Scorecard: ...
     def table(
-        self, kind: str, arg: Optional[str] = None
+        self, name: str
     ) -> tuple[
         str,
         list[str],

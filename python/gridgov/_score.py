@@ -8,17 +8,17 @@ without a Python object per cell, on all cores, with the GIL released.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 import numpy as np
 import numpy.typing as npt
 
 from . import _gridgov
-from ._errors import ValidationError
+from ._common import first_true, import_pandas
+from ._common import invalid as _invalid
 
 if TYPE_CHECKING:
     from . import Engine, Model
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["Records", "Scorecard", "compare", "score"]
 
 _NAT = int(np.iinfo(np.int64).min)
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 #: Column types of the case-record schema (the core checks them again).
 _TEXT = (
@@ -50,21 +49,8 @@ StrPath = Union[str, "os.PathLike[str]"]
 Instant = Union[datetime, date, np.datetime64, int]
 
 
-def _invalid(what: str, value: object, reason: str) -> ValidationError:
-    text = json.dumps(str(value), ensure_ascii=False)
-    return ValidationError(f"invalid {what} {text}: {reason}", what=what, value=str(value), reason=reason)
-
-
 def _pandas() -> Any:
-    try:
-        import pandas as pd  # type: ignore[import-untyped]
-    except ImportError as err:  # pragma: no cover - pandas is a test dependency
-        raise ImportError("gridgov scoring tables need pandas: pip install pandas") from err
-    return pd
-
-
-def _first_bad(mask: npt.NDArray[np.bool_]) -> int:
-    return int(np.argmax(mask))
+    return import_pandas("gridgov scoring")
 
 
 def _ms(model: Model, value: Instant, what: str) -> int:
@@ -137,7 +123,7 @@ def _text_column(name: str, s: Any) -> tuple[Any, ...]:
         elif isinstance(u, (float, np.floating)) and float(u).is_integer():
             values.append(str(int(u)))  # codes read as numbers by read_csv (NaN made them floats)
         else:
-            row = _first_bad(codes == i)
+            row = first_true(codes == i)
             raise _invalid(f"records[{row}].{name}", u, f"is a {type(u).__name__}, where text is expected")
     return (name, "text", np.ascontiguousarray(codes), values)
 
@@ -174,7 +160,7 @@ def _time_column(name: str, s: Any, offset_ms: int, local: bool) -> tuple[str, s
             return (name, "time", np.full(len(a), _NAT, dtype=np.int64))
         bad = ~np.isnan(a) & (a != np.floor(a))
         if bad.any():
-            row = _first_bad(bad)
+            row = first_true(bad)
             raise _invalid(f"records[{row}].{name}", a[row], "is not an instant (epoch milliseconds are whole)")
         out = np.where(np.isnan(a), float(_NAT), a).astype(np.int64)
         return (name, "time", out)
@@ -183,7 +169,7 @@ def _time_column(name: str, s: Any, offset_ms: int, local: bool) -> tuple[str, s
     parsed = pd.to_datetime(s, errors="coerce", utc=False, format="ISO8601")
     bad = np.asarray(parsed.isna()) & ~missing
     if bad.any():
-        row = _first_bad(bad)
+        row = first_true(bad)
         raise _invalid(f"records[{row}].{name}", s.iloc[row], "is not an instant (ISO 8601 text or datetime64)")
     return _time_column(name, parsed, offset_ms, local)
 
@@ -207,7 +193,7 @@ def _number_column(name: str, s: Any, kind: str) -> tuple[str, str, npt.NDArray[
     num = pd.to_numeric(s, errors="coerce")
     bad = np.asarray(num.isna()) & ~np.asarray(s.isna())
     if bad.any():
-        row = _first_bad(bad)
+        row = first_true(bad)
         raise _invalid(f"records[{row}].{name}", s.iloc[row], "is not a number")
     return (name, "float", np.ascontiguousarray(np.asarray(num, dtype=np.float64)))
 
@@ -346,7 +332,7 @@ class Records:
         return f"<gridgov.Records {len(self)} cases of {self._model.name!r}>"
 
 
-def _records(model: Model, records: Any, as_of: Optional[int], local: bool) -> Records:
+def _records(model: Model, records: Any, local: bool) -> Records:
     from . import Engine
 
     if isinstance(records, Records):
@@ -395,9 +381,9 @@ class Scorecard:
         """The instant statuses were judged at (naive local)."""
         return _naive_local(self._model, self._core.as_of)
 
-    def _frame(self, kind: str, arg: Optional[str], index_name: str) -> Any:
+    def _frame(self, table: str, index_name: str) -> Any:
         pd = _pandas()
-        subject, columns, ids, names, values, scores, grades, ranks, samples = self._core.table(kind, arg)
+        subject, columns, ids, names, values, scores, grades, ranks, samples = self._core.table(table)
         counts = [c for c in columns if c in _COUNT_COLUMNS]
         data: dict[str, Any] = {"name": names}
         for j, c in enumerate(columns):
@@ -414,17 +400,17 @@ class Scorecard:
 
     def areas(self, level: str = "grid") -> Any:
         """One row per area of ``level`` (``"grid"``, ``"community"``, ``"street"``...)."""
-        return self._frame("areas", level, "code")
+        return self._frame(f"areas:{level}", "code")
 
     def departments(self) -> Any:
         """One row per unit of kind department or street office, and any other unit cases
         were dispatched to in the period."""
-        return self._frame("departments", None, "unit")
+        return self._frame("departments", "unit")
 
     def posts(self, role: str = "supervisor") -> Any:
         """One row per worker of ``role``: ``supervisor``, ``acceptor``, ``shift_leader`` or
         ``dispatcher`` (workers of the model, and any other id that acted in the role)."""
-        return self._frame("posts", role, "worker")
+        return self._frame(f"posts:{role}", "worker")
 
     def merge(self, other: Scorecard) -> Scorecard:
         """The card of both: adjacent periods give their union; equal periods are taken as
@@ -490,7 +476,7 @@ def score(
         # One call, borrowing the frame's arrays: nothing is copied into a Records object.
         cols = _columns(model, records, local)
         return Scorecard(_gridgov.Scorecard.from_columns(model._core, cols, s, e, at), model)
-    rec = _records(model, records, at, local)
+    rec = _records(model, records, local)
     if rec.model is not model and rec.model.to_json() != model.to_json():
         raise _invalid("records", rec.model.name, "were validated against another model")
     return Scorecard(_gridgov.Scorecard.compute(rec._core, s, e, at), model)

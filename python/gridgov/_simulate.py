@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from . import _gridgov
-from ._errors import ValidationError
+from ._common import invalid as _invalid
 
 if TYPE_CHECKING:
     from . import Engine, Model
@@ -22,11 +22,6 @@ _I64 = (-(2**63), 2**63 - 1)
 _U64_MAX = 2**64 - 1
 
 
-def _invalid(what: str, value: object, reason: str) -> ValidationError:
-    import json
-
-    text = json.dumps(str(value), ensure_ascii=False)
-    return ValidationError(f"invalid {what} {text}: {reason}", what=what, value=str(value), reason=reason)
 
 
 def _int(value: object, what: str, lo: int, hi: int, reason: str) -> int:

@@ -361,26 +361,9 @@ impl PyScorecard {
             .map(|c| PyScorecard { inner: Arc::new(c) })
     }
 
-    /// A table: `("areas", level)`, `("departments", None)` or `("posts", role)`.
-    #[pyo3(signature = (kind, arg=None))]
-    fn table<'py>(
-        &self,
-        py: Python<'py>,
-        kind: &str,
-        arg: Option<&str>,
-    ) -> PyResult<TableParts<'py>> {
-        let t = match (kind, arg) {
-            ("areas", Some(level)) => self.inner.areas(level).or_raise()?,
-            ("departments", _) => self.inner.departments(),
-            ("posts", Some(role)) => self.inner.posts(role).or_raise()?,
-            _ => {
-                return Err(crate::errors::to_py(&gridgov::Error::invalid(
-                    "table",
-                    kind,
-                    "is not areas (with a level), departments or posts (with a role)",
-                )));
-            }
-        };
+    /// A table by name: `"areas:<level>"`, `"departments"` or `"posts:<role>"`.
+    fn table<'py>(&self, py: Python<'py>, name: &str) -> PyResult<TableParts<'py>> {
+        let t = self.inner.table(name).or_raise()?;
         table_parts(py, &t)
     }
 
