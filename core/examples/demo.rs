@@ -122,7 +122,7 @@ fn day_in_the_engine(model: &Arc<gridgov::Model>, cst: FixedOffset) -> Result<()
     let mut escalations: BTreeMap<String, usize> = BTreeMap::new();
     for e in eng.events() {
         if let EventBody::Escalation(f) = &e.body {
-            *escalations.entry(f.name.to_string()).or_default() += 1;
+            *escalations.entry(f.name().to_string()).or_default() += 1;
         }
     }
     let closed = eng

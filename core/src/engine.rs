@@ -18,7 +18,9 @@
 //! - `v`: schema version (1); `seq`: 1, 2, 3… over the whole engine; `case`: the case id;
 //!   `at`: epoch milliseconds (UTC); `actor`: `{"worker": id}`, `{"citizen": id}` or `"system"`.
 //! - `action` and its fields as in [`Action`]'s JSON form; for `"report"` the fields of
-//!   [`Report`] (`category`, `grid`, `urgency`, `source`, `description`, `contact`).
+//!   [`Report`] (`category`, `grid`, `urgency`, `source`, `description`, `contact`); for
+//!   `"escalate"` (actor `"system"`) the members of [`Firing`] (`rule`, `name`, `effect`,
+//!   `target`, `firing`), and no others.
 //! - `limit`: the time limit of the stage this event started, as in force then (the policy
 //!   snapshot); absent when no stage started.
 //! - `contact` appears only in exports made for a role allowed to see citizen contact data;
@@ -180,7 +182,86 @@ pub struct Case {
     /// When it was last rated.
     pub rated_at: Option<Millis>,
     /// Escalation firings: rule index → (trigger occurrence, firings so far).
-    pub fired: BTreeMap<u32, (u32, u32)>,
+    pub fired: Fired,
+}
+
+/// The escalation firings of a case: rule index → (trigger occurrence, firings so far).
+///
+/// Most cases see one rule fire, if any, so one entry is kept inline (no allocation, 24 bytes
+/// like an empty map); more entries move to a small sorted slice on the heap. Entries are only
+/// ever added or updated, never removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fired(FiredRepr);
+
+/// Canonical: `One` for one entry, `Many` (sorted by rule, two entries or more) beyond, so the
+/// derived equality is the equality of the maps.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum FiredRepr {
+    #[default]
+    Empty,
+    One([u32; 3]),
+    Many(Box<[[u32; 3]]>),
+}
+
+impl Fired {
+    /// The (occurrence, firings) of `rule`, if it has fired on the case.
+    pub fn get(&self, rule: u32) -> Option<(u32, u32)> {
+        let found = match &self.0 {
+            FiredRepr::Empty => None,
+            FiredRepr::One(e) => (e[0] == rule).then_some(e),
+            FiredRepr::Many(es) => es
+                .binary_search_by_key(&rule, |e| e[0])
+                .ok()
+                .map(|i| &es[i]),
+        };
+        found.map(|e| (e[1], e[2]))
+    }
+
+    /// Sets the (occurrence, firings) of `rule`.
+    pub fn insert(&mut self, rule: u32, (occurrence, firings): (u32, u32)) {
+        let entry = [rule, occurrence, firings];
+        match &mut self.0 {
+            FiredRepr::Empty => self.0 = FiredRepr::One(entry),
+            FiredRepr::One(e) if e[0] == rule => *e = entry,
+            FiredRepr::One(e) => {
+                let mut es = vec![*e, entry];
+                es.sort_unstable_by_key(|e| e[0]);
+                self.0 = FiredRepr::Many(es.into_boxed_slice());
+            }
+            FiredRepr::Many(es) => match es.binary_search_by_key(&rule, |e| e[0]) {
+                Ok(i) => es[i] = entry,
+                Err(i) => {
+                    let mut v = std::mem::take(es).into_vec();
+                    v.insert(i, entry);
+                    *es = v.into_boxed_slice();
+                }
+            },
+        }
+    }
+
+    /// The entries in rule order: (rule, (occurrence, firings)).
+    pub fn iter(&self) -> impl Iterator<Item = (u32, (u32, u32))> + '_ {
+        let slice: &[[u32; 3]] = match &self.0 {
+            FiredRepr::Empty => &[],
+            FiredRepr::One(e) => std::slice::from_ref(e),
+            FiredRepr::Many(es) => es,
+        };
+        slice.iter().map(|e| (e[0], (e[1], e[2])))
+    }
+
+    /// Number of rules that have fired.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            FiredRepr::Empty => 0,
+            FiredRepr::One(_) => 1,
+            FiredRepr::Many(es) => es.len(),
+        }
+    }
+
+    /// Whether no rule has fired.
+    pub fn is_empty(&self) -> bool {
+        matches!(self.0, FiredRepr::Empty)
+    }
 }
 
 /// An accepted action, immutable once recorded.
@@ -207,24 +288,97 @@ pub enum EventBody {
     Report(Box<Report>),
     /// An action on the case.
     Action(Action),
-    /// An escalation rule fired (actor: the system).
-    Escalation(Box<Firing>),
+    /// An escalation rule fired (actor: the system). Held inline: a sweep records one per
+    /// firing, and an allocation per firing would be most of its cost.
+    Escalation(Firing),
 }
 
-/// An escalation that fired.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Firing {
-    /// Index of the rule in the model's `escalation` list.
-    pub rule: u32,
+/// What an escalation rule is called and does: shared by every firing of the rule (one
+/// allocation per rule, not per firing).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct RuleLabel {
     /// The rule's name.
     pub name: Arc<str>,
     /// `warn`, `notify`, `escalate`, `supervise` or `reassign`.
-    pub effect: Cow<'static, str>,
-    /// The unit notified, escalated to or reassigned to; the light for `warn`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Arc<str>>,
+    pub effect: &'static str,
+}
+
+/// The effects an escalation may have (the names [`EscalationAction::name`] gives).
+const EFFECTS: [&str; 5] = ["warn", "notify", "escalate", "supervise", "reassign"];
+
+/// An escalation that fired. Its JSON form (in the event schema) is
+/// `{"rule": 0, "name": "...", "effect": "warn", "target": "yellow", "firing": 1}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Firing {
+    /// Index of the rule in the model's `escalation` list.
+    pub rule: u32,
     /// 1 for the first firing of this trigger, 2 for the first repeat…
     pub firing: u32,
+    /// The rule's name and effect.
+    pub label: Arc<RuleLabel>,
+    /// The unit notified, escalated to or reassigned to; the light for `warn`.
+    pub target: Option<Arc<str>>,
+}
+
+impl Firing {
+    /// The rule's name.
+    pub fn name(&self) -> &str {
+        &self.label.name
+    }
+
+    /// `warn`, `notify`, `escalate`, `supervise` or `reassign`.
+    pub fn effect(&self) -> &'static str {
+        self.label.effect
+    }
+}
+
+/// The JSON form of a [`Firing`].
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FiringJson<'a> {
+    rule: u32,
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    effect: Cow<'a, str>,
+    #[serde(default, skip_serializing_if = "Option::is_none", borrow)]
+    target: Option<Cow<'a, str>>,
+    firing: u32,
+}
+
+impl serde::Serialize for Firing {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        FiringJson {
+            rule: self.rule,
+            name: Cow::Borrowed(self.name()),
+            effect: Cow::Borrowed(self.effect()),
+            target: self.target.as_deref().map(Cow::Borrowed),
+            firing: self.firing,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Firing {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let j = FiringJson::deserialize(d)?;
+        let Some(effect) = EFFECTS.into_iter().find(|e| *e == j.effect) else {
+            return Err(serde::de::Error::custom(format!(
+                "unknown effect {:?}: expected one of {}",
+                j.effect,
+                EFFECTS.join(", ")
+            )));
+        };
+        Ok(Firing {
+            rule: j.rule,
+            firing: j.firing,
+            label: Arc::new(RuleLabel {
+                name: Arc::from(j.name.as_ref()),
+                effect,
+            }),
+            target: j.target.map(|t| Arc::from(t.as_ref())),
+        })
+    }
 }
 
 /// A refused action written to the security log.
@@ -266,8 +420,12 @@ pub struct Engine {
     live: usize,
     generation: Vec<u32>,
     replaying: bool,
-    /// Per rule: its target when it does not depend on the case (interned).
+    /// Per rule: the light a `warn` rule shows (interned).
     rule_targets: Vec<Option<Arc<str>>>,
+    /// Per unit (by index): its id (interned).
+    unit_ids: Vec<Arc<str>>,
+    /// Per rule: its name and effect, shared by its firings.
+    rule_labels: Vec<Arc<RuleLabel>>,
 }
 
 /// Two engines are equal when they hold the same cases and events (the security log is not
@@ -306,25 +464,30 @@ impl Engine {
     /// A new, empty engine with an explicit configuration.
     pub fn with_config(model: Arc<Model>, config: EngineConfig) -> Engine {
         let mut strings: HashSet<Arc<str>> = HashSet::new();
-        // Targets that do not depend on the case, interned once (a sweep then fires without
-        // hashing a string per firing).
+        let mut intern = |t: &str| {
+            strings.get(t).cloned().unwrap_or_else(|| {
+                let a: Arc<str> = Arc::from(t);
+                strings.insert(Arc::clone(&a));
+                a
+            })
+        };
+        // Unit ids and lights interned once: a firing then names its target without hashing.
+        let unit_ids: Vec<Arc<str>> = model.org().units().iter().map(|u| intern(&u.id)).collect();
         let rule_targets = config
             .rules
             .iter()
+            .map(|rule| match &rule.action {
+                EscalationAction::Warn(light) => Some(intern(light.as_str())),
+                _ => None,
+            })
+            .collect();
+        let rule_labels = config
+            .rules
+            .iter()
             .map(|rule| {
-                let fixed = match &rule.action {
-                    EscalationAction::Warn(light) => Some(light.as_str()),
-                    EscalationAction::Notify(Some(u)) | EscalationAction::Reassign(u) => {
-                        Some(model.org().unit(*u).id.as_str())
-                    }
-                    _ => None,
-                };
-                fixed.map(|t| {
-                    let a: Arc<str> = Arc::from(t);
-                    strings.get(t).cloned().unwrap_or_else(|| {
-                        strings.insert(Arc::clone(&a));
-                        a
-                    })
+                Arc::new(RuleLabel {
+                    name: Arc::clone(&rule.name),
+                    effect: rule.action.name(),
                 })
             })
             .collect();
@@ -344,6 +507,8 @@ impl Engine {
             generation: Vec::new(),
             replaying: false,
             rule_targets,
+            unit_ids,
+            rule_labels,
         }
     }
 
@@ -482,7 +647,7 @@ impl Engine {
             runs: 0,
             last_rework_at: None,
             rated_at: None,
-            fired: BTreeMap::new(),
+            fired: Fired::default(),
         };
         self.cases.push(case);
         self.last_of_case.push(u32::MAX);
@@ -1103,8 +1268,8 @@ impl Engine {
         let occurrence = occurrence_of(case, rule);
         if case
             .fired
-            .get(&rule_index)
-            .is_some_and(|&(occ, n)| occ == occurrence && n >= rule.max_firings())
+            .get(rule_index)
+            .is_some_and(|(occ, n)| occ == occurrence && n >= rule.max_firings())
         {
             return Ok(None);
         }
@@ -1128,8 +1293,8 @@ impl Engine {
         let Some((occurrence, base)) = self.trigger_base(case, rule)? else {
             return Ok(None);
         };
-        let done = match case.fired.get(&rule_index) {
-            Some(&(occ, n)) if occ == occurrence => n,
+        let done = match case.fired.get(rule_index) {
+            Some((occ, n)) if occ == occurrence => n,
             _ => 0,
         };
         if done >= rule.max_firings() {
@@ -1221,8 +1386,8 @@ impl Engine {
     fn queued_firing(&self, id: CaseId, r: u32, at: Millis) -> Result<(u32, u32)> {
         let case = &self.cases[(id - 1) as usize];
         let occurrence = occurrence_of(case, &self.config.rules[r as usize]);
-        let done = match case.fired.get(&r) {
-            Some(&(occ, n)) if occ == occurrence => n,
+        let done = match case.fired.get(r) {
+            Some((occ, n)) if occ == occurrence => n,
             _ => 0,
         };
         debug_assert_eq!(
@@ -1263,15 +1428,17 @@ impl Engine {
             let bucket = *entry.key();
             let mut entries = entry.remove();
             self.queued -= entries.len();
-            entries.sort_unstable();
-            let mut later = Vec::new();
+            // Entries of cases changed since they were scheduled are stale: drop them before
+            // ordering the rest (mostly enqueued in time order already).
+            entries
+                .retain(|&(_, id, _, generation)| self.generation[(id - 1) as usize] == generation);
+            if !entries.is_sorted() {
+                entries.sort_unstable();
+            }
+            let later = entries.split_off(entries.partition_point(|e| e.0 <= now));
             for (at, id, r, generation) in entries {
-                if at > now {
-                    later.push((at, id, r, generation));
-                    continue;
-                }
                 if self.generation[(id - 1) as usize] != generation {
-                    continue; // the case changed since this entry was scheduled
+                    continue; // an earlier firing in this bucket changed the case
                 }
                 // The case is as it was when the entry was computed (same generation), so
                 // this is the rule's next firing; debug builds (the tests) check it.
@@ -1296,28 +1463,19 @@ impl Engine {
     /// `occurrence`, as [`Engine::next_firing`] gave them) and records it.
     fn fire(&mut self, id: CaseId, r: u32, at: Millis, occurrence: u32, firing: u32) -> Result<()> {
         let idx = (id - 1) as usize;
-        let model = Arc::clone(&self.model);
-        let org = model.org();
         let rule = &self.config.rules[r as usize];
         let unit = self.cases[idx].unit;
-        let target: Option<&str> = match &rule.action {
-            EscalationAction::Warn(light) => Some(light.as_str()),
-            EscalationAction::Notify(None) => unit.map(|u| org.unit(u).id.as_str()),
-            EscalationAction::Notify(Some(u)) | EscalationAction::Reassign(u) => {
-                Some(org.unit(*u).id.as_str())
-            }
+        let unit_id = |u: UnitId| Arc::clone(&self.unit_ids[u.index()]);
+        let target = match &rule.action {
+            EscalationAction::Warn(_) => self.rule_targets[r as usize].clone(),
+            EscalationAction::Notify(None) => unit.map(unit_id),
+            EscalationAction::Notify(Some(u)) | EscalationAction::Reassign(u) => Some(unit_id(*u)),
             EscalationAction::Escalate(n) => {
-                unit.map(|u| org.unit(org.escalate(u, *n as usize)).id.as_str())
+                unit.map(|u| unit_id(self.model.org().escalate(u, *n as usize)))
             }
             EscalationAction::Supervise => None,
         };
-        let name = Arc::clone(&rule.name);
-        let effect = Cow::Borrowed(rule.action.name());
         let action = rule.action.clone();
-        let target = match &self.rule_targets[r as usize] {
-            Some(fixed) => Some(Arc::clone(fixed)),
-            None => target.map(|t| self.intern(t)),
-        };
         let case = &mut self.cases[idx];
         match action {
             EscalationAction::Supervise => case.supervised_count += 1,
@@ -1326,13 +1484,12 @@ impl Engine {
         }
         case.fired.insert(r, (occurrence, firing));
         case.last_at = case.last_at.max(at);
-        let body = EventBody::Escalation(Box::new(Firing {
+        let body = EventBody::Escalation(Firing {
             rule: r,
-            name,
-            effect,
-            target,
             firing,
-        }));
+            label: Arc::clone(&self.rule_labels[r as usize]),
+            target,
+        });
         self.record(id, at, Actor::System, body, None);
         self.reschedule(id)
     }
@@ -1644,10 +1801,10 @@ impl Engine {
         let name = m.get("action").and_then(Value::as_str).map(str::to_owned);
         let body = if name.as_deref() == Some("escalate") {
             m.remove("action");
-            EventBody::Escalation(Box::new(
+            EventBody::Escalation(
                 serde_json::from_value(Value::Object(m))
                     .map_err(|e| Error::invalid("event", "escalate", e.to_string()))?,
-            ))
+            )
         } else if name.as_deref() == Some("report") {
             m.remove("action");
             EventBody::Report(Box::new(

@@ -1200,7 +1200,7 @@ fn firings(events: &[gridgov::engine::Event]) -> Vec<(u64, i64, String, Option<S
             EventBody::Escalation(f) => Some((
                 e.case,
                 e.at,
-                f.effect.to_string(),
+                f.effect().to_string(),
                 f.target.as_deref().map(str::to_owned),
                 f.firing,
             )),
@@ -1289,6 +1289,85 @@ action = { notify = "$unit" }"#,
     assert_eq!(fired[0].1, at(2025, 11, 7, 20, 0)); // continuous: Friday 20:00
     assert_eq!(fired[1].1, at(2025, 11, 10, 9, 0)); // working: Monday 09:00, not Friday night
     assert_eq!(eng.case(id).unwrap().supervised_count, 1);
+}
+
+#[test]
+fn the_firing_map_is_a_map_whatever_its_storage() {
+    use gridgov::engine::Fired;
+    let mut a = Fired::default();
+    assert!(a.is_empty() && a.get(3).is_none());
+    a.insert(3, (1, 1));
+    assert_eq!((a.len(), a.get(3), a.get(2)), (1, Some((1, 1)), None));
+    a.insert(3, (1, 2)); // an update stays inline
+    assert_eq!((a.len(), a.get(3)), (1, Some((1, 2))));
+    for r in [7, 0, 5] {
+        a.insert(r, (0, r + 10));
+    }
+    a.insert(5, (2, 1));
+    let entries: Vec<_> = a.iter().collect();
+    assert_eq!(
+        entries,
+        vec![(0, (0, 10)), (3, (1, 2)), (5, (2, 1)), (7, (0, 17))]
+    );
+    // the same entries inserted in another order give an equal map
+    let mut b = Fired::default();
+    for (r, v) in entries.iter().rev() {
+        b.insert(*r, *v);
+    }
+    assert_eq!(a, b);
+    b.insert(0, (0, 11));
+    assert_ne!(a, b);
+}
+
+#[test]
+fn escalation_events_from_json_are_checked() {
+    let mut eng = rules_engine(
+        r#"[[escalation]]
+name = "overdue: escalate"
+trigger = { overdue = true }
+action = { escalate = 1 }"#,
+    );
+    dispatched(&mut eng, "E0102", at(2025, 11, 3, 9, 0));
+    assert_eq!(eng.sweep(at(2025, 11, 4, 10, 0)).unwrap().len(), 1);
+    let lines: Vec<serde_json::Value> = eng
+        .events_json_lines(None)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v.as_object_mut().unwrap().remove("hash");
+            v
+        })
+        .collect();
+    let last = lines.len() - 1;
+    assert_eq!(lines[last]["action"], "escalate");
+    assert_eq!(lines[last]["effect"], "escalate");
+    let replay = |change: (&str, serde_json::Value)| {
+        let mut lines = lines.clone();
+        lines[last][change.0] = change.1;
+        let text = lines
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n");
+        Engine::events_from_json_lines(&text).and_then(|events| {
+            Engine::replay_with_config(Arc::new(Model::sample()), eng.config().clone(), &events)
+        })
+    };
+    assert!(replay(("firing", 1.into())).unwrap() == eng);
+    for (change, message) in [
+        (("effect", "shout".into()), "unknown effect \"shout\""),
+        (("extra", 1.into()), "unknown field `extra`"),
+        (
+            ("name", "renamed".into()),
+            "differs from what the rules give",
+        ),
+        (("target", "A".into()), "differs from what the rules give"),
+        (("firing", 2.into()), "is not due"),
+    ] {
+        let e = replay(change.clone()).unwrap_err().to_string();
+        assert!(e.contains(message), "{change:?}: {e}");
+    }
 }
 
 #[test]

@@ -119,7 +119,7 @@ fn escalations_fire() {
     let mut names = std::collections::BTreeSet::new();
     for e in eng.events() {
         if let EventBody::Escalation(f) = &e.body {
-            names.insert(f.name.to_string());
+            names.insert(f.name().to_string());
         }
     }
     for needle in [

@@ -607,6 +607,16 @@ def test_sweep_fires_once_at_each_trigger_instant(rules_city: gridgov.Model) -> 
     assert [e["actor"] for e in events[4:]] == ["system"] * 4
     assert {e["action"] for e in events[4:]} == {"escalate"}
     assert Engine.replay(rules_city, events) == eng
+    # an escalation event must be what the rules give: name, effect and members checked
+    plain = [{k: v for k, v in e.items() if k != "hash"} for e in events]
+    for change, message in (
+        ({"effect": "shout"}, "unknown effect"),
+        ({"extra": 1}, "unknown field"),
+        ({"name": "renamed"}, r"events\[4\].*differs"),
+        ({"target": "red"}, r"events\[4\].*differs"),
+    ):
+        with pytest.raises(gridgov.ValidationError, match=message):
+            Engine.replay(rules_city, plain[:4] + [{**plain[4], **change}])
 
 
 def test_sweep_times_follow_now(rules_city: gridgov.Model) -> None:
