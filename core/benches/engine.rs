@@ -137,8 +137,13 @@ action = { warn = "yellow" }"#,
         )
         .expect("dispatch");
     }
-    // 80 % of 36 h = 28.8 h after dispatch; the first n/100 cases are due.
-    let now = T0 + 103_680_000 + (n as i64 / 100 - 1) * 1000;
+    // 80 % of 36 h = 28.8 h after dispatch: case k is due at `first` + (k - 1) s, so the first
+    // n/100 cases are due at `now`.
+    let first = T0 + 103_680_000;
+    let now = first + (n as i64 / 100 - 1) * 1000;
+    // In service a sweep runs every few minutes; one just before the first due instant (it
+    // fires nothing) leaves the queue as such a sweep would, without 28.8 hours of backlog.
+    assert!(eng.sweep(first - 1).expect("sweep").is_empty());
     (eng, now)
 }
 
