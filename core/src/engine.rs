@@ -303,9 +303,6 @@ pub struct RuleLabel {
     pub effect: &'static str,
 }
 
-/// The effects an escalation may have (the names [`EscalationAction::name`] gives).
-const EFFECTS: [&str; 5] = ["warn", "notify", "escalate", "supervise", "reassign"];
-
 /// An escalation that fired. Its JSON form (in the event schema) is
 /// `{"rule": 0, "name": "...", "effect": "warn", "target": "yellow", "firing": 1}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -362,11 +359,11 @@ impl serde::Serialize for Firing {
 impl<'de> serde::Deserialize<'de> for Firing {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let j = FiringJson::deserialize(d)?;
-        let Some(effect) = EFFECTS.into_iter().find(|e| *e == j.effect) else {
+        let Some(effect) = EscalationAction::NAMES.into_iter().find(|e| *e == j.effect) else {
             return Err(serde::de::Error::custom(format!(
                 "unknown effect {:?}: expected one of {}",
                 j.effect,
-                EFFECTS.join(", ")
+                EscalationAction::NAMES.join(", ")
             )));
         };
         Ok(Firing {
@@ -463,24 +460,6 @@ impl Engine {
 
     /// A new, empty engine with an explicit configuration.
     pub fn with_config(model: Arc<Model>, config: EngineConfig) -> Engine {
-        let mut strings: HashSet<Arc<str>> = HashSet::new();
-        let mut intern = |t: &str| {
-            strings.get(t).cloned().unwrap_or_else(|| {
-                let a: Arc<str> = Arc::from(t);
-                strings.insert(Arc::clone(&a));
-                a
-            })
-        };
-        // Unit ids and lights interned once: a firing then names its target without hashing.
-        let unit_ids: Vec<Arc<str>> = model.org().units().iter().map(|u| intern(&u.id)).collect();
-        let rule_targets = config
-            .rules
-            .iter()
-            .map(|rule| match &rule.action {
-                EscalationAction::Warn(light) => Some(intern(light.as_str())),
-                _ => None,
-            })
-            .collect();
         let rule_labels = config
             .rules
             .iter()
@@ -491,14 +470,14 @@ impl Engine {
                 })
             })
             .collect();
-        Engine {
+        let mut eng = Engine {
             model,
             config,
             cases: Vec::new(),
             events: Vec::new(),
             prev_of_case: Vec::new(),
             last_of_case: Vec::new(),
-            strings,
+            strings: HashSet::new(),
             denials: Vec::new(),
             queue: BTreeMap::new(),
             queued: 0,
@@ -506,10 +485,25 @@ impl Engine {
             live: 0,
             generation: Vec::new(),
             replaying: false,
-            rule_targets,
-            unit_ids,
+            rule_targets: Vec::new(),
+            unit_ids: Vec::new(),
             rule_labels,
-        }
+        };
+        // Unit ids and lights interned once: a firing then names its target without hashing.
+        let model = Arc::clone(&eng.model);
+        eng.unit_ids = model
+            .org()
+            .units()
+            .iter()
+            .map(|u| eng.intern(&u.id))
+            .collect();
+        eng.rule_targets = (0..eng.config.rules.len())
+            .map(|r| match &eng.config.rules[r].action {
+                EscalationAction::Warn(light) => Some(eng.intern(light.as_str())),
+                _ => None,
+            })
+            .collect();
+        eng
     }
 
     /// The model the engine runs on.
@@ -1436,12 +1430,10 @@ impl Engine {
                 entries.sort_unstable();
             }
             let later = entries.split_off(entries.partition_point(|e| e.0 <= now));
-            for (at, id, r, generation) in entries {
-                if self.generation[(id - 1) as usize] != generation {
-                    continue; // an earlier firing in this bucket changed the case
-                }
-                // The case is as it was when the entry was computed (same generation), so
-                // this is the rule's next firing; debug builds (the tests) check it.
+            // After `retain`, each case has at most one entry here and a firing changes only
+            // its own case, so every case is as it was when its entry was computed (same
+            // generation): the entry is its rule's next firing; debug builds (the tests) check it.
+            for (at, id, r, _) in entries {
                 let (occ, n) = self.queued_firing(id, r, at)?;
                 self.fire(id, r, at, occ, n)?;
                 fired += 1;

@@ -162,15 +162,18 @@ pub enum EscalationAction {
 }
 
 impl EscalationAction {
+    /// Every action's name, in the order of the variants.
+    pub const NAMES: [&'static str; 5] = ["warn", "notify", "escalate", "supervise", "reassign"];
+
     /// The action's name: `warn`, `notify`, `escalate`, `supervise`, `reassign`.
     pub fn name(&self) -> &'static str {
-        match self {
-            EscalationAction::Warn(_) => "warn",
-            EscalationAction::Notify(_) => "notify",
-            EscalationAction::Escalate(_) => "escalate",
-            EscalationAction::Supervise => "supervise",
-            EscalationAction::Reassign(_) => "reassign",
-        }
+        Self::NAMES[match self {
+            EscalationAction::Warn(_) => 0,
+            EscalationAction::Notify(_) => 1,
+            EscalationAction::Escalate(_) => 2,
+            EscalationAction::Supervise => 3,
+            EscalationAction::Reassign(_) => 4,
+        }]
     }
 }
 
