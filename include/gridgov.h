@@ -491,7 +491,8 @@ gridgov_status gridgov_engine_act(gridgov_engine *engine,
                                   size_t *out_len);
 
 /*
- Case `case_id` as a JSON object: `id`, `state`, `category`, `urgency`, `grid` (code),
+ Case `case_id` as a JSON object: `id`, `state`, `open` (true while the case still needs
+ work: not closed and not in a final state), `category`, `urgency`, `grid` (code),
  `unit` (id or null), `source`, `reporter` (an actor), `reported_at`, `last_at` (ms),
  `stage` and `limit` of the running stage timer (null when none), `paused` (the clock is
  stopped: shelved), `deadline` (ms or null), `light` at `now_ms` (`"green"`, `"yellow"`,

@@ -1515,7 +1515,8 @@ impl Engine {
         Ok(&self.events[start..])
     }
 
-    /// A case as one JSON object (for bindings and hosts): id, state, category, urgency, grid
+    /// A case as one JSON object (for bindings and hosts): id, state, whether it is open
+    /// ([`State::is_open`]), category, urgency, grid
     /// code, unit id, source, reporter, times, running stage and limit, deadline, light at
     /// `now`, counters, pending requests, satisfaction, closing reason and history (events
     /// without contact data).
@@ -1535,6 +1536,7 @@ impl Engine {
         Ok(json!({
             "id": c.id,
             "state": c.state,
+            "open": c.state.is_open(),
             "category": &*c.category,
             "urgency": &*c.urgency,
             "grid": t.area(c.grid).code.as_str(),

@@ -211,7 +211,7 @@ static void test_main_path(void) {
   char deadline[64];
   snprintf(deadline, sizeof deadline, "\"deadline\":%lld", (long long)due);
   char *json = case_json(e, id, T0 + HOUR);
-  CHECK(has(json, "\"id\":1") && has(json, "\"state\":\"dispatched\""));
+  CHECK(has(json, "\"id\":1") && has(json, "\"state\":\"dispatched\"") && has(json, "\"open\":true"));
   CHECK(has(json, "\"category\":\"C0101\"") && has(json, "\"urgency\":\"normal\""));
   CHECK(has(json, "\"grid\":\"" GRID "\"") && has(json, "\"unit\":\"WATER\""));
   CHECK(has(json, "\"source\":\"supervisor\"") && has(json, "\"reporter\":{\"worker\":\"SV001\"}"));
@@ -241,6 +241,7 @@ static void test_main_path(void) {
                GRIDGOV_STATUS_OK);
   json = case_json(e, id, T0 + 3 * HOUR);
   CHECK(has(json, "\"state\":\"closed\"") && has(json, "\"closing_reason\":\"fixed\""));
+  CHECK(has(json, "\"open\":false"));
   CHECK(has(json, "\"deadline\":null") && has(json, "\"light\":null"));
   CHECK(has(json, "\"stage\":null") && count(json, "\"seq\":") == 8);
   gridgov_string_free(json);
