@@ -2,7 +2,8 @@
 //!
 //! Every fallible operation in the crate returns [`Error`]. Each variant carries the offending
 //! value and the reason, and maps one to one onto an [`ErrorKind`], whose stable numbers are the
-//! C status codes (`GRIDGOV_STATUS_*`) and whose names pick the Python exception class.
+//! C status codes (`GRIDGOV_STATUS_*`) and which picks the Python exception class.
+//! [`ErrorKind::ALL`] is the one list the bindings are checked against.
 
 use std::fmt;
 
@@ -87,8 +88,9 @@ impl fmt::Display for Issues {
 }
 
 /// The error type of the crate.
+///
+/// Exhaustive on purpose, like [`ErrorKind`]: each variant is one kind.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum Error {
     /// A value is out of its allowed domain (negative duration, `NaT`, overflow, bad window…).
     #[error("invalid {what} {value:?}: {reason}")]
@@ -194,36 +196,74 @@ pub enum Error {
     },
 }
 
-/// The kind of an [`Error`], with stable numbers shared with the C ABI.
-///
-/// Numbers are never reused. 1–99 are reserved for the C boundary itself (NULL pointers, bad
-/// UTF-8, short buffers, panics).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u32)]
-#[non_exhaustive]
-pub enum ErrorKind {
+/// Declares [`ErrorKind`] from one list: each kind's variant, stable number and name. The
+/// bindings derive their lists from it (`ErrorKind::ALL`): the C status of a kind has the
+/// same number and is named `GRIDGOV_STATUS_` + the upper-cased name; the Python exception is
+/// chosen by an exhaustive match on the kind. Tests in each binding walk `ALL`.
+macro_rules! error_kinds {
+    ($($(#[$doc:meta])* $kind:ident = $number:literal, $name:literal;)*) => {
+        /// The kind of an [`Error`], with stable numbers shared with the C ABI.
+        ///
+        /// Numbers are never reused. 1–99 are reserved for the C boundary itself (NULL pointers,
+        /// bad UTF-8, short buffers, panics). The enum is exhaustive on purpose: a kind added
+        /// here must be mapped by every binding, and the compiler says where.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u32)]
+        pub enum ErrorKind {
+            $($(#[$doc])* $kind = $number,)*
+        }
+
+        impl ErrorKind {
+            /// Every kind, in number order.
+            pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$kind),*];
+
+            /// The `snake_case` name (`"calendar_range"`): the C status is
+            /// `GRIDGOV_STATUS_CALENDAR_RANGE`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$kind => $name,)*
+                }
+            }
+        }
+    };
+}
+
+error_kinds! {
     /// [`Error::InvalidValue`]
-    InvalidValue = 100,
+    InvalidValue = 100, "invalid_value";
     /// [`Error::InvalidCode`]
-    InvalidCode = 101,
+    InvalidCode = 101, "invalid_code";
     /// [`Error::Unknown`]
-    Unknown = 102,
+    Unknown = 102, "unknown";
     /// [`Error::CalendarRange`]
-    CalendarRange = 103,
+    CalendarRange = 103, "calendar_range";
     /// [`Error::NoResponsibleUnit`]
-    NoResponsibleUnit = 104,
+    NoResponsibleUnit = 104, "no_responsible_unit";
     /// [`Error::DutyConflict`]
-    DutyConflict = 105,
+    DutyConflict = 105, "duty_conflict";
     /// [`Error::Model`]
-    Model = 106,
+    Model = 106, "model";
     /// [`Error::Parse`]
-    Parse = 107,
+    Parse = 107, "parse";
     /// [`Error::Io`]
-    Io = 108,
+    Io = 108, "io";
     /// [`Error::InvalidTransition`]
-    InvalidTransition = 109,
+    InvalidTransition = 109, "invalid_transition";
     /// [`Error::PermissionDenied`]
-    PermissionDenied = 110,
+    PermissionDenied = 110, "permission_denied";
+}
+
+impl ErrorKind {
+    /// The stable number (the C status code).
+    pub fn number(self) -> u32 {
+        self as u32
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 impl Error {
@@ -271,5 +311,23 @@ impl Error {
             Self::Model(issues) => &issues.0,
             _ => &[],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_listed_once_in_number_order_with_distinct_names() {
+        let numbers: Vec<u32> = ErrorKind::ALL.iter().map(|k| k.number()).collect();
+        assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
+        assert!(numbers.iter().all(|n| (100..1000).contains(n)));
+        let mut names: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ErrorKind::ALL.len());
+        assert!(names.iter().all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
+        assert_eq!(ErrorKind::CalendarRange.to_string(), "calendar_range");
     }
 }

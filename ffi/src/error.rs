@@ -62,7 +62,7 @@ impl From<ErrorKind> for gridgov_status {
             ErrorKind::Io => Self::Io,
             ErrorKind::InvalidTransition => Self::InvalidTransition,
             ErrorKind::PermissionDenied => Self::PermissionDenied,
-            _ => Self::InvalidValue,
+            ErrorKind::InvalidValue => Self::InvalidValue,
         }
     }
 }

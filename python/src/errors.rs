@@ -121,8 +121,6 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             kw.set_item("reason", reason)?;
             "PermissionDenied"
         }
-        // `Error` is non-exhaustive: a kind added to the core later still lands in the tree.
-        _ => "GridgovError",
     };
     let class = py.import("gridgov._errors")?.getattr(class)?;
     let exc = class.call((err.to_string(),), Some(&kw))?;
