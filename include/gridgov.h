@@ -586,13 +586,15 @@ gridgov_status gridgov_engine_denials_json(const gridgov_engine *engine,
 
 /*
  Rebuilds an engine on `model` from events as JSON lines of `len` bytes (the output of
- `gridgov_engine_events_json`; blank lines are skipped). Every event is applied again with
- every check, the stage limits taken from the events. The replayed engine holds the same
- cases and events (not the security log); it keeps its own copy of the model.
+ `gridgov_engine_events_json`; blank lines are skipped). The audit chain is verified first:
+ every line must carry its `hash`, and an edited, inserted, removed or reordered line is
+ refused naming the first broken one. Then every event is applied again with every check,
+ the stage limits taken from the events. The replayed engine holds the same cases and events
+ (not the security log); it keeps its own copy of the model.
 
  Errors: `GRIDGOV_STATUS_PARSE` (a line that is not JSON, naming it),
- `GRIDGOV_STATUS_INVALID_VALUE` (a malformed event or one that does not apply, naming its
- line or position `events[i]`).
+ `GRIDGOV_STATUS_INVALID_VALUE` (a line without a hash or whose hash does not follow, a
+ malformed event or one that does not apply, naming its line or position `events[i]`).
 
  # Safety
  `model` must be a valid handle; `events_jsonl` must point to `len` readable bytes (NULL
@@ -602,6 +604,22 @@ gridgov_status gridgov_engine_replay(const gridgov_model *model,
                                      const char *events_jsonl,
                                      size_t len,
                                      gridgov_engine **out);
+
+/*
+ `gridgov_engine_replay` **without** verifying the audit chain, for a host that stores its
+ events without the `hash` members and asks for this explicitly. What it gives up: an edited
+ log (a changed unit, time or reason) replays without complaint as long as every event still
+ applies. Prefer `gridgov_engine_replay`.
+
+ Errors: as `gridgov_engine_replay`, less the chain's.
+
+ # Safety
+ As `gridgov_engine_replay`.
+ */
+gridgov_status gridgov_engine_replay_unverified(const gridgov_model *model,
+                                                const char *events_jsonl,
+                                                size_t len,
+                                                gridgov_engine **out);
 
 /*
  Checks the engine's SHA-256 audit chain and returns `{"events": n, "head": "<hex>"}`: the

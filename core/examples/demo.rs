@@ -11,7 +11,8 @@ use chrono::{FixedOffset, TimeZone};
 use gridgov::calendar::Millis;
 use gridgov::case::{Light, State};
 use gridgov::division::{DivisionConfig, division_report};
-use gridgov::engine::{Engine, EventBody};
+use gridgov::engine::Engine;
+use gridgov::event::EventBody;
 use gridgov::score::{Scorecard, Table, compare, score};
 use gridgov::simulate::{Simulation, simulate};
 

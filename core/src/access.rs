@@ -1,4 +1,9 @@
-//! Access control: who may perform which action, and where (DESIGN §3.8).
+//! Access control: who may perform which action, and where — the one file that answers "who
+//! may dispatch", "may this supervisor act in that grid", "who sees citizen contact data".
+//!
+//! [`Permissions::authorize`] checks the role ([`Permissions`], the matrix below) and the
+//! scope (the rules below); the engine calls it before every report and action, and writes
+//! each refusal to its security log as a [`Denial`].
 //!
 //! # Default permission matrix
 //!
@@ -26,13 +31,25 @@
 //! - a handler acts only on cases dispatched to their own unit;
 //! - centre roles (acceptor, shift leader, dispatcher, manager) act on cases whose grid lies in
 //!   their unit's jurisdiction;
-//! - a citizen reports anywhere and rates only the cases they reported.
+//! - a citizen reports anywhere and rates only the cases they reported;
+//! - a report's channel must fit its reporter ([`check_source`]): citizens report through the
+//!   app, the hotline or the media, and only supervisors through the supervisor channel.
+//!
+//! # Citizen contact data
+//!
+//! Exports include a report's contact only for a worker whose role is in [`CONTACT_ROLES`]
+//! (they call citizens back); [`may_see_contact`] checks it.
 
 use std::collections::BTreeMap;
 
-use crate::case::{ActionKind, Actor};
+use crate::calendar::Millis;
+use crate::case::{ActionKind, Actor, Case, CaseId, Source};
 use crate::error::{Error, Issues, Result};
-use crate::org::{Role, Worker};
+use crate::org::{Organisation, Role, Worker};
+use crate::territory::{AreaId, Territory};
+
+/// Roles allowed to see citizen contact data in exports (they call citizens back).
+pub const CONTACT_ROLES: [Role; 3] = [Role::Acceptor, Role::ShiftLeader, Role::Manager];
 
 /// Who may be the actor of an action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -115,7 +132,7 @@ impl Permissions {
     ) -> Permissions {
         let mut p = Permissions::default();
         for (action, parties) in overrides {
-            let Ok(kind) = ActionKind::parse(action) else {
+            let Some(kind) = ActionKind::from_name(action) else {
                 issues.push(
                     format!("{path}.{action}"),
                     format!("unknown action {action:?}"),
@@ -152,6 +169,80 @@ impl Permissions {
     pub fn permits(&self, party: Party, action: ActionKind) -> bool {
         self.allowed(action).contains(&party)
     }
+
+    /// Checks that `actor` may perform `kind` on a case in `grid` (`case`: the case, none for
+    /// a new report): the role against this matrix, then the scope (see the module's rules).
+    ///
+    /// # Errors
+    /// [`Error::PermissionDenied`] saying why (the role, or the scope); [`Error::Unknown`] for
+    /// a worker the organisation does not know.
+    pub fn authorize(
+        &self,
+        org: &Organisation,
+        territory: &Territory,
+        actor: &Actor,
+        kind: ActionKind,
+        grid: AreaId,
+        case: Option<&Case>,
+    ) -> Result<()> {
+        let worker = match actor {
+            Actor::Worker(id) => Some(org.worker(org.find_worker(id)?)),
+            _ => None,
+        };
+        let denied = |reason: String| Error::PermissionDenied {
+            actor: actor.to_string(),
+            action: kind.to_string(),
+            reason,
+        };
+        let party = party_of(actor, worker).map_err(|e| match e {
+            Error::PermissionDenied { reason, .. } => denied(reason),
+            other => other,
+        })?;
+        if !self.permits(party, kind) {
+            let who = match party {
+                Party::Role(r) => format!("a {r}"),
+                Party::Citizen => "a citizen".to_owned(),
+            };
+            return Err(denied(format!("{who} is not allowed to {kind}")));
+        }
+        let t = territory;
+        let code = t.area(grid).code.as_str();
+        match (party, worker) {
+            (Party::Citizen, _) => {
+                if kind != ActionKind::Report && case.is_some_and(|c| &c.reporter != actor) {
+                    return Err(denied("a citizen acts only on cases they reported".into()));
+                }
+            }
+            (Party::Role(Role::Supervisor), Some(w)) => {
+                if !w.grids.contains(&grid) {
+                    return Err(denied(format!("grid {code} is not one of their grids")));
+                }
+                if kind == ActionKind::SelfHandle && case.is_some_and(|c| &c.reporter != actor) {
+                    return Err(denied(
+                        "only the supervisor who reported a case may self-handle it".into(),
+                    ));
+                }
+            }
+            (Party::Role(Role::Handler), Some(w)) => {
+                if kind != ActionKind::Report && case.is_some_and(|c| c.unit != Some(w.unit)) {
+                    return Err(denied(format!(
+                        "the case is not dispatched to their unit {:?}",
+                        org.unit(w.unit).id
+                    )));
+                }
+            }
+            (Party::Role(_), Some(w)) => {
+                if !org.in_jurisdiction(w.unit, grid, t) {
+                    return Err(denied(format!(
+                        "grid {code} is outside the jurisdiction of their unit {:?}",
+                        org.unit(w.unit).id
+                    )));
+                }
+            }
+            (Party::Role(_), None) => return Err(Error::unknown("worker", actor.to_string())),
+        }
+        Ok(())
+    }
 }
 
 /// The party of an actor, given the worker record when the actor is a worker.
@@ -166,4 +257,64 @@ pub(crate) fn party_of(actor: &Actor, worker: Option<&Worker>) -> Result<Party> 
             reason: "the system actor only records escalations".into(),
         }),
     }
+}
+
+/// A report's channel must fit its reporter: citizens report through the app, the hotline or
+/// the media; only supervisors use the supervisor channel (whose reports need no verification).
+///
+/// # Errors
+/// [`Error::InvalidValue`] naming the channel and the reporter.
+pub fn check_source(org: &Organisation, actor: &Actor, source: Source) -> Result<()> {
+    let ok = match (actor, source) {
+        (Actor::Citizen(_), s) => s.is_public(),
+        (Actor::Worker(id), Source::Supervisor) => org
+            .find_worker(id)
+            .is_ok_and(|w| org.worker(w).role == Role::Supervisor),
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "report.source",
+            source.as_str(),
+            format!(
+                "does not fit {actor}: citizens report through the app, the hotline or the media; only supervisors through the supervisor channel"
+            ),
+        ))
+    }
+}
+
+/// Checks that `viewer` may see citizen contact data: a worker whose role is in
+/// [`CONTACT_ROLES`].
+///
+/// # Errors
+/// [`Error::PermissionDenied`]; [`Error::Unknown`] for an unknown worker.
+pub fn may_see_contact(org: &Organisation, viewer: &Actor) -> Result<()> {
+    if let Actor::Worker(id) = viewer {
+        let w = org.worker(org.find_worker(id)?);
+        if CONTACT_ROLES.contains(&w.role) {
+            return Ok(());
+        }
+    }
+    Err(Error::PermissionDenied {
+        actor: viewer.to_string(),
+        action: "see citizen contact data".into(),
+        reason: "only acceptors, shift leaders and managers may".into(),
+    })
+}
+
+/// A refused action written to the security log.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Denial {
+    /// When it was attempted.
+    pub at: Millis,
+    /// Who attempted it.
+    pub actor: Actor,
+    /// On which case (none for a refused report).
+    pub case: Option<CaseId>,
+    /// What was attempted.
+    pub action: ActionKind,
+    /// Why it was refused.
+    pub reason: String,
 }

@@ -1,9 +1,9 @@
-//! The audit trail: events chained with SHA-256 (DESIGN §3.8).
+//! The audit trail: events chained with SHA-256.
 //!
 //! Each exported event line carries `"hash"`: the SHA-256 of the previous event's hash (32 zero
 //! bytes before the first event) followed by the event's **canonical bytes**: its JSON object
-//! (schema of [`crate::engine`]) without `hash` and without the citizen `contact`, with keys in
-//! sorted order and no spaces; a report that had contact data carries `"contact_sha256"` (hex
+//! (the schema of [`crate::event`]) without `hash` and without the citizen `contact`, with keys
+//! in sorted order and no spaces ([`crate::event::canonical`]); a report that had contact data carries `"contact_sha256"` (hex
 //! SHA-256 of the contact text) instead, so exports with and without contact data verify alike
 //! and a changed contact is detected too. Altering, inserting, removing or reordering any line
 //! breaks every later link; [`verify_json_lines`] names the first broken one.
@@ -25,7 +25,6 @@
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::engine::{Engine, Event};
 use crate::error::{Error, Result};
 
 /// The hash before the first event.
@@ -46,34 +45,18 @@ fn sha256_hex(text: &str) -> String {
     hex(&Sha256::digest(text.as_bytes()))
 }
 
-/// The canonical JSON object of an event: no contact (its digest instead), no hash.
-pub fn canonical(event: &Event) -> Value {
-    Engine::event_json(event, false)
-}
-
 /// Hex SHA-256 of a contact text (the digest exports carry instead of the contact).
 pub fn contact_digest(contact: &str) -> String {
     sha256_hex(contact)
 }
 
-/// The hash linking `event` after `prev`.
-pub fn link(prev: &[u8; 32], canonical: &Value) -> [u8; 32] {
+/// The hash linking an event after `prev`, from the event's canonical bytes
+/// ([`crate::event::canonical`]).
+pub fn link(prev: &[u8; 32], canonical: &[u8]) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(prev);
-    h.update(canonical.to_string().as_bytes());
+    h.update(canonical);
     h.finalize().into()
-}
-
-/// The hash after each event, in order.
-pub fn chain(events: &[Event]) -> Vec<[u8; 32]> {
-    let mut prev = GENESIS;
-    events
-        .iter()
-        .map(|e| {
-            prev = link(&prev, &canonical(e));
-            prev
-        })
-        .collect()
 }
 
 /// What [`verify_json_lines`] found.
@@ -127,7 +110,7 @@ pub fn verify_json_lines(text: &str) -> Result<Verified> {
                 }
             }
         }
-        let h = link(&prev, &v);
+        let h = link(&prev, v.to_string().as_bytes());
         if hex(&h) != stated {
             return Err(broken(
                 "its hash does not follow from the previous one: this event or an earlier one was altered, inserted, removed or reordered",

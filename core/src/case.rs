@@ -1,4 +1,8 @@
-//! Cases, actions, events and the lifecycle state machine (DESIGN §3.6).
+//! Cases and the lifecycle state machine: what a case is ([`Case`]), who acts ([`Actor`]),
+//! what they report ([`Report`]) and do ([`Action`]), and which action may move a case from
+//! which state ([`transition`]). The names of the states and actions are in
+//! [`crate::lifecycle`] (re-exported here); how a case's stage is timed is
+//! [`crate::engine`]'s `timers`; what the engine records is [`crate::event`].
 //!
 //! # The state machine
 //!
@@ -42,99 +46,13 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{Millis, TimeLimit};
 use crate::catalog::Stage;
 use crate::error::{Error, Result};
+use crate::org::UnitId;
+use crate::territory::AreaId;
+
+pub use crate::lifecycle::{ActionKind, State};
 
 /// Identifier of a case: its position in the engine, from 1.
 pub type CaseId = u64;
-
-/// Where a case is in its lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum State {
-    /// 上报: reported, waiting for the acceptor.
-    Reported,
-    /// 受理: accepted, waiting for verification (or filing, for a supervisor's report).
-    Accepted,
-    /// 核实: verified as a real problem.
-    Verified,
-    /// 立案: filed, waiting for dispatch.
-    Filed,
-    /// 派遣: dispatched to a unit.
-    Dispatched,
-    /// 回退: returned by the unit to the centre for re-dispatch.
-    Returned,
-    /// The unit is working on it.
-    Handling,
-    /// 反馈: the unit reported it done; waiting for the on-site check.
-    Handled,
-    /// 核查: checked on site as done; waiting to be closed.
-    Checked,
-    /// 结案: closed, with a reason.
-    Closed,
-    /// 挂账: shelved in the problem bank; the clock is stopped.
-    Shelved,
-    /// 不予受理: rejected by the acceptor (final).
-    Rejected,
-    /// Verified as not a real problem (final).
-    Invalid,
-    /// 作废: voided instead of filed (final).
-    Voided,
-}
-
-impl State {
-    /// Every state.
-    pub const ALL: [State; 14] = [
-        State::Reported,
-        State::Accepted,
-        State::Verified,
-        State::Filed,
-        State::Dispatched,
-        State::Returned,
-        State::Handling,
-        State::Handled,
-        State::Checked,
-        State::Closed,
-        State::Shelved,
-        State::Rejected,
-        State::Invalid,
-        State::Voided,
-    ];
-
-    /// The `snake_case` name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Reported => "reported",
-            State::Accepted => "accepted",
-            State::Verified => "verified",
-            State::Filed => "filed",
-            State::Dispatched => "dispatched",
-            State::Returned => "returned",
-            State::Handling => "handling",
-            State::Handled => "handled",
-            State::Checked => "checked",
-            State::Closed => "closed",
-            State::Shelved => "shelved",
-            State::Rejected => "rejected",
-            State::Invalid => "invalid",
-            State::Voided => "voided",
-        }
-    }
-
-    /// `true` for rejected, invalid and voided: nothing can happen to the case any more.
-    pub fn is_final(self) -> bool {
-        matches!(self, State::Rejected | State::Invalid | State::Voided)
-    }
-
-    /// `true` while the case still needs work (not closed and not final).
-    pub fn is_open(self) -> bool {
-        !self.is_final() && self != State::Closed
-    }
-}
-
-impl fmt::Display for State {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// Urgency is one of the catalog's urgency ids (`"urgent"`, `"normal"` by default).
 pub type Urgency = String;
@@ -369,159 +287,6 @@ pub enum Action {
     },
 }
 
-/// The name of an action, without its fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ActionKind {
-    /// A new report.
-    Report,
-    /// [`Action::Accept`]
-    Accept,
-    /// [`Action::Reject`]
-    Reject,
-    /// [`Action::Verify`]
-    Verify,
-    /// [`Action::File`]
-    File,
-    /// [`Action::Void`]
-    Void,
-    /// [`Action::Dispatch`]
-    Dispatch,
-    /// [`Action::Return`]
-    Return,
-    /// [`Action::Start`]
-    Start,
-    /// [`Action::RequestPostpone`]
-    RequestPostpone,
-    /// [`Action::ApprovePostpone`]
-    ApprovePostpone,
-    /// [`Action::DenyPostpone`]
-    DenyPostpone,
-    /// [`Action::RequestShelve`]
-    RequestShelve,
-    /// [`Action::ApproveShelve`]
-    ApproveShelve,
-    /// [`Action::Handle`]
-    Handle,
-    /// [`Action::Check`]
-    Check,
-    /// [`Action::Close`]
-    Close,
-    /// [`Action::Rate`]
-    Rate,
-    /// [`Action::Reopen`]
-    Reopen,
-    /// [`Action::Supervise`]
-    Supervise,
-    /// [`Action::SelfHandle`]
-    SelfHandle,
-}
-
-impl ActionKind {
-    /// Every action kind, reporting first.
-    pub const ALL: [ActionKind; 21] = [
-        ActionKind::Report,
-        ActionKind::Accept,
-        ActionKind::Reject,
-        ActionKind::Verify,
-        ActionKind::File,
-        ActionKind::Void,
-        ActionKind::Dispatch,
-        ActionKind::Return,
-        ActionKind::Start,
-        ActionKind::RequestPostpone,
-        ActionKind::ApprovePostpone,
-        ActionKind::DenyPostpone,
-        ActionKind::RequestShelve,
-        ActionKind::ApproveShelve,
-        ActionKind::Handle,
-        ActionKind::Check,
-        ActionKind::Close,
-        ActionKind::Rate,
-        ActionKind::Reopen,
-        ActionKind::Supervise,
-        ActionKind::SelfHandle,
-    ];
-
-    /// The `snake_case` name used in JSON, C and Python.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionKind::Report => "report",
-            ActionKind::Accept => "accept",
-            ActionKind::Reject => "reject",
-            ActionKind::Verify => "verify",
-            ActionKind::File => "file",
-            ActionKind::Void => "void",
-            ActionKind::Dispatch => "dispatch",
-            ActionKind::Return => "return",
-            ActionKind::Start => "start",
-            ActionKind::RequestPostpone => "request_postpone",
-            ActionKind::ApprovePostpone => "approve_postpone",
-            ActionKind::DenyPostpone => "deny_postpone",
-            ActionKind::RequestShelve => "request_shelve",
-            ActionKind::ApproveShelve => "approve_shelve",
-            ActionKind::Handle => "handle",
-            ActionKind::Check => "check",
-            ActionKind::Close => "close",
-            ActionKind::Rate => "rate",
-            ActionKind::Reopen => "reopen",
-            ActionKind::Supervise => "supervise",
-            ActionKind::SelfHandle => "self_handle",
-        }
-    }
-
-    /// The fields an action of this kind takes (besides `"action"`).
-    pub fn fields(self) -> &'static [&'static str] {
-        match self {
-            ActionKind::Reject
-            | ActionKind::Void
-            | ActionKind::Return
-            | ActionKind::RequestShelve
-            | ActionKind::Close
-            | ActionKind::Reopen => &["reason"],
-            ActionKind::Verify => &["valid"],
-            ActionKind::Dispatch => &["unit", "reason"],
-            ActionKind::RequestPostpone => &["minutes"],
-            ActionKind::Handle | ActionKind::SelfHandle => &["result"],
-            ActionKind::Check => &["passed"],
-            ActionKind::Rate => &["satisfaction"],
-            ActionKind::Supervise => &["note"],
-            ActionKind::Report => &[
-                "category",
-                "grid",
-                "point",
-                "urgency",
-                "source",
-                "description",
-                "contact",
-            ],
-            ActionKind::Accept
-            | ActionKind::File
-            | ActionKind::Start
-            | ActionKind::ApprovePostpone
-            | ActionKind::DenyPostpone
-            | ActionKind::ApproveShelve => &[],
-        }
-    }
-
-    /// Parses a name.
-    ///
-    /// # Errors
-    /// [`Error::Unknown`] (`what = "action"`).
-    pub fn parse(name: &str) -> Result<ActionKind> {
-        ActionKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == name)
-            .ok_or_else(|| Error::unknown("action", name))
-    }
-}
-
-impl fmt::Display for ActionKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 impl Action {
     /// The kind of this action.
     pub fn kind(&self) -> ActionKind {
@@ -568,8 +333,7 @@ impl Action {
                 "an action is a JSON object with an \"action\" member naming it",
             ));
         };
-        let kind = ActionKind::parse(name)
-            .ok()
+        let kind = ActionKind::from_name(name)
             .filter(|k| *k != ActionKind::Report)
             .ok_or_else(|| {
                 Error::invalid(
@@ -745,5 +509,141 @@ impl Light {
 impl fmt::Display for Light {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// One case as the engine holds it: the fold of its events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// Case id (from 1).
+    pub id: CaseId,
+    /// Leaf category key (shared, interned).
+    pub category: Arc<str>,
+    /// Urgency id (shared, interned).
+    pub urgency: Arc<str>,
+    /// The unit grid.
+    pub grid: AreaId,
+    /// Report channel.
+    pub source: Source,
+    /// Who reported it (the description and contact data are in the report event).
+    pub reporter: Actor,
+    /// Lifecycle state.
+    pub state: State,
+    /// The unit it is dispatched to.
+    pub unit: Option<UnitId>,
+    /// When it was reported.
+    pub reported_at: Millis,
+    /// Time of its last event.
+    pub last_at: Millis,
+    /// The running stage timer.
+    pub timer: Option<Timer>,
+    /// Minutes of a postponement waiting for a decision.
+    pub pending_postpone: Option<i64>,
+    /// Reason of a shelving request waiting for a decision.
+    pub pending_shelve: Option<String>,
+    /// Approved postponement minutes in all.
+    pub postponed_minutes: i64,
+    /// Failed checks (返工).
+    pub rework_count: u32,
+    /// Returns to the centre (回退).
+    pub return_count: u32,
+    /// Reopenings.
+    pub reopen_count: u32,
+    /// Supervisions (督办).
+    pub supervised_count: u32,
+    /// Citizen satisfaction since the last closing.
+    pub satisfaction: Option<u8>,
+    /// Reason given at the last closing.
+    pub closing_reason: Option<String>,
+    /// Handled on the spot by the reporting supervisor.
+    pub self_handled: bool,
+    /// When it was last closed.
+    pub closed_at: Option<Millis>,
+    /// Stage timers started so far (a timer trigger belongs to one run).
+    pub runs: u32,
+    /// When the last check failed.
+    pub last_rework_at: Option<Millis>,
+    /// When it was last rated.
+    pub rated_at: Option<Millis>,
+    /// Escalation firings: rule index → (trigger occurrence, firings so far).
+    pub fired: Fired,
+}
+
+/// The escalation firings of a case: rule index → (trigger occurrence, firings so far).
+///
+/// Most cases see one rule fire, if any, so one entry is kept inline (no allocation, 24 bytes
+/// like an empty map); more entries move to a small sorted slice on the heap. Entries are only
+/// ever added or updated, never removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fired(FiredRepr);
+
+/// Canonical: `One` for one entry, `Many` (sorted by rule, two entries or more) beyond, so the
+/// derived equality is the equality of the maps.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum FiredRepr {
+    #[default]
+    Empty,
+    One([u32; 3]),
+    Many(Box<[[u32; 3]]>),
+}
+
+impl Fired {
+    /// The (occurrence, firings) of `rule`, if it has fired on the case.
+    pub fn get(&self, rule: u32) -> Option<(u32, u32)> {
+        let found = match &self.0 {
+            FiredRepr::Empty => None,
+            FiredRepr::One(e) => (e[0] == rule).then_some(e),
+            FiredRepr::Many(es) => es
+                .binary_search_by_key(&rule, |e| e[0])
+                .ok()
+                .map(|i| &es[i]),
+        };
+        found.map(|e| (e[1], e[2]))
+    }
+
+    /// Sets the (occurrence, firings) of `rule`.
+    pub fn insert(&mut self, rule: u32, (occurrence, firings): (u32, u32)) {
+        let entry = [rule, occurrence, firings];
+        match &mut self.0 {
+            FiredRepr::Empty => self.0 = FiredRepr::One(entry),
+            FiredRepr::One(e) if e[0] == rule => *e = entry,
+            FiredRepr::One(e) => {
+                let mut es = vec![*e, entry];
+                es.sort_unstable_by_key(|e| e[0]);
+                self.0 = FiredRepr::Many(es.into_boxed_slice());
+            }
+            FiredRepr::Many(es) => match es.binary_search_by_key(&rule, |e| e[0]) {
+                Ok(i) => es[i] = entry,
+                Err(i) => {
+                    let mut v = std::mem::take(es).into_vec();
+                    v.insert(i, entry);
+                    *es = v.into_boxed_slice();
+                }
+            },
+        }
+    }
+
+    /// The entries in rule order: (rule, (occurrence, firings)).
+    pub fn iter(&self) -> impl Iterator<Item = (u32, (u32, u32))> + '_ {
+        let slice: &[[u32; 3]] = match &self.0 {
+            FiredRepr::Empty => &[],
+            FiredRepr::One(e) => std::slice::from_ref(e),
+            FiredRepr::Many(es) => es,
+        };
+        slice.iter().map(|e| (e[0], (e[1], e[2])))
+    }
+
+    /// Number of rules that have fired.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            FiredRepr::Empty => 0,
+            FiredRepr::One(_) => 1,
+            FiredRepr::Many(es) => es.len(),
+        }
+    }
+
+    /// Whether no rule has fired.
+    pub fn is_empty(&self) -> bool {
+        matches!(self.0, FiredRepr::Empty)
     }
 }

@@ -6,6 +6,9 @@
 //! [`ErrorKind::ALL`] is the one list the bindings are checked against.
 
 use std::fmt;
+use std::io;
+
+use crate::lifecycle::{ActionKind, State};
 
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -164,17 +167,17 @@ pub enum Error {
         message: String,
     },
     /// An action that the case's state does not allow (see the table in [`crate::case`]).
-    #[error("case {case}: cannot {action} a case that is {state}{detail}")]
+    #[error("case {case}: cannot {action} a case that is {state}{}", Detail(*detail))]
     InvalidTransition {
         /// The case id.
         case: u64,
         /// Its current state.
-        state: String,
+        state: State,
         /// The refused action.
-        action: String,
-        /// More about the refusal (a missing pending request, a rating already given), with a
-        /// leading separator, or empty.
-        detail: String,
+        action: ActionKind,
+        /// More about the refusal (a pending request missing, a rating already given), when
+        /// the state alone does not say it.
+        detail: Option<&'static str>,
     },
     /// The actor may not perform the action, or not on this case (see [`crate::access`]).
     #[error("{actor} may not {action}: {reason}")]
@@ -191,6 +194,9 @@ pub enum Error {
     Io {
         /// The path that was asked for.
         path: String,
+        /// What kind of failure (`NotFound`, `PermissionDenied`…): bindings pick their
+        /// exception from it (Python raises `FileNotFoundError` for a missing file).
+        kind: io::ErrorKind,
         /// The operating system's message.
         message: String,
     },
@@ -266,6 +272,18 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+/// Formats an [`Error::InvalidTransition`] detail: `": detail"`, or nothing.
+struct Detail(Option<&'static str>);
+
+impl fmt::Display for Detail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(d) => write!(f, ": {d}"),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Error {
     /// The kind of this error.
     pub fn kind(&self) -> ErrorKind {
@@ -302,6 +320,15 @@ impl Error {
         Self::Unknown {
             what,
             value: value.into(),
+        }
+    }
+
+    /// An [`Error::Io`] for `path` from the operating system's error.
+    pub fn io(path: impl Into<String>, err: &io::Error) -> Self {
+        Self::Io {
+            path: path.into(),
+            kind: err.kind(),
+            message: err.to_string(),
         }
     }
 

@@ -10,7 +10,14 @@
 //! | [`calendar`] | working calendars (weekly windows, 调休 date rules) and working-time arithmetic |
 //! | [`duty`] | the responsibility matrix (权责清单): routing a case and the static gap/conflict check |
 //! | [`spatial`] | grid boundaries (GeoJSON), point location, WGS-84/CGCS2000/GCJ-02/BD-09 conversions, adjacency |
-//! | [`case`], [`engine`], [`access`], [`escalation`], [`audit`] | cases and their lifecycle, the engine with timers, lights and escalation sweeps, permissions, the SHA-256 audit chain |
+//! | [`lifecycle`] | the names of the lifecycle: case states and actions |
+//! | [`case`] | cases, actors, reports, actions and the lifecycle table ([`case::transition`]) |
+//! | [`access`] | who may perform which action, and where: the permission matrix and the scope rules |
+//! | [`escalation`] | escalation rules: which cases, when, what to do, how often |
+//! | [`policy`] | the engine's policy from the model: light thresholds, permissions, escalation rules |
+//! | [`engine`] | the case engine: actions, stage timers and lights, the escalation queue and sweeps, replay |
+//! | [`event`] | events and their JSON form on disk (schema version 1) |
+//! | [`audit`] | the SHA-256 chain over exported events and its verification |
 //! | [`division`] | grid-division analysis: household bounds, load per worker outliers, adjacency, merge and split suggestions |
 //! | [`score`] | performance evaluation: case records, indicators, composite scores, fair rankings, mergeable scorecards, period comparison |
 //! | [`simulate`] | a seeded simulator: a city's cases through the engine for N days (demo and test histories) |
@@ -34,8 +41,11 @@ pub mod duty;
 pub mod engine;
 pub mod error;
 pub mod escalation;
+pub mod event;
+pub mod lifecycle;
 pub mod model;
 pub mod org;
+pub mod policy;
 pub mod score;
 pub mod simulate;
 pub mod spatial;

@@ -30,10 +30,10 @@ use serde_json::Value;
 use crate::calendar::{Calendar, CalendarSpec, Millis};
 use crate::catalog::{Catalog, CatalogSpec, CategoryKey};
 use crate::duty::{CheckReport, DutyMatrix, DutyRuleConfig, Fallback, Route};
-use crate::engine::{EngineConfig, EngineSection};
 use crate::error::{Error, Issues, Result};
 use crate::escalation::{EscalationRule, EscalationRuleConfig};
 use crate::org::{Organisation, Role, Unit, UnitConfig, WorkerConfig};
+use crate::policy::{EngineConfig, EngineSection};
 use crate::score::{ScoringConfig, ScoringSection};
 use crate::spatial::{GridMap, GridMapOptions};
 use crate::territory::{AreaConfig, CodeFormat, DEFAULT_LEVELS, Territory};
@@ -465,10 +465,8 @@ impl Model {
     /// [`Error::Io`] when the file cannot be read, then as [`Model::from_str_as`].
     pub fn load(path: impl AsRef<Path>) -> Result<Model> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), &e))?;
         let format = match path.extension().and_then(|e| e.to_str()) {
             Some(e) if e.eq_ignore_ascii_case("json") => Format::Json,
             Some(e) if e.eq_ignore_ascii_case("toml") => Format::Toml,

@@ -1161,7 +1161,7 @@ impl Counts {
     /// # Errors
     /// [`Error::CalendarRange`] when a handling deadline cannot be computed.
     pub fn of(eng: &Engine) -> Result<Counts> {
-        use crate::engine::EventBody;
+        use crate::event::EventBody;
         let cal = eng.model().calendar();
         let n = eng.cases().len();
         let mut c = Counts {

@@ -15,7 +15,8 @@ use std::sync::Arc;
 
 use chrono::{FixedOffset, TimeZone};
 use gridgov::case::{Action, ActionKind, Actor, Light, Report, Source, State};
-use gridgov::engine::{Engine, EventBody};
+use gridgov::engine::Engine;
+use gridgov::event::EventBody;
 use gridgov::{ErrorKind, Model};
 
 const GRID: &str = "37990100100101"; // patrolled by SV001, district 东湖区
@@ -867,7 +868,7 @@ fn events_round_trip_and_replay() {
     let with = eng.events_json_lines(Some(&w("AC01"))).unwrap();
     assert!(with.contains("13900000000"));
     assert!(lines.lines().next().unwrap().contains("\"v\":1"));
-    let events = Engine::events_from_json_lines(&with).unwrap();
+    let events = gridgov::event::from_json_lines(&with).unwrap();
     assert_eq!(events, eng.events());
     let again = Engine::replay(Arc::new(Model::sample()), &events).unwrap();
     assert!(again == eng);
@@ -879,7 +880,7 @@ fn events_round_trip_and_replay() {
     bad[3].actor = w("SV002");
     let e = Engine::replay(Arc::new(Model::sample()), &bad).unwrap_err();
     assert!(e.to_string().contains("events[3]"), "{e}");
-    let e = Engine::events_from_json_lines("{\"v\":2}").unwrap_err();
+    let e = gridgov::event::from_json_lines("{\"v\":2}").unwrap_err();
     assert!(e.to_string().contains("line 1"), "{e}");
     assert!(matches!(eng.events()[0].body, EventBody::Report(_)));
 }
@@ -1132,7 +1133,7 @@ fn property_random_sequences() {
             Engine::replay_with_config(Arc::clone(&model), config.clone(), eng.events()).unwrap();
         assert!(again == eng, "seed {seed}: replay differs");
         let lines = eng.events_json_lines(None).unwrap();
-        let back = Engine::events_from_json_lines(&lines).unwrap();
+        let back = gridgov::event::from_json_lines(&lines).unwrap();
         assert!(Engine::replay_with_config(Arc::clone(&model), config, &back).unwrap() == eng);
         // every escalation fires once per trigger: no (case, rule, instant) twice
         let mut seen = std::collections::HashSet::new();
@@ -1193,7 +1194,7 @@ fn assert_replays(eng: &Engine) {
     assert!(again == *eng);
 }
 
-fn firings(events: &[gridgov::engine::Event]) -> Vec<(u64, i64, String, Option<String>, u32)> {
+fn firings(events: &[gridgov::event::Event]) -> Vec<(u64, i64, String, Option<String>, u32)> {
     events
         .iter()
         .filter_map(|e| match &e.body {
@@ -1293,7 +1294,7 @@ action = { notify = "$unit" }"#,
 
 #[test]
 fn the_firing_map_is_a_map_whatever_its_storage() {
-    use gridgov::engine::Fired;
+    use gridgov::case::Fired;
     let mut a = Fired::default();
     assert!(a.is_empty() && a.get(3).is_none());
     a.insert(3, (1, 1));
@@ -1350,7 +1351,7 @@ action = { escalate = 1 }"#,
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("\n");
-        Engine::events_from_json_lines(&text).and_then(|events| {
+        gridgov::event::from_json_lines(&text).and_then(|events| {
             Engine::replay_with_config(Arc::new(Model::sample()), eng.config().clone(), &events)
         })
     };
@@ -1618,7 +1619,7 @@ fn report_by_point() {
     assert_eq!(eng.events().len(), n);
     let lines = eng.events_json_lines(None).unwrap();
     assert!(lines.contains("\"point\""));
-    let again = Engine::replay(model, &Engine::events_from_json_lines(&lines).unwrap()).unwrap();
+    let again = Engine::replay(model, &gridgov::event::from_json_lines(&lines).unwrap()).unwrap();
     assert!(again == eng);
 }
 
@@ -1652,7 +1653,7 @@ fn audit_chain_names_the_first_broken_link() {
     // a replay from a hashed export gives the same engine
     let again = Engine::replay(
         Arc::new(Model::sample()),
-        &Engine::events_from_json_lines(&full).unwrap(),
+        &gridgov::event::from_json_lines(&full).unwrap(),
     )
     .unwrap();
     assert!(again == eng);
@@ -1676,6 +1677,58 @@ fn audit_chain_names_the_first_broken_link() {
     assert!(broken_at(forged).contains("line 1"));
     // a missing hash
     assert!(broken_at(lines[0].replace("\"hash\"", "\"hush\"")).contains("line 1"));
+}
+
+/// Every line's `hash` member removed (a host that stripped them, or a forger).
+fn strip_hashes(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v.as_object_mut().unwrap().remove("hash");
+            v.to_string() + "\n"
+        })
+        .collect()
+}
+
+#[test]
+fn replay_verifies_the_chain_unless_asked_not_to() {
+    let mut eng = engine();
+    let t = at(2025, 11, 3, 9, 0);
+    let id = dispatched(&mut eng, "C0101", t);
+    eng.act(
+        id,
+        w("MG01"),
+        t + 120_000,
+        Action::Supervise {
+            note: reason("today"),
+        },
+    )
+    .unwrap();
+    let model = Arc::new(Model::sample());
+    let text = eng.events_json_lines(None).unwrap();
+    assert!(Engine::replay_json_lines(Arc::clone(&model), &text).unwrap() == eng);
+
+    // Hashes stripped, then the content edited: the verified replay refuses the first line.
+    let forged = strip_hashes(&text).replace("\"note\":\"today\"", "\"note\":\"never\"");
+    let e = Engine::replay_json_lines(Arc::clone(&model), &forged).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidValue);
+    assert!(
+        e.to_string().contains("line 1") && e.to_string().contains("hash"),
+        "{e}"
+    );
+    // One line without its hash among hashed ones: refused too, naming it.
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[2] = strip_hashes(&lines[2]).trim_end().to_owned();
+    let e = Engine::replay_json_lines(Arc::clone(&model), &lines.join("\n")).unwrap_err();
+    assert!(e.to_string().contains("line 3"), "{e}");
+
+    // Asked for explicitly, the unverified replay takes the edited log: what it gives up.
+    let edited = Engine::replay_json_lines_unverified(Arc::clone(&model), &forged).unwrap();
+    assert!(edited != eng);
+    assert_eq!(edited.cases(), eng.cases());
+    // and on an untouched log without hashes it gives the same engine
+    let plain = Engine::replay_json_lines_unverified(model, &strip_hashes(&text)).unwrap();
+    assert!(plain == eng);
 }
 
 #[test]

@@ -8,7 +8,8 @@
 use std::sync::{Arc, OnceLock};
 
 use gridgov::case::{Action, Actor, Source, State};
-use gridgov::engine::{Engine, EventBody};
+use gridgov::engine::Engine;
+use gridgov::event::EventBody;
 use gridgov::simulate::{Counts, Simulation, simulate};
 use gridgov::{ErrorKind, Model};
 

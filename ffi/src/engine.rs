@@ -10,7 +10,8 @@ use std::ffi::c_char;
 use std::sync::Arc;
 
 use gridgov::case::{Action, Actor, Report};
-use gridgov::engine::{Engine, Event, EventBody};
+use gridgov::engine::Engine;
+use gridgov::event::{Event, EventBody};
 use gridgov::{Error, Model};
 use serde_json::Value;
 
@@ -84,13 +85,12 @@ fn serialise(value: &Value) -> Result<String, Failure> {
     })
 }
 
-fn events_array(events: &[Event]) -> Value {
-    Value::Array(
-        events
-            .iter()
-            .map(|e| Engine::event_json(e, false))
-            .collect(),
-    )
+fn events_array(events: &[Event]) -> Result<Value, Error> {
+    events
+        .iter()
+        .map(|e| e.to_json(false))
+        .collect::<Result<Vec<Value>, Error>>()
+        .map(Value::Array)
 }
 
 /// Creates an empty engine on `model`, with the model's engine settings and escalation rules.
@@ -202,7 +202,7 @@ pub unsafe extern "C" fn gridgov_engine_act(
         let actor = actor_of(actor_text, "actor")?;
         let action = action_of(action_text)?;
         let event = eng.act(case_id, actor, at_ms, action)?;
-        let text = serialise(&Engine::event_json(event, false))?;
+        let text = serialise(&event.to_json(false)?)?;
         out_string(text, out_event_json, out_len)
     })
 }
@@ -259,7 +259,7 @@ pub unsafe extern "C" fn gridgov_engine_sweep(
         let eng = borrow_mut(engine)?;
         need(out_json, "out_json")?;
         let fired = eng.sweep(now_ms)?;
-        out_string(serialise(&events_array(fired))?, out_json, out_len)
+        out_string(serialise(&events_array(fired)?)?, out_json, out_len)
     })
 }
 
@@ -380,13 +380,15 @@ pub unsafe extern "C" fn gridgov_engine_denials_json(
 }
 
 /// Rebuilds an engine on `model` from events as JSON lines of `len` bytes (the output of
-/// `gridgov_engine_events_json`; blank lines are skipped). Every event is applied again with
-/// every check, the stage limits taken from the events. The replayed engine holds the same
-/// cases and events (not the security log); it keeps its own copy of the model.
+/// `gridgov_engine_events_json`; blank lines are skipped). The audit chain is verified first:
+/// every line must carry its `hash`, and an edited, inserted, removed or reordered line is
+/// refused naming the first broken one. Then every event is applied again with every check,
+/// the stage limits taken from the events. The replayed engine holds the same cases and events
+/// (not the security log); it keeps its own copy of the model.
 ///
 /// Errors: `GRIDGOV_STATUS_PARSE` (a line that is not JSON, naming it),
-/// `GRIDGOV_STATUS_INVALID_VALUE` (a malformed event or one that does not apply, naming its
-/// line or position `events[i]`).
+/// `GRIDGOV_STATUS_INVALID_VALUE` (a line without a hash or whose hash does not follow, a
+/// malformed event or one that does not apply, naming its line or position `events[i]`).
 ///
 /// # Safety
 /// `model` must be a valid handle; `events_jsonl` must point to `len` readable bytes (NULL
@@ -398,11 +400,46 @@ pub unsafe extern "C" fn gridgov_engine_replay(
     len: usize,
     out: *mut *mut gridgov_engine,
 ) -> gridgov_status {
+    replay(model, events_jsonl, len, out, Engine::replay_json_lines)
+}
+
+/// `gridgov_engine_replay` **without** verifying the audit chain, for a host that stores its
+/// events without the `hash` members and asks for this explicitly. What it gives up: an edited
+/// log (a changed unit, time or reason) replays without complaint as long as every event still
+/// applies. Prefer `gridgov_engine_replay`.
+///
+/// Errors: as `gridgov_engine_replay`, less the chain's.
+///
+/// # Safety
+/// As `gridgov_engine_replay`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_engine_replay_unverified(
+    model: *const gridgov_model,
+    events_jsonl: *const c_char,
+    len: usize,
+    out: *mut *mut gridgov_engine,
+) -> gridgov_status {
+    replay(
+        model,
+        events_jsonl,
+        len,
+        out,
+        Engine::replay_json_lines_unverified,
+    )
+}
+
+fn replay(
+    model: *const gridgov_model,
+    events_jsonl: *const c_char,
+    len: usize,
+    out: *mut *mut gridgov_engine,
+    run: fn(Arc<Model>, &str) -> gridgov::Result<Engine>,
+) -> gridgov_status {
     guard(|| {
         let m = gridgov_model::borrow(model)?;
         let text = in_text(events_jsonl, len, "events_jsonl")?;
         need(out, "out")?;
-        let eng = Engine::replay_json_lines(Arc::new(Model::clone(m)), text)?;
+        let eng = run(Arc::new(Model::clone(m)), text)?;
         gridgov_engine::emit(eng, out)
     })
 }

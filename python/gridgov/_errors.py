@@ -16,6 +16,7 @@ __all__ = [
     "CodeError",
     "DutyConflictError",
     "GridgovError",
+    "GridgovFileNotFoundError",
     "GridgovIOError",
     "InvalidTransition",
     "ModelError",
@@ -138,6 +139,10 @@ class GridgovIOError(GridgovError, OSError):
     def __init__(self, message: str = "", *, path: str = "") -> None:
         super().__init__(message)
         self.path = path
+
+
+class GridgovFileNotFoundError(GridgovIOError, FileNotFoundError):
+    """The file does not exist (also a ``FileNotFoundError``); ``path`` is the path asked for."""
 
 
 class InvalidTransition(GridgovError):

@@ -11,7 +11,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use gridgov::Error;
 use gridgov::case::{Action, Actor, Report};
-use gridgov::engine::{Engine, Event, EventBody};
+use gridgov::engine::Engine;
+use gridgov::event::{self, Event, EventBody};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -77,14 +78,10 @@ fn escalation_rows(events: &[Event]) -> Vec<EscalationRow> {
         .collect()
 }
 
-/// Every event as JSON lines, citizen contact data included (for pickling: a full copy).
-fn full_jsonl(eng: &Engine) -> String {
-    let mut out = String::new();
-    for e in eng.events() {
-        out.push_str(&Engine::event_json(e, true).to_string());
-        out.push('\n');
-    }
-    out
+/// Every event as JSON lines with the audit chain, citizen contact data included (for
+/// pickling: a full copy, which unpickling verifies).
+fn full_jsonl(eng: &Engine) -> gridgov::Result<String> {
+    event::to_json_lines(eng.events(), true)
 }
 
 fn poisoned() -> PyErr {
@@ -128,12 +125,25 @@ impl PyEngine {
     }
 
     /// Rebuilds an engine from events as JSON lines (every event applied again, with every
-    /// check; the stage limits taken from the events).
+    /// check; the stage limits taken from the events). The audit chain is verified first
+    /// unless `verify` is false (events stored without their `hash` members).
     #[staticmethod]
-    fn replay(py: Python<'_>, model: Bound<'_, PyModel>, events_jsonl: &str) -> PyResult<Self> {
+    #[pyo3(signature = (model, events_jsonl, verify = true))]
+    fn replay(
+        py: Python<'_>,
+        model: Bound<'_, PyModel>,
+        events_jsonl: &str,
+        verify: bool,
+    ) -> PyResult<Self> {
         let m = std::sync::Arc::clone(&model.get().inner);
         let engine = py
-            .detach(|| Engine::replay_json_lines(m, events_jsonl))
+            .detach(|| {
+                if verify {
+                    Engine::replay_json_lines(m, events_jsonl)
+                } else {
+                    Engine::replay_json_lines_unverified(m, events_jsonl)
+                }
+            })
             .or_raise()?;
         Ok(Self {
             inner: Mutex::new(engine),
@@ -174,7 +184,7 @@ impl PyEngine {
             let actor = actor_of(actor_json, "actor")?;
             let action = action_of(action_json)?;
             let event = eng.act(case_id, actor, at, action)?;
-            Ok(Engine::event_json(event, false).to_string())
+            Ok(event.to_json(false)?.to_string())
         })
     }
 
@@ -277,7 +287,7 @@ impl PyEngine {
         let py = slf.py();
         let ctor = py.get_type::<Self>().getattr("replay")?;
         let this = slf.get();
-        let text = this.with(py, |eng| Ok(full_jsonl(eng)))?;
+        let text = this.with(py, |eng| full_jsonl(eng))?;
         let args = (this.model.clone_ref(py), text).into_pyobject(py)?;
         Ok((ctor, args))
     }

@@ -2,12 +2,70 @@
 //!
 //! The exception classes are defined in Python (`gridgov/_errors.py`), because several derive
 //! from two bases (`ValidationError(GridgovError, ValueError)`), which `create_exception!`
-//! cannot express. Each core [`Error`] variant maps to exactly one class; the message is the
-//! core's `Display` text and the variant's fields become keyword attributes.
+//! cannot express; they are imported once each (`import_exception!`, cached per interpreter).
+//! Each core [`ErrorKind`] maps to exactly one class in an exhaustive match ([`class_of`]), so a
+//! kind added to the core does not compile until it has a class here; the message is the core's
+//! `Display` text and the variant's fields become keyword attributes.
 
-use gridgov::Error;
+use gridgov::{Error, ErrorKind};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyType};
+
+/// The exception classes of `gridgov._errors`, imported once.
+mod classes {
+    pyo3::import_exception!(gridgov._errors, ValidationError);
+    pyo3::import_exception!(gridgov._errors, CodeError);
+    pyo3::import_exception!(gridgov._errors, UnknownError);
+    pyo3::import_exception!(gridgov._errors, CalendarRangeError);
+    pyo3::import_exception!(gridgov._errors, NoResponsibleUnitError);
+    pyo3::import_exception!(gridgov._errors, DutyConflictError);
+    pyo3::import_exception!(gridgov._errors, ModelError);
+    pyo3::import_exception!(gridgov._errors, ParseError);
+    pyo3::import_exception!(gridgov._errors, GridgovIOError);
+    pyo3::import_exception!(gridgov._errors, GridgovFileNotFoundError);
+    pyo3::import_exception!(gridgov._errors, InvalidTransition);
+    pyo3::import_exception!(gridgov._errors, PermissionDenied);
+}
+
+/// The exception class of a kind of core error (an `Io` error for a missing file is the
+/// subclass `GridgovFileNotFoundError`, see [`class_for`]).
+pub(crate) fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
+    use classes as c;
+    match kind {
+        ErrorKind::InvalidValue => py.get_type::<c::ValidationError>(),
+        ErrorKind::InvalidCode => py.get_type::<c::CodeError>(),
+        ErrorKind::Unknown => py.get_type::<c::UnknownError>(),
+        ErrorKind::CalendarRange => py.get_type::<c::CalendarRangeError>(),
+        ErrorKind::NoResponsibleUnit => py.get_type::<c::NoResponsibleUnitError>(),
+        ErrorKind::DutyConflict => py.get_type::<c::DutyConflictError>(),
+        ErrorKind::Model => py.get_type::<c::ModelError>(),
+        ErrorKind::Parse => py.get_type::<c::ParseError>(),
+        ErrorKind::Io => py.get_type::<c::GridgovIOError>(),
+        ErrorKind::InvalidTransition => py.get_type::<c::InvalidTransition>(),
+        ErrorKind::PermissionDenied => py.get_type::<c::PermissionDenied>(),
+    }
+}
+
+/// The exception class of one error: its kind's, or the file-not-found subclass.
+fn class_for<'py>(py: Python<'py>, err: &Error) -> Bound<'py, PyType> {
+    match err {
+        Error::Io {
+            kind: std::io::ErrorKind::NotFound,
+            ..
+        } => py.get_type::<classes::GridgovFileNotFoundError>(),
+        _ => class_of(py, err.kind()),
+    }
+}
+
+/// Every core error kind with its number (the C status) and its Python class, in number
+/// order: the one list the tests check the exception tree against.
+#[pyfunction]
+pub(crate) fn error_kinds(py: Python<'_>) -> Vec<(&'static str, u32, Bound<'_, PyType>)> {
+    ErrorKind::ALL
+        .iter()
+        .map(|&k| (k.name(), k.number(), class_of(py, k)))
+        .collect()
+}
 
 /// Turns a core error into the matching `gridgov` exception.
 pub(crate) fn to_py(err: &Error) -> PyErr {
@@ -26,9 +84,10 @@ impl<T> OrRaise<T> for gridgov::Result<T> {
     }
 }
 
-fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
+/// The variant's fields as keyword arguments of the exception.
+fn fields<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py, PyDict>> {
     let kw = PyDict::new(py);
-    let class = match err {
+    match err {
         Error::InvalidValue {
             what,
             value,
@@ -37,7 +96,6 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             kw.set_item("what", what)?;
             kw.set_item("value", value)?;
             kw.set_item("reason", reason)?;
-            "ValidationError"
         }
         Error::InvalidCode {
             what,
@@ -47,12 +105,10 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             kw.set_item("what", *what)?;
             kw.set_item("value", value)?;
             kw.set_item("reason", reason)?;
-            "CodeError"
         }
         Error::Unknown { what, value } => {
             kw.set_item("what", *what)?;
             kw.set_item("value", value)?;
-            "UnknownError"
         }
         Error::CalendarRange {
             date,
@@ -62,12 +118,10 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             kw.set_item("date", date)?;
             kw.set_item("first_year", first_year)?;
             kw.set_item("last_year", last_year)?;
-            "CalendarRangeError"
         }
         Error::NoResponsibleUnit { category, grid } => {
             kw.set_item("category", category)?;
             kw.set_item("grid", grid)?;
-            "NoResponsibleUnitError"
         }
         Error::DutyConflict {
             category,
@@ -79,7 +133,6 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             kw.set_item("grid", grid)?;
             kw.set_item("rules", rules)?;
             kw.set_item("units", units)?;
-            "DutyConflictError"
         }
         Error::Model(issues) => {
             let pairs: Vec<(&str, &str)> = issues
@@ -88,16 +141,13 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
                 .map(|i| (i.path.as_str(), i.message.as_str()))
                 .collect();
             kw.set_item("issues", pairs)?;
-            "ModelError"
         }
         Error::Parse { format, message } => {
             kw.set_item("format", *format)?;
             kw.set_item("parser_message", message)?;
-            "ParseError"
         }
-        Error::Io { path, message: _ } => {
+        Error::Io { path, .. } => {
             kw.set_item("path", path)?;
-            "GridgovIOError"
         }
         Error::InvalidTransition {
             case,
@@ -106,10 +156,9 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             detail,
         } => {
             kw.set_item("case", case)?;
-            kw.set_item("state", state)?;
-            kw.set_item("action", action)?;
-            kw.set_item("detail", detail.trim_start_matches([':', ' ']))?;
-            "InvalidTransition"
+            kw.set_item("state", state.as_str())?;
+            kw.set_item("action", action.as_str())?;
+            kw.set_item("detail", detail.unwrap_or_default())?;
         }
         Error::PermissionDenied {
             actor,
@@ -119,11 +168,13 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             kw.set_item("actor", actor)?;
             kw.set_item("action", action)?;
             kw.set_item("reason", reason)?;
-            "PermissionDenied"
         }
-    };
-    let class = py.import("gridgov._errors")?.getattr(class)?;
-    let exc = class.call((err.to_string(),), Some(&kw))?;
+    }
+    Ok(kw)
+}
+
+fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
+    let exc = class_for(py, err).call((err.to_string(),), Some(&fields(py, err)?))?;
     Ok(PyErr::from_value(exc))
 }
 

@@ -30,6 +30,8 @@ mod _gridgov {
     #[pymodule_export]
     use super::engine::{PyEngine, verify_events};
     #[pymodule_export]
+    use super::errors::error_kinds;
+    #[pymodule_export]
     use super::model::PyModel;
     #[pymodule_export]
     use super::score::{PyRecords, PyScorecard};

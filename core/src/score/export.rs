@@ -7,8 +7,9 @@ use std::sync::Arc;
 use crate::calendar::Millis;
 use crate::case::{Action, Actor, Timer};
 use crate::catalog::Stage;
-use crate::engine::{Engine, EventBody};
+use crate::engine::Engine;
 use crate::error::Result;
+use crate::event::EventBody;
 
 use super::records::{
     ColumnData, Columns, DEADLINE_COLUMNS, NO_TIME, PERSON_COLUMNS, Records, TIME_COLUMNS, p, t,

@@ -677,10 +677,8 @@ impl GridMap {
     /// [`GridMap::from_geojson_str`].
     pub fn load(path: impl AsRef<Path>, code_property: &str) -> Result<GridMap> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), &e))?;
         Self::from_geojson_str(&text, code_property)
     }
 

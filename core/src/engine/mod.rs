@@ -1,0 +1,768 @@
+//! The case engine: applies reports and actions to cases, keeps stage timers, fires
+//! escalations, records every accepted action as an event, and replays events.
+//!
+//! Every action is checked before anything changes — the case exists, the time does not go
+//! backwards, the actor may perform the action here ([`crate::access`]), the state allows it
+//! ([`crate::case::transition`]), its fields are valid, and its deadline can be computed — and a
+//! refused action returns a typed error and leaves the engine exactly as it was (a refusal for
+//! lack of permission is also written to the security log).
+//!
+//! | file | what it holds |
+//! |---|---|
+//! | `engine/mod.rs` | the [`Engine`]: reports, actions, cases, history, the case as JSON, the export |
+//! | `engine/timers.rs` | stage limits, deadlines and lights (pure functions of the calendar and a timer) |
+//! | `engine/queue.rs` | the escalation queue: next firings bucketed by minute, stale entries, rebuilds |
+//! | `engine/escalate.rs` | when rules fire, what a firing does, [`Engine::sweep`] |
+//! | `engine/replay.rs` | [`Engine::replay`] and the verified replay of exported text |
+//!
+//! What an event looks like on disk is [`crate::event`]; the audit chain over it is
+//! [`crate::audit`].
+
+mod escalate;
+mod queue;
+mod replay;
+mod timers;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::access::{self, Denial};
+use crate::audit;
+use crate::calendar::{Millis, TimeLimit};
+use crate::case::{
+    Action, ActionKind, Actor, Case, CaseId, Fired, Light, Next, Report, Source, State, Timer,
+    transition,
+};
+use crate::catalog::Stage;
+use crate::error::{Error, Result};
+use crate::escalation::EscalationAction;
+use crate::event::{self, Event, EventBody, RuleLabel};
+use crate::model::Model;
+use crate::org::UnitId;
+use crate::territory::AreaId;
+
+pub use crate::access::CONTACT_ROLES;
+pub use crate::event::EVENT_SCHEMA_VERSION;
+pub use crate::policy::{EngineConfig, EngineSection};
+
+use queue::Queue;
+
+/// The case engine.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    model: Arc<Model>,
+    config: EngineConfig,
+    cases: Vec<Case>,
+    events: Vec<Event>,
+    /// Per event: the index of the previous event of the same case (`u32::MAX`: none).
+    prev_of_case: Vec<u32>,
+    /// Per case: the index of its last event.
+    last_of_case: Vec<u32>,
+    /// Interned ids (actors, categories, urgencies), so cases and events share them.
+    strings: HashSet<Arc<str>>,
+    denials: Vec<Denial>,
+    /// Each armed case's next escalation firing.
+    queue: Queue,
+    replaying: bool,
+    /// Per rule: the light a `warn` rule shows (interned).
+    rule_targets: Vec<Option<Arc<str>>>,
+    /// Per unit (by index): its id (interned).
+    unit_ids: Vec<Arc<str>>,
+    /// Per rule: its name and effect, shared by its firings.
+    rule_labels: Vec<Arc<RuleLabel>>,
+}
+
+/// Two engines are equal when they hold the same cases and events (the security log is not
+/// part of the state).
+impl PartialEq for Engine {
+    fn eq(&self, other: &Self) -> bool {
+        self.cases == other.cases && self.events == other.events
+    }
+}
+
+fn check_instant(at: Millis) -> Result<()> {
+    if at == i64::MIN {
+        return Err(Error::invalid("at", "NaT", "is not a time"));
+    }
+    Ok(())
+}
+
+impl Engine {
+    /// A new, empty engine on `model`, with the model's configuration (its `[engine]` section
+    /// and `[[escalation]]` rules).
+    pub fn new(model: Arc<Model>) -> Engine {
+        let config = model.engine_config().clone();
+        Engine::with_config(model, config)
+    }
+
+    /// A new, empty engine with an explicit configuration.
+    pub fn with_config(model: Arc<Model>, config: EngineConfig) -> Engine {
+        let rule_labels = config
+            .rules
+            .iter()
+            .map(|rule| {
+                Arc::new(RuleLabel {
+                    name: Arc::clone(&rule.name),
+                    effect: rule.action.name(),
+                })
+            })
+            .collect();
+        let mut eng = Engine {
+            model,
+            config,
+            cases: Vec::new(),
+            events: Vec::new(),
+            prev_of_case: Vec::new(),
+            last_of_case: Vec::new(),
+            strings: HashSet::new(),
+            denials: Vec::new(),
+            queue: Queue::default(),
+            replaying: false,
+            rule_targets: Vec::new(),
+            unit_ids: Vec::new(),
+            rule_labels,
+        };
+        // Unit ids and lights interned once: a firing then names its target without hashing.
+        let model = Arc::clone(&eng.model);
+        eng.unit_ids = model
+            .org()
+            .units()
+            .iter()
+            .map(|u| eng.intern(&u.id))
+            .collect();
+        eng.rule_targets = (0..eng.config.rules.len())
+            .map(|r| match &eng.config.rules[r].action {
+                EscalationAction::Warn(light) => Some(eng.intern(light.as_str())),
+                _ => None,
+            })
+            .collect();
+        eng
+    }
+
+    /// The model the engine runs on.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The shared model.
+    pub fn model_arc(&self) -> &Arc<Model> {
+        &self.model
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// Reserves room for `events` more events (a host loading a large history, or a benchmark
+    /// that wants steady-state behaviour from a cloned engine).
+    pub fn reserve(&mut self, events: usize) {
+        self.events.reserve(events);
+        self.prev_of_case.reserve(events);
+    }
+
+    /// All cases, by id − 1.
+    pub fn cases(&self) -> &[Case] {
+        &self.cases
+    }
+
+    /// All events, in order.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// The security log: refused actions.
+    pub fn denials(&self) -> &[Denial] {
+        &self.denials
+    }
+
+    /// A case by id.
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] (`what = "case"`).
+    pub fn case(&self, id: CaseId) -> Result<&Case> {
+        usize::try_from(id)
+            .ok()
+            .and_then(|i| i.checked_sub(1))
+            .and_then(|i| self.cases.get(i))
+            .ok_or_else(|| Error::unknown("case", id.to_string()))
+    }
+
+    /// The events of one case, in order.
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] for an unknown case.
+    pub fn history(&self, id: CaseId) -> Result<Vec<&Event>> {
+        let c = self.case(id)?;
+        let mut out = Vec::new();
+        let mut i = self.last_of_case[(c.id - 1) as usize];
+        while i != u32::MAX {
+            out.push(&self.events[i as usize]);
+            i = self.prev_of_case[i as usize];
+        }
+        out.reverse();
+        Ok(out)
+    }
+
+    /// Records a new case. Returns its id.
+    ///
+    /// # Errors
+    /// [`Error::InvalidCode`]/[`Error::Unknown`] for the category, grid, urgency or actor,
+    /// [`Error::PermissionDenied`], [`Error::InvalidValue`] for a `NaT` time.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::sync::Arc;
+    /// use gridgov::case::{Actor, Report, Source, State};
+    /// let mut eng = gridgov::engine::Engine::new(Arc::new(gridgov::Model::sample()));
+    /// let id = eng.report(
+    ///     Actor::Worker("SV001".into()),
+    ///     1_759_219_200_000, // 2025-09-30 16:00 +08:00
+    ///     Report { category: "C0101".into(), grid: "37990100100101".into(), point: None, urgency: None,
+    ///              source: Source::Supervisor, description: "cover missing".into(), contact: None, contact_sha256: None },
+    /// )?;
+    /// assert_eq!(eng.case(id)?.state, State::Reported);
+    /// # Ok::<(), gridgov::Error>(())
+    /// ```
+    pub fn report(&mut self, actor: Actor, at: Millis, report: Report) -> Result<CaseId> {
+        check_instant(at)?;
+        let model = Arc::clone(&self.model);
+        let category = model.catalog().get(&report.category)?;
+        let urgency = match &report.urgency {
+            None => model.catalog().default_urgency().to_owned(),
+            Some(u) if model.catalog().urgencies().iter().any(|x| x == u) => u.clone(),
+            Some(u) => return Err(Error::unknown("urgency", u.clone())),
+        };
+        if report.contact_sha256.is_some() && !self.replaying {
+            return Err(Error::invalid(
+                "report.contact_sha256",
+                "(given)",
+                "is set by exports, not by new reports",
+            ));
+        }
+        let grid = self.report_grid(&report)?;
+        if let Err(e) = self.authorize(&actor, ActionKind::Report, grid, None) {
+            return Err(self.deny(at, &actor, None, ActionKind::Report, e));
+        }
+        access::check_source(model.org(), &actor, report.source)?;
+        let id = self.cases.len() as CaseId + 1;
+        let actor = self.intern_actor(actor);
+        let case_category = self.intern(category.key.as_str());
+        let case = Case {
+            id,
+            category: Arc::clone(&case_category),
+            urgency: self.intern(&urgency),
+            grid,
+            source: report.source,
+            reporter: actor.clone(),
+            state: State::Reported,
+            unit: None,
+            reported_at: at,
+            last_at: at,
+            timer: None,
+            pending_postpone: None,
+            pending_shelve: None,
+            postponed_minutes: 0,
+            rework_count: 0,
+            return_count: 0,
+            reopen_count: 0,
+            supervised_count: 0,
+            satisfaction: None,
+            closing_reason: None,
+            self_handled: false,
+            closed_at: None,
+            runs: 0,
+            last_rework_at: None,
+            rated_at: None,
+            fired: Fired::default(),
+        };
+        self.cases.push(case);
+        self.last_of_case.push(u32::MAX);
+        self.queue.add_case();
+        let grid_code = model.territory().area(grid).code.as_str();
+        let report = Report {
+            category: Arc::clone(&case_category),
+            grid: self.intern(grid_code),
+            ..report
+        };
+        self.record(id, at, actor, EventBody::Report(Box::new(report)), None);
+        self.reschedule(id)?;
+        Ok(id)
+    }
+
+    /// The unit grid of a report: its `grid`, or the grid containing its `point` on the
+    /// model's boundaries (both given: they must agree; on replay the recorded grid is kept,
+    /// so a later boundary change does not move old cases).
+    fn report_grid(&self, report: &Report) -> Result<AreaId> {
+        let territory = self.model.territory();
+        let Some(p) = report.point else {
+            if report.grid.is_empty() {
+                return Err(Error::invalid(
+                    "report.grid",
+                    "(missing)",
+                    "a report needs the unit-grid code or a point",
+                ));
+            }
+            return territory.find_grid(&report.grid);
+        };
+        if self.replaying && !report.grid.is_empty() {
+            return territory.find_grid(&report.grid);
+        }
+        let Some(map) = self.model.grid_map() else {
+            return Err(Error::invalid(
+                "report.point",
+                format!("{}, {}", p.lon, p.lat),
+                "the model has no grid boundaries to locate it",
+            ));
+        };
+        let Some(index) = map.locate_in(p.lon, p.lat, p.crs)? else {
+            return Err(Error::invalid(
+                "report.point",
+                format!("{}, {} ({})", p.lon, p.lat, p.crs.as_str()),
+                "lies in no unit grid",
+            ));
+        };
+        let code = map.code(index).unwrap_or_default();
+        if !report.grid.is_empty() && &*report.grid != code {
+            return Err(Error::invalid(
+                "report.grid",
+                &report.grid,
+                format!("the point lies in grid {code}"),
+            ));
+        }
+        territory.find_grid(code)
+    }
+
+    /// Applies `action` to case `id`. Returns the recorded event.
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] (case, unit, worker), [`Error::InvalidValue`] (time before the case's
+    /// last event, bad fields), [`Error::PermissionDenied`], [`Error::InvalidTransition`],
+    /// [`Error::CalendarRange`] when a deadline falls outside the calendar. The engine is
+    /// unchanged on error.
+    pub fn act(&mut self, id: CaseId, actor: Actor, at: Millis, action: Action) -> Result<&Event> {
+        self.act_with_limit(id, actor, at, action, None)
+    }
+
+    /// `act`, taking the stage limit from a recorded event instead of the model (replay).
+    fn act_with_limit(
+        &mut self,
+        id: CaseId,
+        actor: Actor,
+        at: Millis,
+        action: Action,
+        snapshot: Option<TimeLimit>,
+    ) -> Result<&Event> {
+        check_instant(at)?;
+        self.case(id)?;
+        if !self.replaying {
+            // Escalations of this case due at or before `at` happened first.
+            self.fire_due(Some(id), at)?;
+        }
+        let case = self.case(id)?.clone();
+        if at < case.last_at {
+            return Err(Error::invalid(
+                "at",
+                at,
+                format!(
+                    "is earlier than the last event of case {id} ({})",
+                    case.last_at
+                ),
+            ));
+        }
+        let kind = action.kind();
+        if let Err(e) = self.authorize(&actor, kind, case.grid, Some(&case)) {
+            return Err(self.deny(at, &actor, Some(id), kind, e));
+        }
+        let refuse = |detail: &'static str| Error::InvalidTransition {
+            case: id,
+            state: case.state,
+            action: kind,
+            detail: Some(detail),
+        };
+        let Some(next) = transition(case.state, &action) else {
+            return Err(Error::InvalidTransition {
+                case: id,
+                state: case.state,
+                action: kind,
+                detail: None,
+            });
+        };
+        action.validate()?;
+        let mut new = case.clone();
+        let mut recorded_unit: Option<UnitId> = None;
+        let mut started: Option<Stage> = None;
+        match &action {
+            Action::File if case.state == State::Accepted && case.source != Source::Supervisor => {
+                return Err(refuse("a report from the public must be verified first"));
+            }
+            Action::RequestPostpone { minutes } => {
+                if case.pending_postpone.is_some() {
+                    return Err(refuse("a postponement request is already pending"));
+                }
+                new.pending_postpone = Some(*minutes);
+            }
+            Action::ApprovePostpone => {
+                let Some(m) = case.pending_postpone else {
+                    return Err(refuse("no postponement request is pending"));
+                };
+                new.pending_postpone = None;
+                new.postponed_minutes += m;
+                if let Some(t) = &mut new.timer {
+                    t.extension_minutes += m;
+                }
+            }
+            Action::DenyPostpone => {
+                if case.pending_postpone.is_none() {
+                    return Err(refuse("no postponement request is pending"));
+                }
+                new.pending_postpone = None;
+            }
+            Action::RequestShelve { reason } => {
+                if case.pending_shelve.is_some() {
+                    return Err(refuse("a shelving request is already pending"));
+                }
+                new.pending_shelve = Some(reason.clone());
+            }
+            Action::ApproveShelve => {
+                if case.pending_shelve.is_none() {
+                    return Err(refuse("no shelving request is pending"));
+                }
+                new.pending_shelve = None;
+                if let Some(t) = &mut new.timer {
+                    t.paused_since = Some(at);
+                }
+            }
+            Action::Rate { satisfaction } => {
+                if case.satisfaction.is_some() {
+                    return Err(refuse("it was already rated since it was closed"));
+                }
+                new.satisfaction = Some(*satisfaction);
+                new.rated_at = Some(at);
+            }
+            Action::SelfHandle { .. } => {
+                new.self_handled = true;
+                new.timer = None;
+            }
+            Action::Dispatch { unit, reason } => {
+                let resolved = self.dispatch_unit(&case, unit.as_deref(), reason.as_deref())?;
+                new.unit = Some(resolved);
+                // The event records where the case went, also when the duty matrix decided,
+                // so an export shows it and a replay does not depend on today's matrix.
+                recorded_unit = Some(resolved);
+                started = Some(Stage::Handle);
+            }
+            Action::Return { .. } => {
+                new.return_count += 1;
+                new.unit = None;
+                started = Some(Stage::Dispatch);
+            }
+            Action::Start => {
+                if let Some(t) = &mut new.timer
+                    && let Some(since) = t.paused_since.take()
+                {
+                    t.pauses.push((since, at));
+                }
+            }
+            Action::Accept if case.source != Source::Supervisor => started = Some(Stage::Verify),
+            Action::Verify { .. } | Action::Check { passed: true } | Action::Accept => {
+                new.timer = None;
+            }
+            Action::File | Action::Reopen { .. } => {
+                if matches!(action, Action::Reopen { .. }) {
+                    new.reopen_count += 1;
+                    new.satisfaction = None;
+                    new.closing_reason = None;
+                    new.closed_at = None;
+                }
+                started = Some(Stage::Dispatch);
+            }
+            Action::Handle { .. } => started = Some(Stage::Check),
+            Action::Check { passed: false } => {
+                new.rework_count += 1;
+                new.last_rework_at = Some(at);
+                started = Some(Stage::Handle);
+            }
+            Action::Close { reason } => {
+                new.closing_reason = Some(reason.clone());
+                new.closed_at = Some(at);
+                new.timer = None;
+                new.pending_postpone = None;
+                new.pending_shelve = None;
+            }
+            Action::Reject { .. } | Action::Void { .. } => new.timer = None,
+            Action::Supervise { .. } => new.supervised_count += 1,
+        }
+        let limit = match started {
+            None => None,
+            Some(stage) => {
+                let limit = match snapshot {
+                    Some(l) => l,
+                    None => {
+                        self.model
+                            .catalog()
+                            .stage_limit(&case.category, stage, &case.urgency)?
+                    }
+                };
+                new.runs += 1;
+                new.timer = Some(Timer {
+                    stage,
+                    limit,
+                    started: at,
+                    extension_minutes: 0,
+                    pauses: Vec::new(),
+                    paused_since: None,
+                });
+                Some(limit)
+            }
+        };
+        if let Next::To(s) = next {
+            new.state = s;
+        }
+        if matches!(new.state, State::Rejected | State::Invalid | State::Voided) {
+            new.timer = None;
+        }
+        new.last_at = at;
+        // Everything that can fail has been checked: the deadline must be computable too.
+        self.deadline_of(&new)?;
+        self.cases[(id - 1) as usize] = new;
+        let action_to_record = match (action, recorded_unit) {
+            (Action::Dispatch { unit: None, reason }, Some(u)) => {
+                let model = Arc::clone(&self.model);
+                Action::Dispatch {
+                    unit: Some(self.intern(&model.org().unit(u).id)),
+                    reason,
+                }
+            }
+            (a, _) => a,
+        };
+        let seq = self
+            .record(id, at, actor, EventBody::Action(action_to_record), limit)
+            .seq;
+        self.reschedule(id)?;
+        Ok(&self.events[(seq - 1) as usize])
+    }
+
+    fn dispatch_unit(
+        &self,
+        case: &Case,
+        unit: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<UnitId> {
+        let duty = self
+            .model
+            .route_detail(&case.category, self.grid_code(case));
+        match unit {
+            None => duty.map(|r| r.unit),
+            Some(u) => {
+                let uid = self.model.org().find_unit(u)?;
+                let overrides = duty.map_or(true, |r| r.unit != uid);
+                // On replay the recorded unit stands, whatever the matrix says today.
+                if overrides && reason.is_none() && !self.replaying {
+                    return Err(Error::invalid(
+                        "dispatch.reason",
+                        "(missing)",
+                        format!(
+                            "a reason is required to dispatch to {u:?} instead of the duty matrix's unit"
+                        ),
+                    ));
+                }
+                Ok(uid)
+            }
+        }
+    }
+
+    fn grid_code(&self, case: &Case) -> &str {
+        self.model.territory().area(case.grid).code.as_str()
+    }
+
+    /// Checks role and scope with the engine's permissions; returns the refusal (not yet logged).
+    fn authorize(
+        &self,
+        actor: &Actor,
+        kind: ActionKind,
+        grid: AreaId,
+        case: Option<&Case>,
+    ) -> Result<()> {
+        let model = &self.model;
+        self.config
+            .permissions
+            .authorize(model.org(), model.territory(), actor, kind, grid, case)
+    }
+
+    fn deny(
+        &mut self,
+        at: Millis,
+        actor: &Actor,
+        case: Option<CaseId>,
+        action: ActionKind,
+        e: Error,
+    ) -> Error {
+        if let Error::PermissionDenied { reason, .. } = &e {
+            self.denials.push(Denial {
+                at,
+                actor: actor.clone(),
+                case,
+                action,
+                reason: reason.clone(),
+            });
+        }
+        e
+    }
+
+    fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.strings.get(s) {
+            return Arc::clone(a);
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.strings.insert(Arc::clone(&a));
+        a
+    }
+
+    fn intern_actor(&mut self, actor: Actor) -> Actor {
+        match actor {
+            Actor::Worker(id) => Actor::Worker(self.intern(&id)),
+            Actor::Citizen(id) => Actor::Citizen(self.intern(&id)),
+            Actor::System => Actor::System,
+        }
+    }
+
+    fn record(
+        &mut self,
+        case: CaseId,
+        at: Millis,
+        actor: Actor,
+        body: EventBody,
+        limit: Option<TimeLimit>,
+    ) -> &Event {
+        let seq = self.events.len() as u64 + 1;
+        let actor = self.intern_actor(actor);
+        let index = self.events.len() as u32;
+        let last = &mut self.last_of_case[(case - 1) as usize];
+        self.prev_of_case.push(*last);
+        *last = index;
+        self.events.push(Event {
+            seq,
+            case,
+            at,
+            actor,
+            body,
+            limit,
+        });
+        &self.events[self.events.len() - 1]
+    }
+
+    /// The deadline of a case's running stage (`None`: no timed stage, or the clock is stopped).
+    fn deadline_of(&self, case: &Case) -> Result<Option<Millis>> {
+        case.timer
+            .as_ref()
+            .map_or(Ok(None), |t| self.timer_deadline(t))
+    }
+
+    /// The deadline of a timer (`None` while it is paused).
+    pub(crate) fn timer_deadline(&self, t: &Timer) -> Result<Option<Millis>> {
+        timers::deadline(self.model.calendar(), t)
+    }
+
+    /// The deadline of the case's running stage: `None` when no stage with a limit is running
+    /// or the clock is stopped (shelved).
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] for an unknown case; [`Error::CalendarRange`].
+    pub fn deadline(&self, id: CaseId) -> Result<Option<Millis>> {
+        self.deadline_of(self.case(id)?)
+    }
+
+    /// The light of a case at `now`: `None` when no timed stage is running (closed, final,
+    /// shelved, or between untimed stages).
+    ///
+    /// Red when `now` is at or past the deadline; yellow when the used share of the limit
+    /// (pauses excluded, extensions included) reaches `yellow_share`, or when at most
+    /// `yellow_before_minutes` remain; green otherwise.
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] for an unknown case; [`Error::CalendarRange`].
+    pub fn light(&self, id: CaseId, now: Millis) -> Result<Option<Light>> {
+        check_instant(now)?;
+        match &self.case(id)?.timer {
+            None => Ok(None),
+            Some(t) => timers::light(self.model.calendar(), &self.config, t, now),
+        }
+    }
+
+    /// A case as one JSON object (for bindings and hosts): id, state, whether it is open
+    /// ([`State::is_open`]), category, urgency, grid
+    /// code, unit id, source, reporter, times, running stage and limit, deadline, light at
+    /// `now`, counters, pending requests, satisfaction, closing reason and history (events
+    /// without contact data).
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] for an unknown case; [`Error::CalendarRange`].
+    pub fn case_json(&self, id: CaseId, now: Millis) -> Result<Value> {
+        let eng = self;
+        let c = eng.case(id)?;
+        let (t, org) = (eng.model().territory(), eng.model().org());
+        let light = eng.light(id, now)?;
+        let history = eng
+            .history(id)?
+            .into_iter()
+            .map(|e| e.to_json(false))
+            .collect::<Result<Vec<Value>>>()?;
+        Ok(json!({
+            "id": c.id,
+            "state": c.state,
+            "open": c.state.is_open(),
+            "category": &*c.category,
+            "urgency": &*c.urgency,
+            "grid": t.area(c.grid).code.as_str(),
+            "unit": c.unit.map(|u| org.unit(u).id.as_str()),
+            "source": c.source,
+            "reporter": c.reporter,
+            "reported_at": c.reported_at,
+            "last_at": c.last_at,
+            "stage": c.timer.as_ref().map(|t| t.stage.as_str()),
+            "limit": c.timer.as_ref().map(|t| t.limit.to_string()),
+            "paused": c.timer.as_ref().is_some_and(|t| t.paused_since.is_some()),
+            "deadline": eng.deadline(id)?,
+            "light": light,
+            "rework_count": c.rework_count,
+            "return_count": c.return_count,
+            "reopen_count": c.reopen_count,
+            "supervised_count": c.supervised_count,
+            "postponed_minutes": c.postponed_minutes,
+            "pending_postpone": c.pending_postpone,
+            "pending_shelve": c.pending_shelve,
+            "satisfaction": c.satisfaction,
+            "closing_reason": c.closing_reason,
+            "closed_at": c.closed_at,
+            "self_handled": c.self_handled,
+            "history": history,
+        }))
+    }
+
+    /// All events as JSON lines with their audit chain ([`crate::event::to_json_lines`]).
+    /// Contact data is included only when `viewer` is a worker whose role may see it
+    /// ([`CONTACT_ROLES`]).
+    ///
+    /// # Errors
+    /// [`Error::PermissionDenied`] when a viewer is given who may not see contact data.
+    pub fn events_json_lines(&self, viewer: Option<&Actor>) -> Result<String> {
+        if let Some(v) = viewer {
+            access::may_see_contact(self.model.org(), v)?;
+        }
+        event::to_json_lines(&self.events, viewer.is_some())
+    }
+
+    /// Checks the engine's own hash chain (its export verified by
+    /// [`crate::audit::verify_json_lines`]) and returns the head of the chain. Recorded events
+    /// are immutable in memory, so this mainly gives the head to keep; the check that finds
+    /// tampering runs on stored exports ([`crate::audit::verify_json_lines`]).
+    ///
+    /// # Errors
+    /// As [`crate::audit::verify_json_lines`].
+    pub fn verify(&self) -> Result<audit::Verified> {
+        audit::verify_json_lines(&self.events_json_lines(None)?)
+    }
+}
