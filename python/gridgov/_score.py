@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import Any, Optional, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -19,9 +19,8 @@ import numpy.typing as npt
 from . import _gridgov
 from ._common import first_true, import_pandas
 from ._common import invalid as _invalid
-
-if TYPE_CHECKING:
-    from . import Engine, Model
+from ._engine import Engine
+from ._model import Model
 
 __all__ = ["Records", "Scorecard", "compare", "score"]
 
@@ -244,8 +243,6 @@ class Records:
     __slots__ = ("_core", "_model")
 
     def __init__(self, model: Model, data: Any, *, as_of: Optional[Instant] = None, local: bool = False) -> None:
-        from . import Model
-
         if not isinstance(model, Model):
             raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
         pd = _pandas()
@@ -333,8 +330,6 @@ class Records:
 
 
 def _records(model: Model, records: Any, local: bool) -> Records:
-    from . import Engine
-
     if isinstance(records, Records):
         return records
     if isinstance(records, Engine):
@@ -463,8 +458,6 @@ def score(
     file, an :class:`Engine`, or :class:`Records`. ``start``/``end``: datetimes or dates
     (naive: local to the model's calendar). ``as_of`` defaults to the records' own.
     ``local=True`` reads naive ``datetime64`` columns of a ``DataFrame`` as local time."""
-    from . import Model
-
     if not isinstance(model, Model):
         raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
     s, e = _ms(model, start, "start"), _ms(model, end, "end")

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import operator
 from datetime import date, datetime
-from typing import TYPE_CHECKING
-
 from . import _gridgov
 from ._common import invalid as _invalid
-
-if TYPE_CHECKING:
-    from . import Engine, Model
+from ._engine import Engine
+from ._model import Model
 
 __all__ = ["simulate"]
 
@@ -74,8 +71,6 @@ def simulate(
     (or a deadline in it) falls outside the calendar's covered years, and ``TypeError`` for
     arguments of the wrong type.
     """
-    from . import Engine, Model
-
     if not isinstance(model, Model):
         raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
     cal = model.calendar
