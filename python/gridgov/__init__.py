@@ -22,6 +22,11 @@ Time conventions (every function follows them):
 * A **naive** ``datetime`` is a wall-clock time in the calendar's zone (UTC+8 for the China
   calendar); an **aware** one is converted. Results come back in the style of the input: naive
   in the calendar's zone for naive input, aware in the input's ``tzinfo`` for aware input.
+* A single NumPy ``datetime64`` is a UTC instant and an ``int`` milliseconds since the Unix
+  epoch (UTC); results for them are naive, in the calendar's zone. A ``date`` (or
+  ``datetime64[D]``) is its midnight in the calendar's zone, wherever a date may stand for an
+  instant (engine times, period bounds, :func:`simulate`; the calendar's arithmetic takes
+  instants only).
 * NumPy ``datetime64`` arrays (any unit) are **UTC instants**, because NumPy has no zone; pass
   ``local=True`` to read them as wall-clock times of the calendar's zone instead (results are
   then local too). Integer arrays are milliseconds since the Unix epoch (UTC). A tz-aware
@@ -49,9 +54,9 @@ from ._calendar import Calendar
 from ._calendar import _calendar_from_json as _calendar_from_json
 from ._common import ArrayLike as ArrayLike
 from ._common import StrPath as StrPath
+from ._convert import Instant as Instant
 from ._division import DivisionReport, division_report
 from ._engine import Actor, Case, Citizen, Engine, Escalation, verify_events
-from ._engine import Instant as Instant
 from ._engine import _engine_replay as _engine_replay
 from ._errors import (
     CalendarRangeError,

@@ -13,17 +13,20 @@ import numpy.typing as npt
 
 from . import _gridgov
 from ._common import ArrayLike
-from ._common import first_true as _first
 from ._common import invalid as _invalid
+from ._convert import (
+    DateTime,
+    Instant,
+    datetime64_out,
+    duration_ms,
+    durations_ms,
+    instant_ms,
+    instants_ms,
+    local_date,
+    to_datetime,
+)
 
 __all__ = ["Calendar"]
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_ONE_MS = timedelta(milliseconds=1)
-_MINUTE_MS = 60_000
-_I64 = np.iinfo(np.int64)
-_NAT = int(_I64.min)
-_DATE_UNITS = ("Y", "M", "W", "D")
 
 
 class Calendar:
@@ -35,7 +38,9 @@ class Calendar:
     name of a built-in calendar or a calendar table as a dict (see :meth:`from_dict`).
 
     Naive datetimes are read in the calendar's zone, aware ones converted; results keep the
-    style of the input (see the module docstring). Asking about a date outside :attr:`years`
+    style of the input (see the module docstring). NumPy ``datetime64`` values and ``int``
+    epoch milliseconds are UTC instants (results then naive, in the calendar's zone); the
+    arithmetic takes instants, not dates. Asking about a date outside :attr:`years`
     raises :class:`CalendarRangeError`.
 
     >>> cal = Calendar.china()
@@ -116,65 +121,39 @@ class Calendar:
         """Working time that makes one ``working_days`` unit of a time limit (default 8 h)."""
         return timedelta(minutes=self._core.day_length_minutes)
 
-    # -- conversions ------------------------------------------------------------------------
+    # -- conversions (gridgov._convert, in the calendar's zone) ------------------------------
 
-    def _ms(self, value: datetime, what: str) -> int:
-        if not isinstance(value, datetime):
-            raise TypeError(f"{what} must be a datetime.datetime, not {type(value).__name__}")
-        if value != value:  # pandas.NaT is a datetime that is not equal to itself
-            raise _invalid(what, "NaT", "NaT is not an instant")
-        if value.tzinfo is None or value.utcoffset() is None:
-            value = value.replace(tzinfo=self.tzinfo)
-        return (value - _EPOCH) // _ONE_MS
+    def _ms(self, value: object, what: str) -> int:
+        # Instants only: dates are refused (TypeError), as tests/python/test_calendar.py pins.
+        return instant_ms(value, what, self.tzinfo, dates=False)
 
-    def _datetime(self, ms: int, like: datetime) -> datetime:
-        utc = _EPOCH + timedelta(milliseconds=ms)
-        if like.tzinfo is None or like.utcoffset() is None:
-            return utc.astimezone(self.tzinfo).replace(tzinfo=None)
-        return utc.astimezone(like.tzinfo)
-
-    @staticmethod
-    def _duration_ms(value: timedelta, what: str) -> int:
-        if not isinstance(value, timedelta):
-            raise TypeError(f"{what} must be a datetime.timedelta, not {type(value).__name__}")
-        if value != value:  # pandas.NaT
-            raise _invalid(what, "NaT", "NaT is not a duration")
-        if value < timedelta(0):
-            raise _invalid(what, value, "working durations must be >= 0")
-        return value // _ONE_MS
-
-    def _local_date(self, day: date) -> date:
-        if isinstance(day, datetime):
-            if day.tzinfo is None or day.utcoffset() is None:
-                return day.date()
-            return day.astimezone(self.tzinfo).date()
-        if not isinstance(day, date):
-            raise TypeError(f"day must be a datetime.date, not {type(day).__name__}")
-        return day
+    def _date(self, day: object) -> date:
+        return local_date(day, "day", self.tzinfo)
 
     # -- scalar operations ------------------------------------------------------------------
 
-    def is_workday(self, day: date) -> bool:
+    def is_workday(self, day: Instant) -> bool:
         """Whether a date is a workday. A ``datetime`` counts by its local date in the
-        calendar's zone (naive: as is; aware: converted first).
+        calendar's zone (naive: as is; aware: converted first), and so does a ``datetime64``
+        or ``int`` epoch milliseconds (a UTC instant; ``datetime64[D]`` is a date).
 
         Raises :class:`CalendarRangeError` outside :attr:`years`.
         """
-        d = self._local_date(day)
+        d = self._date(day)
         return self._core.is_workday(d.year, d.month, d.day)
 
-    def working_minutes(self, day: date) -> int:
+    def working_minutes(self, day: Instant) -> int:
         """Working minutes on a (local) date: 480 on a normal workday, 0 on a day off."""
-        d = self._local_date(day)
+        d = self._date(day)
         return self._core.working_minutes_on(d.year, d.month, d.day)
 
-    def windows(self, day: date) -> list[tuple[int, int]]:
+    def windows(self, day: Instant) -> list[tuple[int, int]]:
         """Working windows of a (local) date as ``(start, end)`` minutes after midnight,
         half-open; e.g. ``[(480, 720), (840, 1080)]`` for 08:00-12:00 and 14:00-18:00."""
-        d = self._local_date(day)
+        d = self._date(day)
         return self._core.windows_on(d.year, d.month, d.day)
 
-    def add_working(self, start: datetime, duration: timedelta) -> datetime:
+    def add_working(self, start: DateTime, duration: timedelta) -> datetime:
         """The instant ``duration`` of working time after ``start`` (the earliest ``t`` with
         that much working time in ``[start, t)``). A zero duration returns ``start``; a
         duration ending exactly at a window's end gives that end (12:00, not 14:00).
@@ -182,94 +161,26 @@ class Calendar:
         >>> Calendar.china().add_working(datetime(2025, 3, 3, 17, 30), timedelta(hours=4))
         datetime.datetime(2025, 3, 4, 11, 30)
         """
-        ms = self._core.add_working(self._ms(start, "start"), self._duration_ms(duration, "duration"))
-        return self._datetime(ms, start)
+        ms = self._core.add_working(self._ms(start, "start"), duration_ms(duration, "duration"))
+        return to_datetime(ms, start, self.tzinfo)
 
-    def working_between(self, a: datetime, b: datetime) -> timedelta:
+    def working_between(self, a: DateTime, b: DateTime) -> timedelta:
         """Working time in ``[a, b)``; negative when ``b < a``."""
         return timedelta(milliseconds=self._core.working_between(self._ms(a, "a"), self._ms(b, "b")))
 
-    def next_working(self, t: datetime) -> datetime:
+    def next_working(self, t: DateTime) -> datetime:
         """``t`` itself when it lies inside a working window, else the start of the next one."""
-        return self._datetime(self._core.next_working(self._ms(t, "t")), t)
+        return to_datetime(self._core.next_working(self._ms(t, "t")), t, self.tzinfo)
 
-    def add_limit(self, start: datetime, limit: str) -> datetime:
+    def add_limit(self, start: DateTime, limit: str) -> datetime:
         """``start`` plus a time limit written as in model files: ``"4 working_hours"``,
         ``"2 working_days"`` (N x :attr:`day_length` of working time), ``"90 working_minutes"``,
         or continuous ``"2 hours"`` / ``"1 days"``."""
         if not isinstance(limit, str):
             raise TypeError(f"limit must be a str, not {type(limit).__name__}")
-        return self._datetime(self._core.add_limit(self._ms(start, "start"), limit), start)
+        return to_datetime(self._core.add_limit(self._ms(start, "start"), limit), start, self.tzinfo)
 
     # -- bulk operations --------------------------------------------------------------------
-
-    def _instants(self, values: ArrayLike, name: str, local: bool) -> tuple[npt.NDArray[np.int64], bool]:
-        """Epoch-ms int64 view/copy of an array of instants, shifted to UTC when local.
-
-        Returns the UTC ms array and whether the values were read as local wall times."""
-        tz = getattr(values, "tz", None)
-        if tz is None:
-            tz = getattr(getattr(values, "dt", None), "tz", None)
-        if tz is not None:
-            if local:
-                raise _invalid("local", True, f"{name} is tz-aware; local=True needs zone-less values")
-            values = np.asarray(values, dtype="datetime64[ns]")  # UTC instants
-        a = np.asarray(values)
-        if a.dtype.kind == "M":
-            if np.datetime_data(a.dtype)[0] in _DATE_UNITS:
-                local = True  # calendar dates: local days, not UTC midnights
-            ms = a.astype("datetime64[ms]", copy=False).view(np.int64)
-        elif a.dtype.kind in "iu" and np.can_cast(a.dtype, np.int64):
-            ms = a.astype(np.int64, copy=False)
-        else:
-            raise _invalid(
-                name,
-                f"array of dtype {a.dtype}",
-                "expected datetime64 values or int64 epoch milliseconds",
-            )
-        if local:
-            ms = self._shift(ms, name, -self._core.utc_offset_minutes * _MINUTE_MS)
-        return ms, local
-
-    @staticmethod
-    def _shift(ms: npt.NDArray[np.int64], name: str, by: int) -> npt.NDArray[np.int64]:
-        flat = ms.ravel()
-        nat = flat == _NAT
-        if nat.any():
-            i = _first(nat)
-            raise _invalid(f"{name}[{i}]", "NaT", "NaT is not an instant")
-        lo, hi = _I64.min - min(by, 0), _I64.max - max(by, 0)
-        out = (flat < lo) | (flat > hi)
-        if out.any():
-            i = _first(out)
-            raise _invalid(f"{name}[{i}]", int(flat[i]), "out of range: shifting by the UTC offset overflows")
-        return ms + np.int64(by)
-
-    def _durations(self, values: ArrayLike, name: str) -> npt.NDArray[np.int64]:
-        d = np.asarray(values)
-        if d.dtype.kind == "m":
-            ms = d.astype("timedelta64[ms]", copy=False).view(np.int64)
-            bad = ms < 0  # NaT is i64::MIN, negative too
-            if bad.any():
-                i = _first(bad.ravel())
-                v = ms.ravel()[i]
-                shown = "NaT" if v == _NAT else str(d.ravel()[i])
-                raise _invalid(f"{name}[{i}]", shown, "working durations must be >= 0 (and not NaT)")
-            return ms
-        if d.dtype.kind in "iu" and np.can_cast(d.dtype, np.int64):
-            m = d.astype(np.int64, copy=False)
-            bad = (m < 0) | (m > _I64.max // _MINUTE_MS)
-            if bad.any():
-                i = _first(bad.ravel())
-                v = int(m.ravel()[i])
-                reason = "working durations must be >= 0" if v < 0 else "overflows when converted to milliseconds"
-                raise _invalid(f"{name}[{i}]", v, reason)
-            return m * np.int64(_MINUTE_MS)
-        raise _invalid(
-            name,
-            f"array of dtype {d.dtype}",
-            "expected integer minutes or timedelta64 values",
-        )
 
     @staticmethod
     def _pair(
@@ -286,11 +197,6 @@ class Calendar:
                 ) from None
         return np.ascontiguousarray(a.ravel()), np.ascontiguousarray(b.ravel()), a.shape
 
-    def _out(self, ms: npt.NDArray[np.int64], shape: tuple[int, ...], local: bool) -> npt.NDArray[np.datetime64]:
-        if local:
-            ms += np.int64(self._core.utc_offset_minutes * _MINUTE_MS)
-        return ms.view("datetime64[ms]").reshape(shape)
-
     def add_working_many(
         self, starts: ArrayLike, minutes: ArrayLike, *, local: bool = False
     ) -> npt.NDArray[np.datetime64]:
@@ -301,29 +207,30 @@ class Calendar:
         Returns ``datetime64[ms]`` (UTC, or local wall times with ``local=True``). The GIL is
         released while the core works. Errors name the element: ``starts[3]``, ``minutes[7]``.
         """
-        s, local = self._instants(starts, "starts", local)
-        d = self._durations(minutes, "minutes")
+        s, local = instants_ms(starts, "starts", self.tzinfo, local)
+        d = durations_ms(minutes, "minutes")
         s, d, shape = self._pair(s, d, ("starts", "minutes"))
-        return self._out(self._core.add_working_many(s, d), shape, local)
+        return datetime64_out(self._core.add_working_many(s, d), shape, self.tzinfo, local)
 
     def working_between_many(self, a: ArrayLike, b: ArrayLike, *, local: bool = False) -> npt.NDArray[np.timedelta64]:
         """Bulk :meth:`working_between`: working time in ``[a[i], b[i])`` as
         ``timedelta64[ms]``."""
-        x, _ = self._instants(a, "a", local)
-        y, _ = self._instants(b, "b", local)
+        x, _ = instants_ms(a, "a", self.tzinfo, local)
+        y, _ = instants_ms(b, "b", self.tzinfo, local)
         x, y, shape = self._pair(x, y, ("a", "b"))
         return self._core.working_between_many(x, y).view("timedelta64[ms]").reshape(shape)
 
     def next_working_many(self, t: ArrayLike, *, local: bool = False) -> npt.NDArray[np.datetime64]:
         """Bulk :meth:`next_working`, as ``datetime64[ms]``."""
-        ms, local = self._instants(t, "t", local)
+        ms, local = instants_ms(t, "t", self.tzinfo, local)
         shape = ms.shape
-        return self._out(self._core.next_working_many(np.ascontiguousarray(ms.ravel())), shape, local)
+        out = self._core.next_working_many(np.ascontiguousarray(ms.ravel()))
+        return datetime64_out(out, shape, self.tzinfo, local)
 
     def is_workday_many(self, t: ArrayLike, *, local: bool = False) -> npt.NDArray[np.bool_]:
         """Bulk :meth:`is_workday` by each instant's local date. ``datetime64[D]`` (or coarser)
         arrays are calendar dates and read as local days whatever ``local`` says."""
-        ms, _ = self._instants(t, "t", local)
+        ms, _ = instants_ms(t, "t", self.tzinfo, local)
         return self._core.is_workday_many(np.ascontiguousarray(ms.ravel())).reshape(ms.shape)
 
     # -- protocol ---------------------------------------------------------------------------

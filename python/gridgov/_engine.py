@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 import numpy as np
 
 from . import _gridgov
-from ._calendar import _I64, _NAT
 from ._common import import_pandas
 from ._common import invalid as _invalid
+from ._convert import Instant, instant_ms, optional_datetime, to_datetime, zoned_series
 from ._errors import UnknownError
 from ._model import Model, Worker
 
 if TYPE_CHECKING:
     from ._score import Records
 
-__all__ = ["Actor", "Case", "Citizen", "Engine", "Escalation", "Instant", "verify_events"]
+__all__ = ["Actor", "Case", "Citizen", "Engine", "Escalation", "verify_events"]
 
 
 _U64_MAX = 2**64 - 1
@@ -39,10 +39,6 @@ class Citizen:
 #: Who performs an action: a worker id (``"SV001"``), a :class:`Worker` record, a
 #: :class:`Citizen`, or the JSON form as a dict (``{"worker": "SV001"}``, ``{"citizen": "c-1"}``).
 Actor = Union[str, "Worker", Citizen, Mapping[str, str]]
-
-#: An instant: a ``datetime`` (naive: wall-clock time in the model calendar's zone; aware:
-#: converted), a NumPy ``datetime64`` (a UTC instant) or ``int`` epoch milliseconds (UTC).
-Instant = Union[datetime, np.datetime64, int]
 
 
 def _actor_json(actor: Actor, what: str = "actor") -> str:
@@ -187,9 +183,10 @@ class Engine:
     or dicts in the JSON form (``{"worker": "SV001"}``, ``{"citizen": "c-1"}``).
 
     **Times** (``at``, ``now``) are ``datetime`` objects (naive: wall-clock time in the
-    calendar's zone; aware: converted), NumPy ``datetime64`` (UTC) or ``int`` epoch
-    milliseconds. Times in results are naive local ``datetime``\\ s, or aware in the zone of the
-    ``now`` argument when it is aware; event dicts keep the JSON form (``int`` ms).
+    calendar's zone; aware: converted), dates (their local midnight), NumPy ``datetime64``
+    (UTC) or ``int`` epoch milliseconds. Times in results are naive local ``datetime``\\ s,
+    or aware in the zone of the ``now`` argument when it is aware; event dicts keep the JSON
+    form (``int`` ms).
 
     **Errors** (the engine is unchanged by a refused action, except that escalations of the
     case due at or before ``at`` are recorded first, as a sweep would): :class:`InvalidTransition`
@@ -204,7 +201,7 @@ class Engine:
     model plus its events, contact data included (the security log is not kept).
     """
 
-    __slots__ = ("_cal", "_core", "_model")
+    __slots__ = ("_core", "_model", "_zone")
 
     def __init__(self, model: Model) -> None:
         if not isinstance(model, Model):
@@ -214,7 +211,7 @@ class Engine:
     def _init(self, core: _gridgov.Engine, model: Model) -> None:
         self._core = core
         self._model = model
-        self._cal = model.calendar
+        self._zone = model.calendar.tzinfo
 
     @classmethod
     def _wrap(cls, core: _gridgov.Engine, model: Model) -> Engine:
@@ -241,29 +238,10 @@ class Engine:
             text = "".join(json.dumps(dict(e), ensure_ascii=False) + "\n" for e in events)
         return cls._wrap(_gridgov.Engine.replay(model._core, text), model)
 
-    # -- conversions ------------------------------------------------------------------------
+    # -- conversions (gridgov._convert, in the calendar's zone) ------------------------------
 
-    def _ms(self, value: Instant, what: str) -> int:
-        if isinstance(value, datetime):
-            return self._cal._ms(value, what)
-        if isinstance(value, np.datetime64):
-            if np.isnat(value):
-                raise _invalid(what, "NaT", "NaT is not an instant")
-            return int(value.astype("datetime64[ms]").astype(np.int64))
-        if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-            ms = int(value)
-            if not _NAT < ms <= _I64.max:
-                raise _invalid(what, ms, "out of range for int64 epoch milliseconds")
-            return ms
-        raise TypeError(
-            f"{what} must be a datetime.datetime, a numpy.datetime64 or int epoch milliseconds, "
-            f"not {type(value).__name__}"
-        )
-
-    def _time(self, ms: Optional[int], like: Optional[Instant]) -> Optional[datetime]:
-        if ms is None:
-            return None
-        return self._cal._datetime(ms, like if isinstance(like, datetime) else _NAIVE)
+    def _ms(self, value: object, what: str) -> int:
+        return instant_ms(value, what, self._zone)
 
     # -- the model --------------------------------------------------------------------------
 
@@ -375,7 +353,7 @@ class Engine:
                 name=name,
                 action=effect,
                 target=target,
-                at=self._cal._datetime(at, now if isinstance(now, datetime) else _NAIVE),
+                at=to_datetime(at, now, self._zone),
                 firing=firing,
                 seq=seq,
             )
@@ -389,7 +367,6 @@ class Engine:
         last event). :class:`UnknownError` for an unknown case."""
         ms = None if now is None else self._ms(now, "now")
         d = json.loads(self._core.case_json(_case_id(case_id), ms))
-        like = now if isinstance(now, datetime) else _NAIVE
         return Case(
             id=d["id"],
             state=d["state"],
@@ -399,12 +376,12 @@ class Engine:
             unit=d["unit"],
             source=d["source"],
             reporter=_actor_value(d["reporter"]),
-            reported_at=self._cal._datetime(d["reported_at"], like),
-            last_at=self._cal._datetime(d["last_at"], like),
+            reported_at=to_datetime(d["reported_at"], now, self._zone),
+            last_at=to_datetime(d["last_at"], now, self._zone),
             stage=d["stage"],
             limit=d["limit"],
             paused=d["paused"],
-            deadline=self._time(d["deadline"], now),
+            deadline=optional_datetime(d["deadline"], now, self._zone),
             light=d["light"],
             rework_count=d["rework_count"],
             return_count=d["return_count"],
@@ -415,7 +392,7 @@ class Engine:
             pending_shelve=d["pending_shelve"],
             satisfaction=d["satisfaction"],
             closing_reason=d["closing_reason"],
-            closed_at=self._time(d["closed_at"], now),
+            closed_at=optional_datetime(d["closed_at"], now, self._zone),
             self_handled=d["self_handled"],
             history=tuple(d["history"]),
         )
@@ -423,7 +400,7 @@ class Engine:
     def deadline(self, case_id: int) -> Optional[datetime]:
         """The deadline of the case's running stage (naive, in the calendar's zone); ``None``
         when no timed stage runs or the clock is stopped."""
-        return self._time(self._core.deadline(_case_id(case_id)), None)
+        return optional_datetime(self._core.deadline(_case_id(case_id)), None, self._zone)
 
     def light(self, case_id: int, now: Instant) -> Optional[str]:
         """The case's light at ``now``: ``"green"``, ``"yellow"`` (the model's share of the
@@ -480,8 +457,7 @@ class Engine:
         frame = pd.DataFrame.from_records(rows, columns=base + list(extra))
         frame["seq"] = frame["seq"].astype("int64")
         frame["case"] = frame["case"].astype("int64")
-        at = pd.to_datetime(frame["at"].astype("int64"), unit="ms", utc=True)
-        frame["at"] = at.dt.tz_convert(self._cal.tzinfo).dt.as_unit("ms")
+        frame["at"] = zoned_series(frame["at"], self._zone)
         return frame
 
     def verify(self) -> dict[str, Any]:
@@ -513,9 +489,6 @@ class Engine:
     def __repr__(self) -> str:
         cases, events = self._core.counts()
         return f"<gridgov.Engine {cases} cases, {events} events, model={self._model.name!r}>"
-
-
-_NAIVE = datetime(2000, 1, 1)
 
 
 def _engine_replay(model: Model, text: str) -> Engine:

@@ -8,14 +8,15 @@ import dataclasses
 import json
 import os
 from collections.abc import Mapping
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Optional, Union
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
 
 from . import _gridgov
-from ._calendar import _I64, _NAT, Calendar
+from ._calendar import Calendar
 from ._common import StrPath
+from ._convert import MAX_MS, NAT, Instant, instant_ms, to_datetime
 from ._spatial import _GEOJSON_CODE, GridMap
 
 if TYPE_CHECKING:
@@ -329,15 +330,15 @@ class Model:
         to :attr:`default_urgency`."""
         return self._core.limit(category, self.default_urgency if urgency is None else urgency)
 
-    def deadline(self, category: str, start: datetime, urgency: Optional[str] = None) -> datetime:
+    def deadline(self, category: str, start: Instant, urgency: Optional[str] = None) -> datetime:
         """The handling deadline of a case of ``category`` reported at ``start``, on the
         model's calendar (working time, or elapsed time for continuous limits). ``urgency``
         defaults to :attr:`default_urgency`. Naive ``start`` is local to the calendar; the
         result has the style of ``start``."""
-        cal = self.calendar
+        zone = self.calendar.tzinfo
         urgency = self.default_urgency if urgency is None else urgency
-        ms = self._core.deadline(category, urgency, cal._ms(start, "start"))
-        return cal._datetime(ms, start)
+        ms = self._core.deadline(category, urgency, instant_ms(start, "start", zone))
+        return to_datetime(ms, start, zone)
 
     def categories(self) -> list[Category]:
         """Leaf categories, sorted by key."""
@@ -364,8 +365,8 @@ class Model:
     def division_report(
         self,
         records: Any,
-        start: Optional[Union[datetime, date]] = None,
-        end: Optional[Union[datetime, date]] = None,
+        start: Optional[Instant] = None,
+        end: Optional[Instant] = None,
         **options: Any,
     ) -> DivisionReport:
         """Grid-division analysis (:func:`division_report`) under the case load of
@@ -375,13 +376,14 @@ class Model:
         ``options`` are those of :func:`division_report`."""
         # Imported here, not at the top: both modules build on this one (they take a Model).
         from ._division import division_report
-        from ._score import _ms, _records
+        from ._score import _records
 
         if isinstance(records, (Mapping, np.ndarray, list)) or type(records).__name__ == "Series":
             return division_report(self, records, **options)
         rec = _records(self, records, False)
-        lo = _NAT + 1 if start is None else _ms(self, start, "start")
-        hi = int(_I64.max) if end is None else _ms(self, end, "end")
+        zone = self.calendar.tzinfo
+        lo = NAT + 1 if start is None else instant_ms(start, "start", zone)
+        hi = MAX_MS if end is None else instant_ms(end, "end", zone)
         load = rec._core.grid_load(lo, hi)
         grids = {a.code for a in self.areas(self.levels[-1])}
         codes = [a.code for a in self.areas()]
