@@ -133,13 +133,11 @@ class Case:
     closed_at: Optional[datetime]
     #: Handled on the spot by the reporting supervisor (自行处置).
     self_handled: bool
+    #: ``True`` while the case still needs work (not closed and not final), as the core's
+    #: lifecycle says.
+    is_open: bool
     #: Its events as dicts of the event schema (see :meth:`Engine.events`), without contact data.
     history: tuple[dict[str, Any], ...] = dataclasses.field(default=(), hash=False)
-
-    @property
-    def is_open(self) -> bool:
-        """``True`` while the case still needs work (not closed and not final)."""
-        return self.state not in ("closed", "rejected", "invalid", "voided")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -394,6 +392,7 @@ class Engine:
             closing_reason=d["closing_reason"],
             closed_at=optional_datetime(d["closed_at"], now, self._zone),
             self_handled=d["self_handled"],
+            is_open=d["open"],
             history=tuple(d["history"]),
         )
 
