@@ -104,12 +104,10 @@ def instant_ms(value: object, what: str, zone: timezone, *, dates: bool = True, 
         if dates:
             days = int(value.astype("datetime64[D]").astype(np.int64))
             return _checked(days * _DAY_MS - offset_ms(zone), what, value)
-    elif isinstance(value, date):
-        if dates:
-            return instant_ms(datetime(value.year, value.month, value.day), what, zone)
-    elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        if integers:
-            return _checked(int(value), what, value)
+    elif isinstance(value, date) and dates:
+        return instant_ms(datetime(value.year, value.month, value.day), what, zone)
+    elif integers and isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return _checked(int(value), what, value)
     kinds = ["a datetime.datetime"]
     if dates:
         kinds.append("a datetime.date")

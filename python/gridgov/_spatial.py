@@ -163,10 +163,8 @@ class GridMap:
                 code_json = "null"
             else:
                 code_json = json.dumps(str(code), ensure_ascii=False)
-            features.append(
-                '{"type":"Feature","properties":{"code":%s},"geometry":%s}'
-                % (code_json, "null" if geometry is None else geometry)
-            )
+            geometry_json = "null" if geometry is None else geometry
+            features.append(f'{{"type":"Feature","properties":{{"code":{code_json}}},"geometry":{geometry_json}}}')
         text = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
         return cls(_gridgov.GridMap.from_geojson_text(text, "code"))
 
@@ -213,7 +211,9 @@ class GridMap:
 
     # -- point location ---------------------------------------------------------------------
 
-    def _locate(self, lon: ArrayLike, lat: ArrayLike, crs: str, threads: int) -> tuple[npt.NDArray[np.int64], tuple[int, ...]]:
+    def _locate(
+        self, lon: ArrayLike, lat: ArrayLike, crs: str, threads: int
+    ) -> tuple[npt.NDArray[np.int64], tuple[int, ...]]:
         if not isinstance(crs, str):
             raise TypeError(f"crs must be a str, not {type(crs).__name__}")
         if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 0:

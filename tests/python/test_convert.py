@@ -11,10 +11,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CST
 
 import gridgov
 from gridgov import _convert
+
+from conftest import CST
 
 UTC = timezone.utc
 MON_9 = datetime(2025, 11, 3, 9, 0)  # a Monday, 09:00 in Beijing
@@ -285,7 +286,8 @@ def test_score_bounds_in_every_form(sample: gridgov.Model, engine: gridgov.Engin
             card = gridgov.score(sample, engine, start, end, as_of=as_of)  # type: ignore[arg-type]
             assert card == want, (start, end)
     assert want.period == (datetime(2025, 11, 3), datetime(2025, 11, 3, 12, 0))  # naive local
-    assert gridgov.score(sample, engine, date(2025, 11, 3), MON_9_MS + 3 * 3_600_000, as_of=MON_9_MS + 24 * 3_600_000) == want
+    hour = 3_600_000
+    assert gridgov.score(sample, engine, date(2025, 11, 3), MON_9_MS + 3 * hour, as_of=MON_9_MS + 24 * hour) == want
 
 
 @pytest.mark.parametrize("kind", list(REFUSED))
