@@ -23,7 +23,7 @@ $(VENV)/.installed: python/requirements-dev.txt
 	touch $@
 
 .PHONY: venv
-venv: $(VENV)/.installed ## create .venv with maturin, pytest, numpy, pandas, mypy
+venv: $(VENV)/.installed ## create .venv with maturin, pytest, numpy, pandas, mypy, ruff
 
 .PHONY: python
 python: venv ## build the Python extension into .venv (release)
@@ -44,10 +44,12 @@ fmt: ## format the Rust code
 	$(CARGO) fmt --all
 
 .PHONY: lint
-lint: ## fmt check, clippy -D warnings, rustdoc without warnings
+lint: venv ## fmt check, clippy -D warnings, rustdoc without warnings, ruff, mypy --strict
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --workspace --no-deps
+	$(PY) -m ruff check --config python/pyproject.toml python/gridgov tests/python bench examples
+	$(PY) -m mypy --config-file python/pyproject.toml --strict python/gridgov
 
 .PHONY: test-rust
 test-rust: ## Rust unit, integration and doc tests (includes header and schema drift checks)

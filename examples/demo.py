@@ -10,10 +10,10 @@ under March's load.
 from __future__ import annotations
 
 import json
-from collections import Counter
 import textwrap
 import time
 import unicodedata
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -61,7 +61,8 @@ def main() -> None:
     broken["duty_fallback"] = "none"
     broken["duty"] = [r for r in broken["duty"] if r["category"] != "C01"]
     broken["duty"].append({"category": "E01", "area": "379902", "unit": "ENFORCE"})
-    show_check("Same city without the C01 rule, no fallback, a second E01 rule in 西山区", gridgov.Model.from_dict(broken).check())
+    broken_check = gridgov.Model.from_dict(broken).check()
+    show_check("Same city without the C01 rule, no fallback, a second E01 rule in 西山区", broken_check)
     print()
 
     print("Routing (who is responsible):")

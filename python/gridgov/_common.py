@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import os
+from typing import Any, Union
 
 import numpy as np
 import numpy.typing as npt
 
 from ._errors import ValidationError
+
+#: Anything NumPy turns into an array: instants (``datetime64`` of any unit, integer epoch ms),
+#: durations, coordinates.
+ArrayLike = npt.ArrayLike
+#: A file system path.
+StrPath = Union[str, "os.PathLike[str]"]
 
 
 def invalid(what: str, value: object, reason: str) -> ValidationError:

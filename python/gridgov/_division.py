@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -19,9 +19,7 @@ from . import _gridgov
 from ._common import import_pandas
 from ._common import invalid as _invalid
 from ._errors import UnknownError
-
-if TYPE_CHECKING:
-    from . import Model
+from ._model import Model
 
 __all__ = ["DivisionReport", "division_report"]
 
@@ -263,8 +261,6 @@ def division_report(
     >>> report.summary["grids"], report.adjacency_source
     (408, 'boundaries')
     """
-    from . import Model
-
     if not isinstance(model, Model):
         raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
     if isinstance(households, (str, bytes)) or not isinstance(households, Sequence) or len(households) != 2:

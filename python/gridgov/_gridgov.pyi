@@ -7,7 +7,20 @@ from typing import Any, Optional, final
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Calendar", "Engine", "GridMap", "Model", "Records", "Scorecard", "__version__", "convert", "convert_many", "division_report_json", "simulate", "verify_events"]
+__all__ = [
+    "Calendar",
+    "Engine",
+    "GridMap",
+    "Model",
+    "Records",
+    "Scorecard",
+    "__version__",
+    "convert",
+    "convert_many",
+    "division_report_json",
+    "simulate",
+    "verify_events",
+]
 __version__: str
 
 _AreaRow = tuple[str, str, str, Optional[str], Optional[int], Optional[int], Optional[float], list[str]]

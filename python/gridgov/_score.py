@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any, Optional, Union
+from datetime import datetime
+from typing import Any, Optional, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -19,13 +19,13 @@ import numpy.typing as npt
 from . import _gridgov
 from ._common import first_true, import_pandas
 from ._common import invalid as _invalid
-
-if TYPE_CHECKING:
-    from . import Engine, Model
+from ._convert import NAT as _NAT
+from ._convert import Instant, column_ms, instant_ms, to_datetime, utc_series
+from ._convert import offset_ms as _offset_ms
+from ._engine import Engine
+from ._model import Model
 
 __all__ = ["Records", "Scorecard", "compare", "score"]
-
-_NAT = int(np.iinfo(np.int64).min)
 
 #: Column types of the case-record schema (the core checks them again).
 _TEXT = (
@@ -46,7 +46,6 @@ SCHEMA = ("id", "category", "urgency", "grid", "source", "reporter", "state", *_
           *_TIME[9:])
 
 StrPath = Union[str, "os.PathLike[str]"]
-Instant = Union[datetime, date, np.datetime64, int]
 
 
 def _pandas() -> Any:
@@ -55,24 +54,11 @@ def _pandas() -> Any:
 
 def _ms(model: Model, value: Instant, what: str) -> int:
     """Epoch ms of a period bound: naive datetimes and dates are local to the model's calendar."""
-    if isinstance(value, datetime):
-        return model.calendar._ms(value, what)
-    if isinstance(value, date):
-        return model.calendar._ms(datetime.combine(value, time()), what)
-    if isinstance(value, np.datetime64):
-        if np.isnat(value):
-            raise _invalid(what, "NaT", "NaT is not an instant")
-        return int(value.astype("datetime64[ms]").astype(np.int64))
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return int(value)
-    pd = _pandas()
-    if isinstance(value, pd.Timestamp):  # pragma: no cover - Timestamp is a datetime
-        return model.calendar._ms(value.to_pydatetime(), what)
-    raise TypeError(f"{what} must be a datetime, a date, a numpy.datetime64 or int epoch ms, not {type(value).__name__}")
+    return instant_ms(value, what, model.calendar.tzinfo)
 
 
 def _naive_local(model: Model, ms: int) -> datetime:
-    return model.calendar._datetime(ms, datetime(2000, 1, 1))
+    return to_datetime(ms, None, model.calendar.tzinfo)
 
 
 # -- columns in -----------------------------------------------------------------------------
@@ -132,26 +118,7 @@ def _time_column(name: str, s: Any, offset_ms: int, local: bool) -> tuple[str, s
     pd = _pandas()
     dtype = s.dtype
     if isinstance(dtype, pd.DatetimeTZDtype) or dtype.kind == "M":
-        # The stored int64 values are UTC epoch units (aware) or wall-clock units (naive).
-        raw = np.asarray(s.array.asi8)
-        unit = dtype.unit if isinstance(dtype, pd.DatetimeTZDtype) else np.datetime_data(dtype)[0]
-        per_ms = {"s": -1000, "ms": 1, "us": 1000, "ns": 1_000_000}.get(unit)
-        if per_ms is None:  # days, minutes...: let NumPy convert
-            raw = np.asarray(s, dtype="datetime64[ms]").view(np.int64)
-            per_ms = 1
-        nat = raw == _NAT
-        if per_ms == 1:
-            ms = raw
-        elif per_ms < 0:
-            ms = raw * -per_ms
-        else:
-            ms = raw // per_ms
-        if per_ms != 1 or (local and not isinstance(dtype, pd.DatetimeTZDtype)):
-            ms = ms.copy() if ms is raw else ms
-            if local and not isinstance(dtype, pd.DatetimeTZDtype):
-                ms -= offset_ms
-            ms[nat] = _NAT
-        return (name, "time", np.ascontiguousarray(ms, dtype=np.int64))
+        return (name, "time", column_ms(s, offset_ms, local))
     if dtype.kind in "iu":
         return (name, "time", np.ascontiguousarray(np.asarray(s, dtype=np.int64)))
     if dtype.kind == "f":
@@ -213,7 +180,7 @@ def _columns(model: Model, frame: Any, local: bool) -> list[tuple[Any, ...]]:
     pool (pandas/pyarrow release the GIL while hashing)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    offset_ms = model.calendar._core.utc_offset_minutes * 60_000
+    offset_ms = _offset_ms(model.calendar.tzinfo)
     names = [n for n in frame.columns if isinstance(n, str) and n in SCHEMA]  # others ignored
     if len(frame) < 100_000:
         return [_column(n, frame[n], offset_ms, local) for n in names]
@@ -244,8 +211,6 @@ class Records:
     __slots__ = ("_core", "_model")
 
     def __init__(self, model: Model, data: Any, *, as_of: Optional[Instant] = None, local: bool = False) -> None:
-        from . import Model
-
         if not isinstance(model, Model):
             raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
         pd = _pandas()
@@ -321,7 +286,7 @@ class Records:
                 else:  # pragma: no cover - the core's dictionaries are unique
                     data[name] = [values[c] if c >= 0 else None for c in codes]
             elif kind == "time":
-                data[name] = pd.Series(col[2].view("datetime64[ms]")).dt.tz_localize("UTC")
+                data[name] = utc_series(col[2])
             elif kind == "float" and name == "satisfaction":
                 data[name] = pd.Series(col[2]).astype("Int64")
             else:
@@ -333,8 +298,6 @@ class Records:
 
 
 def _records(model: Model, records: Any, local: bool) -> Records:
-    from . import Engine
-
     if isinstance(records, Records):
         return records
     if isinstance(records, Engine):
@@ -463,8 +426,6 @@ def score(
     file, an :class:`Engine`, or :class:`Records`. ``start``/``end``: datetimes or dates
     (naive: local to the model's calendar). ``as_of`` defaults to the records' own.
     ``local=True`` reads naive ``datetime64`` columns of a ``DataFrame`` as local time."""
-    from . import Model
-
     if not isinstance(model, Model):
         raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
     s, e = _ms(model, start, "start"), _ms(model, end, "end")

@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import operator
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+
+import numpy as np
 
 from . import _gridgov
 from ._common import invalid as _invalid
-
-if TYPE_CHECKING:
-    from . import Engine, Model
+from ._convert import instant_ms
+from ._engine import Engine
+from ._model import Model
 
 __all__ = ["simulate"]
 
 _I64 = (-(2**63), 2**63 - 1)
 _U64_MAX = 2**64 - 1
-
-
 
 
 def _int(value: object, what: str, lo: int, hi: int, reason: str) -> int:
@@ -38,7 +37,7 @@ def _int(value: object, what: str, lo: int, hi: int, reason: str) -> int:
 
 def simulate(
     model: Model,
-    start: date | datetime,
+    start: date | datetime | np.datetime64,
     days: int = 30,
     *,
     seed: int = 1,
@@ -49,7 +48,8 @@ def simulate(
     scoring and tests ("a month of the sample city").
 
     ``start`` is a ``datetime`` (naive: wall-clock time in the model calendar's zone; aware:
-    converted) or a ``date`` (its local midnight). The window is ``[start, start + days × 24
+    converted), a ``date`` (its local midnight) or a NumPy ``datetime64`` (a UTC instant;
+    ``datetime64[D]`` is a date). The window is ``[start, start + days × 24
     h)``. About ``reports_per_day`` reports come in on a working day of the model's calendar
     (40 % of that on a weekend or holiday): supervisors' reports in their own grids (about 65 %)
     and citizens' through the hotline, the app and the media, which then go through the whole
@@ -74,17 +74,10 @@ def simulate(
     (or a deadline in it) falls outside the calendar's covered years, and ``TypeError`` for
     arguments of the wrong type.
     """
-    from . import Engine, Model
-
     if not isinstance(model, Model):
         raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
-    cal = model.calendar
-    if isinstance(start, datetime):
-        start_ms = cal._ms(start, "start")
-    elif isinstance(start, date):
-        start_ms = cal._ms(datetime(start.year, start.month, start.day), "start")
-    else:
-        raise TypeError(f"start must be a datetime.date or datetime.datetime, not {type(start).__name__}")
+    # Not epoch milliseconds: an int here is refused (tests/python/test_simulate.py pins it).
+    start_ms = instant_ms(start, "start", model.calendar.tzinfo, integers=False)
     n_days = _int(days, "days", *_I64, "must be from 1 to 3660")
     n_seed = _int(seed, "seed", 0, _U64_MAX, "must be from 0 to 2**64 - 1")
     per_day = _int(reports_per_day, "reports_per_day", *_I64, "must be from 0 to 100000")

@@ -793,13 +793,19 @@ def _post_tables(
     verify = rec.within("verified_at", start, end) & verifier.notna().to_numpy()
     by_verify = _tally(
         verifier,
-        {"verify_due": verify, "verified_on_time": verify & rec.on_time("verified_at", "verify_deadline", no_deadline_on_time)},
+        {
+            "verify_due": verify,
+            "verified_on_time": verify & rec.on_time("verified_at", "verify_deadline", no_deadline_on_time),
+        },
         verify,
     )
     check = rec.within("checked_at", start, end) & checker.notna().to_numpy()
     by_check = _tally(
         checker,
-        {"check_due": check, "checked_on_time": check & rec.on_time("checked_at", "check_deadline", no_deadline_on_time)},
+        {
+            "check_due": check,
+            "checked_on_time": check & rec.on_time("checked_at", "check_deadline", no_deadline_on_time),
+        },
         check,
     )
     patrol = pd.DataFrame(
@@ -1016,7 +1022,9 @@ def self_check(n: int = 5000, seed: int = 1) -> dict[str, pd.DataFrame]:
         assert list(a.index) == sorted(x.code for x in model.areas(level=level)), level
         assert a["filed"].sum() == filed_cohort.sum(), level
         assert a["reported"].sum() == reported_cohort.sum(), level
-        for c in ("reported", "public_reported", "filed", "public_filed", "closed", "closed_on_time", "rated", "satisfied"):
+        for c in (
+            "reported", "public_reported", "filed", "public_filed", "closed", "closed_on_time", "rated", "satisfied"
+        ):
             assert a[c].sum() == card["areas:grid"][c].sum(), (level, c)
             assert a[c].dtype == np.int64, (level, c)
         assert a["filed_per_grid_month"].notna().all() and a["score"].notna().all(), level
@@ -1061,7 +1069,10 @@ def self_check(n: int = 5000, seed: int = 1) -> dict[str, pd.DataFrame]:
     assert s["missed"].sum() == (filed_cohort & df["source"].isin(PUBLIC_SOURCES)).sum()
     assert (s["valid_reports"] <= s["reports"]).all()
     assert s.loc[s["reports"] > 0, "valid_report_rate"].notna().all()
-    within = lambda c: df[c].notna() & (df[c] >= pd.Timestamp(t_start, tz="UTC")) & (df[c] < pd.Timestamp(t_end, tz="UTC"))  # noqa: E731
+
+    def within(c: str) -> pd.Series:
+        return df[c].notna() & (df[c] >= pd.Timestamp(t_start, tz="UTC")) & (df[c] < pd.Timestamp(t_end, tz="UTC"))
+
     assert card["posts:acceptor"]["accepted"].sum() == within("accepted_at").sum()
     assert card["posts:shift_leader"]["filing_decisions"].sum() == within("filed_at").sum()
     assert card["posts:shift_leader"]["closings"].sum() == within("closed_at").sum()
@@ -1122,7 +1133,9 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
     for one subject of each table, as of a day inside the period."""
     cal = model.calendar
     df = random_records(model, n, seed)
-    start, end, as_of = (datetime.fromisoformat(d).replace(tzinfo=cal.tzinfo) for d in ("2026-01-01", "2026-04-01", "2026-03-20"))
+    start, end, as_of = (
+        datetime.fromisoformat(d).replace(tzinfo=cal.tzinfo) for d in ("2026-01-01", "2026-04-01", "2026-03-20")
+    )
     card = reference_scorecard(model, df, start, end, as_of)
     rows = df.to_dict("records")
 
@@ -1174,9 +1187,21 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
     assert close(a["mean_response_hours"], hours(response)) and close(a["mean_handle_hours"], hours(handling))
     grids = sum(district in model.ancestors(g) for g in model.grids())
     per_month = k["filed"] / grids / (90 / 30)
-    step = 100 if per_month == 0 else 90 if per_month <= 2 else 75 if per_month <= 4 else 60 if per_month <= 6 else 40 if per_month <= 8 else 0
+    step = (
+        100 if per_month == 0
+        else 90 if per_month <= 2
+        else 75 if per_month <= 4
+        else 60 if per_month <= 6
+        else 40 if per_month <= 8
+        else 0
+    )
     f = k["filed"]
-    expected = (10 * 100 * (1 - k["public_filed"] / f) + 20 * step + 30 * 100 * k["closed"] / f + 40 * 100 * k["closed_on_time"] / f) / 100
+    expected = (
+        10 * 100 * (1 - k["public_filed"] / f)
+        + 20 * step
+        + 30 * 100 * k["closed"] / f
+        + 40 * 100 * k["closed_on_time"] / f
+    ) / 100
     assert close(a["filed_per_grid_month"], per_month) and close(a["score"], expected), (a["score"], expected)
 
     # a department
@@ -1201,8 +1226,10 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
     assert all(t[c] == v for c, v in d.items()), (t, d)
     assert close(t["median_handle_hours"], float(np.median(minutes)) / 60)
     expected = (
-        40 * 100 * d["handled"] / d["due"] + 40 * 100 * d["handled_on_time"] / d["due"]
-        + 10 * max(0.0, 100 * (1 - d["overdue_unhandled"] / d["due"])) + 10 * max(0.0, 100 * (1 - d["rework"] / d["handled"]))
+        40 * 100 * d["handled"] / d["due"]
+        + 40 * 100 * d["handled_on_time"] / d["due"]
+        + 10 * max(0.0, 100 * (1 - d["overdue_unhandled"] / d["due"]))
+        + 10 * max(0.0, 100 * (1 - d["rework"] / d["handled"]))
     ) / 100
     assert close(t["score"], expected)
 
@@ -1210,7 +1237,10 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
     acc = dict(accepted=0, accepted_on_time=0, accepted_accurate=0)
     sl = dict(filing_decisions=0, voided=0, filed_on_time=0, closings=0, closed_on_time=0)
     dp = dict(dispatched=0, dispatched_on_time=0, returned=0)
-    sv = dict(reports=0, valid_reports=0, verify_due=0, verified_on_time=0, check_due=0, checked_on_time=0, filed_in_grids=0, missed=0)
+    sv = dict(
+        reports=0, valid_reports=0, verify_due=0, verified_on_time=0,
+        check_due=0, checked_on_time=0, filed_in_grids=0, missed=0,
+    )
     w_sv = model.workers(role="supervisor")[9]
     w_acc, w_sl, w_dp = (model.workers(role=role)[0].id for role in ("acceptor", "shift_leader", "dispatcher"))
     for r in rows:

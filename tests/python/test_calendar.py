@@ -6,9 +6,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import chinese_calendar
 import pytest
-from conftest import CST
 
 import gridgov
+
+from conftest import CST
 
 H = timedelta(hours=1)
 

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 import chinese_calendar
 import numpy as np
 import pytest
-from conftest import CST, random_instants, to_utc_datetime
 
 import gridgov
+
+from conftest import CST, random_instants, to_utc_datetime
 
 N = 3000
 
@@ -75,13 +76,17 @@ def test_every_day_as_datetime64_days(cal: gridgov.Calendar) -> None:
 
 
 @pytest.mark.parametrize("unit", ["s", "us", "ns"])
-def test_any_datetime64_unit_and_int_ms(cal: gridgov.Calendar, starts: np.ndarray, minutes: np.ndarray, unit: str) -> None:
+def test_any_datetime64_unit_and_int_ms(
+    cal: gridgov.Calendar, starts: np.ndarray, minutes: np.ndarray, unit: str
+) -> None:
     ref = cal.add_working_many(starts, minutes)
     whole_seconds = starts.astype("datetime64[s]")
     ref_s = cal.add_working_many(whole_seconds, minutes)
     np.testing.assert_array_equal(cal.add_working_many(whole_seconds.astype(f"datetime64[{unit}]"), minutes), ref_s)
     np.testing.assert_array_equal(cal.add_working_many(starts.view(np.int64), minutes), ref)
-    np.testing.assert_array_equal(cal.add_working_many(starts.astype(f"datetime64[{unit}]"), minutes), ref if unit != "s" else ref_s)
+    np.testing.assert_array_equal(
+        cal.add_working_many(starts.astype(f"datetime64[{unit}]"), minutes), ref if unit != "s" else ref_s
+    )
 
 
 def test_sub_millisecond_values_are_floored(cal: gridgov.Calendar) -> None:

@@ -441,7 +441,12 @@ BAD_ACTIONS: list[tuple[str, Attempt, type[Exception], dict[str, Any]]] = [
         gridgov.ValidationError,
         {},
     ),
-    ("unknown action", lambda e, c: e.act(c, "fly", actor="H-WATER-1", at=T), gridgov.ValidationError, {"value": "fly"}),
+    (
+        "unknown action",
+        lambda e, c: e.act(c, "fly", actor="H-WATER-1", at=T),
+        gridgov.ValidationError,
+        {"value": "fly"},
+    ),
     (
         "mistyped field",
         lambda e, c: e.act(c, "check", actor="SV001", at=T, passed="yes"),
@@ -595,7 +600,14 @@ def test_sweep_fires_once_at_each_trigger_instant(rules_city: gridgov.Model) -> 
     assert eng.sweep(datetime(2025, 11, 3, 14, 11)) == []
     (first,) = eng.sweep(datetime(2025, 11, 3, 14, 12))
     assert first == gridgov.Escalation(
-        case_id=1, rule=0, name="80 %", action="warn", target="yellow", at=datetime(2025, 11, 3, 14, 12), firing=1, seq=5
+        case_id=1,
+        rule=0,
+        name="80 %",
+        action="warn",
+        target="yellow",
+        at=datetime(2025, 11, 3, 14, 12),
+        firing=1,
+        seq=5,
     )
     assert eng.sweep(datetime(2025, 11, 3, 14, 12)) == []  # idempotent
     late = eng.sweep(datetime(2025, 11, 4, 10, 0))  # each missed trigger once, at its own instant

@@ -8,9 +8,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import CST
 
 import gridgov
+
+from conftest import CST
 
 ROLES = ["supervisor", "acceptor", "shift_leader", "dispatcher", "handler", "manager", "auditor"]
 

@@ -82,3 +82,23 @@ def test_conflict_exception(tiny: gridgov.Model) -> None:
     back = roundtrip(info.value)
     assert isinstance(back, gridgov.DutyConflictError)
     assert back.rules == [1, 2] and back.units == ["A", "B"] and back.category == "C0101"
+
+
+def old_pickle(function: str, *args: object) -> bytes:
+    """A pickle as written before the classes left ``gridgov/__init__.py``: a call of
+    ``gridgov.<function>(*args)``."""
+    arguments = pickle.dumps(args, protocol=0)[:-1]  # the tuple, without STOP
+    return b"cgridgov\n" + function.encode() + b"\n" + arguments + b"R."
+
+
+def test_pickles_made_before_the_split_still_load(tiny: gridgov.Model) -> None:
+    cal = pickle.loads(old_pickle("_calendar_from_json", '"china"'))
+    assert cal == gridgov.Calendar.china()
+    model = pickle.loads(old_pickle("_model_from_json", tiny.to_json(), None))
+    assert isinstance(model, gridgov.Model) and model.to_json() == tiny.to_json()
+    grid_map = gridgov.Model.sample().grid_map
+    assert grid_map is not None
+    back = pickle.loads(old_pickle("_gridmap_from_geojson", grid_map.to_geojson()))
+    assert isinstance(back, gridgov.GridMap) and back.codes == grid_map.codes
+    eng = gridgov.Engine(tiny)
+    assert pickle.loads(old_pickle("_engine_replay", tiny, eng.events_jsonl())) == eng

@@ -170,7 +170,8 @@ def test_merge_equals_whole_and_pickle(city: gridgov.Model, card: gridgov.Scorec
 def test_compare(city: gridgov.Model, card: gridgov.Scorecard) -> None:
     feb = gridgov.score(city, DATA / "score_cases.csv", datetime(2026, 2, 1), datetime(2026, 3, 1), as_of=AS_OF)
     cmp = gridgov.compare(feb, card, level="grid")
-    assert set(cmp.indicator) == {"mean_response_hours", "mean_handle_hours", "on_time_closure_rate", "satisfaction_rate"}
+    indicators = {"mean_response_hours", "mean_handle_hours", "on_time_closure_rate", "satisfaction_rate"}
+    assert set(cmp.indicator) == indicators
     row = cmp[(cmp.area == "37990100100101") & (cmp.indicator == "on_time_closure_rate")].iloc[0]
     # February: case 7 filed, not closed -> 0; March 0.5 -> +50 points.
     assert row.before == 0.0 and row.after == 0.5 and row.change == pytest.approx(50.0)
@@ -218,7 +219,8 @@ def test_scorecard_matches_an_independent_pandas_computation(sample: gridgov.Mod
             if col == "grade":
                 assert list(a.fillna("-")) == list(pd.Series(b).fillna("-")), f"{key}.{col}"
             elif col == "rank":
-                assert list(a.astype("Int64").fillna(-1)) == list(pd.Series(b).astype("Int64").fillna(-1)), f"{key}.{col}"
+                b_ranks = pd.Series(b).astype("Int64").fillna(-1)
+                assert list(a.astype("Int64").fillna(-1)) == list(b_ranks), f"{key}.{col}"
             else:
                 np.testing.assert_allclose(
                     np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=1e-9, atol=1e-9, err_msg=f"{key}.{col}"

@@ -284,7 +284,9 @@ def test_adjacency_against_shapely(gm: gridgov.GridMap, polygons: np.ndarray) ->
     tree = shapely.STRtree(metric)
     left, right = tree.query(metric, predicate="touches")
     keep = left < right
-    shared = shapely.length(shapely.intersection(shapely.boundary(metric[left[keep]]), shapely.boundary(metric[right[keep]])))
+    shared = shapely.length(
+        shapely.intersection(shapely.boundary(metric[left[keep]]), shapely.boundary(metric[right[keep]]))
+    )
     theirs = {(gm.codes[i], gm.codes[j]): m for i, j, m in zip(left[keep], right[keep], shared)}
     ours = {(a, b): m for a, b, m in gm.adjacency(min_shared_m=1.0)}
     assert len(ours) > 408  # a connected city of 408 grids
@@ -550,7 +552,13 @@ GOOD = {"type": "Polygon", "coordinates": [A_SHELL]}
 @pytest.mark.parametrize(
     ("geometry", "needle"),
     [
-        ({"type": "Polygon", "coordinates": [[[116.0, 39.9], [116.002, 39.902], [116.002, 39.9], [116.0, 39.902], [116.0, 39.9]]]}, "self-intersection"),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[116.0, 39.9], [116.002, 39.902], [116.002, 39.9], [116.0, 39.902], [116.0, 39.9]]],
+            },
+            "self-intersection",
+        ),
         ({"type": "Polygon", "coordinates": [A_SHELL[:-1]]}, ""),  # unclosed
         ({"type": "Polygon", "coordinates": [[[116.0, 39.9], [116.002, 39.9], [116.0, 39.9]]]}, ""),  # too few points
         ({"type": "Polygon", "coordinates": [[[116.0, 39.9], [116.002, None], [116.002, 39.902], [116.0, 39.9]]]}, ""),
