@@ -218,14 +218,20 @@ class Engine:
         return eng
 
     @classmethod
-    def replay(cls, model: Model, events: Union[str, Iterable[Mapping[str, Any]]]) -> Engine:
+    def replay(
+        cls, model: Model, events: Union[str, Iterable[Mapping[str, Any]]], *, verify: bool = True
+    ) -> Engine:
         """Rebuilds an engine from its events: JSON-lines text (:meth:`events_jsonl`) or an
-        iterable of event dicts (:meth:`events`). Every event is applied again with every check,
-        the stage limits taken from the events; the result equals the original (``==``). Raises
-        :class:`ParseError` or :class:`ValidationError` naming the line or the event
-        (``events[3]``) that does not apply. Events that carry ``hash`` members (exports) have
-        their audit chain verified first: a tampered log raises :class:`ValidationError` naming
-        the first broken line. The GIL is released."""
+        iterable of event dicts (:meth:`events`). The audit chain is verified first: every event
+        must carry its ``hash``, and a tampered, cut or reordered log raises
+        :class:`ValidationError` naming the first broken line. Then every event is applied again
+        with every check, the stage limits taken from the events; the result equals the original
+        (``==``). Raises :class:`ParseError` or :class:`ValidationError` naming the line or the
+        event (``events[3]``) that does not apply. The GIL is released.
+
+        ``verify=False`` skips the chain, for a host that stores its events without the
+        ``hash`` members. It gives up tamper detection: an edited log (a changed unit, time or
+        reason) replays without complaint as long as every event still applies."""
         if not isinstance(model, Model):
             raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
         if isinstance(events, str):
@@ -234,7 +240,7 @@ class Engine:
             raise TypeError("events must be JSON-lines text (str) or event dicts, not bytes")
         else:
             text = "".join(json.dumps(dict(e), ensure_ascii=False) + "\n" for e in events)
-        return cls._wrap(_gridgov.Engine.replay(model._core, text), model)
+        return cls._wrap(_gridgov.Engine.replay(model._core, text, verify=bool(verify)), model)
 
     # -- conversions (gridgov._convert, in the calendar's zone) ------------------------------
 

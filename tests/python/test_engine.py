@@ -619,7 +619,8 @@ def test_sweep_fires_once_at_each_trigger_instant(rules_city: gridgov.Model) -> 
     assert [e["actor"] for e in events[4:]] == ["system"] * 4
     assert {e["action"] for e in events[4:]} == {"escalate"}
     assert Engine.replay(rules_city, events) == eng
-    # an escalation event must be what the rules give: name, effect and members checked
+    # an escalation event must be what the rules give: name, effect and members checked (the
+    # reader's own checks, so on events without hashes, replayed unverified on purpose)
     plain = [{k: v for k, v in e.items() if k != "hash"} for e in events]
     for change, message in (
         ({"effect": "shout"}, "unknown effect"),
@@ -628,7 +629,7 @@ def test_sweep_fires_once_at_each_trigger_instant(rules_city: gridgov.Model) -> 
         ({"target": "red"}, r"events\[4\].*differs"),
     ):
         with pytest.raises(gridgov.ValidationError, match=message):
-            Engine.replay(rules_city, plain[:4] + [{**plain[4], **change}])
+            Engine.replay(rules_city, plain[:4] + [{**plain[4], **change}], verify=False)
 
 
 def test_sweep_times_follow_now(rules_city: gridgov.Model) -> None:
@@ -725,14 +726,17 @@ def test_bad_streams(sample: gridgov.Model) -> None:
     # with their hashes, a cut or edited stream fails the audit chain first
     with pytest.raises(gridgov.ValidationError, match="line 1 .seq 2."):
         Engine.replay(sample, hashed[1:])
-    # without them, replay names the event that does not apply
+    # without them, the verified replay refuses the first line; the unverified one names the
+    # event that does not apply
     events = [{k: v for k, v in e.items() if k != "hash"} for e in hashed]
+    with pytest.raises(gridgov.ValidationError, match=r"line 1 .*hash"):
+        Engine.replay(sample, events)
     with pytest.raises(gridgov.ValidationError, match=r"events\[0\]"):
-        Engine.replay(sample, events[1:])
+        Engine.replay(sample, events[1:], verify=False)
     broken = [dict(e) for e in events]
     broken[3]["actor"] = {"worker": "SV002"}
     with pytest.raises(gridgov.ValidationError, match=r"events\[3\]"):
-        Engine.replay(sample, broken)
+        Engine.replay(sample, broken, verify=False)
     with pytest.raises(gridgov.ParseError, match="line 1"):
         Engine.replay(sample, "not json\n")
     with pytest.raises(gridgov.ValidationError, match="line 1"):
@@ -850,3 +854,24 @@ def test_audit_chain(sample: gridgov.Model) -> None:
     with pytest.raises(gridgov.ValidationError, match="line 5"):
         gridgov.Engine.replay(sample, "\n".join(lines))
     assert gridgov.Engine.replay(sample, text) == gridgov.Engine.replay(sample, eng.events())
+
+
+def test_replay_verifies_the_chain_unless_asked_not_to(sample: gridgov.Model) -> None:
+    eng = busy_engine(sample)
+    assert Engine.replay(sample, eng.events_jsonl(viewer="AC01")) == eng
+    # hashes stripped, then a reason edited: refused at the first line, naming the hash
+    plain = [{k: v for k, v in e.items() if k != "hash"} for e in eng.events()]
+    edited = [dict(e) for e in plain]
+    (i,) = [n for n, e in enumerate(edited) if "reason" in e][:1]
+    edited[i]["reason"] = "nobody saw this"
+    with pytest.raises(gridgov.ValidationError, match=r"line 1 \(seq 1\).*no \"hash\" member"):
+        Engine.replay(sample, edited)
+    # one hashed line among hashed ones losing its hash is refused too, naming it
+    hashed = eng.events()
+    del hashed[2]["hash"]
+    with pytest.raises(gridgov.ValidationError, match=r"line 3"):
+        Engine.replay(sample, hashed)
+    # asked for explicitly, the unverified replay takes the edited log: what it gives up
+    forged = Engine.replay(sample, edited, verify=False)
+    assert forged != eng and "nobody saw this" in forged.events_jsonl()
+    assert Engine.replay(sample, plain, verify=False).events() == eng.events()

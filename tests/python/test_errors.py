@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import gridgov
@@ -17,6 +19,7 @@ TREE = [
     (gridgov.ModelError, (gridgov.GridgovError, ValueError)),
     (gridgov.ParseError, (gridgov.GridgovError, ValueError)),
     (gridgov.GridgovIOError, (gridgov.GridgovError, OSError)),
+    (gridgov.GridgovFileNotFoundError, (gridgov.GridgovIOError, gridgov.GridgovError, FileNotFoundError, OSError)),
 ]
 
 
@@ -58,3 +61,44 @@ def test_errors_from_the_core_carry_their_fields(sample: gridgov.Model, cal: gri
 def test_version() -> None:
     parts = gridgov.__version__.split(".")
     assert len(parts) == 3 and all(p.isdigit() for p in parts)
+
+
+def test_every_core_error_kind_has_its_class() -> None:
+    from gridgov import _gridgov
+
+    kinds = _gridgov.error_kinds()
+    names = [name for name, _, _ in kinds]
+    numbers = [number for _, number, _ in kinds]
+    # the core's one list: every kind once, in number order, with the C status numbers
+    assert names == [
+        "invalid_value",
+        "invalid_code",
+        "unknown",
+        "calendar_range",
+        "no_responsible_unit",
+        "duty_conflict",
+        "model",
+        "parse",
+        "io",
+        "invalid_transition",
+        "permission_denied",
+    ]
+    assert numbers == list(range(100, 111))
+    classes = [cls for _, _, cls in kinds]
+    assert len(set(classes)) == len(classes)
+    for cls in classes:
+        assert issubclass(cls, gridgov.GridgovError), cls
+        assert getattr(gridgov, cls.__name__) is cls and cls.__name__ in gridgov.__all__
+
+
+def test_a_missing_file_is_a_file_not_found_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.toml"
+    with pytest.raises(FileNotFoundError) as info:
+        gridgov.Model.load(missing)
+    assert type(info.value) is gridgov.GridgovFileNotFoundError
+    assert isinstance(info.value, gridgov.GridgovIOError)
+    assert info.value.path == str(missing) and "nowhere.toml" in str(info.value)
+    # another failure to read is an IO error, not a missing file
+    with pytest.raises(gridgov.GridgovIOError) as info:
+        gridgov.Model.load(tmp_path)
+    assert not isinstance(info.value, FileNotFoundError)
