@@ -290,7 +290,7 @@ class GridMap:
         core = getattr(model, "_core", None)
         if not isinstance(core, _gridgov.Model):
             raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
-        return self._core.check_against(core)
+        return core.grids_without_boundary(self._core)
 
     def to_geojson(self) -> str:
         """The map as GeoJSON text (a FeatureCollection, codes in property ``"code"``);

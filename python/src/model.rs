@@ -152,6 +152,12 @@ impl PyModel {
         self.inner.grid_map().cloned().map(PyGridMap::new)
     }
 
+    /// Codes of the model's unit grids that have no boundary in `grid_map`; raises when the
+    /// map has grids the model does not know.
+    fn grids_without_boundary(&self, grid_map: &PyGridMap) -> PyResult<Vec<String>> {
+        grid_map.inner.check_against(self.inner.territory()).or_raise()
+    }
+
     /// A copy of the model with `grid_map` as its unit-grid boundaries (checked against the
     /// model's grids).
     fn with_grid_map(&self, py: Python<'_>, grid_map: &PyGridMap) -> PyResult<Self> {

@@ -14,7 +14,6 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 use crate::errors::{OrRaise, invalid};
-use crate::model::PyModel;
 
 /// Unit-grid boundaries with an R-tree for point location.
 #[pyclass(frozen, module = "gridgov._gridgov", name = "GridMap")]
@@ -144,12 +143,6 @@ impl PyGridMap {
         }
         let map = &*self.inner;
         Ok(py.detach(|| map.adjacency(min_shared_m)))
-    }
-
-    /// Codes of the model's unit grids that have no boundary in this map; raises when the
-    /// map has grids the model does not know.
-    fn check_against(&self, model: &PyModel) -> PyResult<Vec<String>> {
-        self.inner.check_against(model.inner.territory()).or_raise()
     }
 
     /// The grid map as a `GeoJSON` `FeatureCollection`.
