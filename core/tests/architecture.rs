@@ -211,7 +211,10 @@ fn graph(mods: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String>> 
         }
         let deps = edges.entry(name.clone()).or_default();
         for p in paths {
-            let p = p.trim_end_matches("::").trim_end_matches(":*").trim_end_matches("::*");
+            let p = p
+                .trim_end_matches("::")
+                .trim_end_matches(":*")
+                .trim_end_matches("::*");
             if !(p.starts_with("crate") || p.starts_with("super") || p.starts_with("self")) {
                 continue;
             }
@@ -277,7 +280,10 @@ fn the_checker_sees_a_cycle() {
     mods.insert("b::y".to_owned(), "// use crate::a;\n".to_owned());
     mods.insert("c".to_owned(), "pub use crate::a::X;\n".to_owned());
     let edges = graph(&mods);
-    assert_eq!(edges["a"], BTreeSet::from(["b".to_owned(), "b::y".to_owned()]));
+    assert_eq!(
+        edges["a"],
+        BTreeSet::from(["b".to_owned(), "b::y".to_owned()])
+    );
     assert!(edges["c"].is_empty(), "a re-export is not a dependency");
     assert!(edges["b::y"].is_empty(), "a comment is not a dependency");
     assert_eq!(cycles(&edges), vec![vec!["a".to_owned(), "b".to_owned()]]);

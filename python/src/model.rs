@@ -155,7 +155,10 @@ impl PyModel {
     /// Codes of the model's unit grids that have no boundary in `grid_map`; raises when the
     /// map has grids the model does not know.
     fn grids_without_boundary(&self, grid_map: &PyGridMap) -> PyResult<Vec<String>> {
-        grid_map.inner.check_against(self.inner.territory()).or_raise()
+        grid_map
+            .inner
+            .check_against(self.inner.territory())
+            .or_raise()
     }
 
     /// A copy of the model with `grid_map` as its unit-grid boundaries (checked against the
