@@ -1,5 +1,5 @@
 """Working-time arithmetic, side by side: gridgov vs NumPy busday, pandas CustomBusinessHour and
-chinese_calendar, on the same seeded random instants (DESIGN.md §5).
+chinese_calendar, on the same seeded random instants (the bar: at least NumPy ``busday_offset``'s rate).
 
     .venv/bin/python bench/calendar.py [--n 1000000]
 
@@ -9,7 +9,7 @@ What each tool computes differs, and the table says how:
 
 * gridgov ``add_working_many``: minute-precise working time (08:00-12:00, 14:00-18:00, UTC+8)
   with 调休 make-up days, on ``datetime64[ms]`` UTC instants, GIL released.
-* NumPy ``busday_offset``: whole days only. China's 调休 needs a trick (peers.md §5): weekmask
+* NumPy ``busday_offset``: whole days only. China's 调休 needs a trick: weekmask
   ``"1111111"`` and every non-working date of 2024-2026 given as a holiday.
 * pandas ``CustomBusinessHour`` (two windows a day): whole hours only, and it cannot make a
   weekend day a workday (no 调休). Per-element Python; timed on a subsample and extrapolated.

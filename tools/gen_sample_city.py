@@ -380,10 +380,10 @@ for cat, area, unit in duty:
     w(f"unit = {q(unit)}")
     w("")
 
-# Case-engine settings and default escalation rules (DESIGN §3.7). Thresholds are gridgov
-# defaults for the sample city, not figures from a standard: domain-facts §6.2-6.3 only say
-# that yellow means "about to expire" and that overdue cases are reminded (催办), escalated
-# and supervised (督办).
+# Case-engine settings and default escalation rules. Thresholds are gridgov defaults for the
+# sample city, not figures from a standard: published practice only says that yellow means
+# "about to expire" (eGova's and city dashboards' 黄灯) and that overdue cases are reminded
+# (催办), escalated and supervised (督办).
 w("[engine]")
 w("yellow_share = 0.8")
 w("")

@@ -1,6 +1,7 @@
 //! Point location at city scale: 10^6 seeded random points into 2·10^4 generated grid
 //! polygons (a jittered 200 × 100 lattice of quads with 8 or 48 vertices, over a 0.25° × 0.2°
-//! box as in peers.md §6.2), on one thread and on all cores; loading and indexing the map;
+//! box, the setting peers are usually measured in), on one thread and on all cores; loading and
+//! indexing the map;
 //! and GCJ-02 → WGS-84 conversion of 10^6 points.
 
 #[path = "../tests/common/mod.rs"]

@@ -483,7 +483,10 @@ pub struct Timer {
     pub paused_since: Option<Millis>,
 }
 
-/// The traffic light of a case (DESIGN §3.7).
+/// The traffic light of a case (红黄绿灯), as digital city management systems show it: red for a
+/// case overdue and not handled (eGova's 红灯 counts `overtimeToDisposeNum`), yellow for one about
+/// to expire; the yellow threshold has no published figure and is configured
+/// ([`crate::policy::EngineConfig`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Light {

@@ -1,4 +1,6 @@
-//! Escalation rules (DESIGN §3.7): which cases, when, what to do, how often.
+//! Escalation rules: which cases, when, what to do, how often — reminders (催办), escalation up
+//! the unit graph, supervision (督办) and reassignment, as city centres and 12345 platforms run
+//! them. The thresholds are data in the model file, not figures from a standard.
 //!
 //! A rule in the model file (`[[escalation]]`):
 //!

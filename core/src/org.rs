@@ -1,5 +1,5 @@
 //! Organisation: units (centres, departments, street offices), their reporting graph, workers
-//! and roles (DESIGN §3.2).
+//! and roles.
 //!
 //! Units form a directed graph (petgraph), each unit pointing to the parent it escalates to; a
 //! cycle is rejected at load time. Workers hold exactly one role; supervisors (grid workers) are

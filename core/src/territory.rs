@@ -4,9 +4,9 @@
 //! [`AreaId`]s: `a` lies under `b` exactly when `b <= a < subtree_end(b)`. Lookups by code go
 //! through a hash map (O(1)); ancestor walks follow parent links (O(depth)).
 //!
-//! Codes follow the national schemes (DESIGN §3.1, domain-facts §2.2): a unit grid has 14 digits
-//! (6-digit GB/T 2260 division + 3-digit street + 3-digit community + 2-digit sequence) or 15
-//! digits (3-digit sequence, Beijing DB11); divisions have 6 digits, streets 9 and communities 12.
+//! Codes follow the national schemes: a unit grid has 14 digits (CJ/T 213-2005: 6-digit
+//! GB/T 2260 division + 3-digit street + 3-digit community + 2-digit sequence) or 15 digits
+//! (3-digit sequence, Beijing's DB11 单元网格划分); divisions have 6 digits, streets 9 and communities 12.
 //! A model may declare `code_format = "free"` for other schemes.
 
 use std::collections::HashMap;
@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Issues, Result};
 
-/// Default levels of the area tree (DESIGN §3.1); the last level holds the unit grids.
+/// Default levels of the area tree (市-区-街道-社区-网格, the five levels of common practice); the
+/// last level holds the unit grids.
 pub const DEFAULT_LEVELS: [&str; 5] = ["city", "district", "street", "community", "grid"];
 
 /// GB/T 2260 province-level codes (first two digits of a division code): the 31 provinces,

@@ -30,7 +30,7 @@ fn assert_close(got: (f64, f64), want: (f64, f64), tol: f64) {
 }
 
 /// wandergis/coordtransform, `test/app.js` (the reference JavaScript implementation of the
-/// formulas in domain-facts §9), for the point (116.404, 39.915) near Tiananmen.
+/// GCJ-02 and BD-09 formulas), for the point (116.404, 39.915) near Tiananmen.
 #[test]
 fn coordtransform_published_pairs() {
     let p = (116.404, 39.915);

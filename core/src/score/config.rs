@@ -139,12 +139,14 @@ pub struct ScoringConfig {
     pub steps: [BTreeMap<usize, StepTable>; 6],
 }
 
-/// 10 working minutes: the "三个一" target of transferring within 10 minutes (domain-facts §6.3).
+/// 10 working minutes: the "三个一" target of transferring within 10 minutes (联勤联动 practice,
+/// not a standard).
 const CENTRE_STEP_LIMIT: TimeLimit = TimeLimit::Working { minutes: 10 };
 
 fn default_steps(subject: Subject) -> BTreeMap<usize, StepTable> {
     let mut steps = BTreeMap::new();
-    // 受理数分值 (domain-facts §5.2): > 2000 → 100; 1201–2000 → 90; 501–1200 → 75; 301–500 → 60.
+    // 受理数分值 (CJ/T 292's example as restated by missaouib/urban-management-platform):
+    // > 2000 → 100; 1201–2000 → 90; 501–1200 → 75; 301–500 → 60.
     let accepted = StepTable {
         at_least: vec![
             [2001.0, 100.0],

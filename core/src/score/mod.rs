@@ -1,10 +1,12 @@
 //! Performance evaluation (绩效评价): case records, indicators, composite scores, fair rankings,
-//! mergeable partial aggregates and period comparison (DESIGN §3.9).
+//! mergeable partial aggregates and period comparison.
 //!
 //! The definitions below are the single place where each indicator is defined; the Python and
-//! C bindings return exactly these numbers under exactly these names. Sources: CJ/T 292 and
-//! GB/T 30428.4 as restated in `domain-facts.md` §5.1 (indicators) and §5.2 (composite
-//! weights, step tables, grade bands). Where gridgov's lifecycle differs from the systems the
+//! C bindings return exactly these numbers under exactly these names. Sources: the evaluation
+//! standard CJ/T 292-2008 (数字化城市管理信息系统 绩效评价, now GB/T 30428.4), whose indicators,
+//! example composite weights, step tables and grade bands are restated in the code comments of
+//! the open-source `missaouib/urban-management-platform` (`PositionRepository`,
+//! `StatisticsService`) and in eGova's metric catalogue; gridgov follows those restatements. Where gridgov's lifecycle differs from the systems the
 //! sources describe, the mapping is stated next to the indicator.
 //!
 //! # Case records
@@ -103,10 +105,10 @@
 //! - `mean_response_hours`: mean working hours from `reported_at` to `dispatched_at` over F
 //!   dispatched; `mean_handle_hours`: from `dispatched_at` to `handled_at` over F handled.
 //!
-//! Composite (§5.2): `public_share` 10 (inverse), `filed_per_grid_month` 20 (step table
+//! Composite: `public_share` 10 (inverse), `filed_per_grid_month` 20 (step table
 //! 0 → 100, ≤ 2 → 90, ≤ 4 → 75, ≤ 6 → 60, ≤ 8 → 40, else 0), `closure_rate` 30,
 //! `on_time_closure_rate` 40 (the source's code comment says 10 %, which sums to 70 %; 40 %
-//! is the consistent completion, domain-facts §5.2).
+//! is the consistent completion).
 //!
 //! ## Departments (专业部门评价), by `unit`
 //! Rows: every unit of kind `department` or `street_office` (the units cases are routed to),
@@ -177,7 +179,8 @@
 //!   `dispatch_on_time_rate` 40, `dispatch_accuracy_rate` 40.
 //!
 //! `accept_limit`, `file_limit` and `close_limit` default to 10 working minutes, after the
-//! "三个一" target of transferring within 10 minutes (domain-facts §6.3, grade C); configure
+//! "三个一" target of 联勤联动 (transfer within 10 minutes, on site within an hour, first feedback
+//! within a working day), cited by local practice documents, not a standard; configure
 //! them in `[scoring]`.
 //!
 //! # Scores, grades and ranks

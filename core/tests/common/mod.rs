@@ -206,7 +206,7 @@ impl Rng {
     }
 }
 
-/// The box of [`lattice_grid_map`]: 0.25° × 0.2° of a city (as in peers.md §6.2).
+/// The box of [`lattice_grid_map`]: 0.25° × 0.2°, about a city.
 pub const LATTICE_BOX: [f64; 4] = [117.0, 36.6, 117.25, 36.8];
 
 /// Polygons of a jittered `cols × rows` lattice of quads over [`LATTICE_BOX`], each edge split
