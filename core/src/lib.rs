@@ -36,6 +36,7 @@ pub mod error;
 pub mod escalation;
 pub mod model;
 pub mod org;
+mod parallel;
 pub mod score;
 pub mod simulate;
 pub mod spatial;

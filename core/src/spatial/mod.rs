@@ -106,6 +106,7 @@ use rstar::{AABB, RTree};
 use serde_json::Value;
 
 use crate::error::{Error, Issues, Result};
+use crate::parallel;
 use crate::territory::Territory;
 use geometry::{LocalFrame, Position, Pt};
 
@@ -123,6 +124,8 @@ pub const DEFAULT_MIN_SHARED_M: f64 = 1.0;
 const COLLINEAR_TOL_M: f64 = 0.01;
 /// Margin (degrees, about 1 cm) added to boxes when looking for adjacent grids.
 const ADJACENCY_MARGIN_DEG: f64 = 1e-7;
+/// Below this many features or polygons per thread, geometry checks do not spawn threads.
+const GEOMETRY_ITEMS_PER_THREAD: usize = 64;
 /// Below this many points per thread, bulk location does not spawn threads.
 const MIN_POINTS_PER_THREAD: usize = 16_384;
 /// From this many points per thread on, bulk location visits points in Z-order.
@@ -709,7 +712,9 @@ impl GridMap {
             keep.push(!duplicate);
         }
         // Geometry checks are independent per feature: run them on all cores.
-        let checked = par_map(sources.into_iter().zip(keep).collect(), |(src, keep)| {
+        let items: Vec<(Source, bool)> = sources.into_iter().zip(keep).collect();
+        let threads = parallel::thread_count(0, items.len(), GEOMETRY_ITEMS_PER_THREAD);
+        let checked = parallel::map(items, threads, |(src, keep)| {
             let mut issues = Issues::default();
             let who = label(src.code.as_deref());
             let path = format!("features[{}].geometry", src.index);
@@ -856,7 +861,8 @@ impl GridMap {
     fn check_overlaps(&self, tol: f64, issues: &mut Issues) {
         // Intersection areas part by part on all cores, summed per pair of grids in part order
         // (so the sums do not depend on the number of threads).
-        let found = par_map((0..self.parts.len()).collect(), |pi| {
+        let threads = parallel::thread_count(0, self.parts.len(), GEOMETRY_ITEMS_PER_THREAD);
+        let found = parallel::map((0..self.parts.len()).collect(), threads, |pi| {
             let part = &self.parts[pi];
             let env =
                 AABB::from_corners([part.bbox[0], part.bbox[1]], [part.bbox[2], part.bbox[3]]);
@@ -1116,12 +1122,7 @@ impl GridMap {
         crs::check_lengths(lon.len(), &[("lat", lat.len()), ("out", out.len())])?;
         crs::check_points(lon, lat)?;
         let n = lon.len();
-        let threads = if threads == 0 {
-            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
-        } else {
-            threads
-        };
-        let threads = threads.min(n.div_ceil(MIN_POINTS_PER_THREAD)).max(1);
+        let threads = parallel::thread_count(threads, n, MIN_POINTS_PER_THREAD);
         let one = |x: f64, y: f64| -> i64 {
             let p = match crs {
                 Crs::Wgs84 | Crs::Cgcs2000 => [x, y],
@@ -1165,19 +1166,8 @@ impl GridMap {
                 out[i] = one(x, y);
             }
         };
-        if threads == 1 {
+        parallel::map_chunks(((lon, lat), out), threads, |((lon, lat), out)| {
             work(lon, lat, out);
-            return Ok(());
-        }
-        let chunk = n.div_ceil(threads);
-        std::thread::scope(|s| {
-            for ((lo, la), o) in lon
-                .chunks(chunk)
-                .zip(lat.chunks(chunk))
-                .zip(out.chunks_mut(chunk))
-            {
-                s.spawn(move || work(lo, la, o));
-            }
         });
         Ok(())
     }
@@ -1210,7 +1200,8 @@ impl GridMap {
     /// whose common boundary is split at different vertices are still found adjacent.
     pub fn adjacency(&self, min_shared_m: f64) -> Vec<(usize, usize, f64)> {
         let margin = ADJACENCY_MARGIN_DEG;
-        let found = par_map((0..self.parts.len()).collect(), |pi| {
+        let threads = parallel::thread_count(0, self.parts.len(), GEOMETRY_ITEMS_PER_THREAD);
+        let found = parallel::map((0..self.parts.len()).collect(), threads, |pi| {
             let part = &self.parts[pi];
             let b = part.bbox;
             let env = AABB::from_corners(
@@ -1326,39 +1317,6 @@ impl GridMap {
         self.version = version;
         self
     }
-}
-
-/// Maps `f` over `items` on all available cores (contiguous chunks), keeping the order.
-fn par_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    const MIN_ITEMS_PER_THREAD: usize = 64;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(items.len().div_ceil(MIN_ITEMS_PER_THREAD))
-        .max(1);
-    if threads == 1 {
-        return items.into_iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<T>> = Vec::with_capacity(threads);
-    let mut rest = items.into_iter();
-    loop {
-        let c: Vec<T> = rest.by_ref().take(chunk).collect();
-        if c.is_empty() {
-            break;
-        }
-        chunks.push(c);
-    }
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|c| s.spawn(move || c.into_iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
 }
 
 /// The feature index of an issue path `features[12]...`; `None` (sorted first) otherwise.
