@@ -859,45 +859,18 @@ impl GridMap {
 
     /// Records an issue for every pair of grids overlapping by more than `tol` m².
     fn check_overlaps(&self, tol: f64, issues: &mut Issues) {
-        // Intersection areas part by part on all cores, summed per pair of grids in part order
-        // (so the sums do not depend on the number of threads).
-        let threads = parallel::thread_count(0, self.parts.len(), GEOMETRY_ITEMS_PER_THREAD);
-        let found = parallel::map((0..self.parts.len()).collect(), threads, |pi| {
-            let part = &self.parts[pi];
-            let env =
-                AABB::from_corners([part.bbox[0], part.bbox[1]], [part.bbox[2], part.bbox[3]]);
-            let mut cands: Vec<u32> = self
-                .tree
-                .locate_in_envelope_intersecting(&env)
-                .map(|e| e.data)
-                .collect();
-            cands.sort_unstable();
-            let mut out = Vec::new();
-            for c in cands {
-                let other = &self.parts[c as usize];
-                if other.grid <= part.grid {
-                    continue;
-                }
-                let b = other.bbox;
-                let ix = part.bbox[2].min(b[2]) - part.bbox[0].max(b[0]);
-                let iy = part.bbox[3].min(b[3]) - part.bbox[1].max(b[1]);
-                if ix <= 0.0 || iy <= 0.0 {
-                    continue; // boxes only touch: interiors are disjoint
-                }
-                let frame = LocalFrame::around(geometry::bbox_union(part.bbox, b));
-                let a = self.part_polygon_m(part, &frame);
-                let o = self.part_polygon_m(other, &frame);
-                let area = a.intersection(&o).unsigned_area();
-                if area > 0.0 {
-                    out.push((part.grid, other.grid, area));
-                }
+        let overlap = self.grid_pairs(0.0, |part, other| {
+            let (a, b) = (part.bbox, other.bbox);
+            let ix = a[2].min(b[2]) - a[0].max(b[0]);
+            let iy = a[3].min(b[3]) - a[1].max(b[1]);
+            if ix <= 0.0 || iy <= 0.0 {
+                return 0.0; // boxes only touch: interiors are disjoint
             }
-            out
+            let frame = LocalFrame::around(geometry::bbox_union(a, b));
+            let a = self.part_polygon_m(part, &frame);
+            let o = self.part_polygon_m(other, &frame);
+            a.intersection(&o).unsigned_area()
         });
-        let mut overlap: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-        for (i, j, area) in found.into_iter().flatten() {
-            *overlap.entry((i, j)).or_insert(0.0) += area;
-        }
         for ((i, j), area) in overlap {
             if area > tol {
                 issues.push(
@@ -1199,43 +1172,57 @@ impl GridMap {
     /// Two boundary segments are shared where they run within 1 cm of each other, so grids
     /// whose common boundary is split at different vertices are still found adjacent.
     pub fn adjacency(&self, min_shared_m: f64) -> Vec<(usize, usize, f64)> {
-        let margin = ADJACENCY_MARGIN_DEG;
-        let threads = parallel::thread_count(0, self.parts.len(), GEOMETRY_ITEMS_PER_THREAD);
-        let found = parallel::map((0..self.parts.len()).collect(), threads, |pi| {
-            let part = &self.parts[pi];
-            let b = part.bbox;
-            let env = AABB::from_corners(
-                [b[0] - margin, b[1] - margin],
-                [b[2] + margin, b[3] + margin],
-            );
-            let mut cands: Vec<u32> = self
-                .tree
-                .locate_in_envelope_intersecting(&env)
-                .map(|e| e.data)
-                .collect();
-            cands.sort_unstable();
-            let mut out = Vec::new();
-            for c in cands {
-                let other = &self.parts[c as usize];
-                if other.grid <= part.grid {
-                    continue;
-                }
-                let len = self.shared_length(part, other);
-                if len > 0.0 {
-                    out.push((part.grid, other.grid, len));
-                }
-            }
-            out
-        });
-        let mut shared: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-        for (i, j, len) in found.into_iter().flatten() {
-            *shared.entry((i, j)).or_insert(0.0) += len;
-        }
+        let shared = self.grid_pairs(ADJACENCY_MARGIN_DEG, |a, b| self.shared_length(a, b));
         shared
             .into_iter()
             .filter(|(_, len)| *len > min_shared_m)
             .map(|((i, j), len)| (i, j, len))
             .collect()
+    }
+
+    /// The R-tree candidate-pair loop behind the overlap check and [`GridMap::adjacency`]:
+    /// for every polygon `a` and every polygon `b` of a grid with a larger index whose bounding
+    /// boxes, grown by `margin` degrees, intersect, `measure(a, b)`; the positive measures
+    /// summed per pair of grids `(i, j)`, `i < j`. Polygons are visited on all cores, and the
+    /// sums are taken in polygon order, so they do not depend on the number of threads.
+    fn grid_pairs(
+        &self,
+        margin: f64,
+        measure: impl Fn(&Part, &Part) -> f64 + Sync,
+    ) -> BTreeMap<(usize, usize), f64> {
+        let threads = parallel::thread_count(0, self.parts.len(), GEOMETRY_ITEMS_PER_THREAD);
+        let found = parallel::map_chunks(0..self.parts.len(), threads, |parts| {
+            let mut out = Vec::new();
+            for part in &self.parts[parts] {
+                let b = part.bbox;
+                let env = AABB::from_corners(
+                    [b[0] - margin, b[1] - margin],
+                    [b[2] + margin, b[3] + margin],
+                );
+                let mut cands: Vec<u32> = self
+                    .tree
+                    .locate_in_envelope_intersecting(&env)
+                    .map(|e| e.data)
+                    .collect();
+                cands.sort_unstable();
+                for c in cands {
+                    let other = &self.parts[c as usize];
+                    if other.grid <= part.grid {
+                        continue;
+                    }
+                    let value = measure(part, other);
+                    if value > 0.0 {
+                        out.push((part.grid, other.grid, value));
+                    }
+                }
+            }
+            out
+        });
+        let mut sums: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+        for (i, j, value) in found.into_iter().flatten() {
+            *sums.entry((i, j)).or_insert(0.0) += value;
+        }
+        sums
     }
 
     fn shared_length(&self, a: &Part, b: &Part) -> f64 {
