@@ -22,7 +22,8 @@ const CHINA_TOML: &str = include_str!("../../data/calendar/china.toml");
 /// Names of the built-in calendars.
 const BUILTIN_NAMES: &[&str] = &["china"];
 
-/// Default windows of a working day (domain facts §6.1).
+/// Default windows of a working day, 08:00–12:00 and 14:00–18:00: the working periods public
+/// 数字城管 implementations count limits in (configurable: [`CalendarConfig::workday`]).
 const DEFAULT_WORKDAY: [Window; 2] = [
     Window {
         start: 8 * 60,

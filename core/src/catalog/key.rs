@@ -267,7 +267,8 @@ impl JsonSchema for CategoryKey {
     }
 }
 
-/// A duty-rule category pattern (DESIGN §3.3): `"*"`, a family (`"C"`/`"E"`), a major class
+/// A category pattern, as duty rules ([`crate::duty`]) and escalation rules
+/// ([`crate::escalation`]) match categories: `"*"`, a family (`"C"`/`"E"`), a major class
 /// (`"C01"`), or a leaf key (`"C0101"`). It matches a key when it is a prefix of it.
 ///
 /// # Examples

@@ -2,10 +2,10 @@
 //! limits.
 //!
 //! A category's key carries its family, because components and events reuse the same numbers
-//! (DESIGN §3.4): `C0101` is component 01/01 (上水井盖), `E0102` is event 01/02 (暴露垃圾). A key
-//! of a family letter and two digits (`C01`, `E03`) names a major class; two more digits name a
-//! leaf category, the level cases are filed under. Local extensions use the same shape with
-//! higher numbers (`E07`, `E0701`).
+//! (the layout is [`CategoryKey`]'s): `C0101` is component 01/01 (上水井盖), `E0102` is event
+//! 01/02 (暴露垃圾). A key of a family letter and two digits (`C01`, `E03`) names a major class;
+//! two more digits name a leaf category, the level cases are filed under. Local extensions use
+//! the same shape with higher numbers (`E07`, `E0701`).
 //!
 //! Every leaf carries a handling limit per urgency level (e.g. 紧急 `urgent` / 一般 `normal`),
 //! limits for the verify, dispatch and check stages (its own, or the catalog-wide default), and

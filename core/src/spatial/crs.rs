@@ -8,7 +8,10 @@ use std::str::FromStr;
 use crate::error::{Error, Result};
 use crate::parallel;
 
-/// Coordinate reference systems accepted for input points (domain-facts §9).
+/// Coordinate reference systems accepted for input points: WGS-84 (EPSG:4326) and CGCS2000
+/// (EPSG:4490) as the EPSG registry defines them, GCJ-02 and BD-09 as the public coordTransform
+/// implementations compute them (see the
+/// [module documentation](crate::spatial#coordinate-systems)).
 ///
 /// # Examples
 /// ```

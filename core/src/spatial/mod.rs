@@ -1,5 +1,5 @@
-//! Grid boundaries, point location at city scale and China's coordinate systems
-//! (DESIGN §3.11).
+//! Grid boundaries, point location at city scale and China's coordinate systems (how this
+//! module fits with the rest of the crate: `ARCHITECTURE.md` at the repository root).
 //!
 //! A [`GridMap`] holds the boundary of every unit grid — polygons with holes, or
 //! multipolygons — keyed by grid code, loaded from a `GeoJSON` `FeatureCollection` and
