@@ -45,6 +45,7 @@ pub mod event;
 pub mod lifecycle;
 pub mod model;
 pub mod org;
+mod parallel;
 pub mod policy;
 pub mod score;
 pub mod simulate;

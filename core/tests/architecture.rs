@@ -91,8 +91,39 @@ fn expand(tree: &str) -> Vec<String> {
         .collect()
 }
 
-/// The module a path from module `from` lands in (the longest prefix that is a module).
+/// The items a module re-exports (`pub use child::{A, B}`), with the path each comes from.
+fn reexports(text: &str) -> BTreeMap<String, String> {
+    let code = code(text);
+    let mut out = BTreeMap::new();
+    let mut rest = code.as_str();
+    while let Some(i) = find_use(rest) {
+        let end = rest[i..].find(';').map_or(rest.len(), |j| i + j + 1);
+        let stmt = rest[i..end].trim_end_matches(';');
+        if let Some(k) = stmt.find("use ")
+            && stmt[..k].trim_start().starts_with("pub")
+        {
+            for path in expand(&stmt[k + 4..]) {
+                let name = path.rsplit("::").next().unwrap_or_default().to_owned();
+                out.insert(name, path);
+            }
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// The module a path from module `from` lands in: the longest prefix that is a module, or,
+/// when the next segment is an item that module only re-exports, where the item comes from.
 fn resolve(from: &str, path: &str, mods: &BTreeMap<String, String>) -> Option<String> {
+    resolve_in(from, path, mods, 0).filter(|m| m != from)
+}
+
+fn resolve_in(
+    from: &str,
+    path: &str,
+    mods: &BTreeMap<String, String>,
+    depth: usize,
+) -> Option<String> {
     let mut segs: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
     let mut base: Vec<&str> = if from.is_empty() {
         Vec::new()
@@ -120,10 +151,19 @@ fn resolve(from: &str, path: &str, mods: &BTreeMap<String, String>) -> Option<St
         let candidate: Vec<&str> = base.iter().chain(&segs[..n]).copied().collect();
         let name = candidate.join("::");
         if mods.contains_key(&name) {
-            best = Some(name);
+            best = Some((name, n));
         }
     }
-    best.filter(|m| m != from)
+    let (module, n) = best?;
+    // An item the module re-exports lives where the re-export points.
+    if depth < 8
+        && let Some(item) = segs.get(n)
+        && let Some(source) = reexports(&mods[&module]).get(*item)
+        && let Some(real) = resolve_in(&module, source, mods, depth + 1)
+    {
+        return Some(real);
+    }
+    Some(module)
 }
 
 /// Where the next `use` item starts (`use` or `pub use`/`pub(crate) use` at the start of a
@@ -292,6 +332,13 @@ fn the_checker_sees_a_cycle() {
         "mod y;\npub use y::*;\nfn f() { y::g() }\n".to_owned(),
     );
     assert!(cycles(&graph(&mods)).is_empty());
+    // through a facade that only re-exports: the dependency is on the module behind it
+    mods.insert("a".to_owned(), "use crate::f::Y;\n".to_owned());
+    mods.insert("f".to_owned(), "mod g;\npub use g::Y;\n".to_owned());
+    mods.insert("f::g".to_owned(), "fn h() { crate::a::z() }\n".to_owned());
+    let edges = graph(&mods);
+    assert!(edges["a"].contains("f::g"), "{:?}", edges["a"]);
+    assert!(cycles(&edges).contains(&vec!["a".to_owned(), "f::g".to_owned()]));
 }
 
 #[test]

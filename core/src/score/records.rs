@@ -9,6 +9,7 @@ use crate::case::{Source, State};
 use crate::catalog::Stage;
 use crate::error::{Error, Result};
 use crate::model::Model;
+use crate::parallel;
 
 /// "No value" in an instant column.
 pub const NO_TIME: Millis = i64::MIN;
@@ -262,19 +263,11 @@ type Lookup<'m> = &'m (dyn Fn(&str) -> std::result::Result<u32, String> + Sync);
 /// A person column: per row an index into its own list of ids.
 type PersonColumn = (Vec<u32>, Vec<Arc<str>>);
 
+/// Resolving one text column, run on a worker thread for large tables.
+type ColumnJob<'s> = Box<dyn FnOnce() -> Result<PersonColumn> + Send + 's>;
+
 /// Tables at least this long are validated on all cores.
 const PARALLEL_ROWS: usize = 1 << 16;
-
-/// The result of a scoped thread (a panic becomes an error naming `what`, not a crash).
-pub(crate) fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>, what: &str) -> Result<T> {
-    h.join().unwrap_or_else(|_| {
-        Err(Error::invalid(
-            "records",
-            "",
-            format!("a {what} thread panicked"),
-        ))
-    })
-}
 
 /// A value that failed its lookup (indices never come near it).
 const ERR: u32 = u32::MAX - 1;
@@ -833,28 +826,25 @@ impl<'a> Records<'a> {
             .rows;
             Ok((rows, dict))
         };
-        let (texts, persons): (Vec<Result<Vec<u32>>>, Vec<Result<PersonColumn>>) =
-            if n < PARALLEL_ROWS {
-                (
-                    specs.into_iter().map(text_one).collect(),
-                    PERSON_COLUMNS.iter().map(|c| person_one(c)).collect(),
-                )
-            } else {
-                std::thread::scope(|sc| {
-                    let t: Vec<_> = specs
-                        .into_iter()
-                        .map(|spec| sc.spawn(move || text_one(spec)))
-                        .collect();
-                    let p: Vec<_> = PERSON_COLUMNS
-                        .iter()
-                        .map(|c| sc.spawn(move || person_one(c)))
-                        .collect();
-                    (
-                        t.into_iter().map(|h| join(h, "validation")).collect(),
-                        p.into_iter().map(|h| join(h, "validation")).collect(),
-                    )
-                })
-            };
+        // One job per text column (a looked-up column has no dictionary of its own); large
+        // tables give every job its own thread.
+        let mut jobs: Vec<ColumnJob<'_>> = Vec::with_capacity(specs.len() + PERSON_COLUMNS.len());
+        for spec in specs {
+            jobs.push(Box::new(move || {
+                text_one(spec).map(|rows| (rows, Vec::new()))
+            }));
+        }
+        for name in PERSON_COLUMNS {
+            jobs.push(Box::new(move || person_one(name)));
+        }
+        let threads = if n < PARALLEL_ROWS { 1 } else { jobs.len() };
+        let mut resolved = parallel::map(jobs, threads, |job| job()).into_iter();
+        let texts: Vec<Result<Vec<u32>>> = resolved
+            .by_ref()
+            .take(specs.len())
+            .map(|r| r.map(|(rows, _)| rows))
+            .collect();
+        let persons: Vec<Result<PersonColumn>> = resolved.collect();
         let mut texts = texts.into_iter();
         let mut next_text = || texts.next().unwrap_or_else(|| Ok(Vec::new()));
         let grid = next_text()?;
@@ -982,21 +972,12 @@ impl<'a> Records<'a> {
             }
             Ok((state, latest))
         };
-        let chunks: Vec<Result<(Vec<State>, i64)>> = if n < PARALLEL_ROWS {
-            vec![check_rows(0..n)]
+        let threads = if n < PARALLEL_ROWS {
+            1
         } else {
-            let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-            let size = n.div_ceil(threads);
-            std::thread::scope(|sc| {
-                let h: Vec<_> = (0..threads)
-                    .map(|c| {
-                        let rows = (c * size).min(n)..((c + 1) * size).min(n);
-                        sc.spawn(move || check_rows(rows))
-                    })
-                    .collect();
-                h.into_iter().map(|h| join(h, "validation")).collect()
-            })
+            parallel::thread_count(0, n, 1)
         };
+        let chunks = parallel::map_chunks(0..n, threads, check_rows);
         let mut state = Vec::with_capacity(n);
         let mut latest = i64::MIN;
         for c in chunks {

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use crate::calendar::{Calendar, Millis, TimeLimit};
 use crate::case::{Source, State};
 use crate::error::{Error, Result};
+use crate::parallel;
 
 use super::config::ScoringConfig;
-use super::records::{NO_TIME, NONE, Records, TIME_COLUMNS, join, p, t};
+use super::records::{NO_TIME, NONE, Records, TIME_COLUMNS, p, t};
 
 /// Counts of one area (unit grids only; rolled up when tables are built), in the order of
 /// the area table's count columns, then the time sums.
@@ -324,21 +325,8 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
 /// one of the lowest row).
 pub(crate) fn tally(rec: &Records, w: Window<'_>) -> Result<Tally> {
     let n = rec.len();
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let chunks = threads.min(n.div_ceil(1 << 16)).max(1);
-    if chunks == 1 {
-        return tally_chunk(rec, w, 0..n);
-    }
-    let size = n.div_ceil(chunks);
-    let results: Vec<Result<Tally>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..chunks)
-            .map(|c| {
-                let rows = c * size..((c + 1) * size).min(n);
-                s.spawn(move || tally_chunk(rec, w, rows))
-            })
-            .collect();
-        handles.into_iter().map(|h| join(h, "scoring")).collect()
-    });
+    let threads = parallel::thread_count(0, n, 1 << 16);
+    let results = parallel::map_chunks(0..n, threads, |rows| tally_chunk(rec, w, rows));
     let mut total: Option<Tally> = None;
     for r in results {
         let t = r?;

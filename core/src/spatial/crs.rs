@@ -6,8 +6,12 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use crate::parallel;
 
-/// Coordinate reference systems accepted for input points (domain-facts §9).
+/// Coordinate reference systems accepted for input points: WGS-84 (EPSG:4326) and CGCS2000
+/// (EPSG:4490) as the EPSG registry defines them, GCJ-02 and BD-09 as the public coordTransform
+/// implementations compute them (see the
+/// [module documentation](crate::spatial#coordinate-systems)).
 ///
 /// # Examples
 /// ```
@@ -340,36 +344,21 @@ pub fn convert_many(
         ],
     )?;
     check_points(lon, lat)?;
-    let work = |lon: &[f64], lat: &[f64], out_lon: &mut [f64], out_lat: &mut [f64]| {
-        for (((x, y), ox), oy) in lon
-            .iter()
-            .zip(lat)
-            .zip(out_lon.iter_mut())
-            .zip(out_lat.iter_mut())
-        {
-            (*ox, *oy) = convert_unchecked(*x, *y, from, to);
-        }
-    };
-    let n = lon.len();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(n.div_ceil(CONVERT_MIN_POINTS_PER_THREAD))
-        .max(1);
-    if threads == 1 {
-        work(lon, lat, out_lon, out_lat);
-        return Ok(());
-    }
-    let chunk = n.div_ceil(threads);
-    std::thread::scope(|s| {
-        for (((x, y), ox), oy) in lon
-            .chunks(chunk)
-            .zip(lat.chunks(chunk))
-            .zip(out_lon.chunks_mut(chunk))
-            .zip(out_lat.chunks_mut(chunk))
-        {
-            s.spawn(move || work(x, y, ox, oy));
-        }
-    });
+    let threads = parallel::thread_count(0, lon.len(), CONVERT_MIN_POINTS_PER_THREAD);
+    parallel::map_chunks(
+        ((lon, lat), (out_lon, out_lat)),
+        threads,
+        |((lon, lat), (out_lon, out_lat))| {
+            for (((x, y), ox), oy) in lon
+                .iter()
+                .zip(lat)
+                .zip(out_lon.iter_mut())
+                .zip(out_lat.iter_mut())
+            {
+                (*ox, *oy) = convert_unchecked(*x, *y, from, to);
+            }
+        },
+    );
     Ok(())
 }
 

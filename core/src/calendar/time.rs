@@ -1,0 +1,178 @@
+//! Instants and the text forms of dates and times: [`Millis`] and its unit constants, civil
+//! dates of epoch days, and the parsers of `HH:MM`, `YYYY-MM-DD` and date ranges shared by the
+//! rest of the module (with the serde glue that reads a type from its string form).
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+
+use crate::error::Error;
+
+/// Milliseconds since the Unix epoch, UTC.
+pub type Millis = i64;
+
+/// One minute in milliseconds.
+pub const MINUTE_MS: i64 = 60_000;
+
+/// One day in milliseconds.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// Minutes in a day; a window may end at `24:00` = 1440.
+pub(super) const DAY_MINUTES: u16 = 1440;
+
+/// `NumPy`'s `NaT` as an `i64`.
+pub(super) const NAT: i64 = i64::MIN;
+
+/// `NaiveDate::num_days_from_ce` of 1970-01-01.
+pub(super) const EPOCH_DAYS_FROM_CE: i64 = 719_163;
+
+/// Civil date of an epoch day number, for any `i64` (proleptic Gregorian).
+pub(super) fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+pub(super) fn days_iso(day: i64) -> String {
+    let (y, m, d) = civil_from_days(day);
+    if (0..=9999).contains(&y) {
+        format!("{y:04}-{m:02}-{d:02}")
+    } else {
+        format!("{y:+}-{m:02}-{d:02}")
+    }
+}
+
+/// Parses `H:MM` or `HH:MM` into minutes after midnight, `24:00` allowed.
+pub(super) fn parse_hhmm(s: &str) -> std::result::Result<u16, String> {
+    let bad = || format!("{s:?} is not a time HH:MM");
+    let (h, m) = s.split_once(':').ok_or_else(bad)?;
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h) || h.len() > 2 || m.len() != 2 || !digits(m) {
+        return Err(bad());
+    }
+    let h: u16 = h.parse().map_err(|_| bad())?;
+    let m: u16 = m.parse().map_err(|_| bad())?;
+    if m >= 60 {
+        return Err(format!("{s:?}: minutes must be 00..59"));
+    }
+    if h > 24 || (h == 24 && m != 0) {
+        return Err(format!("{s:?} is past 24:00"));
+    }
+    Ok(h * 60 + m)
+}
+
+/// Parses a strict `YYYY-MM-DD`.
+pub(super) fn parse_date(text: &str) -> std::result::Result<NaiveDate, String> {
+    let bytes = text.as_bytes();
+    let shape_ok = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let field = |r: std::ops::Range<usize>| text.get(r).and_then(|f| f.parse::<u32>().ok());
+    let parts = (field(0..4), field(5..7), field(8..10));
+    let (true, Some(year), Some(month), Some(day)) = (shape_ok, parts.0, parts.1, parts.2) else {
+        return Err(format!("invalid date {text:?}: expected YYYY-MM-DD"));
+    };
+    i32::try_from(year)
+        .ok()
+        .and_then(|y| NaiveDate::from_ymd_opt(y, month, day))
+        .ok_or_else(|| format!("invalid date {text:?}: no such day"))
+}
+
+/// Parses `"A"` or `"A..B"` into an inclusive range.
+pub(super) fn parse_date_range(s: &str) -> std::result::Result<(NaiveDate, NaiveDate), String> {
+    let Some((a, b)) = s.split_once("..") else {
+        let d = parse_date(s.trim())?;
+        return Ok((d, d));
+    };
+    let a = parse_date(a.trim())?;
+    let b = parse_date(b.trim())?;
+    if b < a {
+        return Err(format!("range {s:?} is reversed: {b} is before {a}"));
+    }
+    Ok((a, b))
+}
+
+/// A serde visitor that parses a string with `FromStr`.
+pub(super) struct FromStrVisitor<T> {
+    expecting: &'static str,
+    marker: std::marker::PhantomData<T>,
+}
+
+impl<T> FromStrVisitor<T> {
+    pub(super) fn new(expecting: &'static str) -> Self {
+        Self {
+            expecting,
+            marker: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T> serde::de::Visitor<'_> for FromStrVisitor<T>
+where
+    T: FromStr<Err = Error>,
+{
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        v.parse().map_err(E::custom)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        // Extreme values do not panic.
+        let _ = days_iso(i64::MAX / DAY_MS + 1);
+        let _ = days_iso(i64::MIN / DAY_MS - 1);
+        for d in -800_000..800_000_i64 {
+            let (y, m, dd) = civil_from_days(d);
+            let nd = NaiveDate::from_num_days_from_ce_opt((d + EPOCH_DAYS_FROM_CE) as i32).unwrap();
+            assert_eq!(
+                (y, m, dd),
+                (
+                    i64::from(nd.year()),
+                    i64::from(nd.month()),
+                    i64::from(nd.day())
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn dates() {
+        assert!(parse_date("2024-02-29").is_ok());
+        assert!(parse_date("2025-02-29").is_err());
+        assert!(parse_date("2024-2-4").is_err());
+        assert!(parse_date("2024/02/04").is_err());
+        assert!(parse_date("２０２４-02-04").is_err());
+        assert_eq!(
+            parse_date_range("2024-02-10..2024-02-17").map(|(a, b)| (b - a).num_days()),
+            Ok(7)
+        );
+        assert!(parse_date_range("2024-02-17..2024-02-10").is_err());
+    }
+}

@@ -1,0 +1,251 @@
+//! Chunked data parallelism on scoped threads: the one place the crate starts worker threads.
+//!
+//! Bulk operations (point location, coordinate conversion and the geometry checks of
+//! [`crate::spatial`], validation and tallying of case records in [`crate::score`]) cut their
+//! input into contiguous chunks with [`map_chunks`] (or [`map`] for a vector of independent
+//! items), run each chunk on its own scoped thread ([`std::thread::scope`]) and get the chunks'
+//! results back in input order, so no result depends on the number of threads. Each caller
+//! chooses its thread count with [`thread_count`]: a requested count (0 for every available
+//! core), capped so that every thread gets enough work to pay for starting it.
+//!
+//! # Panics
+//!
+//! One policy for every caller: a worker's panic is a bug in gridgov, not a fault in the
+//! caller's data, so it is re-raised in the calling thread with
+//! [`std::panic::resume_unwind`], carrying the worker's own payload (that of the first
+//! panicking chunk, in chunk order). It is never turned into an [`Error`](crate::Error). The
+//! bindings turn a panic that reaches them into their own "internal error" (the C ABI's panic
+//! guard, Python's `PanicException`).
+
+use std::ops::Range;
+
+/// Work that can be cut into contiguous pieces: an index range, a slice (shared or mutable), a
+/// vector, or a pair of them cut at the same place (for inputs and outputs of equal length).
+pub(crate) trait Split: Send + Sized {
+    /// Number of items.
+    fn items(&self) -> usize;
+
+    /// The first `mid` items and the rest (`mid <= items()`).
+    fn cut(self, mid: usize) -> (Self, Self);
+}
+
+impl Split for Range<usize> {
+    fn items(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    fn cut(self, mid: usize) -> (Self, Self) {
+        let cut = self.start + mid;
+        (self.start..cut, cut..self.end)
+    }
+}
+
+impl<T: Sync> Split for &[T] {
+    fn items(&self) -> usize {
+        <[T]>::len(self)
+    }
+
+    fn cut(self, mid: usize) -> (Self, Self) {
+        <[T]>::split_at(self, mid)
+    }
+}
+
+impl<T: Send> Split for &mut [T] {
+    fn items(&self) -> usize {
+        <[T]>::len(self)
+    }
+
+    fn cut(self, mid: usize) -> (Self, Self) {
+        self.split_at_mut(mid)
+    }
+}
+
+impl<T: Send> Split for Vec<T> {
+    fn items(&self) -> usize {
+        Vec::len(self)
+    }
+
+    fn cut(mut self, mid: usize) -> (Self, Self) {
+        let tail = self.split_off(mid);
+        (self, tail)
+    }
+}
+
+impl<A: Split, B: Split> Split for (A, B) {
+    fn items(&self) -> usize {
+        debug_assert_eq!(
+            self.0.items(),
+            self.1.items(),
+            "both halves of a pair have equal lengths"
+        );
+        self.0.items()
+    }
+
+    fn cut(self, mid: usize) -> (Self, Self) {
+        let (a0, a1) = self.0.cut(mid);
+        let (b0, b1) = self.1.cut(mid);
+        ((a0, b0), (a1, b1))
+    }
+}
+
+/// How many threads to use for `items` items: `requested`, or every available core when it is
+/// 0, but no more than one thread per `min_per_thread` items, and at least one.
+pub(crate) fn thread_count(requested: usize, items: usize, min_per_thread: usize) -> usize {
+    let threads = if requested == 0 {
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+    } else {
+        requested
+    };
+    threads.min(items.div_ceil(min_per_thread.max(1))).max(1)
+}
+
+/// Cuts `work` into contiguous chunks of `work.items().div_ceil(threads)` items (the last one
+/// shorter) and returns `f(chunk)` for every chunk, in chunk order.
+///
+/// With one thread, or when everything fits in one chunk, `f` runs once on the calling thread
+/// over the whole of `work` (also when it is empty). Otherwise every chunk runs on its own
+/// scoped thread while the caller waits; at most `threads` chunks are made.
+///
+/// # Panics
+///
+/// When a worker panics: the panic of the first panicking chunk (in chunk order) is re-raised
+/// in the caller with its own payload, after every other worker has finished (see the
+/// [module documentation](self)).
+pub(crate) fn map_chunks<S, R>(work: S, threads: usize, f: impl Fn(S) -> R + Sync) -> Vec<R>
+where
+    S: Split,
+    R: Send,
+{
+    let n = work.items();
+    let size = n.div_ceil(threads.max(1)).max(1);
+    if n <= size {
+        return vec![f(work)];
+    }
+    // Cut from the end, so that a vector moves each item at most once.
+    let mut chunks = Vec::with_capacity(n.div_ceil(size));
+    let mut rest = work;
+    let mut len = n;
+    while len > size {
+        let start = (len - 1) / size * size;
+        let (head, tail) = rest.cut(start);
+        chunks.push(tail);
+        rest = head;
+        len = start;
+    }
+    chunks.push(rest);
+    chunks.reverse();
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| scope.spawn(move || f(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+            })
+            .collect()
+    })
+}
+
+/// `f` applied to every item of `items`, in order, the items cut into chunks as by
+/// [`map_chunks`] (whose panic policy applies).
+pub(crate) fn map<T, R>(items: Vec<T>, threads: usize, f: impl Fn(T) -> R + Sync) -> Vec<R>
+where
+    T: Send,
+    R: Send,
+{
+    let mut chunks = map_chunks(items, threads, |chunk| {
+        chunk.into_iter().map(&f).collect::<Vec<R>>()
+    });
+    if chunks.len() == 1 {
+        return chunks.pop().unwrap_or_default();
+    }
+    chunks.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_are_those_of_slice_chunks() {
+        for n in 0..40 {
+            for threads in 1..9 {
+                let items: Vec<usize> = (0..n).collect();
+                let got = map_chunks(items.as_slice(), threads, <[usize]>::to_vec);
+                let want: Vec<Vec<usize>> = if threads == 1 || n <= n.div_ceil(threads) {
+                    vec![items.clone()]
+                } else {
+                    items
+                        .chunks(n.div_ceil(threads))
+                        .map(<[usize]>::to_vec)
+                        .collect()
+                };
+                assert_eq!(got, want, "n {n}, threads {threads}");
+                assert!(got.len() <= threads);
+                let ranges = map_chunks(0..n, threads, Iterator::collect::<Vec<_>>);
+                assert_eq!(ranges, want);
+                let owned = map_chunks(items.clone(), threads, |v| v);
+                assert_eq!(owned, want);
+            }
+        }
+    }
+
+    #[test]
+    fn pairs_and_mutable_slices_are_cut_together() {
+        let input: Vec<u64> = (0..1000).collect();
+        let mut out = vec![0u64; 1000];
+        let mut twice = vec![0u64; 1000];
+        map_chunks(
+            (input.as_slice(), (out.as_mut_slice(), twice.as_mut_slice())),
+            4,
+            |(x, (o, t))| {
+                for ((x, o), t) in x.iter().zip(o.iter_mut()).zip(t.iter_mut()) {
+                    *o = x + 1;
+                    *t = 2 * x;
+                }
+            },
+        );
+        assert!(out.iter().zip(&input).all(|(o, x)| *o == x + 1));
+        assert!(twice.iter().zip(&input).all(|(t, x)| *t == 2 * x));
+    }
+
+    #[test]
+    fn map_keeps_the_order() {
+        let items: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+        for threads in [1, 2, 3, 7, 100, 1000] {
+            let got = map(items.clone(), threads, |s| s.parse::<usize>().unwrap_or(0));
+            assert_eq!(got, (0..100).collect::<Vec<_>>());
+        }
+        assert!(map(Vec::<u8>::new(), 4, |x| x).is_empty());
+    }
+
+    #[test]
+    fn thread_counts() {
+        assert_eq!(thread_count(3, 1_000_000, 10), 3);
+        assert_eq!(thread_count(8, 25, 10), 3);
+        assert_eq!(thread_count(8, 0, 10), 1);
+        assert_eq!(thread_count(8, 10, 0), 8);
+        assert!(thread_count(0, usize::MAX, 1) >= 1);
+    }
+
+    #[test]
+    fn a_worker_panic_is_re_raised_with_its_payload() {
+        let caught = std::panic::catch_unwind(|| {
+            map_chunks(0..100, 4, |r| {
+                assert!(!r.contains(&60), "worker saw row 60");
+                r.len()
+            })
+        });
+        let payload = caught.expect_err("the panic reaches the caller");
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        assert_eq!(message, "worker saw row 60");
+    }
+}
