@@ -1,4 +1,4 @@
-"""Performance evaluation (DESIGN §3.9): case records, scorecards, rankings, comparisons.
+"""Performance evaluation (绩效评价): case records, scorecards, rankings, comparisons.
 
 Every indicator is defined once, in the Rust core (``gridgov::score``, see its rustdoc or the
 README); this module moves tables in and out. A ``DataFrame`` crosses as NumPy arrays (text
