@@ -1,6 +1,6 @@
 //! The responsibility matrix (权责清单): routing a case to a unit, and the static check.
 //!
-//! A rule is `(category pattern, area, unit)` Routing a case of category `c` in
+//! A rule is `(category pattern, area, unit)`. Routing a case of category `c` in
 //! grid `g` considers the rules whose pattern is a prefix of `c` and whose area is `g` or one of
 //! its ancestors (a rule without an area covers the whole territory), and picks the most
 //! specific: the longest category prefix first, then the deepest area. When no rule applies, the
