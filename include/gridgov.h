@@ -634,43 +634,6 @@ gridgov_status gridgov_engine_len(const gridgov_engine *engine,
                                   size_t *out_events);
 
 /*
- A static, NUL-terminated name for a status (`"GRIDGOV_STATUS_CALENDAR_RANGE"`); never free it.
- Unknown numbers give `"GRIDGOV_STATUS_UNKNOWN_CODE"`.
- */
-const char *gridgov_status_name(uint32_t status);
-
-/*
- Copies the message of this thread's last failure into `buf` (NUL-terminated).
-
- `out_len` receives the message length without the NUL. If `buf_len` is too small, nothing is
- copied, `out_len` receives the length needed and `GRIDGOV_STATUS_INSUFFICIENT_SIZE` is
- returned. An empty message means no failure happened yet. This call does not reset the
- last error.
-
- # Safety
- `buf` must point to `buf_len` writable bytes (it may be NULL when `buf_len` is 0);
- `out_len` must be a valid pointer.
- */
-gridgov_status gridgov_last_error(char *buf, size_t buf_len, size_t *out_len);
-
-/*
- The per-field problems of this thread's last failure as a JSON array of
- `{"path": ..., "message": ...}` (empty when the last failure was not an invalid model).
-
- # Safety
- `out` must be a valid pointer; `out_len` may be NULL or a valid pointer.
- */
-gridgov_status gridgov_last_error_issues(char **out, size_t *out_len);
-
-/*
- Releases a string returned by a gridgov function. NULL is accepted and ignored.
-
- # Safety
- `s` must be NULL or a pointer returned through a `char **out` of this library, not yet freed.
- */
-void gridgov_string_free(char *s);
-
-/*
  Creates the built-in sample city 清河市 (fictional, 408 unit grids).
 
  # Safety
@@ -1178,6 +1141,43 @@ gridgov_status gridgov_convert_many(const double *lon,
                                     uint32_t to,
                                     double *out_lon,
                                     double *out_lat);
+
+/*
+ A static, NUL-terminated name for a status (`"GRIDGOV_STATUS_CALENDAR_RANGE"`); never free it.
+ Unknown numbers give `"GRIDGOV_STATUS_UNKNOWN_CODE"`.
+ */
+const char *gridgov_status_name(uint32_t status);
+
+/*
+ Copies the message of this thread's last failure into `buf` (NUL-terminated).
+
+ `out_len` receives the message length without the NUL. If `buf_len` is too small, nothing is
+ copied, `out_len` receives the length needed and `GRIDGOV_STATUS_INSUFFICIENT_SIZE` is
+ returned. An empty message means no failure happened yet. This call does not reset the
+ last error.
+
+ # Safety
+ `buf` must point to `buf_len` writable bytes (it may be NULL when `buf_len` is 0);
+ `out_len` must be a valid pointer.
+ */
+gridgov_status gridgov_last_error(char *buf, size_t buf_len, size_t *out_len);
+
+/*
+ The per-field problems of this thread's last failure as a JSON array of
+ `{"path": ..., "message": ...}` (empty when the last failure was not an invalid model).
+
+ # Safety
+ `out` must be a valid pointer; `out_len` may be NULL or a valid pointer.
+ */
+gridgov_status gridgov_last_error_issues(char **out, size_t *out_len);
+
+/*
+ Releases a string returned by a gridgov function. NULL is accepted and ignored.
+
+ # Safety
+ `s` must be NULL or a pointer returned through a `char **out` of this library, not yet freed.
+ */
+void gridgov_string_free(char *s);
 
 #ifdef __cplusplus
 }  // extern "C"

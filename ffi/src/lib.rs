@@ -33,6 +33,7 @@ mod panic;
 mod score;
 mod simulate;
 mod spatial;
+mod status;
 
 pub use calendar::*;
 pub use division::*;
@@ -42,6 +43,7 @@ pub use model::*;
 pub use score::*;
 pub use simulate::*;
 pub use spatial::*;
+pub use status::*;
 
 use std::ffi::c_char;
 
