@@ -5,8 +5,8 @@ use std::ffi::c_char;
 
 use gridgov::division::{DivisionConfig, division_report};
 
-use crate::error::{Failure, gridgov_status};
-use crate::handle::{Handle, in_slice, in_text, need, out_string};
+use crate::error::gridgov_status;
+use crate::handle::{Handle, in_slice, in_text, need, out_as_json, out_string};
 use crate::model::gridgov_model;
 use crate::panic::guard;
 
@@ -85,12 +85,6 @@ pub unsafe extern "C" fn gridgov_division_area_codes(
             .iter()
             .map(|a| a.code.as_str())
             .collect();
-        let text = serde_json::to_string(&codes).map_err(|e| {
-            Failure::boundary(
-                gridgov_status::InvalidValue,
-                format!("internal error: cannot serialise output: {e}"),
-            )
-        })?;
-        out_string(text, out_json, out_len)
+        out_as_json(&codes, out_json, out_len)
     })
 }

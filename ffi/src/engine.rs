@@ -15,7 +15,9 @@ use gridgov::{Error, Model};
 use serde_json::Value;
 
 use crate::error::{Failure, gridgov_status};
-use crate::handle::{Handle, in_str, in_text, need, null, out_slice, out_string, write_out};
+use crate::handle::{
+    Handle, in_str, in_text, need, null, out_as_json, out_slice, out_string, write_out,
+};
 use crate::model::gridgov_model;
 use crate::panic::guard;
 
@@ -73,15 +75,6 @@ fn report_of(text: &str) -> Result<Report, Failure> {
 /// Parses an action from JSON text (the core refuses non-objects and unknown fields).
 fn action_of(text: &str) -> Result<Action, Failure> {
     Action::from_json(parse(text, "action_json")?).map_err(Into::into)
-}
-
-fn serialise(value: &Value) -> Result<String, Failure> {
-    serde_json::to_string(value).map_err(|e| {
-        Failure::boundary(
-            gridgov_status::InvalidValue,
-            format!("internal error: cannot serialise output: {e}"),
-        )
-    })
 }
 
 fn events_array(events: &[Event]) -> Value {
@@ -202,8 +195,7 @@ pub unsafe extern "C" fn gridgov_engine_act(
         let actor = actor_of(actor_text, "actor")?;
         let action = action_of(action_text)?;
         let event = eng.act(case_id, actor, at_ms, action)?;
-        let text = serialise(&Engine::event_json(event, false))?;
-        out_string(text, out_event_json, out_len)
+        out_as_json(&Engine::event_json(event, false), out_event_json, out_len)
     })
 }
 
@@ -234,8 +226,7 @@ pub unsafe extern "C" fn gridgov_engine_case_json(
     guard(|| {
         let eng = gridgov_engine::borrow(engine)?;
         need(out, "out")?;
-        let text = serialise(&eng.case_json(case_id, now_ms)?)?;
-        out_string(text, out, out_len)
+        out_as_json(&eng.case_json(case_id, now_ms)?, out, out_len)
     })
 }
 
@@ -259,7 +250,7 @@ pub unsafe extern "C" fn gridgov_engine_sweep(
         let eng = borrow_mut(engine)?;
         need(out_json, "out_json")?;
         let fired = eng.sweep(now_ms)?;
-        out_string(serialise(&events_array(fired))?, out_json, out_len)
+        out_as_json(&events_array(fired), out_json, out_len)
     })
 }
 
@@ -369,13 +360,7 @@ pub unsafe extern "C" fn gridgov_engine_denials_json(
     guard(|| {
         let eng = gridgov_engine::borrow(engine)?;
         need(out, "out")?;
-        let text = serde_json::to_string(eng.denials()).map_err(|e| {
-            Failure::boundary(
-                gridgov_status::InvalidValue,
-                format!("internal error: cannot serialise output: {e}"),
-            )
-        })?;
-        out_string(text, out, out_len)
+        out_as_json(eng.denials(), out, out_len)
     })
 }
 
@@ -421,8 +406,7 @@ pub unsafe extern "C" fn gridgov_engine_verify(
     guard(|| {
         let eng = gridgov_engine::borrow(engine)?;
         need(out, "out")?;
-        let verified = eng.verify()?;
-        out_string(serialise(&serde_json::json!(verified))?, out, out_len)
+        out_as_json(&eng.verify()?, out, out_len)
     })
 }
 
@@ -443,8 +427,7 @@ pub unsafe extern "C" fn gridgov_verify_events(
     guard(|| {
         let text = in_text(text, len, "text")?;
         need(out, "out")?;
-        let verified = gridgov::audit::verify_json_lines(text)?;
-        out_string(serialise(&serde_json::json!(verified))?, out, out_len)
+        out_as_json(&gridgov::audit::verify_json_lines(text)?, out, out_len)
     })
 }
 

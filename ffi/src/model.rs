@@ -7,7 +7,7 @@ use gridgov::model::Format;
 use gridgov::org::Role;
 
 use crate::error::{Failure, gridgov_status};
-use crate::handle::{Handle, in_str, in_text, need, out_string, write_out};
+use crate::handle::{Handle, in_str, in_text, need, out_as_json, out_string, write_out};
 use crate::panic::guard;
 
 /// An opaque, immutable city model. Create with `gridgov_model_sample`,
@@ -110,26 +110,31 @@ pub unsafe extern "C" fn gridgov_model_free(model: *mut gridgov_model) {
     });
 }
 
-/// Runs `f` on a borrowed model and returns its string result through `out`/`out_len`.
+/// Runs `f` on a borrowed model and returns its text through `out`/`out_len`.
 fn model_string(
     model: *const gridgov_model,
     out: *mut *mut c_char,
     out_len: *mut usize,
-    f: impl FnOnce(&Model) -> Result<String, Failure>,
+    f: impl FnOnce(&Model) -> String,
 ) -> gridgov_status {
     guard(|| {
         let m = gridgov_model::borrow(model)?;
         need(out, "out")?;
-        out_string(f(m)?, out, out_len)
+        out_string(f(m), out, out_len)
     })
 }
 
-fn json(value: &impl serde::Serialize) -> Result<String, Failure> {
-    serde_json::to_string(value).map_err(|e| {
-        Failure::boundary(
-            gridgov_status::InvalidValue,
-            format!("internal error: cannot serialise output: {e}"),
-        )
+/// Runs `f` on a borrowed model and returns its result as JSON through `out`/`out_len`.
+fn model_json<'a, T: serde::Serialize>(
+    model: *const gridgov_model,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+    f: impl FnOnce(&'a Model) -> T,
+) -> gridgov_status {
+    guard(|| {
+        let m: &'a Model = gridgov_model::borrow(model)?;
+        need(out, "out")?;
+        out_as_json(&f(m), out, out_len)
     })
 }
 
@@ -144,7 +149,7 @@ pub unsafe extern "C" fn gridgov_model_summary_json(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> gridgov_status {
-    model_string(model, out, out_len, |m| json(&m.summary()))
+    model_json(model, out, out_len, Model::summary)
 }
 
 /// The model as JSON, in the same shape as the model file.
@@ -157,7 +162,7 @@ pub unsafe extern "C" fn gridgov_model_to_json(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> gridgov_status {
-    model_string(model, out, out_len, |m| Ok(m.to_json()))
+    model_string(model, out, out_len, Model::to_json)
 }
 
 /// Runs the static check of the responsibility matrix over every (leaf category × unit grid)
@@ -173,7 +178,7 @@ pub unsafe extern "C" fn gridgov_model_check_json(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> gridgov_status {
-    model_string(model, out, out_len, |m| Ok(m.check().to_json()))
+    model_string(model, out, out_len, |m| m.check().to_json())
 }
 
 /// Routes a case of `category` (e.g. `"C0101"`) in unit grid `grid` to its responsible unit,
@@ -265,7 +270,7 @@ pub unsafe extern "C" fn gridgov_model_workers_json(
                 grids: w.grids.iter().map(|g| t.area(*g).code.as_str()).collect(),
             })
             .collect();
-        out_string(json(&list)?, out, out_len)
+        out_as_json(&list, out, out_len)
     })
 }
 
@@ -288,10 +293,9 @@ pub unsafe extern "C" fn gridgov_model_units_json(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> gridgov_status {
-    model_string(model, out, out_len, |m| {
+    model_json(model, out, out_len, |m| {
         let (t, org) = (m.territory(), m.org());
-        let list: Vec<UnitOut<'_>> = org
-            .units()
+        org.units()
             .iter()
             .map(|u| UnitOut {
                 id: &u.id,
@@ -304,8 +308,7 @@ pub unsafe extern "C" fn gridgov_model_units_json(
                     .map(|a| t.area(*a).code.as_str())
                     .collect(),
             })
-            .collect();
-        json(&list)
+            .collect::<Vec<UnitOut<'_>>>()
     })
 }
 
@@ -332,9 +335,8 @@ pub unsafe extern "C" fn gridgov_model_categories_json(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> gridgov_status {
-    model_string(model, out, out_len, |m| {
-        let list: Vec<CategoryOut<'_>> = m
-            .catalog()
+    model_json(model, out, out_len, |m| {
+        m.catalog()
             .categories()
             .iter()
             .map(|c| CategoryOut {
@@ -355,7 +357,6 @@ pub unsafe extern "C" fn gridgov_model_categories_json(
                 closing: &c.closing,
                 source: c.source.as_deref(),
             })
-            .collect();
-        json(&list)
+            .collect::<Vec<CategoryOut<'_>>>()
     })
 }

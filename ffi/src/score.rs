@@ -13,8 +13,8 @@ use gridgov::score::{Records, Scorecard, compare, score};
 use gridgov::{Error, Model};
 
 use crate::engine::gridgov_engine;
-use crate::error::{Failure, gridgov_status};
-use crate::handle::{Handle, in_str, in_text, need, out_slice, out_string, write_out};
+use crate::error::gridgov_status;
+use crate::handle::{Handle, in_str, in_text, need, out_as_json, out_slice, out_string, write_out};
 use crate::model::gridgov_model;
 use crate::panic::guard;
 
@@ -53,15 +53,6 @@ impl Handle for gridgov_scorecard {
 /// An optional instant: `GRIDGOV_NO_TIME` is the default.
 fn optional_time(t: i64) -> Option<Millis> {
     (t != GRIDGOV_NO_TIME).then_some(t)
-}
-
-fn serialise(value: &impl serde::Serialize) -> Result<String, Failure> {
-    serde_json::to_string(value).map_err(|e| {
-        Failure::boundary(
-            gridgov_status::InvalidValue,
-            format!("internal error: cannot serialise output: {e}"),
-        )
-    })
 }
 
 /// Loads case records from CSV text of `len` bytes (RFC 4180, UTF-8; the first line names the
@@ -320,7 +311,7 @@ pub unsafe extern "C" fn gridgov_scorecard_table_json(
         let name = in_str(table, "table")?;
         need(out, "out")?;
         let t = c.table(name)?;
-        out_string(serialise(&t.to_json())?, out, out_len)
+        out_as_json(&t.to_json(), out, out_len)
     })
 }
 
@@ -425,6 +416,6 @@ pub unsafe extern "C" fn gridgov_compare_json(
         };
         need(out, "out")?;
         let changes = compare(first, second, level)?;
-        out_string(serialise(&changes)?, out, out_len)
+        out_as_json(&changes, out, out_len)
     })
 }
