@@ -189,7 +189,8 @@ typedef struct gridgov_gridmap gridgov_gridmap;
 /*
  An opaque, immutable city model. Create with `gridgov_model_sample`,
  `gridgov_model_from_path` or `gridgov_model_from_text`; release with `gridgov_model_free`.
- A model may be shared between threads.
+ A model may be shared between threads. Engines, records and scorecards made from it share
+ it (reference-counted, never copied), so freeing the model handle before them is fine.
  */
 typedef struct gridgov_model gridgov_model;
 
@@ -415,7 +416,8 @@ gridgov_status gridgov_division_area_codes(const gridgov_model *model,
 
 /*
  Creates an empty engine on `model`, with the model's engine settings and escalation rules.
- The engine keeps its own copy of the model: freeing `model` afterwards is fine.
+ The engine shares the model (reference-counted, not copied): freeing `model` afterwards is
+ fine.
 
  # Safety
  `model` must be a valid handle; `out` a valid pointer.
@@ -588,7 +590,7 @@ gridgov_status gridgov_engine_denials_json(const gridgov_engine *engine,
  Rebuilds an engine on `model` from events as JSON lines of `len` bytes (the output of
  `gridgov_engine_events_json`; blank lines are skipped). Every event is applied again with
  every check, the stage limits taken from the events. The replayed engine holds the same
- cases and events (not the security log); it keeps its own copy of the model.
+ cases and events (not the security log); it shares the model, like `gridgov_engine_new`.
 
  Errors: `GRIDGOV_STATUS_PARSE` (a line that is not JSON, naming it),
  `GRIDGOV_STATUS_INVALID_VALUE` (a malformed event or one that does not apply, naming its
@@ -763,8 +765,8 @@ gridgov_status gridgov_model_categories_json(const gridgov_model *model,
  Loads case records from CSV text of `len` bytes (RFC 4180, UTF-8; the first line names the
  columns, columns outside the schema are ignored, an empty field is a missing value).
  Instants are milliseconds since the epoch or ISO 8601: with an offset or `Z` absolute,
- without one local time of the model's calendar (`2026-03-02 08:10`). The records keep
- their own copy of `model`: freeing it afterwards is fine.
+ without one local time of the model's calendar (`2026-03-02 08:10`). The records share
+ the model (reference-counted, not copied): freeing `model` afterwards is fine.
 
  `as_of` is the instant statuses are judged at by default (ms); `GRIDGOV_NO_TIME` takes
  one millisecond after the latest instant of the table.
@@ -946,7 +948,8 @@ gridgov_status gridgov_scorecard_to_json(const gridgov_scorecard *card,
 
 /*
  Reads a card written by `gridgov_scorecard_to_json` (`len` bytes) against `model`. The
- card keeps its own copy of `model`.
+ card shares `model` (freeing it afterwards is fine); cards read against the same model
+ handle, or scored from records of it, merge and compare without comparing model files.
 
  Errors: `GRIDGOV_STATUS_PARSE` (malformed JSON or the wrong shape),
  `GRIDGOV_STATUS_INVALID_VALUE` / `GRIDGOV_STATUS_UNKNOWN` (a format, area, unit or count
@@ -985,8 +988,8 @@ gridgov_status gridgov_compare_json(const gridgov_scorecard *before,
 
 /*
  Simulates `days` days of `model`'s city from `start_ms` and writes a new engine holding
- everything that happened to `out` (release it with `gridgov_engine_free`; it keeps its own
- copy of the model).
+ everything that happened to `out` (release it with `gridgov_engine_free`; it shares the
+ model, like `gridgov_engine_new`).
 
  The window is `[start_ms, start_ms + days × 24 h)`. About `reports_per_day` reports come in
  on a working day of the model's calendar (40 % of that on a day off): supervisors' reports

@@ -9,9 +9,9 @@
 use std::ffi::c_char;
 use std::sync::Arc;
 
+use gridgov::Error;
 use gridgov::case::{Action, Actor, Report};
 use gridgov::engine::{Engine, Event, EventBody};
-use gridgov::{Error, Model};
 use serde_json::Value;
 
 use crate::error::{Failure, gridgov_status};
@@ -87,7 +87,8 @@ fn events_array(events: &[Event]) -> Value {
 }
 
 /// Creates an empty engine on `model`, with the model's engine settings and escalation rules.
-/// The engine keeps its own copy of the model: freeing `model` afterwards is fine.
+/// The engine shares the model (reference-counted, not copied): freeing `model` afterwards is
+/// fine.
 ///
 /// # Safety
 /// `model` must be a valid handle; `out` a valid pointer.
@@ -99,7 +100,7 @@ pub unsafe extern "C" fn gridgov_engine_new(
     guard(|| {
         let m = gridgov_model::borrow(model)?;
         need(out, "out")?;
-        gridgov_engine::emit(Engine::new(Arc::new(m.clone())), out)
+        gridgov_engine::emit(Engine::new(Arc::clone(m)), out)
     })
 }
 
@@ -367,7 +368,7 @@ pub unsafe extern "C" fn gridgov_engine_denials_json(
 /// Rebuilds an engine on `model` from events as JSON lines of `len` bytes (the output of
 /// `gridgov_engine_events_json`; blank lines are skipped). Every event is applied again with
 /// every check, the stage limits taken from the events. The replayed engine holds the same
-/// cases and events (not the security log); it keeps its own copy of the model.
+/// cases and events (not the security log); it shares the model, like `gridgov_engine_new`.
 ///
 /// Errors: `GRIDGOV_STATUS_PARSE` (a line that is not JSON, naming it),
 /// `GRIDGOV_STATUS_INVALID_VALUE` (a malformed event or one that does not apply, naming its
@@ -387,7 +388,7 @@ pub unsafe extern "C" fn gridgov_engine_replay(
         let m = gridgov_model::borrow(model)?;
         let text = in_text(events_jsonl, len, "events_jsonl")?;
         need(out, "out")?;
-        let eng = Engine::replay_json_lines(Arc::new(Model::clone(m)), text)?;
+        let eng = Engine::replay_json_lines(Arc::clone(m), text)?;
         gridgov_engine::emit(eng, out)
     })
 }

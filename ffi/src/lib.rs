@@ -34,6 +34,8 @@ mod score;
 mod simulate;
 mod spatial;
 mod status;
+#[cfg(test)]
+mod tests;
 
 pub use calendar::*;
 pub use division::*;

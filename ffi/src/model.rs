@@ -1,6 +1,7 @@
 //! City models: load, inspect, check, route.
 
 use std::ffi::c_char;
+use std::sync::Arc;
 
 use gridgov::Model;
 use gridgov::model::Format;
@@ -12,14 +13,17 @@ use crate::panic::guard;
 
 /// An opaque, immutable city model. Create with `gridgov_model_sample`,
 /// `gridgov_model_from_path` or `gridgov_model_from_text`; release with `gridgov_model_free`.
-/// A model may be shared between threads.
+/// A model may be shared between threads. Engines, records and scorecards made from it share
+/// it (reference-counted, never copied), so freeing the model handle before them is fine.
 #[allow(non_camel_case_types, reason = "C naming")]
 pub struct gridgov_model {
     _private: [u8; 0],
 }
 
 impl Handle for gridgov_model {
-    type Inner = Model;
+    /// Shared, not copied, by every handle made from the model (as rustls-ffi shares its
+    /// read-only configs): cards of one model handle compare by pointer.
+    type Inner = Arc<Model>;
     const NAME: &'static str = "model";
 }
 
@@ -54,7 +58,7 @@ pub(crate) fn format_of(format: u32) -> Result<Option<Format>, Failure> {
 /// `out` must be a valid pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gridgov_model_sample(out: *mut *mut gridgov_model) -> gridgov_status {
-    guard(|| gridgov_model::emit(Model::sample(), out))
+    guard(|| gridgov_model::emit(Arc::new(Model::sample()), out))
 }
 
 /// Loads a model from a `.toml` or `.json` file.
@@ -71,7 +75,7 @@ pub unsafe extern "C" fn gridgov_model_from_path(
     guard(|| {
         let path = in_str(path, "path")?;
         need(out, "out")?;
-        gridgov_model::emit(Model::load(path)?, out)
+        gridgov_model::emit(Arc::new(Model::load(path)?), out)
     })
 }
 
@@ -94,7 +98,7 @@ pub unsafe extern "C" fn gridgov_model_from_text(
             None => Model::from_str_auto(text)?,
             Some(f) => Model::from_str_as(text, f)?,
         };
-        gridgov_model::emit(model, out)
+        gridgov_model::emit(Arc::new(model), out)
     })
 }
 

@@ -8,9 +8,9 @@
 use std::ffi::c_char;
 use std::sync::Arc;
 
+use gridgov::Error;
 use gridgov::calendar::Millis;
 use gridgov::score::{Records, Scorecard, compare, score};
-use gridgov::{Error, Model};
 
 use crate::engine::gridgov_engine;
 use crate::error::gridgov_status;
@@ -58,8 +58,8 @@ fn optional_time(t: i64) -> Option<Millis> {
 /// Loads case records from CSV text of `len` bytes (RFC 4180, UTF-8; the first line names the
 /// columns, columns outside the schema are ignored, an empty field is a missing value).
 /// Instants are milliseconds since the epoch or ISO 8601: with an offset or `Z` absolute,
-/// without one local time of the model's calendar (`2026-03-02 08:10`). The records keep
-/// their own copy of `model`: freeing it afterwards is fine.
+/// without one local time of the model's calendar (`2026-03-02 08:10`). The records share
+/// the model (reference-counted, not copied): freeing `model` afterwards is fine.
 ///
 /// `as_of` is the instant statuses are judged at by default (ms); `GRIDGOV_NO_TIME` takes
 /// one millisecond after the latest instant of the table.
@@ -88,7 +88,7 @@ pub unsafe extern "C" fn gridgov_records_from_csv(
         let m = gridgov_model::borrow(model)?;
         let text = in_text(csv, len, "csv")?;
         need(out, "out")?;
-        let records = Records::from_csv(Arc::new(Model::clone(m)), text, optional_time(as_of))?;
+        let records = Records::from_csv(Arc::clone(m), text, optional_time(as_of))?;
         gridgov_records::emit(records, out)
     })
 }
@@ -359,7 +359,8 @@ pub unsafe extern "C" fn gridgov_scorecard_to_json(
 }
 
 /// Reads a card written by `gridgov_scorecard_to_json` (`len` bytes) against `model`. The
-/// card keeps its own copy of `model`.
+/// card shares `model` (freeing it afterwards is fine); cards read against the same model
+/// handle, or scored from records of it, merge and compare without comparing model files.
 ///
 /// Errors: `GRIDGOV_STATUS_PARSE` (malformed JSON or the wrong shape),
 /// `GRIDGOV_STATUS_INVALID_VALUE` / `GRIDGOV_STATUS_UNKNOWN` (a format, area, unit or count
@@ -379,7 +380,7 @@ pub unsafe extern "C" fn gridgov_scorecard_from_json(
         let m = gridgov_model::borrow(model)?;
         let text = in_text(json, len, "json")?;
         need(out, "out")?;
-        let card = Scorecard::from_json(Arc::new(Model::clone(m)), text)?;
+        let card = Scorecard::from_json(Arc::clone(m), text)?;
         gridgov_scorecard::emit(card, out)
     })
 }

@@ -13,6 +13,7 @@
 #define MIN 60000LL
 #define HOUR 3600000LL
 /* +08:00 local midnights and times */
+#define T_JAN_01 1767196800000LL      /* 2026-01-01 00:00 */
 #define T_FEB_01 1769875200000LL      /* 2026-02-01 00:00 */
 #define T_MAR_01 1772294400000LL      /* 2026-03-01 00:00 */
 #define T_MAR_02_0930 1772415000000LL /* 2026-03-02 09:30 */
@@ -445,6 +446,58 @@ static void test_merge_equals_whole(void) {
   gridgov_model_free(m2);
 }
 
+/* Records, engines and cards made from one model handle share that model (reference-counted,
+ * not copied): the handle may be freed first, and their cards merge. Run under ASan and
+ * valgrind, this also shows the last owner releases the model. */
+static void test_handles_share_the_model(void) {
+  gridgov_model *m = score_city();
+  gridgov_records *r1 = score_cases(m), *r2 = score_cases(m);
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_scorecard *whole = NULL;
+  CHECK_STATUS(gridgov_score(r1, T_FEB_01, T_APR_02, T_APR_10, &whole), GRIDGOV_STATUS_OK);
+  char *jw = card_json(whole);
+  gridgov_scorecard *read_back = NULL;
+  CHECK_STATUS(gridgov_scorecard_from_json(m, jw, jw ? strlen(jw) : 0, &read_back),
+               GRIDGOV_STATUS_OK);
+  gridgov_model_free(m); /* every handle above keeps the model alive */
+
+  /* Two record sets of one model: adjacent periods merge to the whole. */
+  gridgov_scorecard *early = NULL, *late = NULL, *merged = NULL;
+  CHECK_STATUS(gridgov_score(r1, T_FEB_01, T_MAR_20, T_APR_10, &early), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_score(r2, T_MAR_20, T_APR_02, T_APR_10, &late), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_scorecard_merge(early, late, &merged), GRIDGOV_STATUS_OK);
+  char *jm = card_json(merged), *jb = card_json(read_back);
+  CHECK(same(jm, jw));
+  CHECK(same(jb, jw));
+
+  /* The engine's (empty) records are of the same model: its card merges with the others. */
+  gridgov_records *er = NULL;
+  CHECK_STATUS(gridgov_engine_records(e, &er), GRIDGOV_STATUS_OK);
+  gridgov_scorecard *before = NULL, *all = NULL;
+  CHECK_STATUS(gridgov_score(er, T_JAN_01, T_FEB_01, T_APR_10, &before),
+               GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_scorecard_merge(before, merged, &all), GRIDGOV_STATUS_OK);
+  int64_t start = 0, end = 0, as_of = 0;
+  CHECK_STATUS(gridgov_scorecard_period(all, &start, &end, &as_of), GRIDGOV_STATUS_OK);
+  CHECK(start == T_JAN_01 && end == T_APR_02 && as_of == T_APR_10);
+
+  gridgov_string_free(jw);
+  gridgov_string_free(jm);
+  gridgov_string_free(jb);
+  gridgov_scorecard_free(all);
+  gridgov_scorecard_free(before);
+  gridgov_records_free(er);
+  gridgov_engine_free(e);
+  gridgov_scorecard_free(merged);
+  gridgov_scorecard_free(late);
+  gridgov_scorecard_free(early);
+  gridgov_scorecard_free(read_back);
+  gridgov_scorecard_free(whole);
+  gridgov_records_free(r2);
+  gridgov_records_free(r1);
+}
+
 static void test_compare(void) {
   gridgov_model *m = score_city();
   gridgov_records *r = score_cases(m);
@@ -875,6 +928,7 @@ int main(void) {
   test_areas_by_hand();
   test_departments_and_posts_by_hand();
   test_merge_equals_whole();
+  test_handles_share_the_model();
   test_compare();
   test_engine_records();
   test_bad_input();
