@@ -19,7 +19,9 @@
 #define GRIDGOV_NO_TIME (-9223372036854775807 - 1)
 
 /*
- Result of every gridgov C function. Numbers are stable and never reused.
+ Result of every gridgov C function. Numbers are stable and never reused: 0–5 belong to the
+ boundary, 100 and up are the core's `ErrorKind` numbers (`gridgov_status_name` names
+ them after the core kinds).
  */
 enum gridgov_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -1146,8 +1148,9 @@ gridgov_status gridgov_convert_many(const double *lon,
                                     double *out_lat);
 
 /*
- A static, NUL-terminated name for a status (`"GRIDGOV_STATUS_CALENDAR_RANGE"`); never free it.
- Unknown numbers give `"GRIDGOV_STATUS_UNKNOWN_CODE"`.
+ A static, NUL-terminated name for a status (`"GRIDGOV_STATUS_CALENDAR_RANGE"`): the name of
+ its `gridgov_status` constant. Never free it. Unknown numbers give
+ `"GRIDGOV_STATUS_UNKNOWN_CODE"`.
  */
 const char *gridgov_status_name(uint32_t status);
 

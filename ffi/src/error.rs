@@ -3,10 +3,14 @@
 //! error live in `status`.
 
 use std::cell::RefCell;
+use std::ffi::{CStr, CString};
+use std::sync::OnceLock;
 
 use gridgov::{Error, ErrorKind};
 
-/// Result of every gridgov C function. Numbers are stable and never reused.
+/// Result of every gridgov C function. Numbers are stable and never reused: 0–5 belong to the
+/// boundary, 100 and up are the core's `ErrorKind` numbers (`gridgov_status_name` names
+/// them after the core kinds).
 #[allow(non_camel_case_types, reason = "C naming")]
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,9 +51,12 @@ pub enum gridgov_status {
     PermissionDenied = 110,
 }
 
+/// One arm per core kind and no catch-all: a kind added to the core does not compile until it
+/// has its status here (with the kind's number, which the tests check).
 impl From<ErrorKind> for gridgov_status {
     fn from(kind: ErrorKind) -> Self {
         match kind {
+            ErrorKind::InvalidValue => Self::InvalidValue,
             ErrorKind::InvalidCode => Self::InvalidCode,
             ErrorKind::Unknown => Self::Unknown,
             ErrorKind::CalendarRange => Self::CalendarRange,
@@ -60,9 +67,42 @@ impl From<ErrorKind> for gridgov_status {
             ErrorKind::Io => Self::Io,
             ErrorKind::InvalidTransition => Self::InvalidTransition,
             ErrorKind::PermissionDenied => Self::PermissionDenied,
-            ErrorKind::InvalidValue => Self::InvalidValue,
         }
     }
+}
+
+/// The name of status number `status`: the six statuses of the boundary itself (0–5) by hand,
+/// every other from the core kind of that number (`GRIDGOV_STATUS_` + its upper-cased
+/// [`ErrorKind::name`]), so that a core kind's name cannot drift from its status;
+/// `GRIDGOV_STATUS_UNKNOWN_CODE` for a number that is no status.
+pub(crate) fn status_name(status: u32) -> &'static CStr {
+    match status {
+        0 => c"GRIDGOV_STATUS_OK",
+        1 => c"GRIDGOV_STATUS_NULL_POINTER",
+        2 => c"GRIDGOV_STATUS_INVALID_UTF8",
+        3 => c"GRIDGOV_STATUS_PANIC",
+        4 => c"GRIDGOV_STATUS_INSUFFICIENT_SIZE",
+        5 => c"GRIDGOV_STATUS_INVALID_ENUM",
+        n => ErrorKind::ALL
+            .iter()
+            .position(|k| k.number() == n)
+            .map_or(c"GRIDGOV_STATUS_UNKNOWN_CODE", |i| &kind_status_names()[i]),
+    }
+}
+
+/// The status names of the core kinds, in [`ErrorKind::ALL`] order, built on first use.
+fn kind_status_names() -> &'static [CString] {
+    static NAMES: OnceLock<Vec<CString>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        ErrorKind::ALL
+            .iter()
+            // Kind names are lower-case ASCII and `_` (a core test), so never hold a NUL.
+            .map(|k| {
+                CString::new(format!("GRIDGOV_STATUS_{}", k.name().to_ascii_uppercase()))
+                    .unwrap_or_default()
+            })
+            .collect()
+    })
 }
 
 /// What went wrong last on this thread.

@@ -3,35 +3,16 @@
 
 use std::ffi::c_char;
 
-use crate::error::{Failure, gridgov_status, last_issues_json, last_message};
+use crate::error::{Failure, gridgov_status, last_issues_json, last_message, status_name};
 use crate::handle::out_string;
 use crate::panic::guard;
 
-/// A static, NUL-terminated name for a status (`"GRIDGOV_STATUS_CALENDAR_RANGE"`); never free it.
-/// Unknown numbers give `"GRIDGOV_STATUS_UNKNOWN_CODE"`.
+/// A static, NUL-terminated name for a status (`"GRIDGOV_STATUS_CALENDAR_RANGE"`): the name of
+/// its `gridgov_status` constant. Never free it. Unknown numbers give
+/// `"GRIDGOV_STATUS_UNKNOWN_CODE"`.
 #[unsafe(no_mangle)]
 pub extern "C" fn gridgov_status_name(status: u32) -> *const c_char {
-    let s: &'static str = match status {
-        0 => "GRIDGOV_STATUS_OK\0",
-        1 => "GRIDGOV_STATUS_NULL_POINTER\0",
-        2 => "GRIDGOV_STATUS_INVALID_UTF8\0",
-        3 => "GRIDGOV_STATUS_PANIC\0",
-        4 => "GRIDGOV_STATUS_INSUFFICIENT_SIZE\0",
-        5 => "GRIDGOV_STATUS_INVALID_ENUM\0",
-        100 => "GRIDGOV_STATUS_INVALID_VALUE\0",
-        101 => "GRIDGOV_STATUS_INVALID_CODE\0",
-        102 => "GRIDGOV_STATUS_UNKNOWN\0",
-        103 => "GRIDGOV_STATUS_CALENDAR_RANGE\0",
-        104 => "GRIDGOV_STATUS_NO_RESPONSIBLE_UNIT\0",
-        105 => "GRIDGOV_STATUS_DUTY_CONFLICT\0",
-        106 => "GRIDGOV_STATUS_MODEL\0",
-        107 => "GRIDGOV_STATUS_PARSE\0",
-        108 => "GRIDGOV_STATUS_IO\0",
-        109 => "GRIDGOV_STATUS_INVALID_TRANSITION\0",
-        110 => "GRIDGOV_STATUS_PERMISSION_DENIED\0",
-        _ => "GRIDGOV_STATUS_UNKNOWN_CODE\0",
-    };
-    s.as_ptr().cast()
+    status_name(status).as_ptr()
 }
 
 /// Copies the message of this thread's last failure into `buf` (NUL-terminated).
@@ -101,4 +82,77 @@ pub unsafe extern "C" fn gridgov_string_free(s: *mut c_char) {
         }
         Ok(())
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CStr;
+
+    use gridgov::ErrorKind;
+
+    use super::gridgov_status_name;
+    use crate::error::gridgov_status;
+
+    fn name(status: u32) -> &'static str {
+        // SAFETY: gridgov_status_name returns a static NUL-terminated string.
+        unsafe { CStr::from_ptr(gridgov_status_name(status)) }
+            .to_str()
+            .expect("ASCII")
+    }
+
+    #[test]
+    fn every_core_kind_has_its_number_and_name() {
+        for &kind in ErrorKind::ALL {
+            let status = gridgov_status::from(kind);
+            assert_eq!(status as u32, kind.number(), "{kind:?}");
+            let expected = format!("GRIDGOV_STATUS_{}", kind.name().to_uppercase());
+            assert_eq!(name(kind.number()), expected, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn boundary_and_unknown_statuses_are_named() {
+        let boundary = [
+            (gridgov_status::Ok, "GRIDGOV_STATUS_OK"),
+            (gridgov_status::NullPointer, "GRIDGOV_STATUS_NULL_POINTER"),
+            (gridgov_status::InvalidUtf8, "GRIDGOV_STATUS_INVALID_UTF8"),
+            (gridgov_status::Panic, "GRIDGOV_STATUS_PANIC"),
+            (
+                gridgov_status::InsufficientSize,
+                "GRIDGOV_STATUS_INSUFFICIENT_SIZE",
+            ),
+            (gridgov_status::InvalidEnum, "GRIDGOV_STATUS_INVALID_ENUM"),
+        ];
+        for (i, (status, expected)) in boundary.into_iter().enumerate() {
+            assert_eq!(status as usize, i);
+            assert_eq!(name(status as u32), expected);
+        }
+        for unknown in [6, 99, 111, 9999, u32::MAX] {
+            assert_eq!(name(unknown), "GRIDGOV_STATUS_UNKNOWN_CODE", "{unknown}");
+        }
+    }
+
+    /// The constants C sees (the checked-in header, itself checked against the sources by the
+    /// header test) are named as `gridgov_status_name` names them, and there is one per
+    /// boundary status and per core kind.
+    #[test]
+    fn the_header_constants_are_named_like_their_statuses() {
+        let header =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../include/gridgov.h"))
+                .expect("include/gridgov.h is readable");
+        let constants: Vec<(&str, u32)> = header
+            .lines()
+            .filter_map(|l| {
+                let (constant, number) = l.trim().trim_end_matches(',').split_once(" = ")?;
+                let number = number.parse().ok()?;
+                constant
+                    .starts_with("GRIDGOV_STATUS_")
+                    .then_some((constant, number))
+            })
+            .collect();
+        assert_eq!(constants.len(), 6 + ErrorKind::ALL.len(), "{constants:?}");
+        for (constant, number) in constants {
+            assert_eq!(name(number), constant);
+        }
+    }
 }
