@@ -365,10 +365,9 @@ gridgov_status gridgov_calendar_is_workday_many(const gridgov_calendar *calendar
  Analyses the division of `model`'s unit grids under a case load and returns the report as
  JSON through `out_json`.
 
- `load` holds the number of cases of each area, indexed by the area's position in the
- model's territory (depth-first preorder, the core's `AreaId`; `gridgov_division_area_codes`
- lists the codes in that order): `load_len` must equal the number of areas, and only the
- unit grids' entries are read (give the other areas 0).
+ `load` holds the number of cases of each unit grid, in the order `gridgov_model_grids_json`
+ lists their codes (the territory's order, also that of `gridgov_records_grid_load` and of
+ the report's `grids`): `load_len` must equal the number of unit grids.
 
  `config_json` (`config_len` bytes; NULL or empty for the defaults) is a JSON object with
  any of `households_min` (default 300), `households_max` (default 500), `outlier_k` (Tukey
@@ -385,10 +384,11 @@ gridgov_status gridgov_calendar_is_workday_many(const gridgov_calendar *calendar
  `"kind": "merge"` or `"split"`, `grids`, `reason` and their figures. The rules are those of
  the core's `gridgov::division` module.
 
- Errors: `GRIDGOV_STATUS_INVALID_VALUE` naming the bad value (`load length "12"`, a config
- field such as `households_min`, an unknown config field, `adjacency` `"boundaries"` for a
- model without boundaries, a total of cases that overflows), `GRIDGOV_STATUS_PARSE`
- (malformed config JSON), `GRIDGOV_STATUS_NULL_POINTER`, `GRIDGOV_STATUS_INVALID_UTF8`.
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` naming the bad value (`load length "12"` with the
+ number of unit grids expected, a config field such as `households_min`, an unknown config
+ field, `adjacency` `"boundaries"` for a model without boundaries, a total of cases that
+ overflows), `GRIDGOV_STATUS_PARSE` (malformed config JSON), `GRIDGOV_STATUS_NULL_POINTER`,
+ `GRIDGOV_STATUS_INVALID_UTF8`.
 
  # Safety
  `model` must be a valid handle; `load` must point to `load_len` readable `uint64_t` (NULL
@@ -402,19 +402,6 @@ gridgov_status gridgov_division_report(const gridgov_model *model,
                                        size_t config_len,
                                        char **out_json,
                                        size_t *out_len);
-
-/*
- The codes of every area of `model`, as a JSON array in the order `gridgov_division_report`
- reads its `load` array: `load[i]` is the number of cases of the area whose code is element
- `i` (the territory's depth-first preorder, parents before children). Unit grids are the
- areas of the last level.
-
- # Safety
- `model` must be a valid handle; `out_json` a valid pointer; `out_len` NULL or valid.
- */
-gridgov_status gridgov_division_area_codes(const gridgov_model *model,
-                                           char **out_json,
-                                           size_t *out_len);
 
 /*
  Creates an empty engine on `model`, with the model's engine settings and escalation rules.
@@ -731,6 +718,16 @@ gridgov_status gridgov_model_deadline(const gridgov_model *model,
                                       int64_t *out_ms);
 
 /*
+ The codes of the model's unit grids as a JSON array, in the territory's order: the order of
+ the per-grid arrays of `gridgov_division_report` (`load`) and `gridgov_records_grid_load`
+ (`out`), which hold one element per code (as many as the summary's `grids`).
+
+ # Safety
+ `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
+ */
+gridgov_status gridgov_model_grids_json(const gridgov_model *model, char **out, size_t *out_len);
+
+/*
  The workers as a JSON array of `{id, name, role, unit, grids}`; `role` filters by role
  (`"supervisor"`, `"acceptor"`, `"shift_leader"`, `"dispatcher"`, `"handler"`, `"manager"`,
  `"auditor"`) or is NULL for all.
@@ -823,9 +820,13 @@ void gridgov_records_free(gridgov_records *records);
 gridgov_status gridgov_records_len(const gridgov_records *records, size_t *out);
 
 /*
- Cases reported in `[start, end)` per area, for `gridgov_division_report`: `out[i]` is the
- count of the area whose code is element `i` of `gridgov_division_area_codes` (unit grids
- only; other areas 0). `out_len` must be the number of areas of the model.
+ Cases reported in `[start, end)` per unit grid, the `load` of `gridgov_division_report`:
+ `out[i]` is the count of the grid whose code is element `i` of `gridgov_model_grids_json`.
+ `out_len` must be the number of unit grids of the model.
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` for a period that is empty, reversed or bounded by
+ `GRIDGOV_NO_TIME` (`period`), or an `out_len` that is not the number of unit grids (naming
+ both); nothing is written then.
 
  # Safety
  `records` must be a valid handle; `out` must point to `out_len` writable `uint64_t`.

@@ -232,6 +232,27 @@ pub unsafe extern "C" fn gridgov_model_deadline(
     })
 }
 
+/// The codes of the model's unit grids as a JSON array, in the territory's order: the order of
+/// the per-grid arrays of `gridgov_division_report` (`load`) and `gridgov_records_grid_load`
+/// (`out`), which hold one element per code (as many as the summary's `grids`).
+///
+/// # Safety
+/// `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_grids_json(
+    model: *const gridgov_model,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    model_json(model, out, out_len, |m| {
+        let t = m.territory();
+        t.grids()
+            .iter()
+            .map(|g| t.area(*g).code.as_str())
+            .collect::<Vec<&str>>()
+    })
+}
+
 #[derive(serde::Serialize)]
 struct WorkerOut<'a> {
     id: &'a str,

@@ -143,9 +143,13 @@ pub unsafe extern "C" fn gridgov_records_len(
     })
 }
 
-/// Cases reported in `[start, end)` per area, for `gridgov_division_report`: `out[i]` is the
-/// count of the area whose code is element `i` of `gridgov_division_area_codes` (unit grids
-/// only; other areas 0). `out_len` must be the number of areas of the model.
+/// Cases reported in `[start, end)` per unit grid, the `load` of `gridgov_division_report`:
+/// `out[i]` is the count of the grid whose code is element `i` of `gridgov_model_grids_json`.
+/// `out_len` must be the number of unit grids of the model.
+///
+/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` for a period that is empty, reversed or bounded by
+/// `GRIDGOV_NO_TIME` (`period`), or an `out_len` that is not the number of unit grids (naming
+/// both); nothing is written then.
 ///
 /// # Safety
 /// `records` must be a valid handle; `out` must point to `out_len` writable `uint64_t`.
@@ -172,7 +176,10 @@ pub unsafe extern "C" fn gridgov_records_grid_load(
             return Err(Error::invalid(
                 "out_len",
                 out_len,
-                format!("is not the number of areas of the model ({})", load.len()),
+                format!(
+                    "is not the number of unit grids of the model ({})",
+                    load.len()
+                ),
             )
             .into());
         }

@@ -820,7 +820,7 @@ static void test_bad_input(void) {
 
 /* A month of the sample city: simulated through the engine, exported, scored, and the
  * March load handed to the division report. */
-#define SAMPLE_AREAS 441 /* 1 city, 2 districts, 6 streets, 24 communities, 408 grids */
+#define SAMPLE_GRIDS 408 /* the unit grids of the sample city (it has 441 areas) */
 #define T_MAR_02 1772380800000LL /* 2026-03-02 00:00 */
 
 static void test_month_of_the_sample_city(void) {
@@ -845,28 +845,33 @@ static void test_month_of_the_sample_city(void) {
   gridgov_string_free(json);
   json = NULL;
 
-  /* The load of March per area, then the division report. */
-  uint64_t *load = calloc(SAMPLE_AREAS, sizeof *load);
+  /* The load of March per unit grid, then the division report. */
+  uint64_t *load = calloc(SAMPLE_GRIDS + 33, sizeof *load);
   CHECK(load != NULL);
   if (load) {
-    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, load, SAMPLE_AREAS),
+    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, load, SAMPLE_GRIDS),
                  GRIDGOV_STATUS_OK);
     uint64_t total = 0;
-    for (size_t i = 0; i < SAMPLE_AREAS; i++) total += load[i];
+    for (size_t i = 0; i < SAMPLE_GRIDS; i++) total += load[i];
     CHECK(total > 3000 && total <= n);
-    CHECK(load[0] == 0); /* the city itself is not a unit grid */
-    CHECK_STATUS(gridgov_division_report(m, load, SAMPLE_AREAS, NULL, 0, &json, NULL),
+    CHECK(load[0] > 0); /* the first unit grid (no longer the city, which is not one) */
+    CHECK_STATUS(gridgov_division_report(m, load, SAMPLE_GRIDS, NULL, 0, &json, NULL),
                  GRIDGOV_STATUS_OK);
     CHECK(json && strstr(json, "\"suggestions\""));
     gridgov_string_free(json);
-    /* wrong length, reversed period, NULL output: typed, nothing written */
+    /* wrong length (one short, or one per area: 441), reversed period, NULL output: typed,
+       nothing written */
     load[0] = 77;
-    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, load, SAMPLE_AREAS - 1),
+    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, load, SAMPLE_GRIDS - 1),
                  GRIDGOV_STATUS_INVALID_VALUE);
     CHECK(strstr(last_error(), "out_len") != NULL);
-    CHECK_STATUS(gridgov_records_grid_load(r, T_APR_01, T_MAR_01, load, SAMPLE_AREAS),
+    CHECK(strstr(last_error(), "(408)") != NULL);
+    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, load, SAMPLE_GRIDS + 33),
                  GRIDGOV_STATUS_INVALID_VALUE);
-    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, NULL, SAMPLE_AREAS),
+    CHECK(strstr(last_error(), "\"441\"") != NULL);
+    CHECK_STATUS(gridgov_records_grid_load(r, T_APR_01, T_MAR_01, load, SAMPLE_GRIDS),
+                 GRIDGOV_STATUS_INVALID_VALUE);
+    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, NULL, SAMPLE_GRIDS),
                  GRIDGOV_STATUS_NULL_POINTER);
     CHECK(load[0] == 77);
     free(load);
