@@ -19,7 +19,9 @@
 #define GRIDGOV_NO_TIME (-9223372036854775807 - 1)
 
 /*
- Result of every gridgov C function. Numbers are stable and never reused.
+ Result of every gridgov C function. Numbers are stable and never reused: 0–5 belong to the
+ boundary, 100 and up are the core's `ErrorKind` numbers (`gridgov_status_name` names
+ them after the core kinds).
  */
 enum gridgov_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -189,7 +191,8 @@ typedef struct gridgov_gridmap gridgov_gridmap;
 /*
  An opaque, immutable city model. Create with `gridgov_model_sample`,
  `gridgov_model_from_path` or `gridgov_model_from_text`; release with `gridgov_model_free`.
- A model may be shared between threads.
+ A model may be shared between threads. Engines, records and scorecards made from it share
+ it (reference-counted, never copied), so freeing the model handle before them is fine.
  */
 typedef struct gridgov_model gridgov_model;
 
@@ -362,10 +365,9 @@ gridgov_status gridgov_calendar_is_workday_many(const gridgov_calendar *calendar
  Analyses the division of `model`'s unit grids under a case load and returns the report as
  JSON through `out_json`.
 
- `load` holds the number of cases of each area, indexed by the area's position in the
- model's territory (depth-first preorder, the core's `AreaId`; `gridgov_division_area_codes`
- lists the codes in that order): `load_len` must equal the number of areas, and only the
- unit grids' entries are read (give the other areas 0).
+ `load` holds the number of cases of each unit grid, in the order `gridgov_model_grids_json`
+ lists their codes (the territory's order, also that of `gridgov_records_grid_load` and of
+ the report's `grids`): `load_len` must equal the number of unit grids.
 
  `config_json` (`config_len` bytes; NULL or empty for the defaults) is a JSON object with
  any of `households_min` (default 300), `households_max` (default 500), `outlier_k` (Tukey
@@ -382,10 +384,11 @@ gridgov_status gridgov_calendar_is_workday_many(const gridgov_calendar *calendar
  `"kind": "merge"` or `"split"`, `grids`, `reason` and their figures. The rules are those of
  the core's `gridgov::division` module.
 
- Errors: `GRIDGOV_STATUS_INVALID_VALUE` naming the bad value (`load length "12"`, a config
- field such as `households_min`, an unknown config field, `adjacency` `"boundaries"` for a
- model without boundaries, a total of cases that overflows), `GRIDGOV_STATUS_PARSE`
- (malformed config JSON), `GRIDGOV_STATUS_NULL_POINTER`, `GRIDGOV_STATUS_INVALID_UTF8`.
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` naming the bad value (`load length "12"` with the
+ number of unit grids expected, a config field such as `households_min`, an unknown config
+ field, `adjacency` `"boundaries"` for a model without boundaries, a total of cases that
+ overflows), `GRIDGOV_STATUS_PARSE` (malformed config JSON), `GRIDGOV_STATUS_NULL_POINTER`,
+ `GRIDGOV_STATUS_INVALID_UTF8`.
 
  # Safety
  `model` must be a valid handle; `load` must point to `load_len` readable `uint64_t` (NULL
@@ -401,21 +404,9 @@ gridgov_status gridgov_division_report(const gridgov_model *model,
                                        size_t *out_len);
 
 /*
- The codes of every area of `model`, as a JSON array in the order `gridgov_division_report`
- reads its `load` array: `load[i]` is the number of cases of the area whose code is element
- `i` (the territory's depth-first preorder, parents before children). Unit grids are the
- areas of the last level.
-
- # Safety
- `model` must be a valid handle; `out_json` a valid pointer; `out_len` NULL or valid.
- */
-gridgov_status gridgov_division_area_codes(const gridgov_model *model,
-                                           char **out_json,
-                                           size_t *out_len);
-
-/*
  Creates an empty engine on `model`, with the model's engine settings and escalation rules.
- The engine keeps its own copy of the model: freeing `model` afterwards is fine.
+ The engine shares the model (reference-counted, not copied): freeing `model` afterwards is
+ fine.
 
  # Safety
  `model` must be a valid handle; `out` a valid pointer.
@@ -590,7 +581,7 @@ gridgov_status gridgov_engine_denials_json(const gridgov_engine *engine,
  every line must carry its `hash`, and an edited, inserted, removed or reordered line is
  refused naming the first broken one. Then every event is applied again with every check,
  the stage limits taken from the events. The replayed engine holds the same cases and events
- (not the security log); it keeps its own copy of the model.
+ (not the security log); it shares the model, like `gridgov_engine_new`.
 
  Errors: `GRIDGOV_STATUS_PARSE` (a line that is not JSON, naming it),
  `GRIDGOV_STATUS_INVALID_VALUE` (a line without a hash or whose hash does not follow, a
@@ -650,43 +641,6 @@ gridgov_status gridgov_verify_events(const char *text, size_t len, char **out, s
 gridgov_status gridgov_engine_len(const gridgov_engine *engine,
                                   size_t *out_cases,
                                   size_t *out_events);
-
-/*
- A static, NUL-terminated name for a status (`"GRIDGOV_STATUS_CALENDAR_RANGE"`); never free it.
- Unknown numbers give `"GRIDGOV_STATUS_UNKNOWN_CODE"`.
- */
-const char *gridgov_status_name(uint32_t status);
-
-/*
- Copies the message of this thread's last failure into `buf` (NUL-terminated).
-
- `out_len` receives the message length without the NUL. If `buf_len` is too small, nothing is
- copied, `out_len` receives the length needed and `GRIDGOV_STATUS_INSUFFICIENT_SIZE` is
- returned. An empty message means no failure happened yet. This call does not reset the
- last error.
-
- # Safety
- `buf` must point to `buf_len` writable bytes (it may be NULL when `buf_len` is 0);
- `out_len` must be a valid pointer.
- */
-gridgov_status gridgov_last_error(char *buf, size_t buf_len, size_t *out_len);
-
-/*
- The per-field problems of this thread's last failure as a JSON array of
- `{"path": ..., "message": ...}` (empty when the last failure was not an invalid model).
-
- # Safety
- `out` must be a valid pointer; `out_len` may be NULL or a valid pointer.
- */
-gridgov_status gridgov_last_error_issues(char **out, size_t *out_len);
-
-/*
- Releases a string returned by a gridgov function. NULL is accepted and ignored.
-
- # Safety
- `s` must be NULL or a pointer returned through a `char **out` of this library, not yet freed.
- */
-void gridgov_string_free(char *s);
 
 /*
  Creates the built-in sample city 清河市 (fictional, 408 unit grids).
@@ -782,6 +736,16 @@ gridgov_status gridgov_model_deadline(const gridgov_model *model,
                                       int64_t *out_ms);
 
 /*
+ The codes of the model's unit grids as a JSON array, in the territory's order: the order of
+ the per-grid arrays of `gridgov_division_report` (`load`) and `gridgov_records_grid_load`
+ (`out`), which hold one element per code (as many as the summary's `grids`).
+
+ # Safety
+ `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
+ */
+gridgov_status gridgov_model_grids_json(const gridgov_model *model, char **out, size_t *out_len);
+
+/*
  The workers as a JSON array of `{id, name, role, unit, grids}`; `role` filters by role
  (`"supervisor"`, `"acceptor"`, `"shift_leader"`, `"dispatcher"`, `"handler"`, `"manager"`,
  `"auditor"`) or is NULL for all.
@@ -818,8 +782,8 @@ gridgov_status gridgov_model_categories_json(const gridgov_model *model,
  Loads case records from CSV text of `len` bytes (RFC 4180, UTF-8; the first line names the
  columns, columns outside the schema are ignored, an empty field is a missing value).
  Instants are milliseconds since the epoch or ISO 8601: with an offset or `Z` absolute,
- without one local time of the model's calendar (`2026-03-02 08:10`). The records keep
- their own copy of `model`: freeing it afterwards is fine.
+ without one local time of the model's calendar (`2026-03-02 08:10`). The records share
+ the model (reference-counted, not copied): freeing `model` afterwards is fine.
 
  `as_of` is the instant statuses are judged at by default (ms); `GRIDGOV_NO_TIME` takes
  one millisecond after the latest instant of the table.
@@ -874,9 +838,13 @@ void gridgov_records_free(gridgov_records *records);
 gridgov_status gridgov_records_len(const gridgov_records *records, size_t *out);
 
 /*
- Cases reported in `[start, end)` per area, for `gridgov_division_report`: `out[i]` is the
- count of the area whose code is element `i` of `gridgov_division_area_codes` (unit grids
- only; other areas 0). `out_len` must be the number of areas of the model.
+ Cases reported in `[start, end)` per unit grid, the `load` of `gridgov_division_report`:
+ `out[i]` is the count of the grid whose code is element `i` of `gridgov_model_grids_json`.
+ `out_len` must be the number of unit grids of the model.
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` for a period that is empty, reversed or bounded by
+ `GRIDGOV_NO_TIME` (`period`), or an `out_len` that is not the number of unit grids (naming
+ both); nothing is written then.
 
  # Safety
  `records` must be a valid handle; `out` must point to `out_len` writable `uint64_t`.
@@ -1001,7 +969,8 @@ gridgov_status gridgov_scorecard_to_json(const gridgov_scorecard *card,
 
 /*
  Reads a card written by `gridgov_scorecard_to_json` (`len` bytes) against `model`. The
- card keeps its own copy of `model`.
+ card shares `model` (freeing it afterwards is fine); cards read against the same model
+ handle, or scored from records of it, merge and compare without comparing model files.
 
  Errors: `GRIDGOV_STATUS_PARSE` (malformed JSON or the wrong shape),
  `GRIDGOV_STATUS_INVALID_VALUE` / `GRIDGOV_STATUS_UNKNOWN` (a format, area, unit or count
@@ -1040,8 +1009,8 @@ gridgov_status gridgov_compare_json(const gridgov_scorecard *before,
 
 /*
  Simulates `days` days of `model`'s city from `start_ms` and writes a new engine holding
- everything that happened to `out` (release it with `gridgov_engine_free`; it keeps its own
- copy of the model).
+ everything that happened to `out` (release it with `gridgov_engine_free`; it shares the
+ model, like `gridgov_engine_new`).
 
  The window is `[start_ms, start_ms + days × 24 h)`. About `reports_per_day` reports come in
  on a working day of the model's calendar (40 % of that on a day off): supervisors' reports
@@ -1196,6 +1165,44 @@ gridgov_status gridgov_convert_many(const double *lon,
                                     uint32_t to,
                                     double *out_lon,
                                     double *out_lat);
+
+/*
+ A static, NUL-terminated name for a status (`"GRIDGOV_STATUS_CALENDAR_RANGE"`): the name of
+ its `gridgov_status` constant. Never free it. Unknown numbers give
+ `"GRIDGOV_STATUS_UNKNOWN_CODE"`.
+ */
+const char *gridgov_status_name(uint32_t status);
+
+/*
+ Copies the message of this thread's last failure into `buf` (NUL-terminated).
+
+ `out_len` receives the message length without the NUL. If `buf_len` is too small, nothing is
+ copied, `out_len` receives the length needed and `GRIDGOV_STATUS_INSUFFICIENT_SIZE` is
+ returned. An empty message means no failure happened yet. This call does not reset the
+ last error.
+
+ # Safety
+ `buf` must point to `buf_len` writable bytes (it may be NULL when `buf_len` is 0);
+ `out_len` must be a valid pointer.
+ */
+gridgov_status gridgov_last_error(char *buf, size_t buf_len, size_t *out_len);
+
+/*
+ The per-field problems of this thread's last failure as a JSON array of
+ `{"path": ..., "message": ...}` (empty when the last failure was not an invalid model).
+
+ # Safety
+ `out` must be a valid pointer; `out_len` may be NULL or a valid pointer.
+ */
+gridgov_status gridgov_last_error_issues(char **out, size_t *out_len);
+
+/*
+ Releases a string returned by a gridgov function. NULL is accepted and ignored.
+
+ # Safety
+ `s` must be NULL or a pointer returned through a `char **out` of this library, not yet freed.
+ */
+void gridgov_string_free(char *s);
 
 #ifdef __cplusplus
 }  // extern "C"

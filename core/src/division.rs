@@ -1,7 +1,9 @@
 //! Grid-division analysis (DESIGN §3.10): which unit grids are "too fine or too coarse".
 //!
 //! Given a model (grid attributes, supervisors and their grids, boundaries or declared
-//! neighbours) and the number of cases per grid over some period, [`division_report`]
+//! neighbours) and the number of cases per unit grid over some period (one count per grid, in
+//! the order of [`Territory::grids`](crate::territory::Territory::grids), as
+//! [`Records::grid_load`](crate::score::Records::grid_load) counts them), [`division_report`]
 //!
 //! 1. computes per unit grid its households, population, surface, cases, **worker
 //!    equivalents** (each supervisor counts `1/k` in each of the `k` grids assigned to it) and
@@ -84,11 +86,9 @@
 //! ```
 //! use gridgov::division::{division_report, AdjacencySource, DivisionConfig};
 //! let model = gridgov::Model::sample();
-//! let t = model.territory();
-//! let mut load = vec![0u64; t.len()];
-//! for (i, g) in t.grids().iter().enumerate() {
-//!     load[g.index()] = (i % 7) as u64 * 3;
-//! }
+//! // One count per unit grid, in the order of `Territory::grids()`.
+//! let grids = model.territory().grids().len();
+//! let load: Vec<u64> = (0..grids).map(|i| (i % 7) as u64 * 3).collect();
 //! let report = division_report(&model, &load, &DivisionConfig::default())?;
 //! assert_eq!(report.grids.len(), 408);
 //! assert_eq!(report.adjacency_source, AdjacencySource::Boundaries);
@@ -477,7 +477,7 @@ impl DivisionReport {
     /// ```
     /// use gridgov::division::{division_report, DivisionConfig};
     /// let model = gridgov::Model::sample();
-    /// let load = vec![0u64; model.territory().len()];
+    /// let load = vec![0u64; model.territory().grids().len()];
     /// let report = division_report(&model, &load, &DivisionConfig::default())?;
     /// let g = report.graph();
     /// assert_eq!(g.node_count(), 408);
@@ -692,20 +692,39 @@ fn num(v: Option<f64>) -> String {
 /// Analyses the division of a model's unit grids under a case load; see the
 /// [module documentation](self).
 ///
-/// `load[i]` is the number of cases in the area with [`AreaId`] `i`: `load` has one entry per
-/// area of the territory (`model.territory().len()`); only the unit grids' entries are read.
+/// `load[i]` is the number of cases in the unit grid `model.territory().grids()[i]`: one entry
+/// per unit grid, in the order of [`Territory::grids`](crate::territory::Territory::grids)
+/// (the order of [`DivisionReport::grids`] and of
+/// [`Records::grid_load`](crate::score::Records::grid_load)).
 ///
 /// # Errors
 /// [`Error::InvalidValue`] naming the bad value: a configuration [`DivisionConfig::validate`]
-/// refuses, `load` of the wrong length, a total number of cases that overflows 64 bits,
-/// boundary adjacency asked of a model without boundaries.
+/// refuses, `load` whose length is not the number of unit grids (naming both), a total number
+/// of cases that overflows 64 bits (naming the entry, `load[3]`), boundary adjacency asked of
+/// a model without boundaries.
 ///
 /// # Examples
 /// ```
 /// use gridgov::division::{division_report, DivisionConfig};
 /// let model = gridgov::Model::sample();
+/// let t = model.territory();
+/// // 40 cases in one grid, 3 in each other one.
+/// let load: Vec<u64> = t
+///     .grids()
+///     .iter()
+///     .map(|&g| if t.area(g).code.as_str() == "37990100100101" { 40 } else { 3 })
+///     .collect();
+/// let report = division_report(&model, &load, &DivisionConfig::default())?;
+/// // The report's grids come in the order of the load.
+/// assert_eq!(report.grids.len(), load.len());
+/// assert_eq!(report.grids[0].code, "37990100100101");
+/// assert_eq!((report.grids[0].cases, report.grids[1].cases), (40, 3));
+///
+/// // A load that is not one count per unit grid is refused, naming both lengths.
 /// let err = division_report(&model, &[1, 2, 3], &DivisionConfig::default()).unwrap_err();
 /// assert!(err.to_string().contains("load length \"3\""));
+/// assert!(err.to_string().contains("expected 408"));
+/// # Ok::<(), gridgov::Error>(())
 /// ```
 pub fn division_report(
     model: &Model,
@@ -714,25 +733,23 @@ pub fn division_report(
 ) -> Result<DivisionReport> {
     config.validate()?;
     let t = model.territory();
-    if load.len() != t.len() {
+    let grid_ids = t.grids();
+    if load.len() != grid_ids.len() {
         return Err(Error::invalid(
             "load length",
             load.len(),
             format!(
-                "expected {} entries, one per area of the territory indexed by AreaId \
-                 (only the unit grids' entries are read)",
-                t.len()
+                "expected {} entries, one per unit grid in the order of the territory's grids",
+                grid_ids.len()
             ),
         ));
     }
-    let grid_ids = t.grids();
     let pos = grid_positions(model);
     let mut total: u64 = 0;
-    for g in grid_ids {
-        let v = load[g.index()];
+    for (i, &v) in load.iter().enumerate() {
         total = total.checked_add(v).ok_or_else(|| {
             Error::invalid(
-                format!("load[{}]", g.index()),
+                format!("load[{i}]"),
                 v,
                 "the total number of cases overflows a 64-bit integer",
             )
@@ -762,7 +779,7 @@ pub fn division_report(
         .enumerate()
         .map(|(i, id)| {
             let a = t.area(*id);
-            let cases = load[id.index()];
+            let cases = load[i];
             let load_per_worker = (workers[i] > 0.0).then(|| cases as f64 / workers[i]);
             GridFigures {
                 code: a.code.to_string(),

@@ -221,14 +221,14 @@ fn fixture() -> Model {
     Model::from_str_auto(&fixture_toml()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The load array (one entry per area, by `AreaId`), with `cases` per grid.
+/// The load array (one entry per unit grid, in the order of `Territory::grids`), with `cases`
+/// per grid.
 fn load_of(model: &Model, cases: impl Fn(&str) -> u64) -> Vec<u64> {
     let t = model.territory();
-    let mut load = vec![0; t.len()];
-    for g in t.grids() {
-        load[g.index()] = cases(t.area(*g).code.as_str());
-    }
-    load
+    t.grids()
+        .iter()
+        .map(|g| cases(t.area(*g).code.as_str()))
+        .collect()
 }
 
 fn fixture_load(model: &Model) -> Vec<u64> {
@@ -777,23 +777,34 @@ fn bad_configurations_are_typed_errors_naming_the_field() {
 #[test]
 fn bad_loads_are_typed_errors() {
     let m = fixture();
-    let n = m.territory().len();
-    assert_eq!(n, 15);
+    let n = m.territory().grids().len();
+    assert_eq!(n, 10);
     let c = DivisionConfig::default();
     let e = division_report(&m, &vec![0; n - 1], &c).unwrap_err();
-    invalid(&e, "load length", "14");
-    assert!(e.to_string().contains("expected 15 entries"), "{e}");
+    invalid(&e, "load length", "9");
+    assert!(e.to_string().contains("expected 10 entries"), "{e}");
     let e = division_report(&m, &[], &c).unwrap_err();
     invalid(&e, "load length", "0");
+    // One entry per area (the former contract) is refused too.
+    let e = division_report(&m, &vec![0; m.territory().len()], &c).unwrap_err();
+    invalid(&e, "load length", "15");
+    assert!(e.to_string().contains("expected 10 entries"), "{e}");
     // Two grids at u64::MAX overflow the total; the message names the second one's index.
-    let t = m.territory();
     let mut load = vec![0; n];
-    load[t.grids()[0].index()] = u64::MAX;
-    load[t.grids()[1].index()] = 1;
+    load[0] = u64::MAX;
+    load[1] = 1;
     let e = division_report(&m, &load, &c).unwrap_err();
-    invalid(&e, &format!("load[{}]", t.grids()[1].index()), "1");
-    // Entries of areas that are not unit grids are ignored.
-    let mut load = fixture_load(&m);
-    load[0] = 12345;
-    assert_eq!(division_report(&m, &load, &c).unwrap(), report(&m, &c));
+    invalid(&e, "load[1]", "1");
+}
+
+#[test]
+fn the_load_is_read_in_the_order_of_the_grids() {
+    let m = fixture();
+    let load = fixture_load(&m);
+    let r = report(&m, &DivisionConfig::default());
+    let t = m.territory();
+    for ((g, figures), cases) in t.grids().iter().zip(&r.grids).zip(&load) {
+        assert_eq!(figures.code, t.area(*g).code.as_str());
+        assert_eq!(figures.cases, *cases);
+    }
 }

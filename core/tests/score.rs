@@ -760,6 +760,11 @@ fn a_month_of_the_sample_city_scores() {
     }
     // Every case of the month is in the load of its grid, and the division report reads it.
     let load = rec.grid_load(start, end);
+    assert_eq!(
+        load.len(),
+        m.territory().grids().len(),
+        "one count per unit grid"
+    );
     let reported = card.areas("city").expect("city").rows[0].values[0];
     assert_eq!(Some(load.iter().sum::<u64>() as f64), reported);
     let report = gridgov::division::division_report(

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use gridgov::division::{DivisionConfig, division_report};
 
-use crate::error::{Failure, gridgov_status};
+use crate::error::gridgov_status;
 use crate::handle::{Handle, in_slice, in_text, need, out_string};
 use crate::model::gridgov_model;
 use crate::panic::guard;
@@ -13,10 +13,9 @@ use crate::panic::guard;
 /// Analyses the division of `model`'s unit grids under a case load and returns the report as
 /// JSON through `out_json`.
 ///
-/// `load` holds the number of cases of each area, indexed by the area's position in the
-/// model's territory (depth-first preorder, the core's `AreaId`; `gridgov_division_area_codes`
-/// lists the codes in that order): `load_len` must equal the number of areas, and only the
-/// unit grids' entries are read (give the other areas 0).
+/// `load` holds the number of cases of each unit grid, in the order `gridgov_model_grids_json`
+/// lists their codes (the territory's order, also that of `gridgov_records_grid_load` and of
+/// the report's `grids`): `load_len` must equal the number of unit grids.
 ///
 /// `config_json` (`config_len` bytes; NULL or empty for the defaults) is a JSON object with
 /// any of `households_min` (default 300), `households_max` (default 500), `outlier_k` (Tukey
@@ -33,10 +32,11 @@ use crate::panic::guard;
 /// `"kind": "merge"` or `"split"`, `grids`, `reason` and their figures. The rules are those of
 /// the core's `gridgov::division` module.
 ///
-/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` naming the bad value (`load length "12"`, a config
-/// field such as `households_min`, an unknown config field, `adjacency` `"boundaries"` for a
-/// model without boundaries, a total of cases that overflows), `GRIDGOV_STATUS_PARSE`
-/// (malformed config JSON), `GRIDGOV_STATUS_NULL_POINTER`, `GRIDGOV_STATUS_INVALID_UTF8`.
+/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` naming the bad value (`load length "12"` with the
+/// number of unit grids expected, a config field such as `households_min`, an unknown config
+/// field, `adjacency` `"boundaries"` for a model without boundaries, a total of cases that
+/// overflows), `GRIDGOV_STATUS_PARSE` (malformed config JSON), `GRIDGOV_STATUS_NULL_POINTER`,
+/// `GRIDGOV_STATUS_INVALID_UTF8`.
 ///
 /// # Safety
 /// `model` must be a valid handle; `load` must point to `load_len` readable `uint64_t` (NULL
@@ -60,37 +60,5 @@ pub unsafe extern "C" fn gridgov_division_report(
         let config = DivisionConfig::from_json(config)?;
         let report = division_report(m, load, &config)?;
         out_string(report.to_json(), out_json, out_len)
-    })
-}
-
-/// The codes of every area of `model`, as a JSON array in the order `gridgov_division_report`
-/// reads its `load` array: `load[i]` is the number of cases of the area whose code is element
-/// `i` (the territory's depth-first preorder, parents before children). Unit grids are the
-/// areas of the last level.
-///
-/// # Safety
-/// `model` must be a valid handle; `out_json` a valid pointer; `out_len` NULL or valid.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn gridgov_division_area_codes(
-    model: *const gridgov_model,
-    out_json: *mut *mut c_char,
-    out_len: *mut usize,
-) -> gridgov_status {
-    guard(|| {
-        let m = gridgov_model::borrow(model)?;
-        need(out_json, "out_json")?;
-        let codes: Vec<&str> = m
-            .territory()
-            .areas()
-            .iter()
-            .map(|a| a.code.as_str())
-            .collect();
-        let text = serde_json::to_string(&codes).map_err(|e| {
-            Failure::boundary(
-                gridgov_status::InvalidValue,
-                format!("internal error: cannot serialise output: {e}"),
-            )
-        })?;
-        out_string(text, out_json, out_len)
     })
 }

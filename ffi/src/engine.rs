@@ -16,7 +16,9 @@ use gridgov::{Error, Model};
 use serde_json::Value;
 
 use crate::error::{Failure, gridgov_status};
-use crate::handle::{Handle, in_str, in_text, need, null, out_slice, out_string, write_out};
+use crate::handle::{
+    Handle, in_str, in_text, need, null, out_as_json, out_slice, out_string, write_out,
+};
 use crate::model::gridgov_model;
 use crate::panic::guard;
 
@@ -76,15 +78,6 @@ fn action_of(text: &str) -> Result<Action, Failure> {
     Action::from_json(parse(text, "action_json")?).map_err(Into::into)
 }
 
-fn serialise(value: &Value) -> Result<String, Failure> {
-    serde_json::to_string(value).map_err(|e| {
-        Failure::boundary(
-            gridgov_status::InvalidValue,
-            format!("internal error: cannot serialise output: {e}"),
-        )
-    })
-}
-
 fn events_array(events: &[Event]) -> Result<Value, Error> {
     events
         .iter()
@@ -94,7 +87,8 @@ fn events_array(events: &[Event]) -> Result<Value, Error> {
 }
 
 /// Creates an empty engine on `model`, with the model's engine settings and escalation rules.
-/// The engine keeps its own copy of the model: freeing `model` afterwards is fine.
+/// The engine shares the model (reference-counted, not copied): freeing `model` afterwards is
+/// fine.
 ///
 /// # Safety
 /// `model` must be a valid handle; `out` a valid pointer.
@@ -106,7 +100,7 @@ pub unsafe extern "C" fn gridgov_engine_new(
     guard(|| {
         let m = gridgov_model::borrow(model)?;
         need(out, "out")?;
-        gridgov_engine::emit(Engine::new(Arc::new(m.clone())), out)
+        gridgov_engine::emit(Engine::new(Arc::clone(m)), out)
     })
 }
 
@@ -202,8 +196,7 @@ pub unsafe extern "C" fn gridgov_engine_act(
         let actor = actor_of(actor_text, "actor")?;
         let action = action_of(action_text)?;
         let event = eng.act(case_id, actor, at_ms, action)?;
-        let text = serialise(&event.to_json(false)?)?;
-        out_string(text, out_event_json, out_len)
+        out_as_json(&event.to_json(false)?, out_event_json, out_len)
     })
 }
 
@@ -234,8 +227,7 @@ pub unsafe extern "C" fn gridgov_engine_case_json(
     guard(|| {
         let eng = gridgov_engine::borrow(engine)?;
         need(out, "out")?;
-        let text = serialise(&eng.case_json(case_id, now_ms)?)?;
-        out_string(text, out, out_len)
+        out_as_json(&eng.case_json(case_id, now_ms)?, out, out_len)
     })
 }
 
@@ -259,7 +251,7 @@ pub unsafe extern "C" fn gridgov_engine_sweep(
         let eng = borrow_mut(engine)?;
         need(out_json, "out_json")?;
         let fired = eng.sweep(now_ms)?;
-        out_string(serialise(&events_array(fired)?)?, out_json, out_len)
+        out_as_json(&events_array(fired)?, out_json, out_len)
     })
 }
 
@@ -369,13 +361,7 @@ pub unsafe extern "C" fn gridgov_engine_denials_json(
     guard(|| {
         let eng = gridgov_engine::borrow(engine)?;
         need(out, "out")?;
-        let text = serde_json::to_string(eng.denials()).map_err(|e| {
-            Failure::boundary(
-                gridgov_status::InvalidValue,
-                format!("internal error: cannot serialise output: {e}"),
-            )
-        })?;
-        out_string(text, out, out_len)
+        out_as_json(eng.denials(), out, out_len)
     })
 }
 
@@ -384,7 +370,7 @@ pub unsafe extern "C" fn gridgov_engine_denials_json(
 /// every line must carry its `hash`, and an edited, inserted, removed or reordered line is
 /// refused naming the first broken one. Then every event is applied again with every check,
 /// the stage limits taken from the events. The replayed engine holds the same cases and events
-/// (not the security log); it keeps its own copy of the model.
+/// (not the security log); it shares the model, like `gridgov_engine_new`.
 ///
 /// Errors: `GRIDGOV_STATUS_PARSE` (a line that is not JSON, naming it),
 /// `GRIDGOV_STATUS_INVALID_VALUE` (a line without a hash or whose hash does not follow, a
@@ -439,7 +425,7 @@ fn replay(
         let m = gridgov_model::borrow(model)?;
         let text = in_text(events_jsonl, len, "events_jsonl")?;
         need(out, "out")?;
-        let eng = run(Arc::new(Model::clone(m)), text)?;
+        let eng = run(Arc::clone(m), text)?;
         gridgov_engine::emit(eng, out)
     })
 }
@@ -458,8 +444,7 @@ pub unsafe extern "C" fn gridgov_engine_verify(
     guard(|| {
         let eng = gridgov_engine::borrow(engine)?;
         need(out, "out")?;
-        let verified = eng.verify()?;
-        out_string(serialise(&serde_json::json!(verified))?, out, out_len)
+        out_as_json(&eng.verify()?, out, out_len)
     })
 }
 
@@ -480,8 +465,7 @@ pub unsafe extern "C" fn gridgov_verify_events(
     guard(|| {
         let text = in_text(text, len, "text")?;
         need(out, "out")?;
-        let verified = gridgov::audit::verify_json_lines(text)?;
-        out_string(serialise(&serde_json::json!(verified))?, out, out_len)
+        out_as_json(&gridgov::audit::verify_json_lines(text)?, out, out_len)
     })
 }
 

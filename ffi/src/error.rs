@@ -1,14 +1,16 @@
-//! Status codes and the per-thread last error.
+//! The status enum, [`Failure`] and the per-thread last error: the bottom of the crate's
+//! module graph (it imports no other module of the crate). The exports that read the last
+//! error live in `status`.
 
 use std::cell::RefCell;
-use std::ffi::c_char;
+use std::ffi::{CStr, CString};
+use std::sync::OnceLock;
 
 use gridgov::{Error, ErrorKind};
 
-use crate::handle::out_string;
-use crate::panic::guard;
-
-/// Result of every gridgov C function. Numbers are stable and never reused.
+/// Result of every gridgov C function. Numbers are stable and never reused: 0–5 belong to the
+/// boundary, 100 and up are the core's `ErrorKind` numbers (`gridgov_status_name` names
+/// them after the core kinds).
 #[allow(non_camel_case_types, reason = "C naming")]
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,9 +51,12 @@ pub enum gridgov_status {
     PermissionDenied = 110,
 }
 
+/// One arm per core kind and no catch-all: a kind added to the core does not compile until it
+/// has its status here (with the kind's number, which the tests check).
 impl From<ErrorKind> for gridgov_status {
     fn from(kind: ErrorKind) -> Self {
         match kind {
+            ErrorKind::InvalidValue => Self::InvalidValue,
             ErrorKind::InvalidCode => Self::InvalidCode,
             ErrorKind::Unknown => Self::Unknown,
             ErrorKind::CalendarRange => Self::CalendarRange,
@@ -62,13 +67,46 @@ impl From<ErrorKind> for gridgov_status {
             ErrorKind::Io => Self::Io,
             ErrorKind::InvalidTransition => Self::InvalidTransition,
             ErrorKind::PermissionDenied => Self::PermissionDenied,
-            ErrorKind::InvalidValue => Self::InvalidValue,
         }
     }
 }
 
+/// The name of status number `status`: the six statuses of the boundary itself (0–5) by hand,
+/// every other from the core kind of that number (`GRIDGOV_STATUS_` + its upper-cased
+/// [`ErrorKind::name`]), so that a core kind's name cannot drift from its status;
+/// `GRIDGOV_STATUS_UNKNOWN_CODE` for a number that is no status.
+pub(crate) fn status_name(status: u32) -> &'static CStr {
+    match status {
+        0 => c"GRIDGOV_STATUS_OK",
+        1 => c"GRIDGOV_STATUS_NULL_POINTER",
+        2 => c"GRIDGOV_STATUS_INVALID_UTF8",
+        3 => c"GRIDGOV_STATUS_PANIC",
+        4 => c"GRIDGOV_STATUS_INSUFFICIENT_SIZE",
+        5 => c"GRIDGOV_STATUS_INVALID_ENUM",
+        n => ErrorKind::ALL
+            .iter()
+            .position(|k| k.number() == n)
+            .map_or(c"GRIDGOV_STATUS_UNKNOWN_CODE", |i| &kind_status_names()[i]),
+    }
+}
+
+/// The status names of the core kinds, in [`ErrorKind::ALL`] order, built on first use.
+fn kind_status_names() -> &'static [CString] {
+    static NAMES: OnceLock<Vec<CString>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        ErrorKind::ALL
+            .iter()
+            // Kind names are lower-case ASCII and `_` (a core test), so never hold a NUL.
+            .map(|k| {
+                CString::new(format!("GRIDGOV_STATUS_{}", k.name().to_ascii_uppercase()))
+                    .unwrap_or_default()
+            })
+            .collect()
+    })
+}
+
 /// What went wrong last on this thread.
-pub(crate) enum LastError {
+enum LastError {
     None,
     Boundary(String),
     Core(Error),
@@ -96,7 +134,7 @@ impl From<Error> for Failure {
     }
 }
 
-pub(crate) fn set_last(e: LastError) {
+fn set_last(e: LastError) {
     LAST.with(|l| *l.borrow_mut() = e);
 }
 
@@ -104,34 +142,8 @@ pub(crate) fn clear_last() {
     set_last(LastError::None);
 }
 
-/// A static, NUL-terminated name for a status (`"GRIDGOV_STATUS_CALENDAR_RANGE"`); never free it.
-/// Unknown numbers give `"GRIDGOV_STATUS_UNKNOWN_CODE"`.
-#[unsafe(no_mangle)]
-pub extern "C" fn gridgov_status_name(status: u32) -> *const c_char {
-    let s: &'static str = match status {
-        0 => "GRIDGOV_STATUS_OK\0",
-        1 => "GRIDGOV_STATUS_NULL_POINTER\0",
-        2 => "GRIDGOV_STATUS_INVALID_UTF8\0",
-        3 => "GRIDGOV_STATUS_PANIC\0",
-        4 => "GRIDGOV_STATUS_INSUFFICIENT_SIZE\0",
-        5 => "GRIDGOV_STATUS_INVALID_ENUM\0",
-        100 => "GRIDGOV_STATUS_INVALID_VALUE\0",
-        101 => "GRIDGOV_STATUS_INVALID_CODE\0",
-        102 => "GRIDGOV_STATUS_UNKNOWN\0",
-        103 => "GRIDGOV_STATUS_CALENDAR_RANGE\0",
-        104 => "GRIDGOV_STATUS_NO_RESPONSIBLE_UNIT\0",
-        105 => "GRIDGOV_STATUS_DUTY_CONFLICT\0",
-        106 => "GRIDGOV_STATUS_MODEL\0",
-        107 => "GRIDGOV_STATUS_PARSE\0",
-        108 => "GRIDGOV_STATUS_IO\0",
-        109 => "GRIDGOV_STATUS_INVALID_TRANSITION\0",
-        110 => "GRIDGOV_STATUS_PERMISSION_DENIED\0",
-        _ => "GRIDGOV_STATUS_UNKNOWN_CODE\0",
-    };
-    s.as_ptr().cast()
-}
-
-fn last_message() -> String {
+/// The message of this thread's last failure (empty when none).
+pub(crate) fn last_message() -> String {
     LAST.with(|l| match &*l.borrow() {
         LastError::None => String::new(),
         LastError::Boundary(m) => m.clone(),
@@ -139,74 +151,11 @@ fn last_message() -> String {
     })
 }
 
-/// Copies the message of this thread's last failure into `buf` (NUL-terminated).
-///
-/// `out_len` receives the message length without the NUL. If `buf_len` is too small, nothing is
-/// copied, `out_len` receives the length needed and `GRIDGOV_STATUS_INSUFFICIENT_SIZE` is
-/// returned. An empty message means no failure happened yet. This call does not reset the
-/// last error.
-///
-/// # Safety
-/// `buf` must point to `buf_len` writable bytes (it may be NULL when `buf_len` is 0);
-/// `out_len` must be a valid pointer.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn gridgov_last_error(
-    buf: *mut c_char,
-    buf_len: usize,
-    out_len: *mut usize,
-) -> gridgov_status {
-    // Not through `guard`: that would clear the message we are asked for.
-    let message = last_message();
-    if out_len.is_null() {
-        return gridgov_status::NullPointer;
-    }
-    let needed = message.len();
-    if buf_len <= needed || buf.is_null() {
-        // SAFETY: out_len checked non-NULL; the caller guarantees it is valid.
-        unsafe { *out_len = needed };
-        return gridgov_status::InsufficientSize;
-    }
-    // SAFETY: buf has buf_len > needed writable bytes per the contract.
-    unsafe {
-        std::ptr::copy_nonoverlapping(message.as_ptr(), buf.cast::<u8>(), needed);
-        *buf.add(needed) = 0;
-        *out_len = needed;
-    }
-    gridgov_status::Ok
-}
-
-/// The per-field problems of this thread's last failure as a JSON array of
-/// `{"path": ..., "message": ...}` (empty when the last failure was not an invalid model).
-///
-/// # Safety
-/// `out` must be a valid pointer; `out_len` may be NULL or a valid pointer.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn gridgov_last_error_issues(
-    out: *mut *mut c_char,
-    out_len: *mut usize,
-) -> gridgov_status {
-    let json = LAST.with(|l| match &*l.borrow() {
+/// The per-field problems of this thread's last failure as a JSON array (`[]` unless it was an
+/// invalid model).
+pub(crate) fn last_issues_json() -> String {
+    LAST.with(|l| match &*l.borrow() {
         LastError::Core(e) => serde_json::to_string(e.issues()).unwrap_or_else(|_| "[]".into()),
-        _ => "[]".to_owned(),
-    });
-    // Writing the output must not disturb the recorded error, so no `guard` here either.
-    match out_string(json, out, out_len) {
-        Ok(()) => gridgov_status::Ok,
-        Err(Failure(s)) => s,
-    }
-}
-
-/// Releases a string returned by a gridgov function. NULL is accepted and ignored.
-///
-/// # Safety
-/// `s` must be NULL or a pointer returned through a `char **out` of this library, not yet freed.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn gridgov_string_free(s: *mut c_char) {
-    let _ = guard(|| {
-        if !s.is_null() {
-            // SAFETY: per the contract, `s` came from CString::into_raw in this library.
-            drop(unsafe { std::ffi::CString::from_raw(s) });
-        }
-        Ok(())
-    });
+        LastError::None | LastError::Boundary(_) => "[]".to_owned(),
+    })
 }

@@ -149,3 +149,18 @@ pub(crate) fn out_string(
     }
     Ok(())
 }
+
+/// Serialises `value` as JSON and returns the text like [`out_string`].
+pub(crate) fn out_as_json(
+    value: &(impl serde::Serialize + ?Sized),
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> Result<(), Failure> {
+    let text = serde_json::to_string(value).map_err(|e| {
+        Failure::boundary(
+            gridgov_status::InvalidValue,
+            format!("internal error: cannot serialise output: {e}"),
+        )
+    })?;
+    out_string(text, out, out_len)
+}

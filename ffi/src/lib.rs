@@ -33,6 +33,9 @@ mod panic;
 mod score;
 mod simulate;
 mod spatial;
+mod status;
+#[cfg(test)]
+mod tests;
 
 pub use calendar::*;
 pub use division::*;
@@ -42,6 +45,7 @@ pub use model::*;
 pub use score::*;
 pub use simulate::*;
 pub use spatial::*;
+pub use status::*;
 
 use std::ffi::c_char;
 

@@ -1,25 +1,29 @@
 //! City models: load, inspect, check, route.
 
 use std::ffi::c_char;
+use std::sync::Arc;
 
 use gridgov::Model;
 use gridgov::model::Format;
 use gridgov::org::Role;
 
 use crate::error::{Failure, gridgov_status};
-use crate::handle::{Handle, in_str, in_text, need, out_string, write_out};
+use crate::handle::{Handle, in_str, in_text, need, out_as_json, out_string, write_out};
 use crate::panic::guard;
 
 /// An opaque, immutable city model. Create with `gridgov_model_sample`,
 /// `gridgov_model_from_path` or `gridgov_model_from_text`; release with `gridgov_model_free`.
-/// A model may be shared between threads.
+/// A model may be shared between threads. Engines, records and scorecards made from it share
+/// it (reference-counted, never copied), so freeing the model handle before them is fine.
 #[allow(non_camel_case_types, reason = "C naming")]
 pub struct gridgov_model {
     _private: [u8; 0],
 }
 
 impl Handle for gridgov_model {
-    type Inner = Model;
+    /// Shared, not copied, by every handle made from the model (as rustls-ffi shares its
+    /// read-only configs): cards of one model handle compare by pointer.
+    type Inner = Arc<Model>;
     const NAME: &'static str = "model";
 }
 
@@ -54,7 +58,7 @@ pub(crate) fn format_of(format: u32) -> Result<Option<Format>, Failure> {
 /// `out` must be a valid pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gridgov_model_sample(out: *mut *mut gridgov_model) -> gridgov_status {
-    guard(|| gridgov_model::emit(Model::sample(), out))
+    guard(|| gridgov_model::emit(Arc::new(Model::sample()), out))
 }
 
 /// Loads a model from a `.toml` or `.json` file.
@@ -71,7 +75,7 @@ pub unsafe extern "C" fn gridgov_model_from_path(
     guard(|| {
         let path = in_str(path, "path")?;
         need(out, "out")?;
-        gridgov_model::emit(Model::load(path)?, out)
+        gridgov_model::emit(Arc::new(Model::load(path)?), out)
     })
 }
 
@@ -94,7 +98,7 @@ pub unsafe extern "C" fn gridgov_model_from_text(
             None => Model::from_str_auto(text)?,
             Some(f) => Model::from_str_as(text, f)?,
         };
-        gridgov_model::emit(model, out)
+        gridgov_model::emit(Arc::new(model), out)
     })
 }
 
@@ -110,26 +114,31 @@ pub unsafe extern "C" fn gridgov_model_free(model: *mut gridgov_model) {
     });
 }
 
-/// Runs `f` on a borrowed model and returns its string result through `out`/`out_len`.
+/// Runs `f` on a borrowed model and returns its text through `out`/`out_len`.
 fn model_string(
     model: *const gridgov_model,
     out: *mut *mut c_char,
     out_len: *mut usize,
-    f: impl FnOnce(&Model) -> Result<String, Failure>,
+    f: impl FnOnce(&Model) -> String,
 ) -> gridgov_status {
     guard(|| {
         let m = gridgov_model::borrow(model)?;
         need(out, "out")?;
-        out_string(f(m)?, out, out_len)
+        out_string(f(m), out, out_len)
     })
 }
 
-fn json(value: &impl serde::Serialize) -> Result<String, Failure> {
-    serde_json::to_string(value).map_err(|e| {
-        Failure::boundary(
-            gridgov_status::InvalidValue,
-            format!("internal error: cannot serialise output: {e}"),
-        )
+/// Runs `f` on a borrowed model and returns its result as JSON through `out`/`out_len`.
+fn model_json<'a, T: serde::Serialize>(
+    model: *const gridgov_model,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+    f: impl FnOnce(&'a Model) -> T,
+) -> gridgov_status {
+    guard(|| {
+        let m: &'a Model = gridgov_model::borrow(model)?;
+        need(out, "out")?;
+        out_as_json(&f(m), out, out_len)
     })
 }
 
@@ -144,7 +153,7 @@ pub unsafe extern "C" fn gridgov_model_summary_json(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> gridgov_status {
-    model_string(model, out, out_len, |m| json(&m.summary()))
+    model_json(model, out, out_len, Model::summary)
 }
 
 /// The model as JSON, in the same shape as the model file.
@@ -157,7 +166,7 @@ pub unsafe extern "C" fn gridgov_model_to_json(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> gridgov_status {
-    model_string(model, out, out_len, |m| Ok(m.to_json()))
+    model_string(model, out, out_len, Model::to_json)
 }
 
 /// Runs the static check of the responsibility matrix over every (leaf category × unit grid)
@@ -173,7 +182,7 @@ pub unsafe extern "C" fn gridgov_model_check_json(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> gridgov_status {
-    model_string(model, out, out_len, |m| Ok(m.check().to_json()))
+    model_string(model, out, out_len, |m| m.check().to_json())
 }
 
 /// Routes a case of `category` (e.g. `"C0101"`) in unit grid `grid` to its responsible unit,
@@ -223,6 +232,27 @@ pub unsafe extern "C" fn gridgov_model_deadline(
     })
 }
 
+/// The codes of the model's unit grids as a JSON array, in the territory's order: the order of
+/// the per-grid arrays of `gridgov_division_report` (`load`) and `gridgov_records_grid_load`
+/// (`out`), which hold one element per code (as many as the summary's `grids`).
+///
+/// # Safety
+/// `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_grids_json(
+    model: *const gridgov_model,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    model_json(model, out, out_len, |m| {
+        let t = m.territory();
+        t.grids()
+            .iter()
+            .map(|g| t.area(*g).code.as_str())
+            .collect::<Vec<&str>>()
+    })
+}
+
 #[derive(serde::Serialize)]
 struct WorkerOut<'a> {
     id: &'a str,
@@ -265,7 +295,7 @@ pub unsafe extern "C" fn gridgov_model_workers_json(
                 grids: w.grids.iter().map(|g| t.area(*g).code.as_str()).collect(),
             })
             .collect();
-        out_string(json(&list)?, out, out_len)
+        out_as_json(&list, out, out_len)
     })
 }
 
@@ -288,10 +318,9 @@ pub unsafe extern "C" fn gridgov_model_units_json(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> gridgov_status {
-    model_string(model, out, out_len, |m| {
+    model_json(model, out, out_len, |m| {
         let (t, org) = (m.territory(), m.org());
-        let list: Vec<UnitOut<'_>> = org
-            .units()
+        org.units()
             .iter()
             .map(|u| UnitOut {
                 id: &u.id,
@@ -304,8 +333,7 @@ pub unsafe extern "C" fn gridgov_model_units_json(
                     .map(|a| t.area(*a).code.as_str())
                     .collect(),
             })
-            .collect();
-        json(&list)
+            .collect::<Vec<UnitOut<'_>>>()
     })
 }
 
@@ -332,9 +360,8 @@ pub unsafe extern "C" fn gridgov_model_categories_json(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> gridgov_status {
-    model_string(model, out, out_len, |m| {
-        let list: Vec<CategoryOut<'_>> = m
-            .catalog()
+    model_json(model, out, out_len, |m| {
+        m.catalog()
             .categories()
             .iter()
             .map(|c| CategoryOut {
@@ -355,7 +382,6 @@ pub unsafe extern "C" fn gridgov_model_categories_json(
                 closing: &c.closing,
                 source: c.source.as_deref(),
             })
-            .collect();
-        json(&list)
+            .collect::<Vec<CategoryOut<'_>>>()
     })
 }

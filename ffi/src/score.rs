@@ -8,13 +8,13 @@
 use std::ffi::c_char;
 use std::sync::Arc;
 
+use gridgov::Error;
 use gridgov::calendar::Millis;
 use gridgov::score::{Records, Scorecard, compare, score};
-use gridgov::{Error, Model};
 
 use crate::engine::gridgov_engine;
-use crate::error::{Failure, gridgov_status};
-use crate::handle::{Handle, in_str, in_text, need, out_slice, out_string, write_out};
+use crate::error::gridgov_status;
+use crate::handle::{Handle, in_str, in_text, need, out_as_json, out_slice, out_string, write_out};
 use crate::model::gridgov_model;
 use crate::panic::guard;
 
@@ -55,20 +55,11 @@ fn optional_time(t: i64) -> Option<Millis> {
     (t != GRIDGOV_NO_TIME).then_some(t)
 }
 
-fn serialise(value: &impl serde::Serialize) -> Result<String, Failure> {
-    serde_json::to_string(value).map_err(|e| {
-        Failure::boundary(
-            gridgov_status::InvalidValue,
-            format!("internal error: cannot serialise output: {e}"),
-        )
-    })
-}
-
 /// Loads case records from CSV text of `len` bytes (RFC 4180, UTF-8; the first line names the
 /// columns, columns outside the schema are ignored, an empty field is a missing value).
 /// Instants are milliseconds since the epoch or ISO 8601: with an offset or `Z` absolute,
-/// without one local time of the model's calendar (`2026-03-02 08:10`). The records keep
-/// their own copy of `model`: freeing it afterwards is fine.
+/// without one local time of the model's calendar (`2026-03-02 08:10`). The records share
+/// the model (reference-counted, not copied): freeing `model` afterwards is fine.
 ///
 /// `as_of` is the instant statuses are judged at by default (ms); `GRIDGOV_NO_TIME` takes
 /// one millisecond after the latest instant of the table.
@@ -97,7 +88,7 @@ pub unsafe extern "C" fn gridgov_records_from_csv(
         let m = gridgov_model::borrow(model)?;
         let text = in_text(csv, len, "csv")?;
         need(out, "out")?;
-        let records = Records::from_csv(Arc::new(Model::clone(m)), text, optional_time(as_of))?;
+        let records = Records::from_csv(Arc::clone(m), text, optional_time(as_of))?;
         gridgov_records::emit(records, out)
     })
 }
@@ -152,9 +143,13 @@ pub unsafe extern "C" fn gridgov_records_len(
     })
 }
 
-/// Cases reported in `[start, end)` per area, for `gridgov_division_report`: `out[i]` is the
-/// count of the area whose code is element `i` of `gridgov_division_area_codes` (unit grids
-/// only; other areas 0). `out_len` must be the number of areas of the model.
+/// Cases reported in `[start, end)` per unit grid, the `load` of `gridgov_division_report`:
+/// `out[i]` is the count of the grid whose code is element `i` of `gridgov_model_grids_json`.
+/// `out_len` must be the number of unit grids of the model.
+///
+/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` for a period that is empty, reversed or bounded by
+/// `GRIDGOV_NO_TIME` (`period`), or an `out_len` that is not the number of unit grids (naming
+/// both); nothing is written then.
 ///
 /// # Safety
 /// `records` must be a valid handle; `out` must point to `out_len` writable `uint64_t`.
@@ -181,7 +176,10 @@ pub unsafe extern "C" fn gridgov_records_grid_load(
             return Err(Error::invalid(
                 "out_len",
                 out_len,
-                format!("is not the number of areas of the model ({})", load.len()),
+                format!(
+                    "is not the number of unit grids of the model ({})",
+                    load.len()
+                ),
             )
             .into());
         }
@@ -320,7 +318,7 @@ pub unsafe extern "C" fn gridgov_scorecard_table_json(
         let name = in_str(table, "table")?;
         need(out, "out")?;
         let t = c.table(name)?;
-        out_string(serialise(&t.to_json())?, out, out_len)
+        out_as_json(&t.to_json(), out, out_len)
     })
 }
 
@@ -368,7 +366,8 @@ pub unsafe extern "C" fn gridgov_scorecard_to_json(
 }
 
 /// Reads a card written by `gridgov_scorecard_to_json` (`len` bytes) against `model`. The
-/// card keeps its own copy of `model`.
+/// card shares `model` (freeing it afterwards is fine); cards read against the same model
+/// handle, or scored from records of it, merge and compare without comparing model files.
 ///
 /// Errors: `GRIDGOV_STATUS_PARSE` (malformed JSON or the wrong shape),
 /// `GRIDGOV_STATUS_INVALID_VALUE` / `GRIDGOV_STATUS_UNKNOWN` (a format, area, unit or count
@@ -388,7 +387,7 @@ pub unsafe extern "C" fn gridgov_scorecard_from_json(
         let m = gridgov_model::borrow(model)?;
         let text = in_text(json, len, "json")?;
         need(out, "out")?;
-        let card = Scorecard::from_json(Arc::new(Model::clone(m)), text)?;
+        let card = Scorecard::from_json(Arc::clone(m), text)?;
         gridgov_scorecard::emit(card, out)
     })
 }
@@ -425,6 +424,6 @@ pub unsafe extern "C" fn gridgov_compare_json(
         };
         need(out, "out")?;
         let changes = compare(first, second, level)?;
-        out_string(serialise(&changes)?, out, out_len)
+        out_as_json(&changes, out, out_len)
     })
 }

@@ -12,8 +12,8 @@ use crate::model::gridgov_model;
 use crate::panic::guard;
 
 /// Simulates `days` days of `model`'s city from `start_ms` and writes a new engine holding
-/// everything that happened to `out` (release it with `gridgov_engine_free`; it keeps its own
-/// copy of the model).
+/// everything that happened to `out` (release it with `gridgov_engine_free`; it shares the
+/// model, like `gridgov_engine_new`).
 ///
 /// The window is `[start_ms, start_ms + days × 24 h)`. About `reports_per_day` reports come in
 /// on a working day of the model's calendar (40 % of that on a day off): supervisors' reports
@@ -53,7 +53,7 @@ pub unsafe extern "C" fn gridgov_engine_simulate(
             seed,
             reports_per_day,
         };
-        let eng = simulate(Arc::new(m.clone()), &sim)?;
+        let eng = simulate(Arc::clone(m), &sim)?;
         gridgov_engine::emit(eng, out)
     })
 }

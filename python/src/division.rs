@@ -13,8 +13,9 @@ use crate::errors::{OrRaise, invalid};
 use crate::model::PyModel;
 
 /// The division report of `model` under `load` (cases per unit grid, one `uint64` per grid in
-/// `Model.grids()` order) as JSON; `config_json` is a JSON object of settings (`""` for the
-/// defaults). The work runs with the GIL released.
+/// `Model.grids()` order, the order the core reads) as JSON; `config_json` is a JSON object of
+/// settings (`""` for the defaults). A load of the wrong length raises `ValidationError`
+/// (`load length`, from the core). The work runs with the GIL released.
 #[pyfunction]
 #[expect(
     clippy::needless_pass_by_value,
@@ -34,24 +35,9 @@ pub fn division_report_json(
         )
     })?;
     let m = &*model.inner;
-    let t = m.territory();
-    if per_grid.len() != t.grids().len() {
-        return Err(invalid(
-            "load length",
-            per_grid.len(),
-            &format!(
-                "expected {} entries, one per unit grid in Model.grids() order",
-                t.grids().len()
-            ),
-        ));
-    }
-    let mut by_area = vec![0u64; t.len()];
-    for (g, cases) in t.grids().iter().zip(per_grid) {
-        by_area[g.index()] = *cases;
-    }
     py.detach(|| {
         let config = DivisionConfig::from_json(config_json)?;
-        division_report(m, &by_area, &config).map(|r| r.to_json())
+        division_report(m, per_grid, &config).map(|r| r.to_json())
     })
     .or_raise()
 }

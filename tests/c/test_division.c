@@ -49,16 +49,14 @@ static void test_pair_by_hand(void) {
     return;
   }
   char *codes = NULL;
-  CHECK_STATUS(gridgov_division_area_codes(m, &codes, NULL), GRIDGOV_STATUS_OK);
-  CHECK(codes != NULL && strcmp(codes,
-                                "[\"110100\",\"110101\",\"110101001\",\"110101001001\","
-                                "\"11010100100101\",\"11010100100102\"]") == 0);
+  CHECK_STATUS(gridgov_model_grids_json(m, &codes, NULL), GRIDGOV_STATUS_OK);
+  CHECK(codes != NULL && strcmp(codes, "[\"11010100100101\",\"11010100100102\"]") == 0);
   gridgov_string_free(codes);
 
-  const uint64_t load[6] = {99, 99, 99, 99, 2, 4}; /* only the grids' entries are read */
+  const uint64_t load[2] = {2, 4}; /* one count per unit grid, in the order of the codes */
   char *json = NULL;
   size_t len = 0;
-  CHECK_STATUS(gridgov_division_report(m, load, 6, NULL, 0, &json, &len), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_division_report(m, load, 2, NULL, 0, &json, &len), GRIDGOV_STATUS_OK);
   if (json == NULL) {
     gridgov_model_free(m);
     return;
@@ -89,7 +87,7 @@ static void test_pair_by_hand(void) {
      50-200 both grids are in bounds, so there is nothing to merge or split. */
   const char cfg[] = "{\"households_min\": 50, \"households_max\": 200}garbage";
   json = NULL;
-  CHECK_STATUS(gridgov_division_report(m, load, 6, cfg, strlen(cfg) - strlen("garbage"), &json,
+  CHECK_STATUS(gridgov_division_report(m, load, 2, cfg, strlen(cfg) - strlen("garbage"), &json,
                                        NULL),
                GRIDGOV_STATUS_OK);
   if (json != NULL) {
@@ -101,10 +99,17 @@ static void test_pair_by_hand(void) {
   /* Boundaries asked of a model without them. */
   const char *bcfg = "{\"adjacency\": \"boundaries\"}";
   json = (char *)0x1;
-  CHECK_STATUS(gridgov_division_report(m, load, 6, bcfg, strlen(bcfg), &json, NULL),
+  CHECK_STATUS(gridgov_division_report(m, load, 2, bcfg, strlen(bcfg), &json, NULL),
                GRIDGOV_STATUS_INVALID_VALUE);
   CHECK(json == (char *)0x1);
   CHECK_ERROR_MENTIONS("adjacency");
+  /* One count per area (6: the former contract) is not one per unit grid. */
+  const uint64_t per_area[6] = {0, 0, 0, 0, 2, 4};
+  CHECK_STATUS(gridgov_division_report(m, per_area, 6, NULL, 0, &json, NULL),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("load length \"6\"");
+  CHECK_ERROR_MENTIONS("expected 2");
+  CHECK(json == (char *)0x1);
   gridgov_model_free(m);
 }
 
@@ -112,19 +117,21 @@ static void test_sample(void) {
   gridgov_model *m = NULL;
   CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
   char *codes = NULL;
-  CHECK_STATUS(gridgov_division_area_codes(m, &codes, NULL), GRIDGOV_STATUS_OK);
-  /* 1 city + 2 districts + 6 streets + 24 communities + 408 grids. */
-  CHECK(codes != NULL && count(codes, ",") + 1 == 441);
+  CHECK_STATUS(gridgov_model_grids_json(m, &codes, NULL), GRIDGOV_STATUS_OK);
+  /* The 408 unit grids (not the 441 areas), first in territory order 37990100100101. */
+  CHECK(codes != NULL && count(codes, ",") + 1 == 408);
+  const char *first = "[\"37990100100101\",";
+  CHECK(codes != NULL && strncmp(codes, first, strlen(first)) == 0);
   gridgov_string_free(codes);
 
-  enum { AREAS = 441 };
-  static uint64_t load[AREAS];
-  for (size_t i = 0; i < AREAS; i++) {
+  enum { GRIDS = 408 };
+  static uint64_t load[GRIDS];
+  for (size_t i = 0; i < GRIDS; i++) {
     load[i] = (uint64_t)((i * 7) % 23);
   }
   load[100] = 5000; /* a hot spot */
   char *json = NULL;
-  CHECK_STATUS(gridgov_division_report(m, load, AREAS, NULL, 0, &json, NULL), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_division_report(m, load, GRIDS, NULL, 0, &json, NULL), GRIDGOV_STATUS_OK);
   if (json != NULL) {
     CHECK(strstr(json, "\"adjacency_source\":\"boundaries\"") != NULL);
     CHECK(strstr(json, "\"grids\":408,") != NULL);
@@ -142,68 +149,68 @@ static void test_sample(void) {
 
   /* Errors: typed status, message names the value, output untouched. */
   json = (char *)0x1;
-  CHECK_STATUS(gridgov_division_report(m, load, AREAS - 1, NULL, 0, &json, NULL),
+  CHECK_STATUS(gridgov_division_report(m, load, GRIDS - 1, NULL, 0, &json, NULL),
                GRIDGOV_STATUS_INVALID_VALUE);
-  CHECK_ERROR_MENTIONS("load length \"440\"");
-  CHECK_ERROR_MENTIONS("expected 441");
+  CHECK_ERROR_MENTIONS("load length \"407\"");
+  CHECK_ERROR_MENTIONS("expected 408");
   CHECK_STATUS(gridgov_division_report(m, NULL, 0, NULL, 0, &json, NULL),
                GRIDGOV_STATUS_INVALID_VALUE);
   CHECK_ERROR_MENTIONS("load length \"0\"");
-  CHECK_STATUS(gridgov_division_report(m, NULL, AREAS, NULL, 0, &json, NULL),
+  CHECK_STATUS(gridgov_division_report(m, NULL, GRIDS, NULL, 0, &json, NULL),
                GRIDGOV_STATUS_NULL_POINTER);
   CHECK_ERROR_MENTIONS("load");
-  CHECK_STATUS(gridgov_division_report(NULL, load, AREAS, NULL, 0, &json, NULL),
+  CHECK_STATUS(gridgov_division_report(NULL, load, GRIDS, NULL, 0, &json, NULL),
                GRIDGOV_STATUS_NULL_POINTER);
   CHECK_ERROR_MENTIONS("model");
-  CHECK_STATUS(gridgov_division_report(m, load, AREAS, NULL, 0, NULL, NULL),
+  CHECK_STATUS(gridgov_division_report(m, load, GRIDS, NULL, 0, NULL, NULL),
                GRIDGOV_STATUS_NULL_POINTER);
   CHECK_ERROR_MENTIONS("out_json");
-  CHECK_STATUS(gridgov_division_report(m, load, AREAS, NULL, 4, &json, NULL),
+  CHECK_STATUS(gridgov_division_report(m, load, GRIDS, NULL, 4, &json, NULL),
                GRIDGOV_STATUS_NULL_POINTER);
   CHECK_ERROR_MENTIONS("config_json");
 
   const char *bad_min = "{\"households_min\": 900}";
-  CHECK_STATUS(gridgov_division_report(m, load, AREAS, bad_min, strlen(bad_min), &json, NULL),
+  CHECK_STATUS(gridgov_division_report(m, load, GRIDS, bad_min, strlen(bad_min), &json, NULL),
                GRIDGOV_STATUS_INVALID_VALUE);
   CHECK_ERROR_MENTIONS("households_min \"900\"");
   const char *bad_k = "{\"outlier_k\": -1.5}";
-  CHECK_STATUS(gridgov_division_report(m, load, AREAS, bad_k, strlen(bad_k), &json, NULL),
+  CHECK_STATUS(gridgov_division_report(m, load, GRIDS, bad_k, strlen(bad_k), &json, NULL),
                GRIDGOV_STATUS_INVALID_VALUE);
   CHECK_ERROR_MENTIONS("outlier_k \"-1.5\"");
   const char *bad_type = "{\"households_max\": \"many\"}";
-  CHECK_STATUS(gridgov_division_report(m, load, AREAS, bad_type, strlen(bad_type), &json, NULL),
+  CHECK_STATUS(gridgov_division_report(m, load, GRIDS, bad_type, strlen(bad_type), &json, NULL),
                GRIDGOV_STATUS_INVALID_VALUE);
   CHECK_ERROR_MENTIONS("households_max");
   const char *unknown = "{\"housholds_min\": 100}";
-  CHECK_STATUS(gridgov_division_report(m, load, AREAS, unknown, strlen(unknown), &json, NULL),
+  CHECK_STATUS(gridgov_division_report(m, load, GRIDS, unknown, strlen(unknown), &json, NULL),
                GRIDGOV_STATUS_INVALID_VALUE);
   CHECK_ERROR_MENTIONS("housholds_min");
   const char *not_object = "[300, 500]";
   CHECK_STATUS(
-      gridgov_division_report(m, load, AREAS, not_object, strlen(not_object), &json, NULL),
+      gridgov_division_report(m, load, GRIDS, not_object, strlen(not_object), &json, NULL),
       GRIDGOV_STATUS_INVALID_VALUE);
   CHECK_ERROR_MENTIONS("object");
   const char *malformed = "{\"households_min\": ";
-  CHECK_STATUS(gridgov_division_report(m, load, AREAS, malformed, strlen(malformed), &json, NULL),
+  CHECK_STATUS(gridgov_division_report(m, load, GRIDS, malformed, strlen(malformed), &json, NULL),
                GRIDGOV_STATUS_PARSE);
   const char *bad_utf8 = "{\"x\xff\": 1}";
-  CHECK_STATUS(gridgov_division_report(m, load, AREAS, bad_utf8, strlen(bad_utf8), &json, NULL),
+  CHECK_STATUS(gridgov_division_report(m, load, GRIDS, bad_utf8, strlen(bad_utf8), &json, NULL),
                GRIDGOV_STATUS_INVALID_UTF8);
   CHECK_ERROR_MENTIONS("config_json");
   CHECK(json == (char *)0x1);
 
   /* A total that overflows 64 bits. */
-  static uint64_t huge[AREAS];
-  for (size_t i = 0; i < AREAS; i++) {
+  static uint64_t huge[GRIDS];
+  for (size_t i = 0; i < GRIDS; i++) {
     huge[i] = UINT64_MAX;
   }
-  CHECK_STATUS(gridgov_division_report(m, huge, AREAS, NULL, 0, &json, NULL),
+  CHECK_STATUS(gridgov_division_report(m, huge, GRIDS, NULL, 0, &json, NULL),
                GRIDGOV_STATUS_INVALID_VALUE);
   CHECK_ERROR_MENTIONS("overflows");
   CHECK(json == (char *)0x1);
 
-  CHECK_STATUS(gridgov_division_area_codes(NULL, &codes, NULL), GRIDGOV_STATUS_NULL_POINTER);
-  CHECK_STATUS(gridgov_division_area_codes(m, NULL, NULL), GRIDGOV_STATUS_NULL_POINTER);
+  CHECK_STATUS(gridgov_model_grids_json(NULL, &codes, NULL), GRIDGOV_STATUS_NULL_POINTER);
+  CHECK_STATUS(gridgov_model_grids_json(m, NULL, NULL), GRIDGOV_STATUS_NULL_POINTER);
   gridgov_model_free(m);
 }
 

@@ -13,6 +13,7 @@
 #define MIN 60000LL
 #define HOUR 3600000LL
 /* +08:00 local midnights and times */
+#define T_JAN_01 1767196800000LL      /* 2026-01-01 00:00 */
 #define T_FEB_01 1769875200000LL      /* 2026-02-01 00:00 */
 #define T_MAR_01 1772294400000LL      /* 2026-03-01 00:00 */
 #define T_MAR_02_0930 1772415000000LL /* 2026-03-02 09:30 */
@@ -445,6 +446,58 @@ static void test_merge_equals_whole(void) {
   gridgov_model_free(m2);
 }
 
+/* Records, engines and cards made from one model handle share that model (reference-counted,
+ * not copied): the handle may be freed first, and their cards merge. Run under ASan and
+ * valgrind, this also shows the last owner releases the model. */
+static void test_handles_share_the_model(void) {
+  gridgov_model *m = score_city();
+  gridgov_records *r1 = score_cases(m), *r2 = score_cases(m);
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_scorecard *whole = NULL;
+  CHECK_STATUS(gridgov_score(r1, T_FEB_01, T_APR_02, T_APR_10, &whole), GRIDGOV_STATUS_OK);
+  char *jw = card_json(whole);
+  gridgov_scorecard *read_back = NULL;
+  CHECK_STATUS(gridgov_scorecard_from_json(m, jw, jw ? strlen(jw) : 0, &read_back),
+               GRIDGOV_STATUS_OK);
+  gridgov_model_free(m); /* every handle above keeps the model alive */
+
+  /* Two record sets of one model: adjacent periods merge to the whole. */
+  gridgov_scorecard *early = NULL, *late = NULL, *merged = NULL;
+  CHECK_STATUS(gridgov_score(r1, T_FEB_01, T_MAR_20, T_APR_10, &early), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_score(r2, T_MAR_20, T_APR_02, T_APR_10, &late), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_scorecard_merge(early, late, &merged), GRIDGOV_STATUS_OK);
+  char *jm = card_json(merged), *jb = card_json(read_back);
+  CHECK(same(jm, jw));
+  CHECK(same(jb, jw));
+
+  /* The engine's (empty) records are of the same model: its card merges with the others. */
+  gridgov_records *er = NULL;
+  CHECK_STATUS(gridgov_engine_records(e, &er), GRIDGOV_STATUS_OK);
+  gridgov_scorecard *before = NULL, *all = NULL;
+  CHECK_STATUS(gridgov_score(er, T_JAN_01, T_FEB_01, T_APR_10, &before),
+               GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_scorecard_merge(before, merged, &all), GRIDGOV_STATUS_OK);
+  int64_t start = 0, end = 0, as_of = 0;
+  CHECK_STATUS(gridgov_scorecard_period(all, &start, &end, &as_of), GRIDGOV_STATUS_OK);
+  CHECK(start == T_JAN_01 && end == T_APR_02 && as_of == T_APR_10);
+
+  gridgov_string_free(jw);
+  gridgov_string_free(jm);
+  gridgov_string_free(jb);
+  gridgov_scorecard_free(all);
+  gridgov_scorecard_free(before);
+  gridgov_records_free(er);
+  gridgov_engine_free(e);
+  gridgov_scorecard_free(merged);
+  gridgov_scorecard_free(late);
+  gridgov_scorecard_free(early);
+  gridgov_scorecard_free(read_back);
+  gridgov_scorecard_free(whole);
+  gridgov_records_free(r2);
+  gridgov_records_free(r1);
+}
+
 static void test_compare(void) {
   gridgov_model *m = score_city();
   gridgov_records *r = score_cases(m);
@@ -767,7 +820,7 @@ static void test_bad_input(void) {
 
 /* A month of the sample city: simulated through the engine, exported, scored, and the
  * March load handed to the division report. */
-#define SAMPLE_AREAS 441 /* 1 city, 2 districts, 6 streets, 24 communities, 408 grids */
+#define SAMPLE_GRIDS 408 /* the unit grids of the sample city (it has 441 areas) */
 #define T_MAR_02 1772380800000LL /* 2026-03-02 00:00 */
 
 static void test_month_of_the_sample_city(void) {
@@ -792,28 +845,33 @@ static void test_month_of_the_sample_city(void) {
   gridgov_string_free(json);
   json = NULL;
 
-  /* The load of March per area, then the division report. */
-  uint64_t *load = calloc(SAMPLE_AREAS, sizeof *load);
+  /* The load of March per unit grid, then the division report. */
+  uint64_t *load = calloc(SAMPLE_GRIDS + 33, sizeof *load);
   CHECK(load != NULL);
   if (load) {
-    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, load, SAMPLE_AREAS),
+    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, load, SAMPLE_GRIDS),
                  GRIDGOV_STATUS_OK);
     uint64_t total = 0;
-    for (size_t i = 0; i < SAMPLE_AREAS; i++) total += load[i];
+    for (size_t i = 0; i < SAMPLE_GRIDS; i++) total += load[i];
     CHECK(total > 3000 && total <= n);
-    CHECK(load[0] == 0); /* the city itself is not a unit grid */
-    CHECK_STATUS(gridgov_division_report(m, load, SAMPLE_AREAS, NULL, 0, &json, NULL),
+    CHECK(load[0] > 0); /* the first unit grid (no longer the city, which is not one) */
+    CHECK_STATUS(gridgov_division_report(m, load, SAMPLE_GRIDS, NULL, 0, &json, NULL),
                  GRIDGOV_STATUS_OK);
     CHECK(json && strstr(json, "\"suggestions\""));
     gridgov_string_free(json);
-    /* wrong length, reversed period, NULL output: typed, nothing written */
+    /* wrong length (one short, or one per area: 441), reversed period, NULL output: typed,
+       nothing written */
     load[0] = 77;
-    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, load, SAMPLE_AREAS - 1),
+    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, load, SAMPLE_GRIDS - 1),
                  GRIDGOV_STATUS_INVALID_VALUE);
     CHECK(strstr(last_error(), "out_len") != NULL);
-    CHECK_STATUS(gridgov_records_grid_load(r, T_APR_01, T_MAR_01, load, SAMPLE_AREAS),
+    CHECK(strstr(last_error(), "(408)") != NULL);
+    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, load, SAMPLE_GRIDS + 33),
                  GRIDGOV_STATUS_INVALID_VALUE);
-    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, NULL, SAMPLE_AREAS),
+    CHECK(strstr(last_error(), "\"441\"") != NULL);
+    CHECK_STATUS(gridgov_records_grid_load(r, T_APR_01, T_MAR_01, load, SAMPLE_GRIDS),
+                 GRIDGOV_STATUS_INVALID_VALUE);
+    CHECK_STATUS(gridgov_records_grid_load(r, T_MAR_01, T_APR_01, NULL, SAMPLE_GRIDS),
                  GRIDGOV_STATUS_NULL_POINTER);
     CHECK(load[0] == 77);
     free(load);
@@ -875,6 +933,7 @@ int main(void) {
   test_areas_by_hand();
   test_departments_and_posts_by_hand();
   test_merge_equals_whole();
+  test_handles_share_the_model();
   test_compare();
   test_engine_records();
   test_bad_input();

@@ -45,6 +45,9 @@ public class GridgovTest {
         int gridgov_score(Pointer records, long start, long end, long asOf, PointerByReference out);
         int gridgov_scorecard_table_json(Pointer card, String table, PointerByReference out, Pointer outLen);
         void gridgov_scorecard_free(Pointer card);
+        int gridgov_model_grids_json(Pointer model, PointerByReference out, Pointer outLen);
+        int gridgov_division_report(Pointer model, long[] load, long loadLen, byte[] config, long configLen,
+                PointerByReference outJson, Pointer outLen);
     }
 
     /** GRIDGOV_NO_TIME: the default of an optional instant. */
@@ -122,6 +125,34 @@ public class GridgovTest {
         check(st == 100 && untouched.getValue() == null, "a reversed period gives GRIDGOV_STATUS_INVALID_VALUE, got " + st);
         g.gridgov_scorecard_free(card);
         g.gridgov_records_free(records);
+        g.gridgov_model_free(model);
+    }
+
+    // Grid division on the sample city: one count per unit grid, in the order of
+    // gridgov_model_grids_json; any other length is refused, naming both.
+    static void division(Gridgov g) {
+        PointerByReference mref = new PointerByReference();
+        check(g.gridgov_model_sample(mref) == 0, "sample");
+        Pointer model = mref.getValue();
+        PointerByReference json = new PointerByReference();
+        check(g.gridgov_model_grids_json(model, json, null) == 0, "grids_json: " + lastError());
+        String codes = json.getValue().getString(0, "UTF-8");
+        g.gridgov_string_free(json.getValue());
+        int grids = codes.split(",").length;
+        check(grids == 408 && codes.startsWith("[\"" + GRID + "\","), "408 grid codes, " + GRID + " first");
+        long[] load = new long[grids];
+        load[0] = 12;
+        check(g.gridgov_division_report(model, load, grids, null, 0, json, null) == 0, "division: " + lastError());
+        String report = json.getValue().getString(0, "UTF-8");
+        g.gridgov_string_free(json.getValue());
+        check(java.util.regex.Pattern.compile("\\{\"code\":\"" + GRID + "\"[^{}]*\"cases\":12,").matcher(report).find(),
+                "grid " + GRID + " has the 12 cases");
+        PointerByReference untouched = new PointerByReference(Pointer.NULL);
+        int st = g.gridgov_division_report(model, new long[441], 441, null, 0, untouched, null);
+        check(st == 100 && untouched.getValue() == null,
+                "one count per area gives GRIDGOV_STATUS_INVALID_VALUE, got " + st);
+        check(lastError().contains("load length \"441\"") && lastError().contains("expected 408"),
+                "message names both lengths: " + lastError());
         g.gridgov_model_free(model);
     }
 
@@ -233,6 +264,7 @@ public class GridgovTest {
         g.gridgov_model_free(model);
 
         scoring(g);
+        division(g);
 
         System.out.println("GridgovTest: " + (checks - failures) + " passed, " + failures + " failed");
         System.exit(failures == 0 ? 0 : 1);

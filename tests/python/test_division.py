@@ -360,6 +360,20 @@ def test_bad_arrays(sample: gridgov.Model) -> None:
         gridgov.division_report("sample", {})  # type: ignore[arg-type]
 
 
+def test_the_core_takes_one_count_per_unit_grid(sample: gridgov.Model) -> None:
+    # The compiled function passes the array to the core as it is: the core checks its length.
+    from gridgov import _gridgov
+
+    n = len(sample.grids())
+    for wrong in (n - 1, n + 1, len(sample.areas())):
+        with pytest.raises(gridgov.ValidationError) as e:
+            _gridgov.division_report_json(sample._core, np.ones(wrong, dtype=np.uint64), "")
+        assert (e.value.what, e.value.value) == ("load length", str(wrong))
+        assert f"expected {n} entries" in str(e.value)
+    report = json.loads(_gridgov.division_report_json(sample._core, np.arange(n, dtype=np.uint64), ""))
+    assert [g["code"] for g in report["grids"]] == sample.grids()
+    assert [g["cases"] for g in report["grids"]] == list(range(n))
+
 @pytest.mark.parametrize(
     ("kwargs", "what", "value"),
     [

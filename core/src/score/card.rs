@@ -546,7 +546,9 @@ impl Scorecard {
     }
 }
 
-/// Whether two cards were scored on the same model (the same handle, or equal files).
+/// Whether two cards were scored on the same model: the same `Arc` (every handle made from one
+/// model shares it, so this is a pointer comparison), else equal model files (a model loaded
+/// twice).
 fn same_model(a: &Arc<Model>, b: &Arc<Model>) -> bool {
     Arc::ptr_eq(a, b) || a.file() == b.file()
 }

@@ -1082,16 +1082,22 @@ impl<'a> Records<'a> {
         Ok(out)
     }
 
-    /// Cases reported in `[start, end)` per area index (unit grids only; the input of
-    /// [`crate::division::division_report`]).
+    /// Cases reported in `[start, end)` per unit grid, in the order of
+    /// [`Territory::grids`](crate::territory::Territory::grids): the load
+    /// [`division_report`](crate::division::division_report) takes.
     pub fn grid_load(&self, start: Millis, end: Millis) -> Vec<u64> {
-        let mut load = vec![0; self.model.territory().len()];
+        let territory = self.model.territory();
+        let mut per_area = vec![0; territory.len()];
         for (&g, &t) in self.grid.iter().zip(self.time[t::REPORTED].iter()) {
             if t >= start && t < end {
-                load[g as usize] += 1;
+                per_area[g as usize] += 1;
             }
         }
-        load
+        territory
+            .grids()
+            .iter()
+            .map(|g| per_area[g.index()])
+            .collect()
     }
 
     /// The records with every column owned (no borrow of the input arrays left).
