@@ -169,7 +169,8 @@ def main() -> None:
 
     variants = [("plain", polys)]
     if not args.no_dense:
-        # Segment length chosen so that cells average about 47 vertices (the densified case of published peer measurements).
+        # Segment length chosen so that cells average about 47 vertices (the densified case of
+        # published peer measurements).
         mean_vertices = shapely.get_num_coordinates(polys).mean() - 1
         seg = float(shapely.length(polys).mean()) / (47 - mean_vertices / 2)
         variants.append(("densified", shapely.segmentize(polys, seg)))

@@ -1,4 +1,4 @@
-//! Grid-division analysis (DESIGN §3.10): which unit grids are "too fine or too coarse".
+//! Grid-division analysis: which unit grids are "too fine or too coarse".
 //!
 //! Given a model (grid attributes, supervisors and their grids, boundaries or declared
 //! neighbours) and the number of cases per unit grid over some period (one count per grid, in
@@ -21,8 +21,8 @@
 //! A grid is `households_low` when its households are known and below `households_min`, and
 //! `households_high` when above `households_max` (grids whose households are unknown get
 //! neither flag). The defaults 300–500 households per basic grid are the figure commonly cited
-//! for urban communities (domain-facts §7, confidence \[C\]: one secondary source, no
-//! official text), hence configurable.
+//! for urban communities in articles on 网格化服务管理 (no official text gives it; GB/T 34300-2017
+//! 城乡社区网格化服务管理规范 may, but its figures could not be checked), hence configurable.
 //!
 //! Load outliers use **Tukey's fences** on the distribution of load per worker over the grids
 //! that have workers: with `Q1`, `Q3` the quartiles and `IQR = Q3 − Q1`, a grid is `load_low`
@@ -107,9 +107,9 @@ use crate::model::Model;
 use crate::spatial::DEFAULT_MIN_SHARED_M;
 use crate::territory::AreaId;
 
-/// Default lower bound of households per unit grid (domain-facts §7, \[C\]).
+/// Default lower bound of households per unit grid (the commonly cited 300–500; see the module).
 pub const DEFAULT_HOUSEHOLDS_MIN: u64 = 300;
-/// Default upper bound of households per unit grid (domain-facts §7, \[C\]).
+/// Default upper bound of households per unit grid (the commonly cited 300–500; see the module).
 pub const DEFAULT_HOUSEHOLDS_MAX: u64 = 500;
 /// Default Tukey fence factor `k`.
 pub const DEFAULT_OUTLIER_K: f64 = 1.5;
@@ -156,8 +156,7 @@ pub enum AdjacencySource {
 #[serde(deny_unknown_fields, default)]
 pub struct DivisionConfig {
     /// Fewest households a unit grid should have (default 300: "300–500 households per basic
-    /// grid" is the figure commonly cited for urban communities, domain-facts §7, confidence
-    /// \[C\], no official text retrieved).
+    /// grid" is the figure commonly cited for urban communities, not an official text).
     pub households_min: u64,
     /// Most households a unit grid should have (default 500, same source); at least 1.
     pub households_max: u64,

@@ -1,4 +1,4 @@
-"""Grid-division analysis (DESIGN §3.10): which unit grids are "too fine or too coarse".
+"""Grid-division analysis: which unit grids are "too fine or too coarse".
 
 The rules live in the Rust core (``gridgov::division``); this module turns the caller's load
 (a dict, a pandas Series or a NumPy array) into the core's input and its JSON report into
@@ -234,7 +234,7 @@ def division_report(
     adjacency: str = "auto",
     min_shared_m: float = 1.0,
 ) -> DivisionReport:
-    """Analyses the division of ``model``'s unit grids under a case load (DESIGN §3.10).
+    """Analyses the division of ``model``'s unit grids under a case load.
 
     ``load`` is the number of cases per unit grid over some period: a dict ``{code: cases}``
     or a pandas Series indexed by grid code (grids left out have no case; a code that is not

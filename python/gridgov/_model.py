@@ -384,10 +384,7 @@ class Model:
         zone = self.calendar.tzinfo
         lo = NAT + 1 if start is None else instant_ms(start, "start", zone)
         hi = MAX_MS if end is None else instant_ms(end, "end", zone)
-        load = rec._core.grid_load(lo, hi)
-        grids = {a.code for a in self.areas(self.levels[-1])}
-        codes = [a.code for a in self.areas()]
-        return division_report(self, {c: int(n) for c, n in zip(codes, load) if c in grids}, **options)
+        return division_report(self, rec._core.grid_load(lo, hi), **options)
 
     def grids(self) -> list[str]:
         """Codes of the unit grids, in tree order."""

@@ -149,14 +149,15 @@ def _number_column(name: str, s: Any, kind: str) -> tuple[str, str, npt.NDArray[
     ):  # nullable Int64, Float64, boolean: missing values become NaN
         return (name, "float", np.ascontiguousarray(s.to_numpy(dtype=np.float64, na_value=np.nan)))
     if dtype.kind == "b":
-        return (name, "bool" if kind == "bool" else "int", np.ascontiguousarray(np.asarray(s, dtype=bool if kind == "bool" else np.int64)))
+        dtype_out = bool if kind == "bool" else np.int64
+        return (name, "bool" if kind == "bool" else "int", np.ascontiguousarray(np.asarray(s, dtype=dtype_out)))
     if dtype.kind in "iu":
         return (name, "int", np.ascontiguousarray(np.asarray(s, dtype=np.int64)))
     if dtype.kind == "f":
         return (name, "float", np.ascontiguousarray(np.asarray(s, dtype=np.float64)))
     # Anything else (object, text): the core parses booleans from text; numbers are parsed here.
     if kind == "bool":
-        return _text_column(name, s.astype(object).where(s.notna(), None))  # type: ignore[return-value]
+        return _text_column(name, s.astype(object).where(s.notna(), None))
     num = pd.to_numeric(s, errors="coerce")
     bad = np.asarray(num.isna()) & ~np.asarray(s.isna())
     if bad.any():
@@ -243,7 +244,9 @@ class Records:
         return cls._wrap(_gridgov.Records.from_csv(model._core, text, at), model)
 
     @classmethod
-    def read_parquet(cls, model: Model, path: StrPath, *, as_of: Optional[Instant] = None, local: bool = False) -> Records:
+    def read_parquet(
+        cls, model: Model, path: StrPath, *, as_of: Optional[Instant] = None, local: bool = False
+    ) -> Records:
         """Reads records from a Parquet file (through pyarrow and pandas)."""
         pd = _pandas()
         return cls(model, pd.read_parquet(os.fspath(path)), as_of=as_of, local=local)
@@ -280,7 +283,8 @@ class Records:
             name, kind = col[0], col[1]
             if kind == "text":
                 codes, values = col[2], col[3]
-                cats = pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object)) if len(set(values)) == len(values) else None
+                unique = len(set(values)) == len(values)
+                cats = pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object)) if unique else None
                 if cats is not None:
                     data[name] = pd.Series(cats).astype(object).where(codes >= 0, None)
                 else:  # pragma: no cover - the core's dictionaries are unique

@@ -177,21 +177,10 @@ impl PyRecords {
         self.inner.len()
     }
 
-    /// Cases reported in `[start, end)` per area index (`uint64`; 0 for the areas that are not
-    /// unit grids).
-    ///
-    /// Transitional: the core counts per unit grid (`Model.grids()` order, what
-    /// `division_report_json` takes), and this spreads the counts back over the areas because
-    /// `Model.division_report` (`gridgov/__init__.py`, being restructured elsewhere) still
-    /// maps an area-indexed array to grid codes. Once it passes this array straight to
-    /// `division_report`, return `self.inner.grid_load(start, end)` unchanged.
+    /// Cases reported in `[start, end)` per unit grid, in `Model.grids()` order (`uint64`):
+    /// what `division_report_json` takes.
     fn grid_load<'py>(&self, py: Python<'py>, start: i64, end: i64) -> Bound<'py, PyArray1<u64>> {
-        let t = self.inner.model().territory();
-        let mut per_area = vec![0; t.len()];
-        for (g, cases) in t.grids().iter().zip(self.inner.grid_load(start, end)) {
-            per_area[g.index()] = cases;
-        }
-        per_area.into_pyarray(py)
+        self.inner.grid_load(start, end).into_pyarray(py)
     }
 
     /// Every column as `(name, kind, data)` or `(name, "text", codes, values)`.
