@@ -374,8 +374,11 @@ pub fn to_json_lines(events: &[Event], with_contact: bool) -> Result<String> {
     let mut out = String::new();
     let mut prev = GENESIS;
     for e in events {
-        prev = link(&prev, canonical(e)?.as_bytes());
-        let mut v = e.to_json(with_contact)?;
+        let mut v = e.to_json(false)?;
+        prev = link(&prev, v.to_string().as_bytes());
+        if with_contact {
+            v = e.to_json(true)?;
+        }
         if let Value::Object(o) = &mut v {
             o.insert("hash".into(), Value::String(hex(&prev)));
         }
