@@ -40,7 +40,7 @@ def sample() -> gridgov.Model:
 
 @pytest.fixture(scope="session")
 def tiny_path() -> Path:
-    return HERE / "tiny_city.toml"
+    return fixture_path("cities/tiny.toml")
 
 
 @pytest.fixture(scope="session")
