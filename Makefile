@@ -11,6 +11,9 @@ CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude
 SAN    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CLIBS  := -lpthread -ldl -lm
 CTESTS := $(wildcard tests/c/test_*.c)
+# what the C and Java tests read, run from the repository root: the built-in sample city and
+# the test data shared by every language
+TEST_ENV := GRIDGOV_SAMPLE_DIR=core/data GRIDGOV_FIXTURES=tests/fixtures
 
 .PHONY: help
 help: ## list the targets
@@ -62,8 +65,8 @@ test-c: ffi ## C tests under ASan/UBSan, then under valgrind
 	  n=$$(basename $$t .c); \
 	  $(CC) $(CFLAGS_STRICT) $(SAN) $$t target/debug/libgridgov.a $(CLIBS) -o tests/c/build/$$n.asan; \
 	  $(CC) $(CFLAGS_STRICT) $$t target/debug/libgridgov.a $(CLIBS) -o tests/c/build/$$n; \
-	  GRIDGOV_SAMPLE_DIR=core/data ./tests/c/build/$$n.asan; \
-	  GRIDGOV_SAMPLE_DIR=core/data valgrind --quiet --error-exitcode=1 --leak-check=full \
+	  $(TEST_ENV) ./tests/c/build/$$n.asan; \
+	  $(TEST_ENV) valgrind --quiet --error-exitcode=1 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect ./tests/c/build/$$n; \
 	done
 
@@ -74,7 +77,7 @@ test-java: ffi ## the Java (JNA) test against target/debug/libgridgov.so
 	@if [ ! -f $(JNA_JAR) ] && [ "$$(id -u)" = 0 ]; then \
 	  apt-get update -qq && apt-get install -y -qq libjna-java >/dev/null; fi
 	@if [ -f $(JNA_JAR) ]; then \
-	  java -cp $(JNA_JAR) -Djna.library.path=target/debug tests/java/GridgovTest.java; \
+	  $(TEST_ENV) java -cp $(JNA_JAR) -Djna.library.path=target/debug tests/java/GridgovTest.java; \
 	else echo "test-java: SKIPPED: Debian's libjna-java is not installed (make test installs it as root)"; fi
 
 .PHONY: test-python

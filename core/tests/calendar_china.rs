@@ -3,6 +3,8 @@
 //! bulk forms.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
+mod common;
+
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use gridgov::calendar::{
     Calendar, CalendarConfig, CalendarSpec, DAY_MS, MINUTE_MS, Millis, TimeLimit, Window,
@@ -1054,27 +1056,8 @@ fn same_rule_twice_is_fine_and_dates_override_weekly() {
 #[test]
 fn base_china_extended_with_2027() {
     // A made-up 2027 schedule, as a city would add it the day the notice appears.
-    let text = r#"
-        base = "china"
-        name = "china+2027"
-        years = [2024, 2027]
-
-        [[holidays]]
-        name = "元旦"
-        off = ["2027-01-01..2027-01-03"]
-
-        [[holidays]]
-        name = "春节"
-        off = ["2027-02-05..2027-02-12"]
-        on = ["2027-01-31", "2027-02-20"]
-
-        [[dates]]
-        date = "2026-12-31"
-        rule = "hours"
-        windows = ["08:00-12:00"]
-        name = "New Year's Eve half day"
-    "#;
-    let cal = Calendar::from_toml_str(text).unwrap();
+    let text = common::fixture("calendars/china_2027.toml");
+    let cal = Calendar::from_toml_str(&text).unwrap();
     let china = Calendar::china();
     assert_eq!(cal.years(), (2024, 2027));
     assert_eq!(cal.name(), "china+2027");

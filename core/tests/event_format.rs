@@ -4,6 +4,8 @@
 //! by the library and are compared byte for byte. Run with `GRIDGOV_BLESS=1` to rewrite them
 //! after a deliberate change of the event schema (which must then change its version).
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -14,9 +16,7 @@ use gridgov::simulate::{Simulation, simulate};
 use gridgov::spatial::Crs;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/events")
-        .join(name)
+    common::fixture_path(&format!("events/{name}"))
 }
 
 /// Two weeks of the sample city (every lifecycle action, escalations, citizen contact data),

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use gridgov::calendar::Millis;
 use gridgov::case::{Action, Actor, Report, Source};
@@ -11,11 +11,20 @@ use gridgov::engine::Engine;
 use gridgov::score::{Records, Scorecard, Table, compare, score};
 use gridgov::{Error, Model};
 
-const CITY: &str = include_str!("data/score_city.toml");
-const CASES: &str = include_str!("data/score_cases.csv");
+/// The text of the score city, `tests/fixtures/score/city.toml` (read once).
+fn city_text() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| common::fixture("score/city.toml"))
+}
+
+/// Its hand-made cases, `tests/fixtures/score/cases.csv` (read once).
+fn cases_csv() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| common::fixture("score/cases.csv"))
+}
 
 fn city() -> Arc<Model> {
-    Arc::new(Model::from_str_auto(CITY).expect("score city loads"))
+    Arc::new(Model::from_str_auto(city_text()).expect("score city loads"))
 }
 
 fn local(m: &Model, s: &str) -> Millis {
@@ -24,7 +33,7 @@ fn local(m: &Model, s: &str) -> Millis {
 
 /// March 2026, as of 2026-04-10.
 fn march(m: &Arc<Model>) -> Scorecard {
-    let rec = Records::from_csv(Arc::clone(m), CASES, None).expect("cases load");
+    let rec = Records::from_csv(Arc::clone(m), cases_csv(), None).expect("cases load");
     score(
         &rec,
         local(m, "2026-03-01"),
@@ -268,7 +277,7 @@ fn posts_by_hand() {
 #[test]
 fn as_of_hides_what_happened_later() {
     let m = city();
-    let rec = Records::from_csv(Arc::clone(&m), CASES, None).expect("cases");
+    let rec = Records::from_csv(Arc::clone(&m), cases_csv(), None).expect("cases");
     // As of 2026-03-03 00:00, case 2 was dispatched but not handled (its deadline, 03-02
     // 16:00, had passed), and nothing was closed in grid 1 but case 1.
     let card = score(
@@ -290,7 +299,7 @@ fn as_of_hides_what_happened_later() {
 #[test]
 fn merge_equals_whole() {
     let m = city();
-    let rec = Records::from_csv(Arc::clone(&m), CASES, None).expect("cases");
+    let rec = Records::from_csv(Arc::clone(&m), cases_csv(), None).expect("cases");
     let as_of = Some(local(&m, "2026-04-10"));
     let cut = [
         "2026-02-01",
@@ -367,7 +376,7 @@ fn merge_equals_whole_on_random_records() {
 #[test]
 fn tiny_samples_are_listed_not_ranked_and_shrinkage_tempers_them() {
     let m = city();
-    let rec = Records::from_csv(Arc::clone(&m), CASES, None).expect("cases");
+    let rec = Records::from_csv(Arc::clone(&m), cases_csv(), None).expect("cases");
     let (start, end) = (local(&m, "2026-03-01"), local(&m, "2026-04-01"));
     let mut config = m.scoring_config().clone();
     config.min_sample = 1;
@@ -498,7 +507,7 @@ fn bad_records_name_row_and_column() {
     assert_eq!(w, "records[0].category");
     assert!(r.contains("dispatch_deadline"), "{r}");
     // A reversed period.
-    let rec = Records::from_csv(city(), CASES, None).expect("cases");
+    let rec = Records::from_csv(city(), cases_csv(), None).expect("cases");
     assert!(score(&rec, 10, 10, None).is_err());
 }
 
@@ -781,14 +790,15 @@ fn a_month_of_the_sample_city_scores() {
 
 #[test]
 fn scoring_section_of_the_model_overrides_the_defaults() {
+    let city = city_text();
     let text = format!(
-        "{CITY}\n[scoring]\nmin_sample = 1\ngrades = [80, 70, 60, 50]\naccept_limit = \"1 working_hours\"\n\
+        "{city}\n[scoring]\nmin_sample = 1\ngrades = [80, 70, 60, 50]\naccept_limit = \"1 working_hours\"\n\
          [scoring.weights.department]\non_time_rate = 1\n\
          [scoring.weights.dispatcher]\ndispatched = 1\n\
          [scoring.steps.dispatcher.dispatched]\nat_least = [[4, 100], [2, 50]]\n"
     );
     let m = Arc::new(Model::from_str_auto(&text).expect("model with [scoring]"));
-    let rec = Records::from_csv(Arc::clone(&m), CASES, None).expect("cases");
+    let rec = Records::from_csv(Arc::clone(&m), cases_csv(), None).expect("cases");
     let card = score(
         &rec,
         local(&m, "2026-03-01"),
@@ -820,7 +830,7 @@ fn scoring_section_of_the_model_overrides_the_defaults() {
 
     // Every problem of a bad section, with its path.
     let bad = format!(
-        "{CITY}\n[scoring]\nshrinkage = -1\ngrades = [50, 60, 70, 80]\n\
+        "{city}\n[scoring]\nshrinkage = -1\ngrades = [50, 60, 70, 80]\n\
          [scoring.weights.department]\nspeed = 1\ndue = 1\n\
          [scoring.weights.janitor]\nx = 1\n\
          [scoring.steps.area.closure_rate]\nat_least = [[1, 100]]\n"

@@ -5,6 +5,8 @@
     reason = "test code: unwraps on known-good fixtures"
 )]
 
+mod common;
+
 use std::sync::{Arc, OnceLock};
 
 use gridgov::case::{Action, Actor, Source, State};
@@ -254,92 +256,10 @@ fn a_window_starting_mid_day() {
 
 #[test]
 fn runs_on_a_city_without_the_sample_rules() {
-    // A tiny city with one handler-less unit: its cases stay dispatched and go overdue.
-    let text = r#"
-name = "tiny"
-[[areas]]
-code = "379900"
-name = "c"
-level = "city"
-[[areas]]
-code = "379901"
-name = "d"
-level = "district"
-parent = "379900"
-[[areas]]
-code = "379901001"
-name = "s"
-level = "street"
-parent = "379901"
-[[areas]]
-code = "379901001001"
-name = "m"
-level = "community"
-parent = "379901001"
-[[areas]]
-code = "37990100100101"
-name = "g1"
-level = "grid"
-parent = "379901001001"
-[[areas]]
-code = "37990100100102"
-name = "g2"
-level = "grid"
-parent = "379901001001"
-[[units]]
-id = "CMD"
-name = "centre"
-kind = "command_centre"
-jurisdiction = ["379900"]
-[[units]]
-id = "A"
-name = "dept a"
-parent = "CMD"
-[[units]]
-id = "B"
-name = "dept b (nobody)"
-parent = "CMD"
-[[workers]]
-id = "SV1"
-name = "s"
-role = "supervisor"
-unit = "CMD"
-grids = ["37990100100101"]
-[[workers]]
-id = "AC1"
-name = "a"
-role = "acceptor"
-unit = "CMD"
-[[workers]]
-id = "SL1"
-name = "l"
-role = "shift_leader"
-unit = "CMD"
-[[workers]]
-id = "DP1"
-name = "d"
-role = "dispatcher"
-unit = "CMD"
-[[workers]]
-id = "H1"
-name = "h"
-role = "handler"
-unit = "A"
-[[duty]]
-category = "C"
-unit = "A"
-[[duty]]
-category = "E"
-unit = "B"
-[[escalation]]
-name = "overdue"
-stages = ["handle"]
-trigger = { overdue = true }
-action = { notify = "$unit" }
-[engine.permissions]
-dispatch = ["shift_leader"]
-"#;
-    let m = Arc::new(Model::from_str_auto(text).unwrap());
+    // A tiny city with one handler-less unit (tests/fixtures/cities/unstaffed.toml): its cases
+    // stay dispatched and go overdue.
+    let text = common::fixture("cities/unstaffed.toml");
+    let m = Arc::new(Model::from_str_auto(&text).unwrap());
     let start = m.calendar().parse_local("2025-11-03").unwrap();
     let eng = simulate(
         Arc::clone(&m),

@@ -51,6 +51,51 @@ static const char *last_error(void) {
     }                                                                          \
   } while (0)
 
+/* The path of the fixture `name` (e.g. "score/city.toml") in the folder of test data shared
+ * by every language: $GRIDGOV_FIXTURES (the Makefile sets it), else tests/fixtures, since the
+ * tests run from the repository root. */
+static inline void fixture_path(char *buf, size_t n, const char *name) {
+  const char *dir = getenv("GRIDGOV_FIXTURES");
+  snprintf(buf, n, "%s/%s", dir && *dir ? dir : "tests/fixtures", name);
+}
+
+/* The whole file as a NUL-terminated string (free it), its length in *len; NULL (with a
+ * message) when it cannot be read. */
+static inline char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "cannot open %s\n", path);
+    return NULL;
+  }
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap);
+  size_t got;
+  while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+    n += got;
+    if (cap - n - 1 == 0) {
+      char *bigger = realloc(buf, cap * 2);
+      if (!bigger) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = bigger;
+      cap *= 2;
+    }
+  }
+  fclose(f);
+  if (buf) buf[n] = 0;
+  *len = n;
+  return buf;
+}
+
+/* The text of the fixture `name` (free it), its length in *len; NULL when it cannot be read. */
+static inline char *fixture(const char *name, size_t *len) {
+  char path[1024];
+  fixture_path(path, sizeof path, name);
+  return read_file(path, len);
+}
+
 static int finish(const char *name) {
   printf("%s: %d passed, %d failed\n", name, checks - failures, failures);
   return failures == 0 ? 0 : 1;

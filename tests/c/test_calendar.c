@@ -96,13 +96,16 @@ static void test_many(void) {
 }
 
 static void test_custom(void) {
-  const char *text =
-      "base = \"china\"\n"
-      "years = [2024, 2027]\n"
-      "[[holidays]]\nname = \"元旦 2027\"\noff = [\"2027-01-01\"]\n";
+  /* The China calendar extended with a made-up 2027 schedule, 元旦 2027-01-01 off. */
+  size_t text_len = 0;
+  char *text = fixture("calendars/china_2027.toml", &text_len);
+  CHECK(text != NULL);
   gridgov_calendar *c = NULL;
-  CHECK_STATUS(gridgov_calendar_from_text(text, strlen(text), GRIDGOV_FORMAT_TOML, &c),
-               GRIDGOV_STATUS_OK);
+  if (text != NULL) {
+    CHECK_STATUS(gridgov_calendar_from_text(text, text_len, GRIDGOV_FORMAT_TOML, &c),
+                 GRIDGOV_STATUS_OK);
+    free(text);
+  }
   int32_t first = 0, last = 0;
   CHECK_STATUS(gridgov_calendar_years(c, &first, &last), GRIDGOV_STATUS_OK);
   CHECK(last == 2027);

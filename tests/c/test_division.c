@@ -1,26 +1,6 @@
 /* gridgov C ABI: grid-division analysis (bounds, Tukey fences, adjacency, suggestions). */
 #include "check.h"
 
-/* Two grids of one community, declared neighbours, one supervisor on both (1/2 each).
-   Households 100 and 150 (both below 300); cases 2 and 4 -> loads per worker 4 and 8.
-   Quartiles of [4, 8] (linear interpolation at (n-1)q): Q1 5, median 6, Q3 7; IQR 2;
-   fences 5 - 3 = 2 and 7 + 3 = 10. Merge: 250 households, 6 cases, 1 worker -> 6 per worker. */
-static const char *PAIR_MODEL =
-    "name = \"pair\"\n"
-    "[[areas]]\ncode = \"110100\"\nname = \"c\"\nlevel = \"city\"\n"
-    "[[areas]]\ncode = \"110101\"\nname = \"d\"\nlevel = \"district\"\nparent = \"110100\"\n"
-    "[[areas]]\ncode = \"110101001\"\nname = \"s\"\nlevel = \"street\"\nparent = \"110101\"\n"
-    "[[areas]]\ncode = \"110101001001\"\nname = \"k\"\nlevel = \"community\"\n"
-    "parent = \"110101001\"\n"
-    "[[areas]]\ncode = \"11010100100101\"\nname = \"g1\"\nlevel = \"grid\"\n"
-    "parent = \"110101001001\"\nhouseholds = 100\nneighbours = [\"11010100100102\"]\n"
-    "[[areas]]\ncode = \"11010100100102\"\nname = \"g2\"\nlevel = \"grid\"\n"
-    "parent = \"110101001001\"\nhouseholds = 150\n"
-    "[[units]]\nid = \"CMD\"\nname = \"centre\"\nkind = \"command_centre\"\n"
-    "jurisdiction = [\"110100\"]\n"
-    "[[workers]]\nid = \"SV1\"\nname = \"sv\"\nrole = \"supervisor\"\nunit = \"CMD\"\n"
-    "grids = [\"11010100100101\", \"11010100100102\"]\n";
-
 /* Number of occurrences of `needle` in `hay`. */
 static size_t count(const char *hay, const char *needle) {
   size_t n = 0;
@@ -41,10 +21,22 @@ static long number_after(const char *json, const char *key) {
   return strtol(p + strlen(pattern), NULL, 10);
 }
 
+/* The pair (tests/fixtures/cities/pair.toml): two grids of one community, declared neighbours,
+   one supervisor on both (1/2 each).
+   Households 100 and 150 (both below 300); cases 2 and 4 -> loads per worker 4 and 8.
+   Quartiles of [4, 8] (linear interpolation at (n-1)q): Q1 5, median 6, Q3 7; IQR 2;
+   fences 5 - 3 = 2 and 7 + 3 = 10. Merge: 250 households, 6 cases, 1 worker -> 6 per worker. */
 static void test_pair_by_hand(void) {
+  size_t text_len = 0;
+  char *pair = fixture("cities/pair.toml", &text_len);
+  CHECK(pair != NULL);
+  if (pair == NULL) {
+    return;
+  }
   gridgov_model *m = NULL;
-  CHECK_STATUS(gridgov_model_from_text(PAIR_MODEL, strlen(PAIR_MODEL), GRIDGOV_FORMAT_TOML, &m),
+  CHECK_STATUS(gridgov_model_from_text(pair, text_len, GRIDGOV_FORMAT_TOML, &m),
                GRIDGOV_STATUS_OK);
+  free(pair);
   if (m == NULL) {
     return;
   }

@@ -25,28 +25,6 @@
 #define CITIZEN "{\"citizen\":\"c-1\"}"
 #define PHONE "13800000000"
 
-/* A self-contained city with two escalation rules on the handling stage, so that the sweep
- * tests do not depend on the sample city's default rules. */
-static const char *RULES_CITY =
-    "name = \"rules\"\n"
-    "[[areas]]\ncode = \"379900\"\nname = \"c\"\nlevel = \"city\"\n"
-    "[[areas]]\ncode = \"379901\"\nname = \"d\"\nlevel = \"district\"\nparent = \"379900\"\n"
-    "[[areas]]\ncode = \"379901001\"\nname = \"s\"\nlevel = \"street\"\nparent = \"379901\"\n"
-    "[[areas]]\ncode = \"379901001001\"\nname = \"m\"\nlevel = \"community\"\nparent = \"379901001\"\n"
-    "[[areas]]\ncode = \"37990100100101\"\nname = \"g\"\nlevel = \"grid\"\nparent = \"379901001001\"\n"
-    "[[units]]\nid = \"CMD\"\nname = \"centre\"\nkind = \"command_centre\"\njurisdiction = [\"379900\"]\n"
-    "[[units]]\nid = \"A\"\nname = \"dept\"\nparent = \"CMD\"\n"
-    "[[workers]]\nid = \"SV1\"\nname = \"s\"\nrole = \"supervisor\"\nunit = \"CMD\"\ngrids = [\"" GRID "\"]\n"
-    "[[workers]]\nid = \"AC1\"\nname = \"a\"\nrole = \"acceptor\"\nunit = \"CMD\"\n"
-    "[[workers]]\nid = \"SL1\"\nname = \"l\"\nrole = \"shift_leader\"\nunit = \"CMD\"\n"
-    "[[workers]]\nid = \"DP1\"\nname = \"d\"\nrole = \"dispatcher\"\nunit = \"CMD\"\n"
-    "[[workers]]\nid = \"H1\"\nname = \"h\"\nrole = \"handler\"\nunit = \"A\"\n"
-    "[[duty]]\ncategory = \"*\"\nunit = \"A\"\n"
-    "[[escalation]]\nname = \"80 %\"\nstages = [\"handle\"]\ntrigger = { share = 0.8 }\n"
-    "action = { warn = \"yellow\" }\n"
-    "[[escalation]]\nname = \"overdue\"\nstages = [\"handle\"]\ntrigger = { overdue = true }\n"
-    "action = { notify = \"$unit\" }\nrepeat = { every = \"1 working_hours\", times = 2 }\n";
-
 /* Applies an action and discards the event. */
 static gridgov_status act(gridgov_engine *e, uint64_t id, const char *actor, int64_t at,
                           const char *action) {
@@ -575,9 +553,16 @@ static gridgov_engine *rules_engine(const gridgov_model *m) {
 }
 
 static void test_sweep(void) {
+  /* A self-contained city with two escalation rules on the handling stage, so that the sweep
+   * tests do not depend on the sample city's default rules. */
+  size_t text_len = 0;
+  char *rules_city = fixture("cities/rules.toml", &text_len);
+  CHECK(rules_city != NULL);
+  if (rules_city == NULL) return;
   gridgov_model *m = NULL;
-  CHECK_STATUS(gridgov_model_from_text(RULES_CITY, strlen(RULES_CITY), GRIDGOV_FORMAT_TOML, &m),
+  CHECK_STATUS(gridgov_model_from_text(rules_city, text_len, GRIDGOV_FORMAT_TOML, &m),
                GRIDGOV_STATUS_OK);
+  free(rules_city);
   if (m == NULL) return;
   /* Due 15:00; rule 0 (80 %) fires at 14:12, rule 1 (overdue) at 15:00, 16:00, 17:00. */
   gridgov_engine *a = rules_engine(m);

@@ -1,12 +1,6 @@
 /* gridgov C ABI: models, the responsibility check, routing, errors. */
 #include "check.h"
 
-static const char *BAD_MODEL =
-    "name = \"tiny\"\n"
-    "[[areas]]\ncode = \"11010\"\nname = \"x\"\nlevel = \"grid\"\n"
-    "[[units]]\nid = \"A\"\nname = \"a\"\nparent = \"B\"\n"
-    "[[units]]\nid = \"B\"\nname = \"b\"\nparent = \"A\"\n";
-
 static void test_sample(void) {
   gridgov_model *m = NULL;
   CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
@@ -100,9 +94,15 @@ static void test_sample(void) {
 }
 
 static void test_bad_models(void) {
+  size_t bad_len = 0;
+  char *bad_model = fixture("cities/bad_model.toml", &bad_len);
+  CHECK(bad_model != NULL);
   gridgov_model *m = NULL;
-  CHECK_STATUS(gridgov_model_from_text(BAD_MODEL, strlen(BAD_MODEL), GRIDGOV_FORMAT_TOML, &m),
-               GRIDGOV_STATUS_MODEL);
+  if (bad_model != NULL) {
+    CHECK_STATUS(gridgov_model_from_text(bad_model, bad_len, GRIDGOV_FORMAT_TOML, &m),
+                 GRIDGOV_STATUS_MODEL);
+    free(bad_model);
+  }
   CHECK(m == NULL);
   CHECK_ERROR_MENTIONS("areas[0].code: \"11010\" is not a 14- or 15-digit grid code");
   char *issues = NULL;

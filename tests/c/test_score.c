@@ -3,8 +3,8 @@
  * (also through scorecard JSON), period comparison, an engine's records, and bad input typed
  * with nothing written.
  *
- * The fixtures are read from the source tree: $GRIDGOV_SAMPLE_DIR/../tests/data (the Makefile
- * sets GRIDGOV_SAMPLE_DIR=core/data; without it, core/tests/data from the repository root). */
+ * The score city and its cases are the shared fixtures tests/fixtures/score/{city.toml,cases.csv}
+ * (see fixture() in check.h). */
 #include <math.h>
 #include <stdint.h>
 
@@ -33,53 +33,17 @@
 
 /* ---- fixtures ------------------------------------------------------------------------- */
 
-static void data_path(char *buf, size_t n, const char *file) {
-  const char *dir = getenv("GRIDGOV_SAMPLE_DIR");
-  snprintf(buf, n, "%s/../tests/data/%s", dir ? dir : "core/data", file);
-}
-
-/* The whole file as a NUL-terminated string (free it), its length in *len. */
-static char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "cannot open %s\n", path);
-    return NULL;
-  }
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
-  size_t got;
-  while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-    n += got;
-    if (cap - n - 1 == 0) {
-      char *bigger = realloc(buf, cap * 2);
-      if (!bigger) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = bigger;
-      cap *= 2;
-    }
-  }
-  fclose(f);
-  if (buf) buf[n] = 0;
-  *len = n;
-  return buf;
-}
-
 static gridgov_model *score_city(void) {
   char path[1024];
-  data_path(path, sizeof path, "score_city.toml");
+  fixture_path(path, sizeof path, "score/city.toml");
   gridgov_model *m = NULL;
   CHECK_STATUS(gridgov_model_from_path(path, &m), GRIDGOV_STATUS_OK);
   return m;
 }
 
 static gridgov_records *score_cases(const gridgov_model *m) {
-  char path[1024];
-  data_path(path, sizeof path, "score_cases.csv");
   size_t len = 0;
-  char *csv = read_file(path, &len);
+  char *csv = fixture("score/cases.csv", &len);
   CHECK(csv != NULL);
   gridgov_records *r = NULL;
   if (csv) CHECK_STATUS(gridgov_records_from_csv(m, csv, len, GRIDGOV_NO_TIME, &r), GRIDGOV_STATUS_OK);
@@ -887,10 +851,8 @@ static void test_month_of_the_sample_city(void) {
 /* The model's [scoring] section: department weights replaced, a bad section refused with
  * every problem and its path. */
 static void test_scoring_section(void) {
-  char path[1024];
-  data_path(path, sizeof path, "score_city.toml");
   size_t len = 0;
-  char *city = read_file(path, &len);
+  char *city = fixture("score/city.toml", &len);
   CHECK(city != NULL);
   if (!city) return;
   const char *good = "\n[scoring]\nmin_sample = 1\n[scoring.weights.department]\non_time_rate = 1\n";

@@ -10,24 +10,14 @@
 #define SAMPLE_LAT 36.7391
 
 /*
- * Two grids sharing the edge lon = 116.002:
+ * Two grids sharing the edge lon = 116.002 (tests/fixtures/boundaries/two_grids.geojson, read
+ * by main()):
  *  A (…101): the square [116.000, 116.002] x [39.900, 39.902] with a hole
  *            [116.0005, 116.0015] x [39.9005, 39.9015];
  *  B (…102): a MultiPolygon: the square [116.002, 116.004] x [39.900, 39.902] and an island
  *            [116.0007, 116.0013] x [39.9007, 39.9013] inside A's hole.
  */
-static const char *TWO_GRIDS =
-    "{\"type\":\"FeatureCollection\",\"features\":["
-    "{\"type\":\"Feature\",\"properties\":{\"code\":\"37990100100101\"},"
-    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":["
-    "[[116.000,39.900],[116.002,39.900],[116.002,39.902],[116.000,39.902],[116.000,39.900]],"
-    "[[116.0005,39.9005],[116.0005,39.9015],[116.0015,39.9015],[116.0015,39.9005],"
-    "[116.0005,39.9005]]]}},"
-    "{\"type\":\"Feature\",\"properties\":{\"code\":\"37990100100102\"},"
-    "\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":["
-    "[[[116.002,39.900],[116.004,39.900],[116.004,39.902],[116.002,39.902],[116.002,39.900]]],"
-    "[[[116.0007,39.9007],[116.0013,39.9007],[116.0013,39.9013],[116.0007,39.9013],"
-    "[116.0007,39.9007]]]]}}]}";
+static char *TWO_GRIDS = NULL;
 
 /* features[1] is a bow tie (self-intersecting). */
 static const char *BOW_TIE =
@@ -316,9 +306,14 @@ static void test_convert(void) {
 }
 
 int main(void) {
+  size_t len = 0;
+  TWO_GRIDS = fixture("boundaries/two_grids.geojson", &len);
+  CHECK(TWO_GRIDS != NULL);
+  if (TWO_GRIDS == NULL) return finish("test_spatial");
   test_sample();
   test_holes_and_multipolygons();
   test_bad_input();
   test_convert();
+  free(TWO_GRIDS);
   return finish("test_spatial");
 }

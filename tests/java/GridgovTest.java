@@ -74,6 +74,16 @@ public class GridgovTest {
         return buf.getString(0, "UTF-8");
     }
 
+    /**
+     * The path of the fixture `name` in the folder of test data shared by every language:
+     * $GRIDGOV_FIXTURES (the Makefile sets it), else tests/fixtures, since the test runs from the
+     * repository root.
+     */
+    static java.nio.file.Path fixture(String name) {
+        String dir = System.getenv("GRIDGOV_FIXTURES");
+        return java.nio.file.Path.of(dir == null || dir.isEmpty() ? "tests/fixtures" : dir, name);
+    }
+
     /** The row object of `id` in a table's JSON (rows hold no nested objects). */
     static String row(String tableJson, String id) {
         java.util.regex.Matcher m = java.util.regex.Pattern
@@ -82,19 +92,18 @@ public class GridgovTest {
         return m.find() ? m.group() : "";
     }
 
-    // Performance scoring on the hand-computed case table of core/tests/score.rs: March 2026
-    // as of 2026-04-10 (+08:00).
+    // Performance scoring on the hand-computed case table of core/tests/score.rs (the shared
+    // fixtures tests/fixtures/score/): March 2026 as of 2026-04-10 (+08:00).
     static void scoring(Gridgov g) {
-        String data = System.getenv().getOrDefault("GRIDGOV_SAMPLE_DIR", "core/data") + "/../tests/data/";
         byte[] csv;
         try {
-            csv = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(data + "score_cases.csv"));
+            csv = java.nio.file.Files.readAllBytes(fixture("score/cases.csv"));
         } catch (java.io.IOException e) {
-            check(false, "read score_cases.csv: " + e);
+            check(false, "read score/cases.csv: " + e);
             return;
         }
         PointerByReference mref = new PointerByReference();
-        check(g.gridgov_model_from_path(data + "score_city.toml", mref) == 0, "score city: " + lastError());
+        check(g.gridgov_model_from_path(fixture("score/city.toml").toString(), mref) == 0, "score city: " + lastError());
         Pointer model = mref.getValue();
         PointerByReference rref = new PointerByReference();
         int st = g.gridgov_records_from_csv(model, csv, csv.length, NO_TIME, rref);

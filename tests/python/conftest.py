@@ -11,7 +11,21 @@ import pytest
 import gridgov
 
 HERE = Path(__file__).parent
+# The folder of test data shared by the Rust, C, Java and Python tests (tests/fixtures/).
+FIXTURES = HERE.parent / "fixtures"
 CST = timezone(timedelta(hours=8))
+
+
+def fixture_path(name: str) -> Path:
+    """The path of the shared fixture ``name``, e.g. ``fixture_path("score/city.toml")``."""
+    path = FIXTURES / name
+    assert path.is_file(), f"no fixture {path}"
+    return path
+
+
+def fixture_text(name: str) -> str:
+    """The text of the shared fixture ``name``."""
+    return fixture_path(name).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +40,7 @@ def sample() -> gridgov.Model:
 
 @pytest.fixture(scope="session")
 def tiny_path() -> Path:
-    return HERE / "tiny_city.toml"
+    return fixture_path("cities/tiny.toml")
 
 
 @pytest.fixture(scope="session")

@@ -13,53 +13,10 @@ import pytest
 
 import gridgov
 
+from conftest import fixture_text
+
 # Two grids of one community, declared neighbours, one supervisor on both (1/2 each).
-PAIR = """
-name = "pair"
-[[areas]]
-code = "110100"
-name = "c"
-level = "city"
-[[areas]]
-code = "110101"
-name = "d"
-level = "district"
-parent = "110100"
-[[areas]]
-code = "110101001"
-name = "s"
-level = "street"
-parent = "110101"
-[[areas]]
-code = "110101001001"
-name = "k"
-level = "community"
-parent = "110101001"
-[[areas]]
-code = "11010100100101"
-name = "g1"
-level = "grid"
-parent = "110101001001"
-households = 100
-neighbours = ["11010100100102"]
-[[areas]]
-code = "11010100100102"
-name = "g2"
-level = "grid"
-parent = "110101001001"
-households = 150
-[[units]]
-id = "CMD"
-name = "centre"
-kind = "command_centre"
-jurisdiction = ["110100"]
-[[workers]]
-id = "SV1"
-name = "sv"
-role = "supervisor"
-unit = "CMD"
-grids = ["11010100100101", "11010100100102"]
-"""
+PAIR = fixture_text("cities/pair.toml")
 G1, G2 = "11010100100101", "11010100100102"
 
 

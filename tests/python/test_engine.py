@@ -14,92 +14,13 @@ import pytest
 import gridgov
 from gridgov import Citizen, Engine
 
-from conftest import CST
+from conftest import CST, fixture_text
 
 GRID = "37990100100101"  # patrolled by SV001, district 东湖区
 GRID_W = "37990200100101"  # 西山区
 MON = datetime(2025, 11, 3, 9, 0)  # a Monday
 T0_MS = 1762131600000  # MON as epoch ms
 UTC = timezone.utc
-
-# A self-contained city with two escalation rules on the handling stage, so that the sweep
-# tests do not depend on the sample city's default rules.
-RULES_CITY = """
-name = "rules"
-[[areas]]
-code = "379900"
-name = "c"
-level = "city"
-[[areas]]
-code = "379901"
-name = "d"
-level = "district"
-parent = "379900"
-[[areas]]
-code = "379901001"
-name = "s"
-level = "street"
-parent = "379901"
-[[areas]]
-code = "379901001001"
-name = "m"
-level = "community"
-parent = "379901001"
-[[areas]]
-code = "37990100100101"
-name = "g"
-level = "grid"
-parent = "379901001001"
-[[units]]
-id = "CMD"
-name = "centre"
-kind = "command_centre"
-jurisdiction = ["379900"]
-[[units]]
-id = "A"
-name = "dept"
-parent = "CMD"
-[[workers]]
-id = "SV1"
-name = "s"
-role = "supervisor"
-unit = "CMD"
-grids = ["37990100100101"]
-[[workers]]
-id = "AC1"
-name = "a"
-role = "acceptor"
-unit = "CMD"
-[[workers]]
-id = "SL1"
-name = "l"
-role = "shift_leader"
-unit = "CMD"
-[[workers]]
-id = "DP1"
-name = "d"
-role = "dispatcher"
-unit = "CMD"
-[[workers]]
-id = "H1"
-name = "h"
-role = "handler"
-unit = "A"
-[[duty]]
-category = "*"
-unit = "A"
-[[escalation]]
-name = "80 %"
-stages = ["handle"]
-trigger = { share = 0.8 }
-action = { warn = "yellow" }
-[[escalation]]
-name = "overdue"
-stages = ["handle"]
-trigger = { overdue = true }
-action = { notify = "$unit" }
-repeat = { every = "1 working_hours", times = 2 }
-"""
 
 
 @pytest.fixture
@@ -109,7 +30,9 @@ def eng(sample: gridgov.Model) -> Engine:
 
 @pytest.fixture(scope="module")
 def rules_city() -> gridgov.Model:
-    return gridgov.Model.from_toml(RULES_CITY)
+    # a self-contained city with two escalation rules on the handling stage, so that the sweep
+    # tests do not depend on the sample city's default rules
+    return gridgov.Model.from_toml(fixture_text("cities/rules.toml"))
 
 
 def dispatched(eng: Engine, category: str, t: Any, grid: str = GRID) -> int:

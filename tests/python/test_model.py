@@ -11,7 +11,7 @@ import pytest
 
 import gridgov
 
-from conftest import CST
+from conftest import CST, fixture_text
 
 ROLES = ["supervisor", "acceptor", "shift_leader", "dispatcher", "handler", "manager", "auditor"]
 
@@ -202,24 +202,7 @@ def test_load_files_and_text(tmp_path: Path, sample: gridgov.Model, tiny_path: P
     assert gridgov.Model.from_text(sample.to_json()).summary() == sample.summary()
 
 
-BAD_MODEL = """
-name = "bad"
-
-[[areas]]
-code = "11010"
-name = "x"
-level = "grid"
-
-[[areas]]
-code = "379900"
-name = ""
-level = "town"
-
-[[units]]
-id = "A"
-name = "a"
-parent = "NOPE"
-"""
+BAD_MODEL = fixture_text("cities/bad_model.toml")
 
 
 def test_bad_model_reports_every_issue_with_paths() -> None:

@@ -14,24 +14,27 @@ import pytest
 
 import gridgov
 
-DATA = Path(__file__).parents[2] / "core" / "tests" / "data"
+from conftest import fixture_path
+
+SCORE_CITY = fixture_path("score/city.toml")
+SCORE_CASES = fixture_path("score/cases.csv")
 MARCH = (datetime(2026, 3, 1), datetime(2026, 4, 1))
 AS_OF = datetime(2026, 4, 10)
 
 
 @pytest.fixture(scope="module")
 def city() -> gridgov.Model:
-    return gridgov.Model.load(DATA / "score_city.toml")
+    return gridgov.Model.load(SCORE_CITY)
 
 
 @pytest.fixture(scope="module")
 def cases_frame(city: gridgov.Model) -> pd.DataFrame:
-    return gridgov.Records.read_csv(city, DATA / "score_cases.csv").to_frame()
+    return gridgov.Records.read_csv(city, SCORE_CASES).to_frame()
 
 
 @pytest.fixture(scope="module")
 def card(city: gridgov.Model) -> gridgov.Scorecard:
-    return gridgov.score(city, DATA / "score_cases.csv", *MARCH, as_of=AS_OF)
+    return gridgov.score(city, SCORE_CASES, *MARCH, as_of=AS_OF)
 
 
 def test_areas_by_hand(card: gridgov.Scorecard) -> None:
@@ -151,7 +154,7 @@ def test_bad_records_name_row_and_column(city: gridgov.Model, cases_frame: pd.Da
 
 
 def test_merge_equals_whole_and_pickle(city: gridgov.Model, card: gridgov.Scorecard) -> None:
-    rec = gridgov.Records.read_csv(city, DATA / "score_cases.csv")
+    rec = gridgov.Records.read_csv(city, SCORE_CASES)
     cuts = [datetime(2026, 3, 1), datetime(2026, 3, 2, 9, 30), datetime(2026, 3, 3), datetime(2026, 4, 1)]
     parts = [gridgov.score(city, rec, a, b, as_of=AS_OF) for a, b in zip(cuts, cuts[1:])]
     merged = parts[0].merge(parts[1]).merge(parts[2])
@@ -168,7 +171,7 @@ def test_merge_equals_whole_and_pickle(city: gridgov.Model, card: gridgov.Scorec
 
 
 def test_compare(city: gridgov.Model, card: gridgov.Scorecard) -> None:
-    feb = gridgov.score(city, DATA / "score_cases.csv", datetime(2026, 2, 1), datetime(2026, 3, 1), as_of=AS_OF)
+    feb = gridgov.score(city, SCORE_CASES, datetime(2026, 2, 1), datetime(2026, 3, 1), as_of=AS_OF)
     cmp = gridgov.compare(feb, card, level="grid")
     indicators = {"mean_response_hours", "mean_handle_hours", "on_time_closure_rate", "satisfaction_rate"}
     assert set(cmp.indicator) == indicators
@@ -231,15 +234,15 @@ def test_scorecard_matches_an_independent_pandas_computation(sample: gridgov.Mod
 
 
 def test_division_report_from_records(city: gridgov.Model) -> None:
-    r = city.division_report(DATA / "score_cases.csv", date(2026, 3, 1), date(2026, 4, 1))
+    r = city.division_report(SCORE_CASES, date(2026, 3, 1), date(2026, 4, 1))
     assert r.grids.loc["37990100100101", "cases"] == 3  # reported in March
     assert r.grids.loc["37990100100102", "cases"] == 4
     assert bool(r.grids.loc["37990100100102", "households_high"])  # 600 > 500
     assert list(r.suggestions.kind) == ["split"]
-    every = city.division_report(gridgov.Records.read_csv(city, DATA / "score_cases.csv"))
+    every = city.division_report(gridgov.Records.read_csv(city, SCORE_CASES))
     assert every.grids["cases"].sum() == 8
     with pytest.raises(gridgov.ValidationError):
-        city.division_report(DATA / "score_cases.csv", date(2026, 4, 1), date(2026, 3, 1), households=(500, 300))
+        city.division_report(SCORE_CASES, date(2026, 4, 1), date(2026, 3, 1), households=(500, 300))
 
 
 def test_a_month_of_the_sample_city(sample: gridgov.Model) -> None:
@@ -261,9 +264,9 @@ def test_a_month_of_the_sample_city(sample: gridgov.Model) -> None:
 
 
 def test_scoring_section_of_the_model() -> None:
-    text = (DATA / "score_city.toml").read_text(encoding="utf-8")
+    text = SCORE_CITY.read_text(encoding="utf-8")
     m = gridgov.Model.from_toml(text + "\n[scoring]\nmin_sample = 1\n[scoring.weights.department]\non_time_rate = 1\n")
-    d = gridgov.score(m, DATA / "score_cases.csv", *MARCH, as_of=AS_OF).departments()
+    d = gridgov.score(m, SCORE_CASES, *MARCH, as_of=AS_OF).departments()
     assert d.loc["A", "score"] == pytest.approx(200 / 3) and d.loc["A", "rank"] == 1
     with pytest.raises(gridgov.ModelError) as err:
         gridgov.Model.from_toml(text + "\n[scoring]\nshrinkage = -1\n[scoring.weights.department]\nspeed = 1\n")

@@ -20,6 +20,8 @@ from shapely.geometry import shape
 import gridgov
 from gridgov import _gridgov
 
+from conftest import fixture_text
+
 A, B = "37990100100101", "37990100100102"
 
 
@@ -36,16 +38,10 @@ def collection(*features: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"type": "FeatureCollection", **extra, "features": list(features)}
 
 
-# Two grids sharing the edge lon = 116.002. A: a square with a hole; B: a MultiPolygon of the
-# square east of A and an island inside A's hole.
-A_SHELL = square(116.000, 39.900, 116.002, 39.902)
-A_HOLE = square(116.0005, 39.9005, 116.0015, 39.9015)[::-1]  # clockwise
-B_SQUARE = square(116.002, 39.900, 116.004, 39.902)
-B_ISLAND = square(116.0007, 39.9007, 116.0013, 39.9013)
-TWO_GRIDS = collection(
-    feature(A, {"type": "Polygon", "coordinates": [A_SHELL, A_HOLE]}),
-    feature(B, {"type": "MultiPolygon", "coordinates": [[B_SQUARE], [B_ISLAND]]}),
-)
+# Two grids sharing the edge lon = 116.002. A: the square [116.000, 116.002] x [39.900, 39.902]
+# with a (clockwise) hole; B: a MultiPolygon of the square east of A and an island inside A's hole.
+TWO_GRIDS: dict[str, Any] = json.loads(fixture_text("boundaries/two_grids.geojson"))
+A_SHELL: list[list[float]] = TWO_GRIDS["features"][0]["geometry"]["coordinates"][0]
 
 
 @pytest.fixture(scope="module")

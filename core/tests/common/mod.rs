@@ -1,7 +1,9 @@
-//! Seeded generators of large synthetic cities, shared by tests and benchmarks.
+//! Seeded generators of large synthetic cities, shared by tests and benchmarks, and the way
+//! to the fixtures shared with the C, Java and Python tests.
 #![allow(dead_code, reason = "each test or bench uses part of it")]
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use gridgov::ModelFile;
 use gridgov::calendar::{CalendarSpec, TimeLimit};
@@ -9,6 +11,22 @@ use gridgov::catalog::{CatalogConfig, CatalogSpec, CategoryConfig, MajorConfig, 
 use gridgov::duty::{DutyRuleConfig, Fallback};
 use gridgov::org::{UnitConfig, UnitKind};
 use gridgov::territory::AreaConfig;
+
+/// The path of `name` in `tests/fixtures/` at the repository root, the one folder of test
+/// data read by the tests of every language (`fixture_path("score/city.toml")`).
+pub fn fixture_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name)
+}
+
+/// The text of the fixture `name` (see [`fixture_path`]); panics naming the file when it
+/// cannot be read.
+pub fn fixture(name: &str) -> String {
+    let path = fixture_path(name);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read the fixture {}: {e}", path.display()))
+}
 
 /// A tiny xorshift generator (no dependency needed for seeded test data).
 pub struct Rng(u64);
