@@ -1,0 +1,146 @@
+//! The case-record schema: the column names in their documented order, the positions of the
+//! instant and person columns, the type each column holds, the "no value" markers, and how an
+//! error names the cell it is about (`records[ROW].COLUMN`).
+
+use crate::calendar::Millis;
+use crate::error::Error;
+
+/// "No value" in an instant column.
+pub const NO_TIME: Millis = i64::MIN;
+/// "No value" in an index column.
+pub const NONE: u32 = u32::MAX;
+
+/// The instant columns, in lifecycle order (the order rule of the schema).
+pub const TIME_COLUMNS: [&str; 9] = [
+    "reported_at",
+    "accepted_at",
+    "verified_at",
+    "filed_at",
+    "dispatched_at",
+    "handled_at",
+    "checked_at",
+    "closed_at",
+    "rated_at",
+];
+
+/// Positions in [`TIME_COLUMNS`].
+pub(crate) mod t {
+    pub const REPORTED: usize = 0;
+    pub const ACCEPTED: usize = 1;
+    pub const VERIFIED: usize = 2;
+    pub const FILED: usize = 3;
+    pub const DISPATCHED: usize = 4;
+    pub const HANDLED: usize = 5;
+    pub const CHECKED: usize = 6;
+    pub const CLOSED: usize = 7;
+    pub const RATED: usize = 8;
+}
+
+/// The deadline columns, in stage order (verify, dispatch, handle, check).
+pub const DEADLINE_COLUMNS: [&str; 4] = [
+    "verify_deadline",
+    "dispatch_deadline",
+    "handle_deadline",
+    "check_deadline",
+];
+
+/// The person columns; the first is the reporter.
+pub const PERSON_COLUMNS: [&str; 7] = [
+    "reporter",
+    "acceptor",
+    "verifier",
+    "filer",
+    "dispatcher",
+    "checker",
+    "closer",
+];
+
+/// Positions in [`PERSON_COLUMNS`].
+pub(crate) mod p {
+    pub const REPORTER: usize = 0;
+    pub const ACCEPTOR: usize = 1;
+    pub const VERIFIER: usize = 2;
+    pub const FILER: usize = 3;
+    pub const DISPATCHER: usize = 4;
+    pub const CHECKER: usize = 5;
+    pub const CLOSER: usize = 6;
+}
+
+/// The integer columns (besides `id` and `satisfaction`).
+pub const COUNT_COLUMNS: [&str; 4] = ["rework", "returns", "postponements", "extension_minutes"];
+
+/// The boolean columns.
+pub const FLAG_COLUMNS: [&str; 2] = ["shelved", "self_handled"];
+
+/// The type a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// Whole numbers.
+    Int,
+    /// Instants (milliseconds since the epoch).
+    Time,
+    /// Text.
+    Text,
+    /// True or false.
+    Bool,
+}
+
+impl ColumnType {
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            ColumnType::Int => "integers",
+            ColumnType::Time => "instants",
+            ColumnType::Text => "text",
+            ColumnType::Bool => "booleans",
+        }
+    }
+}
+
+/// The type of a schema column, `None` for a name the schema does not have.
+pub fn column_type(name: &str) -> Option<ColumnType> {
+    Some(match name {
+        "id" | "satisfaction" => ColumnType::Int,
+        "category" | "urgency" | "grid" | "source" | "state" | "unit" => ColumnType::Text,
+        n if PERSON_COLUMNS.contains(&n) => ColumnType::Text,
+        n if TIME_COLUMNS.contains(&n) || DEADLINE_COLUMNS.contains(&n) => ColumnType::Time,
+        n if COUNT_COLUMNS.contains(&n) => ColumnType::Int,
+        n if FLAG_COLUMNS.contains(&n) => ColumnType::Bool,
+        _ => return None,
+    })
+}
+
+/// Every column of the schema, in the documented order.
+pub fn schema_columns() -> Vec<&'static str> {
+    let mut v = vec![
+        "id", "category", "urgency", "grid", "source", "reporter", "state",
+    ];
+    v.extend(TIME_COLUMNS);
+    v.extend([
+        "acceptor",
+        "verifier",
+        "filer",
+        "dispatcher",
+        "checker",
+        "closer",
+    ]);
+    v.extend(["unit", "satisfaction"]);
+    v.extend(COUNT_COLUMNS);
+    v.extend(FLAG_COLUMNS);
+    v.extend(DEADLINE_COLUMNS);
+    v
+}
+
+/// The error for a bad `value` in row `row` (from 0) of `column`: its `what` is
+/// `records[ROW].COLUMN`.
+pub(super) fn bad(
+    row: usize,
+    column: &str,
+    value: &dyn ToString,
+    reason: impl Into<String>,
+) -> Error {
+    Error::invalid(
+        format!("records[{row}].{column}"),
+        value.to_string(),
+        reason,
+    )
+}

@@ -1,0 +1,203 @@
+//! The validated case records, [`Records`]: one row per case, stored by column, codes resolved
+//! to the model's indices; and what can be asked of them (size, model, as-of instant, the load
+//! per unit grid, the records as columns again).
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use crate::calendar::Millis;
+use crate::case::{Source, State};
+use crate::model::Model;
+
+use super::columns::{ColumnData, Columns};
+use super::schema::{DEADLINE_COLUMNS, NONE, PERSON_COLUMNS, TIME_COLUMNS, schema_columns, t};
+
+/// Validated case records, one row per case, stored by column.
+#[derive(Debug, Clone)]
+pub struct Records<'a> {
+    pub(crate) model: Arc<Model>,
+    pub(crate) id: Cow<'a, [i64]>,
+    /// Catalog leaf index ([`NONE`]: not given).
+    pub(crate) category: Vec<u32>,
+    /// Index into the catalog's urgencies.
+    pub(crate) urgency: Vec<u8>,
+    /// Area index of the unit grid.
+    pub(crate) grid: Vec<u32>,
+    pub(crate) source: Vec<Source>,
+    pub(crate) state: Vec<State>,
+    /// Per person column: the ids given.
+    pub(crate) people: [Vec<Arc<str>>; 7],
+    /// Per person column: index into its `people` list.
+    pub(crate) person: [Vec<u32>; 7],
+    /// Unit index ([`NONE`]: not dispatched).
+    pub(crate) unit: Vec<u32>,
+    pub(crate) time: [Cow<'a, [Millis]>; 9],
+    pub(crate) deadline: [Cow<'a, [Millis]>; 4],
+    pub(crate) rework: Vec<u32>,
+    pub(crate) returns: Vec<u32>,
+    pub(crate) postponements: Vec<u32>,
+    pub(crate) extension_minutes: Cow<'a, [i64]>,
+    pub(crate) shelved: Cow<'a, [bool]>,
+    pub(crate) self_handled: Cow<'a, [bool]>,
+    /// 0: not rated.
+    pub(crate) satisfaction: Vec<u8>,
+    pub(crate) as_of: Millis,
+}
+
+impl Records<'_> {
+    /// Cases reported in `[start, end)` per unit grid, in the order of
+    /// [`Territory::grids`](crate::territory::Territory::grids): the load
+    /// [`division_report`](crate::division::division_report) takes.
+    pub fn grid_load(&self, start: Millis, end: Millis) -> Vec<u64> {
+        let territory = self.model.territory();
+        let mut per_area = vec![0; territory.len()];
+        for (&g, &t) in self.grid.iter().zip(self.time[t::REPORTED].iter()) {
+            if t >= start && t < end {
+                per_area[g as usize] += 1;
+            }
+        }
+        territory
+            .grids()
+            .iter()
+            .map(|g| per_area[g.index()])
+            .collect()
+    }
+
+    /// The records with every column owned (no borrow of the input arrays left).
+    pub fn into_owned(self) -> Records<'static> {
+        let own = |c: Cow<'_, [Millis]>| Cow::Owned(c.into_owned());
+        Records {
+            model: self.model,
+            id: Cow::Owned(self.id.into_owned()),
+            category: self.category,
+            urgency: self.urgency,
+            grid: self.grid,
+            source: self.source,
+            state: self.state,
+            people: self.people,
+            person: self.person,
+            unit: self.unit,
+            time: self.time.map(own),
+            deadline: self.deadline.map(own),
+            rework: self.rework,
+            returns: self.returns,
+            postponements: self.postponements,
+            extension_minutes: Cow::Owned(self.extension_minutes.into_owned()),
+            shelved: Cow::Owned(self.shelved.into_owned()),
+            self_handled: Cow::Owned(self.self_handled.into_owned()),
+            satisfaction: self.satisfaction,
+            as_of: self.as_of,
+        }
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.id.len()
+    }
+
+    /// `true` when there are no records.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+
+    /// The model the records were validated against.
+    pub fn model(&self) -> &Arc<Model> {
+        &self.model
+    }
+
+    /// The instant statuses are judged at by default.
+    pub fn as_of(&self) -> Millis {
+        self.as_of
+    }
+
+    /// The records as columns, in the schema's order (text dictionary-encoded, missing
+    /// instants [`NO_TIME`](crate::score::NO_TIME)).
+    pub fn to_columns(&self) -> Columns<'_> {
+        let n = self.len();
+        let mut cols = Columns::new();
+        let text = |values: Vec<String>, rows: &dyn Fn(usize) -> i64| ColumnData::Text {
+            codes: Cow::Owned((0..n).map(rows).collect()),
+            values,
+        };
+        let territory = self.model.territory();
+        let catalog = self.model.catalog();
+        let org = self.model.org();
+        for name in schema_columns() {
+            let data = match name {
+                "id" => ColumnData::Int(Cow::Borrowed(&self.id)),
+                "category" => text(
+                    catalog
+                        .categories()
+                        .iter()
+                        .map(|c| c.key.as_str().to_owned())
+                        .collect(),
+                    &|i| opt(self.category[i]),
+                ),
+                "urgency" => text(catalog.urgencies().to_vec(), &|i| {
+                    i64::from(self.urgency[i])
+                }),
+                "grid" => text(
+                    territory
+                        .areas()
+                        .iter()
+                        .map(|a| a.code.as_str().to_owned())
+                        .collect(),
+                    &|i| i64::from(self.grid[i]),
+                ),
+                "source" => text(
+                    Source::ALL.iter().map(|s| s.as_str().to_owned()).collect(),
+                    &|i| self.source[i] as i64,
+                ),
+                "state" => text(
+                    State::ALL.iter().map(|s| s.as_str().to_owned()).collect(),
+                    &|i| {
+                        State::ALL
+                            .iter()
+                            .position(|s| *s == self.state[i])
+                            .unwrap_or(0) as i64
+                    },
+                ),
+                "unit" => text(org.units().iter().map(|u| u.id.clone()).collect(), &|i| {
+                    opt(self.unit[i])
+                }),
+                "satisfaction" => ColumnData::Float(Cow::Owned(
+                    self.satisfaction
+                        .iter()
+                        .map(|&s| if s == 0 { f64::NAN } else { f64::from(s) })
+                        .collect(),
+                )),
+                "rework" => ints(&self.rework),
+                "returns" => ints(&self.returns),
+                "postponements" => ints(&self.postponements),
+                "extension_minutes" => ColumnData::Int(Cow::Borrowed(&self.extension_minutes)),
+                "shelved" => ColumnData::Bool(Cow::Borrowed(&self.shelved)),
+                "self_handled" => ColumnData::Bool(Cow::Borrowed(&self.self_handled)),
+                n if PERSON_COLUMNS.contains(&n) => {
+                    let k = PERSON_COLUMNS.iter().position(|x| *x == n).unwrap_or(0);
+                    text(
+                        self.people[k].iter().map(ToString::to_string).collect(),
+                        &|i| opt(self.person[k][i]),
+                    )
+                }
+                n => {
+                    if let Some(k) = TIME_COLUMNS.iter().position(|x| *x == n) {
+                        ColumnData::Time(Cow::Borrowed(&self.time[k]))
+                    } else {
+                        let k = DEADLINE_COLUMNS.iter().position(|x| *x == n).unwrap_or(0);
+                        ColumnData::Time(Cow::Borrowed(&self.deadline[k]))
+                    }
+                }
+            };
+            cols.push(name, data);
+        }
+        cols
+    }
+}
+
+fn opt(v: u32) -> i64 {
+    if v == NONE { -1 } else { i64::from(v) }
+}
+
+fn ints(v: &[u32]) -> ColumnData<'static> {
+    ColumnData::Int(Cow::Owned(v.iter().map(|&x| i64::from(x)).collect()))
+}

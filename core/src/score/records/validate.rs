@@ -1,0 +1,418 @@
+//! Building [`Records`] from columns: [`Records::from_columns`] checks the column names, types
+//! and lengths and the required columns, resolves the text and person columns (each on its own
+//! thread for large tables), reads the instants, counts and flags, and applies the row rules
+//! (instants in lifecycle order, state, satisfaction) in row chunks on all cores.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use crate::calendar::Millis;
+use crate::case::{Source, State};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::parallel;
+
+use super::columns::{ColumnData, Columns, bool_column, count_column, int_column, time_column};
+use super::schema::{
+    ColumnType, DEADLINE_COLUMNS, NO_TIME, NONE, PERSON_COLUMNS, TIME_COLUMNS, bad, column_type,
+    schema_columns, t,
+};
+use super::table::Records;
+use super::text::resolve_text;
+
+/// A text lookup shared by validation threads: value → index, or why it is refused.
+type Lookup<'m> = &'m (dyn Fn(&str) -> std::result::Result<u32, String> + Sync);
+
+/// A person column: per row an index into its own list of ids.
+type PersonColumn = (Vec<u32>, Vec<Arc<str>>);
+
+/// Resolving one text column, run on a worker thread for large tables.
+type ColumnJob<'s> = Box<dyn FnOnce() -> Result<PersonColumn> + Send + 's>;
+
+/// Tables at least this long are validated on all cores.
+const PARALLEL_ROWS: usize = 1 << 16;
+
+impl<'a> Records<'a> {
+    /// Validates a table against `model` (the rules of the schema in [`crate::score`]).
+    /// `as_of` overrides the records' own as-of instant (default: one millisecond after
+    /// the latest instant in the table).
+    ///
+    /// # Errors
+    /// The first problem, as [`Error::InvalidValue`] whose `what` is `records[ROW].COLUMN`
+    /// (`records.COLUMN` for a column-wide problem).
+    pub fn from_columns(
+        model: Arc<Model>,
+        cols: &Columns<'a>,
+        as_of: Option<Millis>,
+    ) -> Result<Records<'a>> {
+        // Column names, types and lengths.
+        let mut n = None;
+        for (i, (name, data)) in cols.columns.iter().enumerate() {
+            let Some(ty) = column_type(name) else {
+                return Err(Error::invalid(
+                    format!("records.{name}"),
+                    name,
+                    format!(
+                        "is not a column of the case-record schema ({})",
+                        schema_columns().join(", ")
+                    ),
+                ));
+            };
+            if cols.columns[..i].iter().any(|(m, _)| m == name) {
+                return Err(Error::invalid(
+                    format!("records.{name}"),
+                    name,
+                    "is given twice",
+                ));
+            }
+            let ok = matches!(
+                (ty, data),
+                (
+                    ColumnType::Int,
+                    ColumnData::Int(_) | ColumnData::Float(_) | ColumnData::Bool(_)
+                ) | (ColumnType::Time, ColumnData::Time(_) | ColumnData::Int(_))
+                    | (
+                        ColumnType::Text,
+                        ColumnData::Text { .. } | ColumnData::Utf8 { .. }
+                    )
+                    | (ColumnType::Bool, _)
+            ) || (ty == ColumnType::Time
+                && matches!(data, ColumnData::Text { codes, .. } if codes.iter().all(|&c| c < 0)))
+                || (ty == ColumnType::Time
+                    && matches!(data, ColumnData::Float(v) if v.iter().all(|x| x.is_nan())));
+            if !ok {
+                return Err(Error::invalid(
+                    format!("records.{name}"),
+                    data.type_name(),
+                    format!("must hold {}", ty.as_str()),
+                ));
+            }
+            match n {
+                None => n = Some(data.len()),
+                Some(m) if m != data.len() => {
+                    return Err(Error::invalid(
+                        format!("records.{name}"),
+                        data.len(),
+                        format!("rows, where the other columns have {m}"),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        let n = n.unwrap_or(0);
+        if u32::try_from(n).is_err() {
+            return Err(Error::invalid("records", n, "rows exceed 2^32 − 1"));
+        }
+        let territory = model.territory();
+        let catalog = model.catalog();
+        let org = model.org();
+
+        // Required columns.
+        let Some(id_data) = cols.get("id") else {
+            return Err(Error::invalid("records.id", "", "is a required column"));
+        };
+        if let ColumnData::Float(v) = id_data
+            && let Some(row) = v.iter().position(|x| x.is_nan())
+        {
+            return Err(bad(
+                row,
+                "id",
+                &"NaN",
+                "is missing (the column is required)",
+            ));
+        }
+        let id = int_column(cols, "id", n, 0)?;
+        let Some(reported) = time_column(cols, "reported_at", n)? else {
+            return Err(Error::invalid(
+                "records.reported_at",
+                "",
+                "is a required column",
+            ));
+        };
+        if let Some(row) = reported.iter().position(|&t| t == NO_TIME) {
+            return Err(bad(
+                row,
+                "reported_at",
+                &"NaT",
+                "is missing (the column is required)",
+            ));
+        }
+
+        // Text columns, each resolved on its own thread for large tables.
+        let grid_of = |code: &str| {
+            territory
+                .find_grid(code)
+                .map(|a| a.0)
+                .map_err(|e| e.to_string())
+        };
+        let category_of = |key: &str| {
+            catalog.get(key).map_err(|e| e.to_string()).and_then(|_| {
+                catalog
+                    .index_of(key)
+                    .and_then(|i| u32::try_from(i).ok())
+                    .ok_or_else(|| "is not a leaf category".to_owned())
+            })
+        };
+        let urgency_of = |u: &str| {
+            catalog
+                .urgencies()
+                .iter()
+                .position(|x| x == u)
+                .and_then(|i| u32::try_from(i).ok())
+                .ok_or_else(|| {
+                    format!(
+                        "is not an urgency of the catalog ({})",
+                        catalog.urgencies().join(", ")
+                    )
+                })
+        };
+        let source_index = |s: &str| {
+            Source::parse(s).map(|s| s as u32).ok_or_else(|| {
+                "is not a source (supervisor, hotline, app, media, leader, sensor)".to_owned()
+            })
+        };
+        let state_of = |s: &str| {
+            State::ALL
+                .iter()
+                .position(|x| x.as_str() == s)
+                .map(|i| i as u32)
+                .ok_or_else(|| "is not a lifecycle state".to_owned())
+        };
+        let unit_of = |u: &str| org.find_unit(u).map(|u| u.0).map_err(|e| e.to_string());
+        let specs: [(&str, bool, Lookup<'_>); 6] = [
+            ("grid", true, &grid_of),
+            ("category", false, &category_of),
+            ("urgency", false, &urgency_of),
+            ("source", false, &source_index),
+            ("state", false, &state_of),
+            ("unit", false, &unit_of),
+        ];
+        let text_one = |(name, required, f): (&str, bool, Lookup<'_>)| {
+            resolve_text(cols, name, n, required, f).map(|r| r.rows)
+        };
+        // People: each person column keeps its own dictionary (no hashing of 10^6 citizen
+        // ids); posts are merged by id only when tables are built.
+        let person_one = |name: &str| {
+            let mut dict: Vec<Arc<str>> = Vec::new();
+            let rows = resolve_text(cols, name, n, false, |id| {
+                if id.is_empty() {
+                    return Ok(NONE);
+                }
+                dict.push(Arc::from(id));
+                Ok(dict.len() as u32 - 1)
+            })?
+            .rows;
+            Ok((rows, dict))
+        };
+        // One job per text column (a looked-up column has no dictionary of its own); large
+        // tables give every job its own thread.
+        let mut jobs: Vec<ColumnJob<'_>> = Vec::with_capacity(specs.len() + PERSON_COLUMNS.len());
+        for spec in specs {
+            jobs.push(Box::new(move || {
+                text_one(spec).map(|rows| (rows, Vec::new()))
+            }));
+        }
+        for name in PERSON_COLUMNS {
+            jobs.push(Box::new(move || person_one(name)));
+        }
+        let threads = if n < PARALLEL_ROWS { 1 } else { jobs.len() };
+        let mut resolved = parallel::map(jobs, threads, |job| job()).into_iter();
+        let texts: Vec<Result<Vec<u32>>> = resolved
+            .by_ref()
+            .take(specs.len())
+            .map(|r| r.map(|(rows, _)| rows))
+            .collect();
+        let persons: Vec<Result<PersonColumn>> = resolved.collect();
+        let mut texts = texts.into_iter();
+        let mut next_text = || texts.next().unwrap_or_else(|| Ok(Vec::new()));
+        let grid = next_text()?;
+        let category = next_text()?;
+        let default_urgency = catalog
+            .urgencies()
+            .iter()
+            .position(|u| u == catalog.default_urgency())
+            .unwrap_or(0);
+        let urgency: Vec<u8> = next_text()?
+            .into_iter()
+            .map(|u| {
+                if u == NONE {
+                    default_urgency as u8
+                } else {
+                    u as u8
+                }
+            })
+            .collect();
+        let source: Vec<Source> = next_text()?
+            .into_iter()
+            .map(|s| {
+                if s == NONE {
+                    Source::Supervisor
+                } else {
+                    Source::ALL[s as usize]
+                }
+            })
+            .collect();
+        let state_given = cols.get("state").is_some();
+        let states = next_text()?;
+        let unit = next_text()?;
+        let mut people: [Vec<Arc<str>>; 7] = Default::default();
+        let mut person: [Vec<u32>; 7] = Default::default();
+        for (k, r) in persons.into_iter().enumerate() {
+            let (rows, dict) = r?;
+            person[k] = rows;
+            people[k] = dict;
+        }
+
+        // Instants.
+        let mut time: [Cow<'a, [Millis]>; 9] = Default::default();
+        time[0] = reported;
+        for (k, name) in TIME_COLUMNS.iter().enumerate().skip(1) {
+            time[k] = time_column(cols, name, n)?.unwrap_or_else(|| Cow::Owned(vec![NO_TIME; n]));
+        }
+        let mut given_deadline: [Option<Cow<'a, [Millis]>>; 4] = Default::default();
+        for (k, name) in DEADLINE_COLUMNS.iter().enumerate() {
+            given_deadline[k] = time_column(cols, name, n)?;
+        }
+
+        let rework = count_column(cols, "rework", n)?;
+        let returns = count_column(cols, "returns", n)?;
+        let postponements = count_column(cols, "postponements", n)?;
+        let extension_minutes = int_column(cols, "extension_minutes", n, 0)?;
+        if let Some(row) = extension_minutes.iter().position(|&x| x < 0) {
+            return Err(bad(
+                row,
+                "extension_minutes",
+                &extension_minutes[row],
+                "is negative",
+            ));
+        }
+        let shelved = bool_column(cols, "shelved", n)?;
+        let self_handled = bool_column(cols, "self_handled", n)?;
+        let sat_raw = int_column(cols, "satisfaction", n, 0)?;
+        let mut satisfaction = Vec::with_capacity(n);
+        for (row, &s) in sat_raw.iter().enumerate() {
+            match s {
+                0 => satisfaction.push(0),
+                1..=5 => {
+                    if time[t::RATED][row] == NO_TIME {
+                        return Err(bad(row, "satisfaction", &s, "is given without rated_at"));
+                    }
+                    satisfaction.push(s as u8);
+                }
+                _ => return Err(bad(row, "satisfaction", &s, "is not a rating 1–5")),
+            }
+        }
+
+        // Row rules: order of instants, states (in row chunks on all cores).
+        let check_rows = |rows: std::ops::Range<usize>| -> Result<(Vec<State>, i64)> {
+            let mut latest = i64::MIN;
+            let mut state = Vec::with_capacity(rows.len());
+            for row in rows {
+                let mut last: Option<usize> = None;
+                for (k, col) in time.iter().enumerate() {
+                    let v = col[row];
+                    if v == NO_TIME {
+                        continue;
+                    }
+                    if let Some(j) = last
+                        && v < time[j][row]
+                    {
+                        return Err(bad(
+                            row,
+                            TIME_COLUMNS[k],
+                            &v,
+                            format!("is earlier than {} ({})", TIME_COLUMNS[j], time[j][row]),
+                        ));
+                    }
+                    last = Some(k);
+                    latest = latest.max(v);
+                }
+                let s = if states[row] == NONE {
+                    if state_given {
+                        return Err(bad(row, "state", &"", "is missing"));
+                    }
+                    derive_state(&time, row)
+                } else {
+                    State::ALL[states[row] as usize]
+                };
+                if s == State::Closed && time[t::CLOSED][row] == NO_TIME {
+                    return Err(bad(row, "state", &"closed", "is given without closed_at"));
+                }
+                if satisfaction[row] == 0 && time[t::RATED][row] != NO_TIME {
+                    return Err(bad(
+                        row,
+                        "rated_at",
+                        &time[t::RATED][row],
+                        "is given without satisfaction",
+                    ));
+                }
+                state.push(s);
+            }
+            Ok((state, latest))
+        };
+        let threads = if n < PARALLEL_ROWS {
+            1
+        } else {
+            parallel::thread_count(0, n, 1)
+        };
+        let chunks = parallel::map_chunks(0..n, threads, check_rows);
+        let mut state = Vec::with_capacity(n);
+        let mut latest = i64::MIN;
+        for c in chunks {
+            let (s, l) = c?;
+            state.extend(s);
+            latest = latest.max(l);
+        }
+
+        let mut records = Records {
+            model,
+            id,
+            category,
+            urgency,
+            grid,
+            source,
+            state,
+            people,
+            person,
+            unit,
+            time,
+            deadline: Default::default(),
+            rework,
+            returns,
+            postponements,
+            extension_minutes,
+            shelved,
+            self_handled,
+            satisfaction,
+            as_of: as_of.unwrap_or(if latest == i64::MIN {
+                0
+            } else {
+                latest.saturating_add(1)
+            }),
+        };
+        for (k, given) in given_deadline.into_iter().enumerate() {
+            records.deadline[k] = match given {
+                Some(v) => v,
+                None => Cow::Owned(records.compute_deadlines(k)?),
+            };
+        }
+        Ok(records)
+    }
+}
+
+/// The state implied by the latest instant present.
+fn derive_state(time: &[Cow<'_, [Millis]>; 9], row: usize) -> State {
+    const BY_STAGE: [(usize, State); 7] = [
+        (t::CLOSED, State::Closed),
+        (t::CHECKED, State::Checked),
+        (t::HANDLED, State::Handled),
+        (t::DISPATCHED, State::Dispatched),
+        (t::FILED, State::Filed),
+        (t::VERIFIED, State::Verified),
+        (t::ACCEPTED, State::Accepted),
+    ];
+    BY_STAGE
+        .iter()
+        .find(|(k, _)| time[*k][row] != NO_TIME)
+        .map_or(State::Reported, |&(_, s)| s)
+}

@@ -1,0 +1,142 @@
+//! What happened in an engine's history: [`Counts`], counted the way the simulator aims at it.
+
+use std::collections::BTreeMap;
+
+use crate::calendar::{Millis, TimeLimit};
+use crate::case::Action;
+use crate::engine::Engine;
+use crate::error::Result;
+
+use super::mix::MINUTE;
+
+/// What happened in an engine's history, counted the way the simulator aims at it (for tests,
+/// demos and reports): cases per state, and cases that went through returns, reworks,
+/// postponements, shelving, self-handling, ratings and reopenings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Cases.
+    pub cases: usize,
+    /// Events.
+    pub events: usize,
+    /// Cases per current state (the states that occur), by `snake_case` name.
+    pub states: BTreeMap<&'static str, usize>,
+    /// Cases reported by citizens (hotline, app, media).
+    pub public: usize,
+    /// Cases returned by a unit and dispatched again.
+    pub returned_and_redispatched: usize,
+    /// Cases with a failed check (rework).
+    pub reworked: usize,
+    /// Cases with an approved postponement.
+    pub postponed: usize,
+    /// Cases with a denied postponement.
+    pub postponement_denied: usize,
+    /// Cases shelved at some point.
+    pub shelved: usize,
+    /// Cases fixed on the spot by their supervisor.
+    pub self_handled: usize,
+    /// Cases rated by their citizen.
+    pub rated: usize,
+    /// Cases reopened.
+    pub reopened: usize,
+    /// Handling runs ended by a `handle` action.
+    pub handled: usize,
+    /// Of those, the runs handled after their deadline (approved postponements included;
+    /// shelving pauses are not subtracted).
+    pub handled_late: usize,
+    /// Escalation events.
+    pub escalations: usize,
+}
+
+/// What [`Counts::of`] saw of one case.
+#[derive(Clone, Default)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent flags of one history"
+)]
+struct Seen {
+    returned: bool,
+    redispatched: bool,
+    postponed: bool,
+    denied: bool,
+    shelved: bool,
+    rated: bool,
+    /// The handling run: its start, limit and approved extension (minutes).
+    run: Option<(Millis, TimeLimit, i64)>,
+    pending: i64,
+}
+
+impl Counts {
+    /// Counts the history of `eng`.
+    ///
+    /// # Errors
+    /// [`Error::CalendarRange`](crate::Error::CalendarRange) when a handling deadline cannot be
+    /// computed.
+    pub fn of(eng: &Engine) -> Result<Counts> {
+        use crate::event::EventBody;
+        let cal = eng.model().calendar();
+        let n = eng.cases().len();
+        let mut c = Counts {
+            cases: n,
+            events: eng.events().len(),
+            ..Counts::default()
+        };
+        for case in eng.cases() {
+            *c.states.entry(case.state.as_str()).or_default() += 1;
+        }
+        let mut seen = vec![Seen::default(); n];
+        for e in eng.events() {
+            let s = &mut seen[(e.case - 1) as usize];
+            match &e.body {
+                EventBody::Escalation(_) => c.escalations += 1,
+                EventBody::Report(r) => c.public += usize::from(r.source.is_public()),
+                EventBody::Action(a) => match a {
+                    Action::Return { .. } => s.returned = true,
+                    Action::Dispatch { .. } | Action::Check { passed: false } => {
+                        s.redispatched |= s.returned && matches!(a, Action::Dispatch { .. });
+                        s.run = e.limit.map(|l| (e.at, l, 0));
+                    }
+                    Action::RequestPostpone { minutes } => s.pending = *minutes,
+                    Action::ApprovePostpone => {
+                        s.postponed = true;
+                        if let Some(run) = &mut s.run {
+                            run.2 += s.pending;
+                        }
+                    }
+                    Action::DenyPostpone => s.denied = true,
+                    Action::ApproveShelve => s.shelved = true,
+                    Action::Rate { .. } => s.rated = true,
+                    Action::Handle { .. } => {
+                        c.handled += 1;
+                        if let Some((start, limit, ext)) = s.run {
+                            let (minutes, working) = match limit {
+                                TimeLimit::Working { minutes } => (minutes, true),
+                                TimeLimit::WorkingDays { days } => {
+                                    (days * cal.day_length_minutes(), true)
+                                }
+                                TimeLimit::Continuous { minutes } => (minutes, false),
+                            };
+                            let ms = minutes.saturating_add(ext) * MINUTE;
+                            let due = if working {
+                                cal.add_working(start, ms)?
+                            } else {
+                                start + ms
+                            };
+                            c.handled_late += usize::from(e.at > due);
+                        }
+                    }
+                    _ => {}
+                },
+            }
+        }
+        let count = |f: fn(&Seen) -> bool| seen.iter().filter(|s| f(s)).count();
+        c.returned_and_redispatched = count(|s| s.redispatched);
+        c.postponed = count(|s| s.postponed);
+        c.postponement_denied = count(|s| s.denied);
+        c.shelved = count(|s| s.shelved);
+        c.rated = count(|s| s.rated);
+        c.reworked = eng.cases().iter().filter(|x| x.rework_count > 0).count();
+        c.reopened = eng.cases().iter().filter(|x| x.reopen_count > 0).count();
+        c.self_handled = eng.cases().iter().filter(|x| x.self_handled).count();
+        Ok(c)
+    }
+}

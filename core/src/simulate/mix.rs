@@ -1,0 +1,34 @@
+//! The shares of the mix and the hours of the city's day (the numbers the table of the module
+//! documentation states), and the time units the simulator counts in.
+
+use crate::calendar::MINUTE_MS;
+
+pub(super) const MINUTE: i64 = MINUTE_MS;
+pub(super) const HOUR: i64 = 60 * MINUTE_MS;
+pub(super) const SWEEP_EVERY: i64 = 30 * MINUTE_MS;
+
+pub(super) const SUPERVISOR_SHARE: f64 = 0.65;
+pub(super) const DAY_OFF_VOLUME: f64 = 0.4;
+pub(super) const P_URGENT: f64 = 0.1;
+pub(super) const P_REJECT: f64 = 0.03;
+pub(super) const P_INVALID: f64 = 0.08;
+pub(super) const P_VOID: f64 = 0.03;
+pub(super) const P_SELF_HANDLE: f64 = 0.05;
+pub(super) const P_RETURN: f64 = 0.04;
+pub(super) const P_LATE_HANDLE: f64 = 0.15;
+pub(super) const P_LATE_OTHER: f64 = 0.05;
+pub(super) const P_POSTPONE: f64 = 0.05;
+pub(super) const P_APPROVE: f64 = 0.7;
+pub(super) const P_SHELVE: f64 = 0.01;
+pub(super) const P_CHECK_FAIL: f64 = 0.12;
+pub(super) const MAX_REWORK: u32 = 2;
+pub(super) const P_RATE: f64 = 0.85;
+pub(super) const P_REOPEN: f64 = 0.35;
+/// Distinct citizens who report.
+pub(super) const CITIZENS: usize = 5000;
+/// The centre's hours (minutes from local midnight), every day.
+pub(super) const CENTRE_HOURS: (u32, u32) = (7 * 60, 22 * 60);
+/// When citizens rate (minutes from local midnight).
+pub(super) const CITIZEN_HOURS: (u32, u32) = (8 * 60, 22 * 60);
+/// Supervisors' patrol windows on a day off (and on a working day without windows).
+pub(super) const DAY_OFF_PATROL: [(u16, u16); 2] = [(9 * 60, 12 * 60), (14 * 60, 17 * 60)];

@@ -1,0 +1,259 @@
+//! The per-stage actors: for each [`Step`] of a case, who acts (drawn among the workers allowed
+//! to), what they do (as the case's fate says), and which step comes next and when.
+
+use crate::access::Party;
+use crate::calendar::{Millis, TimeLimit};
+use crate::case::{Action, ActionKind, CaseId};
+use crate::error::Result;
+use crate::org::Role;
+
+use super::mix::{CITIZEN_HOURS, HOUR, MAX_REWORK, MINUTE, P_CHECK_FAIL, P_RATE, P_REOPEN};
+use super::run::{Run, Step};
+
+impl Run {
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per step of the lifecycle reads best as one table"
+    )]
+    pub(super) fn step(&mut self, id: CaseId, t: Millis, step: Step) -> Result<()> {
+        use ActionKind as K;
+        let public = self.fate(id).public;
+        match step {
+            Step::Intake => {
+                if public && self.fate(id).reject {
+                    if let Some(actor) = self.who(id, K::Reject, &[Role::Acceptor])? {
+                        let reason = "not a matter for urban management: referred to 110".into();
+                        self.act(id, actor, t, Action::Reject { reason })?;
+                    }
+                    return Ok(());
+                }
+                let Some(actor) = self.who(id, K::Accept, &[Role::Acceptor])? else {
+                    return Ok(());
+                };
+                self.act(id, actor, t, Action::Accept)?;
+                if public {
+                    let late = self.late_other(id);
+                    let at = self.stage_time(id, t, late, 0.1, 0.9)?;
+                    self.schedule(id, at, Step::Verify);
+                } else {
+                    let at = self.centre(id, t, 5 * MINUTE, 30 * MINUTE)?;
+                    self.schedule(id, at, Step::File);
+                }
+            }
+            Step::SelfHandle => {
+                let Some(actor) =
+                    self.reporter_if(id, Party::Role(Role::Supervisor), K::SelfHandle)?
+                else {
+                    return Ok(());
+                };
+                let result = "fixed on the spot".into();
+                self.act(id, actor, t, Action::SelfHandle { result })?;
+                self.schedule_close(id, t)?;
+            }
+            Step::Verify => {
+                let Some(actor) = self.who(id, K::Verify, &[Role::Supervisor])? else {
+                    return Ok(());
+                };
+                let valid = !self.fate(id).invalid;
+                self.act(id, actor, t, Action::Verify { valid })?;
+                if valid {
+                    let at = self.centre(id, t, 5 * MINUTE, 30 * MINUTE)?;
+                    self.schedule(id, at, Step::File);
+                }
+            }
+            Step::File => {
+                if public && self.fate(id).void {
+                    if let Some(actor) = self.who(id, K::Void, &[Role::ShiftLeader])? {
+                        let reason = "duplicate of an open case".into();
+                        self.act(id, actor, t, Action::Void { reason })?;
+                    }
+                    return Ok(());
+                }
+                let Some(actor) = self.who(id, K::File, &[Role::ShiftLeader])? else {
+                    return Ok(());
+                };
+                self.act(id, actor, t, Action::File)?;
+                self.schedule_dispatch(id, t)?;
+            }
+            Step::Dispatch => {
+                let Some(actor) = self.who(id, K::Dispatch, &[Role::Dispatcher])? else {
+                    return Ok(());
+                };
+                let action = Action::Dispatch {
+                    unit: None,
+                    reason: None,
+                };
+                self.act(id, actor, t, action)?;
+                let at = self.stage_time(id, t, false, 0.02, 0.2)?;
+                self.schedule(id, at, Step::Receive);
+            }
+            Step::Receive => {
+                let fate = self.fate(id);
+                if fate.ret && !fate.returned {
+                    let Some(actor) = self.handler(id, t, K::Return)? else {
+                        return Ok(());
+                    };
+                    let reason = "not our responsibility: please re-dispatch".into();
+                    self.act(id, actor, t, Action::Return { reason })?;
+                    self.fate(id).returned = true;
+                    self.schedule_dispatch(id, t)?;
+                    return Ok(());
+                }
+                let Some(actor) = self.handler(id, t, K::Start)? else {
+                    return Ok(());
+                };
+                self.act(id, actor, t, Action::Start)?;
+                self.new_handling_run(id);
+                let fate = self.fate(id);
+                let (shelve, postpone) = (fate.shelve, fate.postpone);
+                if shelve {
+                    let at = self.stage_time(id, t, false, 0.1, 0.4)?;
+                    self.schedule(id, at, Step::RequestShelve);
+                } else if postpone {
+                    let at = self.stage_time(id, t, false, 0.3, 0.7)?;
+                    self.schedule(id, at, Step::RequestPostpone);
+                } else {
+                    self.schedule_handle(id, t, 0.1)?;
+                }
+            }
+            Step::RequestShelve => {
+                let Some(actor) = self.handler(id, t, K::RequestShelve)? else {
+                    return Ok(());
+                };
+                let reason = "needs a budgeted repair project".into();
+                self.act(id, actor, t, Action::RequestShelve { reason })?;
+                let at = self.centre(id, t, HOUR, 8 * HOUR)?;
+                self.schedule(id, at, Step::ApproveShelve);
+            }
+            Step::ApproveShelve => {
+                let prefer = [Role::ShiftLeader, Role::Manager];
+                if let Some(actor) = self.who(id, K::ApproveShelve, &prefer)? {
+                    self.act(id, actor, t, Action::ApproveShelve)?;
+                }
+            }
+            Step::RequestPostpone => {
+                let Some(actor) = self.handler(id, t, K::RequestPostpone)? else {
+                    return Ok(());
+                };
+                let minutes = {
+                    let case = self.eng.case(id)?;
+                    let day = self.model.calendar().day_length_minutes();
+                    let limit =
+                        case.timer
+                            .as_ref()
+                            .map_or(8 * 60, |timer| match timer.limit {
+                                TimeLimit::Working { minutes }
+                                | TimeLimit::Continuous { minutes } => minutes,
+                                TimeLimit::WorkingDays { days } => days * day,
+                            });
+                    let share = self.rng(id).range(0.3, 1.0);
+                    (((limit as f64 * share) / 30.0).round() as i64 * 30).clamp(30, 366 * 24 * 60)
+                };
+                self.act(id, actor, t, Action::RequestPostpone { minutes })?;
+                let at = self.centre(id, t, 10 * MINUTE, 2 * HOUR)?;
+                self.schedule(id, at, Step::DecidePostpone);
+            }
+            Step::DecidePostpone => {
+                let approve = self.fate(id).approve;
+                let (kind, action) = if approve {
+                    (K::ApprovePostpone, Action::ApprovePostpone)
+                } else {
+                    (K::DenyPostpone, Action::DenyPostpone)
+                };
+                let prefer = if self.rng(id).chance(0.5) {
+                    [Role::ShiftLeader, Role::Dispatcher]
+                } else {
+                    [Role::Dispatcher, Role::ShiftLeader]
+                };
+                let Some(actor) = self.who(id, kind, &prefer)? else {
+                    return Ok(());
+                };
+                self.act(id, actor, t, action)?;
+                self.schedule_handle(id, t, 0.2)?;
+            }
+            Step::Handle => {
+                let Some(actor) = self.handler(id, t, K::Handle)? else {
+                    return Ok(());
+                };
+                let result = "done".into();
+                self.act(id, actor, t, Action::Handle { result })?;
+                let late = self.late_other(id);
+                let at = self.stage_time(id, t, late, 0.1, 0.9)?;
+                self.schedule(id, at, Step::Check);
+            }
+            Step::Check => {
+                let Some(actor) = self.who(id, K::Check, &[Role::Supervisor])? else {
+                    return Ok(());
+                };
+                let reworked = self.eng.case(id)?.rework_count;
+                let passed = reworked >= MAX_REWORK || !self.rng(id).chance(P_CHECK_FAIL);
+                self.act(id, actor, t, Action::Check { passed })?;
+                if passed {
+                    self.schedule_close(id, t)?;
+                } else {
+                    self.new_handling_run(id);
+                    self.schedule_handle(id, t, 0.2)?;
+                }
+            }
+            Step::Close => {
+                let Some(actor) = self.who(id, K::Close, &[Role::ShiftLeader])? else {
+                    return Ok(());
+                };
+                let reason = if self.eng.case(id)?.self_handled {
+                    "fixed on the spot by the supervisor"
+                } else {
+                    "fixed"
+                };
+                let reason = reason.into();
+                self.act(id, actor, t, Action::Close { reason })?;
+                if public
+                    && self.reporter_if(id, Party::Citizen, K::Rate)?.is_some()
+                    && self.rng(id).chance(P_RATE)
+                {
+                    let mut rng = self.rng(id).clone();
+                    let at = t + rng.ms(HOUR, 48 * HOUR);
+                    let at = self.hours(at, CITIZEN_HOURS, &mut rng)?;
+                    *self.rng(id) = rng;
+                    self.schedule(id, at, Step::Rate);
+                }
+            }
+            Step::Rate => {
+                let Some(actor) = self.reporter_if(id, Party::Citizen, K::Rate)? else {
+                    return Ok(());
+                };
+                let case = self.eng.case(id)?;
+                let (reworked, reopened) = (case.rework_count > 0, case.reopen_count > 0);
+                let fate = self.fate(id);
+                let weights: [f64; 5] = if reworked || fate.was_late {
+                    [0.14, 0.14, 0.17, 0.30, 0.25]
+                } else {
+                    [0.04, 0.04, 0.07, 0.27, 0.58]
+                };
+                let mut u = fate.rng.unit();
+                let mut satisfaction = 5;
+                for (i, w) in weights.iter().enumerate() {
+                    if u < *w {
+                        satisfaction = i as u8 + 1;
+                        break;
+                    }
+                    u -= w;
+                }
+                self.act(id, actor, t, Action::Rate { satisfaction })?;
+                if satisfaction <= 2 && !reopened && self.rng(id).chance(P_REOPEN) {
+                    let at = self.centre(id, t, 30 * MINUTE, 6 * HOUR)?;
+                    self.schedule(id, at, Step::Reopen);
+                }
+            }
+            Step::Reopen => {
+                let prefer = [Role::ShiftLeader, Role::Manager];
+                let Some(actor) = self.who(id, K::Reopen, &prefer)? else {
+                    return Ok(());
+                };
+                let reason = "justified complaint: the problem is back".into();
+                self.act(id, actor, t, Action::Reopen { reason })?;
+                self.schedule_dispatch(id, t)?;
+            }
+        }
+        Ok(())
+    }
+}
