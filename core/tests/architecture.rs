@@ -6,7 +6,9 @@
 //!
 //! A module is a file. Module A depends on module B when A's code (outside comments, unit-test
 //! modules and `pub use` re-exports, which only present other modules' items) names B or an
-//! item of B: `use crate::b::..`, `crate::b::x`, `super::..`, or a child module's name.
+//! item of B: `use crate::b::..`, `crate::b::x`, `super::..`, or a child module's name. What a
+//! text check cannot see: calls to methods of a type defined elsewhere (`impl` blocks spread
+//! over files), which go through the type's module.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -249,6 +251,22 @@ fn graph(mods: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String>> 
                 }
             }
         }
+        // a `use child::X` names a child module relative to this one
+        let children: Vec<String> = mods
+            .keys()
+            .filter_map(|m| {
+                m.strip_prefix(name.as_str())
+                    .and_then(|r| r.strip_prefix("::"))
+                    .filter(|r| !r.contains("::"))
+                    .map(str::to_owned)
+            })
+            .collect();
+        for p in &mut paths {
+            let first = p.split("::").next().unwrap_or_default().to_owned();
+            if children.contains(&first) {
+                *p = format!("self::{p}");
+            }
+        }
         let deps = edges.entry(name.clone()).or_default();
         for p in paths {
             let p = p
@@ -332,6 +350,12 @@ fn the_checker_sees_a_cycle() {
         "mod y;\npub use y::*;\nfn f() { y::g() }\n".to_owned(),
     );
     assert!(cycles(&graph(&mods)).is_empty());
+    // a parent's `use child::X` while the child uses the parent
+    mods.insert("b".to_owned(), "mod y;\nuse y::W;\n".to_owned());
+    mods.insert("b::y".to_owned(), "use super::V;\n".to_owned());
+    assert!(graph(&mods)["b"].contains("b::y"));
+    assert!(cycles(&graph(&mods)).contains(&vec!["b".to_owned(), "b::y".to_owned()]));
+    mods.insert("b::y".to_owned(), String::new());
     // through a facade that only re-exports: the dependency is on the module behind it
     mods.insert("a".to_owned(), "use crate::f::Y;\n".to_owned());
     mods.insert("f".to_owned(), "mod g;\npub use g::Y;\n".to_owned());
