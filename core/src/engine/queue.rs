@@ -33,23 +33,27 @@ pub(crate) struct Queue {
 
 impl Queue {
     /// Makes room for one more case (the next id).
+    #[inline]
     pub(crate) fn add_case(&mut self) {
         self.generation.push(0);
     }
 
     /// Starts a new generation for case `idx` (id − 1), making its queued entries stale, and
     /// returns it.
+    #[inline]
     pub(crate) fn bump(&mut self, idx: usize) -> u32 {
         self.generation[idx] = self.generation[idx].wrapping_add(1);
         self.generation[idx]
     }
 
     /// The current generation of case `idx`.
+    #[inline]
     pub(crate) fn generation(&self, idx: usize) -> u32 {
         self.generation[idx]
     }
 
     /// Queues a firing.
+    #[inline]
     pub(crate) fn push(&mut self, entry: Entry) {
         self.buckets
             .entry(entry.0.div_euclid(MINUTE_MS))
@@ -60,6 +64,7 @@ impl Queue {
 
     /// Records whether case `idx` has a current entry; returns whether the stale entries now
     /// outnumber the live ones enough that the queue should be rebuilt.
+    #[inline]
     pub(crate) fn set_armed(&mut self, idx: usize, armed: bool) -> bool {
         if self.live_of_case.len() <= idx {
             self.live_of_case.resize(idx + 1, 0);

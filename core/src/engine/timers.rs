@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::policy::EngineConfig;
 
 /// A limit in its own measure: (minutes, whether they are working minutes).
+#[inline]
 pub(crate) fn limit_minutes(cal: &Calendar, limit: TimeLimit) -> (i64, bool) {
     match limit {
         TimeLimit::Working { minutes } => (minutes, true),
@@ -21,16 +22,19 @@ pub(crate) fn limit_minutes(cal: &Calendar, limit: TimeLimit) -> (i64, bool) {
 }
 
 /// Whether a limit counts working time.
+#[inline]
 pub(crate) fn is_working(limit: TimeLimit) -> bool {
     !matches!(limit, TimeLimit::Continuous { .. })
 }
 
 /// A limit in milliseconds of its own measure.
+#[inline]
 pub(crate) fn limit_ms(cal: &Calendar, limit: TimeLimit) -> i64 {
     limit_minutes(cal, limit).0.saturating_mul(MINUTE_MS)
 }
 
 /// The whole limit of a timer, approved extensions included, in milliseconds of its measure.
+#[inline]
 pub(crate) fn total_ms(cal: &Calendar, t: &Timer) -> i64 {
     limit_minutes(cal, t.limit)
         .0
@@ -39,6 +43,7 @@ pub(crate) fn total_ms(cal: &Calendar, t: &Timer) -> i64 {
 }
 
 /// Time from `a` to `b` in the measure.
+#[inline]
 fn measure(cal: &Calendar, working: bool, a: Millis, b: Millis) -> Result<i64> {
     if working {
         cal.working_between(a, b)
@@ -48,6 +53,7 @@ fn measure(cal: &Calendar, working: bool, a: Millis, b: Millis) -> Result<i64> {
 }
 
 /// `from` moved forward by `ms` of the measure.
+#[inline]
 fn advance(cal: &Calendar, working: bool, from: Millis, ms: i64) -> Result<Millis> {
     if working {
         cal.add_working(from, ms)
@@ -62,6 +68,7 @@ fn advance(cal: &Calendar, working: bool, from: Millis, ms: i64) -> Result<Milli
 ///
 /// # Errors
 /// [`Error::CalendarRange`] when the instant falls outside the calendar.
+#[inline]
 pub(crate) fn instant_at_used(cal: &Calendar, t: &Timer, used_ms: i64) -> Result<Option<Millis>> {
     if t.paused_since.is_some() {
         return Ok(None);
@@ -84,6 +91,7 @@ pub(crate) fn instant_at_used(cal: &Calendar, t: &Timer, used_ms: i64) -> Result
 ///
 /// # Errors
 /// [`Error::CalendarRange`] when the deadline falls outside the calendar.
+#[inline]
 pub(crate) fn deadline(cal: &Calendar, t: &Timer) -> Result<Option<Millis>> {
     instant_at_used(cal, t, total_ms(cal, t))
 }
@@ -94,6 +102,7 @@ pub(crate) fn deadline(cal: &Calendar, t: &Timer) -> Result<Option<Millis>> {
 ///
 /// # Errors
 /// [`Error::CalendarRange`]; [`Error::InvalidValue`] when the instant overflows.
+#[inline]
 pub(crate) fn step(cal: &Calendar, from: Millis, d: TimeLimit, times: u32) -> Result<Millis> {
     let ms = limit_ms(cal, d).saturating_mul(i64::from(times));
     if is_working(d) {
