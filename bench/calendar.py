@@ -116,7 +116,7 @@ def main() -> None:
 
     rows: list[tuple[str, str, int, float, bool]] = []  # name, computes, timed n, seconds, extrapolated
 
-    t, ours = best_of(lambda: cal.add_working_many(starts, minutes), 5)
+    t, ours = best_of(lambda: cal.add_working_many(starts, minutes, local=False), 5)
     rows.append(("gridgov `add_working_many`", "minutes, 2 windows/day, 调休", n, t, False))
     t_np, busday = best_of(lambda: np.busday_offset(local_days, day_offsets, roll="forward", busdaycal=bdc), 5)
     rows.append(("NumPy `busday_offset` (7-day mask + holidays)", "whole days, 调休 by trick", n, t_np, False))
@@ -148,11 +148,11 @@ def main() -> None:
     rows.append(("`chinese_calendar.find_workday`", "whole days, 调休", sub_cc, t_cc, True))
 
     # Other bulk operations against their NumPy day-level counterparts.
-    t_wb, _ = best_of(lambda: cal.working_between_many(starts, ends), 5)
+    t_wb, _ = best_of(lambda: cal.working_between_many(starts, ends, local=False), 5)
     t_cnt, _ = best_of(
         lambda: np.busday_count(local_days, (ends + np.timedelta64(8, "h")).astype("datetime64[D]"), busdaycal=bdc), 5
     )
-    t_iw, _ = best_of(lambda: cal.is_workday_many(starts), 5)
+    t_iw, _ = best_of(lambda: cal.is_workday_many(starts, local=False), 5)
     t_ib, _ = best_of(lambda: np.is_busday(local_days, busdaycal=bdc), 5)
 
     np_rate = n / t_np

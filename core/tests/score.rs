@@ -416,6 +416,68 @@ fn tiny_samples_are_listed_not_ranked_and_shrinkage_tempers_them() {
     assert_eq!(ranks, [Some(1), Some(2)]);
 }
 
+/// The fixture's naive local times rewritten as spreadsheets and other exports write them
+/// (`2026/3/2 8:10`, UTC with `Z`, another zone's offset): the same records.
+#[test]
+fn csv_instants_in_every_export_form_are_the_same_records() {
+    let m = city();
+    let want = Records::from_csv(Arc::clone(&m), cases_csv(), None)
+        .expect("cases")
+        .to_csv();
+    let rewrite = |f: &dyn Fn(&str) -> String| -> String {
+        let mut out = String::new();
+        for (i, line) in cases_csv().lines().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            // Fields that look like `YYYY-MM-DD HH:MM` are the instants; the note is quoted.
+            let mut first = true;
+            for field in line.split(',') {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                if field.len() == 16 && field.as_bytes()[4] == b'-' && field.as_bytes()[10] == b' '
+                {
+                    out.push_str(&f(field));
+                } else {
+                    out.push_str(field);
+                }
+            }
+        }
+        out
+    };
+    let slashes = rewrite(&|t| {
+        let (y, mo, d, h, mi) = (&t[0..4], &t[5..7], &t[8..10], &t[11..13], &t[14..16]);
+        let strip = |s: &str| s.trim_start_matches('0').to_string();
+        format!(
+            "{y}/{}/{} {}:{mi}",
+            strip(mo),
+            strip(d),
+            strip(h).max("0".into())
+        )
+    });
+    let utc = rewrite(&|t| {
+        let ms = m.calendar().parse_local(t).expect("local");
+        chrono::DateTime::from_timestamp_millis(ms)
+            .expect("in range")
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    });
+    let tokyo = rewrite(&|t| {
+        let ms = m.calendar().parse_local(t).expect("local") + 3_600_000;
+        let wall = chrono::DateTime::from_timestamp_millis(ms + 8 * 3_600_000).expect("in range");
+        format!("{}+0900", wall.format("%Y-%m-%d %H:%M:%S"))
+    });
+    for (name, text) in [("slashes", slashes), ("utc", utc), ("tokyo", tokyo)] {
+        assert_ne!(text, cases_csv(), "{name}: the rewrite changed nothing");
+        let got = Records::from_csv(Arc::clone(&m), &text, None)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .to_csv();
+        assert_eq!(got, want, "{name}");
+    }
+}
+
 fn csv_error(text: &str) -> (String, String) {
     match Records::from_csv(city(), text, None) {
         Err(Error::InvalidValue { what, reason, .. }) => (what, reason),

@@ -22,16 +22,22 @@ Time conventions (every function follows them):
 * A **naive** ``datetime`` is a wall-clock time in the calendar's zone (UTC+8 for the China
   calendar); an **aware** one is converted. Results come back in the style of the input: naive
   in the calendar's zone for naive input, aware in the input's ``tzinfo`` for aware input.
-* A single NumPy ``datetime64`` is a UTC instant and an ``int`` milliseconds since the Unix
-  epoch (UTC); results for them are naive, in the calendar's zone. A ``date`` (or
+* **Naive means the calendar's zone everywhere**: a naive ``datetime``, a NumPy
+  ``datetime64`` (which has no zone), a naive pandas column, naive text in a frame and naive
+  text in a CSV file are all wall-clock times of the city, as Chinese systems export them. An
+  ``int`` is milliseconds since the Unix epoch (UTC); results for it are naive, in the
+  calendar's zone. A ``date`` (or
   ``datetime64[D]``) is its midnight in the calendar's zone, wherever a date may stand for an
   instant (engine times, period bounds, :func:`simulate`; the calendar's arithmetic takes
   instants only).
-* NumPy ``datetime64`` arrays (any unit) are **UTC instants**, because NumPy has no zone; pass
-  ``local=True`` to read them as wall-clock times of the calendar's zone instead (results are
-  then local too). Integer arrays are milliseconds since the Unix epoch (UTC). A tz-aware
-  pandas ``Series``/``DatetimeIndex`` is converted to UTC. Bulk results are ``datetime64[ms]``,
-  ``timedelta64[ms]`` or ``bool`` arrays of the input's shape.
+* Arrays and frame columns follow the same rules element by element: naive ``datetime64``
+  arrays are local wall-clock times (``local=False`` reads them as UTC instants, for arrays
+  that are UTC by construction); a tz-aware pandas ``Series``/``DatetimeIndex`` is converted;
+  text columns are read as the core reads CSV, row by row, so a column may mix naive and
+  offset-carrying values; integer arrays are epoch ms. Bulk results are ``datetime64[ms]``
+  wall-clock times of the calendar's zone (UTC with ``local=False``), ``timedelta64[ms]`` or
+  ``bool`` arrays of the input's shape; frames (:meth:`Records.to_frame`,
+  :meth:`Engine.events_frame`) carry tz-aware columns in the calendar's zone.
 * Precision is the millisecond: finer parts (microseconds, nanoseconds) are **floored**
   (truncated toward -inf, as NumPy's ``astype("datetime64[ms]")`` does), for datetimes,
   timedeltas and arrays alike.

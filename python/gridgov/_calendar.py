@@ -38,8 +38,9 @@ class Calendar:
     name of a built-in calendar or a calendar table as a dict (see :meth:`from_dict`).
 
     Naive datetimes are read in the calendar's zone, aware ones converted; results keep the
-    style of the input (see the module docstring). NumPy ``datetime64`` values and ``int``
-    epoch milliseconds are UTC instants (results then naive, in the calendar's zone); the
+    style of the input (see the module docstring). NumPy ``datetime64`` values are naive too
+    (wall-clock times in the calendar's zone); ``int`` epoch milliseconds are UTC instants
+    (results then naive, in the calendar's zone); the
     arithmetic takes instants, not dates. Asking about a date outside :attr:`years`
     raises :class:`CalendarRangeError`.
 
@@ -135,7 +136,7 @@ class Calendar:
     def is_workday(self, day: Instant) -> bool:
         """Whether a date is a workday. A ``datetime`` counts by its local date in the
         calendar's zone (naive: as is; aware: converted first), and so does a ``datetime64``
-        or ``int`` epoch milliseconds (a UTC instant; ``datetime64[D]`` is a date).
+        (naive: as is) or ``int`` epoch milliseconds (a UTC instant); ``datetime64[D]`` is a date.
 
         Raises :class:`CalendarRangeError` outside :attr:`years`.
         """
@@ -197,40 +198,46 @@ class Calendar:
                 ) from None
         return np.ascontiguousarray(a.ravel()), np.ascontiguousarray(b.ravel()), a.shape
 
+    def _instants(self, values: ArrayLike, what: str, local: bool) -> npt.NDArray[np.int64]:
+        return instants_ms(values, what, self.tzinfo, self._core.parse_instants, local=local)
+
     def add_working_many(
-        self, starts: ArrayLike, minutes: ArrayLike, *, local: bool = False
+        self, starts: ArrayLike, minutes: ArrayLike, *, local: bool = True
     ) -> npt.NDArray[np.datetime64]:
         """Bulk :meth:`add_working`: ``starts[i]`` plus ``minutes[i]`` of working time.
 
-        ``starts``: ``datetime64`` (any unit; UTC instants unless ``local=True``) or int64 epoch
-        ms. ``minutes``: integer minutes, or ``timedelta64`` (any unit); a scalar broadcasts.
-        Returns ``datetime64[ms]`` (UTC, or local wall times with ``local=True``). The GIL is
-        released while the core works. Errors name the element: ``starts[3]``, ``minutes[7]``.
+        ``starts``: ``datetime64`` of any unit or a pandas column (naive values are wall-clock
+        times in the calendar's zone, like a naive ``datetime``; aware ones are converted),
+        text as in CSV, ``datetime`` objects, or int64 epoch ms. ``minutes``: integer minutes,
+        or ``timedelta64`` (any unit); a scalar broadcasts. Returns ``datetime64[ms]``
+        wall-clock times in the calendar's zone. ``local=False`` reads naive ``datetime64`` as
+        UTC and returns UTC. The GIL is released while the core works. Errors name the
+        element: ``starts[3]``, ``minutes[7]``.
         """
-        s, local = instants_ms(starts, "starts", self.tzinfo, local)
+        s = self._instants(starts, "starts", local)
         d = durations_ms(minutes, "minutes")
         s, d, shape = self._pair(s, d, ("starts", "minutes"))
         return datetime64_out(self._core.add_working_many(s, d), shape, self.tzinfo, local)
 
-    def working_between_many(self, a: ArrayLike, b: ArrayLike, *, local: bool = False) -> npt.NDArray[np.timedelta64]:
+    def working_between_many(self, a: ArrayLike, b: ArrayLike, *, local: bool = True) -> npt.NDArray[np.timedelta64]:
         """Bulk :meth:`working_between`: working time in ``[a[i], b[i])`` as
-        ``timedelta64[ms]``."""
-        x, _ = instants_ms(a, "a", self.tzinfo, local)
-        y, _ = instants_ms(b, "b", self.tzinfo, local)
+        ``timedelta64[ms]``; instants as in :meth:`add_working_many`."""
+        x = self._instants(a, "a", local)
+        y = self._instants(b, "b", local)
         x, y, shape = self._pair(x, y, ("a", "b"))
         return self._core.working_between_many(x, y).view("timedelta64[ms]").reshape(shape)
 
-    def next_working_many(self, t: ArrayLike, *, local: bool = False) -> npt.NDArray[np.datetime64]:
-        """Bulk :meth:`next_working`, as ``datetime64[ms]``."""
-        ms, local = instants_ms(t, "t", self.tzinfo, local)
+    def next_working_many(self, t: ArrayLike, *, local: bool = True) -> npt.NDArray[np.datetime64]:
+        """Bulk :meth:`next_working`, as ``datetime64[ms]`` (as :meth:`add_working_many`)."""
+        ms = self._instants(t, "t", local)
         shape = ms.shape
         out = self._core.next_working_many(np.ascontiguousarray(ms.ravel()))
         return datetime64_out(out, shape, self.tzinfo, local)
 
-    def is_workday_many(self, t: ArrayLike, *, local: bool = False) -> npt.NDArray[np.bool_]:
+    def is_workday_many(self, t: ArrayLike, *, local: bool = True) -> npt.NDArray[np.bool_]:
         """Bulk :meth:`is_workday` by each instant's local date. ``datetime64[D]`` (or coarser)
         arrays are calendar dates and read as local days whatever ``local`` says."""
-        ms, _ = instants_ms(t, "t", self.tzinfo, local)
+        ms = self._instants(t, "t", local)
         return self._core.is_workday_many(np.ascontiguousarray(ms.ravel())).reshape(ms.shape)
 
     # -- protocol ---------------------------------------------------------------------------

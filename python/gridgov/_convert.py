@@ -6,6 +6,10 @@ Every entry point converts here (:class:`Calendar`, :meth:`Model.deadline`, :cla
 value means the same instant wherever it is passed. ``zone`` is the calendar's fixed-offset
 ``datetime.timezone`` (:attr:`Calendar.tzinfo`).
 
+**Naive means the calendar's zone, everywhere**: a naive ``datetime``, a naive ``datetime64``
+(scalar, array or pandas column), naive text in a frame and naive text in a CSV file are all
+wall-clock times of the city, as Chinese systems export them. Aware values are converted.
+
 One value (:func:`instant_ms`):
 
 =====================================  ==============================================================
@@ -15,7 +19,7 @@ naive ``datetime``                     wall-clock time in the calendar's zone
 aware ``datetime``                     converted (any ``tzinfo``)
 ``pandas.Timestamp``                   a ``datetime``: naive local, aware converted
 ``datetime.date``                      its midnight in the calendar's zone
-``numpy.datetime64`` (h, m, s ... as)  a UTC instant (NumPy has no zone)
+``numpy.datetime64`` (h, m, s ... as)  wall-clock time in the calendar's zone (NumPy has no zone)
 ``numpy.datetime64`` (D, W, M, Y)      a date: its midnight in the calendar's zone
 ``int`` or a NumPy integer             epoch milliseconds (UTC), within int64, ``i64::MIN`` excluded
 ``NaT`` (NumPy or pandas)              refused: :class:`ValidationError` naming the argument
@@ -23,26 +27,28 @@ out of range                           refused: :class:`ValidationError` naming 
 ``bool``, text, anything else          refused: ``TypeError`` naming the argument
 =====================================  ==============================================================
 
-Arrays (:func:`instants_ms`, :func:`column_ms`): ``datetime64`` arrays of any unit, integer
-arrays (epoch ms), pandas ``DatetimeIndex``/``Series`` (tz-aware: converted to UTC). Naive
-``datetime64`` values are UTC instants unless ``local=True`` (:func:`naive_values_are_local`);
-``datetime64[D]`` and coarser arrays are calendar dates, read as local days.
+Arrays and columns (:func:`instants_ms`): the same rules, element by element; text as the core
+reads CSV; ``local=False`` reads naive ``datetime64`` arrays as UTC instants for callers whose
+arrays are UTC by construction.
 
 Precision is the millisecond; finer parts are floored (toward -inf), for values and arrays.
 
 Results (:func:`to_datetime`): in the zone of an aware ``datetime`` the caller passed, else a
-naive ``datetime`` in the calendar's zone.
+naive ``datetime`` in the calendar's zone. Bulk results (:func:`datetime64_out`) are naive
+``datetime64[ms]`` wall-clock times in the calendar's zone (UTC with ``local=False``); frames
+(:func:`zoned_series`) carry the calendar's zone.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 import numpy as np
 import numpy.typing as npt
 
 from ._common import ArrayLike, first_true, import_pandas, invalid
+from ._errors import ValidationError
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _ONE_MS = timedelta(milliseconds=1)
@@ -70,7 +76,8 @@ _ATTOSECONDS = {
 _MS_AS = 10**15
 
 #: A point in time: a ``datetime`` (naive: wall-clock time in the calendar's zone; aware:
-#: converted), a NumPy ``datetime64`` (a UTC instant) or ``int`` epoch milliseconds (UTC).
+#: converted), a NumPy ``datetime64`` (wall-clock time in the calendar's zone) or ``int`` epoch
+#: milliseconds (UTC).
 DateTime = Union[datetime, np.datetime64, int]
 #: A :data:`DateTime`, or a ``date`` (its midnight in the calendar's zone).
 Instant = Union[datetime, date, np.datetime64, int]
@@ -99,8 +106,9 @@ def instant_ms(value: object, what: str, zone: timezone, *, dates: bool = True, 
         if np.isnat(value):
             raise invalid(what, "NaT", "NaT is not an instant")
         unit, count = np.datetime_data(value.dtype)
-        if unit not in _DATE_UNITS:
-            return _checked(int(value.astype(np.int64)) * count * _ATTOSECONDS[unit] // _MS_AS, what, value)
+        if unit not in _DATE_UNITS:  # naive, like every datetime64: wall-clock time in the zone
+            wall = int(value.astype(np.int64)) * count * _ATTOSECONDS[unit] // _MS_AS
+            return _checked(wall - offset_ms(zone), what, value)
         if dates:
             days = int(value.astype("datetime64[D]").astype(np.int64))
             return _checked(days * _DAY_MS - offset_ms(zone), what, value)
@@ -180,62 +188,122 @@ def optional_datetime(ms: Optional[int], like: object, zone: timezone) -> Option
 # -- arrays in ----------------------------------------------------------------------------------
 
 
-def naive_values_are_local(local: bool) -> bool:
-    """Whether naive ``datetime64`` values — NumPy arrays and naive pandas columns, ISO text in
-    a frame too — are wall-clock times in the calendar's zone (``True``) or UTC instants.
-
-    Today they are UTC unless the caller passes ``local=True``, unlike a naive ``datetime``,
-    which is always local. That default is a known issue, to be settled here: every bulk entry
-    point (the calendar's ``*_many`` methods, :class:`Records`, :func:`score`) asks this
-    function."""
-    return local
+#: The core's parser of instants in text (``_gridgov.Calendar.parse_instants``): epoch ms of
+#: each text (naive = the calendar's zone) and, at the first bad one, its index and reason.
+TextParser = Callable[[list[str]], tuple[npt.NDArray[np.int64], Optional[tuple[int, str]]]]
 
 
 def instants_ms(
-    values: ArrayLike, what: str, zone: timezone, local: bool
-) -> tuple[npt.NDArray[np.int64], bool]:
-    """Epoch ms (int64, a view when no conversion is needed) of an array of instants:
-    ``datetime64`` of any unit, integer epoch ms, a pandas ``DatetimeIndex`` or ``Series``
-    (tz-aware ones are converted to UTC, and refuse ``local=True``).
+    values: Any,
+    what: str,
+    zone: timezone,
+    parse: TextParser,
+    *,
+    local: bool = True,
+    missing: bool = False,
+) -> npt.NDArray[np.int64]:
+    """Epoch ms (int64) of an array of instants, the one conversion of every bulk entry point
+    (the calendar's ``*_many`` methods, :class:`Records` and :func:`score` frames):
 
-    Returns the UTC milliseconds and whether the values were read as local wall-clock times
-    (naive values with ``local=True``, and dates), so results can go back the same way. NaT is
-    refused here only when a shift is needed; the core refuses it otherwise, naming the index
-    too."""
+    ===============================================  ==========================================
+    values                                           read as
+    ===============================================  ==========================================
+    naive ``datetime64`` (NumPy, pandas)             wall-clock time in the calendar's zone
+                                                     (UTC instants with ``local=False``)
+    ``datetime64[D]`` and coarser                    calendar dates: local midnights, always
+    tz-aware pandas (``DatetimeTZDtype``)            converted
+    text (ISO 8601, ``2026/3/2 9:15``, a date)       as the core reads CSV: naive = local,
+                                                     with an offset or ``Z`` = converted, row
+                                                     by row (a column may mix zones)
+    objects: ``datetime``/``Timestamp``/``date``     as one value (:func:`instant_ms`), row by
+                                                     row: naive local, aware converted
+    integers                                         epoch milliseconds (UTC)
+    ``None``, ``NaN``, ``NaT``                       missing: ``NaT`` with ``missing=True``,
+                                                     else refused naming the index
+    ===============================================  ==========================================
+
+    ``parse`` is the core's text parser, so text in a frame means what it means in a CSV file.
+    Errors name the element (``what[3]``)."""
     tz = getattr(values, "tz", None)
     if tz is None:
         tz = getattr(getattr(values, "dt", None), "tz", None)
-    if tz is not None:
-        if local:
-            raise invalid("local", True, f"{what} is tz-aware; local=True needs zone-less values")
-        values = np.asarray(values, dtype="datetime64[ns]")  # UTC instants
-    local = naive_values_are_local(local)
-    a = np.asarray(values)
+    if tz is not None:  # aware pandas values: UTC instants, whatever ``local`` says
+        return _checked_array(_nat_kept(np.asarray(values, dtype="datetime64[ns]")), what, missing)
+    a = values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
     if a.dtype.kind == "M":
         if np.datetime_data(a.dtype)[0] in _DATE_UNITS:
             local = True  # calendar dates: local days, not UTC midnights
-        ms = a.astype("datetime64[ms]", copy=False).view(np.int64)
-    elif a.dtype.kind in "iu" and np.can_cast(a.dtype, np.int64):
-        ms = a.astype(np.int64, copy=False)
-    else:
-        raise invalid(what, f"array of dtype {a.dtype}", "expected datetime64 values or int64 epoch milliseconds")
-    if local:
-        ms = _shift(ms, what, -offset_ms(zone))
-    return ms, local
+        ms = _nat_kept(a)
+        if local:
+            ms = _shift(ms, what, -offset_ms(zone))
+        return _checked_array(ms, what, missing)
+    if a.dtype.kind in "iu" and np.can_cast(a.dtype, np.int64):
+        return _checked_array(a.astype(np.int64, copy=False), what, missing)
+    if a.dtype.kind in "OUT":
+        return _checked_array(_objects_ms(a, what, zone, parse), what, missing)
+    raise invalid(what, f"array of dtype {a.dtype}", "expected datetime64 values, text or int64 epoch milliseconds")
+
+
+def _nat_kept(a: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """``datetime64`` of any unit as epoch ms, floored; ``NaT`` stays ``NaT``."""
+    return a.astype("datetime64[ms]", copy=False).view(np.int64)
+
+
+def _checked_array(ms: npt.NDArray[np.int64], what: str, missing: bool) -> npt.NDArray[np.int64]:
+    if not missing:
+        nat = ms.ravel() == NAT
+        if nat.any():
+            raise invalid(f"{what}[{first_true(nat)}]", "NaT", "NaT is not an instant")
+    return ms
+
+
+def _objects_ms(a: npt.NDArray[Any], what: str, zone: timezone, parse: TextParser) -> npt.NDArray[np.int64]:
+    """Row by row, through the distinct values: text by the core's parser, other objects as
+    one value each; a column may mix naive and aware values, zones and types."""
+    pd = import_pandas("reading instants from text or objects")
+    flat = a.ravel()
+    codes, uniques = pd.factorize(flat, use_na_sentinel=True)
+    values = np.full(len(uniques) + 1, NAT, dtype=np.int64)  # the last: missing (code -1)
+    texts: list[str] = []
+    text_at: list[int] = []
+    for k, u in enumerate(uniques):
+        if isinstance(u, str):
+            texts.append(u)
+            text_at.append(k)
+        elif u is None or u is pd.NaT or (isinstance(u, float) and u != u):
+            continue
+        else:
+            try:
+                if isinstance(u, float) and u.is_integer():
+                    u = int(u)
+                values[k] = instant_ms(u, what, zone)
+            except (TypeError, ValidationError) as err:
+                row = first_true(codes == k)
+                reason = err.reason if isinstance(err, ValidationError) else f"is a {type(u).__name__}, not an instant"
+                raise invalid(f"{what}[{row}]", u, reason) from None
+    if texts:
+        parsed, bad = parse(texts)
+        if bad is not None:
+            k = text_at[bad[0]]
+            raise invalid(f"{what}[{first_true(codes == k)}]", uniques[k], bad[1])
+        values[np.asarray(text_at, dtype=np.intp)] = parsed
+    out: npt.NDArray[np.int64] = values[np.asarray(codes, dtype=np.intp)]
+    return out.reshape(a.shape)
 
 
 def _shift(ms: npt.NDArray[np.int64], what: str, by: int) -> npt.NDArray[np.int64]:
+    """``ms + by``, keeping ``NaT`` and refusing what would overflow, naming the index."""
     flat = ms.ravel()
     nat = flat == NAT
-    if nat.any():
-        i = first_true(nat)
-        raise invalid(f"{what}[{i}]", "NaT", "NaT is not an instant")
     lo, hi = NAT - min(by, 0), MAX_MS - max(by, 0)
-    out = (flat < lo) | (flat > hi)
+    out = ~nat & ((flat < lo) | (flat > hi))
     if out.any():
         i = first_true(out)
         raise invalid(f"{what}[{i}]", int(flat[i]), "out of range: shifting by the UTC offset overflows")
-    return ms + np.int64(by)
+    shifted = ms + np.int64(by)
+    if nat.any():
+        shifted.ravel()[nat] = NAT
+    return shifted
 
 
 def durations_ms(values: ArrayLike, what: str) -> npt.NDArray[np.int64]:
@@ -263,57 +331,23 @@ def durations_ms(values: ArrayLike, what: str) -> npt.NDArray[np.int64]:
     raise invalid(what, f"array of dtype {d.dtype}", "expected integer minutes or timedelta64 values")
 
 
-def column_ms(s: Any, zone_offset_ms: int, local: bool) -> npt.NDArray[np.int64]:
-    """Epoch ms (int64, C-contiguous) of a pandas datetime column: ``datetime64`` of any unit,
-    naive (see :func:`naive_values_are_local`) or tz-aware (converted). Missing values stay
-    ``NaT`` (``i64::MIN``): in case records they mean "did not happen"."""
-    pd = import_pandas("gridgov scoring")
-    dtype = s.dtype
-    aware = isinstance(dtype, pd.DatetimeTZDtype)
-    # The stored int64 values are UTC epoch units (aware) or wall-clock units (naive).
-    raw = np.asarray(s.array.asi8)
-    unit = dtype.unit if aware else np.datetime_data(dtype)[0]
-    per_ms = {"s": -1000, "ms": 1, "us": 1000, "ns": 1_000_000}.get(unit)
-    if per_ms is None:  # days, minutes...: let NumPy convert
-        raw = np.asarray(s, dtype="datetime64[ms]").view(np.int64)
-        per_ms = 1
-    nat = raw == NAT
-    if per_ms == 1:
-        ms = raw
-    elif per_ms < 0:
-        ms = raw * -per_ms
-    else:
-        ms = raw // per_ms
-    shift = not aware and naive_values_are_local(local)
-    if per_ms != 1 or shift:
-        ms = ms.copy() if ms is raw else ms
-        if shift:
-            ms -= zone_offset_ms
-        ms[nat] = NAT
-    return np.ascontiguousarray(ms, dtype=np.int64)
-
-
 # -- arrays out ---------------------------------------------------------------------------------
 
 
 def datetime64_out(
     ms: npt.NDArray[np.int64], shape: tuple[int, ...], zone: timezone, local: bool
 ) -> npt.NDArray[np.datetime64]:
-    """Bulk results as ``datetime64[ms]`` of ``shape``: UTC, or local wall-clock times when the
-    input was read as local (:func:`instants_ms`). ``ms`` is reused."""
+    """Bulk results as ``datetime64[ms]`` of ``shape``: wall-clock times in the calendar's zone,
+    or UTC when the caller asked for UTC (``local=False``). ``ms`` is reused."""
     if local:
         ms += np.int64(offset_ms(zone))
     return ms.view("datetime64[ms]").reshape(shape)
 
 
-def utc_series(ms: npt.NDArray[np.int64]) -> Any:
-    """A pandas ``datetime64[ms, UTC]`` Series of epoch ms (``NaT`` where ``i64::MIN``)."""
-    pd = import_pandas("gridgov")
-    return pd.Series(ms.view("datetime64[ms]")).dt.tz_localize("UTC")
-
-
 def zoned_series(ms: Any, zone: timezone) -> Any:
-    """A pandas ``datetime64[ms, <zone>]`` Series of epoch ms (a Series or an array)."""
+    """A pandas ``datetime64[ms, <zone>]`` Series of epoch ms (a Series or an array; ``NaT``
+    where ``i64::MIN``): the one zone convention of every frame the package returns
+    (:meth:`Records.to_frame`, :meth:`Engine.events_frame`), the calendar's zone."""
     pd = import_pandas("gridgov")
-    at = pd.to_datetime(pd.Series(ms).astype("int64"), unit="ms", utc=True)
-    return at.dt.tz_convert(zone).dt.as_unit("ms")
+    raw = np.ascontiguousarray(np.asarray(ms, dtype=np.int64))
+    return pd.Series(raw.view("datetime64[ms]")).dt.tz_localize("UTC").dt.tz_convert(zone)

@@ -182,7 +182,7 @@ class Engine:
 
     **Times** (``at``, ``now``) are ``datetime`` objects (naive: wall-clock time in the
     calendar's zone; aware: converted), dates (their local midnight), NumPy ``datetime64``
-    (UTC) or ``int`` epoch milliseconds. Times in results are naive local ``datetime``\\ s,
+    (naive, so local too) or ``int`` epoch milliseconds (UTC). Times in results are naive local ``datetime``\\ s,
     or aware in the zone of the ``now`` argument when it is aware; event dicts keep the JSON
     form (``int`` ms).
 

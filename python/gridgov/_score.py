@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import datetime
-from typing import Any, Optional, Union
+from datetime import datetime, timezone
+from typing import Any, NamedTuple, Optional, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -20,9 +20,9 @@ from . import _gridgov
 from ._common import first_true, import_pandas
 from ._common import invalid as _invalid
 from ._convert import NAT as _NAT
-from ._convert import Instant, column_ms, instant_ms, to_datetime, utc_series
-from ._convert import offset_ms as _offset_ms
+from ._convert import Instant, TextParser, instant_ms, instants_ms, to_datetime, zoned_series
 from ._engine import Engine
+from ._errors import ValidationError
 from ._model import Model
 
 __all__ = ["Records", "Scorecard", "compare", "score"]
@@ -114,31 +114,24 @@ def _text_column(name: str, s: Any) -> tuple[Any, ...]:
     return (name, "text", np.ascontiguousarray(codes), values)
 
 
-def _time_column(name: str, s: Any, offset_ms: int, local: bool) -> tuple[str, str, npt.NDArray[np.int64]]:
-    pd = _pandas()
-    dtype = s.dtype
-    if isinstance(dtype, pd.DatetimeTZDtype) or dtype.kind == "M":
-        return (name, "time", column_ms(s, offset_ms, local))
-    if dtype.kind in "iu":
-        return (name, "time", np.ascontiguousarray(np.asarray(s, dtype=np.int64)))
-    if dtype.kind == "f":
+def _time_column(name: str, s: Any, ctx: _Ctx) -> tuple[str, str, npt.NDArray[np.int64]]:
+    """A time column through the package's one conversion (naive = the model's zone, aware
+    converted, text as in CSV, row by row); missing values stay ``NaT``."""
+    if s.dtype.kind == "f":  # epoch ms made floats by missing values (read_csv)
         a = np.asarray(s, dtype=np.float64)
-        if np.isnan(a).all():
-            return (name, "time", np.full(len(a), _NAT, dtype=np.int64))
-        bad = ~np.isnan(a) & (a != np.floor(a))
+        bad = ~np.isnan(a) & ((a != np.floor(a)) | (np.abs(a) >= 2.0**63))
         if bad.any():
             row = first_true(bad)
             raise _invalid(f"records[{row}].{name}", a[row], "is not an instant (epoch milliseconds are whole)")
-        out = np.where(np.isnan(a), float(_NAT), a).astype(np.int64)
-        return (name, "time", out)
-    # Text: ISO 8601, naive = UTC unless local=True (as for datetime64 columns).
-    missing = np.asarray(s.isna())
-    parsed = pd.to_datetime(s, errors="coerce", utc=False, format="ISO8601")
-    bad = np.asarray(parsed.isna()) & ~missing
-    if bad.any():
-        row = first_true(bad)
-        raise _invalid(f"records[{row}].{name}", s.iloc[row], "is not an instant (ISO 8601 text or datetime64)")
-    return _time_column(name, parsed, offset_ms, local)
+        return (name, "time", np.where(np.isnan(a), float(_NAT), a).astype(np.int64))
+    try:
+        ms = instants_ms(s, name, ctx.zone, ctx.parse, local=ctx.local, missing=True)
+    except ValidationError as err:  # name the row the way the core does: records[ROW].COLUMN
+        what = err.what
+        if what.startswith(f"{name}[") and what.endswith("]"):
+            what = f"records[{what[len(name) + 1 : -1]}].{name}"
+        raise _invalid(what, err.value, err.reason) from None
+    return (name, "time", np.ascontiguousarray(ms.ravel(), dtype=np.int64))
 
 
 def _number_column(name: str, s: Any, kind: str) -> tuple[str, str, npt.NDArray[Any]]:
@@ -166,11 +159,19 @@ def _number_column(name: str, s: Any, kind: str) -> tuple[str, str, npt.NDArray[
     return (name, "float", np.ascontiguousarray(np.asarray(num, dtype=np.float64)))
 
 
-def _column(name: str, s: Any, offset_ms: int, local: bool) -> tuple[Any, ...]:
+class _Ctx(NamedTuple):
+    """What converting a frame's time columns needs from the model."""
+
+    zone: timezone
+    parse: TextParser
+    local: bool
+
+
+def _column(name: str, s: Any, ctx: _Ctx) -> tuple[Any, ...]:
     if name in _TEXT:
         return _text_column(name, s)
     if name in _TIME:
-        return _time_column(name, s, offset_ms, local)
+        return _time_column(name, s, ctx)
     if name in _INT:
         return _number_column(name, s, "int")
     return _number_column(name, s, "bool")
@@ -181,12 +182,13 @@ def _columns(model: Model, frame: Any, local: bool) -> list[tuple[Any, ...]]:
     pool (pandas/pyarrow release the GIL while hashing)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    offset_ms = _offset_ms(model.calendar.tzinfo)
+    cal = model.calendar
+    ctx = _Ctx(cal.tzinfo, cal._core.parse_instants, local)
     names = [n for n in frame.columns if isinstance(n, str) and n in SCHEMA]  # others ignored
     if len(frame) < 100_000:
-        return [_column(n, frame[n], offset_ms, local) for n in names]
+        return [_column(n, frame[n], ctx) for n in names]
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
-        jobs = [pool.submit(_column, n, frame[n], offset_ms, local) for n in names]
+        jobs = [pool.submit(_column, n, frame[n], ctx) for n in names]
         return [j.result() for j in jobs]
 
 
@@ -203,15 +205,17 @@ class Records:
     unknown code or an impossible order of instants raises :class:`ValidationError` whose
     ``what`` is ``records[ROW].COLUMN`` (row from 0).
 
-    Instants in a ``DataFrame``: ``datetime64`` (naive: UTC, or local to the model's calendar
-    with ``local=True``; aware: converted), ISO 8601 text, or ``int`` epoch ms. In CSV files
-    naive times are local (how city systems export). ``as_of`` (the instant statuses are
+    Instants in a ``DataFrame``, as in a CSV file: naive ones (``datetime64``, ``datetime``,
+    text such as ``"2026-03-02 09:15:00"`` or a date) are wall-clock times of the model's
+    calendar, as city systems export them; aware ones (tz-aware columns, text with an offset
+    or ``Z``) are converted, row by row, so a column may mix zones; integers are epoch ms.
+    ``local=False`` reads naive ``datetime64`` columns as UTC instead. ``as_of`` (the instant statuses are
     judged at) defaults to one millisecond after the latest instant.
     """
 
     __slots__ = ("_core", "_model")
 
-    def __init__(self, model: Model, data: Any, *, as_of: Optional[Instant] = None, local: bool = False) -> None:
+    def __init__(self, model: Model, data: Any, *, as_of: Optional[Instant] = None, local: bool = True) -> None:
         if not isinstance(model, Model):
             raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
         pd = _pandas()
@@ -245,7 +249,7 @@ class Records:
 
     @classmethod
     def read_parquet(
-        cls, model: Model, path: StrPath, *, as_of: Optional[Instant] = None, local: bool = False
+        cls, model: Model, path: StrPath, *, as_of: Optional[Instant] = None, local: bool = True
     ) -> Records:
         """Reads records from a Parquet file (through pyarrow and pandas)."""
         pd = _pandas()
@@ -275,9 +279,11 @@ class Records:
 
     def to_frame(self) -> Any:
         """The records as a ``pandas.DataFrame`` in the schema's column order: text as
-        ``str`` (missing ``None``), instants as ``datetime64[ms, UTC]``, ``satisfaction`` as
-        nullable ``Int64``."""
+        ``str`` (missing ``None``), instants as ``datetime64[ms, <zone>]`` in the calendar's
+        zone (as :meth:`Engine.events_frame`; read back as the same instants), ``satisfaction``
+        as nullable ``Int64``."""
         pd = _pandas()
+        zone = self._model.calendar.tzinfo
         data: dict[str, Any] = {}
         for col in self._core.columns():
             name, kind = col[0], col[1]
@@ -290,7 +296,7 @@ class Records:
                 else:  # pragma: no cover - the core's dictionaries are unique
                     data[name] = [values[c] if c >= 0 else None for c in codes]
             elif kind == "time":
-                data[name] = utc_series(col[2])
+                data[name] = zoned_series(col[2], zone)
             elif kind == "float" and name == "satisfaction":
                 data[name] = pd.Series(col[2]).astype("Int64")
             else:
@@ -424,12 +430,13 @@ def score(
     end: Instant,
     *,
     as_of: Optional[Instant] = None,
-    local: bool = False,
+    local: bool = True,
 ) -> Scorecard:
     """Scores ``records`` over ``[start, end)``: a ``DataFrame``, a path to a CSV or Parquet
     file, an :class:`Engine`, or :class:`Records`. ``start``/``end``: datetimes or dates
     (naive: local to the model's calendar). ``as_of`` defaults to the records' own.
-    ``local=True`` reads naive ``datetime64`` columns of a ``DataFrame`` as local time."""
+    Naive instants in a ``DataFrame`` are local to the model's calendar, as in CSV files
+    (see :class:`Records`); ``local=False`` reads naive ``datetime64`` columns as UTC."""
     if not isinstance(model, Model):
         raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
     s, e = _ms(model, start, "start"), _ms(model, end, "end")

@@ -48,7 +48,7 @@ def simulate(
     scoring and tests ("a month of the sample city").
 
     ``start`` is a ``datetime`` (naive: wall-clock time in the model calendar's zone; aware:
-    converted), a ``date`` (its local midnight) or a NumPy ``datetime64`` (a UTC instant;
+    converted), a ``date`` (its local midnight) or a NumPy ``datetime64`` (naive: local;
     ``datetime64[D]`` is a date). The window is ``[start, start + days × 24
     h)``. About ``reports_per_day`` reports come in on a working day of the model's calendar
     (40 % of that on a weekend or holiday): supervisors' reports in their own grids (about 65 %)

@@ -148,6 +148,29 @@ impl PyCalendar {
         self.inner.add_limit(start, limit).or_raise()
     }
 
+    /// Instants (ms) of texts as `Calendar::parse_instant` reads them (naive = this calendar's
+    /// zone), for the conversion module's text columns. Returns the array and, at the first
+    /// text that is not an instant, its index and the reason (the caller names the row).
+    fn parse_instants<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<String>,
+    ) -> (Bound<'py, PyArray1<i64>>, Option<(usize, String)>) {
+        let cal = &*self.inner;
+        let mut out = vec![0_i64; texts.len()];
+        let bad = py.detach(|| {
+            for (i, t) in texts.iter().enumerate() {
+                match cal.parse_instant(t) {
+                    Ok(ms) => out[i] = ms,
+                    Err(gridgov::Error::InvalidValue { reason, .. }) => return Some((i, reason)),
+                    Err(e) => return Some((i, e.to_string())),
+                }
+            }
+            None
+        });
+        (out.into_pyarray(py), bad)
+    }
+
     /// Bulk `add_working` over `int64` ms arrays.
     fn add_working_many<'py>(
         &self,

@@ -614,6 +614,42 @@ static void test_engine_records(void) {
   gridgov_records_free(r);
 }
 
+/* Instants as exports write them: the same reports in four text forms, one records table. */
+static void test_instants_as_exports_write_them(void) {
+  gridgov_model *m = score_city();
+  const char *forms[] = {
+      "id,grid,reported_at,accepted_at\n1," G1 ",2026-03-02 08:10,2026-03-02 08:12:30\n",
+      "id,grid,reported_at,accepted_at\n1," G1 ",2026/3/2 8:10,2026/03/02 08:12:30\n",
+      "id,grid,reported_at,accepted_at\n1," G1 ",2026-03-02T00:10:00Z,2026-03-02 00:12:30Z\n",
+      "id,grid,reported_at,accepted_at\n1," G1 ",2026-03-02 09:10+0900,2026-03-02T08:12:30+08:00\n",
+  };
+  char *want = NULL;
+  for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+    gridgov_records *r = NULL;
+    CHECK_STATUS(gridgov_records_from_csv(m, forms[i], strlen(forms[i]), GRIDGOV_NO_TIME, &r),
+                 GRIDGOV_STATUS_OK);
+    char *csv = NULL;
+    CHECK_STATUS(gridgov_records_to_csv(r, &csv, NULL), GRIDGOV_STATUS_OK);
+    CHECK(csv != NULL && strstr(csv, "2026-03-02T00:10:00.000Z,2026-03-02T00:12:30.000Z") != NULL);
+    if (want == NULL) {
+      want = csv;
+    } else {
+      CHECK(same(want, csv));
+      gridgov_string_free(csv);
+    }
+    gridgov_records_free(r);
+  }
+  gridgov_string_free(want);
+  gridgov_records *untouched = (gridgov_records *)0x1;
+  const char *bad = "id,grid,reported_at\n1," G1 ",2026-03-02 08:10 CST\n";
+  CHECK_STATUS(gridgov_records_from_csv(m, bad, strlen(bad), GRIDGOV_NO_TIME, &untouched),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK(untouched == (gridgov_records *)0x1);
+  CHECK_ERROR_MENTIONS("records[0].reported_at");
+  CHECK_ERROR_MENTIONS("2026-03-02 08:10 CST");
+  gridgov_model_free(m);
+}
+
 static void test_bad_input(void) {
   gridgov_model *m = score_city();
   gridgov_records *r = score_cases(m);
@@ -899,6 +935,7 @@ int main(void) {
   test_compare();
   test_engine_records();
   test_bad_input();
+  test_instants_as_exports_write_them();
   test_month_of_the_sample_city();
   test_scoring_section();
   return finish("test_score");

@@ -10,9 +10,10 @@ Not a test file: tests and ``bench/score.py`` import it.
 * :func:`reference_compare` — the period comparison, long form;
 * :func:`self_check` — sanity checks of the two above on the sample city.
 
-Conventions (the same as the gridgov Python package): a NumPy ``datetime64`` or a tz-aware value
-is a UTC instant; a naive ``datetime``, ``pandas.Timestamp`` or string is local time on the
-model's calendar (Beijing time for the sample city).
+Conventions of this module (its arrays are UTC by construction, so it calls the calendar's bulk
+methods with ``local=False``): a NumPy ``datetime64`` or a tz-aware value is a UTC instant; a
+naive ``datetime``, ``pandas.Timestamp`` or string is local time on the model's calendar (Beijing
+time for the sample city).
 
 Readings taken where the definitions leave room (each is also listed in :data:`READINGS`):
 
@@ -200,7 +201,9 @@ def _raw_records(
     def work(base: np.ndarray, ms: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """``base + ms`` of working time on the model's calendar where ``mask`` (0 elsewhere)."""
         out = np.zeros(n, dtype=np.int64)
-        out[mask] = cal.add_working_many(base[mask].view("datetime64[ms]"), ms[mask].view("timedelta64[ms]")).view(
+        out[mask] = cal.add_working_many(
+            base[mask].view("datetime64[ms]"), ms[mask].view("timedelta64[ms]"), local=False
+        ).view(
             np.int64
         )
         return out
@@ -558,13 +561,13 @@ class _Records:
     def working_ms(self, a: str, b: str, mask: np.ndarray) -> np.ndarray:
         """Working milliseconds from ``a`` to ``b`` on the model calendar where ``mask``, else 0."""
         out = np.zeros(self.n, dtype=np.int64)
-        out[mask] = self.cal.working_between_many(self.t[a][mask], self.t[b][mask]).astype(np.int64)
+        out[mask] = self.cal.working_between_many(self.t[a][mask], self.t[b][mask], local=False).astype(np.int64)
         return out
 
     def within_limit(self, event: str, base: np.ndarray, minutes: int, mask: np.ndarray) -> np.ndarray:
         """``event ≤ base + minutes`` working minutes, where ``mask`` (False elsewhere)."""
         out = np.zeros(self.n, dtype=bool)
-        due = self.cal.add_working_many(base[mask], np.int64(minutes))
+        due = self.cal.add_working_many(base[mask], np.int64(minutes), local=False)
         out[mask] = self.t[event][mask] <= due
         return out
 

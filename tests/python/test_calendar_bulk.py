@@ -3,7 +3,7 @@ local wall times, shapes, and errors naming the element."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import chinese_calendar
 import numpy as np
@@ -27,7 +27,7 @@ def minutes() -> np.ndarray:
 
 
 def test_add_working_many_equals_scalar(cal: gridgov.Calendar, starts: np.ndarray, minutes: np.ndarray) -> None:
-    out = cal.add_working_many(starts, minutes)
+    out = cal.add_working_many(starts, minutes, local=False)
     assert out.dtype == np.dtype("datetime64[ms]")
     assert out.shape == (N,)
     for i in range(N):
@@ -37,7 +37,7 @@ def test_add_working_many_equals_scalar(cal: gridgov.Calendar, starts: np.ndarra
 
 def test_working_between_many_equals_scalar(cal: gridgov.Calendar, starts: np.ndarray) -> None:
     ends = random_instants(N, seed=9)
-    out = cal.working_between_many(starts, ends)
+    out = cal.working_between_many(starts, ends, local=False)
     assert out.dtype == np.dtype("timedelta64[ms]")
     for i in range(0, N, 7):
         expected = cal.working_between(to_utc_datetime(starts[i]), to_utc_datetime(ends[i]))
@@ -46,8 +46,8 @@ def test_working_between_many_equals_scalar(cal: gridgov.Calendar, starts: np.nd
 
 
 def test_next_working_and_is_workday_many_equal_scalar(cal: gridgov.Calendar, starts: np.ndarray) -> None:
-    nxt = cal.next_working_many(starts)
-    work = cal.is_workday_many(starts)
+    nxt = cal.next_working_many(starts, local=False)
+    work = cal.is_workday_many(starts, local=False)
     assert work.dtype == np.bool_
     assert work.any() and not work.all()
     for i in range(0, N, 5):
@@ -59,7 +59,7 @@ def test_next_working_and_is_workday_many_equal_scalar(cal: gridgov.Calendar, st
 
 def test_results_are_working_instants(cal: gridgov.Calendar, starts: np.ndarray, minutes: np.ndarray) -> None:
     # Independent check: a positive duration ends on a chinese_calendar workday, inside 08-12/14-18.
-    out = cal.add_working_many(starts, minutes)
+    out = cal.add_working_many(starts, minutes, local=False)
     for i in np.flatnonzero(minutes > 0)[:500]:
         local = to_utc_datetime(out[i]).astimezone(CST)
         assert chinese_calendar.is_workday(local.date()), i
@@ -79,13 +79,21 @@ def test_every_day_as_datetime64_days(cal: gridgov.Calendar) -> None:
 def test_any_datetime64_unit_and_int_ms(
     cal: gridgov.Calendar, starts: np.ndarray, minutes: np.ndarray, unit: str
 ) -> None:
-    ref = cal.add_working_many(starts, minutes)
+    ref = cal.add_working_many(starts, minutes, local=False)
     whole_seconds = starts.astype("datetime64[s]")
-    ref_s = cal.add_working_many(whole_seconds, minutes)
-    np.testing.assert_array_equal(cal.add_working_many(whole_seconds.astype(f"datetime64[{unit}]"), minutes), ref_s)
-    np.testing.assert_array_equal(cal.add_working_many(starts.view(np.int64), minutes), ref)
+    ref_s = cal.add_working_many(whole_seconds, minutes, local=False)
     np.testing.assert_array_equal(
-        cal.add_working_many(starts.astype(f"datetime64[{unit}]"), minutes), ref if unit != "s" else ref_s
+        cal.add_working_many(whole_seconds.astype(f"datetime64[{unit}]"), minutes, local=False), ref_s
+    )
+    np.testing.assert_array_equal(cal.add_working_many(starts.view(np.int64), minutes, local=False), ref)
+    np.testing.assert_array_equal(
+        cal.add_working_many(starts.astype(f"datetime64[{unit}]"), minutes, local=False), ref if unit != "s" else ref_s
+    )
+    # Naive values are local by default: the same arrays shifted by the zone give the same
+    # instants, returned as local wall-clock times.
+    np.testing.assert_array_equal(
+        cal.add_working_many(starts.astype(f"datetime64[{unit}]") + np.timedelta64(8, "h"), minutes),
+        (ref if unit != "s" else ref_s) + np.timedelta64(8, "h"),
     )
 
 
@@ -108,19 +116,21 @@ def test_timedelta_durations_and_scalar_broadcast(cal: gridgov.Calendar, starts:
 
 
 def test_local_wall_times(cal: gridgov.Calendar) -> None:
+    # Naive datetime64 values are wall-clock times of the calendar, like a naive datetime.
     local = np.array(["2024-02-02T16:00", "2025-03-03T17:30"], dtype="datetime64[m]")
-    out = cal.add_working_many(local, np.array([180, 240]), local=True)
+    out = cal.add_working_many(local, np.array([180, 240]))
     np.testing.assert_array_equal(out, np.array(["2024-02-04T09:00", "2025-03-04T11:30"], dtype="datetime64[ms]"))
-    utc = cal.add_working_many(local - np.timedelta64(8, "h"), np.array([180, 240]))
+    np.testing.assert_array_equal(cal.add_working_many(local, np.array([180, 240]), local=True), out)
+    utc = cal.add_working_many(local - np.timedelta64(8, "h"), np.array([180, 240]), local=False)
     np.testing.assert_array_equal(utc + np.timedelta64(8, "h"), out)
-    nxt = cal.next_working_many(np.array(["2024-02-09T18:30"], dtype="datetime64[m]"), local=True)
+    nxt = cal.next_working_many(np.array(["2024-02-09T18:30"], dtype="datetime64[m]"))
     assert nxt[0] == np.datetime64("2024-02-18T08:00")
     # 2024-02-03 20:00 is Saturday locally but Sunday 04:00 when read as UTC.
     t = np.array(["2024-02-03T20:00"], dtype="datetime64[m]")
-    assert cal.is_workday_many(t, local=True).tolist() == [False]
-    assert cal.is_workday_many(t).tolist() == [True]
+    assert cal.is_workday_many(t).tolist() == [False]
+    assert cal.is_workday_many(t, local=False).tolist() == [True]
     between = cal.working_between_many(
-        np.array(["2025-09-30T16:00"], dtype="M8[m]"), np.array(["2025-10-10T16:00"], dtype="M8[m]"), local=True
+        np.array(["2025-09-30T16:00"], dtype="M8[m]"), np.array(["2025-10-10T16:00"], dtype="M8[m]")
     )
     assert between[0] == np.timedelta64(16, "h")
 
@@ -135,15 +145,27 @@ def test_shapes_are_kept(cal: gridgov.Calendar, starts: np.ndarray, minutes: np.
     assert cal.add_working_many(np.array([], dtype="datetime64[ms]"), np.array([], dtype=np.int64)).shape == (0,)
 
 
-def test_pandas_tz_aware_index_is_read_as_utc(cal: gridgov.Calendar) -> None:
+def test_pandas_tz_aware_index_is_converted(cal: gridgov.Calendar) -> None:
     pd = pytest.importorskip("pandas")
     idx = pd.DatetimeIndex(["2024-02-02 16:00", "2025-03-03 17:30"]).tz_localize("Asia/Shanghai")
     out = cal.add_working_many(idx, np.array([180, 240]))
-    expected = np.array(["2024-02-04T01:00", "2025-03-04T03:30"], dtype="datetime64[ms]")  # UTC
+    expected = np.array(["2024-02-04T09:00", "2025-03-04T11:30"], dtype="datetime64[ms]")  # local
     np.testing.assert_array_equal(out, expected)
     np.testing.assert_array_equal(cal.add_working_many(pd.Series(idx), np.array([180, 240])), expected)
-    with pytest.raises(gridgov.ValidationError, match="local"):
-        cal.add_working_many(idx, 5, local=True)
+    np.testing.assert_array_equal(cal.add_working_many(idx.tz_convert("UTC"), np.array([180, 240])), expected)
+    utc = cal.add_working_many(idx, np.array([180, 240]), local=False)  # results in UTC
+    np.testing.assert_array_equal(utc, expected - np.timedelta64(8, "h"))
+
+
+def test_text_and_objects_are_read_like_csv(cal: gridgov.Calendar) -> None:
+    want = cal.add_working_many(T3, 5)
+    for values in (
+        np.array(["2025-03-03 01:00", "2025-03-03T02:00:00", "2025/3/3 3:00"]),
+        T3.astype(object),  # datetime objects, naive: local
+        ["2025-03-03 01:00", datetime(2025, 3, 3, 2), "2025-03-02T19:00Z"],
+    ):
+        np.testing.assert_array_equal(cal.add_working_many(values, 5), want)
+    assert cal.is_workday_many(np.array(["2025-03-03"] * 3)).tolist() == [True] * 3
 
 
 # -- errors ---------------------------------------------------------------------------------
@@ -191,9 +213,7 @@ def test_mismatched_lengths(cal: gridgov.Calendar) -> None:
         (T3, np.array([1.0, 2.0, 3.0]), "minutes"),
         (T3, np.array(["1", "2", "3"]), "minutes"),
         (T3.astype(np.float64), 5, "starts"),
-        (np.array(["2025-03-03"] * 3), 5, "starts"),
         (T3.astype(np.uint64), 5, "starts"),
-        (T3.astype(object), 5, "starts"),
     ],
 )
 def test_wrong_dtypes(cal: gridgov.Calendar, starts: object, minutes: object, what: str) -> None:
@@ -220,5 +240,8 @@ def test_datetime64_days_are_local_dates_west_of_utc() -> None:
     expected = [False, True, False, False, False, False, False]
     assert tue_only.is_workday_many(days).tolist() == expected
     assert [tue_only.is_workday(d) for d in days.astype(date)] == expected
-    as_instants = days.astype("datetime64[ms]")  # now UTC midnights: Monday 19:00 local is Monday
-    assert tue_only.is_workday_many(as_instants).tolist() == [False, False, True, False, False, False, False]
+    as_instants = days.astype("datetime64[ms]") + np.timedelta64(5, "h")  # local midnights, as UTC
+    assert tue_only.is_workday_many(as_instants, local=False).tolist() == expected
+    as_instants = days.astype("datetime64[ms]")  # UTC midnights: 19:00 local of the day before
+    shifted = [False, False, True, False, False, False, False]
+    assert tue_only.is_workday_many(as_instants, local=False).tolist() == shifted

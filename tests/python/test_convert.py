@@ -1,7 +1,7 @@
 """One conversion of instants for every entry point (gridgov._convert): each kind of value —
 date, naive and aware datetime, pandas Timestamp, numpy.datetime64, int epoch ms, arrays,
-DatetimeIndex, Series — means the same instant at the calendar, the engine and scoring, and the
-same values are refused everywhere."""
+DatetimeIndex, Series, text — means the same instant at the calendar, the engine and scoring,
+and the same values are refused everywhere. Naive means the calendar's zone, in every form."""
 
 from __future__ import annotations
 
@@ -30,10 +30,11 @@ SAME_INSTANT: dict[str, object] = {
     "aware datetime (UTC)": datetime(2025, 11, 3, 1, 0, tzinfo=UTC),
     "naive pandas.Timestamp": pd.Timestamp("2025-11-03 09:00"),
     "aware pandas.Timestamp": pd.Timestamp("2025-11-03 09:00", tz="Asia/Shanghai"),
-    "datetime64[ms]": np.datetime64("2025-11-03T01:00", "ms"),
-    "datetime64[ns]": np.datetime64("2025-11-03T01:00:00.000000999", "ns"),  # floored
-    "datetime64[s]": np.datetime64("2025-11-03T01:00:00", "s"),
-    "datetime64[h]": np.datetime64("2025-11-03T01", "h"),
+    # NumPy has no zone: a datetime64 is naive, so wall-clock time in the calendar's zone.
+    "datetime64[ms]": np.datetime64("2025-11-03T09:00", "ms"),
+    "datetime64[ns]": np.datetime64("2025-11-03T09:00:00.000000999", "ns"),  # floored
+    "datetime64[s]": np.datetime64("2025-11-03T09:00:00", "s"),
+    "datetime64[h]": np.datetime64("2025-11-03T09", "h"),
     "int epoch ms": MON_9_MS,
     "numpy.int64 epoch ms": np.int64(MON_9_MS),
 }
@@ -92,8 +93,8 @@ def test_coarse_datetime64_units_are_dates(zone: timezone) -> None:
 
 
 def test_sub_millisecond_parts_are_floored(zone: timezone) -> None:
-    before_epoch = np.datetime64(-1, "us")  # 1969-12-31T23:59:59.999999
-    assert _convert.instant_ms(before_epoch, "t", zone) == -1
+    before_epoch = np.datetime64(-1, "us")  # 1969-12-31T23:59:59.999999, wall-clock at UTC+8
+    assert _convert.instant_ms(before_epoch, "t", zone) == -1 - 8 * 3_600_000
     assert _convert.instant_ms(datetime(1969, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC), "t", zone) == -1
 
 
@@ -179,27 +180,33 @@ def test_calendar_refusals(cal: gridgov.Calendar, kind: str) -> None:
 
 
 def test_calendar_bulk_every_array_kind(cal: gridgov.Calendar) -> None:
-    utc = np.array(["2025-11-03T01:00", "2025-11-03T10:00"], dtype="datetime64[ms]")
-    want = cal.add_working_many(utc, 240)
-    assert want.tolist() == [datetime(2025, 11, 3, 7, 0), datetime(2025, 11, 4, 4, 0)]  # UTC
+    local = np.array(["2025-11-03T09:00", "2025-11-03T18:00"], dtype="datetime64[ms]")
+    want = cal.add_working_many(local, 240)
+    # Naive in, local wall-clock times out: 09:00 + 4 h = 15:00; 18:00 + 4 h = Tuesday 12:00.
+    assert want.tolist() == [datetime(2025, 11, 3, 15, 0), datetime(2025, 11, 4, 12, 0)]
+    utc = local - np.timedelta64(8, "h")
     idx = pd.DatetimeIndex(["2025-11-03 09:00", "2025-11-03 18:00"]).tz_localize("Asia/Shanghai")
     for values in (
-        utc.astype("datetime64[ns]"),
-        utc.astype("datetime64[s]"),
-        utc.view(np.int64),
+        local.astype("datetime64[ns]"),
+        local.astype("datetime64[s]"),
+        utc.view(np.int64),  # integers are epoch ms, UTC
         list(utc.view(np.int64)),
-        pd.DatetimeIndex(utc),  # naive: UTC unless local=True
-        pd.Series(utc),
+        pd.DatetimeIndex(local),  # naive: local, as everywhere
+        pd.Series(local),
         idx,
         pd.Series(idx),
         idx.tz_convert("UTC"),
+        ["2025-11-03 09:00:00", "2025-11-03 18:00"],  # text, as the CSV reader takes it
+        np.array(["2025/11/3 9:00", "2025-11-03T10:00:00Z"]),  # one column, two zones
+        pd.Series(["2025-11-03", "2025-11-03 18:00"]).where([False, True], datetime(2025, 11, 3, 9)),
+        [datetime(2025, 11, 3, 1, tzinfo=UTC), pd.Timestamp("2025-11-03 18:00")],  # mixed objects
     ):
         np.testing.assert_array_equal(cal.add_working_many(values, 240), want)
-    local = np.array(["2025-11-03T09:00", "2025-11-03T18:00"], dtype="datetime64[ms]")
-    np.testing.assert_array_equal(cal.add_working_many(local, 240, local=True), want + np.timedelta64(8, "h"))
+    # UTC arrays, asked for as UTC: UTC results.
+    np.testing.assert_array_equal(cal.add_working_many(utc, 240, local=False), want - np.timedelta64(8, "h"))
     days = np.array(["2025-11-03", "2025-11-08"], dtype="datetime64[D]")  # Monday, Saturday
     assert cal.is_workday_many(days).tolist() == [True, False]
-    assert cal.is_workday_many(days, local=True).tolist() == [True, False]
+    assert cal.is_workday_many(days, local=False).tolist() == [True, False]  # dates stay dates
 
 
 def test_calendar_bulk_refusals(cal: gridgov.Calendar) -> None:
@@ -210,8 +217,15 @@ def test_calendar_bulk_refusals(cal: gridgov.Calendar) -> None:
         assert info.value.what == "starts[1]"
     with pytest.raises(gridgov.ValidationError, match="dtype"):
         cal.add_working_many(np.array([True, False]), 5)
-    with pytest.raises(gridgov.ValidationError, match="local"):
-        cal.add_working_many(pd.DatetimeIndex(["2025-11-03"]).tz_localize("UTC"), 5, local=True)
+    with pytest.raises(gridgov.ValidationError) as info:
+        cal.add_working_many(["2025-11-03 09:00", "next Monday"], 5)
+    assert info.value.what == "starts[1]" and info.value.value == "next Monday"
+    with pytest.raises(gridgov.ValidationError) as info:
+        cal.add_working_many(["2025-11-03 09:00", None], 5)
+    assert info.value.what == "starts[1]" and "NaT" in str(info.value)
+    with pytest.raises(gridgov.ValidationError) as info:
+        cal.add_working_many([datetime(2025, 11, 3), b"x", 3.5], 5)
+    assert info.value.what == "starts[1]"
 
 
 def test_model_deadline(sample: gridgov.Model) -> None:
@@ -278,7 +292,7 @@ def test_score_bounds_in_every_form(sample: gridgov.Model, engine: gridgov.Engin
         datetime(2025, 11, 3, 12, 0),
         datetime(2025, 11, 3, 4, 0, tzinfo=UTC),
         pd.Timestamp("2025-11-03 12:00"),
-        np.datetime64("2025-11-03T04:00", "ms"),
+        np.datetime64("2025-11-03T12:00", "ms"),
         MON_9_MS + 3 * 3_600_000,
     ]
     for start in SAME_DAY.values():
@@ -300,7 +314,7 @@ def test_score_refusals(sample: gridgov.Model, engine: gridgov.Engine, kind: str
 
 
 def test_record_columns_in_every_form(sample: gridgov.Model, engine: gridgov.Engine) -> None:
-    frame = engine.records().to_frame()  # instants as datetime64[ms, UTC]
+    frame = engine.records().to_frame()  # instants as datetime64[ms, UTC+08:00]
     want = gridgov.Records(sample, frame).to_frame()
     times = [c for c in frame.columns if str(frame[c].dtype).startswith("datetime64")]
     assert "reported_at" in times
@@ -311,19 +325,25 @@ def test_record_columns_in_every_form(sample: gridgov.Model, engine: gridgov.Eng
             out[c] = convert(frame[c])
         return out
 
+    assert str(frame["reported_at"].dtype) == "datetime64[ms, UTC+08:00]"
+    utc = lambda s: s.dt.tz_convert("UTC")  # noqa: E731
     forms = {
         "aware, another zone": lambda s: s.dt.tz_convert("Asia/Shanghai"),
+        "aware, UTC": utc,
         "aware, ns": lambda s: s.dt.as_unit("ns"),
-        "naive UTC (local=False)": lambda s: s.dt.tz_localize(None),
-        "naive UTC, s": lambda s: s.dt.tz_localize(None).dt.as_unit("s"),
-        "int epoch ms": lambda s: s.dt.tz_localize(None).astype("int64").where(s.notna(), _convert.NAT),
-        "ISO 8601 text (UTC)": lambda s: s.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").where(s.notna(), None),
+        "naive local": lambda s: s.dt.tz_localize(None),
+        "naive local, s": lambda s: s.dt.tz_localize(None).dt.as_unit("s"),
+        "int epoch ms": lambda s: utc(s).dt.tz_localize(None).astype("int64").where(s.notna(), _convert.NAT),
+        "naive local text": lambda s: s.dt.strftime("%Y-%m-%d %H:%M:%S.%f").where(s.notna(), None),
+        "text with Z": lambda s: utc(s).dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ").where(s.notna(), None),
+        "text with offsets": lambda s: s.dt.strftime("%Y-%m-%dT%H:%M:%S.%f+08:00").where(s.notna(), None),
+        "naive datetime objects": lambda s: s.dt.tz_localize(None).astype(object).where(s.notna(), None),
     }
     for name, convert in forms.items():
         got = gridgov.Records(sample, rewritten(convert)).to_frame()
         pd.testing.assert_frame_equal(got, want, obj=name)
-    local = rewritten(lambda s: s.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None))
-    pd.testing.assert_frame_equal(gridgov.Records(sample, local, local=True).to_frame(), want)
+    as_utc = rewritten(lambda s: utc(s).dt.tz_localize(None))
+    pd.testing.assert_frame_equal(gridgov.Records(sample, as_utc, local=False).to_frame(), want)
 
 
 # -- the other entry points ---------------------------------------------------------------------
@@ -331,7 +351,7 @@ def test_record_columns_in_every_form(sample: gridgov.Model, engine: gridgov.Eng
 
 def test_simulate_and_division_report(sample: gridgov.Model) -> None:
     a = gridgov.simulate(sample, date(2026, 3, 2), days=1, seed=3, reports_per_day=20)
-    for start in (np.datetime64("2026-03-02"), datetime(2026, 3, 2), np.datetime64("2026-03-01T16:00", "ms")):
+    for start in (np.datetime64("2026-03-02"), datetime(2026, 3, 2), np.datetime64("2026-03-02T00:00", "ms")):
         assert gridgov.simulate(sample, start, days=1, seed=3, reports_per_day=20) == a  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="start"):
         gridgov.simulate(sample, 1772380800000, days=1)  # type: ignore[arg-type]

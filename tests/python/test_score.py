@@ -86,11 +86,12 @@ def test_frame_csv_and_parquet_give_the_same_card(
     city: gridgov.Model, cases_frame: pd.DataFrame, card: gridgov.Scorecard, tmp_path: Path
 ) -> None:
     assert gridgov.score(city, cases_frame, *MARCH, as_of=AS_OF) == card
-    # Naive datetime64 columns read as local time with local=True.
+    # Naive datetime64 columns are local time, as in the CSV file (local=True says so too).
     naive = cases_frame.copy()
     for c in naive.columns:
         if str(naive[c].dtype).startswith("datetime64"):
             naive[c] = naive[c].dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+    assert gridgov.score(city, naive, *MARCH, as_of=AS_OF) == card
     assert gridgov.score(city, naive, *MARCH, as_of=AS_OF, local=True) == card
     # Grid codes read as numbers, text columns as categoricals, extra columns: all fine.
     odd = cases_frame.copy()
@@ -117,6 +118,79 @@ def test_frame_csv_and_parquet_give_the_same_card(
     assert gridgov.score(city, p, *MARCH, as_of=AS_OF) == card
     # dates as bounds
     assert gridgov.score(city, p, date(2026, 3, 1), date(2026, 4, 1), as_of=AS_OF) == card
+
+
+def _naive_local_export(records: gridgov.Records) -> pd.DataFrame:
+    """The records as a city system exports them: naive local text, ``YYYY-MM-DD HH:MM:SS``."""
+    frame = records.to_frame()
+    for c in frame.columns:
+        if str(frame[c].dtype).startswith("datetime64"):
+            frame[c] = frame[c].dt.strftime("%Y-%m-%d %H:%M:%S").where(frame[c].notna(), None)
+    return frame
+
+
+def test_naive_local_times_mean_the_same_from_a_frame_and_a_path(sample: gridgov.Model, tmp_path: Path) -> None:
+    # A month of the sample city exported the way Chinese systems do (naive local text), read
+    # as a path, as pandas reads it (text), with parse_dates (naive datetime64), as naive
+    # datetime objects and with dates only: one card. Before, a frame was read as UTC and
+    # every response and handling time moved by eight hours.
+    month = gridgov.simulate(sample, date(2026, 3, 2), days=14, seed=11, reports_per_day=150)
+    p = tmp_path / "export.csv"
+    _naive_local_export(month.records()).to_csv(p, index=False)
+    bounds = (date(2026, 3, 2), date(2026, 3, 16))
+    as_of = datetime(2026, 3, 20)
+    want = gridgov.score(sample, p, *bounds, as_of=as_of)
+    text = pd.read_csv(p, dtype={"grid": str})
+    times = [c for c in text.columns if c.endswith("_at") or c.endswith("_deadline")]
+    parsed = pd.read_csv(p, dtype={"grid": str}, parse_dates=times)
+    assert str(parsed["reported_at"].dtype).startswith("datetime64") and parsed["reported_at"].dt.tz is None
+    objects = parsed.copy()
+    for c in times:
+        objects[c] = parsed[c].astype(object).where(parsed[c].notna(), None)
+    for name, frame in {"text": text, "parse_dates": parsed, "datetime objects": objects}.items():
+        got = gridgov.score(sample, frame, *bounds, as_of=as_of)
+        assert got == want, name
+    city = want.areas("city").iloc[0]
+    assert city["filed"] > 100 and city["closed_on_time"] > 0 and 0 < city["mean_response_hours"] < 24
+    # The records' own instants are the same too: as_of and the frame round trip.
+    assert gridgov.Records(sample, text).as_of == gridgov.Records.read_csv(sample, p).as_of
+    # Date-only text is local midnight.
+    days = gridgov.Records(sample, text.assign(reported_at=text["reported_at"].str[:10])).to_frame()
+    assert (days["reported_at"].dt.strftime("%H:%M") == "00:00").all()
+    assert str(days["reported_at"].dtype) == "datetime64[ms, UTC+08:00]"
+
+
+def test_one_zone_convention_for_frames(sample: gridgov.Model) -> None:
+    eng = gridgov.simulate(sample, date(2026, 3, 2), days=1, seed=2, reports_per_day=20)
+    events, records = eng.events_frame(), eng.records().to_frame()
+    assert events["at"].dtype == records["reported_at"].dtype == pd.DatetimeTZDtype("ms", sample.calendar.tzinfo)
+    first = events.groupby("case")["at"].min()
+    got = records.set_index("id")["reported_at"]
+    pd.testing.assert_series_equal(got.loc[first.index], first, check_names=False)
+
+
+def test_a_column_mixing_zones_is_converted_row_by_row(city: gridgov.Model, cases_frame: pd.DataFrame) -> None:
+    want = gridgov.Records(city, cases_frame).to_frame()
+    mixed = cases_frame.copy()
+    utc = cases_frame["reported_at"].dt.tz_convert("UTC")
+    forms = [
+        utc.dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        cases_frame["reported_at"].dt.strftime("%Y-%m-%d %H:%M:%S"),
+        cases_frame["reported_at"].dt.tz_convert("Asia/Tokyo").dt.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    ]
+    mixed["reported_at"] = [forms[i % 3].iloc[i] for i in range(len(mixed))]
+    pd.testing.assert_frame_equal(gridgov.Records(city, mixed).to_frame(), want)
+    objs = cases_frame.copy()
+    objs["reported_at"] = [
+        t.tz_convert("Asia/Tokyo").to_pydatetime() if i % 2 else t.tz_localize(None).to_pydatetime()
+        for i, t in enumerate(cases_frame["reported_at"].dt.tz_convert("Asia/Shanghai"))
+    ]
+    pd.testing.assert_frame_equal(gridgov.Records(city, objs).to_frame(), want)
+    bad = mixed.copy()
+    bad.loc[4, "reported_at"] = "2026-03-02 25:00"
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, bad)
+    assert err.value.what == "records[4].reported_at" and err.value.value == "2026-03-02 25:00"
 
 
 def _error(city: gridgov.Model, frame: pd.DataFrame) -> gridgov.ValidationError:

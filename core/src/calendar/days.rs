@@ -190,6 +190,30 @@ impl Calendar {
         Ok(self.local_instant(date, u32::from(minutes)))
     }
 
+    /// Parses an instant in any of the text forms city systems export: ISO 8601 with an offset
+    /// or `Z` is absolute; without one (`2026-03-02 09:15:00`, `2026-03-02T09:15`,
+    /// `2026/3/2 9:15`, a date alone) it is wall-clock time in this calendar's zone. Case-record
+    /// CSV and the Python frames read text instants through the same parser.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming the text.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gridgov::calendar::Calendar;
+    /// let cal = Calendar::china(); // UTC+8
+    /// let t = cal.parse_instant("2026-03-02 09:15:00")?;
+    /// assert_eq!(t, cal.parse_instant("2026-03-02T01:15:00Z")?);
+    /// assert_eq!(t, cal.parse_instant("2026/3/2 9:15")?);
+    /// assert_eq!(t, cal.parse_instant("2026-03-02 10:15:00+09:00")?);
+    /// # Ok::<(), gridgov::Error>(())
+    /// ```
+    pub fn parse_instant(&self, text: &str) -> Result<Millis> {
+        super::time::parse_instant_text(text, self.offset_minutes)
+            .map_err(|reason| Error::invalid("instant", text, reason))
+    }
+
     /// Local epoch day of an instant (any `i64`, no overflow).
     #[inline]
     fn epoch_day(&self, t: Millis) -> i64 {

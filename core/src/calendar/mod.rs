@@ -78,5 +78,6 @@ mod window;
 pub use days::Calendar;
 pub use limit::{TIME_LIMIT_PATTERN, TimeLimit};
 pub use spec::{CalendarConfig, CalendarSpec, DateRuleConfig, DateRuleKind, HolidayConfig};
+pub(crate) use time::parse_instant_text;
 pub use time::{DAY_MS, MINUTE_MS, Millis};
 pub use window::{DayRule, Window};

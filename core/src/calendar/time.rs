@@ -90,6 +90,60 @@ pub(super) fn parse_date(text: &str) -> std::result::Result<NaiveDate, String> {
         .ok_or_else(|| format!("invalid date {text:?}: no such day"))
 }
 
+/// Parses an instant as city systems export it: ISO 8601 with an offset or `Z` (absolute), or
+/// without one — `YYYY-MM-DD HH:MM[:SS[.fff]]`, with `T` or a space, or a date alone — read as
+/// wall-clock time `offset_minutes` east of UTC. `/` may stand for `-` in the date
+/// (`2026/3/2 9:15`, as spreadsheets write it). The one parser of instants in text: case-record
+/// CSV, frames from Python and [`Calendar::parse_instant`](super::Calendar::parse_instant)
+/// all use it, so a value means the same instant whichever way it comes.
+pub(crate) fn parse_instant_text(
+    text: &str,
+    offset_minutes: i32,
+) -> std::result::Result<Millis, String> {
+    const REASON: &str = "is not an instant (ISO 8601 such as 2026-03-01 08:30:00, 2026-03-01 or 2026-03-01T00:30:00Z)";
+    let s = text.trim();
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(dt.timestamp_millis());
+    }
+    let dashed;
+    let s = if s.contains('/') {
+        dashed = s.replacen('/', "-", 2);
+        dashed.as_str()
+    } else {
+        s
+    };
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f%#z",
+        "%Y-%m-%dT%H:%M:%S%.f%#z",
+        "%Y-%m-%d %H:%M%#z",
+        "%Y-%m-%dT%H:%M%#z",
+    ] {
+        if let Ok(dt) = chrono::DateTime::parse_from_str(s, fmt) {
+            return Ok(dt.timestamp_millis());
+        }
+    }
+    let local = |dt: chrono::NaiveDateTime| {
+        dt.and_utc()
+            .timestamp_millis()
+            .checked_sub(i64::from(offset_minutes) * MINUTE_MS)
+            .ok_or_else(|| REASON.to_string())
+    };
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
+            return local(dt);
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return local(d.and_time(chrono::NaiveTime::MIN));
+    }
+    Err(REASON.into())
+}
+
 /// Parses `"A"` or `"A..B"` into an inclusive range.
 pub(super) fn parse_date_range(s: &str) -> std::result::Result<(NaiveDate, NaiveDate), String> {
     let Some((a, b)) = s.split_once("..") else {
@@ -139,6 +193,45 @@ where
 mod tests {
     use super::*;
     use chrono::Datelike;
+
+    #[test]
+    fn instants_in_text_as_exports_have_them() {
+        // 2026-03-02 09:15 at UTC+8 is 01:15Z.
+        let want = 1_772_414_100_000;
+        for text in [
+            "2026-03-02 09:15:00",
+            "2026-03-02T09:15",
+            " 2026-03-02 09:15:00.000 ",
+            "2026/03/02 09:15:00",
+            "2026/3/2 9:15",
+            "2026-03-02T01:15:00Z",
+            "2026-03-02 01:15:00Z",
+            "2026-03-02T09:15:00+08:00",
+            "2026-03-02 09:15:00+0800",
+            "2026-03-02 10:15+09:00",
+        ] {
+            assert_eq!(parse_instant_text(text, 480), Ok(want), "{text}");
+        }
+        assert_eq!(
+            parse_instant_text("2026-03-02", 480),
+            Ok(want - 9 * 3_600_000 - 15 * 60_000)
+        );
+        // West of UTC the same wall-clock text is a later instant.
+        assert_eq!(
+            parse_instant_text("2026-03-02 09:15", -300),
+            Ok(want + 13 * 3_600_000)
+        );
+        for bad in [
+            "",
+            "09:15",
+            "2026-13-02 09:15",
+            "2026-03-02 25:00",
+            "tomorrow",
+            "2026-03-02 09:15 CST",
+        ] {
+            assert!(parse_instant_text(bad, 480).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn civil_dates() {

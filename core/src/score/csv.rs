@@ -2,8 +2,9 @@
 //!
 //! The first line names the columns. Columns outside the schema are ignored (exports carry
 //! more). Empty fields are missing values. Instants are integers (milliseconds since the
-//! epoch) or ISO 8601 text: with an offset or `Z` they are absolute; without one they are
-//! local time of the model's calendar (how city systems export). Booleans are
+//! epoch) or text as [`Calendar::parse_instant`](crate::calendar::Calendar::parse_instant)
+//! reads it: ISO 8601 with an offset or `Z` is absolute; without one (or a date alone, or
+//! `2026/3/2 9:15`) it is local time of the model's calendar (how city systems export). Booleans are
 //! `true`/`false`/`1`/`0`/`yes`/`no`.
 
 use std::borrow::Cow;
@@ -11,9 +12,10 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDateTime};
+use chrono::DateTime;
 
 use crate::calendar::Millis;
+use crate::calendar::parse_instant_text;
 use crate::error::{Error, Result};
 use crate::model::Model;
 
@@ -86,24 +88,7 @@ fn parse_instant(s: &str, offset_minutes: i32) -> std::result::Result<Millis, St
     if let Ok(ms) = s.parse::<i64>() {
         return Ok(ms);
     }
-    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
-        return Ok(dt.timestamp_millis());
-    }
-    for fmt in [
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M",
-    ] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Ok(dt.and_utc().timestamp_millis() - i64::from(offset_minutes) * 60_000);
-        }
-    }
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        let dt = d.and_hms_opt(0, 0, 0).ok_or("is not a time")?;
-        return Ok(dt.and_utc().timestamp_millis() - i64::from(offset_minutes) * 60_000);
-    }
-    Err("is not an instant (milliseconds, or ISO 8601 such as 2026-03-01 08:30:00 or 2026-03-01T00:30:00Z)".into())
+    parse_instant_text(s, offset_minutes)
 }
 
 impl Records<'_> {
