@@ -199,7 +199,7 @@ class Calendar:
         return np.ascontiguousarray(a.ravel()), np.ascontiguousarray(b.ravel()), a.shape
 
     def _instants(self, values: ArrayLike, what: str, local: bool) -> npt.NDArray[np.int64]:
-        return instants_ms(values, what, self.tzinfo, self._core.parse_instants, local=local)
+        return instants_ms(values, what, self.tzinfo, self._core, local=local)
 
     def add_working_many(
         self, starts: ArrayLike, minutes: ArrayLike, *, local: bool = True

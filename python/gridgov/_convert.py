@@ -42,11 +42,12 @@ naive ``datetime`` in the calendar's zone. Bulk results (:func:`datetime64_out`)
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable, Optional, Union
+from typing import Any, Optional, Union
 
 import numpy as np
 import numpy.typing as npt
 
+from . import _gridgov
 from ._common import ArrayLike, first_true, import_pandas, invalid
 from ._errors import ValidationError
 
@@ -188,9 +189,9 @@ def optional_datetime(ms: Optional[int], like: object, zone: timezone) -> Option
 # -- arrays in ----------------------------------------------------------------------------------
 
 
-#: The core's parser of instants in text (``_gridgov.Calendar.parse_instants``): epoch ms of
-#: each text (naive = the calendar's zone) and, at the first bad one, its index and reason.
-TextParser = Callable[[list[str]], tuple[npt.NDArray[np.int64], Optional[tuple[int, str]]]]
+#: The core calendar whose ``parse_instants``/``parse_instants_utf8`` read instants in text
+#: (naive = the calendar's zone), exactly as the core's CSV reader does.
+TextParser = _gridgov.Calendar
 
 
 def instants_ms(
@@ -229,6 +230,12 @@ def instants_ms(
         tz = getattr(getattr(values, "dt", None), "tz", None)
     if tz is not None:  # aware pandas values: UTC instants, whatever ``local`` says
         return _checked_array(_nat_kept(np.asarray(values, dtype="datetime64[ns]")), what, missing)
+    fast = arrow_buffers(values)
+    if fast is not None:  # Arrow-backed text (pandas' default str): read from the buffers
+        ms, bad = parse.parse_instants_utf8(*fast)
+        if bad is not None:
+            raise invalid(f"{what}[{bad[0]}]", values.array[bad[0]], bad[1])
+        return _checked_array(ms, what, missing)
     a = values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
     if a.dtype.kind == "M":
         if np.datetime_data(a.dtype)[0] in _DATE_UNITS:
@@ -257,38 +264,55 @@ def _checked_array(ms: npt.NDArray[np.int64], what: str, missing: bool) -> npt.N
     return ms
 
 
+def arrow_buffers(values: Any) -> Optional[tuple[Any, Any, Any, int]]:
+    """An Arrow-backed pandas string column (``str`` with pyarrow) as its buffers — 64-bit
+    offsets, UTF-8 data, the validity bitmap or ``None``, the array's offset — for the core to
+    read without a Python object per cell; ``None`` for any other storage."""
+    array = getattr(values, "array", None)
+    if array is None or type(array).__name__ != "ArrowStringArray":
+        return None
+    import pyarrow as pa  # type: ignore[import-untyped]  # present whenever pandas stores strings in Arrow
+
+    arr = pa.array(array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_string(arr.type):
+        arr = arr.cast(pa.large_string())
+    if not pa.types.is_large_string(arr.type):
+        return None
+    validity, offsets, data = arr.buffers()
+    off = np.frombuffer(offsets, dtype=np.int64)[: arr.offset + len(arr) + 1]
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    valid = None if validity is None or arr.null_count == 0 else np.frombuffer(validity, dtype=np.uint8)
+    return (off, raw, valid, arr.offset)
+
+
 def _objects_ms(a: npt.NDArray[Any], what: str, zone: timezone, parse: TextParser) -> npt.NDArray[np.int64]:
-    """Row by row, through the distinct values: text by the core's parser, other objects as
-    one value each; a column may mix naive and aware values, zones and types."""
-    pd = import_pandas("reading instants from text or objects")
+    """Row by row: text by the core's parser (no Python object made per cell), other objects
+    (``datetime``, ``Timestamp``, ``date``, ``datetime64``, integers) as one value each through
+    their distinct values; a column may mix naive and aware values, zones and types."""
     flat = a.ravel()
-    codes, uniques = pd.factorize(flat, use_na_sentinel=True)
-    values = np.full(len(uniques) + 1, NAT, dtype=np.int64)  # the last: missing (code -1)
-    texts: list[str] = []
-    text_at: list[int] = []
-    for k, u in enumerate(uniques):
-        if isinstance(u, str):
-            texts.append(u)
-            text_at.append(k)
-        elif u is None or u is pd.NaT or (isinstance(u, float) and u != u):
-            continue
-        else:
+    ms, others, bad = parse.parse_instants(flat)
+    if bad is not None:
+        raise invalid(f"{what}[{bad[0]}]", flat[bad[0]], bad[1])
+    if others:
+        pd = import_pandas("reading instants from objects")
+        at = np.asarray(others, dtype=np.intp)
+        codes, uniques = pd.factorize(flat[at], use_na_sentinel=True)
+        values = np.full(len(uniques) + 1, NAT, dtype=np.int64)  # the last: missing (code -1)
+        for k, u in enumerate(uniques):
+            if u is pd.NaT or (isinstance(u, float) and u != u):
+                continue
             try:
                 if isinstance(u, float) and u.is_integer():
                     u = int(u)
                 values[k] = instant_ms(u, what, zone)
             except (TypeError, ValidationError) as err:
-                row = first_true(codes == k)
+                row = int(at[first_true(codes == k)])
                 reason = err.reason if isinstance(err, ValidationError) else f"is a {type(u).__name__}, not an instant"
                 raise invalid(f"{what}[{row}]", u, reason) from None
-    if texts:
-        parsed, bad = parse(texts)
-        if bad is not None:
-            k = text_at[bad[0]]
-            raise invalid(f"{what}[{first_true(codes == k)}]", uniques[k], bad[1])
-        values[np.asarray(text_at, dtype=np.intp)] = parsed
-    out: npt.NDArray[np.int64] = values[np.asarray(codes, dtype=np.intp)]
-    return out.reshape(a.shape)
+        ms[at] = values[np.asarray(codes, dtype=np.intp)]
+    return ms.reshape(a.shape)
 
 
 def _shift(ms: npt.NDArray[np.int64], what: str, by: int) -> npt.NDArray[np.int64]:

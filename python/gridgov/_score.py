@@ -20,7 +20,7 @@ from . import _gridgov
 from ._common import first_true, import_pandas
 from ._common import invalid as _invalid
 from ._convert import NAT as _NAT
-from ._convert import Instant, TextParser, instant_ms, instants_ms, to_datetime, zoned_series
+from ._convert import Instant, TextParser, arrow_buffers, instant_ms, instants_ms, to_datetime, zoned_series
 from ._engine import Engine
 from ._errors import ValidationError
 from ._model import Model
@@ -67,23 +67,8 @@ def _naive_local(model: Model, ms: int) -> datetime:
 def _arrow_text(name: str, s: Any) -> Optional[tuple[Any, ...]]:
     """An Arrow-backed string column (pandas ``str`` with pyarrow) as its buffers, for the core
     to dictionary-encode without a Python object per cell; ``None`` for other storage."""
-    pd = _pandas()
-    if not isinstance(s.array, pd.arrays.ArrowStringArray):
-        return None
-    import pyarrow as pa  # type: ignore[import-untyped]  # present whenever pandas stores strings in Arrow
-
-    arr = pa.array(s.array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if pa.types.is_string(arr.type):
-        arr = arr.cast(pa.large_string())
-    if not pa.types.is_large_string(arr.type):
-        return None
-    validity, offsets, data = arr.buffers()
-    off = np.frombuffer(offsets, dtype=np.int64)[: arr.offset + len(arr) + 1]
-    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
-    valid = None if validity is None or arr.null_count == 0 else np.frombuffer(validity, dtype=np.uint8)
-    return (name, "utf8", off, raw, valid, arr.offset)
+    fast = arrow_buffers(s)
+    return None if fast is None else (name, "utf8", *fast)
 
 
 def _text_column(name: str, s: Any) -> tuple[Any, ...]:
@@ -183,7 +168,7 @@ def _columns(model: Model, frame: Any, local: bool) -> list[tuple[Any, ...]]:
     from concurrent.futures import ThreadPoolExecutor
 
     cal = model.calendar
-    ctx = _Ctx(cal.tzinfo, cal._core.parse_instants, local)
+    ctx = _Ctx(cal.tzinfo, cal._core, local)
     names = [n for n in frame.columns if isinstance(n, str) and n in SCHEMA]  # others ignored
     if len(frame) < 100_000:
         return [_column(n, frame[n], ctx) for n in names]

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use gridgov::calendar::{Calendar, TimeLimit};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyString, PyTuple};
 
 use crate::errors::{OrRaise, invalid};
 
@@ -36,6 +36,27 @@ fn date(year: i32, month: u32, day: u32) -> PyResult<NaiveDate> {
             "not a calendar date",
         )
     })
+}
+
+/// Instants parsed from text, and at the first bad text its index and reason.
+type Parsed<'py> = (Bound<'py, PyArray1<i64>>, Option<(usize, String)>);
+
+/// [`Parsed`], with the indices of the objects that are not text (left to the caller).
+type ParsedObjects<'py> = (
+    Bound<'py, PyArray1<i64>>,
+    Vec<usize>,
+    Option<(usize, String)>,
+);
+
+/// `NumPy`'s `NaT` as an `i64`: "no instant" in a column.
+const NAT: i64 = i64::MIN;
+
+/// The reason of a core error, without the value (the caller names the row and the value).
+fn reason(e: gridgov::Error) -> String {
+    match e {
+        gridgov::Error::InvalidValue { reason, .. } => reason,
+        e => e.to_string(),
+    }
 }
 
 fn slice<'a>(a: &'a PyReadonlyArray1<'_, i64>, name: &str) -> PyResult<&'a [i64]> {
@@ -148,27 +169,101 @@ impl PyCalendar {
         self.inner.add_limit(start, limit).or_raise()
     }
 
-    /// Instants (ms) of texts as `Calendar::parse_instant` reads them (naive = this calendar's
-    /// zone), for the conversion module's text columns. Returns the array and, at the first
-    /// text that is not an instant, its index and the reason (the caller names the row).
+    /// Instants (ms) of a sequence of objects, for the conversion module: each `str` as
+    /// `Calendar::parse_instant` reads it (naive = this calendar's zone), `None` as `NaT`.
+    /// Returns the array, the indices of the other objects (`NaT` in the array; the caller
+    /// converts them) and, at the first text that is not an instant, its index and reason.
     fn parse_instants<'py>(
         &self,
         py: Python<'py>,
-        texts: Vec<String>,
-    ) -> (Bound<'py, PyArray1<i64>>, Option<(usize, String)>) {
+        values: &Bound<'py, PyAny>,
+    ) -> PyResult<ParsedObjects<'py>> {
         let cal = &*self.inner;
-        let mut out = vec![0_i64; texts.len()];
+        let mut out = Vec::new();
+        let mut others = Vec::new();
+        for (i, item) in values.try_iter()?.enumerate() {
+            let item = item?;
+            if item.is_none() {
+                out.push(NAT);
+            } else if let Ok(text) = item.cast::<PyString>() {
+                match cal.parse_instant(&text.to_cow()?) {
+                    Ok(ms) => out.push(ms),
+                    Err(e) => return Ok((out.into_pyarray(py), others, Some((i, reason(e))))),
+                }
+            } else {
+                others.push(i);
+                out.push(NAT);
+            }
+        }
+        Ok((out.into_pyarray(py), others, None))
+    }
+
+    /// Instants (ms) of an Arrow string column given as its buffers (64-bit `offsets`, `data`,
+    /// an optional validity bitmap, the array's `offset`): nulls are `NaT`. Returns the array
+    /// and, at the first text that is not an instant, its row and reason. The GIL is released.
+    #[pyo3(signature = (offsets, data, validity, offset))]
+    fn parse_instants_utf8<'py>(
+        &self,
+        py: Python<'py>,
+        offsets: PyReadonlyArray1<'py, i64>,
+        data: PyReadonlyArray1<'py, u8>,
+        validity: Option<PyReadonlyArray1<'py, u8>>,
+        offset: usize,
+    ) -> PyResult<Parsed<'py>> {
+        let offs = slice(&offsets, "offsets")?;
+        let bytes = data.as_slice().map_err(|_| {
+            invalid(
+                "data",
+                "a non-contiguous array",
+                "arrays must be C-contiguous",
+            )
+        })?;
+        let valid = match &validity {
+            Some(v) => Some(v.as_slice().map_err(|_| {
+                invalid(
+                    "validity",
+                    "a non-contiguous array",
+                    "arrays must be C-contiguous",
+                )
+            })?),
+            None => None,
+        };
+        let rows = offs.len().saturating_sub(offset + 1);
+        if valid.is_some_and(|v| v.len() * 8 < offset + rows) {
+            return Err(invalid(
+                "validity",
+                "a short bitmap",
+                "shorter than the rows",
+            ));
+        }
+        let cal = &*self.inner;
+        let mut out = vec![NAT; rows];
         let bad = py.detach(|| {
-            for (i, t) in texts.iter().enumerate() {
-                match cal.parse_instant(t) {
-                    Ok(ms) => out[i] = ms,
-                    Err(gridgov::Error::InvalidValue { reason, .. }) => return Some((i, reason)),
-                    Err(e) => return Some((i, e.to_string())),
+            for (row, slot) in out.iter_mut().enumerate() {
+                let at = offset + row;
+                if valid.is_some_and(|v| v[at / 8] & (1 << (at % 8)) == 0) {
+                    continue;
+                }
+                let (lo, hi) = (offs[at], offs[at + 1]);
+                let text = usize::try_from(lo)
+                    .ok()
+                    .zip(usize::try_from(hi).ok())
+                    .and_then(|(lo, hi)| bytes.get(lo..hi))
+                    .and_then(|b| std::str::from_utf8(b).ok());
+                let Some(text) = text else {
+                    return Some((
+                        row,
+                        "is not UTF-8 text within the column's buffers".to_string(),
+                    ));
+                };
+                match cal.parse_instant(text) {
+                    Ok(ms) => *slot = ms,
+                    Err(e) => return Some((row, reason(e))),
                 }
             }
             None
         });
-        (out.into_pyarray(py), bad)
+        Ok((out.into_pyarray(py), bad))
     }
 
     /// Bulk `add_working` over `int64` ms arrays.

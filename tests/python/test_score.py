@@ -186,11 +186,22 @@ def test_a_column_mixing_zones_is_converted_row_by_row(city: gridgov.Model, case
         for i, t in enumerate(cases_frame["reported_at"].dt.tz_convert("Asia/Shanghai"))
     ]
     pd.testing.assert_frame_equal(gridgov.Records(city, objs).to_frame(), want)
-    bad = mixed.copy()
-    bad.loc[4, "reported_at"] = "2026-03-02 25:00"
+    # Arrow-backed text (pandas' default str), whole and sliced: read from its buffers.
+    arrow = mixed.assign(reported_at=mixed["reported_at"].astype("str"))
+    assert isinstance(arrow["reported_at"].array, pd.arrays.ArrowStringArray)
+    pd.testing.assert_frame_equal(gridgov.Records(city, arrow).to_frame(), want)
+    tail = gridgov.Records(city, arrow.iloc[3:].reset_index(drop=True)).to_frame()
+    pd.testing.assert_frame_equal(tail, want.iloc[3:].reset_index(drop=True))
+    for frame in (mixed, arrow):
+        bad = frame.copy()
+        bad.loc[4, "reported_at"] = "2026-03-02 25:00"
+        with pytest.raises(gridgov.ValidationError) as err:
+            gridgov.Records(city, bad)
+        assert err.value.what == "records[4].reported_at" and err.value.value == "2026-03-02 25:00"
+    idx = pd.Index(["2025-11-03 09:00", "bad"], dtype="str")
     with pytest.raises(gridgov.ValidationError) as err:
-        gridgov.Records(city, bad)
-    assert err.value.what == "records[4].reported_at" and err.value.value == "2026-03-02 25:00"
+        city.calendar.add_working_many(idx, 5)
+    assert (err.value.what, err.value.value) == ("starts[1]", "bad")
 
 
 def _error(city: gridgov.Model, frame: pd.DataFrame) -> gridgov.ValidationError:
