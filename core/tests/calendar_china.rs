@@ -1,4 +1,4 @@
-//! The built-in China calendar against the State Council schedules 2024–2026, working-time
+//! The built-in China calendar against the State Council schedules 2019–2026, working-time
 //! arithmetic against a naive minute-by-minute reference, validation paths, time limits and the
 //! bulk forms.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
@@ -25,6 +25,44 @@ type Ymd = (i32, u32, u32);
 
 /// (first, last) inclusive days off per holiday.
 const OFF: &[(Ymd, Ymd)] = &[
+    // 2019, 国办发明电〔2018〕15号; 劳动节 as revised by 国办发明电〔2019〕2号
+    ((2019, 1, 1), (2019, 1, 1)),
+    ((2019, 2, 4), (2019, 2, 10)),
+    ((2019, 4, 5), (2019, 4, 7)),
+    ((2019, 5, 1), (2019, 5, 4)),
+    ((2019, 6, 7), (2019, 6, 9)),
+    ((2019, 9, 13), (2019, 9, 15)),
+    ((2019, 10, 1), (2019, 10, 7)),
+    // 2020, 国办发明电〔2019〕16号; 春节 extended to Feb 2 by 国办发明电〔2020〕1号
+    ((2020, 1, 1), (2020, 1, 1)),
+    ((2020, 1, 24), (2020, 2, 2)),
+    ((2020, 4, 4), (2020, 4, 6)),
+    ((2020, 5, 1), (2020, 5, 5)),
+    ((2020, 6, 25), (2020, 6, 27)),
+    ((2020, 10, 1), (2020, 10, 8)),
+    // 2021, 国办发明电〔2020〕27号
+    ((2021, 1, 1), (2021, 1, 3)),
+    ((2021, 2, 11), (2021, 2, 17)),
+    ((2021, 4, 3), (2021, 4, 5)),
+    ((2021, 5, 1), (2021, 5, 5)),
+    ((2021, 6, 12), (2021, 6, 14)),
+    ((2021, 9, 19), (2021, 9, 21)),
+    ((2021, 10, 1), (2021, 10, 7)),
+    // 2022, 国办发明电〔2021〕11号
+    ((2022, 1, 1), (2022, 1, 3)),
+    ((2022, 1, 31), (2022, 2, 6)),
+    ((2022, 4, 3), (2022, 4, 5)),
+    ((2022, 4, 30), (2022, 5, 4)),
+    ((2022, 6, 3), (2022, 6, 5)),
+    ((2022, 9, 10), (2022, 9, 12)),
+    ((2022, 10, 1), (2022, 10, 7)),
+    // 2023, 国办发明电〔2022〕16号
+    ((2023, 1, 1), (2023, 1, 2)),
+    ((2023, 1, 21), (2023, 1, 27)),
+    ((2023, 4, 5), (2023, 4, 5)),
+    ((2023, 4, 29), (2023, 5, 3)),
+    ((2023, 6, 22), (2023, 6, 24)),
+    ((2023, 9, 29), (2023, 10, 6)),
     // 2024, notice of 2023-10-25
     ((2024, 1, 1), (2024, 1, 1)),
     ((2024, 2, 10), (2024, 2, 17)),
@@ -52,6 +90,39 @@ const OFF: &[(Ymd, Ymd)] = &[
 
 /// 调休 make-up workdays.
 const ON: &[Ymd] = &[
+    (2019, 2, 2),
+    (2019, 2, 3),
+    (2019, 4, 28),
+    (2019, 5, 5),
+    (2019, 9, 29),
+    (2019, 10, 12),
+    (2020, 1, 19),
+    (2020, 4, 26),
+    (2020, 5, 9),
+    (2020, 6, 28),
+    (2020, 9, 27),
+    (2020, 10, 10),
+    (2021, 2, 7),
+    (2021, 2, 20),
+    (2021, 4, 25),
+    (2021, 5, 8),
+    (2021, 9, 18),
+    (2021, 9, 26),
+    (2021, 10, 9),
+    (2022, 1, 29),
+    (2022, 1, 30),
+    (2022, 4, 2),
+    (2022, 4, 24),
+    (2022, 5, 7),
+    (2022, 10, 8),
+    (2022, 10, 9),
+    (2023, 1, 28),
+    (2023, 1, 29),
+    (2023, 4, 23),
+    (2023, 5, 6),
+    (2023, 6, 25),
+    (2023, 10, 7),
+    (2023, 10, 8),
     (2024, 2, 4),
     (2024, 2, 18),
     (2024, 4, 7),
@@ -85,10 +156,10 @@ fn official_workday(date: NaiveDate) -> bool {
     !off && !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
-/// Days of 2024-01-01 ..= 2026-12-31.
+/// Days of 2019-01-01 ..= 2026-12-31.
 fn covered_days() -> Vec<NaiveDate> {
     let mut v = Vec::new();
-    let mut x = d(2024, 1, 1);
+    let mut x = d(2019, 1, 1);
     while x <= d(2026, 12, 31) {
         v.push(x);
         x += Duration::days(1);
@@ -100,7 +171,7 @@ fn covered_days() -> Vec<NaiveDate> {
 fn builtin_agrees_with_the_official_schedule_every_day() {
     let cal = Calendar::china();
     let days = covered_days();
-    assert_eq!(days.len(), 1096);
+    assert_eq!(days.len(), 2922);
     let mut per_year = std::collections::BTreeMap::new();
     for &day in &days {
         let expect = official_workday(day);
@@ -125,16 +196,28 @@ fn builtin_agrees_with_the_official_schedule_every_day() {
     }
     assert_eq!(
         per_year.into_iter().collect::<Vec<_>>(),
-        [(2024, 251), (2025, 248), (2026, 248)]
+        [
+            (2019, 250),
+            (2020, 249),
+            (2021, 250),
+            (2022, 249),
+            (2023, 249),
+            (2024, 251),
+            (2025, 248),
+            (2026, 248)
+        ]
     );
-    assert_eq!(cal.total_working_ms(), (251 + 248 + 248) * 8 * H);
+    assert_eq!(
+        cal.total_working_ms(),
+        (250 + 249 + 250 + 249 + 249 + 251 + 248 + 248) * 8 * H
+    );
 }
 
 #[test]
 fn builtin_properties() {
     let cal = Calendar::china();
     assert_eq!(cal.name(), "china");
-    assert_eq!(cal.years(), (2024, 2026));
+    assert_eq!(cal.years(), (2019, 2026));
     assert_eq!(cal.utc_offset_minutes(), 480);
     assert_eq!(cal.day_length_minutes(), 480);
     assert_eq!(cal.spec(), &CalendarSpec::Builtin("china".into()));
@@ -152,8 +235,8 @@ fn builtin_properties() {
     let json = serde_json::to_string(cal.spec()).unwrap();
     assert_eq!(json, "\"china\"");
     assert_eq!(Calendar::from_json_str(&json).unwrap(), cal);
-    // Local 00:00 2024-01-01 +08:00 is 2023-12-31T16:00Z.
-    assert_eq!(cal.covered_range().0, 1_704_038_400_000);
+    // Local 00:00 2019-01-01 +08:00 is 2018-12-31T16:00Z.
+    assert_eq!(cal.covered_range().0, 1_546_272_000_000);
     let _: &dyn Send = &cal;
     let _: &dyn Sync = &cal;
 }
@@ -280,35 +363,35 @@ fn year_boundaries_are_errors_not_guesses() {
             first_year,
             last_year,
         } => {
-            assert_eq!((first_year, last_year), (2024, 2026));
+            assert_eq!((first_year, last_year), (2019, 2026));
             date
         }
         other => panic!("expected CalendarRange, got {other:?}"),
     };
     assert_eq!(
-        range(cal.is_workday(d(2023, 12, 31)).unwrap_err()),
-        "2023-12-31"
+        range(cal.is_workday(d(2018, 12, 31)).unwrap_err()),
+        "2018-12-31"
     );
     assert_eq!(
         range(cal.is_workday(d(2027, 1, 1)).unwrap_err()),
         "2027-01-01"
     );
     assert!(cal.windows_on(d(2027, 1, 1)).is_err());
-    assert!(cal.working_minutes_on(d(2023, 12, 31)).is_err());
-    assert!(cal.is_workday(d(2024, 1, 1)).is_ok());
+    assert!(cal.working_minutes_on(d(2018, 12, 31)).is_err());
+    assert!(cal.is_workday(d(2019, 1, 1)).is_ok());
     assert!(cal.is_workday(d(2026, 12, 31)).is_ok());
 
-    let first = at(&cal, "2024-01-01 00:00");
+    let first = at(&cal, "2019-01-01 00:00");
     let end = at(&cal, "2027-01-01 00:00");
     assert_eq!(cal.covered_range(), (first, end));
     // Instants before the first covered day.
     assert_eq!(
         range(cal.add_working(first - 1, H).unwrap_err()),
-        "2023-12-31"
+        "2018-12-31"
     );
     assert_eq!(
         range(cal.next_working(first - 1).unwrap_err()),
-        "2023-12-31"
+        "2018-12-31"
     );
     assert!(cal.working_between(first - 1, first).is_err());
     // 2026-12-31 (Thu) 17:00 + 1 h reaches 18:00; + 1 h 1 ms runs past the covered years.
@@ -316,7 +399,7 @@ fn year_boundaries_are_errors_not_guesses() {
     assert_eq!(cal.add_working(t, H).unwrap(), at(&cal, "2026-12-31 18:00"));
     assert_eq!(range(cal.add_working(t, H + 1).unwrap_err()), "2027-01-01");
     assert_eq!(
-        range(cal.add_working(first, 10_000 * H).unwrap_err()),
+        range(cal.add_working(first, 20_000 * H).unwrap_err()),
         "2027-01-01"
     );
     // next_working after the last window of the last year.
@@ -344,8 +427,8 @@ fn year_boundaries_are_errors_not_guesses() {
     assert!(cal.next_working(i64::MIN).is_err());
     assert!(cal.try_local_date(i64::MIN).is_err());
     assert!(cal.try_local_date(i64::MAX).is_err());
-    assert_eq!(cal.try_local_date(first).unwrap(), d(2024, 1, 1));
-    assert_eq!(cal.try_local_date(first - 1).unwrap(), d(2023, 12, 31));
+    assert_eq!(cal.try_local_date(first).unwrap(), d(2019, 1, 1));
+    assert_eq!(cal.try_local_date(first - 1).unwrap(), d(2018, 12, 31));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -379,8 +462,8 @@ struct Reference {
 impl Reference {
     fn new() -> Reference {
         let days = covered_days();
-        // 2024-01-01 00:00 +08:00
-        let first = 1_704_038_400_000;
+        // 2019-01-01 00:00 +08:00
+        let first = 1_546_272_000_000;
         Reference {
             first,
             end: first + days.len() as i64 * DAY_MS,
@@ -1054,6 +1137,27 @@ fn same_rule_twice_is_fine_and_dates_override_weekly() {
 }
 
 #[test]
+fn years_beyond_the_holiday_data_need_their_holidays() {
+    // 2027 added without its notice: every 2027 holiday would count as a workday. Refused.
+    let err = Calendar::from_toml_str("base = \"china\"\nyears = [2019, 2027]\n").unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("years") && text.contains("2027"), "{text}");
+    assert!(text.contains("2019–2026"), "{text}");
+    // Years before the data likewise, each named.
+    let err = Calendar::from_toml_str("base = \"china\"\nyears = [2017, 2026]\n").unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("2017") && text.contains("2018"), "{text}");
+    // With the year's holidays listed, or the years narrowed, it loads.
+    let cal = Calendar::from_toml_str(
+        "base = \"china\"\nyears = [2024, 2027]\n[[holidays]]\nname = \"元旦\"\noff = [\"2027-01-01\"]\n",
+    )
+    .unwrap();
+    assert!(!cal.is_workday(d(2027, 1, 1)).unwrap());
+    let narrow = Calendar::from_toml_str("base = \"china\"\nyears = [2024, 2025]\n").unwrap();
+    assert_eq!(narrow.years(), (2024, 2025));
+}
+
+#[test]
 fn base_china_extended_with_2027() {
     // A made-up 2027 schedule, as a city would add it the day the notice appears.
     let text = common::fixture("calendars/china_2027.toml");
@@ -1062,8 +1166,8 @@ fn base_china_extended_with_2027() {
     assert_eq!(cal.years(), (2024, 2027));
     assert_eq!(cal.name(), "china+2027");
     assert_eq!(cal.utc_offset_minutes(), 480);
-    // 2024–2026 unchanged except the overridden date.
-    for day in covered_days() {
+    // 2024–2026 unchanged except the overridden date (the city narrowed its years to 2024).
+    for day in covered_days().into_iter().filter(|x| x.year() >= 2024) {
         if day == d(2026, 12, 31) {
             assert_eq!(cal.working_minutes_on(day).unwrap(), 240);
         } else {

@@ -233,11 +233,11 @@ fn bad_parameters() {
     );
     let m = model();
     let cal = m.calendar();
-    // the sample calendar covers 2024-2026
-    let before = cal.parse_local("2023-12-31").unwrap();
+    // the sample calendar covers 2019-2026
+    let before = cal.parse_local("2018-12-31").unwrap();
     let err = simulate(model(), &Simulation::new(before, 3)).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::CalendarRange);
-    assert!(err.to_string().contains("2023-12-31"), "{err}");
+    assert!(err.to_string().contains("2018-12-31"), "{err}");
     let late = cal.parse_local("2026-12-20").unwrap();
     let err = simulate(model(), &Simulation::new(late, 30)).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::CalendarRange);

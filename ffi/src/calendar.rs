@@ -22,7 +22,7 @@ impl Handle for gridgov_calendar {
     const NAME: &'static str = "calendar";
 }
 
-/// Creates the built-in China calendar: State Council schedules 2024–2026, workdays
+/// Creates the built-in China calendar: State Council schedules 2019–2026, workdays
 /// 08:00–12:00 and 14:00–18:00, UTC+8.
 ///
 /// # Safety

@@ -34,7 +34,7 @@ class Calendar:
     make-up days on, half days), in a fixed UTC offset, covering whole years.
 
     ``Calendar()`` (or ``Calendar.china()``) is the built-in China calendar: State Council
-    schedules 2024-2026, 08:00-12:00 and 14:00-18:00, UTC+8. ``Calendar(spec)`` also accepts the
+    schedules 2019-2026, 08:00-12:00 and 14:00-18:00, UTC+8. ``Calendar(spec)`` also accepts the
     name of a built-in calendar or a calendar table as a dict (see :meth:`from_dict`).
 
     Naive datetimes are read in the calendar's zone, aware ones converted; results keep the
@@ -64,7 +64,7 @@ class Calendar:
 
     @classmethod
     def china(cls) -> Calendar:
-        """The built-in China calendar (2024-2026, UTC+8, 调休 included)."""
+        """The built-in China calendar (2019-2026, UTC+8, 调休 included)."""
         return cls._wrap(_gridgov.Calendar.china())
 
     @classmethod

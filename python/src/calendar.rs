@@ -75,7 +75,7 @@ fn slice<'a>(a: &'a PyReadonlyArray1<'_, i64>, name: &str) -> PyResult<&'a [i64]
     reason = "PyO3 extracts array arguments by value"
 )]
 impl PyCalendar {
-    /// The built-in China calendar (State Council schedules 2024–2026, UTC+8).
+    /// The built-in China calendar (State Council schedules 2019–2026, UTC+8).
     #[staticmethod]
     fn china() -> Self {
         Self::new(Calendar::china())

@@ -13,9 +13,17 @@ static void test_single(void) {
   CHECK_STATUS(gridgov_calendar_china(&c), GRIDGOV_STATUS_OK);
   int32_t first = 0, last = 0;
   CHECK_STATUS(gridgov_calendar_years(c, &first, &last), GRIDGOV_STATUS_OK);
-  CHECK(first == 2024 && last == 2026);
+  CHECK(first == 2019 && last == 2026);
 
   bool wd = false;
+  /* History: Sat 2019-02-02 was a 调休 workday; Sat 2020-02-01, a make-up day of the 2020
+   * notice, fell inside the COVID-19 extension of 春节 and was off; Mon 2020-02-03 worked. */
+  CHECK_STATUS(gridgov_calendar_is_workday(c, 1549080000000LL, &wd), GRIDGOV_STATUS_OK);
+  CHECK(wd);
+  CHECK_STATUS(gridgov_calendar_is_workday(c, 1580529600000LL, &wd), GRIDGOV_STATUS_OK);
+  CHECK(!wd);
+  CHECK_STATUS(gridgov_calendar_is_workday(c, 1580702400000LL, &wd), GRIDGOV_STATUS_OK);
+  CHECK(wd);
   CHECK_STATUS(gridgov_calendar_is_workday(c, SUN_0900, &wd), GRIDGOV_STATUS_OK);
   CHECK(wd);
   CHECK_STATUS(gridgov_calendar_is_workday(c, SUN_0900 - 24 * H, &wd), GRIDGOV_STATUS_OK);
@@ -115,6 +123,15 @@ static void test_custom(void) {
   CHECK(!wd);
   gridgov_calendar_free(c);
 
+  /* 2027 added without its notice's holidays: refused, naming the year. */
+  const char *no_notice = "base = \"china\"\nyears = [2019, 2027]\n";
+  c = (gridgov_calendar *)0x1;
+  CHECK_STATUS(gridgov_calendar_from_text(no_notice, strlen(no_notice), GRIDGOV_FORMAT_TOML, &c),
+               GRIDGOV_STATUS_MODEL);
+  CHECK(c == (gridgov_calendar *)0x1);
+  CHECK_ERROR_MENTIONS("calendar.years");
+  CHECK_ERROR_MENTIONS("year 2027");
+
   const char *bad = "workday = [\"08:00-12:00\", \"11:00-25:00\"]\n";
   c = NULL;
   CHECK_STATUS(gridgov_calendar_from_text(bad, strlen(bad), GRIDGOV_FORMAT_AUTO, &c),
@@ -127,7 +144,7 @@ static void test_custom(void) {
   CHECK_STATUS(gridgov_model_calendar(m, &c), GRIDGOV_STATUS_OK);
   gridgov_model_free(m); /* the calendar handle outlives the model */
   CHECK_STATUS(gridgov_calendar_years(c, &first, &last), GRIDGOV_STATUS_OK);
-  CHECK(first == 2024);
+  CHECK(first == 2019);
   gridgov_calendar_free(c);
 }
 

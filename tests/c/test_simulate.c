@@ -6,8 +6,8 @@
 
 #define DAY 86400000LL
 #define T_MAR_2 1772380800000LL /* Monday 2026-03-02 00:00 +08:00 */
-#define T_2031 1924963200000LL  /* 2031-01-01, past the sample calendar's years (2024-2026) */
-#define T_2023 1703952000000LL  /* 2023-12-31, before them */
+#define T_2031 1924963200000LL  /* 2031-01-01, past the sample calendar's years (2019-2026) */
+#define T_2018 1546185600000LL  /* 2018-12-31, before them */
 #define T_DEC_20 1797696000000LL /* 2026-12-20: a month from it runs past 2026 */
 #define AC01 "{\"worker\":\"AC01\"}"
 
@@ -145,7 +145,7 @@ static void test_bad_arguments(void) {
   REFUSED(m, INT64_MIN, 7, 120, GRIDGOV_STATUS_INVALID_VALUE, "NaT");
   REFUSED(m, INT64_MAX - 5, 7, 120, GRIDGOV_STATUS_INVALID_VALUE, "overflows");
   REFUSED(m, T_2031, 7, 120, GRIDGOV_STATUS_CALENDAR_RANGE, "2031-01-01");
-  REFUSED(m, T_2023, 7, 120, GRIDGOV_STATUS_CALENDAR_RANGE, "2023-12-31");
+  REFUSED(m, T_2018, 7, 120, GRIDGOV_STATUS_CALENDAR_RANGE, "2018-12-31");
   /* starts inside, runs past the last covered year */
   REFUSED(m, T_DEC_20, 30, 120, GRIDGOV_STATUS_CALENDAR_RANGE, "2027");
   REFUSED(NULL, T_MAR_2, 7, 120, GRIDGOV_STATUS_NULL_POINTER, "model");

@@ -24,7 +24,7 @@ def test_sample_sizes(sample: gridgov.Model) -> None:
     assert s["areas_per_level"] == {"city": 1, "district": 2, "street": 6, "community": 24, "grid": 408}
     assert s["grids"] == 408
     assert s["calendar"] == "china"
-    assert s["calendar_years"] == (2024, 2026)
+    assert s["calendar_years"] == (2019, 2026)
     assert list(s["workers_per_role"]) == ROLES
     assert all(n > 0 for n in s["workers_per_role"].values())
     assert len(sample.grids()) == 408

@@ -131,12 +131,12 @@ def test_bad_numbers(sample: gridgov.Model, kwargs: dict[str, int], what: str) -
 
 
 def test_outside_the_calendar(sample: gridgov.Model) -> None:
-    # the sample calendar covers 2024-2026
+    # the sample calendar covers 2019-2026
     with pytest.raises(gridgov.CalendarRangeError) as err:
         simulate(sample, date(2031, 1, 1), days=3)
     assert err.value.date == "2031-01-01"
     with pytest.raises(gridgov.CalendarRangeError):
-        simulate(sample, date(2023, 12, 31), days=3)
+        simulate(sample, date(2018, 12, 31), days=3)
     # starts inside, runs past the last covered year
     with pytest.raises(gridgov.CalendarRangeError) as err:
         simulate(sample, date(2026, 12, 20), days=30)

@@ -48,7 +48,7 @@ const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const YEAR_LIMITS: (i32, i32) = (1900, 2200);
 
 impl Calendar {
-    /// The built-in China calendar (State Council holiday schedules 2024–2026, UTC+8,
+    /// The built-in China calendar (State Council holiday schedules 2019–2026, UTC+8,
     /// 08:00–12:00 and 14:00–18:00 Monday to Friday, 调休 make-up days included).
     ///
     /// Parsed from the crate's `data/calendar/china.toml` once per process and cloned.
@@ -65,7 +65,7 @@ impl Calendar {
     /// use gridgov::calendar::Calendar;
     ///
     /// let cal = Calendar::china();
-    /// assert_eq!(cal.years(), (2024, 2026));
+    /// assert_eq!(cal.years(), (2019, 2026));
     /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
     /// assert!(cal.is_workday(d(2024, 2, 4))?); // 调休 Sunday
     /// assert!(!cal.is_workday(d(2025, 10, 8))?); // 国庆 + 中秋
@@ -664,6 +664,40 @@ fn resolve_scalars(
     (offset, years, day_length)
 }
 
+/// A year a calendar adds beyond its base's holiday data must list some of its own dates
+/// (breaks or 调休 days from that year's notice): otherwise it would silently count as a plain
+/// weekly year, and every holiday of it as a workday — a guess, which the calendar never makes.
+fn check_years_have_holidays(
+    base: &Resolved,
+    years: (i32, i32),
+    own: &RuleSet,
+    path: &str,
+    issues: &mut Issues,
+) {
+    if base.rules.is_empty() {
+        return; // a base without dated rules has no holiday data to run out of
+    }
+    for year in years.0..=years.1 {
+        if (base.years.0..=base.years.1).contains(&year) {
+            continue;
+        }
+        let listed = own.map.keys().any(|d| chrono::Datelike::year(d) == year);
+        if !listed {
+            let name = base.name.as_deref().unwrap_or("base");
+            issues.push(
+                format!("{path}.years"),
+                format!(
+                    "year {year} is outside the holiday data of the {name:?} calendar ({}–{}) and \
+                     none of its holidays or make-up workdays are listed: add that year's \
+                     [[holidays]] from its official notice (see the README, \"Adding next year's \
+                     holidays\"), or narrow `years`",
+                    base.years.0, base.years.1
+                ),
+            );
+        }
+    }
+}
+
 /// Validates a configuration (with its base) into a [`Resolved`], recording every problem.
 fn resolve(cfg: &CalendarConfig, path: &str, issues: &mut Issues) -> Option<Resolved> {
     let before = issues.len();
@@ -700,6 +734,9 @@ fn resolve(cfg: &CalendarConfig, path: &str, issues: &mut Issues) -> Option<Reso
     let workweek = resolve_workweek(cfg, path, base, issues);
     let weekly = resolve_weekly(cfg, path, base, issues);
     let own = resolve_rules(cfg, path, years, issues);
+    if let (Some(b), Some(y)) = (base, years) {
+        check_years_have_holidays(b, y, &own, path, issues);
+    }
     let years = years?;
     if issues.len() != before {
         return None;

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 #[allow(clippy::large_enum_variant)] // a configuration value, built once
 pub enum CalendarSpec {
     /// The name of a built-in calendar: `"china"` (mainland China, State Council schedules
-    /// 2024–2026).
+    /// 2019–2026).
     Builtin(String),
     /// A calendar table, possibly extending a built-in one with `base`.
     Custom(CalendarConfig),
