@@ -689,6 +689,18 @@ void gridgov_model_free(gridgov_model *model);
 gridgov_status gridgov_model_summary_json(const gridgov_model *model, char **out, size_t *out_len);
 
 /*
+ The labels case records may use for the schema's ids, as JSON in the shape of the model's
+ `[scoring.labels]`: `{"state": {"已结案": "closed", ...}, "source": {...}, "urgency": {...},
+ "boolean": {"是": true, ...}}` — the built-in Chinese labels plus the model's own.
+
+ # Safety
+ `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
+ */
+gridgov_status gridgov_model_record_labels_json(const gridgov_model *model,
+                                                char **out,
+                                                size_t *out_len);
+
+/*
  The model as JSON, in the same shape as the model file.
 
  # Safety

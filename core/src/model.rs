@@ -34,6 +34,7 @@ use crate::error::{Error, Issues, Result};
 use crate::escalation::{EscalationRule, EscalationRuleConfig};
 use crate::org::{Organisation, Role, Unit, UnitConfig, WorkerConfig};
 use crate::policy::{EngineConfig, EngineSection};
+use crate::score::labels::RecordLabels;
 use crate::score::{ScoringConfig, ScoringSection};
 use crate::spatial::{GridMap, GridMapOptions};
 use crate::territory::{AreaConfig, CodeFormat, DEFAULT_LEVELS, Territory};
@@ -308,6 +309,7 @@ pub struct Model {
     grid_map: Option<std::sync::Arc<GridMap>>,
     engine: EngineConfig,
     scoring: ScoringConfig,
+    labels: RecordLabels,
 }
 
 /// Sizes of a model, for display.
@@ -405,11 +407,10 @@ impl Model {
             engine.rules =
                 EscalationRule::from_configs(&file.escalation, t, o, c.urgencies(), &mut issues);
         }
-        let scoring = ScoringConfig::from_section(
-            &file.scoring.clone().unwrap_or_default(),
-            "scoring",
-            &mut issues,
-        );
+        let section = file.scoring.clone().unwrap_or_default();
+        let scoring = ScoringConfig::from_section(&section, "scoring", &mut issues);
+        let mut labels = RecordLabels::chinese();
+        labels.extend(&section.labels, "scoring.labels", &mut issues);
         match (territory, org, catalog, calendar, duty) {
             (Some(territory), Some(org), Some(catalog), Some(calendar), Some(duty))
                 if issues.is_empty() =>
@@ -424,6 +425,7 @@ impl Model {
                     grid_map: None,
                     engine,
                     scoring,
+                    labels,
                 })
             }
             _ => Err(Error::Model(issues)),
@@ -600,6 +602,31 @@ impl Model {
     /// [`crate::score`]).
     pub fn scoring_config(&self) -> &ScoringConfig {
         &self.scoring
+    }
+
+    /// The words case records may use for states, sources, urgencies and booleans: the
+    /// built-in Chinese labels plus the model's `[scoring.labels]` ([`crate::score::labels`]).
+    pub fn record_labels(&self) -> &RecordLabels {
+        &self.labels
+    }
+
+    /// This model reading case records with more labels (a call's own words, on top of the
+    /// built-in ones and the model's `[scoring.labels]`); everything else is unchanged, the
+    /// model file included.
+    ///
+    /// # Errors
+    /// [`Error::Model`] naming each label whose target is not an id
+    /// (`labels.state."办完"`).
+    pub fn with_record_labels(&self, extra: &crate::score::labels::LabelsSection) -> Result<Model> {
+        let mut issues = Issues::default();
+        let mut labels = self.labels.clone();
+        labels.extend(extra, "labels", &mut issues);
+        if !issues.is_empty() {
+            return Err(Error::Model(issues));
+        }
+        let mut m = self.clone();
+        m.labels = labels;
+        Ok(m)
     }
 
     /// Runs the static check of the responsibility matrix over every (leaf category × grid).

@@ -478,6 +478,51 @@ fn csv_instants_in_every_export_form_are_the_same_records() {
     }
 }
 
+/// A Chinese centre's words for states, sources and booleans read as the schema's ids: the
+/// built-in labels, then a model's own `[scoring.labels]`; a bad target is named.
+#[test]
+fn csv_with_chinese_labels_is_the_same_records() {
+    let m = city();
+    let want = Records::from_csv(Arc::clone(&m), cases_csv(), None)
+        .expect("cases")
+        .to_csv();
+    let chinese = cases_csv()
+        .replace(",closed,", ",已结案,")
+        .replace(",handled,", ",待核查,")
+        .replace(",supervisor,", ",监督员上报,")
+        .replace(",hotline,", ",12345热线,")
+        .replace(",app,", ",公众举报,")
+        .replace(",false,", ",否,");
+    assert_ne!(chinese, cases_csv());
+    let got = Records::from_csv(Arc::clone(&m), &chinese, None).expect("chinese labels");
+    assert_eq!(got.to_csv(), want);
+    // A word the built-in labels do not know is refused, naming row, column and value...
+    let own = cases_csv().replacen(",closed,", ",办完了,", 1);
+    let err = Records::from_csv(Arc::clone(&m), &own, None).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("records[0].state") && text.contains("办完了"),
+        "{text}"
+    );
+    // ...until the model says what it means.
+    let worded = format!(
+        "{}\n[scoring.labels]\nstate = {{ \"办完了\" = \"closed\" }}\n",
+        city_text()
+    );
+    let worded = Arc::new(Model::from_str_auto(&worded).expect("worded model"));
+    let got = Records::from_csv(Arc::clone(&worded), &own, None).expect("model labels");
+    assert_eq!(got.to_csv(), want);
+    let bad = format!(
+        "{}\n[scoring.labels]\nsource = {{ \"信箱\" = \"mailbox\" }}\n",
+        city_text()
+    );
+    let err = Model::from_str_auto(&bad).unwrap_err().to_string();
+    assert!(
+        err.contains("scoring.labels.source.\"信箱\"") && err.contains("mailbox"),
+        "{err}"
+    );
+}
+
 fn csv_error(text: &str) -> (String, String) {
     match Records::from_csv(city(), text, None) {
         Err(Error::InvalidValue { what, reason, .. }) => (what, reason),

@@ -156,6 +156,21 @@ pub unsafe extern "C" fn gridgov_model_summary_json(
     model_json(model, out, out_len, Model::summary)
 }
 
+/// The labels case records may use for the schema's ids, as JSON in the shape of the model's
+/// `[scoring.labels]`: `{"state": {"已结案": "closed", ...}, "source": {...}, "urgency": {...},
+/// "boolean": {"是": true, ...}}` — the built-in Chinese labels plus the model's own.
+///
+/// # Safety
+/// `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_record_labels_json(
+    model: *const gridgov_model,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    model_json(model, out, out_len, |m| m.record_labels().to_section())
+}
+
 /// The model as JSON, in the same shape as the model file.
 ///
 /// # Safety

@@ -306,6 +306,16 @@ class Model:
         s["calendar_years"] = tuple(s["calendar_years"])
         return s
 
+    def record_labels(self) -> dict[str, dict[str, Any]]:
+        """The words case records may use for the schema's ids, per column: ``{"state":
+        {"已结案": "closed", ...}, "source": {"12345热线": "hotline", ...}, "urgency": {...},
+        "boolean": {"是": True, ...}}`` — the built-in Chinese labels plus the model's own
+        ``[scoring.labels]``. The English ids are always accepted too. A call adds its own
+        words with ``labels=`` (:class:`Records`, :func:`score`)."""
+        out: dict[str, dict[str, Any]] = {"state": {}, "source": {}, "urgency": {}, "boolean": {}}
+        out.update(json.loads(self._core.record_labels_json()))
+        return out
+
     def check(self) -> CheckReport:
         """Static check of the responsibility matrix: gaps (no rule, no fallback) and
         conflicts (equally specific rules naming different units). The GIL is released."""

@@ -8,6 +8,7 @@ without a Python object per cell, on all cores, with the GIL released.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -17,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _gridgov
-from ._common import first_true, import_pandas
+from ._common import first_true, import_pandas, read_text
 from ._common import invalid as _invalid
 from ._convert import NAT as _NAT
 from ._convert import Instant, TextParser, arrow_buffers, instant_ms, instants_ms, to_datetime, zoned_series
@@ -200,7 +201,15 @@ class Records:
 
     __slots__ = ("_core", "_model")
 
-    def __init__(self, model: Model, data: Any, *, as_of: Optional[Instant] = None, local: bool = True) -> None:
+    def __init__(
+        self,
+        model: Model,
+        data: Any,
+        *,
+        as_of: Optional[Instant] = None,
+        local: bool = True,
+        labels: Optional[Labels] = None,
+    ) -> None:
         if not isinstance(model, Model):
             raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
         pd = _pandas()
@@ -210,7 +219,7 @@ class Records:
             raise TypeError(f"data must be a pandas.DataFrame or a mapping of columns, not {type(data).__name__}")
         cols = _columns(model, data, local)
         at = None if as_of is None else _ms(model, as_of, "as_of")
-        self._init(_gridgov.Records.from_columns(model._core, cols, at), model)
+        self._init(_gridgov.Records.from_columns(_reading(model, labels), cols, at), model)
 
     def _init(self, core: _gridgov.Records, model: Model) -> None:
         self._core = core
@@ -223,14 +232,25 @@ class Records:
         return r
 
     @classmethod
-    def read_csv(cls, model: Model, path: StrPath, *, as_of: Optional[Instant] = None) -> Records:
-        """Reads records from a CSV file with a header line (UTF-8, an optional BOM). Naive
-        instants are local to the model's calendar; empty fields are missing. Errors name
+    def read_csv(
+        cls,
+        model: Model,
+        path: StrPath,
+        *,
+        as_of: Optional[Instant] = None,
+        encoding: Optional[str] = None,
+        labels: Optional[Labels] = None,
+    ) -> Records:
+        """Reads records from a CSV file with a header line: UTF-8 (an optional BOM) or, as
+        Chinese Windows systems export, GBK/GB18030 (detected; ``encoding=`` names any other
+        codec). Naive instants are local to the model's calendar; empty fields are missing;
+        states, sources, urgencies and booleans may use the model's labels (``已结案``,
+        ``12345热线``, ``是``; see :meth:`Model.record_labels`; ``labels=`` adds a call's own
+        words, ``{"state": {"已办理": "closed"}}``). Errors name
         ``records[ROW].COLUMN``. Parsing and validation run in the core, GIL released."""
-        with open(os.fspath(path), encoding="utf-8") as f:
-            text = f.read()
+        text = read_text(path, "records file", encoding)
         at = None if as_of is None else _ms(model, as_of, "as_of")
-        return cls._wrap(_gridgov.Records.from_csv(model._core, text, at), model)
+        return cls._wrap(_gridgov.Records.from_csv(_reading(model, labels), text, at), model)
 
     @classmethod
     def read_parquet(
@@ -292,7 +312,28 @@ class Records:
         return f"<gridgov.Records {len(self)} cases of {self._model.name!r}>"
 
 
-def _records(model: Model, records: Any, local: bool) -> Records:
+#: A call's own words for the record schema's ids, per column, in the shape of the model's
+#: ``[scoring.labels]``: ``{"state": {"已办理": "closed"}, "source": {"市长信箱": "leader"},
+#: "urgency": {...}, "boolean": {"有": True}}``.
+Labels = Mapping[str, Mapping[str, Any]]
+
+
+def _reading(model: Model, labels: Optional[Labels]) -> _gridgov.Model:
+    """The core model that reads records: the model itself, or a copy with ``labels`` added."""
+    if not labels:
+        return model._core
+    if not isinstance(labels, Mapping):
+        raise TypeError(f"labels must be a mapping of column -> {{label: id}}, not {type(labels).__name__}")
+    try:
+        text = json.dumps({str(k): dict(v) for k, v in labels.items()}, ensure_ascii=False)
+    except (TypeError, ValueError) as e:
+        raise _invalid("labels", str(labels)[:200], f"is not a mapping of column -> {{label: id}} ({e})") from None
+    return model._core.with_record_labels(text)
+
+
+def _records(
+    model: Model, records: Any, local: bool, encoding: Optional[str] = None, labels: Optional[Labels] = None
+) -> Records:
     if isinstance(records, Records):
         return records
     if isinstance(records, Engine):
@@ -301,8 +342,8 @@ def _records(model: Model, records: Any, local: bool) -> Records:
         p = os.fspath(records)
         if p.lower().endswith(".parquet"):
             return Records.read_parquet(model, p, local=local)
-        return Records.read_csv(model, p)
-    return Records(model, records, local=local)
+        return Records.read_csv(model, p, encoding=encoding, labels=labels)
+    return Records(model, records, local=local, labels=labels)
 
 
 # -- Scorecard --------------------------------------------------------------------------------
@@ -416,12 +457,17 @@ def score(
     *,
     as_of: Optional[Instant] = None,
     local: bool = True,
+    encoding: Optional[str] = None,
+    labels: Optional[Labels] = None,
 ) -> Scorecard:
     """Scores ``records`` over ``[start, end)``: a ``DataFrame``, a path to a CSV or Parquet
     file, an :class:`Engine`, or :class:`Records`. ``start``/``end``: datetimes or dates
     (naive: local to the model's calendar). ``as_of`` defaults to the records' own.
     Naive instants in a ``DataFrame`` are local to the model's calendar, as in CSV files
-    (see :class:`Records`); ``local=False`` reads naive ``datetime64`` columns as UTC."""
+    (see :class:`Records`); ``local=False`` reads naive ``datetime64`` columns as UTC.
+    ``encoding`` names a CSV file's encoding (default: UTF-8, or GBK/GB18030 detected);
+    ``labels`` adds a call's own words for states, sources, urgencies and booleans
+    (see :meth:`Model.record_labels`)."""
     if not isinstance(model, Model):
         raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
     s, e = _ms(model, start, "start"), _ms(model, end, "end")
@@ -432,8 +478,8 @@ def score(
     if isinstance(records, pd.DataFrame):
         # One call, borrowing the frame's arrays: nothing is copied into a Records object.
         cols = _columns(model, records, local)
-        return Scorecard(_gridgov.Scorecard.from_columns(model._core, cols, s, e, at), model)
-    rec = _records(model, records, local)
+        return Scorecard(_gridgov.Scorecard.from_columns(_reading(model, labels), cols, s, e, at), model)
+    rec = _records(model, records, local, encoding, labels)
     if rec.model is not model and rec.model.to_json() != model.to_json():
         raise _invalid("records", rec.model.name, "were validated against another model")
     return Scorecard(_gridgov.Scorecard.compute(rec._core, s, e, at), model)

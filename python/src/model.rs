@@ -180,6 +180,20 @@ impl PyModel {
             .map_err(|e| invalid("summary", e, "cannot be serialised"))
     }
 
+    /// This model with more record labels (JSON in the shape of `[scoring.labels]`).
+    fn with_record_labels(&self, py: Python<'_>, labels_json: &str) -> PyResult<Self> {
+        let section: gridgov::score::labels::LabelsSection = serde_json::from_str(labels_json)
+            .map_err(|e| invalid("labels", labels_json, &e.to_string()))?;
+        let model = self.inner.with_record_labels(&section).or_raise()?;
+        Self::new(py, model)
+    }
+
+    /// The labels case records may use (built-in Chinese plus the model's), as JSON.
+    fn record_labels_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.inner.record_labels().to_section())
+            .map_err(|e| invalid("labels", e, "cannot be serialised"))
+    }
+
     /// The static check of the responsibility matrix, as JSON.
     fn check_json(&self, py: Python<'_>) -> String {
         let model = &*self.inner;

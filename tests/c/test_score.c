@@ -650,6 +650,56 @@ static void test_instants_as_exports_write_them(void) {
   gridgov_model_free(m);
 }
 
+/* A Chinese centre's export: GB18030 bytes are named as such; its labels (已结案, 12345热线,
+ * 是/否, 紧急) read as the English ids. */
+static void test_chinese_exports(void) {
+  gridgov_model *m = score_city();
+  size_t len = 0;
+  char *gbk = fixture("score/cases_gbk.csv", &len);
+  CHECK(gbk != NULL);
+  gridgov_records *untouched = (gridgov_records *)0x1;
+  if (gbk != NULL) {
+    CHECK_STATUS(gridgov_records_from_csv(m, gbk, len, GRIDGOV_NO_TIME, &untouched),
+                 GRIDGOV_STATUS_INVALID_UTF8);
+    CHECK(untouched == (gridgov_records *)0x1);
+    CHECK_ERROR_MENTIONS("GB18030");
+    free(gbk);
+  }
+  const char *english =
+      "id,grid,category,urgency,source,state,reported_at,accepted_at,self_handled\n"
+      "1," G1 ",C0101,urgent,hotline,accepted,2026-03-02 08:10,2026-03-02 08:12,false\n"
+      "2," G1 ",C0101,normal,supervisor,reported,2026-03-02 09:10,,true\n";
+  const char *chinese =
+      "id,grid,category,urgency,source,state,reported_at,accepted_at,self_handled\n"
+      "1," G1 ",C0101,紧急,12345热线,已受理,2026/3/2 8:10,2026-03-02 08:12,否\n"
+      "2," G1 ",C0101,一般,监督员上报,待受理,2026-03-02 09:10,,是\n";
+  gridgov_records *a = NULL, *b = NULL;
+  CHECK_STATUS(gridgov_records_from_csv(m, english, strlen(english), GRIDGOV_NO_TIME, &a),
+               GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_records_from_csv(m, chinese, strlen(chinese), GRIDGOV_NO_TIME, &b),
+               GRIDGOV_STATUS_OK);
+  char *ca = NULL, *cb = NULL;
+  CHECK_STATUS(gridgov_records_to_csv(a, &ca, NULL), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_records_to_csv(b, &cb, NULL), GRIDGOV_STATUS_OK);
+  CHECK(same(ca, cb));
+  char *labels = NULL;
+  CHECK_STATUS(gridgov_model_record_labels_json(m, &labels, NULL), GRIDGOV_STATUS_OK);
+  CHECK(labels != NULL && strstr(labels, "\"已结案\":\"closed\"") != NULL);
+  CHECK(labels != NULL && strstr(labels, "\"是\":true") != NULL);
+  gridgov_string_free(labels);
+  CHECK_STATUS(gridgov_model_record_labels_json(NULL, &labels, NULL), GRIDGOV_STATUS_NULL_POINTER);
+  const char *unknown = "id,grid,state,reported_at\n1," G1 ",办完了,2026-03-02 08:10\n";
+  CHECK_STATUS(gridgov_records_from_csv(m, unknown, strlen(unknown), GRIDGOV_NO_TIME, &untouched),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("records[0].state");
+  CHECK_ERROR_MENTIONS("办完了");
+  gridgov_string_free(ca);
+  gridgov_string_free(cb);
+  gridgov_records_free(a);
+  gridgov_records_free(b);
+  gridgov_model_free(m);
+}
+
 static void test_bad_input(void) {
   gridgov_model *m = score_city();
   gridgov_records *r = score_cases(m);
@@ -936,6 +986,7 @@ int main(void) {
   test_engine_records();
   test_bad_input();
   test_instants_as_exports_write_them();
+  test_chinese_exports();
   test_month_of_the_sample_city();
   test_scoring_section();
   return finish("test_score");

@@ -204,6 +204,64 @@ def test_a_column_mixing_zones_is_converted_row_by_row(city: gridgov.Model, case
     assert (err.value.what, err.value.value) == ("starts[1]", "bad")
 
 
+def test_a_chinese_export_as_it_comes(city: gridgov.Model, card: gridgov.Scorecard, tmp_path: Path) -> None:
+    # The same eight cases as a Chinese centre exports them: GB18030 bytes, Chinese labels
+    # (已结案, 12345热线, 否), spreadsheet times (2026/3/2 8:10). Read by path, detected.
+    gbk = fixture_path("score/cases_gbk.csv")
+    with pytest.raises(UnicodeDecodeError):
+        gbk.read_text(encoding="utf-8")
+    assert gridgov.score(city, gbk, *MARCH, as_of=AS_OF) == card
+    assert gridgov.score(city, gbk, *MARCH, as_of=AS_OF, encoding="gbk") == card
+    want = gridgov.Records.read_csv(city, SCORE_CASES).to_frame()
+    got = gridgov.Records.read_csv(city, gbk).to_frame()
+    pd.testing.assert_frame_equal(got, want)
+    # As pandas reads it: a frame of Chinese labels and naive local text.
+    frame = pd.read_csv(gbk, encoding="gb18030", dtype={"grid": str})
+    assert frame.loc[0, "state"] == "已结案"
+    assert gridgov.score(city, frame, *MARCH, as_of=AS_OF) == card
+    # Neither UTF-8 nor GB18030: a gridgov error naming the file and the offset.
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(b"id,grid\n1,\xff\xff\xff\n")
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records.read_csv(city, junk)
+    assert err.value.what == "records file" and "offset 10" in err.value.reason and "encoding=" in err.value.reason
+    with pytest.raises(gridgov.ValidationError, match="UTF-8"):
+        gridgov.Records.read_csv(city, gbk, encoding="utf-8")
+    with pytest.raises(gridgov.ValidationError, match="codec"):
+        gridgov.Records.read_csv(city, gbk, encoding="klingon")
+    with pytest.raises(gridgov.GridgovFileNotFoundError):
+        gridgov.Records.read_csv(city, tmp_path / "missing.csv")
+
+
+def test_labels_of_the_model_and_of_a_call(city: gridgov.Model, cases_frame: pd.DataFrame) -> None:
+    labels = city.record_labels()
+    assert labels["state"]["已结案"] == "closed" and labels["source"]["12345热线"] == "hotline"
+    assert labels["boolean"]["是"] is True and labels["urgency"]["紧急"] == "urgent"
+    want = gridgov.Records(city, cases_frame).to_frame()
+    own = cases_frame.assign(state=cases_frame["state"].replace({"closed": "办完了"}))
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, own)
+    assert err.value.what.endswith(".state") and err.value.value == "办完了"
+    extra = {"state": {"办完了": "closed"}}
+    pd.testing.assert_frame_equal(gridgov.Records(city, own, labels=extra).to_frame(), want)
+    assert gridgov.score(city, own, *MARCH, as_of=AS_OF, labels=extra) == gridgov.score(
+        city, cases_frame, *MARCH, as_of=AS_OF
+    )
+    with pytest.raises(gridgov.ModelError) as merr:
+        gridgov.Records(city, own, labels={"state": {"办完了": "finished"}})
+    assert merr.value.issues[0][0] == 'labels.state."办完了"'
+    # The model's own words, in [scoring.labels].
+    spec = city.to_dict()
+    spec.setdefault("scoring", {})["labels"] = {"state": {"办完了": "closed"}, "boolean": {"有": True}}
+    worded = gridgov.Model.from_dict(spec)
+    assert worded.record_labels()["state"]["办完了"] == "closed"
+    pd.testing.assert_frame_equal(gridgov.Records(worded, own).to_frame(), want)
+    spec["scoring"]["labels"] = {"source": {"信箱": "mailbox"}}
+    with pytest.raises(gridgov.ModelError) as merr:
+        gridgov.Model.from_dict(spec)
+    assert merr.value.issues[0][0] == 'scoring.labels.source."信箱"'
+
+
 def _error(city: gridgov.Model, frame: pd.DataFrame) -> gridgov.ValidationError:
     with pytest.raises(gridgov.ValidationError) as err:
         gridgov.Records(city, frame)

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::TimeLimit;
 use crate::error::Issues;
 
+use super::labels::LabelsSection;
 use super::spec::{ColumnKind, Subject};
 
 /// A step table: maps a count or value to a 0–100 score.
@@ -116,6 +117,9 @@ pub struct ScoringSection {
     /// weighted).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub steps: BTreeMap<String, BTreeMap<String, StepTable>>,
+    /// The model's own words for the ids of the record schema (see [`crate::score::labels`]).
+    #[serde(default, skip_serializing_if = "LabelsSection::is_empty")]
+    pub labels: LabelsSection,
 }
 
 /// The resolved scoring configuration.
@@ -391,6 +395,7 @@ impl ScoringConfig {
             grades: Some(self.grades),
             weights,
             steps,
+            labels: LabelsSection::default(), // labels live on the model (Model::record_labels)
         }
     }
 }

@@ -215,6 +215,7 @@ mod card;
 mod config;
 mod csv;
 mod export;
+pub mod labels;
 mod records;
 mod spec;
 mod tally;

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use crate::calendar::Millis;
 use crate::error::Result;
+use crate::score::labels::RecordLabels;
 
 use super::schema::{NO_TIME, bad};
 
@@ -154,7 +155,12 @@ pub(super) fn time_column<'a>(
     }
 }
 
-pub(super) fn bool_column<'a>(cols: &Columns<'a>, name: &str, n: usize) -> Result<Cow<'a, [bool]>> {
+pub(super) fn bool_column<'a>(
+    cols: &Columns<'a>,
+    name: &str,
+    n: usize,
+    labels: &RecordLabels,
+) -> Result<Cow<'a, [bool]>> {
     match cols.get(name) {
         None => Ok(Cow::Owned(vec![false; n])),
         Some(ColumnData::Bool(v)) => Ok(v.clone()),
@@ -191,7 +197,9 @@ pub(super) fn bool_column<'a>(cols: &Columns<'a>, name: &str, n: usize) -> Resul
                 match v.trim().to_ascii_lowercase().as_str() {
                     "" | "0" | "false" | "f" | "no" => Ok(false),
                     "1" | "true" | "t" | "yes" => Ok(true),
-                    _ => Err(bad(row, name, &v, "is not a boolean (true or false)")),
+                    _ => labels.boolean(v).ok_or_else(|| {
+                        bad(row, name, &v, "is not a boolean (true or false, 是 or 否)")
+                    }),
                 }
             })
             .collect(),

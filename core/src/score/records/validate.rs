@@ -153,7 +153,9 @@ impl<'a> Records<'a> {
                     .ok_or_else(|| "is not a leaf category".to_owned())
             })
         };
+        let labels = model.record_labels();
         let urgency_of = |u: &str| {
+            let u = labels.urgency(u);
             catalog
                 .urgencies()
                 .iter()
@@ -167,16 +169,20 @@ impl<'a> Records<'a> {
                 })
         };
         let source_index = |s: &str| {
-            Source::parse(s).map(|s| s as u32).ok_or_else(|| {
-                "is not a source (supervisor, hotline, app, media, leader, sensor)".to_owned()
+            labels.source(s).map(|s| s as u32).ok_or_else(|| {
+                "is not a source (supervisor, hotline, app, media, leader, sensor, or a label \
+                 of one such as 12345热线)"
+                    .to_owned()
             })
         };
         let state_of = |s: &str| {
-            State::ALL
-                .iter()
-                .position(|x| x.as_str() == s)
+            labels
+                .state(s)
+                .and_then(|st| State::ALL.iter().position(|x| *x == st))
                 .map(|i| i as u32)
-                .ok_or_else(|| "is not a lifecycle state".to_owned())
+                .ok_or_else(|| {
+                    "is not a lifecycle state (or a label of one such as 已结案)".to_owned()
+                })
         };
         let unit_of = |u: &str| org.find_unit(u).map(|u| u.0).map_err(|e| e.to_string());
         let specs: [(&str, bool, Lookup<'_>); 6] = [
@@ -286,8 +292,8 @@ impl<'a> Records<'a> {
                 "is negative",
             ));
         }
-        let shelved = bool_column(cols, "shelved", n)?;
-        let self_handled = bool_column(cols, "self_handled", n)?;
+        let shelved = bool_column(cols, "shelved", n, labels)?;
+        let self_handled = bool_column(cols, "self_handled", n, labels)?;
         let sat_raw = int_column(cols, "satisfaction", n, 0)?;
         let mut satisfaction = Vec::with_capacity(n);
         for (row, &s) in sat_raw.iter().enumerate() {
