@@ -523,6 +523,26 @@ fn csv_with_chinese_labels_is_the_same_records() {
     );
 }
 
+/// A case twice in an export would count twice in every table: refused, naming both rows.
+#[test]
+fn duplicate_case_ids_are_refused() {
+    let m = city();
+    let mut lines: Vec<&str> = cases_csv().lines().collect();
+    let third = lines[3];
+    lines.push(third); // case 3 again, as the last row (records[8])
+    let text = lines.join("\n");
+    let err = Records::from_csv(Arc::clone(&m), &text, None).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("records[8].id") && msg.contains("records[2]"),
+        "{msg}"
+    );
+    // Unsorted but unique ids are fine.
+    let mut shuffled: Vec<&str> = cases_csv().lines().collect();
+    shuffled[1..].reverse();
+    assert!(Records::from_csv(Arc::clone(&m), &shuffled.join("\n"), None).is_ok());
+}
+
 fn csv_error(text: &str) -> (String, String) {
     match Records::from_csv(city(), text, None) {
         Err(Error::InvalidValue { what, reason, .. }) => (what, reason),

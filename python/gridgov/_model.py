@@ -419,6 +419,20 @@ class Model:
 
     # -- protocol ---------------------------------------------------------------------------
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when the model files are the same (their JSON form) and so are the attached
+        grid boundaries: a model equals itself after a pickle round trip."""
+        if not isinstance(other, Model):
+            return NotImplemented
+        if self._core.to_json() != other._core.to_json():
+            return False
+        a, b = self._core.grid_map, other._core.grid_map
+        if a is None or b is None:
+            return a is b
+        return bool(a.to_geojson() == b.to_geojson())
+
+    __hash__ = None  # type: ignore[assignment]
+
     def __reduce__(self) -> tuple[Any, tuple[str, Optional[str]]]:
         grid_map = self._core.grid_map
         return (_model_from_json, (self._core.to_json(), None if grid_map is None else grid_map.to_geojson()))

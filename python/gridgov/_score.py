@@ -308,8 +308,29 @@ class Records:
                 data[name] = col[2]
         return pd.DataFrame(data)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when of equal models, with the same rows (compared through their CSV form,
+        instants to the millisecond) and the same as-of instant."""
+        if not isinstance(other, Records):
+            return NotImplemented
+        return (
+            self._core.as_of == other._core.as_of
+            and self._model == other._model
+            and self._core.to_csv() == other._core.to_csv()
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, tuple[Model, str, int]]:
+        return (_records_from_csv, (self._model, self._core.to_csv(), self._core.as_of))
+
     def __repr__(self) -> str:
         return f"<gridgov.Records {len(self)} cases of {self._model.name!r}>"
+
+
+def _records_from_csv(model: Model, text: str, as_of: int) -> Records:
+    """Unpickles :class:`Records` (their CSV form, instants in UTC to the millisecond)."""
+    return Records._wrap(_gridgov.Records.from_csv(model._core, text, as_of), model)
 
 
 #: A call's own words for the record schema's ids, per column, in the shape of the model's

@@ -688,6 +688,11 @@ static void test_chinese_exports(void) {
   CHECK(labels != NULL && strstr(labels, "\"是\":true") != NULL);
   gridgov_string_free(labels);
   CHECK_STATUS(gridgov_model_record_labels_json(NULL, &labels, NULL), GRIDGOV_STATUS_NULL_POINTER);
+  const char *twice = "id,grid,reported_at\n7," G1 ",2026-03-02 08:10\n7," G1 ",2026-03-02 08:10\n";
+  CHECK_STATUS(gridgov_records_from_csv(m, twice, strlen(twice), GRIDGOV_NO_TIME, &untouched),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("records[1].id");
+  CHECK_ERROR_MENTIONS("duplicates the case id of records[0]");
   const char *unknown = "id,grid,state,reported_at\n1," G1 ",办完了,2026-03-02 08:10\n";
   CHECK_STATUS(gridgov_records_from_csv(m, unknown, strlen(unknown), GRIDGOV_NO_TIME, &untouched),
                GRIDGOV_STATUS_INVALID_VALUE);

@@ -38,6 +38,22 @@ def test_model(sample: gridgov.Model, tiny: gridgov.Model) -> None:
         assert back.summary() == model.summary()
         assert back.check() == model.check()
     assert roundtrip(sample).route("C0101", "37990100100101") == "WATER"  # type: ignore[attr-defined]
+    assert roundtrip(sample) == sample and roundtrip(tiny) == tiny and sample != tiny
+
+
+def test_case_records(sample: gridgov.Model) -> None:
+    from datetime import date
+
+    eng = gridgov.simulate(sample, date(2026, 3, 2), days=2, seed=5, reports_per_day=40)
+    records = eng.records()
+    back = roundtrip(records)
+    assert isinstance(back, gridgov.Records) and back == records
+    assert len(back) == len(records) and back.as_of == records.as_of
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(back.to_frame(), records.to_frame())
+    card = gridgov.score(sample, records, date(2026, 3, 2), date(2026, 3, 4))
+    assert gridgov.score(sample, back, date(2026, 3, 2), date(2026, 3, 4)) == card
 
 
 def test_records(sample: gridgov.Model, tiny: gridgov.Model) -> None:

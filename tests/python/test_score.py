@@ -262,6 +262,13 @@ def test_labels_of_the_model_and_of_a_call(city: gridgov.Model, cases_frame: pd.
     assert merr.value.issues[0][0] == 'scoring.labels.source."信箱"'
 
 
+def test_duplicate_case_ids_are_refused(city: gridgov.Model, cases_frame: pd.DataFrame) -> None:
+    twice = pd.concat([cases_frame, cases_frame.iloc[[2]]], ignore_index=True)
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.score(city, twice, *MARCH)
+    assert err.value.what == "records[8].id" and "records[2]" in err.value.reason
+
+
 def _error(city: gridgov.Model, frame: pd.DataFrame) -> gridgov.ValidationError:
     with pytest.raises(gridgov.ValidationError) as err:
         gridgov.Records(city, frame)

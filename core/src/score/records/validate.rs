@@ -122,6 +122,7 @@ impl<'a> Records<'a> {
             ));
         }
         let id = int_column(cols, "id", n, 0)?;
+        check_unique_ids(&id)?;
         let Some(reported) = time_column(cols, "reported_at", n)? else {
             return Err(Error::invalid(
                 "records.reported_at",
@@ -421,4 +422,29 @@ fn derive_state(time: &[Cow<'_, [Millis]>; 9], row: usize) -> State {
         .iter()
         .find(|(k, _)| time[*k][row] != NO_TIME)
         .map_or(State::Reported, |&(_, s)| s)
+}
+
+/// A case id appears once: a duplicated row would be counted twice in every table. Ids that
+/// increase row by row (how exports come, sorted by case) are checked in one pass; otherwise
+/// they are sorted. The error names the later row and the row it repeats.
+fn check_unique_ids(id: &[i64]) -> Result<()> {
+    if id.windows(2).all(|w| w[0] < w[1]) {
+        return Ok(());
+    }
+    let mut order: Vec<(i64, usize)> = id.iter().copied().zip(0..).collect();
+    order.sort_unstable();
+    let first_dup = order
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0)
+        .map(|w| (w[1].1, w[0].1))
+        .min();
+    match first_dup {
+        None => Ok(()),
+        Some((row, earlier)) => Err(bad(
+            row,
+            "id",
+            &id[row],
+            format!("duplicates the case id of records[{earlier}] (each case is one row)"),
+        )),
+    }
 }
