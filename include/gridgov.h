@@ -952,6 +952,16 @@ gridgov_status gridgov_scorecard_table_json(const gridgov_scorecard *card,
                                             size_t *out_len);
 
 /*
+ The Chinese labels of every scorecard column, as JSON `{"on_time_closure_rate": "按期结案率",
+ …}`: the indicator names of CJ/T 292 and of the centres' monthly reports, for tables shown
+ to leadership (`id`, `name`, `score`, `grade`, `rank` and `sample` included).
+
+ # Safety
+ `out` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_score_column_labels_json(char **out, size_t *out_len);
+
+/*
  The card of both cards' periods (or record sets): cards over adjacent periods give their
  union, cards over the same period are taken as disjoint record sets of it. The merge
  equals the card computed at once. Neither input is changed.

@@ -322,6 +322,23 @@ pub unsafe extern "C" fn gridgov_scorecard_table_json(
     })
 }
 
+/// The Chinese labels of every scorecard column, as JSON `{"on_time_closure_rate": "按期结案率",
+/// …}`: the indicator names of CJ/T 292 and of the centres' monthly reports, for tables shown
+/// to leadership (`id`, `name`, `score`, `grade`, `rank` and `sample` included).
+///
+/// # Safety
+/// `out` a valid pointer; `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_score_column_labels_json(
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        need(out, "out")?;
+        out_as_json(&gridgov::score::column_labels_zh(), out, out_len)
+    })
+}
+
 /// The card of both cards' periods (or record sets): cards over adjacent periods give their
 /// union, cards over the same period are taken as disjoint record sets of it. The merge
 /// equals the card computed at once. Neither input is changed.

@@ -82,7 +82,7 @@ from ._errors import (
 )
 from ._model import Area, Category, CheckReport, Conflict, Gap, Model, Unit, Worker
 from ._model import _model_from_json as _model_from_json
-from ._score import Records, Scorecard, compare, score
+from ._score import Records, Scorecard, column_labels, compare, score
 from ._simulate import simulate
 from ._spatial import GridMap, convert
 from ._spatial import _gridmap_from_geojson as _gridmap_from_geojson
@@ -123,6 +123,7 @@ __all__ = [
     "ValidationError",
     "Worker",
     "__version__",
+    "column_labels",
     "compare",
     "convert",
     "division_report",

@@ -328,6 +328,21 @@ class Records:
         return f"<gridgov.Records {len(self)} cases of {self._model.name!r}>"
 
 
+#: Chinese names of the tables' index columns.
+_INDEX_ZH = {"code": "编码", "unit": "单位", "worker": "人员"}
+
+
+def _column_labels_zh() -> dict[str, str]:
+    return dict(_gridgov.Scorecard.column_labels_zh())
+
+
+def column_labels() -> dict[str, str]:
+    """Every scorecard column with its Chinese label: the indicator names of CJ/T 292 and of
+    the centres' monthly reports (``{"on_time_closure_rate": "按期结案率", ...}``), as the
+    tables use them with ``labels="zh"``."""
+    return _column_labels_zh()
+
+
 def _records_from_csv(model: Model, text: str, as_of: int) -> Records:
     """Unpickles :class:`Records` (their CSV form, instants in UTC to the millisecond)."""
     return Records._wrap(_gridgov.Records.from_csv(model._core, text, as_of), model)
@@ -401,7 +416,9 @@ class Scorecard:
         """The instant statuses were judged at (naive local)."""
         return _naive_local(self._model, self._core.as_of)
 
-    def _frame(self, table: str, index_name: str) -> Any:
+    def _frame(self, table: str, index_name: str, labels: str = "en") -> Any:
+        if labels not in ("en", "zh"):
+            raise _invalid("labels", labels, 'is "en" (the ids) or "zh" (CJ/T 292\'s Chinese indicator names)')
         pd = _pandas()
         subject, columns, ids, names, values, scores, grades, ranks, samples = self._core.table(table)
         counts = [c for c in columns if c in _COUNT_COLUMNS]
@@ -415,22 +432,29 @@ class Scorecard:
         data["rank"][ranks < 0] = pd.NA
         data["sample"] = samples
         df = pd.DataFrame(data, index=pd.Index(ids, name=index_name))
+        if labels == "zh":
+            zh = _column_labels_zh()
+            df = df.rename(columns=lambda c: zh.get(c, c))
+            df.index.name = _INDEX_ZH[index_name]
         df.attrs["subject"] = subject
         return df
 
-    def areas(self, level: str = "grid") -> Any:
-        """One row per area of ``level`` (``"grid"``, ``"community"``, ``"street"``...)."""
-        return self._frame(f"areas:{level}", "code")
+    def areas(self, level: str = "grid", *, labels: str = "en") -> Any:
+        """One row per area of ``level`` (``"grid"``, ``"community"``, ``"street"``...).
+        ``labels="zh"`` gives the columns their Chinese indicator names (``按期结案率``,
+        ``结案率``, ``满意率``…, :func:`column_labels`) for reports to leadership."""
+        return self._frame(f"areas:{level}", "code", labels)
 
-    def departments(self) -> Any:
+    def departments(self, *, labels: str = "en") -> Any:
         """One row per unit of kind department or street office, and any other unit cases
-        were dispatched to in the period."""
-        return self._frame("departments", "unit")
+        were dispatched to in the period. ``labels="zh"``: Chinese column names."""
+        return self._frame("departments", "unit", labels)
 
-    def posts(self, role: str = "supervisor") -> Any:
+    def posts(self, role: str = "supervisor", *, labels: str = "en") -> Any:
         """One row per worker of ``role``: ``supervisor``, ``acceptor``, ``shift_leader`` or
-        ``dispatcher`` (workers of the model, and any other id that acted in the role)."""
-        return self._frame(f"posts:{role}", "worker")
+        ``dispatcher`` (workers of the model, and any other id that acted in the role).
+        ``labels="zh"``: Chinese column names."""
+        return self._frame(f"posts:{role}", "worker", labels)
 
     def merge(self, other: Scorecard) -> Scorecard:
         """The card of both: adjacent periods give their union; equal periods are taken as

@@ -368,6 +368,12 @@ impl PyScorecard {
         table_parts(py, &t)
     }
 
+    /// Every scorecard column with its Chinese label (CJ/T 292's indicator names).
+    #[staticmethod]
+    fn column_labels_zh() -> std::collections::BTreeMap<&'static str, &'static str> {
+        gridgov::score::column_labels_zh()
+    }
+
     /// The column names of a subject (`area`, `department`, `supervisor`…).
     #[staticmethod]
     fn columns_of(subject: &str) -> PyResult<Vec<&'static str>> {

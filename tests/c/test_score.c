@@ -682,6 +682,11 @@ static void test_chinese_exports(void) {
   CHECK_STATUS(gridgov_records_to_csv(a, &ca, NULL), GRIDGOV_STATUS_OK);
   CHECK_STATUS(gridgov_records_to_csv(b, &cb, NULL), GRIDGOV_STATUS_OK);
   CHECK(same(ca, cb));
+  char *columns = NULL;
+  CHECK_STATUS(gridgov_score_column_labels_json(&columns, NULL), GRIDGOV_STATUS_OK);
+  CHECK(columns != NULL && strstr(columns, "\"on_time_closure_rate\":\"按期结案率\"") != NULL);
+  gridgov_string_free(columns);
+  CHECK_STATUS(gridgov_score_column_labels_json(NULL, NULL), GRIDGOV_STATUS_NULL_POINTER);
   char *labels = NULL;
   CHECK_STATUS(gridgov_model_record_labels_json(m, &labels, NULL), GRIDGOV_STATUS_OK);
   CHECK(labels != NULL && strstr(labels, "\"已结案\":\"closed\"") != NULL);

@@ -269,6 +269,17 @@ def test_duplicate_case_ids_are_refused(city: gridgov.Model, cases_frame: pd.Dat
     assert err.value.what == "records[8].id" and "records[2]" in err.value.reason
 
 
+def test_tables_with_chinese_indicator_names(card: gridgov.Scorecard) -> None:
+    en, zh = card.areas("grid"), card.areas("grid", labels="zh")
+    assert "按期结案率" in zh.columns and "结案率" in zh.columns and "满意率" in zh.columns
+    assert zh.index.name == "编码" and list(zh.columns) == [gridgov.column_labels().get(c, c) for c in en.columns]
+    np.testing.assert_array_equal(zh["按期结案率"].to_numpy(), en["on_time_closure_rate"].to_numpy())
+    assert card.departments(labels="zh").index.name == "单位"
+    assert "按时核实率" in card.posts("supervisor", labels="zh").columns
+    with pytest.raises(gridgov.ValidationError, match="labels"):
+        card.departments(labels="fr")
+
+
 def _error(city: gridgov.Model, frame: pd.DataFrame) -> gridgov.ValidationError:
     with pytest.raises(gridgov.ValidationError) as err:
         gridgov.Records(city, frame)

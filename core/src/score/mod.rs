@@ -226,4 +226,4 @@ pub use records::{
     ColumnData, ColumnType, Columns, DEADLINE_COLUMNS, NO_TIME, PERSON_COLUMNS, Records,
     TIME_COLUMNS, column_type, schema_columns,
 };
-pub use spec::{Column, ColumnKind, Numerator, Subject};
+pub use spec::{Column, ColumnKind, Numerator, Subject, column_label_zh, column_labels_zh};

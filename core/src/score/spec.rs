@@ -271,3 +271,111 @@ impl fmt::Display for Subject {
         f.write_str(self.as_str())
     }
 }
+
+/// The Chinese label of a scorecard column (`on_time_closure_rate` → `按期结案率`), for tables
+/// shown to a centre's leadership; `None` for a name that is not a column.
+///
+/// The labels are the indicator names of the evaluation standard CJ/T 292 (数字化城市管理信息
+/// 系统 绩效评价) and of the centres' published monthly reports — 立案数, 结案率, 按期结案率,
+/// 按时核实率, 准确派遣率, 返工率, 平均处置时长… — so a table reads as the report a district
+/// leader already knows; the few gridgov adds (万人案件数, 网格月均立案数, 样本量) are worded
+/// the same way.
+pub fn column_label_zh(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "name" => "名称",
+        "reported" | "reports" => "上报数",
+        "public_reported" => "公众举报数",
+        "filed" => "立案数",
+        "public_filed" => "公众举报立案数",
+        "closed" => "结案数",
+        "closed_on_time" => "按期结案数",
+        "rated" => "回访数",
+        "satisfied" => "满意数",
+        "public_share" => "公众举报占比",
+        "closure_rate" => "结案率",
+        "on_time_closure_rate" => "按期结案率",
+        "satisfaction_rate" => "满意率",
+        "cases_per_10k" => "万人案件数",
+        "filed_per_grid_month" => "网格月均立案数",
+        "mean_response_hours" => "平均响应时长(小时)",
+        "mean_handle_hours" => "平均处置时长(小时)",
+        "median_handle_hours" => "处置时长中位数(小时)",
+        "due" => "应处置数",
+        "dispatched" => "派遣数",
+        "handled" => "处置数",
+        "handled_on_time" => "按期处置数",
+        "handle_rate" => "处置率",
+        "on_time_rate" => "按期处置率",
+        "rework" => "返工数",
+        "rework_rate" => "返工率",
+        "returned" => "回退数",
+        "postponed" => "延期数",
+        "postponement_rate" => "延期率",
+        "overdue_handled" => "超期处置数",
+        "overdue_unhandled" => "超期未处置数",
+        "overdue_unhandled_rate" => "超期未处置率",
+        "valid_reports" => "有效上报数",
+        "valid_report_rate" => "有效上报率",
+        "missed" => "漏报数",
+        "missed_rate" => "漏报率",
+        "verify_due" => "应核实数",
+        "verified_on_time" => "按时核实数",
+        "verify_on_time_rate" => "按时核实率",
+        "check_due" => "应核查数",
+        "checked_on_time" => "按时核查数",
+        "check_on_time_rate" => "按时核查率",
+        "accepted" => "受理数",
+        "accepted_on_time" => "按时受理数",
+        "accept_on_time_rate" => "按时受理率",
+        "accepted_accurate" => "准确受理数",
+        "accept_accuracy_rate" => "受理准确率",
+        "filing_decisions" => "立案决定数",
+        "filed_on_time" => "按时立案数",
+        "filing_on_time_rate" => "按时立案率",
+        "filing_accuracy_rate" => "准确立案率",
+        "filed_in_grids" => "辖区立案数",
+        "closings" => "结案操作数",
+        "closing_on_time_rate" => "按时结案率",
+        "dispatched_on_time" => "按时派遣数",
+        "dispatch_on_time_rate" => "按时派遣率",
+        "dispatch_accuracy_rate" => "准确派遣率",
+        "voided" => "作废数",
+        "score" => "综合得分",
+        "grade" => "等级",
+        "rank" => "排名",
+        "sample" => "样本量",
+        _ => return None,
+    })
+}
+
+/// Every scorecard column with its Chinese label ([`column_label_zh`]): the columns of every
+/// subject, then `name`, `score`, `grade`, `rank` and `sample`, sorted by id.
+pub fn column_labels_zh() -> std::collections::BTreeMap<&'static str, &'static str> {
+    let extra = ["name", "score", "grade", "rank", "sample"];
+    Subject::ALL
+        .iter()
+        .flat_map(|s| s.columns().iter().map(|c| c.name))
+        .chain(extra)
+        .filter_map(|c| column_label_zh(c).map(|l| (c, l)))
+        .collect()
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    #[test]
+    fn every_column_has_one_chinese_label() {
+        for s in Subject::ALL {
+            let mut seen = std::collections::BTreeSet::new();
+            for c in s.columns() {
+                let label = column_label_zh(c.name);
+                assert!(label.is_some(), "{} has no label", c.name);
+                assert!(seen.insert(label), "{}: {label:?} twice in {s:?}", c.name);
+            }
+        }
+        assert_eq!(column_label_zh("on_time_closure_rate"), Some("按期结案率"));
+        assert_eq!(column_label_zh("nonsense"), None);
+        assert!(column_labels_zh().len() > 50);
+    }
+}
