@@ -748,6 +748,27 @@ gridgov_status gridgov_model_deadline(const gridgov_model *model,
                                       int64_t *out_ms);
 
 /*
+ Bulk `gridgov_model_deadline`: `out_ms[i]` is the deadline of a case of the `i`-th category
+ with the `i`-th urgency, reported at `starts_ms[i]`. `categories_json` is a JSON array of
+ `n` category keys (`["C0101", "E0102", …]`); `urgencies_json` a JSON array of `n` urgencies,
+ or NULL for the catalog's default urgency. Each distinct (category, urgency) is looked up
+ once. Nothing is written on failure.
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` naming the first bad element (`categories[3]`,
+ `urgencies[5]`, `starts[7]`) or the lengths; `GRIDGOV_STATUS_CALENDAR_RANGE`.
+
+ # Safety
+ `model` a valid handle; `categories_json` (and `urgencies_json` unless NULL)
+ NUL-terminated; `starts_ms` and `out_ms` valid for `n` elements (NULL when `n` is 0).
+ */
+gridgov_status gridgov_model_deadlines(const gridgov_model *model,
+                                       const char *categories_json,
+                                       const char *urgencies_json,
+                                       const int64_t *starts_ms,
+                                       size_t n,
+                                       int64_t *out_ms);
+
+/*
  The codes of the model's unit grids as a JSON array, in the territory's order: the order of
  the per-grid arrays of `gridgov_division_report` (`load`) and `gridgov_records_grid_load`
  (`out`), which hold one element per code (as many as the summary's `grids`).

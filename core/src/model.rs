@@ -672,6 +672,67 @@ impl Model {
         self.calendar.add_limit(start, limit)
     }
 
+    /// Bulk [`Model::deadline`]: `out[i]` is the deadline of a case of `categories[i]` with
+    /// `urgencies[i]` (the catalog's default urgency when `urgencies` is `None`) reported at
+    /// `starts[i]`. Each distinct (category, urgency) is looked up once.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] when the lengths differ, or naming the first bad element
+    /// (`categories[3]`, `urgencies[5]`, `starts[7]`) with the reason; [`Error::CalendarRange`]
+    /// when a deadline falls outside the calendar's years.
+    pub fn deadlines(
+        &self,
+        categories: &[&str],
+        urgencies: Option<&[&str]>,
+        starts: &[Millis],
+        out: &mut [Millis],
+    ) -> Result<()> {
+        let n = categories.len();
+        let lengths_ok =
+            starts.len() == n && out.len() == n && urgencies.is_none_or(|u| u.len() == n);
+        if !lengths_ok {
+            return Err(Error::invalid(
+                "deadlines",
+                format!(
+                    "{n} categories, {} urgencies, {} starts, {} outputs",
+                    urgencies.map_or(n, <[&str]>::len),
+                    starts.len(),
+                    out.len()
+                ),
+                "the arrays must have the same length",
+            ));
+        }
+        let default = self.catalog.default_urgency();
+        let mut limits: std::collections::HashMap<(&str, &str), crate::calendar::TimeLimit> =
+            std::collections::HashMap::new();
+        for i in 0..n {
+            let (category, urgency) = (categories[i], urgencies.map_or(default, |u| u[i]));
+            let limit = match limits.get(&(category, urgency)) {
+                Some(l) => *l,
+                None => {
+                    let l = self.catalog.limit(category, urgency).map_err(|e| {
+                        let (what, value) = if self.catalog.get(category).is_ok() {
+                            ("urgencies", urgency)
+                        } else {
+                            ("categories", category)
+                        };
+                        Error::invalid(format!("{what}[{i}]"), value, e.to_string())
+                    })?;
+                    limits.insert((category, urgency), l);
+                    l
+                }
+            };
+            out[i] = self
+                .calendar
+                .add_limit(starts[i], limit)
+                .map_err(|e| match e {
+                    Error::CalendarRange { .. } => e,
+                    e => Error::invalid(format!("starts[{i}]"), starts[i], e.to_string()),
+                })?;
+        }
+        Ok(())
+    }
+
     /// Sizes of the model.
     pub fn summary(&self) -> Summary {
         let t = &self.territory;

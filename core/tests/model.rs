@@ -550,3 +550,47 @@ fn every_cycle_is_reported() {
         .count();
     assert_eq!(cycles, 2, "{err}");
 }
+
+/// Bulk deadlines equal one call each, look each (category, urgency) up once, and name the
+/// first bad element.
+#[test]
+fn bulk_deadlines_equal_single_ones() {
+    let m = Model::sample();
+    let start = m.calendar().parse_local("2026-03-02 09:00").unwrap();
+    let cats = ["C0101", "E0102", "C0101", "E0102"];
+    let urgs = ["normal", "urgent", "urgent", "normal"];
+    let starts = [start, start + 3_600_000, start + 86_400_000, start];
+    let mut out = [0; 4];
+    m.deadlines(&cats, Some(&urgs), &starts, &mut out).unwrap();
+    for i in 0..4 {
+        assert_eq!(
+            out[i],
+            m.deadline(cats[i], urgs[i], starts[i]).unwrap(),
+            "{i}"
+        );
+    }
+    m.deadlines(&cats, None, &starts, &mut out).unwrap();
+    assert_eq!(out[0], m.deadline("C0101", "normal", start).unwrap());
+    let err = m
+        .deadlines(&["C0101", "C9999"], None, &starts[..2], &mut out[..2])
+        .unwrap_err();
+    assert!(err.to_string().contains("categories[1]"), "{err}");
+    let err = m
+        .deadlines(
+            &cats,
+            Some(&["normal", "soon", "normal", "normal"]),
+            &starts,
+            &mut out,
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("urgencies[1]"), "{err}");
+    let err = m
+        .deadlines(&cats, None, &starts[..3], &mut out)
+        .unwrap_err();
+    assert!(err.to_string().contains("same length"), "{err}");
+    let far = [m.calendar().parse_local("2026-12-31 17:00").unwrap()];
+    let err = m
+        .deadlines(&["E0102"], None, &far, &mut out[..1])
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::CalendarRange);
+}

@@ -247,6 +247,64 @@ pub unsafe extern "C" fn gridgov_model_deadline(
     })
 }
 
+/// Bulk `gridgov_model_deadline`: `out_ms[i]` is the deadline of a case of the `i`-th category
+/// with the `i`-th urgency, reported at `starts_ms[i]`. `categories_json` is a JSON array of
+/// `n` category keys (`["C0101", "E0102", …]`); `urgencies_json` a JSON array of `n` urgencies,
+/// or NULL for the catalog's default urgency. Each distinct (category, urgency) is looked up
+/// once. Nothing is written on failure.
+///
+/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` naming the first bad element (`categories[3]`,
+/// `urgencies[5]`, `starts[7]`) or the lengths; `GRIDGOV_STATUS_CALENDAR_RANGE`.
+///
+/// # Safety
+/// `model` a valid handle; `categories_json` (and `urgencies_json` unless NULL)
+/// NUL-terminated; `starts_ms` and `out_ms` valid for `n` elements (NULL when `n` is 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_deadlines(
+    model: *const gridgov_model,
+    categories_json: *const c_char,
+    urgencies_json: *const c_char,
+    starts_ms: *const i64,
+    n: usize,
+    out_ms: *mut i64,
+) -> gridgov_status {
+    guard(|| {
+        let m = gridgov_model::borrow(model)?;
+        let list = |text: &str, what: &str| -> Result<Vec<String>, Failure> {
+            serde_json::from_str::<Vec<String>>(text).map_err(|e| {
+                Failure::from(gridgov::Error::invalid(
+                    what,
+                    text.chars().take(80).collect::<String>(),
+                    format!("is not a JSON array of strings ({e})"),
+                ))
+            })
+        };
+        let categories = list(
+            in_str(categories_json, "categories_json")?,
+            "categories_json",
+        )?;
+        let urgencies = if urgencies_json.is_null() {
+            None
+        } else {
+            Some(list(
+                in_str(urgencies_json, "urgencies_json")?,
+                "urgencies_json",
+            )?)
+        };
+        let starts = crate::handle::in_slice(starts_ms, n, "starts_ms")?;
+        if n > 0 {
+            need(out_ms, "out_ms")?;
+        }
+        let cats: Vec<&str> = categories.iter().map(String::as_str).collect();
+        let urgs: Option<Vec<&str>> = urgencies
+            .as_ref()
+            .map(|u| u.iter().map(String::as_str).collect());
+        let mut out = vec![0_i64; n];
+        m.deadlines(&cats, urgs.as_deref(), starts, &mut out)?;
+        crate::handle::out_slice(&out, out_ms, "out_ms")
+    })
+}
+
 /// The codes of the model's unit grids as a JSON array, in the territory's order: the order of
 /// the per-grid arrays of `gridgov_division_report` (`load`) and `gridgov_records_grid_load`
 /// (`out`), which hold one element per code (as many as the summary's `grids`).

@@ -12,11 +12,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _gridgov
 from ._calendar import Calendar
-from ._common import StrPath
-from ._convert import MAX_MS, NAT, Instant, instant_ms, to_datetime
+from ._common import ArrayLike, StrPath, invalid
+from ._convert import MAX_MS, NAT, Instant, datetime64_out, instant_ms, instants_ms, to_datetime
 from ._spatial import _GEOJSON_CODE, GridMap
 
 if TYPE_CHECKING:
@@ -349,6 +350,36 @@ class Model:
         urgency = self.default_urgency if urgency is None else urgency
         ms = self._core.deadline(category, urgency, instant_ms(start, "start", zone))
         return to_datetime(ms, start, zone)
+
+    def deadlines(self, categories: Any, starts: ArrayLike, urgencies: Any = None) -> npt.NDArray[np.datetime64]:
+        """Bulk :meth:`deadline`: the handling deadline of each case, as ``datetime64[ms]``
+        wall-clock times in the calendar's zone. ``categories`` and ``urgencies`` are
+        sequences of keys (a list, an array, a pandas column; a single string is used for
+        every case; ``urgencies=None`` is :attr:`default_urgency`); ``starts`` are instants as
+        the calendar's bulk methods take them (naive: local). Errors name the element
+        (``categories[3]``, ``starts[7]``). Each distinct (category, urgency) is looked up once
+        and the GIL is released while the core works."""
+        zone = self.calendar.tzinfo
+        s = instants_ms(starts, "starts", zone, self.calendar._core)
+        shape = s.shape
+        flat = np.ascontiguousarray(s.ravel())
+        n = len(flat)
+
+        def keys(values: Any, what: str) -> list[str]:
+            if isinstance(values, str):
+                return [values] * n
+            out = [str(v) if isinstance(v, (str, np.str_)) else v for v in list(values)]
+            for i, v in enumerate(out):
+                if not isinstance(v, str):
+                    raise invalid(f"{what}[{i}]", v, "is not a key (text)")
+            if len(out) != n:
+                raise invalid(what, f"{len(out)} values", f"where starts has {n}")
+            return out
+
+        cats = keys(categories, "categories")
+        urgs = None if urgencies is None else keys(urgencies, "urgencies")
+        out = self._core.deadlines(cats, urgs, flat)
+        return datetime64_out(out, shape, zone, True)
 
     def categories(self) -> list[Category]:
         """Leaf categories, sorted by key."""

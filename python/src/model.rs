@@ -216,6 +216,40 @@ impl PyModel {
         self.inner.deadline(category, urgency, start_ms).or_raise()
     }
 
+    /// Bulk `deadline` over lists of categories and urgencies (`None`: the default) and an
+    /// `int64` array of starts; the GIL is released while the core works.
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "PyO3 extracts list and array arguments by value"
+    )]
+    fn deadlines<'py>(
+        &self,
+        py: Python<'py>,
+        categories: Vec<String>,
+        urgencies: Option<Vec<String>>,
+        starts: numpy::PyReadonlyArray1<'py, i64>,
+    ) -> PyResult<Bound<'py, numpy::PyArray1<i64>>> {
+        use numpy::IntoPyArray;
+        let s = starts.as_slice().map_err(|_| {
+            invalid(
+                "starts",
+                "a non-contiguous array",
+                "arrays must be C-contiguous",
+            )
+        })?;
+        let model = &*self.inner;
+        let mut out = vec![0_i64; s.len()];
+        py.detach(|| {
+            let cats: Vec<&str> = categories.iter().map(String::as_str).collect();
+            let urgs: Option<Vec<&str>> = urgencies
+                .as_ref()
+                .map(|u| u.iter().map(String::as_str).collect());
+            model.deadlines(&cats, urgs.as_deref(), s, &mut out)
+        })
+        .or_raise()?;
+        Ok(out.into_pyarray(py))
+    }
+
     /// The handling limit of a category at an urgency, as text (`"4 working_hours"`).
     fn limit(&self, category: &str, urgency: &str) -> PyResult<String> {
         Ok(self

@@ -63,6 +63,39 @@ static void test_sample(void) {
                GRIDGOV_STATUS_CALENDAR_RANGE);
   CHECK_ERROR_MENTIONS("2030");
 
+  /* Bulk deadlines: equal to one call each; the bad element named; nothing written on failure. */
+  {
+    const int64_t starts[3] = {1759219200000LL, 1759219200000LL + 3600000LL, 1759219200000LL};
+    int64_t dues[3] = {0, 0, 0};
+    CHECK_STATUS(gridgov_model_deadlines(m, "[\"C0101\",\"E0102\",\"C0101\"]",
+                                         "[\"normal\",\"normal\",\"urgent\"]", starts, 3, dues),
+                 GRIDGOV_STATUS_OK);
+    const char *cats[3] = {"C0101", "E0102", "C0101"};
+    const char *urgs[3] = {"normal", "normal", "urgent"};
+    for (int i = 0; i < 3; i++) {
+      CHECK_STATUS(gridgov_model_deadline(m, cats[i], urgs[i], starts[i], &due), GRIDGOV_STATUS_OK);
+      CHECK(dues[i] == due);
+    }
+    int64_t defaults[3] = {0, 0, 0};
+    CHECK_STATUS(gridgov_model_deadlines(m, "[\"C0101\",\"E0102\",\"C0101\"]", NULL, starts, 3,
+                                         defaults),
+                 GRIDGOV_STATUS_OK);
+    CHECK(defaults[0] == dues[0] && defaults[1] == dues[1]);
+    int64_t untouched[3] = {7, 7, 7};
+    CHECK_STATUS(gridgov_model_deadlines(m, "[\"C0101\",\"X9999\",\"C0101\"]", NULL, starts, 3,
+                                         untouched),
+                 GRIDGOV_STATUS_INVALID_VALUE);
+    CHECK_ERROR_MENTIONS("categories[1]");
+    CHECK(untouched[0] == 7 && untouched[1] == 7 && untouched[2] == 7);
+    CHECK_STATUS(gridgov_model_deadlines(m, "[\"C0101\"]", NULL, starts, 3, untouched),
+                 GRIDGOV_STATUS_INVALID_VALUE);
+    CHECK_ERROR_MENTIONS("same length");
+    CHECK_STATUS(gridgov_model_deadlines(m, "{", NULL, starts, 3, untouched),
+                 GRIDGOV_STATUS_INVALID_VALUE);
+    CHECK_ERROR_MENTIONS("categories_json");
+    CHECK(untouched[0] == 7);
+  }
+
   /* Listings. */
   json = NULL;
   CHECK_STATUS(gridgov_model_workers_json(m, "auditor", &json, NULL), GRIDGOV_STATUS_OK);

@@ -257,3 +257,23 @@ def test_model_constructor_is_internal() -> None:
 def test_model_calendar(sample: gridgov.Model, cal: gridgov.Calendar) -> None:
     assert sample.calendar == cal
     assert sample.calendar.is_workday(datetime(2024, 2, 4)) is True
+
+
+def test_bulk_deadlines(sample: gridgov.Model) -> None:
+    import numpy as np
+    import pandas as pd
+
+    starts = np.array(["2026-03-02T09:00", "2026-03-02T10:30", "2026-03-03T17:00"], dtype="datetime64[ms]")
+    cats = pd.Series(["C0101", "E0102", "C0101"])
+    got = sample.deadlines(cats, starts, urgencies=["normal", "urgent", "urgent"])
+    want = [sample.deadline(c, s.item(), u) for c, s, u in zip(cats, starts, ["normal", "urgent", "urgent"])]
+    assert got.dtype == np.dtype("datetime64[ms]") and [x.item() for x in got] == want
+    assert list(sample.deadlines("C0101", starts)) == list(sample.deadlines(["C0101"] * 3, starts))
+    with pytest.raises(gridgov.ValidationError) as err:
+        sample.deadlines(["C0101", "C9999", "C0101"], starts)
+    assert err.value.what == "categories[1]"
+    with pytest.raises(gridgov.ValidationError, match="starts has 3"):
+        sample.deadlines(["C0101"], starts)
+    with pytest.raises(gridgov.ValidationError) as err:
+        sample.deadlines(["C0101", 7, "C0101"], starts)
+    assert err.value.what == "categories[1]"
