@@ -977,3 +977,19 @@ fn scoring_section_of_the_model_overrides_the_defaults() {
         assert!(paths.contains(&want), "{want} missing from {paths:?}");
     }
 }
+
+/// A bad row names its case id beside the row, from CSV and from columns alike.
+#[test]
+fn bad_rows_name_their_case() {
+    let m = city();
+    let text = cases_csv().replacen("2026-03-02 08:12", "2026-03-02 08:0x", 1);
+    let msg = Records::from_csv(Arc::clone(&m), &text, None)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("records[0].accepted_at") && msg.contains("(case 1)"), "{msg}");
+    let text = cases_csv().replacen(",AC1,", ",,", 1).replacen(",A,", ",NOPE,", 1);
+    let msg = Records::from_csv(Arc::clone(&m), &text, None)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("records[0].unit") && msg.contains("(case 1)"), "{msg}");
+}

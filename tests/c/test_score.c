@@ -728,6 +728,7 @@ static void test_bad_input(void) {
                GRIDGOV_STATUS_INVALID_VALUE);
   CHECK_ERROR_MENTIONS("records[0].filed_at");
   CHECK_ERROR_MENTIONS("earlier than accepted_at");
+  CHECK_ERROR_MENTIONS("(case 1)"); /* the case id beside the row */
   const char *unknown_grid = "id,grid,reported_at\n1,37990100100199,2026-03-02 08:00\n";
   CHECK_STATUS(gridgov_records_from_csv(m, unknown_grid, strlen(unknown_grid), GRIDGOV_NO_TIME,
                                         &r_untouched),

@@ -291,6 +291,7 @@ def test_bad_records_name_row_and_column(city: gridgov.Model, cases_frame: pd.Da
     f.loc[3, "filed_at"] = f.loc[3, "reported_at"] - pd.Timedelta(minutes=5)
     e = _error(city, f)
     assert e.what == "records[3].filed_at" and "earlier than accepted_at" in e.reason
+    assert f"(case {f.loc[3, 'id']})" in e.reason  # the case id beside the row
     f = cases_frame.copy()
     f.loc[2, "grid"] = "37990100100199"
     assert _error(city, f).what == "records[2].grid"

@@ -117,6 +117,12 @@ impl Records<'_> {
                 ));
             }
         }
+        // A bad field names its case too, as validation does: "… (case 1004)".
+        let id_col = header.iter().position(|h| h.trim() == "id");
+        let of_case = |r: usize, reason: &str| match id_col.map(|c| body[r][c].trim()) {
+            Some(id) if !id.is_empty() => format!("{reason} (case {id})"),
+            _ => reason.to_owned(),
+        };
         let mut cols = Columns::new();
         for (c, name) in header.iter().enumerate() {
             let name = name.trim();
@@ -134,7 +140,11 @@ impl Records<'_> {
                             NO_TIME
                         } else {
                             parse_instant(s, offset).map_err(|reason| {
-                                Error::invalid(format!("records[{r}].{name}"), s, reason)
+                                Error::invalid(
+                                    format!("records[{r}].{name}"),
+                                    s,
+                                    of_case(r, &reason),
+                                )
                             })?
                         });
                     }
@@ -154,7 +164,11 @@ impl Records<'_> {
                                     Error::invalid(
                                         format!("records[{r}].{name}"),
                                         s,
-                                        "is not a number",
+                                        if name == "id" {
+                                            "is not a number".to_owned()
+                                        } else {
+                                            of_case(r, "is not a number")
+                                        },
                                     )
                                 })?
                         });

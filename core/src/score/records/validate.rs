@@ -45,6 +45,14 @@ impl<'a> Records<'a> {
         cols: &Columns<'a>,
         as_of: Option<Millis>,
     ) -> Result<Records<'a>> {
+        Self::validate(model, cols, as_of).map_err(|e| name_the_case(e, cols))
+    }
+
+    fn validate(
+        model: Arc<Model>,
+        cols: &Columns<'a>,
+        as_of: Option<Millis>,
+    ) -> Result<Records<'a>> {
         // Column names, types and lengths.
         let mut n = None;
         for (i, (name, data)) in cols.columns.iter().enumerate() {
@@ -446,5 +454,39 @@ fn check_unique_ids(id: &[i64]) -> Result<()> {
             &id[row],
             format!("duplicates the case id of records[{earlier}] (each case is one row)"),
         )),
+    }
+}
+
+/// Adds the case id to an error about a row (`records[3].filed_at`), so an analyst can find
+/// the case in the centre's system: "… (case 1004)". The row stays in `what`.
+fn name_the_case(e: Error, cols: &Columns<'_>) -> Error {
+    let Error::InvalidValue {
+        what,
+        value,
+        reason,
+    } = e
+    else {
+        return e;
+    };
+    let row = what
+        .strip_prefix("records[")
+        .and_then(|rest| rest.split_once(']'))
+        .and_then(|(r, _)| r.parse::<usize>().ok());
+    let id = row.and_then(|r| match cols.get("id") {
+        Some(ColumnData::Int(v)) => v.get(r).map(ToString::to_string),
+        Some(ColumnData::Float(v)) => v
+            .get(r)
+            .filter(|x| x.fract() == 0.0 && x.abs() < 9.0e15)
+            .map(|x| format!("{x:.0}")),
+        _ => None,
+    });
+    let reason = match id {
+        Some(id) if !what.ends_with(".id") => format!("{reason} (case {id})"),
+        _ => reason,
+    };
+    Error::InvalidValue {
+        what,
+        value,
+        reason,
     }
 }
