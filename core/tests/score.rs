@@ -986,10 +986,18 @@ fn bad_rows_name_their_case() {
     let msg = Records::from_csv(Arc::clone(&m), &text, None)
         .unwrap_err()
         .to_string();
-    assert!(msg.contains("records[0].accepted_at") && msg.contains("(case 1)"), "{msg}");
-    let text = cases_csv().replacen(",AC1,", ",,", 1).replacen(",A,", ",NOPE,", 1);
+    assert!(
+        msg.contains("records[0].accepted_at") && msg.contains("(case 1)"),
+        "{msg}"
+    );
+    let text = cases_csv()
+        .replacen(",AC1,", ",,", 1)
+        .replacen(",A,", ",NOPE,", 1);
     let msg = Records::from_csv(Arc::clone(&m), &text, None)
         .unwrap_err()
         .to_string();
-    assert!(msg.contains("records[0].unit") && msg.contains("(case 1)"), "{msg}");
+    assert!(
+        msg.contains("records[0].unit") && msg.contains("(case 1)"),
+        "{msg}"
+    );
 }

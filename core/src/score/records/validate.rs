@@ -481,7 +481,9 @@ fn name_the_case(e: Error, cols: &Columns<'_>) -> Error {
         _ => None,
     });
     let reason = match id {
-        Some(id) if !what.ends_with(".id") => format!("{reason} (case {id})"),
+        Some(id) if what.rsplit_once('.').map(|(_, c)| c) != Some("id") => {
+            format!("{reason} (case {id})")
+        }
         _ => reason,
     };
     Error::InvalidValue {
