@@ -96,6 +96,19 @@ enum gridgov_status
    The actor may not perform the action, or not on this case (role or scope).
    */
   GRIDGOV_STATUS_PERMISSION_DENIED = 110,
+  /*
+   The journal cannot be used as asked: another engine writes it, it was written for
+   another model or with a newer schema, the disk is full, SQLite failed.
+   */
+  GRIDGOV_STATUS_JOURNAL = 111,
+  /*
+   A stored event does not match its audit chain (the message names it).
+   */
+  GRIDGOV_STATUS_TAMPERED = 112,
+  /*
+   The event sink refused the events of a call; the call was refused.
+   */
+  GRIDGOV_STATUS_SINK = 113,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
