@@ -14,10 +14,12 @@
 //! | `engine/queue.rs` | the escalation queue: next firings bucketed by minute, stale entries, rebuilds |
 //! | `engine/escalate.rs` | when rules fire, what a firing does, [`Engine::sweep`] |
 //! | `engine/replay.rs` | [`Engine::replay`] and the verified replay of exported text |
+//! | `engine/commit.rs` | each changing call as a transaction: the undo log, the rollback, the sinks ([`EventSink`]) and batches |
 //!
 //! What an event looks like on disk is [`crate::event`]; the audit chain over it is
 //! [`crate::audit`].
 
+mod commit;
 mod escalate;
 mod queue;
 mod replay;
@@ -47,6 +49,9 @@ pub use crate::access::CONTACT_ROLES;
 pub use crate::event::EVENT_SCHEMA_VERSION;
 pub use crate::policy::{EngineConfig, EngineSection};
 
+pub use commit::{Commit, EventSink};
+
+use commit::Sinks;
 use queue::Queue;
 
 /// The case engine.
@@ -72,6 +77,11 @@ pub struct Engine {
     unit_ids: Vec<Arc<str>>,
     /// Per rule: its name and effect, shared by its firings.
     rule_labels: Vec<Arc<RuleLabel>>,
+    /// The cases changed by the call (or batch) in progress, as they were before (by index):
+    /// what a rollback puts back.
+    undo: Vec<(usize, Case)>,
+    /// The journal and the host's sink, the chain head, the open batch.
+    sinks: Sinks,
 }
 
 /// Two engines are equal when they hold the same cases and events (the security log is not
@@ -123,6 +133,8 @@ impl Engine {
             rule_targets: Vec::new(),
             unit_ids: Vec::new(),
             rule_labels,
+            undo: Vec::new(),
+            sinks: Sinks::default(),
         };
         // Unit ids and lights interned once: a firing then names its target without hashing.
         let model = Arc::clone(&eng.model);
@@ -227,6 +239,13 @@ impl Engine {
     /// # Ok::<(), gridgov::Error>(())
     /// ```
     pub fn report(&mut self, actor: Actor, at: Millis, report: Report) -> Result<CaseId> {
+        self.transact(commit::Queue::Touched, |eng| {
+            eng.report_once(actor, at, report)
+        })
+    }
+
+    /// [`Engine::report`] inside its transaction.
+    fn report_once(&mut self, actor: Actor, at: Millis, report: Report) -> Result<CaseId> {
         check_instant(at)?;
         let model = Arc::clone(&self.model);
         let category = model.catalog().get(&report.category)?;
@@ -343,7 +362,11 @@ impl Engine {
     /// [`Error::CalendarRange`] when a deadline falls outside the calendar. The engine is
     /// unchanged on error.
     pub fn act(&mut self, id: CaseId, actor: Actor, at: Millis, action: Action) -> Result<&Event> {
-        self.act_with_limit(id, actor, at, action, None)
+        let seq = self.transact(commit::Queue::Touched, |eng| {
+            eng.act_with_limit(id, actor, at, action, None)
+                .map(|e| e.seq)
+        })?;
+        Ok(&self.events[(seq - 1) as usize])
     }
 
     /// `act`, taking the stage limit from a recorded event instead of the model (replay).
@@ -527,7 +550,8 @@ impl Engine {
         new.last_at = at;
         // Everything that can fail has been checked: the deadline must be computable too.
         self.deadline_of(&new)?;
-        self.cases[(id - 1) as usize] = new;
+        let old = std::mem::replace(&mut self.cases[(id - 1) as usize], new);
+        self.save_case((id - 1) as usize, old);
         let action_to_record = match (action, recorded_unit) {
             (Action::Dispatch { unit: None, reason }, Some(u)) => {
                 let model = Arc::clone(&self.model);
@@ -755,14 +779,26 @@ impl Engine {
         event::to_json_lines(&self.events, viewer.is_some())
     }
 
-    /// Checks the engine's own hash chain (its export verified by
-    /// [`crate::audit::verify_json_lines`]) and returns the head of the chain. Recorded events
-    /// are immutable in memory, so this mainly gives the head to keep; the check that finds
-    /// tampering runs on stored exports ([`crate::audit::verify_json_lines`]).
+    /// Checks the audit chain and returns its head. With a journal ([`Engine::open`]) or a sink
+    /// that can check what it stored, this walks the **stored** chain and names the first
+    /// stored event whose hash, link or columns do not match, and checks that it ends where
+    /// this engine's does. Without one it checks the engine's own export
+    /// ([`crate::audit::verify_json_lines`]): recorded events are immutable in memory, so this
+    /// mainly gives the head to keep.
     ///
     /// # Errors
-    /// As [`crate::audit::verify_json_lines`].
+    /// [`Error::Tampered`] naming the first stored event that does not verify;
+    /// [`Error::Journal`] when the journal cannot be read; otherwise as
+    /// [`crate::audit::verify_json_lines`].
     pub fn verify(&self) -> Result<audit::Verified> {
+        for sink in [&self.sinks.durable, &self.sinks.host]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(checked) = sink.verify() {
+                return checked;
+            }
+        }
         audit::verify_json_lines(&self.events_json_lines(None)?)
     }
 }
