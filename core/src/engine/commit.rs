@@ -6,6 +6,7 @@
 //! batch ([`Engine::begin_batch`]) defers the sinks to its end and commits all or nothing.
 
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Mutex, PoisonError};
 
 use crate::audit::{self, GENESIS};
 use crate::case::{Case, CaseId};
@@ -93,10 +94,12 @@ pub trait EventSink: Send {
 /// copy: it has no sinks.
 #[derive(Default)]
 pub(super) struct Sinks {
-    /// The durable store opened with the engine (the journal), first to take each commit.
-    pub(super) durable: Option<Box<dyn EventSink>>,
+    /// The durable store opened with the engine (the journal), first to take each commit
+    /// (behind a mutex so that an engine stays `Sync`; calls that change the engine reach it
+    /// without locking, through `&mut`).
+    pub(super) durable: Option<Mutex<Box<dyn EventSink>>>,
     /// A host's sink, second.
-    pub(super) host: Option<Box<dyn EventSink>>,
+    pub(super) host: Option<Mutex<Box<dyn EventSink>>>,
     /// The chain link of the last committed event (kept while a sink is attached).
     pub(super) head: [u8; 32],
     /// The mark at the start of the open batch.
@@ -232,13 +235,13 @@ impl Engine {
             prev,
             cases: &cases,
         };
-        let mut durable = self.sinks.durable.take();
-        let mut host = self.sinks.host.take();
+        let mut durable = self.sinks.durable.take().map(unlock);
+        let mut host = self.sinks.host.take().map(unlock);
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
             deliver(self, &commit, durable.as_deref_mut(), host.as_deref_mut())
         }));
-        self.sinks.durable = durable;
-        self.sinks.host = host;
+        self.sinks.durable = durable.map(Mutex::new);
+        self.sinks.host = host.map(Mutex::new);
         match result {
             Ok(result) => result?,
             Err(payload) => panic::resume_unwind(payload),
@@ -314,13 +317,13 @@ impl Engine {
                 .copied()
                 .unwrap_or(GENESIS);
         }
-        self.sinks.host = sink;
+        self.sinks.host = sink.map(Mutex::new);
         Ok(())
     }
 
     /// Attaches the durable store (the journal) whose stored chain ends at `head`.
     pub(crate) fn attach_durable(&mut self, sink: Box<dyn EventSink>, head: [u8; 32]) {
-        self.sinks.durable = Some(sink);
+        self.sinks.durable = Some(Mutex::new(sink));
         self.sinks.head = head;
     }
 
@@ -479,4 +482,9 @@ fn deliver(
         }
     }
     first_error.map_or(Ok(()), Err)
+}
+
+/// The sink out of its mutex (a sink whose call panicked is still the sink).
+fn unlock(sink: Mutex<Box<dyn EventSink>>) -> Box<dyn EventSink> {
+    sink.into_inner().unwrap_or_else(PoisonError::into_inner)
 }

@@ -795,6 +795,9 @@ impl Engine {
             .into_iter()
             .flatten()
         {
+            let sink = sink
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             if let Some(checked) = sink.verify() {
                 return checked;
             }

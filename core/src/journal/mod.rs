@@ -32,6 +32,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::audit::{self, GENESIS};
@@ -46,7 +47,8 @@ pub use check::verify;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// How hard SQLite pushes each commit to the disk (`PRAGMA synchronous`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Synchronous {
     /// `FULL` (the default): a commit is on the disk when the call returns; a power cut loses
     /// nothing acknowledged.
@@ -68,8 +70,12 @@ impl Synchronous {
     }
 }
 
-/// How [`Engine::open`] opens a journal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How [`Engine::open`] opens a journal. Its JSON form (for the bindings,
+/// [`OpenOptions::from_json`]) has the same members, every one optional:
+/// `{"verify": true, "synchronous": "full", "migrate": false, "busy_timeout_ms": 5000,
+/// "max_pages": null}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct OpenOptions {
     /// Verify the stored chain before replaying (default `true`). Turning it off saves the
     /// hashing on huge journals (see `BENCHMARKS.md` for its cost); [`Engine::verify`] still
@@ -96,6 +102,37 @@ impl Default for OpenOptions {
             busy_timeout_ms: 5000,
             max_pages: None,
         }
+    }
+}
+
+impl OpenOptions {
+    /// Reads options from their JSON form (`null` or `{}`: the defaults).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming an unknown member or a value of the wrong type.
+    ///
+    /// # Examples
+    /// ```
+    /// use gridgov::journal::{OpenOptions, Synchronous};
+    /// let o = OpenOptions::from_json(&serde_json::json!({"synchronous": "normal"}))?;
+    /// assert_eq!(o.synchronous, Synchronous::Normal);
+    /// assert!(o.verify);
+    /// assert!(OpenOptions::from_json(&serde_json::json!({"verfy": false})).is_err());
+    /// # Ok::<(), gridgov::Error>(())
+    /// ```
+    pub fn from_json(value: &serde_json::Value) -> Result<OpenOptions> {
+        if value.is_null() {
+            return Ok(OpenOptions::default());
+        }
+        OpenOptions::deserialize(value).map_err(|e| {
+            Error::invalid(
+                "options",
+                value,
+                format!(
+                    "{e}; the options are verify, synchronous (\"full\" or \"normal\"), migrate, busy_timeout_ms, max_pages"
+                ),
+            )
+        })
     }
 }
 
@@ -457,7 +494,7 @@ impl Engine {
         let mut engine = Engine::replay(model, &stored.events).map_err(|e| {
             journal_error(path, format!("its events do not replay on this model: {e}"))
         })?;
-        let sink = store::JournalSink::new(conn, lock, path.to_path_buf(), &stored)?;
+        let sink = store::JournalSink::new(conn, lock, path.to_path_buf(), &stored);
         engine.attach_durable(Box::new(sink), stored.head);
         Ok(engine)
     }

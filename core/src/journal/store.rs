@@ -34,15 +34,15 @@ impl JournalSink {
         lock: Connection,
         path: PathBuf,
         stored: &Stored,
-    ) -> Result<JournalSink> {
-        Ok(JournalSink {
+    ) -> JournalSink {
+        JournalSink {
             conn,
             _lock: lock,
             path,
             committed: stored.count,
             head: stored.head,
             pending: None,
-        })
+        }
     }
 
     fn err(&self, what: &str, e: &rusqlite::Error) -> Error {
