@@ -36,7 +36,7 @@ impl Handle for gridgov_engine {
 }
 
 /// Borrows the engine behind a mutable handle.
-fn borrow_mut<'a>(ptr: *mut gridgov_engine) -> Result<&'a mut Engine, Failure> {
+pub(crate) fn borrow_mut<'a>(ptr: *mut gridgov_engine) -> Result<&'a mut Engine, Failure> {
     if ptr.is_null() {
         return Err(null(gridgov_engine::NAME));
     }
@@ -46,7 +46,7 @@ fn borrow_mut<'a>(ptr: *mut gridgov_engine) -> Result<&'a mut Engine, Failure> {
 }
 
 /// Parses JSON text; malformed text is `GRIDGOV_STATUS_PARSE` naming the argument.
-fn parse(text: &str, what: &str) -> Result<Value, Failure> {
+pub(crate) fn parse(text: &str, what: &str) -> Result<Value, Failure> {
     serde_json::from_str(text).map_err(|e| {
         Error::Parse {
             format: "JSON",
