@@ -11,7 +11,7 @@ use std::sync::{Mutex, PoisonError};
 use crate::audit::{self, GENESIS};
 use crate::case::{Case, CaseId};
 use crate::error::{Error, Result};
-use crate::event::{self, Event};
+use crate::event::{self, Event, EventBody};
 
 use super::Engine;
 
@@ -217,13 +217,10 @@ impl Engine {
         let mut lines = Vec::with_capacity(events.len());
         let mut link = prev;
         for e in events {
-            link = audit::link(&link, event::canonical(e)?.as_bytes());
-            let mut v = e.to_json(true)?;
-            if let serde_json::Value::Object(o) = &mut v {
-                o.insert("hash".into(), serde_json::Value::String(audit::hex(&link)));
-            }
+            let line;
+            (line, link) = line_after(&link, e)?;
             hashes.push(link);
-            lines.push(v.to_string());
+            lines.push(line);
         }
         let mut cases: Vec<CaseId> = events.iter().map(|e| e.case).collect();
         cases.sort_unstable();
@@ -444,6 +441,23 @@ impl Engine {
             }
         }
     }
+}
+
+/// An event's line with contact data and its `hash` (as [`crate::event::to_json_lines`]
+/// writes it), and its chain link after `prev`. The JSON object is built once: without contact
+/// data it is also the canonical text.
+pub(crate) fn line_after(prev: &[u8; 32], e: &Event) -> Result<(String, [u8; 32])> {
+    let mut v = e.to_json(true)?;
+    let has_contact = matches!(&e.body, EventBody::Report(r) if r.contact.is_some());
+    let link = if has_contact {
+        audit::link(prev, event::canonical(e)?.as_bytes())
+    } else {
+        audit::link(prev, v.to_string().as_bytes())
+    };
+    if let serde_json::Value::Object(o) = &mut v {
+        o.insert("hash".into(), serde_json::Value::String(audit::hex(&link)));
+    }
+    Ok((v.to_string(), link))
 }
 
 /// Gives the commit to the durable sink, then the host's, then finishes both; on a refusal the

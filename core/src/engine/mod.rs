@@ -49,6 +49,7 @@ pub use crate::access::CONTACT_ROLES;
 pub use crate::event::EVENT_SCHEMA_VERSION;
 pub use crate::policy::{EngineConfig, EngineSection};
 
+pub(crate) use commit::line_after;
 pub use commit::{Commit, EventSink};
 
 use commit::Sinks;
@@ -381,7 +382,8 @@ impl Engine {
         check_instant(at)?;
         self.case(id)?;
         if !self.replaying {
-            // Escalations of this case due at or before `at` happened first.
+            // Escalations of this case due at or before `at` happened first (undone with the
+            // rest if the action is refused).
             self.fire_due(Some(id), at)?;
         }
         let case = self.case(id)?.clone();

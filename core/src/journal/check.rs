@@ -9,8 +9,9 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::{self, GENESIS, Verified};
 use crate::case::Actor;
+use crate::engine::line_after;
 use crate::error::{Error, Result};
-use crate::event::{self, Event, EventBody};
+use crate::event::{Event, EventBody};
 
 use super::{journal_error, model_record, sql_error};
 
@@ -51,15 +52,6 @@ pub(super) fn columns(e: &Event) -> (&'static str, &str, &'static str) {
     (kind, actor, action)
 }
 
-/// An event's line as the journal stores it: its JSON with contact data and its `hash`.
-pub(super) fn line_of(e: &Event, hash: &[u8; 32]) -> Result<String> {
-    let mut v = e.to_json(true)?;
-    if let Value::Object(o) = &mut v {
-        o.insert("hash".into(), Value::String(audit::hex(hash)));
-    }
-    Ok(v.to_string())
-}
-
 /// One stored row of `events`.
 struct Row {
     seq: i64,
@@ -98,13 +90,13 @@ fn check_row(position: u64, row: &Row, prev: &[u8; 32]) -> Result<(Event, [u8; 3
             e.seq
         )));
     }
-    let link = audit::link(prev, event::canonical(&e)?.as_bytes());
+    let (line, link) = line_after(prev, &e)?;
     if audit::hex(&link) != row.hash {
         return Err(bad(
             "its hash does not follow from the previous one: this event or an earlier one was altered, inserted, removed or reordered".into(),
         ));
     }
-    if line_of(&e, &link)? != row.line {
+    if line != row.line {
         return Err(bad(
             "its line is not the event as the library writes it: the text was edited".into(),
         ));
