@@ -56,7 +56,7 @@ from ._common import ArrayLike as ArrayLike
 from ._common import StrPath as StrPath
 from ._convert import Instant as Instant
 from ._division import DivisionReport, division_report
-from ._engine import Actor, Case, Citizen, Engine, Escalation, verify_events
+from ._engine import Actor, Case, Citizen, Engine, Escalation, verify_events, verify_journal
 from ._engine import _engine_replay as _engine_replay
 from ._errors import (
     CalendarRangeError,
@@ -129,4 +129,5 @@ __all__ = [
     "score",
     "simulate",
     "verify_events",
+    "verify_journal",
 ]

@@ -20,6 +20,9 @@ TREE = [
     (gridgov.ParseError, (gridgov.GridgovError, ValueError)),
     (gridgov.GridgovIOError, (gridgov.GridgovError, OSError)),
     (gridgov.GridgovFileNotFoundError, (gridgov.GridgovIOError, gridgov.GridgovError, FileNotFoundError, OSError)),
+    (gridgov.JournalError, (gridgov.GridgovError, OSError)),
+    (gridgov.TamperedError, (gridgov.GridgovError, ValueError)),
+    (gridgov.SinkError, (gridgov.GridgovError,)),
 ]
 
 
