@@ -172,8 +172,10 @@ pub unsafe extern "C" fn gridgov_engine_report(
 /// `GRIDGOV_STATUS_INVALID_VALUE` (unknown action, missing, extra or mistyped fields, a rating
 /// out of 1–5, an empty reason, a time earlier than the case's last event, `INT64_MIN`),
 /// `GRIDGOV_STATUS_CALENDAR_RANGE` (a deadline outside the calendar), `GRIDGOV_STATUS_PARSE`
-/// (malformed JSON). A refused action leaves the engine unchanged, except that escalations
-/// of the case due at or before `at_ms` are recorded first, as a sweep would.
+/// (malformed JSON), `GRIDGOV_STATUS_JOURNAL` / `GRIDGOV_STATUS_SINK` (the journal or the sink
+/// could not take the events). A refused action leaves the engine exactly as it was: the
+/// escalations of the case due at or before `at_ms`, which an accepted action records first,
+/// are not recorded (the next sweep records them).
 ///
 /// # Safety
 /// `engine` must be a valid handle used by no other thread; `actor_json` and `action_json`
