@@ -16,8 +16,9 @@ use std::time::{Duration, Instant};
 
 use common::{MAIN_PATH_T0, Rng, main_path_call, main_path_calls};
 use gridgov::case::{Action, Actor};
-use gridgov::engine::{Commit, Engine, EventSink};
+use gridgov::engine::{Engine, EventSink};
 use gridgov::journal::{self, OpenOptions};
+use gridgov::sink::Commit;
 use gridgov::{Error, ErrorKind, Model};
 use rusqlite::Connection;
 
@@ -64,7 +65,7 @@ fn stored_lines(path: &Path) -> Vec<String> {
 struct Refusing;
 
 impl EventSink for Refusing {
-    fn write(&mut self, _: &Engine, _: &Commit<'_>) -> gridgov::Result<()> {
+    fn write(&mut self, _: &Commit<'_>) -> gridgov::Result<()> {
         Err(Error::Sink {
             reason: "the host's database is down".into(),
         })
@@ -75,7 +76,7 @@ impl EventSink for Refusing {
 struct Panicking;
 
 impl EventSink for Panicking {
-    fn write(&mut self, _: &Engine, _: &Commit<'_>) -> gridgov::Result<()> {
+    fn write(&mut self, _: &Commit<'_>) -> gridgov::Result<()> {
         panic!("the host's sink has a bug");
     }
 }
@@ -84,7 +85,7 @@ impl EventSink for Panicking {
 struct Keeping(Arc<Mutex<Vec<String>>>);
 
 impl EventSink for Keeping {
-    fn write(&mut self, _: &Engine, commit: &Commit<'_>) -> gridgov::Result<()> {
+    fn write(&mut self, commit: &Commit<'_>) -> gridgov::Result<()> {
         self.0
             .lock()
             .expect("lock")

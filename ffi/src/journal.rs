@@ -6,8 +6,9 @@ use std::ffi::{CString, c_char, c_void};
 use std::sync::Arc;
 
 use gridgov::Error;
-use gridgov::engine::{Commit, Engine, EventSink};
+use gridgov::engine::{Engine, EventSink};
 use gridgov::journal::{self, OpenOptions};
+use gridgov::sink::Commit;
 
 use crate::engine::{borrow_mut, gridgov_engine, parse};
 use crate::error::gridgov_status;
@@ -36,7 +37,7 @@ struct CSink {
 unsafe impl Send for CSink {}
 
 impl EventSink for CSink {
-    fn write(&mut self, _engine: &Engine, commit: &Commit<'_>) -> gridgov::Result<()> {
+    fn write(&mut self, commit: &Commit<'_>) -> gridgov::Result<()> {
         let mut text = String::with_capacity(commit.lines.iter().map(|l| l.len() + 1).sum());
         for line in commit.lines {
             text.push_str(line);

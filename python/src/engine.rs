@@ -11,8 +11,9 @@ use std::sync::{Mutex, MutexGuard};
 
 use gridgov::Error;
 use gridgov::case::{Action, Actor, Report};
-use gridgov::engine::{Commit, Engine, EventSink};
+use gridgov::engine::{Engine, EventSink};
 use gridgov::event::{self, Event, EventBody};
+use gridgov::sink::Commit;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
@@ -89,7 +90,7 @@ fn full_jsonl(eng: &Engine) -> gridgov::Result<String> {
 struct PySink(Py<PyAny>);
 
 impl EventSink for PySink {
-    fn write(&mut self, _engine: &Engine, commit: &Commit<'_>) -> gridgov::Result<()> {
+    fn write(&mut self, commit: &Commit<'_>) -> gridgov::Result<()> {
         Python::attach(|py| {
             let lines = PyList::new(py, commit.lines.iter().map(String::as_str))?;
             self.0.call1(py, (lines,)).map(|_| ())
@@ -181,7 +182,7 @@ impl PyEngine {
     fn open(
         py: Python<'_>,
         model: Bound<'_, PyModel>,
-        path: std::path::PathBuf,
+        path: &str,
         options_json: Option<&str>,
     ) -> PyResult<Self> {
         let m = std::sync::Arc::clone(&model.get().inner);
@@ -193,7 +194,7 @@ impl PyEngine {
                         gridgov::journal::OpenOptions::from_json(&parse(text, "options")?)?
                     }
                 };
-                Engine::open(m, &path, &options)
+                Engine::open(m, path, &options)
             })
             .or_raise()?;
         Ok(Self {
@@ -378,9 +379,9 @@ impl PyEngine {
 /// Verifies the journal at `path` (read-only); `{"events": n, "head": "<hex>"}` as JSON, or
 /// an error naming the first event that does not verify.
 #[pyfunction]
-pub fn verify_journal(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
+pub fn verify_journal(py: Python<'_>, path: &str) -> PyResult<String> {
     py.detach(|| {
-        gridgov::journal::verify(&path).and_then(|v| {
+        gridgov::journal::verify(path).and_then(|v| {
             serde_json::to_string(&v)
                 .map_err(|e| Error::invalid("verify", e, "cannot be serialised"))
         })

@@ -8,138 +8,15 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Mutex, PoisonError};
 
-use crate::audit::{self, GENESIS};
+use crate::audit::GENESIS;
+use crate::calendar::Millis;
 use crate::case::{Case, CaseId};
 use crate::error::{Error, Result};
-use crate::event::{self, Event, EventBody};
+use crate::event;
+use crate::sink::{Commit, EventSink, line_after};
 
 use super::Engine;
-
-/// What one commit hands to each sink: the new events of one call (or of one batch), in order,
-/// with their chain links and their JSON lines.
-#[derive(Debug)]
-pub struct Commit<'a> {
-    /// The new events, in order (their `seq` follow the last committed one).
-    pub events: &'a [Event],
-    /// Per event: its line as [`crate::event::to_json_lines`] writes it with contact data —
-    /// the JSON object with its `hash` member, no trailing newline.
-    pub lines: &'a [String],
-    /// Per event: its chain link (the `hash` of its line, as bytes).
-    pub hashes: &'a [[u8; 32]],
-    /// The chain link before the first new event (32 zero bytes before the first event ever).
-    pub prev: [u8; 32],
-    /// The ids of the cases these events created or changed, ascending, each once.
-    pub cases: &'a [CaseId],
-}
-
-/// A destination for committed events: the engine calls [`EventSink::write`] with the events
-/// of each accepted call before the call returns. Returning an error refuses the call: the
-/// engine is put back as it was and the caller gets [`Error::Sink`] (or the sink's own error).
-///
-/// This, with [`Engine::replay`], is the whole contract of an external store: write the lines
-/// in the host's own transaction; on restart, replay them.
-///
-/// # Examples
-/// ```
-/// use std::sync::{Arc, Mutex};
-/// use gridgov::case::{Actor, Report, Source};
-/// use gridgov::engine::{Commit, Engine, EventSink};
-///
-/// struct Lines(Arc<Mutex<Vec<String>>>);
-/// impl EventSink for Lines {
-///     fn write(&mut self, _engine: &Engine, commit: &Commit<'_>) -> gridgov::Result<()> {
-///         self.0.lock().unwrap().extend(commit.lines.iter().cloned());
-///         Ok(())
-///     }
-/// }
-///
-/// let store = Arc::new(Mutex::new(Vec::new()));
-/// let mut eng = Engine::new(Arc::new(gridgov::Model::sample()));
-/// eng.set_sink(Some(Box::new(Lines(Arc::clone(&store)))))?;
-/// eng.report(Actor::Worker("SV001".into()), 1_759_219_200_000, Report {
-///     category: "C0101".into(), grid: "37990100100101".into(), point: None, urgency: None,
-///     source: Source::Supervisor, description: String::new(), contact: None, contact_sha256: None })?;
-/// assert_eq!(store.lock().unwrap().len(), 1);
-/// assert_eq!(store.lock().unwrap()[0], eng.events_json_lines(None)?.trim_end());
-/// # Ok::<(), gridgov::Error>(())
-/// ```
-pub trait EventSink: Send {
-    /// Takes the events of one accepted call (or batch). An error refuses the call.
-    ///
-    /// # Errors
-    /// Whatever the sink reports; the engine turns it into the caller's error unchanged.
-    fn write(&mut self, engine: &Engine, commit: &Commit<'_>) -> Result<()>;
-
-    /// Called after every sink took the commit (`true`), or when a later sink refused it
-    /// (`false`). A sink that holds a transaction open in [`EventSink::write`] commits or rolls
-    /// it back here; the default does nothing.
-    ///
-    /// # Errors
-    /// A failure to commit: the engine refuses the call.
-    fn finish(&mut self, _commit: bool) -> Result<()> {
-        Ok(())
-    }
-
-    /// Checks what the sink stored, when it can (the journal walks its chain); `None` when it
-    /// keeps nothing it can check.
-    ///
-    /// # Errors
-    /// The first stored event whose hash or link does not match.
-    fn verify(&self) -> Option<Result<audit::Verified>> {
-        None
-    }
-}
-
-/// The sinks of an engine and the head of its chain. A clone of an engine is an in-memory
-/// copy: it has no sinks.
-#[derive(Default)]
-pub(super) struct Sinks {
-    /// The durable store opened with the engine (the journal), first to take each commit
-    /// (behind a mutex so that an engine stays `Sync`; calls that change the engine reach it
-    /// without locking, through `&mut`).
-    pub(super) durable: Option<Mutex<Box<dyn EventSink>>>,
-    /// A host's sink, second.
-    pub(super) host: Option<Mutex<Box<dyn EventSink>>>,
-    /// The chain link of the last committed event (kept while a sink is attached).
-    pub(super) head: [u8; 32],
-    /// The mark at the start of the open batch.
-    pub(super) batch: Option<Mark>,
-    /// Whether a call inside the open batch failed (the batch then commits nothing).
-    pub(super) batch_failed: Option<String>,
-}
-
-impl Clone for Sinks {
-    fn clone(&self) -> Self {
-        Sinks::default()
-    }
-}
-
-impl std::fmt::Debug for Sinks {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sinks")
-            .field("durable", &self.durable.is_some())
-            .field("host", &self.host.is_some())
-            .field("batch", &self.batch.is_some())
-            .finish_non_exhaustive()
-    }
-}
-
-/// The lengths to go back to.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Mark {
-    events: usize,
-    cases: usize,
-    undo: usize,
-}
-
-/// How a rollback puts the escalation queue back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Queue {
-    /// Reschedule the touched cases (calls that do not take entries off the queue).
-    Touched,
-    /// Rebuild it from the cases (sweeps and batches: rare, O(cases)).
-    Rebuild,
-}
+use super::sinks::{Mark, Rollback};
 
 impl Engine {
     pub(super) fn mark(&self) -> Mark {
@@ -164,7 +41,7 @@ impl Engine {
     /// put back as it was before the call.
     pub(super) fn transact<T>(
         &mut self,
-        queue: Queue,
+        queue: Rollback,
         f: impl FnOnce(&mut Engine) -> Result<T>,
     ) -> Result<T> {
         let mark = self.mark();
@@ -211,46 +88,68 @@ impl Engine {
         {
             return Ok(());
         }
-        let events = &self.events[mark.events..];
-        let prev = self.sinks.head;
-        let mut hashes = Vec::with_capacity(events.len());
-        let mut lines = Vec::with_capacity(events.len());
-        let mut link = prev;
-        for e in events {
-            let line;
-            (line, link) = line_after(&link, e)?;
-            hashes.push(link);
-            lines.push(line);
-        }
-        let mut cases: Vec<CaseId> = events.iter().map(|e| e.case).collect();
-        cases.sort_unstable();
-        cases.dedup();
-        let commit = Commit {
-            events,
-            lines: &lines,
-            hashes: &hashes,
-            prev,
-            cases: &cases,
-        };
         let mut durable = self.sinks.durable.take().map(unlock);
         let mut host = self.sinks.host.take().map(unlock);
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
-            deliver(self, &commit, durable.as_deref_mut(), host.as_deref_mut())
+            self.deliver_since(mark, durable.as_deref_mut(), host.as_deref_mut())
         }));
         self.sinks.durable = durable.map(Mutex::new);
         self.sinks.host = host.map(Mutex::new);
         match result {
-            Ok(result) => result?,
+            Ok(result) => self.sinks.head = result?,
             Err(payload) => panic::resume_unwind(payload),
         }
-        self.sinks.head = link;
         Ok(())
+    }
+
+    /// Builds the commit of the events since `mark` and delivers it; returns the new head.
+    fn deliver_since(
+        &self,
+        mark: Mark,
+        durable: Option<&mut (dyn EventSink + 'static)>,
+        host: Option<&mut (dyn EventSink + 'static)>,
+    ) -> Result<[u8; 32]> {
+        let events = &self.events[mark.events..];
+        let prev = self.sinks.head;
+        let mut hashes = Vec::with_capacity(events.len());
+        let mut hex = Vec::with_capacity(events.len());
+        let mut lines = Vec::with_capacity(events.len());
+        let mut link = prev;
+        for e in events {
+            let (line, h);
+            (line, link, h) = line_after(&link, e)?;
+            hashes.push(link);
+            hex.push(h);
+            lines.push(line);
+        }
+        let mut case_ids: Vec<CaseId> = events.iter().map(|e| e.case).collect();
+        case_ids.sort_unstable();
+        case_ids.dedup();
+        let cases = case_ids
+            .iter()
+            .map(|&id| {
+                let case = self.case(id)?;
+                Ok((case, self.deadline_of(case)?))
+            })
+            .collect::<Result<Vec<(&Case, Option<Millis>)>>>()?;
+        let commit = Commit {
+            events,
+            lines: &lines,
+            hashes: &hashes,
+            hex: &hex,
+            prev,
+            case_ids: &case_ids,
+            cases: &cases,
+            model: &self.model,
+        };
+        deliver(&commit, durable, host)?;
+        Ok(link)
     }
 
     /// Puts the engine back to `mark`: cases from the undo log (newest first, so each ends as
     /// its oldest copy), events and cases created since cut off, the queue rescheduled or
     /// rebuilt.
-    pub(super) fn rollback(&mut self, mark: Mark, queue: Queue) {
+    pub(super) fn rollback(&mut self, mark: Mark, queue: Rollback) {
         let mut touched = Vec::new();
         while self.undo.len() > mark.undo {
             let Some((idx, case)) = self.undo.pop() else {
@@ -279,7 +178,7 @@ impl Engine {
         self.prev_of_case.truncate(mark.events);
         self.cases.truncate(mark.cases);
         self.last_of_case.truncate(mark.cases);
-        if queue == Queue::Rebuild || removed {
+        if queue == Rollback::Rebuild || removed {
             self.queue.truncate_cases(mark.cases);
             // The rebuild cannot fail where it did not before: every case is as it was when its
             // entry was computed. Should it fail, the queue is left empty of that case's entry.
@@ -363,7 +262,7 @@ impl Engine {
             return Err(Error::invalid("batch", "(none)", "no batch is open"));
         };
         if let Some(reason) = self.sinks.batch_failed.take() {
-            self.rollback(mark, Queue::Rebuild);
+            self.rollback(mark, Rollback::Rebuild);
             self.undo.clear();
             return Err(Error::invalid(
                 "batch",
@@ -375,13 +274,13 @@ impl Engine {
         let out = match panic::catch_unwind(AssertUnwindSafe(|| self.commit_since(mark))) {
             Ok(out) => out,
             Err(payload) => {
-                self.rollback(mark, Queue::Rebuild);
+                self.rollback(mark, Rollback::Rebuild);
                 self.undo.clear();
                 panic::resume_unwind(payload);
             }
         };
         if out.is_err() {
-            self.rollback(mark, Queue::Rebuild);
+            self.rollback(mark, Rollback::Rebuild);
         }
         self.undo.clear();
         out.map(|()| n)
@@ -398,7 +297,7 @@ impl Engine {
         };
         self.sinks.batch_failed = None;
         let n = self.events.len() - mark.events;
-        self.rollback(mark, Queue::Rebuild);
+        self.rollback(mark, Rollback::Rebuild);
         self.undo.clear();
         Ok(n)
     }
@@ -443,34 +342,16 @@ impl Engine {
     }
 }
 
-/// An event's line with contact data and its `hash` (as [`crate::event::to_json_lines`]
-/// writes it), and its chain link after `prev`. The JSON object is built once: without contact
-/// data it is also the canonical text.
-pub(crate) fn line_after(prev: &[u8; 32], e: &Event) -> Result<(String, [u8; 32])> {
-    let mut v = e.to_json(true)?;
-    let has_contact = matches!(&e.body, EventBody::Report(r) if r.contact.is_some());
-    let link = if has_contact {
-        audit::link(prev, event::canonical(e)?.as_bytes())
-    } else {
-        audit::link(prev, v.to_string().as_bytes())
-    };
-    if let serde_json::Value::Object(o) = &mut v {
-        o.insert("hash".into(), serde_json::Value::String(audit::hex(&link)));
-    }
-    Ok((v.to_string(), link))
-}
-
 /// Gives the commit to the durable sink, then the host's, then finishes both; on a refusal the
 /// sinks that took it are told to drop it.
 fn deliver(
-    engine: &Engine,
     commit: &Commit<'_>,
     durable: Option<&mut (dyn EventSink + 'static)>,
     host: Option<&mut (dyn EventSink + 'static)>,
 ) -> Result<()> {
     let mut taken: Vec<&mut (dyn EventSink + 'static)> = Vec::with_capacity(2);
     for sink in [durable, host].into_iter().flatten() {
-        match panic::catch_unwind(AssertUnwindSafe(|| sink.write(engine, commit))) {
+        match panic::catch_unwind(AssertUnwindSafe(|| sink.write(commit))) {
             Ok(Ok(())) => taken.push(sink),
             Ok(Err(e)) => {
                 for s in taken {

@@ -12,7 +12,7 @@ use crate::escalation::{EscalationAction, EscalationRule, Trigger};
 use crate::event::{Event, EventBody, Firing};
 use crate::org::UnitId;
 
-use super::commit::Queue as Rollback;
+use super::sinks::Rollback;
 use super::{Engine, check_instant, timers};
 
 /// The trigger occurrence a rule's firings on a case belong to: one per stage run for timer

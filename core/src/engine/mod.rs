@@ -14,7 +14,8 @@
 //! | `engine/queue.rs` | the escalation queue: next firings bucketed by minute, stale entries, rebuilds |
 //! | `engine/escalate.rs` | when rules fire, what a firing does, [`Engine::sweep`] |
 //! | `engine/replay.rs` | [`Engine::replay`] and the verified replay of exported text |
-//! | `engine/commit.rs` | each changing call as a transaction: the undo log, the rollback, the sinks ([`EventSink`]) and batches |
+//! | `engine/commit.rs` | each changing call as a transaction: the undo log, the rollback, delivering commits to the sinks ([`EventSink`]), batches |
+//! | `engine/sinks.rs` | the engine's sink state: the journal, the host's sink, the chain head, the open batch |
 //!
 //! What an event looks like on disk is [`crate::event`]; the audit chain over it is
 //! [`crate::audit`].
@@ -23,6 +24,7 @@ mod commit;
 mod escalate;
 mod queue;
 mod replay;
+mod sinks;
 mod timers;
 
 use std::collections::HashSet;
@@ -49,11 +51,10 @@ pub use crate::access::CONTACT_ROLES;
 pub use crate::event::EVENT_SCHEMA_VERSION;
 pub use crate::policy::{EngineConfig, EngineSection};
 
-pub(crate) use commit::line_after;
-pub use commit::{Commit, EventSink};
+pub use crate::sink::{Commit, EventSink};
 
-use commit::Sinks;
 use queue::Queue;
+use sinks::{Rollback, Sinks};
 
 /// The case engine.
 #[derive(Debug, Clone)]
@@ -240,9 +241,7 @@ impl Engine {
     /// # Ok::<(), gridgov::Error>(())
     /// ```
     pub fn report(&mut self, actor: Actor, at: Millis, report: Report) -> Result<CaseId> {
-        self.transact(commit::Queue::Touched, |eng| {
-            eng.report_once(actor, at, report)
-        })
+        self.transact(Rollback::Touched, |eng| eng.report_once(actor, at, report))
     }
 
     /// [`Engine::report`] inside its transaction.
@@ -363,7 +362,7 @@ impl Engine {
     /// [`Error::CalendarRange`] when a deadline falls outside the calendar. The engine is
     /// unchanged on error.
     pub fn act(&mut self, id: CaseId, actor: Actor, at: Millis, action: Action) -> Result<&Event> {
-        let seq = self.transact(commit::Queue::Touched, |eng| {
+        let seq = self.transact(Rollback::Touched, |eng| {
             eng.act_with_limit(id, actor, at, action, None)
                 .map(|e| e.seq)
         })?;

@@ -9,11 +9,11 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::{self, GENESIS, Verified};
 use crate::case::Actor;
-use crate::engine::line_after;
 use crate::error::{Error, Result};
 use crate::event::{Event, EventBody};
+use crate::sink::line_after;
 
-use super::{journal_error, model_record, sql_error};
+use super::schema::{journal_error, model_record, sql_error};
 
 /// What the journal holds: its events (when kept) and the chain head.
 pub(super) struct Stored {
@@ -90,8 +90,8 @@ fn check_row(position: u64, row: &Row, prev: &[u8; 32]) -> Result<(Event, [u8; 3
             e.seq
         )));
     }
-    let (line, link) = line_after(prev, &e)?;
-    if audit::hex(&link) != row.hash {
+    let (line, link, hex) = line_after(prev, &e)?;
+    if hex != row.hash {
         return Err(bad(
             "its hash does not follow from the previous one: this event or an earlier one was altered, inserted, removed or reordered".into(),
         ));

@@ -8,11 +8,11 @@ use rusqlite::{Connection, params};
 
 use crate::audit::{self, Verified};
 use crate::case::Actor;
-use crate::engine::{Commit, Engine, EventSink};
 use crate::error::{Error, Result};
+use crate::sink::{Commit, EventSink};
 
 use super::check::{self, Stored, columns};
-use super::sql_error;
+use super::schema::sql_error;
 
 /// The journal's writing connection, its writer lock, and what it last committed.
 pub(super) struct JournalSink {
@@ -50,7 +50,7 @@ impl JournalSink {
     }
 
     /// Inserts the events and the touched cases inside the open transaction.
-    fn insert(&self, engine: &Engine, commit: &Commit<'_>) -> Result<()> {
+    fn insert(&self, commit: &Commit<'_>) -> Result<()> {
         let last: i64 = self
             .conn
             .query_row("SELECT coalesce(max(seq), 0) FROM events", [], |r| r.get(0))
@@ -71,7 +71,7 @@ impl JournalSink {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )
             .map_err(|e| self.err("writing an event", &e))?;
-        for ((e, line), hash) in commit.events.iter().zip(commit.lines).zip(commit.hashes) {
+        for ((e, line), hash) in commit.events.iter().zip(commit.lines).zip(commit.hex) {
             let (kind, actor, action) = columns(e);
             events
                 .execute(params![
@@ -82,7 +82,7 @@ impl JournalSink {
                     actor,
                     action,
                     line,
-                    audit::hex(hash)
+                    hash
                 ])
                 .map_err(|err| self.err(&format!("writing event {}", e.seq), &err))?;
         }
@@ -98,9 +98,9 @@ impl JournalSink {
             )
             .map_err(|e| self.err("writing a case", &e))?;
         let last_seq = commit.events.last().map_or(0, |e| e.seq) as i64;
-        let model = engine.model();
-        for &id in commit.cases {
-            let c = engine.case(id)?;
+        let model = commit.model;
+        for &(c, deadline) in commit.cases {
+            let id = c.id;
             let reporter = match &c.reporter {
                 Actor::Worker(w) | Actor::Citizen(w) => &**w,
                 Actor::System => "system",
@@ -119,7 +119,7 @@ impl JournalSink {
                     c.reported_at,
                     c.last_at,
                     c.timer.as_ref().map(|t| t.stage.as_str()),
-                    engine.deadline(id)?,
+                    deadline,
                     c.closed_at,
                     c.satisfaction,
                     c.rework_count,
@@ -137,11 +137,11 @@ impl JournalSink {
 }
 
 impl EventSink for JournalSink {
-    fn write(&mut self, engine: &Engine, commit: &Commit<'_>) -> Result<()> {
+    fn write(&mut self, commit: &Commit<'_>) -> Result<()> {
         self.conn
             .execute_batch("BEGIN IMMEDIATE")
             .map_err(|e| self.err("starting a commit", &e))?;
-        match self.insert(engine, commit) {
+        match self.insert(commit) {
             Ok(()) => {
                 let head = commit.hashes.last().copied().unwrap_or(self.head);
                 self.pending = Some((self.committed + commit.events.len() as u64, head));
