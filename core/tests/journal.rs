@@ -686,3 +686,118 @@ fn crash_test() {
         start.elapsed().as_secs_f64()
     );
 }
+
+/// Resident memory of this process in bytes (Linux), 0 elsewhere.
+fn resident_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<u64>().ok())
+        })
+        .map_or(0, |pages| pages * 4096)
+}
+
+/// The soak (`make soak`; not in `make test`): `GRIDGOV_SOAK_CASES` open cases (default 10^6)
+/// on a journal, then `GRIDGOV_SOAK_DAYS` simulated days (default 30) with a sweep every minute
+/// and `GRIDGOV_SOAK_PER_MINUTE` calls a minute (default 60: a new report and the next step of
+/// older cases), each committed alone; the resident memory per day (it grows with the events the
+/// engine keeps in memory, and nothing else), and at the end the journal reopens to the same
+/// engine and its chain verifies.
+#[test]
+#[ignore = "long: make soak"]
+fn soak() {
+    let env = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let cases = env("GRIDGOV_SOAK_CASES", 1_000_000);
+    let days = env("GRIDGOV_SOAK_DAYS", 30);
+    let per_minute = env("GRIDGOV_SOAK_PER_MINUTE", 60);
+    let dir = scratch("soak");
+    let path = dir.join("soak.journal");
+    let mut eng = open(&path).expect("open");
+    let start = Instant::now();
+    // every case reported, accepted, filed and dispatched (its handling clock running)
+    let mut k = 0u64;
+    while k / 8 < cases {
+        eng.batch(|eng| {
+            for _ in 0..10_000 {
+                if k / 8 >= cases {
+                    break;
+                }
+                main_path_call(eng, k)?;
+                k += if k % 8 == 3 { 5 } else { 1 };
+            }
+            Ok(())
+        })
+        .expect("batch");
+    }
+    eprintln!(
+        "soak: {cases} open cases, {} events, in {:.0} s, resident {} MiB",
+        eng.events().len(),
+        start.elapsed().as_secs_f64(),
+        resident_bytes() >> 20
+    );
+    let w = |s: &str| Actor::Worker(s.into());
+    let steps = [
+        (w("H-SANIT-1"), Action::Start),
+        (
+            w("H-SANIT-1"),
+            Action::Handle {
+                result: "done".into(),
+            },
+        ),
+        (w("SV001"), Action::Check { passed: true }),
+        (
+            w("SL01"),
+            Action::Close {
+                reason: "fixed".into(),
+            },
+        ),
+    ];
+    let mut next_case = 1u64;
+    let mut step = 0usize;
+    let mut calls = 0u64;
+    let mut fired = 0usize;
+    let t_start = MAIN_PATH_T0 + 86_400_000;
+    for day in 0..days {
+        for minute in 0..1440 {
+            let now = t_start + (day * 1440 + minute) as i64 * 60_000;
+            fired += eng.sweep(now).expect("sweep").len();
+            for _ in 0..per_minute {
+                let (actor, action) = steps[step].clone();
+                match eng.act(next_case, actor, now, action) {
+                    Ok(_) => calls += 1,
+                    Err(e) => panic!("day {day} minute {minute}, case {next_case}: {e}"),
+                }
+                next_case += 1;
+                if next_case > cases {
+                    next_case = 1;
+                    step += 1;
+                    assert!(step < steps.len(), "the soak ran out of cases to advance");
+                }
+            }
+        }
+        eprintln!(
+            "soak: day {} done: {calls} calls, {fired} escalations, {} events, resident {} MiB, {:.0} s",
+            day + 1,
+            eng.events().len(),
+            resident_bytes() >> 20,
+            start.elapsed().as_secs_f64()
+        );
+    }
+    let events = eng.events().len();
+    let head = eng.verify().expect("the chain verifies");
+    drop(eng);
+    let again = open(&path).expect("reopen");
+    assert_eq!(again.events().len(), events, "no event lost");
+    assert_eq!(again.verify().expect("verify"), head);
+    eprintln!(
+        "soak: reopened and verified {events} events, {:.0} s in all",
+        start.elapsed().as_secs_f64()
+    );
+}
