@@ -188,8 +188,9 @@ typedef struct gridgov_calendar gridgov_calendar;
 
 /*
  An opaque case engine: the cases of one model, their events, timers and escalations.
- Create with `gridgov_engine_new` or `gridgov_engine_replay`; release with
- `gridgov_engine_free`. **Not thread-safe**: one thread at a time, or the caller locks.
+ Create with `gridgov_engine_new`, `gridgov_engine_replay` or `gridgov_engine_open` (on a
+ journal); release with `gridgov_engine_free` (which closes its journal). **Not
+ thread-safe**: one thread at a time, or the caller locks.
  */
 typedef struct gridgov_engine gridgov_engine;
 
@@ -489,8 +490,10 @@ gridgov_status gridgov_engine_report(gridgov_engine *engine,
  `GRIDGOV_STATUS_INVALID_VALUE` (unknown action, missing, extra or mistyped fields, a rating
  out of 1–5, an empty reason, a time earlier than the case's last event, `INT64_MIN`),
  `GRIDGOV_STATUS_CALENDAR_RANGE` (a deadline outside the calendar), `GRIDGOV_STATUS_PARSE`
- (malformed JSON). A refused action leaves the engine unchanged, except that escalations
- of the case due at or before `at_ms` are recorded first, as a sweep would.
+ (malformed JSON), `GRIDGOV_STATUS_JOURNAL` / `GRIDGOV_STATUS_SINK` (the journal or the sink
+ could not take the events). A refused action leaves the engine exactly as it was: the
+ escalations of the case due at or before `at_ms`, which an accepted action records first,
+ are not recorded (the next sweep records them).
 
  # Safety
  `engine` must be a valid handle used by no other thread; `actor_json` and `action_json`

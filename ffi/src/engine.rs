@@ -23,8 +23,9 @@ use crate::model::gridgov_model;
 use crate::panic::guard;
 
 /// An opaque case engine: the cases of one model, their events, timers and escalations.
-/// Create with `gridgov_engine_new` or `gridgov_engine_replay`; release with
-/// `gridgov_engine_free`. **Not thread-safe**: one thread at a time, or the caller locks.
+/// Create with `gridgov_engine_new`, `gridgov_engine_replay` or `gridgov_engine_open` (on a
+/// journal); release with `gridgov_engine_free` (which closes its journal). **Not
+/// thread-safe**: one thread at a time, or the caller locks.
 #[allow(non_camel_case_types, reason = "C naming")]
 pub struct gridgov_engine {
     _private: [u8; 0],
