@@ -89,6 +89,14 @@ test-python: python ## pytest and mypy.stubtest
 test: venv lint test-rust test-c test-java test-python ## everything CI runs
 	@echo "make test: all checks passed"
 
+.PHONY: crash
+crash: ## the journal crash test with 1000 SIGKILLs (make test runs 50)
+	GRIDGOV_CRASH_KILLS=1000 $(CARGO) test --release -p gridgov --test journal crash_test -- --nocapture
+
+.PHONY: soak
+soak: ## 10^6 open cases on a journal, a simulated month of sweeps and actions (hours; not in make test)
+	$(CARGO) test --release -p gridgov --test journal soak -- --ignored --nocapture
+
 .PHONY: demo
 demo: python ## run the main job on the built-in sample city
 	$(PY) examples/demo.py
@@ -100,3 +108,4 @@ bench: python ## criterion benches and the side-by-side Python benches
 	$(PY) bench/calendar.py
 	$(PY) bench/locate.py
 	$(PY) bench/score.py
+	$(PY) bench/journal.py

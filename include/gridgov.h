@@ -96,6 +96,19 @@ enum gridgov_status
    The actor may not perform the action, or not on this case (role or scope).
    */
   GRIDGOV_STATUS_PERMISSION_DENIED = 110,
+  /*
+   The journal cannot be used as asked: another engine writes it, it was written for
+   another model or with a newer schema, the disk is full, SQLite failed.
+   */
+  GRIDGOV_STATUS_JOURNAL = 111,
+  /*
+   A stored event does not match its audit chain (the message names it).
+   */
+  GRIDGOV_STATUS_TAMPERED = 112,
+  /*
+   The event sink refused the events of a call; the call was refused.
+   */
+  GRIDGOV_STATUS_SINK = 113,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -175,8 +188,9 @@ typedef struct gridgov_calendar gridgov_calendar;
 
 /*
  An opaque case engine: the cases of one model, their events, timers and escalations.
- Create with `gridgov_engine_new` or `gridgov_engine_replay`; release with
- `gridgov_engine_free`. **Not thread-safe**: one thread at a time, or the caller locks.
+ Create with `gridgov_engine_new`, `gridgov_engine_replay` or `gridgov_engine_open` (on a
+ journal); release with `gridgov_engine_free` (which closes its journal). **Not
+ thread-safe**: one thread at a time, or the caller locks.
  */
 typedef struct gridgov_engine gridgov_engine;
 
@@ -210,6 +224,16 @@ typedef struct gridgov_records gridgov_records;
  `gridgov_scorecard_free`. Shareable across threads.
  */
 typedef struct gridgov_scorecard gridgov_scorecard;
+
+/*
+ A host's event sink: called with the events of each accepted call (or batch) before the call
+ returns. `lines` holds `len` bytes (NUL-terminated as well): one JSON line per event, each
+ ending in `\n`, exactly as `gridgov_engine_events_json` writes them with contact data
+ (`hash` included). Return 0 to accept; any other value refuses the call, which then fails
+ with `GRIDGOV_STATUS_SINK` and leaves the engine unchanged. The sink must not call the
+ engine; `user` is passed through untouched.
+ */
+typedef int32_t (*gridgov_sink)(void *user, const char *lines, size_t len);
 
 #ifdef __cplusplus
 extern "C" {
@@ -466,8 +490,10 @@ gridgov_status gridgov_engine_report(gridgov_engine *engine,
  `GRIDGOV_STATUS_INVALID_VALUE` (unknown action, missing, extra or mistyped fields, a rating
  out of 1–5, an empty reason, a time earlier than the case's last event, `INT64_MIN`),
  `GRIDGOV_STATUS_CALENDAR_RANGE` (a deadline outside the calendar), `GRIDGOV_STATUS_PARSE`
- (malformed JSON). A refused action leaves the engine unchanged, except that escalations
- of the case due at or before `at_ms` are recorded first, as a sweep would.
+ (malformed JSON), `GRIDGOV_STATUS_JOURNAL` / `GRIDGOV_STATUS_SINK` (the journal or the sink
+ could not take the events). A refused action leaves the engine exactly as it was: the
+ escalations of the case due at or before `at_ms`, which an accepted action records first,
+ are not recorded (the next sweep records them).
 
  # Safety
  `engine` must be a valid handle used by no other thread; `actor_json` and `action_json`
@@ -641,6 +667,94 @@ gridgov_status gridgov_verify_events(const char *text, size_t len, char **out, s
 gridgov_status gridgov_engine_len(const gridgov_engine *engine,
                                   size_t *out_cases,
                                   size_t *out_events);
+
+/*
+ Opens (or creates) the journal at `path` and writes an engine holding every committed event
+ to `out`: the events are replayed with every check, after the audit chain was verified
+ (unless the options say `"verify": false`). From then on every accepted report, action and
+ sweep commits to the journal before its call returns; a call the journal cannot take fails
+ and leaves the engine unchanged. Free the engine with `gridgov_engine_free`, which closes
+ the journal.
+
+ `options_json`: NULL for the defaults, or `{"verify": true, "synchronous": "full" | "normal",
+ "migrate": false, "busy_timeout_ms": 5000, "max_pages": null}` (each member optional).
+
+ Errors: `GRIDGOV_STATUS_JOURNAL` (another engine writes the journal; it was written for
+ another model — the message names both hashes — unless `"migrate": true`; a newer schema
+ version — both versions named; a full disk; SQLite failed), `GRIDGOV_STATUS_TAMPERED` (the
+ first stored event that does not verify), `GRIDGOV_STATUS_PARSE` / `GRIDGOV_STATUS_INVALID_VALUE`
+ (options).
+
+ # Safety
+ `model` must be a valid handle; `path` a NUL-terminated string; `options_json` NULL or a
+ NUL-terminated string; `out` a valid pointer.
+ */
+gridgov_status gridgov_engine_open(const gridgov_model *model,
+                                   const char *path,
+                                   const char *options_json,
+                                   gridgov_engine **out);
+
+/*
+ Opens a batch: later reports, actions and sweeps apply to the engine as usual but reach the
+ journal and the sink only at `gridgov_engine_batch_commit`, in one transaction. If any call
+ inside the batch fails, the commit commits nothing.
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` when a batch is already open.
+
+ # Safety
+ `engine` must be a valid handle used by no other thread.
+ */
+gridgov_status gridgov_engine_batch_begin(gridgov_engine *engine);
+
+/*
+ Commits the open batch in one transaction and writes the number of events committed to
+ `out_events` (NULL: not wanted).
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` when no batch is open or a call inside it failed
+ (then nothing is committed and the engine is back where the batch began);
+ `GRIDGOV_STATUS_JOURNAL` / `GRIDGOV_STATUS_SINK` when the journal or the sink refuses
+ (likewise).
+
+ # Safety
+ `engine` must be a valid handle used by no other thread; `out_events` NULL or valid.
+ */
+gridgov_status gridgov_engine_batch_commit(gridgov_engine *engine, size_t *out_events);
+
+/*
+ Drops the open batch: the engine goes back to where `gridgov_engine_batch_begin` left it;
+ the number of events dropped is written to `out_events` (NULL: not wanted).
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` when no batch is open.
+
+ # Safety
+ `engine` must be a valid handle used by no other thread; `out_events` NULL or valid.
+ */
+gridgov_status gridgov_engine_batch_rollback(gridgov_engine *engine, size_t *out_events);
+
+/*
+ Sets the engine's event sink (replacing any), or removes it when `sink` is NULL. Events
+ recorded before are not sent. See `gridgov_sink` for the contract.
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` inside an open batch.
+
+ # Safety
+ `engine` must be a valid handle used by no other thread; `sink` NULL or a function that
+ stays callable, with `user`, until the sink is replaced or the engine freed.
+ */
+gridgov_status gridgov_engine_set_sink(gridgov_engine *engine, gridgov_sink sink, void *user);
+
+/*
+ Verifies the journal at `path` without opening an engine on it (read-only; another engine
+ may be writing it) and returns `{"events": n, "head": "<hex>"}`.
+
+ Errors: `GRIDGOV_STATUS_TAMPERED` naming the first event whose hash, link or stored columns
+ do not match (a changed field, a deleted, inserted or swapped row); `GRIDGOV_STATUS_JOURNAL`
+ when the file cannot be read as a journal.
+
+ # Safety
+ `path` a NUL-terminated string; `out` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_journal_verify(const char *path, char **out, size_t *out_len);
 
 /*
  Creates the built-in sample city 清河市 (fictional, 408 unit grids).

@@ -200,6 +200,33 @@ pub enum Error {
         /// The operating system's message.
         message: String,
     },
+    /// The journal (the engine's SQLite file) cannot be used as asked: another engine writes
+    /// it, its schema is newer, it was written for another model, the disk is full, SQLite
+    /// failed. Nothing committed before is lost.
+    #[error("journal {path:?}: {reason}")]
+    Journal {
+        /// The journal's path.
+        path: String,
+        /// What went wrong, naming the values involved (both versions, both model hashes).
+        reason: String,
+    },
+    /// A stored event does not match its audit chain: it, or one before it, was altered,
+    /// inserted, removed or reordered.
+    #[error("event {seq} of the journal fails verification: {reason}")]
+    Tampered {
+        /// The sequence number of the first event that does not verify (its position in the
+        /// log, from 1).
+        seq: u64,
+        /// Which column or link does not match.
+        reason: String,
+    },
+    /// An event sink refused the events of a call: the call is refused and the engine is
+    /// unchanged.
+    #[error("the event sink refused the events: {reason}")]
+    Sink {
+        /// The sink's reason.
+        reason: String,
+    },
 }
 
 /// Declares [`ErrorKind`] from one list: each kind's variant, stable number and name. The
@@ -257,6 +284,12 @@ error_kinds! {
     InvalidTransition = 109, "invalid_transition";
     /// [`Error::PermissionDenied`]
     PermissionDenied = 110, "permission_denied";
+    /// [`Error::Journal`]
+    Journal = 111, "journal";
+    /// [`Error::Tampered`]
+    Tampered = 112, "tampered";
+    /// [`Error::Sink`]
+    Sink = 113, "sink";
 }
 
 impl ErrorKind {
@@ -299,6 +332,9 @@ impl Error {
             Self::Io { .. } => ErrorKind::Io,
             Self::InvalidTransition { .. } => ErrorKind::InvalidTransition,
             Self::PermissionDenied { .. } => ErrorKind::PermissionDenied,
+            Self::Journal { .. } => ErrorKind::Journal,
+            Self::Tampered { .. } => ErrorKind::Tampered,
+            Self::Sink { .. } => ErrorKind::Sink,
         }
     }
 

@@ -18,6 +18,8 @@
 //! | [`engine`] | the case engine: actions, stage timers and lights, the escalation queue and sweeps, replay |
 //! | [`event`] | events and their JSON form on disk (schema version 1) |
 //! | [`audit`] | the SHA-256 chain over exported events and its verification |
+//! | [`sink`] | event sinks: the contract of a store that takes each commit's events (`EventSink`) |
+//! | `journal` | the engine on disk (feature `journal`, on by default): a SQLite journal, `Engine::open`, its verification |
 //! | [`division`] | grid-division analysis: household bounds, load per worker outliers, adjacency, merge and split suggestions |
 //! | [`score`] | performance evaluation: case records, indicators, composite scores, fair rankings, mergeable scorecards, period comparison |
 //! | [`simulate`] | a seeded simulator: a city's cases through the engine for N days (demo and test histories) |
@@ -42,6 +44,8 @@ pub mod engine;
 pub mod error;
 pub mod escalation;
 pub mod event;
+#[cfg(feature = "journal")]
+pub mod journal;
 pub mod lifecycle;
 pub mod model;
 pub mod org;
@@ -49,6 +53,7 @@ mod parallel;
 pub mod policy;
 pub mod score;
 pub mod simulate;
+pub mod sink;
 pub mod spatial;
 pub mod territory;
 

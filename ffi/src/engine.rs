@@ -23,8 +23,9 @@ use crate::model::gridgov_model;
 use crate::panic::guard;
 
 /// An opaque case engine: the cases of one model, their events, timers and escalations.
-/// Create with `gridgov_engine_new` or `gridgov_engine_replay`; release with
-/// `gridgov_engine_free`. **Not thread-safe**: one thread at a time, or the caller locks.
+/// Create with `gridgov_engine_new`, `gridgov_engine_replay` or `gridgov_engine_open` (on a
+/// journal); release with `gridgov_engine_free` (which closes its journal). **Not
+/// thread-safe**: one thread at a time, or the caller locks.
 #[allow(non_camel_case_types, reason = "C naming")]
 pub struct gridgov_engine {
     _private: [u8; 0],
@@ -36,7 +37,7 @@ impl Handle for gridgov_engine {
 }
 
 /// Borrows the engine behind a mutable handle.
-fn borrow_mut<'a>(ptr: *mut gridgov_engine) -> Result<&'a mut Engine, Failure> {
+pub(crate) fn borrow_mut<'a>(ptr: *mut gridgov_engine) -> Result<&'a mut Engine, Failure> {
     if ptr.is_null() {
         return Err(null(gridgov_engine::NAME));
     }
@@ -46,7 +47,7 @@ fn borrow_mut<'a>(ptr: *mut gridgov_engine) -> Result<&'a mut Engine, Failure> {
 }
 
 /// Parses JSON text; malformed text is `GRIDGOV_STATUS_PARSE` naming the argument.
-fn parse(text: &str, what: &str) -> Result<Value, Failure> {
+pub(crate) fn parse(text: &str, what: &str) -> Result<Value, Failure> {
     serde_json::from_str(text).map_err(|e| {
         Error::Parse {
             format: "JSON",
@@ -172,8 +173,10 @@ pub unsafe extern "C" fn gridgov_engine_report(
 /// `GRIDGOV_STATUS_INVALID_VALUE` (unknown action, missing, extra or mistyped fields, a rating
 /// out of 1–5, an empty reason, a time earlier than the case's last event, `INT64_MIN`),
 /// `GRIDGOV_STATUS_CALENDAR_RANGE` (a deadline outside the calendar), `GRIDGOV_STATUS_PARSE`
-/// (malformed JSON). A refused action leaves the engine unchanged, except that escalations
-/// of the case due at or before `at_ms` are recorded first, as a sweep would.
+/// (malformed JSON), `GRIDGOV_STATUS_JOURNAL` / `GRIDGOV_STATUS_SINK` (the journal or the sink
+/// could not take the events). A refused action leaves the engine exactly as it was: the
+/// escalations of the case due at or before `at_ms`, which an accepted action records first,
+/// are not recorded (the next sweep records them).
 ///
 /// # Safety
 /// `engine` must be a valid handle used by no other thread; `actor_json` and `action_json`

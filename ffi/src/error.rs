@@ -49,6 +49,13 @@ pub enum gridgov_status {
     InvalidTransition = 109,
     /// The actor may not perform the action, or not on this case (role or scope).
     PermissionDenied = 110,
+    /// The journal cannot be used as asked: another engine writes it, it was written for
+    /// another model or with a newer schema, the disk is full, SQLite failed.
+    Journal = 111,
+    /// A stored event does not match its audit chain (the message names it).
+    Tampered = 112,
+    /// The event sink refused the events of a call; the call was refused.
+    Sink = 113,
 }
 
 /// One arm per core kind and no catch-all: a kind added to the core does not compile until it
@@ -67,6 +74,9 @@ impl From<ErrorKind> for gridgov_status {
             ErrorKind::Io => Self::Io,
             ErrorKind::InvalidTransition => Self::InvalidTransition,
             ErrorKind::PermissionDenied => Self::PermissionDenied,
+            ErrorKind::Journal => Self::Journal,
+            ErrorKind::Tampered => Self::Tampered,
+            ErrorKind::Sink => Self::Sink,
         }
     }
 }

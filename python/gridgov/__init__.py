@@ -62,7 +62,7 @@ from ._common import ArrayLike as ArrayLike
 from ._common import StrPath as StrPath
 from ._convert import Instant as Instant
 from ._division import DivisionReport, division_report
-from ._engine import Actor, Case, Citizen, Engine, Escalation, verify_events
+from ._engine import Actor, Case, Citizen, Engine, Escalation, verify_events, verify_journal
 from ._engine import _engine_replay as _engine_replay
 from ._errors import (
     CalendarRangeError,
@@ -72,11 +72,14 @@ from ._errors import (
     GridgovFileNotFoundError,
     GridgovIOError,
     InvalidTransition,
+    JournalError,
     ModelError,
     NoResponsibleUnitError,
     ParseError,
     PermissionDenied,
     RoutingError,
+    SinkError,
+    TamperedError,
     UnknownError,
     ValidationError,
 )
@@ -110,6 +113,7 @@ __all__ = [
     "GridgovFileNotFoundError",
     "GridgovIOError",
     "InvalidTransition",
+    "JournalError",
     "Model",
     "ModelError",
     "NoResponsibleUnitError",
@@ -118,6 +122,8 @@ __all__ = [
     "Records",
     "RoutingError",
     "Scorecard",
+    "SinkError",
+    "TamperedError",
     "Unit",
     "UnknownError",
     "ValidationError",
@@ -130,4 +136,5 @@ __all__ = [
     "score",
     "simulate",
     "verify_events",
+    "verify_journal",
 ]

@@ -1,12 +1,16 @@
 """The case engine: :class:`Engine` (cases through their lifecycle, stage deadlines and lights,
 escalation sweeps, access control, the audited event log and replay), the snapshots it returns
-(:class:`Case`, :class:`Escalation`), :class:`Citizen` actors and :func:`verify_events`."""
+(:class:`Case`, :class:`Escalation`), :class:`Citizen` actors, :func:`verify_events`, and the
+engine on disk: :meth:`Engine.open` (a SQLite journal), batches, the event sink and
+:func:`verify_journal`."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Optional, Union
 
@@ -22,7 +26,11 @@ from ._model import Model, Worker
 if TYPE_CHECKING:
     from ._score import Records
 
-__all__ = ["Actor", "Case", "Citizen", "Engine", "Escalation", "verify_events"]
+__all__ = ["Actor", "Case", "Citizen", "Engine", "Escalation", "verify_events", "verify_journal"]
+
+#: A host's event sink: called with the JSON lines (``hash`` included) of each accepted call or
+#: batch before the call returns; raising refuses the call.
+Sink = Callable[[list[str]], object]
 
 
 _U64_MAX = 2**64 - 1
@@ -186,8 +194,9 @@ class Engine:
     or aware in the zone of the ``now`` argument when it is aware; event dicts keep the JSON
     form (``int`` ms).
 
-    **Errors** (the engine is unchanged by a refused action, except that escalations of the
-    case due at or before ``at`` are recorded first, as a sweep would): :class:`InvalidTransition`
+    **Errors** (a refused call leaves the engine exactly as it was; the escalations of the case
+    due at or before ``at``, which an accepted action records first, are then left for the next
+    sweep): :class:`InvalidTransition`
     (the state does not allow the action), :class:`PermissionDenied` (role or scope; also
     written to :meth:`denials`), :class:`ValidationError` (unknown action, missing, extra or
     mistyped fields, a rating outside 1-5, an empty reason, a time earlier than the case's last
@@ -241,6 +250,98 @@ class Engine:
         else:
             text = "".join(json.dumps(dict(e), ensure_ascii=False) + "\n" for e in events)
         return cls._wrap(_gridgov.Engine.replay(model._core, text, verify=bool(verify)), model)
+
+    @classmethod
+    def open(
+        cls,
+        model: Model,
+        path: Union[str, os.PathLike[str]],
+        *,
+        verify: bool = True,
+        synchronous: str = "full",
+        migrate: bool = False,
+        max_pages: Optional[int] = None,
+    ) -> Engine:
+        """Opens (or creates) the SQLite journal at ``path`` and returns the engine it holds:
+        every committed event replayed with every check, the audit chain verified first (unless
+        ``verify=False``, for huge journals; :meth:`verify` still checks on demand). From then on
+        every accepted :meth:`report`, :meth:`act` and :meth:`sweep` is committed to the file
+        before it returns (a :meth:`batch`, at its end); a call the journal cannot take raises
+        and leaves the engine unchanged. Other processes may read the file meanwhile
+        (``sqlite3``, ``pandas.read_sql``; the README lists the tables).
+
+        ``synchronous``: ``"full"`` (default: a power cut loses nothing acknowledged) or
+        ``"normal"`` (faster single commits; a power cut may lose the last ones, never half of
+        one). ``migrate=True`` accepts a model other than the journal's, recording the change.
+        ``max_pages`` caps the file's size in pages (a commit past it is refused as a full disk).
+
+        Raises :class:`JournalError` (another engine writes the journal; another model — both
+        hashes named; a newer schema — both versions named; a full disk), :class:`TamperedError`
+        naming the first stored event that does not verify, :class:`ValidationError` for bad
+        options.
+
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "city.journal"
+        >>> eng = Engine.open(Model.sample(), path)
+        >>> case = eng.report("SV001", category="C0101", grid="37990100100101",
+        ...                   at=datetime(2025, 11, 3, 9, 0))
+        >>> del eng                                     # closes the journal
+        >>> len(Engine.open(Model.sample(), path))
+        1
+        """
+        if not isinstance(model, Model):
+            raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"path must be a str or a path, not {type(path).__name__}")
+        for name, value in (("verify", verify), ("migrate", migrate)):
+            if not isinstance(value, bool):
+                raise _invalid(name, repr(value), "must be True or False")
+        if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int)):
+            raise _invalid("max_pages", repr(max_pages), "must be an int or None")
+        options = json.dumps(
+            {"verify": verify, "synchronous": synchronous, "migrate": migrate, "max_pages": max_pages}
+        )
+        core = _gridgov.Engine.open(model._core, os.fspath(path), options)
+        return cls._wrap(core, model)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Engine]:
+        """A batch: inside the ``with`` block, calls apply to the engine as usual but reach the
+        journal and the sink only at its end, in one transaction. If the block raises, or any
+        call inside it was refused (even one whose exception was caught), nothing is committed
+        and the engine goes back to where the batch began.
+
+        >>> eng = Engine(Model.sample())
+        >>> t = datetime(2025, 11, 3, 9, 0)
+        >>> with eng.batch():
+        ...     case = eng.report("SV001", category="C0101", grid="37990100100101", at=t)
+        ...     _ = eng.act(case, "accept", actor="AC01", at=t)
+        >>> eng.event_count
+        2
+        """
+        self._core.begin_batch()
+        try:
+            yield self
+        except BaseException:
+            self._core.rollback_batch()
+            raise
+        self._core.commit_batch()
+
+    @property
+    def in_batch(self) -> bool:
+        """Whether a :meth:`batch` is open."""
+        return self._core.in_batch()
+
+    def set_sink(self, sink: Optional[Sink]) -> None:
+        """Sets the event sink, or removes it with ``None``: ``sink(lines)`` is called with
+        the JSON lines (``hash`` included, contact data included) of each accepted call or batch
+        before the call returns, in order, each event once — write them in your own database's
+        transaction. Raising refuses the call: it raises :class:`SinkError` and the engine (and
+        its journal) are unchanged. With :meth:`replay` this is the whole contract of an
+        external store. The sink must not call the engine."""
+        if sink is not None and not callable(sink):
+            raise TypeError(f"sink must be callable or None, not {type(sink).__name__}")
+        self._core.set_sink(sink)
 
     # -- conversions (gridgov._convert, in the calendar's zone) ------------------------------
 
@@ -466,9 +567,11 @@ class Engine:
         return frame
 
     def verify(self) -> dict[str, Any]:
-        """Checks the SHA-256 audit chain of the engine's events and returns
-        ``{"events": n, "head": "<hex>"}``; the head identifies the whole history (keep it to
-        detect a truncated log). Stored exports are checked with :func:`verify_events`."""
+        """Checks the SHA-256 audit chain and returns ``{"events": n, "head": "<hex>"}``; the
+        head identifies the whole history (keep it to detect a truncated log). On a journal
+        (:meth:`open`) this walks the stored chain and raises :class:`TamperedError` naming the
+        first stored event that does not match. Stored exports are checked with
+        :func:`verify_events`."""
         return json.loads(self._core.verify_json())  # type: ignore[no-any-return]
 
     def denials(self) -> list[dict[str, Any]]:
@@ -510,3 +613,14 @@ def verify_events(events: Union[str, Iterable[Mapping[str, Any]]]) -> dict[str, 
     else:
         text = "".join(json.dumps(dict(e), ensure_ascii=False) + "\n" for e in events)
     return json.loads(_gridgov.verify_events(text))  # type: ignore[no-any-return]
+
+
+def verify_journal(path: Union[str, os.PathLike[str]]) -> dict[str, Any]:
+    """Verifies the journal at ``path`` without opening an engine on it (read-only; another
+    engine may be writing it) and returns ``{"events": n, "head": "<hex>"}``. Raises
+    :class:`TamperedError` naming the first event whose hash, link or stored columns do not
+    match (a changed field, a deleted, inserted or swapped row), :class:`JournalError` when the
+    file is not a journal."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or a path, not {type(path).__name__}")
+    return json.loads(_gridgov.verify_journal(os.fspath(path)))  # type: ignore[no-any-return]

@@ -19,11 +19,14 @@ __all__ = [
     "GridgovFileNotFoundError",
     "GridgovIOError",
     "InvalidTransition",
+    "JournalError",
     "ModelError",
     "NoResponsibleUnitError",
     "ParseError",
     "PermissionDenied",
     "RoutingError",
+    "SinkError",
+    "TamperedError",
     "UnknownError",
     "ValidationError",
 ]
@@ -179,4 +182,39 @@ class PermissionDenied(GridgovError, PermissionError):
         super().__init__(message)
         self.actor = actor
         self.action = action
+        self.reason = reason
+
+
+class JournalError(GridgovError, OSError):
+    """The journal (the engine's SQLite file) cannot be used as asked: another engine writes it,
+    it was written for another model (the message names both hashes) or with a newer schema
+    (both versions), the disk is full, SQLite failed. Nothing committed before is lost; a
+    refused call leaves the engine unchanged.
+
+    ``path`` is the journal's path, ``reason`` what went wrong.
+    """
+
+    def __init__(self, message: str = "", *, path: str = "", reason: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+        self.reason = reason
+
+
+class TamperedError(GridgovError, ValueError):
+    """A stored event does not match its audit chain: it, or one before it, was altered,
+    inserted, removed or reordered. ``seq`` is the first event that does not verify, ``reason``
+    which column or link does not match."""
+
+    def __init__(self, message: str = "", *, seq: int = 0, reason: str = "") -> None:
+        super().__init__(message)
+        self.seq = seq
+        self.reason = reason
+
+
+class SinkError(GridgovError):
+    """The event sink refused the events of a call (the sink raised or returned failure): the
+    call is refused and the engine is unchanged. ``reason`` is the sink's message."""
+
+    def __init__(self, message: str = "", *, reason: str = "") -> None:
+        super().__init__(message)
         self.reason = reason

@@ -11,11 +11,12 @@ use std::sync::{Mutex, MutexGuard};
 
 use gridgov::Error;
 use gridgov::case::{Action, Actor, Report};
-use gridgov::engine::Engine;
+use gridgov::engine::{Engine, EventSink};
 use gridgov::event::{self, Event, EventBody};
+use gridgov::sink::Commit;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyList, PyTuple};
 use serde_json::Value;
 
 use crate::errors::OrRaise;
@@ -84,6 +85,28 @@ fn full_jsonl(eng: &Engine) -> gridgov::Result<String> {
     event::to_json_lines(eng.events(), true)
 }
 
+/// A Python callable as the engine's event sink: called with the list of the commit's JSON
+/// lines; raising refuses the call.
+struct PySink(Py<PyAny>);
+
+impl EventSink for PySink {
+    fn write(&mut self, commit: &Commit<'_>) -> gridgov::Result<()> {
+        Python::attach(|py| {
+            let lines = PyList::new(py, commit.lines.iter().map(String::as_str))?;
+            self.0.call1(py, (lines,)).map(|_| ())
+        })
+        .map_err(|e| Error::Sink {
+            reason: Python::attach(|py| {
+                let name = e
+                    .get_type(py)
+                    .name()
+                    .map_or_else(|_| "exception".to_owned(), |n| n.to_string());
+                format!("{name}: {e}")
+            }),
+        })
+    }
+}
+
 fn poisoned() -> PyErr {
     PyRuntimeError::new_err(
         "the engine is unusable: an internal error (a gridgov bug) interrupted an earlier call",
@@ -149,6 +172,66 @@ impl PyEngine {
             inner: Mutex::new(engine),
             model: model.unbind(),
         })
+    }
+
+    /// Opens (or creates) the SQLite journal at `path`: the engine holding every committed
+    /// event; later calls commit before they return. `options_json`: the core's
+    /// `OpenOptions` as JSON (`None`: defaults).
+    #[staticmethod]
+    #[pyo3(signature = (model, path, options_json = None))]
+    fn open(
+        py: Python<'_>,
+        model: Bound<'_, PyModel>,
+        path: &str,
+        options_json: Option<&str>,
+    ) -> PyResult<Self> {
+        let m = std::sync::Arc::clone(&model.get().inner);
+        let engine = py
+            .detach(|| {
+                let options = match options_json {
+                    None => gridgov::journal::OpenOptions::default(),
+                    Some(text) => {
+                        gridgov::journal::OpenOptions::from_json(&parse(text, "options")?)?
+                    }
+                };
+                Engine::open(m, path, &options)
+            })
+            .or_raise()?;
+        Ok(Self {
+            inner: Mutex::new(engine),
+            model: model.unbind(),
+        })
+    }
+
+    /// Opens a batch (commits deferred to `commit_batch`, all or nothing).
+    fn begin_batch(&self, py: Python<'_>) -> PyResult<()> {
+        self.with(py, Engine::begin_batch)
+    }
+
+    /// Commits the open batch; returns the number of events committed.
+    fn commit_batch(&self, py: Python<'_>) -> PyResult<usize> {
+        self.with(py, Engine::commit_batch)
+    }
+
+    /// Drops the open batch; returns the number of events dropped.
+    fn rollback_batch(&self, py: Python<'_>) -> PyResult<usize> {
+        self.with(py, Engine::rollback_batch)
+    }
+
+    /// Whether a batch is open.
+    fn in_batch(&self, py: Python<'_>) -> PyResult<bool> {
+        self.with(py, |eng| Ok(eng.in_batch()))
+    }
+
+    /// Sets the event sink (a callable taking the list of each commit's JSON lines), or
+    /// removes it with `None`.
+    #[pyo3(signature = (sink = None))]
+    fn set_sink(&self, py: Python<'_>, sink: Option<Py<PyAny>>) -> PyResult<()> {
+        let sink: Option<Box<dyn EventSink>> = match sink {
+            None => None,
+            Some(s) => Some(Box::new(PySink(s))),
+        };
+        self.with(py, move |eng| eng.set_sink(sink))
     }
 
     /// The model the engine runs on.
@@ -291,6 +374,19 @@ impl PyEngine {
         let args = (this.model.clone_ref(py), text).into_pyobject(py)?;
         Ok((ctor, args))
     }
+}
+
+/// Verifies the journal at `path` (read-only); `{"events": n, "head": "<hex>"}` as JSON, or
+/// an error naming the first event that does not verify.
+#[pyfunction]
+pub fn verify_journal(py: Python<'_>, path: &str) -> PyResult<String> {
+    py.detach(|| {
+        gridgov::journal::verify(path).and_then(|v| {
+            serde_json::to_string(&v)
+                .map_err(|e| Error::invalid("verify", e, "cannot be serialised"))
+        })
+    })
+    .or_raise()
 }
 
 /// Verifies the SHA-256 chain of exported event lines; `{"events": n, "head": "<hex>"}` as

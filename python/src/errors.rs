@@ -25,6 +25,9 @@ mod classes {
     pyo3::import_exception!(gridgov._errors, GridgovFileNotFoundError);
     pyo3::import_exception!(gridgov._errors, InvalidTransition);
     pyo3::import_exception!(gridgov._errors, PermissionDenied);
+    pyo3::import_exception!(gridgov._errors, JournalError);
+    pyo3::import_exception!(gridgov._errors, TamperedError);
+    pyo3::import_exception!(gridgov._errors, SinkError);
 }
 
 /// The exception class of a kind of core error (an `Io` error for a missing file is the
@@ -43,6 +46,9 @@ pub(crate) fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
         ErrorKind::Io => py.get_type::<c::GridgovIOError>(),
         ErrorKind::InvalidTransition => py.get_type::<c::InvalidTransition>(),
         ErrorKind::PermissionDenied => py.get_type::<c::PermissionDenied>(),
+        ErrorKind::Journal => py.get_type::<c::JournalError>(),
+        ErrorKind::Tampered => py.get_type::<c::TamperedError>(),
+        ErrorKind::Sink => py.get_type::<c::SinkError>(),
     }
 }
 
@@ -167,6 +173,17 @@ fn fields<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py, PyDict>> {
         } => {
             kw.set_item("actor", actor)?;
             kw.set_item("action", action)?;
+            kw.set_item("reason", reason)?;
+        }
+        Error::Journal { path, reason } => {
+            kw.set_item("path", path)?;
+            kw.set_item("reason", reason)?;
+        }
+        Error::Tampered { seq, reason } => {
+            kw.set_item("seq", seq)?;
+            kw.set_item("reason", reason)?;
+        }
+        Error::Sink { reason } => {
             kw.set_item("reason", reason)?;
         }
     }

@@ -28,7 +28,7 @@ mod _gridgov {
     #[pymodule_export]
     use super::division::division_report_json;
     #[pymodule_export]
-    use super::engine::{PyEngine, verify_events};
+    use super::engine::{PyEngine, verify_events, verify_journal};
     #[pymodule_export]
     use super::errors::error_kinds;
     #[pymodule_export]

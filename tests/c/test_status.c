@@ -26,11 +26,14 @@ static const struct {
     NAMED(GRIDGOV_STATUS_IO),
     NAMED(GRIDGOV_STATUS_INVALID_TRANSITION),
     NAMED(GRIDGOV_STATUS_PERMISSION_DENIED),
+    NAMED(GRIDGOV_STATUS_JOURNAL),
+    NAMED(GRIDGOV_STATUS_TAMPERED),
+    NAMED(GRIDGOV_STATUS_SINK),
 };
 
 static void test_every_status_is_named(void) {
   size_t n = sizeof STATUSES / sizeof *STATUSES;
-  CHECK(n == 17);
+  CHECK(n == 20);
   for (size_t i = 0; i < n; i++) {
     const char *got = gridgov_status_name(STATUSES[i].status);
     CHECK(got != NULL && strcmp(got, STATUSES[i].name) == 0);
@@ -44,10 +47,11 @@ static void test_every_status_is_named(void) {
   /* Boundary statuses are 0-5, core kinds 100 and up. */
   CHECK(GRIDGOV_STATUS_INVALID_ENUM == 5 && GRIDGOV_STATUS_INVALID_VALUE == 100);
   CHECK(GRIDGOV_STATUS_PERMISSION_DENIED == 110);
+  CHECK(GRIDGOV_STATUS_JOURNAL == 111 && GRIDGOV_STATUS_SINK == 113);
 }
 
 static void test_unknown_numbers(void) {
-  const uint32_t unknown[] = {6, 99, 111, 9999, UINT32_MAX};
+  const uint32_t unknown[] = {6, 99, 114, 9999, UINT32_MAX};
   for (size_t i = 0; i < sizeof unknown / sizeof *unknown; i++) {
     CHECK(strcmp(gridgov_status_name(unknown[i]), "GRIDGOV_STATUS_UNKNOWN_CODE") == 0);
   }

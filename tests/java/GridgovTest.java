@@ -1,5 +1,6 @@
 // gridgov from Java through JNA: the way a legacy Java city system links libgridgov.
 // Run by `make test-java`: java -cp /usr/share/java/jna.jar -Djna.library.path=target/debug tests/java/GridgovTest.java
+import com.sun.jna.Callback;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -48,6 +49,17 @@ public class GridgovTest {
         int gridgov_model_grids_json(Pointer model, PointerByReference out, Pointer outLen);
         int gridgov_division_report(Pointer model, long[] load, long loadLen, byte[] config, long configLen,
                 PointerByReference outJson, Pointer outLen);
+        int gridgov_engine_open(Pointer model, String path, String optionsJson, PointerByReference out);
+        int gridgov_engine_batch_begin(Pointer engine);
+        int gridgov_engine_batch_commit(Pointer engine, LongByReference outEvents);
+        int gridgov_engine_set_sink(Pointer engine, Sink sink, Pointer user);
+        int gridgov_engine_len(Pointer engine, LongByReference outCases, LongByReference outEvents);
+        int gridgov_journal_verify(String path, PointerByReference out, Pointer outLen);
+
+        /** gridgov_sink: the JSON lines of each commit; non-zero refuses the call. */
+        interface Sink extends Callback {
+            int invoke(Pointer user, Pointer lines, long len);
+        }
     }
 
     /** GRIDGOV_NO_TIME: the default of an optional instant. */
@@ -90,6 +102,88 @@ public class GridgovTest {
                 .compile("\\{[^{}]*\"id\":\"" + java.util.regex.Pattern.quote(id) + "\"[^{}]*\\}")
                 .matcher(tableJson);
         return m.find() ? m.group() : "";
+    }
+
+    static final String REPORT = "{\"category\":\"C0101\",\"grid\":\"" + GRID + "\"}";
+
+    /** The number of events `gridgov_journal_verify` finds in the journal at `path`. */
+    static long journalEvents(Gridgov g, String path) {
+        PointerByReference out = new PointerByReference();
+        if (g.gridgov_journal_verify(path, out, null) != 0) return -1;
+        String text = out.getValue().getString(0, "UTF-8");
+        g.gridgov_string_free(out.getValue());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"events\":(\\d+)").matcher(text);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    // The engine on a SQLite journal: commits, a batch, a sink refusing a call, a second writer,
+    // and reopening to the same engine.
+    static void journal(Gridgov g) {
+        String path;
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("gridgov-java");
+            dir.toFile().deleteOnExit();
+            path = dir.resolve("city.journal").toString();
+        } catch (java.io.IOException e) {
+            check(false, "temp dir: " + e);
+            return;
+        }
+        PointerByReference mref = new PointerByReference();
+        check(g.gridgov_model_sample(mref) == 0, "sample");
+        Pointer model = mref.getValue();
+        PointerByReference eref = new PointerByReference();
+        int st = g.gridgov_engine_open(model, path, null, eref);
+        check(st == 0, "engine_open, got " + st + ": " + lastError());
+        if (st != 0) return;
+        Pointer eng = eref.getValue();
+        long t0 = 1762131600000L;
+        LongByReference caseId = new LongByReference();
+        check(g.gridgov_engine_report(eng, "{\"worker\":\"SV001\"}", t0, REPORT, caseId) == 0, "report");
+        check(journalEvents(g, path) == 1, "committed when the call returned");
+
+        PointerByReference second = new PointerByReference();
+        st = g.gridgov_engine_open(model, path, null, second);
+        check(st == 111 && lastError().contains("another engine"),
+                "a second writer gives GRIDGOV_STATUS_JOURNAL, got " + st + ": " + lastError());
+
+        check(g.gridgov_engine_batch_begin(eng) == 0, "batch_begin");
+        check(g.gridgov_engine_report(eng, "{\"worker\":\"SV001\"}", t0, REPORT, caseId) == 0, "report in batch");
+        check(g.gridgov_engine_report(eng, "{\"worker\":\"SV001\"}", t0, REPORT, caseId) == 0, "report in batch");
+        check(journalEvents(g, path) == 1, "nothing before the batch commits");
+        LongByReference n = new LongByReference();
+        check(g.gridgov_engine_batch_commit(eng, n) == 0 && n.getValue() == 2, "batch commit of 2 events");
+        check(journalEvents(g, path) == 3, "3 events after the batch");
+
+        final StringBuilder seen = new StringBuilder();
+        final int[] refuse = {0};
+        Gridgov.Sink sink = (user, lines, len) -> {
+            seen.append(lines.getString(0, "UTF-8"));
+            return refuse[0];
+        };
+        check(g.gridgov_engine_set_sink(eng, sink, null) == 0, "set_sink");
+        PointerByReference event = new PointerByReference();
+        st = g.gridgov_engine_act(eng, 1, "{\"worker\":\"AC01\"}", t0 + 60_000, "{\"action\":\"accept\"}", event, null);
+        check(st == 0, "accept with a sink, got " + st + ": " + lastError());
+        if (st == 0) g.gridgov_string_free(event.getValue());
+        check(seen.toString().contains("\"action\":\"accept\"") && seen.toString().contains("\"hash\":"),
+                "the sink got the line with its hash: " + seen);
+        refuse[0] = 1;
+        st = g.gridgov_engine_act(eng, 1, "{\"worker\":\"SL01\"}", t0 + 120_000, "{\"action\":\"file\"}", event, null);
+        check(st == 113, "a refusing sink gives GRIDGOV_STATUS_SINK, got " + st);
+        LongByReference cases = new LongByReference(), events = new LongByReference();
+        check(g.gridgov_engine_len(eng, cases, events) == 0 && events.getValue() == 4, "engine unchanged: " + events.getValue());
+        check(journalEvents(g, path) == 4, "journal unchanged");
+        check(g.gridgov_engine_set_sink(eng, null, null) == 0, "sink removed");
+        g.gridgov_engine_free(eng);
+
+        check(g.gridgov_engine_open(model, path, "{\"synchronous\":\"normal\"}", eref) == 0, "reopen");
+        check(g.gridgov_engine_len(eref.getValue(), cases, events) == 0 && cases.getValue() == 3
+                && events.getValue() == 4, "reopened: 3 cases, 4 events");
+        g.gridgov_engine_free(eref.getValue());
+        g.gridgov_model_free(model);
+        for (String suffix : new String[] {"", "-wal", "-shm", "-writer"}) {
+            new java.io.File(path + suffix).delete();
+        }
     }
 
     // Performance scoring on the hand-computed case table of core/tests/score.rs (the shared
@@ -274,6 +368,7 @@ public class GridgovTest {
 
         scoring(g);
         division(g);
+        journal(g);
 
         System.out.println("GridgovTest: " + (checks - failures) + " passed, " + failures + " failed");
         System.exit(failures == 0 ? 0 : 1);

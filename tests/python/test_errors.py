@@ -20,6 +20,9 @@ TREE = [
     (gridgov.ParseError, (gridgov.GridgovError, ValueError)),
     (gridgov.GridgovIOError, (gridgov.GridgovError, OSError)),
     (gridgov.GridgovFileNotFoundError, (gridgov.GridgovIOError, gridgov.GridgovError, FileNotFoundError, OSError)),
+    (gridgov.JournalError, (gridgov.GridgovError, OSError)),
+    (gridgov.TamperedError, (gridgov.GridgovError, ValueError)),
+    (gridgov.SinkError, (gridgov.GridgovError,)),
 ]
 
 
@@ -82,8 +85,11 @@ def test_every_core_error_kind_has_its_class() -> None:
         "io",
         "invalid_transition",
         "permission_denied",
+        "journal",
+        "tampered",
+        "sink",
     ]
-    assert numbers == list(range(100, 111))
+    assert numbers == list(range(100, 114))
     classes = [cls for _, _, cls in kinds]
     assert len(set(classes)) == len(classes)
     for cls in classes:

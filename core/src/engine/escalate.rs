@@ -12,6 +12,7 @@ use crate::escalation::{EscalationAction, EscalationRule, Trigger};
 use crate::event::{Event, EventBody, Firing};
 use crate::org::UnitId;
 
+use super::sinks::Rollback;
 use super::{Engine, check_instant, timers};
 
 /// The trigger occurrence a rule's firings on a case belong to: one per stage run for timer
@@ -163,7 +164,7 @@ impl Engine {
     }
 
     /// Rebuilds the escalation queue from the cases (drops stale entries).
-    fn rebuild_queue(&mut self) -> Result<()> {
+    pub(super) fn rebuild_queue(&mut self) -> Result<()> {
         let mut due = Vec::new();
         for (idx, case) in self.cases.iter().enumerate() {
             if !case.state.is_open() && case.satisfaction.is_none() {
@@ -268,6 +269,7 @@ impl Engine {
             EscalationAction::Supervise => None,
         };
         let action = rule.action.clone();
+        self.save_case(idx, self.cases[idx].clone());
         let case = &mut self.cases[idx];
         match action {
             EscalationAction::Supervise => case.supervised_count += 1,
@@ -296,8 +298,11 @@ impl Engine {
     /// [`crate::Error::CalendarRange`] when a trigger instant falls outside the calendar.
     pub fn sweep(&mut self, now: Millis) -> Result<&[Event]> {
         check_instant(now)?;
-        let start = self.events.len();
-        self.fire_due(None, now)?;
+        let start = self.transact(Rollback::Rebuild, |eng| {
+            let start = eng.events.len();
+            eng.fire_due(None, now)?;
+            Ok(start)
+        })?;
         Ok(&self.events[start..])
     }
 
@@ -308,10 +313,13 @@ impl Engine {
     /// As [`Engine::sweep`].
     pub fn sweep_by_scan(&mut self, now: Millis) -> Result<&[Event]> {
         check_instant(now)?;
-        let start = self.events.len();
-        for id in 1..=self.cases.len() as CaseId {
-            self.fire_due(Some(id), now)?;
-        }
+        let start = self.transact(Rollback::Rebuild, |eng| {
+            let start = eng.events.len();
+            for id in 1..=eng.cases.len() as CaseId {
+                eng.fire_due(Some(id), now)?;
+            }
+            Ok(start)
+        })?;
         Ok(&self.events[start..])
     }
 }

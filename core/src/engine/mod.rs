@@ -14,13 +14,17 @@
 //! | `engine/queue.rs` | the escalation queue: next firings bucketed by minute, stale entries, rebuilds |
 //! | `engine/escalate.rs` | when rules fire, what a firing does, [`Engine::sweep`] |
 //! | `engine/replay.rs` | [`Engine::replay`] and the verified replay of exported text |
+//! | `engine/commit.rs` | each changing call as a transaction: the undo log, the rollback, delivering commits to the sinks ([`EventSink`]), batches |
+//! | `engine/sinks.rs` | the engine's sink state: the journal, the host's sink, the chain head, the open batch |
 //!
 //! What an event looks like on disk is [`crate::event`]; the audit chain over it is
 //! [`crate::audit`].
 
+mod commit;
 mod escalate;
 mod queue;
 mod replay;
+mod sinks;
 mod timers;
 
 use std::collections::HashSet;
@@ -47,7 +51,10 @@ pub use crate::access::CONTACT_ROLES;
 pub use crate::event::EVENT_SCHEMA_VERSION;
 pub use crate::policy::{EngineConfig, EngineSection};
 
+pub use crate::sink::{Commit, EventSink};
+
 use queue::Queue;
+use sinks::{Rollback, Sinks};
 
 /// The case engine.
 #[derive(Debug, Clone)]
@@ -72,6 +79,11 @@ pub struct Engine {
     unit_ids: Vec<Arc<str>>,
     /// Per rule: its name and effect, shared by its firings.
     rule_labels: Vec<Arc<RuleLabel>>,
+    /// The cases changed by the call (or batch) in progress, as they were before (by index):
+    /// what a rollback puts back.
+    undo: Vec<(usize, Case)>,
+    /// The journal and the host's sink, the chain head, the open batch.
+    sinks: Sinks,
 }
 
 /// Two engines are equal when they hold the same cases and events (the security log is not
@@ -123,6 +135,8 @@ impl Engine {
             rule_targets: Vec::new(),
             unit_ids: Vec::new(),
             rule_labels,
+            undo: Vec::new(),
+            sinks: Sinks::default(),
         };
         // Unit ids and lights interned once: a firing then names its target without hashing.
         let model = Arc::clone(&eng.model);
@@ -227,6 +241,11 @@ impl Engine {
     /// # Ok::<(), gridgov::Error>(())
     /// ```
     pub fn report(&mut self, actor: Actor, at: Millis, report: Report) -> Result<CaseId> {
+        self.transact(Rollback::Touched, |eng| eng.report_once(actor, at, report))
+    }
+
+    /// [`Engine::report`] inside its transaction.
+    fn report_once(&mut self, actor: Actor, at: Millis, report: Report) -> Result<CaseId> {
         check_instant(at)?;
         let model = Arc::clone(&self.model);
         let category = model.catalog().get(&report.category)?;
@@ -343,7 +362,11 @@ impl Engine {
     /// [`Error::CalendarRange`] when a deadline falls outside the calendar. The engine is
     /// unchanged on error.
     pub fn act(&mut self, id: CaseId, actor: Actor, at: Millis, action: Action) -> Result<&Event> {
-        self.act_with_limit(id, actor, at, action, None)
+        let seq = self.transact(Rollback::Touched, |eng| {
+            eng.act_with_limit(id, actor, at, action, None)
+                .map(|e| e.seq)
+        })?;
+        Ok(&self.events[(seq - 1) as usize])
     }
 
     /// `act`, taking the stage limit from a recorded event instead of the model (replay).
@@ -358,7 +381,8 @@ impl Engine {
         check_instant(at)?;
         self.case(id)?;
         if !self.replaying {
-            // Escalations of this case due at or before `at` happened first.
+            // Escalations of this case due at or before `at` happened first (undone with the
+            // rest if the action is refused).
             self.fire_due(Some(id), at)?;
         }
         let case = self.case(id)?.clone();
@@ -527,7 +551,8 @@ impl Engine {
         new.last_at = at;
         // Everything that can fail has been checked: the deadline must be computable too.
         self.deadline_of(&new)?;
-        self.cases[(id - 1) as usize] = new;
+        let old = std::mem::replace(&mut self.cases[(id - 1) as usize], new);
+        self.save_case((id - 1) as usize, old);
         let action_to_record = match (action, recorded_unit) {
             (Action::Dispatch { unit: None, reason }, Some(u)) => {
                 let model = Arc::clone(&self.model);
@@ -755,14 +780,29 @@ impl Engine {
         event::to_json_lines(&self.events, viewer.is_some())
     }
 
-    /// Checks the engine's own hash chain (its export verified by
-    /// [`crate::audit::verify_json_lines`]) and returns the head of the chain. Recorded events
-    /// are immutable in memory, so this mainly gives the head to keep; the check that finds
-    /// tampering runs on stored exports ([`crate::audit::verify_json_lines`]).
+    /// Checks the audit chain and returns its head. With a journal ([`Engine::open`]) or a sink
+    /// that can check what it stored, this walks the **stored** chain and names the first
+    /// stored event whose hash, link or columns do not match, and checks that it ends where
+    /// this engine's does. Without one it checks the engine's own export
+    /// ([`crate::audit::verify_json_lines`]): recorded events are immutable in memory, so this
+    /// mainly gives the head to keep.
     ///
     /// # Errors
-    /// As [`crate::audit::verify_json_lines`].
+    /// [`Error::Tampered`] naming the first stored event that does not verify;
+    /// [`Error::Journal`] when the journal cannot be read; otherwise as
+    /// [`crate::audit::verify_json_lines`].
     pub fn verify(&self) -> Result<audit::Verified> {
+        for sink in [&self.sinks.durable, &self.sinks.host]
+            .into_iter()
+            .flatten()
+        {
+            let sink = sink
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(checked) = sink.verify() {
+                return checked;
+            }
+        }
         audit::verify_json_lines(&self.events_json_lines(None)?)
     }
 }

@@ -75,6 +75,20 @@ impl Queue {
         self.queued > 4 * self.live + 65_536
     }
 
+    /// Forgets the cases from index `cases` on (a rolled-back report); the caller rebuilds the
+    /// queue next.
+    pub(crate) fn truncate_cases(&mut self, cases: usize) {
+        self.generation.truncate(cases);
+        self.live_of_case.truncate(cases);
+        let mut dropped = 0;
+        for entries in self.buckets.values_mut() {
+            let before = entries.len();
+            entries.retain(|e| e.1 as usize <= cases);
+            dropped += before - entries.len();
+        }
+        self.queued -= dropped;
+    }
+
     /// Replaces every entry by `entries` (one current entry per armed case, of `cases` cases).
     pub(crate) fn rebuild(&mut self, entries: Vec<Entry>, cases: usize) {
         self.buckets.clear();

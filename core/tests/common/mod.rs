@@ -524,3 +524,76 @@ pub fn split_csv_rows(csv: &str) -> (String, String) {
     }
     (a, b)
 }
+
+/// 2025-11-03 09:00 +08:00 (a Monday): the start of [`main_path_call`]'s script.
+pub const MAIN_PATH_T0: i64 = 1_762_131_600_000;
+
+/// Call `k` (from 0) of a deterministic script on the sample city: case `k / 8` goes through
+/// the main path (report, accept, file, dispatch, start, handle, check, close), one call per
+/// `k`, a minute apart. The journal tests and benches drive engines with it, so a journal can
+/// be compared with an engine that ran the same calls in memory.
+pub fn main_path_call(eng: &mut gridgov::engine::Engine, k: u64) -> gridgov::Result<()> {
+    use gridgov::case::{Action, Actor, Report, Source};
+    let w = |s: &str| Actor::Worker(s.into());
+    let case = k / 8 + 1;
+    let t = MAIN_PATH_T0 + (case as i64 % 3600) * 1000 + (k % 8) as i64 * 60_000;
+    let (actor, action) = match k % 8 {
+        0 => {
+            let id = eng.report(
+                w("SV001"),
+                t,
+                Report {
+                    category: "E0102".into(),
+                    grid: "37990100100101".into(),
+                    point: None,
+                    urgency: None,
+                    source: Source::Supervisor,
+                    description: format!("case {case}"),
+                    contact: None,
+                    contact_sha256: None,
+                },
+            )?;
+            assert_eq!(id, case, "the script's case ids follow k");
+            return Ok(());
+        }
+        1 => (w("AC01"), Action::Accept),
+        2 => (w("SL01"), Action::File),
+        3 => (
+            w("DP01"),
+            Action::Dispatch {
+                unit: None,
+                reason: None,
+            },
+        ),
+        4 => (w("H-SANIT-1"), Action::Start),
+        5 => (
+            w("H-SANIT-1"),
+            Action::Handle {
+                result: "done".into(),
+            },
+        ),
+        6 => (w("SV001"), Action::Check { passed: true }),
+        _ => (
+            w("SL01"),
+            Action::Close {
+                reason: "fixed".into(),
+            },
+        ),
+    };
+    eng.act(case, actor, t, action).map(|_| ())
+}
+
+/// How many calls of [`main_path_call`] an engine has taken (from its cases and the events of
+/// its last case that are not escalations).
+pub fn main_path_calls(eng: &gridgov::engine::Engine) -> u64 {
+    let n = eng.cases().len() as u64;
+    if n == 0 {
+        return 0;
+    }
+    let last = eng.history(n).map_or(0, |h| {
+        h.iter()
+            .filter(|e| !matches!(e.body, gridgov::event::EventBody::Escalation(_)))
+            .count() as u64
+    });
+    (n - 1) * 8 + last
+}

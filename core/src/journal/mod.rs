@@ -1,0 +1,401 @@
+//! The engine on disk: a SQLite journal ([`Engine::open`]) that loses no committed call, shows
+//! no partial one, and detects edits.
+//!
+//! A journal is one SQLite file (WAL mode) holding:
+//!
+//! | table | what it holds |
+//! |---|---|
+//! | `meta` | `schema_version` (this library writes [`SCHEMA_VERSION`]) and `created_by` |
+//! | `models` | each model the journal ran on: its SHA-256, its text (the model file as JSON), its boundaries (GeoJSON), the first event written under it, and a link chaining it to the events before it |
+//! | `events` | the event log: one row per event with its JSON line (contact data included) and its audit-chain `hash` ([`crate::audit`]), plus `case_id`, `at`, `actor_kind`, `actor` and `action` copied out for queries |
+//! | `cases` | every case as of the last commit (state, unit, stage, deadline, counters…), written in the same transaction as the events, so readers need not replay; derived, not covered by the chain |
+//!
+//! Every accepted report, action and sweep is one transaction, committed before the call
+//! returns; a batch ([`Engine::begin_batch`]) is one transaction. Opening replays the events
+//! (with every check) to exactly the committed state, verifying the chain first unless
+//! [`OpenOptions::verify`] is off. One engine writes a journal at a time: the writer holds a
+//! lock on a small file beside it (`<path>-writer`, a SQLite file in exclusive locking mode,
+//! released by the operating system if the process dies); readers in other processes read the
+//! journal file itself while it is written and see whole transactions only.
+//!
+//! | file | what it holds |
+//! |---|---|
+//! | `journal/mod.rs` | [`OpenOptions`], [`Engine::open`], creating and checking the schema, the writer lock, migrations |
+//! | `journal/schema.rs` | the schema and its version, the model's identity and records, the errors |
+//! | `journal/store.rs` | the [`crate::engine::EventSink`] that writes each commit in one transaction |
+//! | `journal/check.rs` | reading the stored events back and checking them against their chain ([`verify`]) |
+
+mod check;
+mod schema;
+mod store;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
+use serde::Deserialize;
+
+use crate::audit::{self, GENESIS};
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::model::Model;
+
+pub use check::verify;
+pub use schema::SCHEMA_VERSION;
+
+use schema::{SCHEMA, journal_error, model_identity, model_record, sql_error};
+
+/// How hard SQLite pushes each commit to the disk (`PRAGMA synchronous`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Synchronous {
+    /// `FULL` (the default): a commit is on the disk when the call returns; a power cut loses
+    /// nothing acknowledged.
+    #[default]
+    Full,
+    /// `NORMAL`: in WAL mode a commit survives a crash of the process but the last commits
+    /// before a power cut or an operating-system crash may be lost (never half-written:
+    /// the journal stays consistent). Faster when each action commits alone (see
+    /// `BENCHMARKS.md`).
+    Normal,
+}
+
+impl Synchronous {
+    fn pragma(self) -> &'static str {
+        match self {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        }
+    }
+}
+
+/// How [`Engine::open`] opens a journal. Its JSON form (for the bindings,
+/// [`OpenOptions::from_json`]) has the same members, every one optional:
+/// `{"verify": true, "synchronous": "full", "migrate": false, "busy_timeout_ms": 5000,
+/// "max_pages": null}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OpenOptions {
+    /// Verify the stored chain before replaying (default `true`). Turning it off saves the
+    /// hashing on huge journals (see `BENCHMARKS.md` for its cost); [`Engine::verify`] still
+    /// checks on demand.
+    pub verify: bool,
+    /// `PRAGMA synchronous` (default [`Synchronous::Full`]).
+    pub synchronous: Synchronous,
+    /// Accept a model other than the journal's last one, recording the change in the `models`
+    /// table (chained to the event log); without it a different model is refused.
+    pub migrate: bool,
+    /// How long a commit waits for a reader's checkpoint (milliseconds; default 5000).
+    pub busy_timeout_ms: u32,
+    /// A cap on the journal's size in pages (`PRAGMA max_page_count`; `None`: no cap). A
+    /// commit that would pass it is refused as if the disk were full.
+    pub max_pages: Option<u32>,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            verify: true,
+            synchronous: Synchronous::Full,
+            migrate: false,
+            busy_timeout_ms: 5000,
+            max_pages: None,
+        }
+    }
+}
+
+impl OpenOptions {
+    /// Reads options from their JSON form (`null` or `{}`: the defaults).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming an unknown member or a value of the wrong type.
+    ///
+    /// # Examples
+    /// ```
+    /// use gridgov::journal::{OpenOptions, Synchronous};
+    /// let o = OpenOptions::from_json(&serde_json::json!({"synchronous": "normal"}))?;
+    /// assert_eq!(o.synchronous, Synchronous::Normal);
+    /// assert!(o.verify);
+    /// assert!(OpenOptions::from_json(&serde_json::json!({"verfy": false})).is_err());
+    /// # Ok::<(), gridgov::Error>(())
+    /// ```
+    pub fn from_json(value: &serde_json::Value) -> Result<OpenOptions> {
+        if value.is_null() {
+            return Ok(OpenOptions::default());
+        }
+        OpenOptions::deserialize(value).map_err(|e| {
+            Error::invalid(
+                "options",
+                value,
+                format!(
+                    "{e}; the options are verify, synchronous (\"full\" or \"normal\"), migrate, busy_timeout_ms, max_pages"
+                ),
+            )
+        })
+    }
+}
+
+/// Takes the writer lock: a SQLite file beside the journal in exclusive locking mode, held
+/// while the returned connection lives (the operating system drops it with the process).
+fn lock_writer(path: &Path) -> Result<Connection> {
+    let mut lock_path = path.as_os_str().to_owned();
+    lock_path.push("-writer");
+    let lock_path = std::path::PathBuf::from(lock_path);
+    let err = |e: &rusqlite::Error| sql_error(&lock_path, "taking the writer lock", e);
+    let c = Connection::open(&lock_path).map_err(|e| err(&e))?;
+    c.busy_timeout(Duration::ZERO).map_err(|e| err(&e))?;
+    c.query_row("PRAGMA locking_mode=EXCLUSIVE", [], |_| Ok(()))
+        .map_err(|e| err(&e))?;
+    let taken = c.execute_batch(
+        "BEGIN EXCLUSIVE;
+         CREATE TABLE IF NOT EXISTS writer (pid INTEGER NOT NULL);
+         DELETE FROM writer;",
+    );
+    let taken = taken.and_then(|()| {
+        c.execute("INSERT INTO writer VALUES (?1)", [std::process::id()])?;
+        c.execute_batch("COMMIT")
+    });
+    match taken {
+        Ok(()) => Ok(c),
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+            ) =>
+        {
+            Err(journal_error(
+                path,
+                "is open for writing by another engine (its writer lock is held); only one engine may write a journal, readers may open it read-only",
+            ))
+        }
+        Err(e) => Err(err(&e)),
+    }
+}
+
+/// Opens the journal connection with the writer's settings.
+fn connect(path: &Path, options: &OpenOptions) -> Result<Connection> {
+    let err = |what: &str, e: &rusqlite::Error| sql_error(path, what, e);
+    let c = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| err("opening", &e))?;
+    c.busy_timeout(Duration::from_millis(u64::from(options.busy_timeout_ms)))
+        .map_err(|e| err("setting the busy timeout", &e))?;
+    let mode: String = c
+        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        .map_err(|e| err("switching to WAL mode", &e))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(journal_error(
+            path,
+            format!("SQLite refused WAL mode (journal_mode is {mode:?})"),
+        ));
+    }
+    c.execute_batch(&format!(
+        "PRAGMA synchronous={};",
+        options.synchronous.pragma()
+    ))
+    .map_err(|e| err("setting synchronous", &e))?;
+    if let Some(pages) = options.max_pages {
+        c.query_row(&format!("PRAGMA max_page_count={pages}"), [], |_| Ok(()))
+            .map_err(|e| err("setting max_page_count", &e))?;
+    }
+    Ok(c)
+}
+
+/// Creates the schema in a new file, or checks the version of an existing one.
+fn prepare_schema(c: &Connection, path: &Path, model: &Model) -> Result<()> {
+    let err = |what: &str, e: &rusqlite::Error| sql_error(path, what, e);
+    c.execute_batch("BEGIN IMMEDIATE")
+        .map_err(|e| err("starting", &e))?;
+    let result = (|| -> Result<()> {
+        let has_meta: bool = c
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(|e| err("reading the schema", &e))?
+            > 0;
+        if !has_meta {
+            let tables: i64 = c
+                .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+                .map_err(|e| err("reading the schema", &e))?;
+            if tables > 0 {
+                return Err(journal_error(
+                    path,
+                    "is a SQLite file but not a gridgov journal (it has tables and no `meta`)",
+                ));
+            }
+            c.execute_batch(SCHEMA)
+                .map_err(|e| err("creating the schema", &e))?;
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', ?1), ('created_by', ?2)",
+                params![
+                    SCHEMA_VERSION.to_string(),
+                    format!("gridgov {}", crate::VERSION)
+                ],
+            )
+            .map_err(|e| err("creating the schema", &e))?;
+            let (text, boundaries, sha) = model_identity(model);
+            let genesis = audit::hex(&GENESIS);
+            let link = audit::link(&GENESIS, model_record(&sha, 1, None, &genesis).as_bytes());
+            c.execute(
+                "INSERT INTO models (sha256, text, boundaries, from_seq, previous, head, link)
+                 VALUES (?1, ?2, ?3, 1, NULL, ?4, ?5)",
+                params![sha, text, boundaries, genesis, audit::hex(&link)],
+            )
+            .map_err(|e| err("recording the model", &e))?;
+        }
+        let version: Option<String> = c
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| err("reading the schema version", &e))?;
+        match version.as_deref().map(str::parse::<u32>) {
+            Some(Ok(SCHEMA_VERSION)) => Ok(()),
+            Some(Ok(v)) if v > SCHEMA_VERSION => Err(journal_error(
+                path,
+                format!(
+                    "was written with journal schema version {v}; this library (gridgov {}) reads version {SCHEMA_VERSION}: open it with a newer gridgov",
+                    crate::VERSION
+                ),
+            )),
+            Some(Ok(v)) => Err(journal_error(
+                path,
+                format!(
+                    "has journal schema version {v}, which this library (version {SCHEMA_VERSION}) cannot read"
+                ),
+            )),
+            Some(Err(_)) | None => Err(journal_error(
+                path,
+                format!(
+                    "has no valid schema_version in `meta` (found {version:?}; this library writes {SCHEMA_VERSION})"
+                ),
+            )),
+        }
+    })();
+    match result {
+        Ok(()) => c
+            .execute_batch("COMMIT")
+            .map_err(|e| err("creating the schema", &e)),
+        Err(e) => {
+            let _ = c.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// Checks the model against the journal's last one; records a migration when asked.
+fn check_model(
+    c: &Connection,
+    path: &Path,
+    model: &Model,
+    options: &OpenOptions,
+    stored_events: u64,
+    head: &[u8; 32],
+) -> Result<()> {
+    let err = |what: &str, e: &rusqlite::Error| sql_error(path, what, e);
+    let (stored, link): (String, String) = c
+        .query_row(
+            "SELECT sha256, link FROM models ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(|e| err("reading the model", &e))?;
+    let (text, boundaries, sha) = model_identity(model);
+    if stored == sha {
+        return Ok(());
+    }
+    if !options.migrate {
+        return Err(journal_error(
+            path,
+            format!(
+                "was written for model sha256 {stored}, not this model (sha256 {sha}); open it with the same model, or migrate explicitly (OpenOptions::migrate)"
+            ),
+        ));
+    }
+    let from_seq = stored_events + 1;
+    let prev = check::parse_hash(&link).unwrap_or(GENESIS);
+    let head = audit::hex(head);
+    let record = audit::link(
+        &prev,
+        model_record(&sha, from_seq, Some(&stored), &head).as_bytes(),
+    );
+    c.execute(
+        "INSERT INTO models (sha256, text, boundaries, from_seq, previous, head, link)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            sha,
+            text,
+            boundaries,
+            from_seq as i64,
+            stored,
+            head,
+            audit::hex(&record)
+        ],
+    )
+    .map_err(|e| err("recording the migration", &e))?;
+    Ok(())
+}
+
+impl Engine {
+    /// Opens the journal at `path` (creating it when it does not exist) and returns the engine
+    /// it holds: every committed event replayed with every check, the chain verified first
+    /// unless `options.verify` is off. From then on every accepted report, action and sweep is
+    /// committed to the journal before the call returns (a batch, at
+    /// [`Engine::commit_batch`]); a call the journal cannot take is refused and leaves the
+    /// engine unchanged.
+    ///
+    /// # Errors
+    /// [`Error::Journal`] when another engine writes the journal, when it was written for
+    /// another model (naming both hashes; see [`OpenOptions::migrate`]) or with a newer schema
+    /// (naming both versions), or when SQLite fails; [`Error::Tampered`] naming the first
+    /// stored event that does not verify.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::sync::Arc;
+    /// use gridgov::case::{Actor, Report, Source};
+    /// use gridgov::engine::Engine;
+    /// use gridgov::journal::OpenOptions;
+    /// let dir = std::env::temp_dir().join(format!("gridgov-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("city.journal");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let model = Arc::new(gridgov::Model::sample());
+    /// let mut eng = Engine::open(Arc::clone(&model), &path, &OpenOptions::default())?;
+    /// eng.report(Actor::Worker("SV001".into()), 1_759_219_200_000, Report {
+    ///     category: "C0101".into(), grid: "37990100100101".into(), point: None, urgency: None,
+    ///     source: Source::Supervisor, description: String::new(), contact: None, contact_sha256: None })?;
+    /// drop(eng);
+    /// let again = Engine::open(model, &path, &OpenOptions::default())?;
+    /// assert_eq!(again.cases().len(), 1);
+    /// # drop(again); let _ = std::fs::remove_dir_all(&dir);
+    /// # Ok::<(), gridgov::Error>(())
+    /// ```
+    pub fn open(
+        model: Arc<Model>,
+        path: impl AsRef<Path>,
+        options: &OpenOptions,
+    ) -> Result<Engine> {
+        let path = path.as_ref();
+        let lock = lock_writer(path)?;
+        let conn = connect(path, options)?;
+        prepare_schema(&conn, path, &model)?;
+        let stored = check::scan(&conn, path, options.verify, true)?;
+        check_model(&conn, path, &model, options, stored.count, &stored.head)?;
+        let mut engine = Engine::replay(model, &stored.events).map_err(|e| {
+            journal_error(path, format!("its events do not replay on this model: {e}"))
+        })?;
+        let sink = store::JournalSink::new(conn, lock, path.to_path_buf(), &stored);
+        engine.attach_durable(Box::new(sink), stored.head);
+        Ok(engine)
+    }
+}

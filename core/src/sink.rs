@@ -1,0 +1,114 @@
+//! Event sinks: where the engine's committed events go. [`EventSink`] is the contract a store
+//! implements (the SQLite journal of `crate::journal`, or a host's own database through the C
+//! and Python bindings); [`Commit`] is what one commit hands it.
+
+use crate::audit::{self, Verified};
+use crate::calendar::Millis;
+use crate::case::{Case, CaseId};
+use crate::error::Result;
+use crate::event::{self, Event, EventBody};
+use crate::model::Model;
+
+/// What one commit hands to each sink: the new events of one call (or of one batch), in order,
+/// with their chain links and their JSON lines.
+#[derive(Debug)]
+pub struct Commit<'a> {
+    /// The new events, in order (their `seq` follow the last committed one).
+    pub events: &'a [Event],
+    /// Per event: its line as [`crate::event::to_json_lines`] writes it with contact data —
+    /// the JSON object with its `hash` member, no trailing newline.
+    pub lines: &'a [String],
+    /// Per event: its chain link (the `hash` of its line, as bytes).
+    pub hashes: &'a [[u8; 32]],
+    /// Per event: its chain link as lower-case hex (as in its line).
+    pub hex: &'a [String],
+    /// The chain link before the first new event (32 zero bytes before the first event ever).
+    pub prev: [u8; 32],
+    /// The ids of the cases these events created or changed, ascending, each once.
+    pub case_ids: &'a [CaseId],
+    /// Those cases as they are after the commit, with the deadline of their running stage.
+    pub cases: &'a [(&'a Case, Option<Millis>)],
+    /// The model the engine runs on.
+    pub model: &'a Model,
+}
+
+/// A destination for committed events: the engine calls [`EventSink::write`] with the events
+/// of each accepted call before the call returns. Returning an error refuses the call: the
+/// engine is put back as it was and the caller gets the error ([`crate::Error::Sink`] for a
+/// host's refusal).
+///
+/// This, with [`crate::engine::Engine::replay`], is the whole contract of an external store: write the lines
+/// in the host's own transaction; on restart, replay them.
+///
+/// # Examples
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use gridgov::case::{Actor, Report, Source};
+/// use gridgov::engine::{Engine, EventSink};
+/// use gridgov::sink::Commit;
+///
+/// struct Lines(Arc<Mutex<Vec<String>>>);
+/// impl EventSink for Lines {
+///     fn write(&mut self, commit: &Commit<'_>) -> gridgov::Result<()> {
+///         self.0.lock().unwrap().extend(commit.lines.iter().cloned());
+///         Ok(())
+///     }
+/// }
+///
+/// let store = Arc::new(Mutex::new(Vec::new()));
+/// let mut eng = Engine::new(Arc::new(gridgov::Model::sample()));
+/// eng.set_sink(Some(Box::new(Lines(Arc::clone(&store)))))?;
+/// eng.report(Actor::Worker("SV001".into()), 1_759_219_200_000, Report {
+///     category: "C0101".into(), grid: "37990100100101".into(), point: None, urgency: None,
+///     source: Source::Supervisor, description: String::new(), contact: None, contact_sha256: None })?;
+/// assert_eq!(store.lock().unwrap().len(), 1);
+/// assert_eq!(store.lock().unwrap()[0], eng.events_json_lines(None)?.trim_end());
+/// # Ok::<(), gridgov::Error>(())
+/// ```
+pub trait EventSink: Send {
+    /// Takes the events of one accepted call (or batch). An error refuses the call.
+    ///
+    /// # Errors
+    /// Whatever the sink reports; the engine returns it to the caller unchanged.
+    fn write(&mut self, commit: &Commit<'_>) -> Result<()>;
+
+    /// Called after every sink took the commit (`true`), or when a later sink refused it
+    /// (`false`). A sink that holds a transaction open in [`EventSink::write`] commits or rolls
+    /// it back here; the default does nothing.
+    ///
+    /// # Errors
+    /// A failure to commit: the engine refuses the call.
+    fn finish(&mut self, _commit: bool) -> Result<()> {
+        Ok(())
+    }
+
+    /// Checks what the sink stored, when it can (the journal walks its chain); `None` when it
+    /// keeps nothing it can check.
+    ///
+    /// # Errors
+    /// The first stored event whose hash or link does not match.
+    fn verify(&self) -> Option<Result<Verified>> {
+        None
+    }
+}
+
+/// An event's line with contact data and its `hash` (as [`crate::event::to_json_lines`]
+/// writes it), its chain link after `prev`, and the link as hex. The JSON object is built
+/// once: without contact data it is also the canonical text.
+///
+/// # Errors
+/// As [`crate::event::Event::to_json`].
+pub fn line_after(prev: &[u8; 32], e: &Event) -> Result<(String, [u8; 32], String)> {
+    let mut v = e.to_json(true)?;
+    let has_contact = matches!(&e.body, EventBody::Report(r) if r.contact.is_some());
+    let link = if has_contact {
+        audit::link(prev, event::canonical(e)?.as_bytes())
+    } else {
+        audit::link(prev, v.to_string().as_bytes())
+    };
+    let hex = audit::hex(&link);
+    if let serde_json::Value::Object(o) = &mut v {
+        o.insert("hash".into(), serde_json::Value::String(hex.clone()));
+    }
+    Ok((v.to_string(), link, hex))
+}

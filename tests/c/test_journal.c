@@ -1,0 +1,251 @@
+/* gridgov C ABI: the engine on a SQLite journal — open, commit, reopen to the same engine, a
+ * second writer refused, batches (one refused call commits nothing), the event sink (each
+ * commit's lines; a refusing sink leaves the engine and the journal unchanged), verification
+ * of the file, and bad arguments. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
+#include <unistd.h>
+
+#include "check.h"
+
+#define GRID "37990100100101"
+#define MIN 60000LL
+#define T0 1762131600000LL /* Monday 2025-11-03 09:00 +08:00 */
+#define SV001 "{\"worker\":\"SV001\"}"
+#define AC01 "{\"worker\":\"AC01\"}"
+#define SL01 "{\"worker\":\"SL01\"}"
+#define REPORT "{\"category\":\"C0101\",\"grid\":\"" GRID "\",\"description\":\"cover missing\"}"
+
+static char path[256];
+
+/* Removes the journal and its companions (WAL, shared memory, writer lock). */
+static void remove_journal(void) {
+  const char *suffixes[] = {"", "-wal", "-shm", "-writer", "-writer-journal"};
+  char p[300];
+  for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+    snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
+    unlink(p);
+  }
+}
+
+static gridgov_status act(gridgov_engine *e, uint64_t id, const char *actor, int64_t at,
+                          const char *action) {
+  char *event = NULL;
+  gridgov_status st = gridgov_engine_act(e, id, actor, at, action, &event, NULL);
+  gridgov_string_free(event);
+  return st;
+}
+
+/* The engine's events as JSON lines (free it). */
+static char *events_of(const gridgov_engine *e) {
+  char *events = NULL;
+  if (gridgov_engine_events_json(e, NULL, &events, NULL) != GRIDGOV_STATUS_OK) return NULL;
+  return events;
+}
+
+static size_t events_in_journal(void) {
+  char *out = NULL;
+  size_t n = 0;
+  if (gridgov_journal_verify(path, &out, NULL) == GRIDGOV_STATUS_OK) {
+    const char *p = strstr(out, "\"events\":");
+    if (p) n = (size_t)strtoull(p + 9, NULL, 10);
+  }
+  gridgov_string_free(out);
+  return n;
+}
+
+static gridgov_engine *open_journal(const gridgov_model *m) {
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_open(m, path, NULL, &e), GRIDGOV_STATUS_OK);
+  return e;
+}
+
+static void test_open_commit_reopen(const gridgov_model *m) {
+  remove_journal();
+  gridgov_engine *e = open_journal(m);
+  if (!e) return;
+  uint64_t id = 0;
+  CHECK_STATUS(gridgov_engine_report(e, SV001, T0, REPORT, &id), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, AC01, T0 + MIN, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, SL01, T0 + 2 * MIN, "{\"action\":\"file\"}"), GRIDGOV_STATUS_OK);
+  CHECK(events_in_journal() == 3); /* committed before each call returned */
+
+  /* a second writer is refused while the first holds the journal */
+  gridgov_engine *second = NULL;
+  CHECK_STATUS(gridgov_engine_open(m, path, NULL, &second), GRIDGOV_STATUS_JOURNAL);
+  CHECK_ERROR_MENTIONS("another engine");
+  CHECK(second == NULL);
+
+  char *before = events_of(e);
+  gridgov_engine_free(e);
+  gridgov_engine *again = open_journal(m);
+  char *after = again ? events_of(again) : NULL;
+  CHECK(before && after && strcmp(before, after) == 0);
+  char *verified = NULL;
+  CHECK_STATUS(gridgov_engine_verify(again, &verified, NULL), GRIDGOV_STATUS_OK);
+  CHECK(verified && strstr(verified, "\"events\":3") != NULL);
+  gridgov_string_free(verified);
+  gridgov_string_free(before);
+  gridgov_string_free(after);
+  gridgov_engine_free(again);
+}
+
+static void test_batches(const gridgov_model *m) {
+  remove_journal();
+  gridgov_engine *e = open_journal(m);
+  if (!e) return;
+  uint64_t id = 0;
+  size_t n = 99;
+  /* one refused call inside: the commit commits nothing */
+  CHECK_STATUS(gridgov_engine_batch_begin(e), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_batch_begin(e), GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_STATUS(gridgov_engine_report(e, SV001, T0, REPORT, &id), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, SL01, T0 + MIN, "{\"action\":\"close\",\"reason\":\"x\"}"),
+               GRIDGOV_STATUS_INVALID_TRANSITION);
+  CHECK_STATUS(gridgov_engine_batch_commit(e, &n), GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("nothing was committed");
+  CHECK(n == 99); /* outputs only on success */
+  size_t cases = 9, events = 9;
+  CHECK_STATUS(gridgov_engine_len(e, &cases, &events), GRIDGOV_STATUS_OK);
+  CHECK(cases == 0 && events == 0);
+  CHECK(events_in_journal() == 0);
+  /* a clean batch: all of it in one commit */
+  CHECK_STATUS(gridgov_engine_batch_begin(e), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_report(e, SV001, T0, REPORT, &id), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, AC01, T0 + MIN, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  CHECK(events_in_journal() == 0); /* not before the commit */
+  CHECK_STATUS(gridgov_engine_batch_commit(e, &n), GRIDGOV_STATUS_OK);
+  CHECK(n == 2);
+  CHECK(events_in_journal() == 2);
+  /* rollback drops the batch */
+  CHECK_STATUS(gridgov_engine_batch_begin(e), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, SL01, T0 + 2 * MIN, "{\"action\":\"file\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_batch_rollback(e, &n), GRIDGOV_STATUS_OK);
+  CHECK(n == 1);
+  CHECK_STATUS(gridgov_engine_batch_rollback(e, NULL), GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_STATUS(gridgov_engine_batch_commit(e, NULL), GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_STATUS(gridgov_engine_len(e, &cases, &events), GRIDGOV_STATUS_OK);
+  CHECK(cases == 1 && events == 2);
+  gridgov_engine_free(e);
+}
+
+/* A host's store: the lines it accepted, or a refusal. */
+struct host {
+  char lines[16384];
+  size_t len;
+  int calls;
+  int refuse;
+};
+
+static int32_t host_sink(void *user, const char *lines, size_t len) {
+  struct host *h = user;
+  h->calls++;
+  if (h->refuse) return 7;
+  if (h->len + len + 1 > sizeof h->lines) return 1;
+  CHECK(lines[len] == '\0' && len > 0 && lines[len - 1] == '\n');
+  memcpy(h->lines + h->len, lines, len);
+  h->len += len;
+  h->lines[h->len] = '\0';
+  return 0;
+}
+
+static void test_sink(const gridgov_model *m) {
+  remove_journal();
+  gridgov_engine *e = open_journal(m);
+  if (!e) return;
+  struct host h = {.len = 0, .calls = 0, .refuse = 0};
+  CHECK_STATUS(gridgov_engine_set_sink(e, host_sink, &h), GRIDGOV_STATUS_OK);
+  uint64_t id = 0;
+  CHECK_STATUS(gridgov_engine_report(e, SV001, T0, REPORT, &id), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, AC01, T0 + MIN, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  CHECK(h.calls == 2);
+  char *events = events_of(e);
+  CHECK(events && strcmp(events, h.lines) == 0); /* the export, line for line, with hashes */
+  gridgov_string_free(events);
+
+  /* a refusing sink: the call fails and nothing changes, in the engine or the journal */
+  h.refuse = 1;
+  char *before = events_of(e);
+  char *event = NULL;
+  CHECK_STATUS(gridgov_engine_act(e, id, SL01, T0 + 2 * MIN, "{\"action\":\"file\"}", &event, NULL),
+               GRIDGOV_STATUS_SINK);
+  CHECK_ERROR_MENTIONS("returned 7");
+  CHECK(event == NULL);
+  char *after = events_of(e);
+  CHECK(before && after && strcmp(before, after) == 0);
+  CHECK(events_in_journal() == 2);
+  gridgov_string_free(before);
+  gridgov_string_free(after);
+  /* removed, the engine goes on */
+  CHECK_STATUS(gridgov_engine_set_sink(e, NULL, NULL), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, SL01, T0 + 2 * MIN, "{\"action\":\"file\"}"), GRIDGOV_STATUS_OK);
+  CHECK(events_in_journal() == 3);
+  gridgov_engine_free(e);
+
+  /* a sink on an engine without a journal works the same */
+  gridgov_engine *mem = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &mem), GRIDGOV_STATUS_OK);
+  struct host h2 = {.len = 0, .calls = 0, .refuse = 1};
+  CHECK_STATUS(gridgov_engine_set_sink(mem, host_sink, &h2), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_report(mem, SV001, T0, REPORT, &id), GRIDGOV_STATUS_SINK);
+  size_t cases = 9, n = 9;
+  CHECK_STATUS(gridgov_engine_len(mem, &cases, &n), GRIDGOV_STATUS_OK);
+  CHECK(cases == 0 && n == 0);
+  gridgov_engine_free(mem);
+}
+
+static void test_bad_arguments(const gridgov_model *m) {
+  remove_journal();
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_open(NULL, path, NULL, &e), GRIDGOV_STATUS_NULL_POINTER);
+  CHECK_STATUS(gridgov_engine_open(m, NULL, NULL, &e), GRIDGOV_STATUS_NULL_POINTER);
+  CHECK_STATUS(gridgov_engine_open(m, path, NULL, NULL), GRIDGOV_STATUS_NULL_POINTER);
+  CHECK_STATUS(gridgov_engine_open(m, "\xff", NULL, &e), GRIDGOV_STATUS_INVALID_UTF8);
+  CHECK_STATUS(gridgov_engine_open(m, path, "{", &e), GRIDGOV_STATUS_PARSE);
+  CHECK_STATUS(gridgov_engine_open(m, path, "{\"verfy\":false}", &e),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("verfy");
+  CHECK_STATUS(gridgov_engine_open(m, path, "{\"synchronous\":\"sometimes\"}", &e),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("sometimes");
+  CHECK_STATUS(gridgov_engine_open(m, "/nonexistent-dir/x.journal", NULL, &e),
+               GRIDGOV_STATUS_JOURNAL);
+  CHECK_ERROR_MENTIONS("/nonexistent-dir/x.journal");
+  CHECK(e == NULL);
+  CHECK_STATUS(gridgov_engine_batch_begin(NULL), GRIDGOV_STATUS_NULL_POINTER);
+  CHECK_STATUS(gridgov_engine_set_sink(NULL, host_sink, NULL), GRIDGOV_STATUS_NULL_POINTER);
+  char *out = NULL;
+  CHECK_STATUS(gridgov_journal_verify(NULL, &out, NULL), GRIDGOV_STATUS_NULL_POINTER);
+  CHECK_STATUS(gridgov_journal_verify(path, NULL, NULL), GRIDGOV_STATUS_NULL_POINTER);
+  CHECK_STATUS(gridgov_journal_verify("/nonexistent-dir/x.journal", &out, NULL),
+               GRIDGOV_STATUS_JOURNAL);
+  CHECK(out == NULL);
+
+  /* the options that exist are taken */
+  CHECK_STATUS(gridgov_engine_open(m, path, "{\"synchronous\":\"normal\",\"verify\":false}", &e),
+               GRIDGOV_STATUS_OK);
+  gridgov_engine_free(e);
+  /* another model is refused, naming both hashes */
+  char fixture[512];
+  fixture_path(fixture, sizeof fixture, "cities/tiny.toml");
+  gridgov_model *tiny = NULL;
+  CHECK_STATUS(gridgov_model_from_path(fixture, &tiny), GRIDGOV_STATUS_OK);
+  e = NULL;
+  CHECK_STATUS(gridgov_engine_open(tiny, path, NULL, &e), GRIDGOV_STATUS_JOURNAL);
+  CHECK_ERROR_MENTIONS("sha256");
+  CHECK(e == NULL);
+  gridgov_model_free(tiny);
+}
+
+int main(void) {
+  snprintf(path, sizeof path, "/tmp/gridgov-c-journal-%ld.journal", (long)getpid());
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
+  test_open_commit_reopen(m);
+  test_batches(m);
+  test_sink(m);
+  test_bad_arguments(m);
+  gridgov_model_free(m);
+  remove_journal();
+  return finish("test_journal");
+}

@@ -1,0 +1,238 @@
+"""The engine on disk from Python: Engine.open on a SQLite journal, reopening to the same engine,
+batches (all or nothing), the event sink, a second writer, tampering found by verify_journal,
+another model, readers with sqlite3 and pandas, and bad arguments."""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+import gridgov
+from gridgov import Engine
+
+from conftest import fixture_path
+
+GRID = "37990100100101"
+MON = datetime(2025, 11, 3, 9, 0)
+
+
+def main_path(eng: Engine, case_no: int) -> int:
+    """One case through report, accept, file, dispatch (8 events with start, handle, check, close)."""
+    t = MON + timedelta(seconds=case_no)
+    case = eng.report("SV001", category="E0102", grid=GRID, at=t, description=f"case {case_no}")
+    steps = [
+        ("accept", "AC01", {}),
+        ("file", "SL01", {}),
+        ("dispatch", "DP01", {}),
+        ("start", "H-SANIT-1", {}),
+        ("handle", "H-SANIT-1", {"result": "done"}),
+        ("check", "SV001", {"passed": True}),
+        ("close", "SL01", {"reason": "fixed"}),
+    ]
+    for i, (action, actor, fields) in enumerate(steps, 1):
+        eng.act(case, action, actor=actor, at=t + timedelta(minutes=i), **fields)
+    return case
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "city.journal"
+
+
+def test_open_commit_reopen(sample: gridgov.Model, path: Path) -> None:
+    eng = Engine.open(sample, path)
+    for n in range(3):
+        main_path(eng, n)
+    assert gridgov.verify_journal(path)["events"] == 24  # committed before each call returned
+    head = eng.verify()
+    events = eng.events_jsonl()
+    del eng
+    again = Engine.open(sample, path)
+    assert again.events_jsonl() == events
+    assert again.verify() == head
+    mem = Engine(sample)
+    for n in range(3):
+        main_path(mem, n)
+    assert again == mem
+
+
+def test_readers_see_the_tables(sample: gridgov.Model, path: Path) -> None:
+    eng = Engine.open(sample, path)
+    main_path(eng, 0)
+    case = eng.report("SV001", category="C0101", grid=GRID, at=MON)
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT id, state, open, grid FROM cases ORDER BY id").fetchall()
+        assert rows == [(1, "closed", 0, GRID), (case, "reported", 1, GRID)]
+        (n,) = db.execute("SELECT count(*) FROM events WHERE case_id = 1").fetchone()
+        assert n == 8
+        (version,) = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        assert version == "1"
+    pd = pytest.importorskip("pandas")
+    with sqlite3.connect(path) as db:
+        frame = pd.read_sql("SELECT seq, case_id, action FROM events ORDER BY seq", db)
+    assert list(frame["action"][:3]) == ["report", "accept", "file"]
+
+
+def test_a_batch_commits_all_or_nothing(sample: gridgov.Model, path: Path) -> None:
+    eng = Engine.open(sample, path)
+    with pytest.raises(gridgov.InvalidTransition), eng.batch():
+        case = eng.report("SV001", category="C0101", grid=GRID, at=MON)
+        eng.act(case, "close", actor="SL01", at=MON, reason="x")
+    assert len(eng) == 0 and eng.event_count == 0
+    assert gridgov.verify_journal(path)["events"] == 0
+    # a refused call whose exception was caught still poisons the batch
+    with pytest.raises(gridgov.ValidationError, match="nothing was committed"), eng.batch():
+        case = eng.report("SV001", category="C0101", grid=GRID, at=MON)
+        with pytest.raises(gridgov.InvalidTransition):
+            eng.act(case, "close", actor="SL01", at=MON, reason="x")
+    assert eng.event_count == 0 and not eng.in_batch
+    with eng.batch():
+        main_path(eng, 0)
+        assert eng.in_batch
+        assert gridgov.verify_journal(path)["events"] == 0  # not before the end
+    assert gridgov.verify_journal(path)["events"] == 8
+    # nested batches are refused
+    with pytest.raises(gridgov.ValidationError, match="already open"), eng.batch(), eng.batch():
+        pass
+    assert not eng.in_batch
+
+
+def test_the_sink_gets_each_commit_and_a_failing_sink_changes_nothing(
+    sample: gridgov.Model, path: Path
+) -> None:
+    eng = Engine.open(sample, path)
+    got: list[list[str]] = []
+    eng.set_sink(got.append)
+    case = eng.report("SV001", category="C0101", grid=GRID, at=MON)
+    eng.act(case, "accept", actor="AC01", at=MON)
+    assert [len(lines) for lines in got] == [1, 1]
+    assert "".join(line + "\n" for lines in got for line in lines) == eng.events_jsonl(viewer="SL01")
+
+    def refuse(lines: list[str]) -> None:
+        raise ConnectionError("the host's database is down")
+
+    eng.set_sink(refuse)
+    before = eng.events_jsonl()
+    with pytest.raises(gridgov.SinkError, match="database is down") as info:
+        eng.act(case, "file", actor="SL01", at=MON)
+    assert "ConnectionError" in info.value.reason
+    assert eng.events_jsonl() == before
+    assert gridgov.verify_journal(path)["events"] == 2
+    with pytest.raises(gridgov.SinkError):
+        eng.report("SV001", category="C0101", grid=GRID, at=MON)
+    assert len(eng) == 1
+    eng.set_sink(None)
+    eng.act(case, "file", actor="SL01", at=MON)
+    assert gridgov.verify_journal(path)["events"] == 3
+    with pytest.raises(TypeError, match="callable"):
+        eng.set_sink("not a function")  # type: ignore[arg-type]
+
+
+def test_a_sink_on_an_engine_in_memory(sample: gridgov.Model) -> None:
+    eng = Engine(sample)
+    main_path(eng, 0)
+    got: list[str] = []
+    eng.set_sink(got.extend)
+    main_path(eng, 1)
+    lines = eng.events_jsonl().splitlines()
+    assert got == lines[8:]  # the later events only, chained on the earlier ones
+    assert gridgov.verify_events("\n".join(lines))["events"] == 16
+
+
+def test_a_second_writer_is_refused(sample: gridgov.Model, path: Path) -> None:
+    first = Engine.open(sample, path)
+    with pytest.raises(gridgov.JournalError, match="another engine") as info:
+        Engine.open(sample, path)
+    assert info.value.path == str(path)
+    assert pickle.loads(pickle.dumps(info.value)).reason == info.value.reason
+    main_path(first, 0)
+    del first
+    assert len(Engine.open(sample, path)) == 1
+
+
+def test_tampering_is_named(sample: gridgov.Model, path: Path) -> None:
+    eng = Engine.open(sample, path)
+    for n in range(2):
+        main_path(eng, n)
+    del eng
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE events SET line = replace(line, 'fixed', 'fixes') WHERE seq = 8")
+    db.close()
+    with pytest.raises(gridgov.TamperedError) as info:
+        gridgov.verify_journal(path)
+    assert info.value.seq == 8
+    back = pickle.loads(pickle.dumps(info.value))
+    assert type(back) is gridgov.TamperedError and back.__dict__ == info.value.__dict__
+    with pytest.raises(gridgov.TamperedError, match="event 8"):
+        Engine.open(sample, path)
+    # opening without verification replays what is there (the check is then on demand)
+    eng = Engine.open(sample, path, verify=False)
+    with pytest.raises(gridgov.TamperedError):
+        eng.verify()
+
+
+def test_another_model_is_refused_naming_both_hashes(sample: gridgov.Model, path: Path) -> None:
+    del_me = Engine.open(sample, path)
+    del del_me
+    tiny = gridgov.Model.load(fixture_path("cities/tiny.toml"))
+    with pytest.raises(gridgov.JournalError, match="sha256") as info:
+        Engine.open(tiny, path)
+    assert "migrate" in info.value.reason
+    assert len(Engine.open(tiny, path, migrate=True)) == 0
+    assert gridgov.verify_journal(path)["events"] == 0
+
+
+def test_newer_schema_is_refused(sample: gridgov.Model, path: Path) -> None:
+    del_me = Engine.open(sample, path)
+    del del_me
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
+    db.close()
+    with pytest.raises(gridgov.JournalError, match="version 9"):
+        Engine.open(sample, path)
+
+
+def test_bad_arguments(sample: gridgov.Model, path: Path, tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="Model"):
+        Engine.open("sample", path)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="path"):
+        Engine.open(sample, 42)  # type: ignore[arg-type]
+    with pytest.raises(gridgov.ValidationError, match="sometimes"):
+        Engine.open(sample, path, synchronous="sometimes")
+    with pytest.raises(gridgov.ValidationError, match="verify"):
+        Engine.open(sample, path, verify="yes")  # type: ignore[arg-type]
+    with pytest.raises(gridgov.ValidationError, match="max_pages"):
+        Engine.open(sample, path, max_pages=1.5)  # type: ignore[arg-type]
+    with pytest.raises(gridgov.JournalError, match="nonexistent"):
+        Engine.open(sample, tmp_path / "nonexistent" / "x.journal")
+    not_a_journal = tmp_path / "other.db"
+    not_a_journal.write_bytes(b"this is not SQLite" * 100)
+    with pytest.raises(gridgov.JournalError, match="not a"):
+        Engine.open(sample, not_a_journal)
+    with pytest.raises(gridgov.JournalError):
+        gridgov.verify_journal(tmp_path / "missing.journal")
+    eng = Engine.open(sample, path, synchronous="normal")
+    main_path(eng, 0)
+    assert len(eng) == 1
+
+
+def test_a_full_disk_is_refused_and_loses_nothing(sample: gridgov.Model, path: Path) -> None:
+    del_me = Engine.open(sample, path)
+    del del_me
+    with sqlite3.connect(path) as db:
+        (pages,) = db.execute("PRAGMA page_count").fetchone()
+    db.close()
+    eng = Engine.open(sample, path, max_pages=pages + 6)
+    done = 0
+    with pytest.raises(gridgov.JournalError, match="full"):
+        for n in range(1000):
+            main_path(eng, n)
+            done += 1
+    assert done > 0
+    events = eng.events_jsonl()
+    del eng
+    assert Engine.open(sample, path).events_jsonl() == events
