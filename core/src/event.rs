@@ -37,7 +37,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::audit::{GENESIS, contact_digest, hex, link};
+use sha2::{Digest, Sha256};
+
+use crate::audit::{GENESIS, contact_digest, hex_array, link, link_parts};
 use crate::calendar::{Millis, TimeLimit};
 use crate::case::{Action, Actor, CaseId, Point, Report, Source};
 use crate::error::{Error, Result};
@@ -346,7 +348,9 @@ impl Event {
 /// # Errors
 /// As [`Event::to_json`].
 pub fn canonical(event: &Event) -> Result<String> {
-    Ok(event.to_json(false)?.to_string())
+    let mut buf = Vec::with_capacity(256);
+    write_event(&mut buf, event, false, false)?;
+    utf8(buf)
 }
 
 /// The chain link after each event, in order ([`crate::audit::link`] from
@@ -356,58 +360,873 @@ pub fn canonical(event: &Event) -> Result<String> {
 /// As [`Event::to_json`].
 pub fn chain(events: &[Event]) -> Result<Vec<[u8; 32]>> {
     let mut prev = GENESIS;
+    let mut buf = Vec::with_capacity(256);
     events
         .iter()
         .map(|e| {
-            prev = link(&prev, canonical(e)?.as_bytes());
+            buf.clear();
+            write_event(&mut buf, e, false, false)?;
+            prev = link(&prev, &buf);
             Ok(prev)
         })
         .collect()
 }
 
+/// The last link of the chain over `events` ([`crate::audit::GENESIS`] when there are none):
+/// [`chain`]'s last element, without keeping the others. This is the head that
+/// [`crate::audit::verify_json_lines`] gives for the export of the same events.
+///
+/// # Errors
+/// As [`Event::to_json`].
+pub fn chain_head(events: &[Event]) -> Result<[u8; 32]> {
+    let mut prev = GENESIS;
+    let mut buf = Vec::with_capacity(256);
+    for e in events {
+        buf.clear();
+        write_event(&mut buf, e, false, false)?;
+        prev = link(&prev, &buf);
+    }
+    Ok(prev)
+}
+
 /// Events as JSON lines, each with its `hash` chain link. `with_contact` includes the citizen
 /// contact of reports (the caller checks that the viewer may see it).
+///
+/// Each line is written once, straight into the output, and hashed from the bytes written:
+/// the canonical text is the line without its `hash` (and `contact`) member.
 ///
 /// # Errors
 /// As [`Event::to_json`].
 pub fn to_json_lines(events: &[Event], with_contact: bool) -> Result<String> {
-    let mut out = String::new();
+    let mut out = Vec::with_capacity(events.len().saturating_mul(240));
     let mut prev = GENESIS;
     for e in events {
-        let mut v = e.to_json(false)?;
-        prev = link(&prev, v.to_string().as_bytes());
-        if with_contact {
-            v = e.to_json(true)?;
-        }
-        if let Value::Object(o) = &mut v {
-            o.insert("hash".into(), Value::String(hex(&prev)));
-        }
-        out.push_str(&v.to_string());
-        out.push('\n');
+        let start = out.len();
+        let w = write_event(&mut out, e, with_contact, true)?;
+        let line = &out[start..];
+        let (c, h) = (w.contact.clone(), w.hash.clone());
+        prev = link_parts(
+            &prev,
+            &[&line[..c.start], &line[c.end..h.start], &line[h.end..]],
+        );
+        // the placeholder is the 64 characters before the member's closing quote
+        let at = start + h.end - 65;
+        out[at..at + 64].copy_from_slice(&hex_array(&prev));
+        out.push(b'\n');
     }
-    Ok(out)
+    utf8(out)
+}
+
+fn utf8(buf: Vec<u8>) -> Result<String> {
+    String::from_utf8(buf).map_err(|e| {
+        Error::invalid(
+            "event export",
+            "(not UTF-8)",
+            format!("was written as invalid UTF-8: {e}"),
+        )
+    })
+}
+
+/// One member of an event's JSON object, before the members are sorted.
+#[derive(Clone, Copy)]
+enum Val<'a> {
+    Str(&'a str),
+    Int(i64),
+    Uint(u64),
+    Bool(bool),
+    Actor(&'a Actor),
+    Point(&'a Point),
+    Limit(TimeLimit),
+    /// The citizen contact: written, but not part of the canonical text.
+    Contact(&'a str),
+    /// The chain link: 64 placeholder characters, not part of the canonical text.
+    Hash,
+}
+
+/// Where [`write_event`] put the members that are not part of the canonical text, relative to
+/// the start of the line, each with its leading comma (empty when not written).
+struct Written {
+    contact: std::ops::Range<usize>,
+    hash: std::ops::Range<usize>,
+}
+
+/// The most members an event has (a report with everything, `limit` and `hash`).
+const MAX_MEMBERS: usize = 18;
+
+#[allow(clippy::many_single_char_names)]
+/// Writes an event's JSON object (members sorted, no spaces: as `serde_json` prints the
+/// [`Event::to_json`] value) at the end of `buf`, without a `Value` tree.
+fn write_event(
+    buf: &mut Vec<u8>,
+    e: &Event,
+    with_contact: bool,
+    with_hash: bool,
+) -> Result<Written> {
+    // the digest of a report's contact, written in place of it
+    let digest = match &e.body {
+        EventBody::Report(r) => r
+            .contact
+            .as_deref()
+            .map(|c| hex_array(&Sha256::digest(c).into())),
+        _ => None,
+    };
+    let mut m: [(&'static str, Val<'_>); MAX_MEMBERS] = [("", Val::Bool(false)); MAX_MEMBERS];
+    let mut n = 0;
+    let mut put = |k: &'static str, v| {
+        m[n] = (k, v);
+        n += 1;
+    };
+    put("v", Val::Uint(u64::from(EVENT_SCHEMA_VERSION)));
+    put("seq", Val::Uint(e.seq));
+    put("case", Val::Uint(e.case));
+    put("at", Val::Int(e.at));
+    put("actor", Val::Actor(&e.actor));
+    if let Some(l) = e.limit {
+        put("limit", Val::Limit(l));
+    }
+    if with_hash {
+        put("hash", Val::Hash);
+    }
+    match &e.body {
+        EventBody::Report(r) => {
+            put("action", Val::Str("report"));
+            put("category", Val::Str(&r.category));
+            put("grid", Val::Str(&r.grid));
+            if let Some(p) = &r.point {
+                put("point", Val::Point(p));
+            }
+            if let Some(u) = &r.urgency {
+                put("urgency", Val::Str(u));
+            }
+            put("source", Val::Str(r.source.as_str()));
+            if !r.description.is_empty() {
+                put("description", Val::Str(&r.description));
+            }
+            // The digest always stands for the contact (so exports with and without it, and
+            // their replays, agree); the contact itself only on request.
+            if let Some(c) = r.contact.as_deref().filter(|_| with_contact) {
+                put("contact", Val::Contact(c));
+            }
+            match &digest {
+                Some(d) => put(
+                    "contact_sha256",
+                    Val::Str(std::str::from_utf8(d).unwrap_or_default()),
+                ),
+                None => {
+                    if let Some(d) = &r.contact_sha256 {
+                        put("contact_sha256", Val::Str(d));
+                    }
+                }
+            }
+        }
+        EventBody::Action(a) => {
+            put("action", Val::Str(a.kind().as_str()));
+            match a {
+                Action::Accept
+                | Action::File
+                | Action::Start
+                | Action::ApprovePostpone
+                | Action::DenyPostpone
+                | Action::ApproveShelve => {}
+                Action::Reject { reason }
+                | Action::Void { reason }
+                | Action::Return { reason }
+                | Action::RequestShelve { reason }
+                | Action::Close { reason }
+                | Action::Reopen { reason } => put("reason", Val::Str(reason)),
+                Action::Verify { valid } => put("valid", Val::Bool(*valid)),
+                Action::Dispatch { unit, reason } => {
+                    if let Some(u) = unit {
+                        put("unit", Val::Str(u));
+                    }
+                    if let Some(r) = reason {
+                        put("reason", Val::Str(r));
+                    }
+                }
+                Action::RequestPostpone { minutes } => put("minutes", Val::Int(*minutes)),
+                Action::Handle { result } | Action::SelfHandle { result } => {
+                    put("result", Val::Str(result));
+                }
+                Action::Check { passed } => put("passed", Val::Bool(*passed)),
+                Action::Rate { satisfaction } => {
+                    put("satisfaction", Val::Uint(u64::from(*satisfaction)));
+                }
+                Action::Supervise { note } => put("note", Val::Str(note)),
+            }
+        }
+        EventBody::Escalation(f) => {
+            put("action", Val::Str("escalate"));
+            put("rule", Val::Uint(u64::from(f.rule)));
+            put("name", Val::Str(f.name()));
+            put("effect", Val::Str(f.effect()));
+            if let Some(t) = &f.target {
+                put("target", Val::Str(t));
+            }
+            put("firing", Val::Uint(u64::from(f.firing)));
+        }
+    }
+    let members = &mut m[..n];
+    members.sort_unstable_by_key(|(k, _)| *k);
+    let start = buf.len();
+    let mut w = Written {
+        contact: 0..0,
+        hash: 0..0,
+    };
+    let bad = |err: serde_json::Error| {
+        Error::invalid(
+            format!("event {}", e.seq),
+            "(not written)",
+            format!("cannot be written as JSON: {err}"),
+        )
+    };
+    buf.push(b'{');
+    for (i, (k, v)) in members.iter().enumerate() {
+        let from = buf.len() - start;
+        if i > 0 {
+            buf.push(b',');
+        }
+        buf.push(b'"');
+        buf.extend_from_slice(k.as_bytes());
+        buf.extend_from_slice(b"\":");
+        write_val(buf, *v).map_err(bad)?;
+        let span = from..buf.len() - start;
+        match v {
+            Val::Contact(_) => w.contact = span,
+            Val::Hash => w.hash = span,
+            _ => {}
+        }
+    }
+    buf.push(b'}');
+    if w.contact.is_empty() {
+        // an empty span just before the hash (or at the end), so the canonical text is the
+        // line less two spans in both cases
+        let at = if w.hash.is_empty() {
+            buf.len() - start
+        } else {
+            w.hash.start
+        };
+        w.contact = at..at;
+    }
+    if w.hash.is_empty() {
+        let end = buf.len() - start;
+        w.hash = end..end;
+    }
+    Ok(w)
+}
+
+fn write_val(buf: &mut Vec<u8>, v: Val<'_>) -> serde_json::Result<()> {
+    let mut s = serde_json::Serializer::new(buf);
+    match v {
+        Val::Str(x) | Val::Contact(x) => x.serialize(&mut s),
+        Val::Int(x) => x.serialize(&mut s),
+        Val::Uint(x) => x.serialize(&mut s),
+        Val::Bool(x) => x.serialize(&mut s),
+        Val::Limit(x) => x.serialize(&mut s),
+        Val::Hash => {
+            let buf = s.into_inner();
+            buf.push(b'"');
+            buf.extend_from_slice(&[b'0'; 64]);
+            buf.push(b'"');
+            Ok(())
+        }
+        Val::Actor(a) => {
+            let buf = s.into_inner();
+            let (k, id) = match a {
+                Actor::Worker(id) => ("{\"worker\":", id),
+                Actor::Citizen(id) => ("{\"citizen\":", id),
+                Actor::System => {
+                    buf.extend_from_slice(b"\"system\"");
+                    return Ok(());
+                }
+            };
+            buf.extend_from_slice(k.as_bytes());
+            id.serialize(&mut serde_json::Serializer::new(&mut *buf))?;
+            buf.push(b'}');
+            Ok(())
+        }
+        Val::Point(p) => {
+            let buf = s.into_inner();
+            buf.extend_from_slice(b"{\"crs\":");
+            p.crs
+                .serialize(&mut serde_json::Serializer::new(&mut *buf))?;
+            buf.extend_from_slice(b",\"lat\":");
+            p.lat
+                .serialize(&mut serde_json::Serializer::new(&mut *buf))?;
+            buf.extend_from_slice(b",\"lon\":");
+            p.lon
+                .serialize(&mut serde_json::Serializer::new(&mut *buf))?;
+            buf.push(b'}');
+            Ok(())
+        }
+    }
 }
 
 /// Parses JSON lines written by [`to_json_lines`] (blank lines are skipped). This reads the
 /// events only: the chain is checked by [`crate::audit::verify_json_lines`] (which
 /// [`crate::engine::Engine::replay_json_lines`] runs first).
 ///
+/// Each line is read straight into the event's fields, without a JSON tree, on all cores; a
+/// line this fast path does not take (an unknown member, a field of the wrong kind…) is read
+/// through [`Event::from_json`], which names what is wrong with it.
+///
 /// # Errors
 /// [`Error::Parse`] or [`Error::InvalidValue`] naming the line number.
 pub fn from_json_lines(text: &str) -> Result<Vec<Event>> {
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+    let threads = crate::parallel::thread_count(0, text.len(), PARSE_BYTES_PER_THREAD);
+    let chunks = crate::parallel::line_chunks(text, threads);
+    // a chunk stops at its first bad line: (line within the chunk, the chunk's start)
+    let parts = crate::parallel::map_chunks(chunks, threads, |ranges| {
+        ranges
+            .into_iter()
+            .map(|r| {
+                let mut out = Vec::new();
+                for (i, line) in text[r.clone()].lines().enumerate() {
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    match read_line(line) {
+                        Some(e) => out.push(e),
+                        None => return (out, Some((i, r.start))),
+                    }
+                }
+                (out, None)
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut events = Vec::with_capacity(parts.iter().flatten().map(|(e, _)| e.len()).sum());
+    for (part, bad) in parts.into_iter().flatten() {
+        if let Some((i, start)) = bad {
+            let line = text[start..].lines().nth(i).unwrap_or_default();
+            return Err(read_line_slowly(line, text[..start].lines().count() + i));
         }
-        let v: Value = serde_json::from_str(line).map_err(|e| Error::Parse {
-            format: "JSON",
-            message: format!("line {}: {e}", i + 1),
-        })?;
-        out.push(
-            Event::from_json(v)
-                .map_err(|e| Error::invalid(format!("line {}", i + 1), "event", e.to_string()))?,
-        );
+        events.extend(part);
     }
-    Ok(out)
+    Ok(events)
+}
+
+/// Below this many bytes per thread, reading runs on fewer threads.
+const PARSE_BYTES_PER_THREAD: usize = 1 << 20;
+
+/// One line: the fast path, else the general one (`None`: the line is refused).
+fn read_line(line: &str) -> Option<Event> {
+    if let Some(e) = serde_json::from_str::<EventIn<'_>>(line)
+        .ok()
+        .and_then(EventIn::into_event)
+    {
+        return Some(e);
+    }
+    Event::from_json(serde_json::from_str(line).ok()?).ok()
+}
+
+/// The error of the general path for a line (`i` counts from 0).
+fn read_line_slowly(line: &str, i: usize) -> Error {
+    let v: Value = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(e) => {
+            return Error::Parse {
+                format: "JSON",
+                message: format!("line {}: {e}", i + 1),
+            };
+        }
+    };
+    match Event::from_json(v) {
+        Err(e) => Error::invalid(format!("line {}", i + 1), "event", e.to_string()),
+        Ok(_) => Error::invalid(
+            format!("line {}", i + 1),
+            "event",
+            "was refused by the fast reader and read by the general one",
+        ),
+    }
+}
+
+/// A string member, borrowed from the line when it has no escapes.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A member that is present (`Some`), with the value it holds (a `null` only where `T`
+/// takes one), or absent (`None`, by `#[serde(default)]`).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> std::result::Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// Every member an event line may have, read in one pass (the fast path of
+/// [`from_json_lines`]). `Option<Option<T>>`: absent, `null`, or a value.
+#[derive(Deserialize)]
+#[allow(clippy::option_option)] // absent, `null` and a value are three different lines
+#[serde(deny_unknown_fields)]
+struct EventIn<'a> {
+    #[serde(default, deserialize_with = "present")]
+    v: Option<u64>,
+    #[serde(default, deserialize_with = "present")]
+    seq: Option<i64>,
+    #[serde(default, deserialize_with = "present")]
+    case: Option<i64>,
+    #[serde(default, deserialize_with = "present")]
+    at: Option<i64>,
+    #[serde(default, deserialize_with = "present")]
+    actor: Option<Actor>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    limit: Option<Option<Text<'a>>>,
+    #[serde(default, deserialize_with = "present", rename = "hash")]
+    _hash: Option<serde::de::IgnoredAny>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    action: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    category: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    grid: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present")]
+    point: Option<Option<Point>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    urgency: Option<Option<Text<'a>>>,
+    #[serde(default, deserialize_with = "present")]
+    source: Option<Source>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    description: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    contact: Option<Option<Text<'a>>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    contact_sha256: Option<Option<Text<'a>>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    reason: Option<Option<Text<'a>>>,
+    #[serde(default, deserialize_with = "present")]
+    valid: Option<bool>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    unit: Option<Option<Text<'a>>>,
+    #[serde(default, deserialize_with = "present")]
+    minutes: Option<i64>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    result: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present")]
+    passed: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    satisfaction: Option<u8>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    note: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present")]
+    rule: Option<u32>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    name: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    effect: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    target: Option<Option<Text<'a>>>,
+    #[serde(default, deserialize_with = "present")]
+    firing: Option<u32>,
+}
+
+fn owned(t: Text<'_>) -> String {
+    t.0.into_owned()
+}
+
+#[allow(clippy::needless_pass_by_value)] // taken as `map`'s function
+fn shared(t: Text<'_>) -> Arc<str> {
+    Arc::from(t.0.as_ref())
+}
+
+impl EventIn<'_> {
+    /// The event, exactly as [`Event::from_json`] reads the same line; `None` for whatever the
+    /// general path is to read (or refuse).
+    fn into_event(mut self) -> Option<Event> {
+        if self.v != Some(u64::from(EVENT_SCHEMA_VERSION)) {
+            return None;
+        }
+        let seq = u64::try_from(self.seq?).ok()?;
+        let case = u64::try_from(self.case?).ok()?;
+        let at = self.at?;
+        let actor = self.actor.take()?;
+        let limit = match self.limit {
+            None | Some(None) => None,
+            Some(Some(ref t)) => Some(t.0.parse::<TimeLimit>().ok()?),
+        };
+        // the members of a report, of an action, of an escalation: each kind takes its own
+        let report = self.category.is_some()
+            || self.grid.is_some()
+            || self.point.is_some()
+            || self.urgency.is_some()
+            || self.source.is_some()
+            || self.description.is_some()
+            || self.contact.is_some()
+            || self.contact_sha256.is_some();
+        let firing = self.rule.is_some()
+            || self.name.is_some()
+            || self.effect.is_some()
+            || self.target.is_some()
+            || self.firing.is_some();
+        let actions = self.has_action_fields();
+        let action = self.action.take()?;
+        let body = match action.0.as_ref() {
+            "report" => {
+                if firing || actions {
+                    return None;
+                }
+                // as the general path: a contact member (even `null`) drops the digest
+                let contact_sha256 = if self.contact.is_some() {
+                    None
+                } else {
+                    self.contact_sha256.flatten().map(owned)
+                };
+                EventBody::Report(Box::new(Report {
+                    category: shared(self.category?),
+                    grid: self.grid.map_or_else(|| Arc::from(""), shared),
+                    point: self.point.flatten(),
+                    urgency: self.urgency.flatten().map(owned),
+                    source: self.source.unwrap_or_default(),
+                    description: self.description.map(owned).unwrap_or_default(),
+                    contact: self.contact.flatten().map(owned),
+                    contact_sha256,
+                }))
+            }
+            "escalate" => {
+                if report || actions {
+                    return None;
+                }
+                let effect = self.effect?;
+                let effect = EscalationAction::NAMES
+                    .into_iter()
+                    .find(|e| *e == effect.0)?;
+                EventBody::Escalation(Firing {
+                    rule: self.rule?,
+                    firing: self.firing?,
+                    label: Arc::new(RuleLabel {
+                        name: shared(self.name?),
+                        effect,
+                    }),
+                    target: self.target.flatten().map(shared),
+                })
+            }
+            name => {
+                if report || firing {
+                    return None;
+                }
+                EventBody::Action(self.action_of(name)?)
+            }
+        };
+        Some(Event {
+            seq,
+            case,
+            at,
+            actor,
+            body,
+            limit,
+        })
+    }
+
+    fn has_action_fields(&self) -> bool {
+        self.reason.is_some()
+            || self.valid.is_some()
+            || self.unit.is_some()
+            || self.minutes.is_some()
+            || self.result.is_some()
+            || self.passed.is_some()
+            || self.satisfaction.is_some()
+            || self.note.is_some()
+    }
+
+    /// The action `name` from exactly its own fields.
+    fn action_of(self, name: &str) -> Option<Action> {
+        let kind = crate::lifecycle::ActionKind::from_name(name)?;
+        let given = [
+            ("reason", self.reason.is_some()),
+            ("valid", self.valid.is_some()),
+            ("unit", self.unit.is_some()),
+            ("minutes", self.minutes.is_some()),
+            ("result", self.result.is_some()),
+            ("passed", self.passed.is_some()),
+            ("satisfaction", self.satisfaction.is_some()),
+            ("note", self.note.is_some()),
+        ];
+        if given
+            .iter()
+            .any(|(field, is)| *is && !kind.fields().contains(field))
+        {
+            return None;
+        }
+        // a reason that must be given is a string, never `null`
+        let reason = self.reason.flatten().map(owned);
+        Some(match kind {
+            crate::lifecycle::ActionKind::Report => return None,
+            crate::lifecycle::ActionKind::Accept => Action::Accept,
+            crate::lifecycle::ActionKind::Reject => Action::Reject { reason: reason? },
+            crate::lifecycle::ActionKind::Verify => Action::Verify { valid: self.valid? },
+            crate::lifecycle::ActionKind::File => Action::File,
+            crate::lifecycle::ActionKind::Void => Action::Void { reason: reason? },
+            crate::lifecycle::ActionKind::Dispatch => Action::Dispatch {
+                unit: self.unit.flatten().map(shared),
+                reason,
+            },
+            crate::lifecycle::ActionKind::Return => Action::Return { reason: reason? },
+            crate::lifecycle::ActionKind::Start => Action::Start,
+            crate::lifecycle::ActionKind::RequestPostpone => Action::RequestPostpone {
+                minutes: self.minutes?,
+            },
+            crate::lifecycle::ActionKind::ApprovePostpone => Action::ApprovePostpone,
+            crate::lifecycle::ActionKind::DenyPostpone => Action::DenyPostpone,
+            crate::lifecycle::ActionKind::RequestShelve => {
+                Action::RequestShelve { reason: reason? }
+            }
+            crate::lifecycle::ActionKind::ApproveShelve => Action::ApproveShelve,
+            crate::lifecycle::ActionKind::Handle => Action::Handle {
+                result: owned(self.result?),
+            },
+            crate::lifecycle::ActionKind::Check => Action::Check {
+                passed: self.passed?,
+            },
+            crate::lifecycle::ActionKind::Close => Action::Close { reason: reason? },
+            crate::lifecycle::ActionKind::Rate => Action::Rate {
+                satisfaction: self.satisfaction?,
+            },
+            crate::lifecycle::ActionKind::Reopen => Action::Reopen { reason: reason? },
+            crate::lifecycle::ActionKind::Supervise => Action::Supervise {
+                note: owned(self.note?),
+            },
+            crate::lifecycle::ActionKind::SelfHandle => Action::SelfHandle {
+                result: owned(self.result?),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::hex;
+    use crate::spatial::Crs;
+
+    /// The export as it was written through a `serde_json::Value` per event.
+    fn through_values(events: &[Event], with_contact: bool) -> String {
+        let mut out = String::new();
+        let mut prev = GENESIS;
+        for e in events {
+            let mut v = e.to_json(false).expect("writes");
+            prev = link(&prev, v.to_string().as_bytes());
+            if with_contact {
+                v = e.to_json(true).expect("writes");
+            }
+            if let Value::Object(o) = &mut v {
+                o.insert("hash".into(), Value::String(hex(&prev)));
+            }
+            out.push_str(&v.to_string());
+            out.push('\n');
+        }
+        out
+    }
+
+    fn events() -> Vec<Event> {
+        let odd = "q\"\\ \n\t\r\u{8}\u{c}\u{1}\u{1f}\u{7f} é 中 \u{2028}";
+        let report = |contact: Option<&str>, digest: Option<&str>, point: Option<Point>| {
+            EventBody::Report(Box::new(Report {
+                category: "C0101".into(),
+                grid: odd.into(),
+                point,
+                urgency: Some("urgent".into()),
+                source: Source::App,
+                description: odd.into(),
+                contact: contact.map(str::to_owned),
+                contact_sha256: digest.map(str::to_owned),
+            }))
+        };
+        let point = |lon: f64, lat: f64| {
+            Some(Point {
+                lon,
+                lat,
+                crs: Crs::Bd09,
+            })
+        };
+        let s = || odd.to_owned();
+        let mut bodies = vec![
+            report(
+                Some("13800000000"),
+                None,
+                point(117.027_205_048_080_97, -0.0),
+            ),
+            report(None, Some("abc"), point(1e300, 5e-324)),
+            report(None, None, point(f64::NAN, f64::INFINITY)),
+            report(Some(""), Some("stale"), None),
+            EventBody::Escalation(Firing {
+                rule: 3,
+                firing: 2,
+                label: Arc::new(RuleLabel {
+                    name: odd.into(),
+                    effect: "warn",
+                }),
+                target: Some("yellow".into()),
+            }),
+            EventBody::Escalation(Firing {
+                rule: 0,
+                firing: 1,
+                label: Arc::new(RuleLabel {
+                    name: "n".into(),
+                    effect: "notify",
+                }),
+                target: None,
+            }),
+        ];
+        for a in [
+            Action::Accept,
+            Action::Reject { reason: s() },
+            Action::Verify { valid: false },
+            Action::File,
+            Action::Void { reason: s() },
+            Action::Dispatch {
+                unit: Some("WATER".into()),
+                reason: Some(s()),
+            },
+            Action::Dispatch {
+                unit: None,
+                reason: None,
+            },
+            Action::Return { reason: s() },
+            Action::Start,
+            Action::RequestPostpone { minutes: -7 },
+            Action::ApprovePostpone,
+            Action::DenyPostpone,
+            Action::RequestShelve { reason: s() },
+            Action::ApproveShelve,
+            Action::Handle { result: s() },
+            Action::Check { passed: true },
+            Action::Close { reason: s() },
+            Action::Rate { satisfaction: 255 },
+            Action::Reopen { reason: s() },
+            Action::Supervise { note: s() },
+            Action::SelfHandle { result: s() },
+        ] {
+            bodies.push(EventBody::Action(a));
+        }
+        let actors = [
+            Actor::Worker(odd.into()),
+            Actor::Citizen("c".into()),
+            Actor::System,
+        ];
+        bodies
+            .into_iter()
+            .enumerate()
+            .map(|(i, body)| Event {
+                seq: if i == 0 { u64::MAX } else { i as u64 },
+                case: i as u64 * 1_000_003,
+                at: if i == 1 {
+                    i64::MIN
+                } else {
+                    1_772_406_599_645 - i as i64
+                },
+                actor: actors[i % 3].clone(),
+                body,
+                limit: (i % 2 == 0).then(|| "4 working_hours".parse().expect("a limit")),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn events_are_written_as_through_a_value() {
+        let events = events();
+        for e in &events {
+            let value = e.to_json(false).expect("writes").to_string();
+            assert_eq!(canonical(e).expect("writes"), value);
+        }
+        for with_contact in [false, true] {
+            assert_eq!(
+                to_json_lines(&events, with_contact).expect("writes"),
+                through_values(&events, with_contact)
+            );
+        }
+        let links = chain(&events).expect("writes");
+        assert_eq!(chain_head(&events).ok(), links.last().copied());
+        assert_eq!(chain_head(&[]).ok(), Some(GENESIS));
+    }
+
+    /// The fast reader takes a line only when the general one reads the same event from it.
+    #[test]
+    fn the_fast_reader_agrees_with_the_general_one() {
+        let events = events();
+        let fast = |line: &str| {
+            serde_json::from_str::<EventIn<'_>>(line)
+                .ok()
+                .and_then(EventIn::into_event)
+        };
+        let slow = |line: &str| {
+            serde_json::from_str(line)
+                .ok()
+                .and_then(|v| Event::from_json(v).ok())
+        };
+        let mut taken = 0;
+        for with_contact in [false, true] {
+            let text = to_json_lines(&events, with_contact).expect("writes");
+            for line in text.lines() {
+                let got = fast(line);
+                // the written lines the general path reads are read fast
+                assert_eq!(got.is_some(), slow(line).is_some(), "{line}");
+                assert_eq!(got.is_some().then(|| slow(line)).flatten(), got, "{line}");
+                for extra in [
+                    r#""reason":null"#,
+                    r#""reason":"r""#,
+                    r#""contact":null"#,
+                    r#""contact_sha256":null"#,
+                    r#""contact_sha256":"d""#,
+                    r#""grid":null"#,
+                    r#""unit":null"#,
+                    r#""target":null"#,
+                    r#""urgency":null"#,
+                    r#""point":null"#,
+                    r#""limit":null"#,
+                    r#""limit":"3 hours""#,
+                    r#""hash":5"#,
+                    r#""v":1.0"#,
+                    r#""v":2"#,
+                    r#""seq":-1"#,
+                    r#""at":1.5"#,
+                    r#""x":1"#,
+                    r#""valid":true"#,
+                    r#""rule":1"#,
+                    r#""action":"accept""#,
+                    r#""action":"report""#,
+                    r#""action":"escalate""#,
+                    r#""action":"nope""#,
+                    r#""satisfaction":300"#,
+                    r#""source":null"#,
+                    r#""description":"\u4e2d""#,
+                ] {
+                    let edited = format!("{},{extra}}}", &line[..line.len() - 1]);
+                    let got = fast(&edited);
+                    taken += usize::from(got.is_some());
+                    assert_eq!(
+                        got.is_some().then(|| slow(&edited)).flatten(),
+                        got,
+                        "{edited}"
+                    );
+                }
+            }
+        }
+        assert!(taken > 0);
+        // the reader as a whole: the same events, and the general path's errors
+        // (the first events have a `seq` past i64 and a point that is not a number)
+        let text = to_json_lines(&events[3..], true).expect("writes");
+        let read = from_json_lines(&text).expect("reads");
+        let general: Option<Vec<Event>> = text.lines().map(slow).collect();
+        assert_eq!(Some(read), general);
+        let bad = text.replacen(r#""v":1"#, r#""v":1,"zz":0"#, 3);
+        let err = from_json_lines(&bad)
+            .expect_err("an unknown member")
+            .to_string();
+        assert!(err.contains("line 1"), "{err}");
+    }
 }
