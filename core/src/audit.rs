@@ -261,6 +261,32 @@ fn verify_sequentially(text: &str) -> Result<Verified> {
     })
 }
 
+/// The chain followed line by line, in order, for a reader that does more with each line (the
+/// verified replay): the same checks and errors as [`verify_json_lines`].
+pub(crate) struct Follower {
+    prev: [u8; 32],
+    events: usize,
+}
+
+impl Follower {
+    pub(crate) fn new() -> Follower {
+        Follower {
+            prev: GENESIS,
+            events: 0,
+        }
+    }
+
+    /// Checks the next non-blank line (`i` counts every line from 0).
+    pub(crate) fn follow(&mut self, i: usize, line: &str) -> Result<()> {
+        self.prev = match follows(line, &self.prev) {
+            Some(stated) => stated,
+            None => check_line(line, i, &self.prev)?,
+        };
+        self.events += 1;
+        Ok(())
+    }
+}
+
 /// The general path for one line (`i` counts lines from 0): parsed, its contact checked
 /// against its digest, printed in canonical form and hashed after `prev`; the link it states.
 fn check_line(line: &str, i: usize, prev: &[u8; 32]) -> Result<[u8; 32]> {

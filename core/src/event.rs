@@ -707,6 +707,11 @@ pub fn from_json_lines(text: &str) -> Result<Vec<Event>> {
 /// Below this many bytes per thread, reading runs on fewer threads.
 const PARSE_BYTES_PER_THREAD: usize = 1 << 20;
 
+/// One non-blank line (`i` counts every line from 0), with [`from_json_lines`]' error for it.
+pub(crate) fn read_line_at(line: &str, i: usize) -> Result<Event> {
+    read_line(line).ok_or_else(|| read_line_slowly(line, i))
+}
+
 /// One line: the fast path, else the general one (`None`: the line is refused).
 fn read_line(line: &str) -> Option<Event> {
     if let Some(e) = serde_json::from_str::<EventIn<'_>>(line)

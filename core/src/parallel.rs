@@ -166,6 +166,27 @@ where
     chunks.into_iter().flatten().collect()
 }
 
+/// `a` on a scoped thread while `b` runs on the calling thread (a pipeline of two stages), with
+/// both results; the panic policy of [`map_chunks`] (`a`'s panic first).
+pub(crate) fn join<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB,
+    RA: Send,
+{
+    std::thread::scope(|scope| {
+        let handle = scope.spawn(a);
+        let rb = std::panic::catch_unwind(std::panic::AssertUnwindSafe(b));
+        let ra = handle
+            .join()
+            .unwrap_or_else(|payload| std::panic::resume_unwind(payload));
+        (
+            ra,
+            rb.unwrap_or_else(|payload| std::panic::resume_unwind(payload)),
+        )
+    })
+}
+
 /// `text` cut into `threads` byte ranges of about equal size, each ending after a line break
 /// (the last at the end of the text): whole lines, for line-by-line work on each chunk.
 pub(crate) fn line_chunks(text: &str, threads: usize) -> Vec<Range<usize>> {

@@ -147,3 +147,71 @@ fn the_stored_logs_hash_to_the_same_links() {
         }
     }
 }
+
+/// Lines re-chained after an edit: each line's `hash` recomputed over its canonical text.
+fn rechained(lines: &[String]) -> String {
+    let mut prev = gridgov::audit::GENESIS;
+    let mut out = String::new();
+    for line in lines {
+        let mut v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        let o = v.as_object_mut().expect("an object");
+        o.remove("hash");
+        o.remove("contact");
+        prev = gridgov::audit::link(&prev, v.to_string().as_bytes());
+        let mut v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        v["hash"] = gridgov::audit::hex(&prev).into();
+        out.push_str(&v.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// The verified replay reads and applies at once; its errors are still those of verifying
+/// everything, then reading everything, then replaying.
+#[test]
+fn the_verified_replay_reports_the_error_of_verify_then_read_then_replay() {
+    let model = Arc::new(Model::sample());
+    let text = std::fs::read_to_string(fixture("sample_2w.jsonl")).expect("the fixture exists");
+    let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let unreadable = |l: &str| l.replacen(r#""v":1"#, r#""v":1,"zz":0"#, 1);
+    let early = |l: &str| l.replacen(r#""at":17"#, r#""at":16"#, 1);
+    let reference = |text: &str| {
+        gridgov::audit::verify_json_lines(text)
+            .and_then(|_| gridgov::event::from_json_lines(text))
+            .and_then(|events| Engine::replay(Arc::clone(&model), &events))
+            .map(|e| e.events().len())
+            .map_err(|e| e.to_string())
+    };
+    let mut cases = vec![text.clone()];
+    // a line that does not read, an event that does not apply, both (either order)
+    for edits in [
+        vec![(700, 0)],
+        vec![(300, 1)],
+        vec![(300, 1), (700, 0)],
+        vec![(300, 0), (700, 1)],
+    ] {
+        let mut edited = lines.clone();
+        for (at, kind) in edits {
+            edited[at] = if kind == 0 {
+                unreadable(&edited[at])
+            } else {
+                early(&edited[at])
+            };
+        }
+        let chained = rechained(&edited);
+        // and the same with a broken link after them
+        let mut broken: Vec<String> = chained.lines().map(str::to_owned).collect();
+        broken[900] = broken[900].replacen(r#""v":1"#, r#""v":1,"x":2"#, 1);
+        cases.push(chained);
+        cases.push(broken.join("\n"));
+    }
+    for (k, case) in cases.iter().enumerate() {
+        let got = Engine::replay_json_lines(Arc::clone(&model), case)
+            .map(|e| e.events().len())
+            .map_err(|e| e.to_string());
+        assert_eq!(got, reference(case), "case {k}");
+        if k > 0 {
+            assert!(got.is_err(), "case {k}");
+        }
+    }
+}
