@@ -27,7 +27,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("export_events_json_lines", |b| {
         b.iter(|| eng.events_json_lines(None).expect("exports"));
     });
-    g.bench_function("engine_verify", |b| b.iter(|| eng.verify().expect("verifies")));
+    g.bench_function("engine_verify", |b| {
+        b.iter(|| eng.verify().expect("verifies"));
+    });
     g.bench_function("verify_json_lines", |b| {
         b.iter(|| gridgov::audit::verify_json_lines(&text).expect("verifies"));
     });
