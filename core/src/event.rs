@@ -398,24 +398,60 @@ pub fn chain_head(events: &[Event]) -> Result<[u8; 32]> {
 /// # Errors
 /// As [`Event::to_json`].
 pub fn to_json_lines(events: &[Event], with_contact: bool) -> Result<String> {
-    let mut out = Vec::with_capacity(events.len().saturating_mul(240));
+    // The lines are written on all cores (each with a placeholder for its link), then hashed
+    // in order from the bytes written, each link written into its placeholder.
+    let threads = crate::parallel::thread_count(0, events.len(), EXPORT_EVENTS_PER_THREAD);
+    let chunks = crate::parallel::map_chunks(events, threads, |chunk| {
+        let mut out = Vec::with_capacity(chunk.len().saturating_mul(240));
+        let mut spans = Vec::with_capacity(chunk.len());
+        for e in chunk {
+            let start = out.len();
+            let w = write_event(&mut out, e, with_contact, true)?;
+            out.push(b'\n');
+            // offsets within the line, kept small (a line is far shorter than 4 GiB)
+            let small = |x: usize| {
+                u32::try_from(x).map_err(|_| {
+                    Error::invalid(
+                        format!("event {}", e.seq),
+                        x,
+                        "is written longer than 4 GiB",
+                    )
+                })
+            };
+            let marks = [
+                w.contact.start,
+                w.contact.end,
+                w.hash.start,
+                w.hash.end,
+                w.end,
+            ];
+            let [c0, c1, h0, h1, end] = marks.map(small);
+            spans.push((start, [c0?, c1?, h0?, h1?, end?]));
+        }
+        Ok((out, spans))
+    });
     let mut prev = GENESIS;
-    for e in events {
-        let start = out.len();
-        let w = write_event(&mut out, e, with_contact, true)?;
-        let line = &out[start..];
-        let (c, h) = (w.contact.clone(), w.hash.clone());
-        prev = link_parts(
-            &prev,
-            &[&line[..c.start], &line[c.end..h.start], &line[h.end..]],
-        );
-        // the placeholder is the 64 characters before the member's closing quote
-        let at = start + h.end - 65;
-        out[at..at + 64].copy_from_slice(&hex_array(&prev));
-        out.push(b'\n');
+    let mut parts = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        let (mut out, spans): (Vec<u8>, Vec<(usize, [u32; 5])>) = chunk?;
+        for (start, marks) in spans {
+            let [c0, c1, h0, h1, end] = marks.map(|x| x as usize);
+            let line = &out[start..];
+            prev = link_parts(&prev, &[&line[..c0], &line[c1..h0], &line[h1..end]]);
+            // the placeholder is the 64 characters before the member's closing quote
+            let at = start + h1 - 65;
+            out[at..at + 64].copy_from_slice(&hex_array(&prev));
+        }
+        parts.push(out);
     }
-    utf8(out)
+    if parts.len() == 1 {
+        return utf8(parts.pop().unwrap_or_default());
+    }
+    utf8(parts.concat())
 }
+
+/// Below this many events per thread, the export is written on fewer threads.
+const EXPORT_EVENTS_PER_THREAD: usize = 20_000;
 
 fn utf8(buf: Vec<u8>) -> Result<String> {
     String::from_utf8(buf).map_err(|e| {
@@ -448,6 +484,8 @@ enum Val<'a> {
 struct Written {
     contact: std::ops::Range<usize>,
     hash: std::ops::Range<usize>,
+    /// The end of the object.
+    end: usize,
 }
 
 /// The most members an event has (a report with everything, `limit` and `hash`).
@@ -571,6 +609,7 @@ fn write_event(
     let mut w = Written {
         contact: 0..0,
         hash: 0..0,
+        end: 0,
     };
     let bad = |err: serde_json::Error| {
         Error::invalid(
@@ -607,9 +646,9 @@ fn write_event(
         };
         w.contact = at..at;
     }
+    w.end = buf.len() - start;
     if w.hash.is_empty() {
-        let end = buf.len() - start;
-        w.hash = end..end;
+        w.hash = w.end..w.end;
     }
     Ok(w)
 }
@@ -1154,6 +1193,14 @@ mod tests {
                 through_values(&events, with_contact)
             );
         }
+        // enough events for the export to be written on several threads
+        let many: Vec<Event> = (0..2 * EXPORT_EVENTS_PER_THREAD / events.len() + 2)
+            .flat_map(|_| events.iter().cloned())
+            .collect();
+        assert_eq!(
+            to_json_lines(&many, true).expect("writes"),
+            through_values(&many, true)
+        );
         let links = chain(&events).expect("writes");
         assert_eq!(chain_head(&events).ok(), links.last().copied());
         assert_eq!(chain_head(&[]).ok(), Some(GENESIS));
