@@ -28,6 +28,10 @@ Timed, once each, in one run:
   chained per line (the canonical text is the line's object less ``hash``, keys sorted, no
   spaces, as ``core/src/audit.rs`` defines it) — its head must equal ``verify_events``'.
 
+Each step's wall time and CPU time (``time.process_time``: every thread of the process) are
+printed: on a machine shared with other work the wall time of a step depends on the share of
+the cores it gets, its CPU time much less.
+
 Memory: resident set size after the simulation less before it (the engine with its cases and
 events) per event and per case, and the process's peak. The journal's append and open are
 timed here once the journal exists (issue 11).
@@ -205,14 +209,14 @@ def main() -> None:
 
     import pandas  # noqa: F401, PLC0415  (imported by score on first use: not timed)
 
-    rows: list[tuple[str, float, int, str]] = []
+    rows: list[tuple[str, float, int, str, float]] = []
 
     def timed(name: str, n: int, f: Any, unit: str = "events") -> Any:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = f()
-        dt = time.perf_counter() - t0
-        rows.append((name, dt, n, unit))
-        print(f"  {name:<34} {dt:8.2f} s", flush=True)
+        dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+        rows.append((name, dt, n, unit, cpu))
+        print(f"  {name:<34} {dt:8.2f} s   (CPU {cpu:.2f} s)", flush=True)
         return out
 
     rss0 = rss_mib()
@@ -224,7 +228,7 @@ def main() -> None:
     rss1 = rss_mib()
     _, cases_text, _, events_text, _ = repr(eng).split(maxsplit=4)
     cases, events = int(cases_text), int(events_text)
-    rows[-1] = (rows[-1][0], rows[-1][1], events, "events")
+    rows[-1] = (rows[-1][0], rows[-1][1], events, "events", rows[-1][4])
     print(
         f"  {cases:,} cases, {events:,} events; engine {rss1 - rss0:,.0f} MiB resident: "
         f"{(rss1 - rss0) * 2**20 / events:,.0f} bytes per event, {(rss1 - rss0) * 2**20 / cases:,.0f} per case"
@@ -257,13 +261,13 @@ def main() -> None:
         f"(engine + export text in Python and its UTF-8 copy + replayed engine)"
     )
     print()
-    print("| step | time | rate | vs the Python loop |")
-    print("|---|---:|---:|---:|")
-    for name, dt, n, unit in rows:
+    print("| step | time | CPU time (all threads) | rate | vs the Python loop |")
+    print("|---|---:|---:|---:|---:|")
+    for name, dt, n, unit, cpu in rows:
         rate = f"{n / dt / 1e3:,.0f} k {unit}/s" if n else ""
         chain = unit == "events" and not name.startswith(("simulate", "(floor)"))
         ratio = f"{peer / dt:.1f}×" if peer and chain else ""
-        print(f"| {name} | {dt:.2f} s | {rate} | {ratio} |")
+        print(f"| {name} | {dt:.2f} s | {cpu:.2f} s | {rate} | {ratio} |")
     del summary
 
 
