@@ -160,8 +160,12 @@ fn lines_in(text: &str, range: Range<usize>) -> impl Iterator<Item = (usize, &st
     text[range].split_inclusive('\n').scan(base, |at, raw| {
         let start = *at;
         *at += raw.len();
-        let line = raw.strip_suffix('\n').unwrap_or(raw);
-        Some((start, line.strip_suffix('\r').unwrap_or(line)))
+        // as `str::lines`: a carriage return goes only with the line feed after it
+        let line = match raw.strip_suffix('\n') {
+            Some(l) => l.strip_suffix('\r').unwrap_or(l),
+            None => raw,
+        };
+        Some((start, line))
     })
 }
 
@@ -394,5 +398,14 @@ mod tests {
             );
         }
         assert!(verify_json_lines(&mixed).is_ok());
+        // a last line ending in a bare carriage return keeps it (as `str::lines` does)
+        let first = text.lines().next().unwrap_or_default();
+        let cr = format!("{text}{first}\r");
+        for threads in 1..=4 {
+            assert_eq!(
+                verify_on(&cr, threads).map_err(|e| e.to_string()),
+                verify_sequentially(&cr).map_err(|e| e.to_string())
+            );
+        }
     }
 }
