@@ -103,9 +103,10 @@ demo: python ## run the main job on the built-in sample city
 	$(CARGO) run --quiet --release -p gridgov --example demo
 
 .PHONY: bench
-bench: python ## criterion benches and the side-by-side Python benches
+bench: python ## criterion benches and the side-by-side Python benches (city: a big city's month)
 	$(CARGO) bench -p gridgov
 	$(PY) bench/calendar.py
 	$(PY) bench/locate.py
 	$(PY) bench/score.py
 	$(PY) bench/journal.py
+	$(PY) bench/city.py $(CITY_ARGS)

@@ -37,11 +37,18 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::audit::{GENESIS, contact_digest, hex, link};
+use sha2::{Digest, Sha256};
+
+use crate::audit::{GENESIS, contact_digest, hex_array, link, link_parts};
 use crate::calendar::{Millis, TimeLimit};
 use crate::case::{Action, Actor, CaseId, Point, Report, Source};
 use crate::error::{Error, Result};
 use crate::escalation::EscalationAction;
+
+mod read;
+
+pub use read::from_json_lines;
+pub(crate) use read::read_line_at;
 
 /// Version of the event JSON schema written by [`to_json_lines`].
 pub const EVENT_SCHEMA_VERSION: u32 = 1;
@@ -346,7 +353,9 @@ impl Event {
 /// # Errors
 /// As [`Event::to_json`].
 pub fn canonical(event: &Event) -> Result<String> {
-    Ok(event.to_json(false)?.to_string())
+    let mut buf = Vec::with_capacity(256);
+    write_event(&mut buf, event, false, false)?;
+    utf8(buf)
 }
 
 /// The chain link after each event, in order ([`crate::audit::link`] from
@@ -356,58 +365,345 @@ pub fn canonical(event: &Event) -> Result<String> {
 /// As [`Event::to_json`].
 pub fn chain(events: &[Event]) -> Result<Vec<[u8; 32]>> {
     let mut prev = GENESIS;
+    let mut buf = Vec::with_capacity(256);
     events
         .iter()
         .map(|e| {
-            prev = link(&prev, canonical(e)?.as_bytes());
+            buf.clear();
+            write_event(&mut buf, e, false, false)?;
+            prev = link(&prev, &buf);
             Ok(prev)
         })
         .collect()
 }
 
+/// The last link of the chain over `events` ([`crate::audit::GENESIS`] when there are none):
+/// [`chain`]'s last element, without keeping the others. This is the head that
+/// [`crate::audit::verify_json_lines`] gives for the export of the same events.
+///
+/// # Errors
+/// As [`Event::to_json`].
+pub fn chain_head(events: &[Event]) -> Result<[u8; 32]> {
+    let mut prev = GENESIS;
+    let mut buf = Vec::with_capacity(256);
+    for e in events {
+        buf.clear();
+        write_event(&mut buf, e, false, false)?;
+        prev = link(&prev, &buf);
+    }
+    Ok(prev)
+}
+
 /// Events as JSON lines, each with its `hash` chain link. `with_contact` includes the citizen
 /// contact of reports (the caller checks that the viewer may see it).
+///
+/// Each line is written once, straight into the output, and hashed from the bytes written:
+/// the canonical text is the line without its `hash` (and `contact`) member.
 ///
 /// # Errors
 /// As [`Event::to_json`].
 pub fn to_json_lines(events: &[Event], with_contact: bool) -> Result<String> {
-    let mut out = String::new();
+    // The lines are written on all cores (each with a placeholder for its link), then hashed
+    // in order from the bytes written, each link written into its placeholder.
+    let threads = crate::parallel::thread_count(0, events.len(), EXPORT_EVENTS_PER_THREAD);
+    let chunks = crate::parallel::map_chunks(events, threads, |chunk| {
+        let mut out = Vec::with_capacity(chunk.len().saturating_mul(240));
+        let mut spans = Vec::with_capacity(chunk.len());
+        for e in chunk {
+            let start = out.len();
+            let w = write_event(&mut out, e, with_contact, true)?;
+            out.push(b'\n');
+            // offsets within the line, kept small (a line is far shorter than 4 GiB)
+            let small = |x: usize| {
+                u32::try_from(x).map_err(|_| {
+                    Error::invalid(
+                        format!("event {}", e.seq),
+                        x,
+                        "is written longer than 4 GiB",
+                    )
+                })
+            };
+            let marks = [
+                w.contact.start,
+                w.contact.end,
+                w.hash.start,
+                w.hash.end,
+                w.end,
+            ];
+            let [c0, c1, h0, h1, end] = marks.map(small);
+            spans.push((start, [c0?, c1?, h0?, h1?, end?]));
+        }
+        Ok((out, spans))
+    });
     let mut prev = GENESIS;
-    for e in events {
-        let mut v = e.to_json(false)?;
-        prev = link(&prev, v.to_string().as_bytes());
-        if with_contact {
-            v = e.to_json(true)?;
+    let mut parts = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        let (mut out, spans): (Vec<u8>, Vec<(usize, [u32; 5])>) = chunk?;
+        for (start, marks) in spans {
+            let [c0, c1, h0, h1, end] = marks.map(|x| x as usize);
+            let line = &out[start..];
+            prev = link_parts(&prev, &[&line[..c0], &line[c1..h0], &line[h1..end]]);
+            // the placeholder is the 64 characters before the member's closing quote
+            let at = start + h1 - 65;
+            out[at..at + 64].copy_from_slice(&hex_array(&prev));
         }
-        if let Value::Object(o) = &mut v {
-            o.insert("hash".into(), Value::String(hex(&prev)));
-        }
-        out.push_str(&v.to_string());
-        out.push('\n');
+        parts.push(out);
     }
-    Ok(out)
+    if parts.len() == 1 {
+        return utf8(parts.pop().unwrap_or_default());
+    }
+    utf8(parts.concat())
 }
 
-/// Parses JSON lines written by [`to_json_lines`] (blank lines are skipped). This reads the
-/// events only: the chain is checked by [`crate::audit::verify_json_lines`] (which
-/// [`crate::engine::Engine::replay_json_lines`] runs first).
-///
-/// # Errors
-/// [`Error::Parse`] or [`Error::InvalidValue`] naming the line number.
-pub fn from_json_lines(text: &str) -> Result<Vec<Event>> {
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: Value = serde_json::from_str(line).map_err(|e| Error::Parse {
-            format: "JSON",
-            message: format!("line {}: {e}", i + 1),
-        })?;
-        out.push(
-            Event::from_json(v)
-                .map_err(|e| Error::invalid(format!("line {}", i + 1), "event", e.to_string()))?,
-        );
-    }
-    Ok(out)
+/// Below this many events per thread, the export is written on fewer threads.
+const EXPORT_EVENTS_PER_THREAD: usize = 20_000;
+
+fn utf8(buf: Vec<u8>) -> Result<String> {
+    String::from_utf8(buf).map_err(|e| {
+        Error::invalid(
+            "event export",
+            "(not UTF-8)",
+            format!("was written as invalid UTF-8: {e}"),
+        )
+    })
 }
+
+/// One member of an event's JSON object, before the members are sorted.
+#[derive(Clone, Copy)]
+enum Val<'a> {
+    Str(&'a str),
+    Int(i64),
+    Uint(u64),
+    Bool(bool),
+    Actor(&'a Actor),
+    Point(&'a Point),
+    Limit(TimeLimit),
+    /// The citizen contact: written, but not part of the canonical text.
+    Contact(&'a str),
+    /// The chain link: 64 placeholder characters, not part of the canonical text.
+    Hash,
+}
+
+/// Where [`write_event`] put the members that are not part of the canonical text, relative to
+/// the start of the line, each with its leading comma (empty when not written).
+struct Written {
+    contact: std::ops::Range<usize>,
+    hash: std::ops::Range<usize>,
+    /// The end of the object.
+    end: usize,
+}
+
+/// The most members an event has (a report with everything, `limit` and `hash`).
+const MAX_MEMBERS: usize = 18;
+
+#[allow(clippy::many_single_char_names)]
+/// Writes an event's JSON object (members sorted, no spaces: as `serde_json` prints the
+/// [`Event::to_json`] value) at the end of `buf`, without a `Value` tree.
+fn write_event(
+    buf: &mut Vec<u8>,
+    e: &Event,
+    with_contact: bool,
+    with_hash: bool,
+) -> Result<Written> {
+    // the digest of a report's contact, written in place of it
+    let digest = match &e.body {
+        EventBody::Report(r) => r
+            .contact
+            .as_deref()
+            .map(|c| hex_array(&Sha256::digest(c).into())),
+        _ => None,
+    };
+    let mut m: [(&'static str, Val<'_>); MAX_MEMBERS] = [("", Val::Bool(false)); MAX_MEMBERS];
+    let mut n = 0;
+    let mut put = |k: &'static str, v| {
+        m[n] = (k, v);
+        n += 1;
+    };
+    put("v", Val::Uint(u64::from(EVENT_SCHEMA_VERSION)));
+    put("seq", Val::Uint(e.seq));
+    put("case", Val::Uint(e.case));
+    put("at", Val::Int(e.at));
+    put("actor", Val::Actor(&e.actor));
+    if let Some(l) = e.limit {
+        put("limit", Val::Limit(l));
+    }
+    if with_hash {
+        put("hash", Val::Hash);
+    }
+    match &e.body {
+        EventBody::Report(r) => {
+            put("action", Val::Str("report"));
+            put("category", Val::Str(&r.category));
+            put("grid", Val::Str(&r.grid));
+            if let Some(p) = &r.point {
+                put("point", Val::Point(p));
+            }
+            if let Some(u) = &r.urgency {
+                put("urgency", Val::Str(u));
+            }
+            put("source", Val::Str(r.source.as_str()));
+            if !r.description.is_empty() {
+                put("description", Val::Str(&r.description));
+            }
+            // The digest always stands for the contact (so exports with and without it, and
+            // their replays, agree); the contact itself only on request.
+            if let Some(c) = r.contact.as_deref().filter(|_| with_contact) {
+                put("contact", Val::Contact(c));
+            }
+            match &digest {
+                Some(d) => put(
+                    "contact_sha256",
+                    Val::Str(std::str::from_utf8(d).unwrap_or_default()),
+                ),
+                None => {
+                    if let Some(d) = &r.contact_sha256 {
+                        put("contact_sha256", Val::Str(d));
+                    }
+                }
+            }
+        }
+        EventBody::Action(a) => {
+            put("action", Val::Str(a.kind().as_str()));
+            match a {
+                Action::Accept
+                | Action::File
+                | Action::Start
+                | Action::ApprovePostpone
+                | Action::DenyPostpone
+                | Action::ApproveShelve => {}
+                Action::Reject { reason }
+                | Action::Void { reason }
+                | Action::Return { reason }
+                | Action::RequestShelve { reason }
+                | Action::Close { reason }
+                | Action::Reopen { reason } => put("reason", Val::Str(reason)),
+                Action::Verify { valid } => put("valid", Val::Bool(*valid)),
+                Action::Dispatch { unit, reason } => {
+                    if let Some(u) = unit {
+                        put("unit", Val::Str(u));
+                    }
+                    if let Some(r) = reason {
+                        put("reason", Val::Str(r));
+                    }
+                }
+                Action::RequestPostpone { minutes } => put("minutes", Val::Int(*minutes)),
+                Action::Handle { result } | Action::SelfHandle { result } => {
+                    put("result", Val::Str(result));
+                }
+                Action::Check { passed } => put("passed", Val::Bool(*passed)),
+                Action::Rate { satisfaction } => {
+                    put("satisfaction", Val::Uint(u64::from(*satisfaction)));
+                }
+                Action::Supervise { note } => put("note", Val::Str(note)),
+            }
+        }
+        EventBody::Escalation(f) => {
+            put("action", Val::Str("escalate"));
+            put("rule", Val::Uint(u64::from(f.rule)));
+            put("name", Val::Str(f.name()));
+            put("effect", Val::Str(f.effect()));
+            if let Some(t) = &f.target {
+                put("target", Val::Str(t));
+            }
+            put("firing", Val::Uint(u64::from(f.firing)));
+        }
+    }
+    let members = &mut m[..n];
+    members.sort_unstable_by_key(|(k, _)| *k);
+    let start = buf.len();
+    let mut w = Written {
+        contact: 0..0,
+        hash: 0..0,
+        end: 0,
+    };
+    let bad = |err: serde_json::Error| {
+        Error::invalid(
+            format!("event {}", e.seq),
+            "(not written)",
+            format!("cannot be written as JSON: {err}"),
+        )
+    };
+    buf.push(b'{');
+    for (i, (k, v)) in members.iter().enumerate() {
+        let from = buf.len() - start;
+        if i > 0 {
+            buf.push(b',');
+        }
+        buf.push(b'"');
+        buf.extend_from_slice(k.as_bytes());
+        buf.extend_from_slice(b"\":");
+        write_val(buf, *v).map_err(bad)?;
+        let span = from..buf.len() - start;
+        match v {
+            Val::Contact(_) => w.contact = span,
+            Val::Hash => w.hash = span,
+            _ => {}
+        }
+    }
+    buf.push(b'}');
+    if w.contact.is_empty() {
+        // an empty span just before the hash (or at the end), so the canonical text is the
+        // line less two spans in both cases
+        let at = if w.hash.is_empty() {
+            buf.len() - start
+        } else {
+            w.hash.start
+        };
+        w.contact = at..at;
+    }
+    w.end = buf.len() - start;
+    if w.hash.is_empty() {
+        w.hash = w.end..w.end;
+    }
+    Ok(w)
+}
+
+fn write_val(buf: &mut Vec<u8>, v: Val<'_>) -> serde_json::Result<()> {
+    let mut s = serde_json::Serializer::new(buf);
+    match v {
+        Val::Str(x) | Val::Contact(x) => x.serialize(&mut s),
+        Val::Int(x) => x.serialize(&mut s),
+        Val::Uint(x) => x.serialize(&mut s),
+        Val::Bool(x) => x.serialize(&mut s),
+        Val::Limit(x) => x.serialize(&mut s),
+        Val::Hash => {
+            let buf = s.into_inner();
+            buf.push(b'"');
+            buf.extend_from_slice(&[b'0'; 64]);
+            buf.push(b'"');
+            Ok(())
+        }
+        Val::Actor(a) => {
+            let buf = s.into_inner();
+            let (k, id) = match a {
+                Actor::Worker(id) => ("{\"worker\":", id),
+                Actor::Citizen(id) => ("{\"citizen\":", id),
+                Actor::System => {
+                    buf.extend_from_slice(b"\"system\"");
+                    return Ok(());
+                }
+            };
+            buf.extend_from_slice(k.as_bytes());
+            id.serialize(&mut serde_json::Serializer::new(&mut *buf))?;
+            buf.push(b'}');
+            Ok(())
+        }
+        Val::Point(p) => {
+            let buf = s.into_inner();
+            buf.extend_from_slice(b"{\"crs\":");
+            p.crs
+                .serialize(&mut serde_json::Serializer::new(&mut *buf))?;
+            buf.extend_from_slice(b",\"lat\":");
+            p.lat
+                .serialize(&mut serde_json::Serializer::new(&mut *buf))?;
+            buf.extend_from_slice(b",\"lon\":");
+            p.lon
+                .serialize(&mut serde_json::Serializer::new(&mut *buf))?;
+            buf.push(b'}');
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -166,9 +166,68 @@ where
     chunks.into_iter().flatten().collect()
 }
 
+/// `a` on a scoped thread while `b` runs on the calling thread (a pipeline of two stages), with
+/// both results; the panic policy of [`map_chunks`] (`a`'s panic first).
+pub(crate) fn join<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB,
+    RA: Send,
+{
+    std::thread::scope(|scope| {
+        let handle = scope.spawn(a);
+        let rb = std::panic::catch_unwind(std::panic::AssertUnwindSafe(b));
+        let ra = handle
+            .join()
+            .unwrap_or_else(|payload| std::panic::resume_unwind(payload));
+        (
+            ra,
+            rb.unwrap_or_else(|payload| std::panic::resume_unwind(payload)),
+        )
+    })
+}
+
+/// `text` cut into `threads` byte ranges of about equal size, each ending after a line break
+/// (the last at the end of the text): whole lines, for line-by-line work on each chunk.
+pub(crate) fn line_chunks(text: &str, threads: usize) -> Vec<Range<usize>> {
+    let threads = threads.max(1);
+    let bytes = text.as_bytes();
+    let mut chunks = Vec::with_capacity(threads);
+    let mut from = 0;
+    for k in 1..=threads {
+        let to = if k == threads {
+            bytes.len()
+        } else {
+            let mid = (bytes.len() * k / threads).max(from);
+            bytes[mid..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(bytes.len(), |i| mid + i + 1)
+        };
+        chunks.push(from..to);
+        from = to;
+    }
+    chunks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_chunks_hold_whole_lines() {
+        let text = "a\nbb\n\nccc\nd";
+        for threads in 0..8 {
+            let chunks = line_chunks(text, threads);
+            assert_eq!(chunks.first().map(|r| r.start), Some(0));
+            assert_eq!(chunks.last().map(|r| r.end), Some(text.len()));
+            for w in chunks.windows(2) {
+                assert_eq!(w[0].end, w[1].start);
+                let whole = w[0].end == text.len() || text[w[0].clone()].ends_with('\n');
+                assert!(w[0].is_empty() || whole);
+            }
+        }
+    }
 
     #[test]
     fn chunks_are_those_of_slice_chunks() {

@@ -110,3 +110,108 @@ fn the_stored_exports_replay_to_the_same_engine() {
     assert_eq!(replayed.events_json_lines(None).expect("exports"), text);
     assert_eq!(replayed.cases(), eng.cases());
 }
+
+/// The stored logs' hashes were written before events were written without a JSON value tree;
+/// the events read back from them chain to the very same links, and verify to the head the
+/// engine gives.
+#[test]
+fn the_stored_logs_hash_to_the_same_links() {
+    let eng = history();
+    for name in ["sample_2w.jsonl", "sample_2w_with_contact.jsonl"] {
+        let text = std::fs::read_to_string(fixture(name)).expect("the fixture exists");
+        let stated: Vec<String> = text
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
+                v["hash"].as_str().expect("a hash").to_owned()
+            })
+            .collect();
+        let events = gridgov::event::from_json_lines(&text).expect("reads");
+        let links: Vec<String> = gridgov::event::chain(&events)
+            .expect("chains")
+            .iter()
+            .map(|h| gridgov::audit::hex(h))
+            .collect();
+        assert_eq!(links, stated, "{name}");
+        let verified = gridgov::audit::verify_json_lines(&text).expect("verifies");
+        assert_eq!(verified, eng.verify().expect("verifies"), "{name}");
+        assert_eq!(verified.events, 1080);
+        assert_eq!(Some(&verified.head), stated.last());
+        // the canonical text of each event is its stored line less `hash` (and `contact`)
+        for (line, e) in text.lines().zip(&events) {
+            let mut v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+            let o = v.as_object_mut().expect("an object");
+            o.remove("hash");
+            o.remove("contact");
+            assert_eq!(gridgov::event::canonical(e).expect("writes"), v.to_string());
+        }
+    }
+}
+
+/// Lines re-chained after an edit: each line's `hash` recomputed over its canonical text.
+fn rechained(lines: &[String]) -> String {
+    let mut prev = gridgov::audit::GENESIS;
+    let mut out = String::new();
+    for line in lines {
+        let mut v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        let o = v.as_object_mut().expect("an object");
+        o.remove("hash");
+        o.remove("contact");
+        prev = gridgov::audit::link(&prev, v.to_string().as_bytes());
+        let mut v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        v["hash"] = gridgov::audit::hex(&prev).into();
+        out.push_str(&v.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// The verified replay reads and applies at once; its errors are still those of verifying
+/// everything, then reading everything, then replaying.
+#[test]
+fn the_verified_replay_reports_the_error_of_verify_then_read_then_replay() {
+    let model = Arc::new(Model::sample());
+    let text = std::fs::read_to_string(fixture("sample_2w.jsonl")).expect("the fixture exists");
+    let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let unreadable = |l: &str| l.replacen(r#""v":1"#, r#""v":1,"zz":0"#, 1);
+    let early = |l: &str| l.replacen(r#""at":17"#, r#""at":16"#, 1);
+    let reference = |text: &str| {
+        gridgov::audit::verify_json_lines(text)
+            .and_then(|_| gridgov::event::from_json_lines(text))
+            .and_then(|events| Engine::replay(Arc::clone(&model), &events))
+            .map(|e| e.events().len())
+            .map_err(|e| e.to_string())
+    };
+    let mut cases = vec![text.clone()];
+    // a line that does not read, an event that does not apply, both (either order)
+    for edits in [
+        vec![(700, 0)],
+        vec![(300, 1)],
+        vec![(300, 1), (700, 0)],
+        vec![(300, 0), (700, 1)],
+    ] {
+        let mut edited = lines.clone();
+        for (at, kind) in edits {
+            edited[at] = if kind == 0 {
+                unreadable(&edited[at])
+            } else {
+                early(&edited[at])
+            };
+        }
+        let chained = rechained(&edited);
+        // and the same with a broken link after them
+        let mut broken: Vec<String> = chained.lines().map(str::to_owned).collect();
+        broken[900] = broken[900].replacen(r#""v":1"#, r#""v":1,"x":2"#, 1);
+        cases.push(chained);
+        cases.push(broken.join("\n"));
+    }
+    for (k, case) in cases.iter().enumerate() {
+        let got = Engine::replay_json_lines(Arc::clone(&model), case)
+            .map(|e| e.events().len())
+            .map_err(|e| e.to_string());
+        assert_eq!(got, reference(case), "case {k}");
+        if k > 0 {
+            assert!(got.is_err(), "case {k}");
+        }
+    }
+}

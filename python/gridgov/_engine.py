@@ -248,7 +248,12 @@ class Engine:
         elif isinstance(events, (bytes, bytearray)):
             raise TypeError("events must be JSON-lines text (str) or event dicts, not bytes")
         else:
-            text = "".join(json.dumps(dict(e), ensure_ascii=False) + "\n" for e in events)
+            # written as the export writes lines (sorted, no spaces), so they are read and
+            # verified on the fast path; any other form is read too, more slowly
+            text = "".join(
+                json.dumps(dict(e), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+                for e in events
+            )
         return cls._wrap(_gridgov.Engine.replay(model._core, text, verify=bool(verify)), model)
 
     @classmethod
@@ -611,7 +616,12 @@ def verify_events(events: Union[str, Iterable[Mapping[str, Any]]]) -> dict[str, 
     if isinstance(events, str):
         text = events
     else:
-        text = "".join(json.dumps(dict(e), ensure_ascii=False) + "\n" for e in events)
+        # written as the export writes lines (sorted, no spaces), so the chain is hashed from
+        # their bytes; any other form is verified too, through a slower path
+        text = "".join(
+            json.dumps(dict(e), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+            for e in events
+        )
     return json.loads(_gridgov.verify_events(text))  # type: ignore[no-any-return]
 
 

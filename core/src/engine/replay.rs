@@ -2,12 +2,13 @@
 //! stage limits recorded in the events (policy snapshots). Exported text is verified against its
 //! audit chain first, unless the caller explicitly asks not to.
 
-use std::sync::Arc;
+use std::sync::{Arc, mpsc};
 
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::event::{self, Event, EventBody};
 use crate::model::Model;
+use crate::parallel;
 use crate::policy::EngineConfig;
 
 use super::Engine;
@@ -38,60 +39,69 @@ impl Engine {
         let mut eng = Engine::with_config(model, config);
         eng.replaying = true;
         for (i, e) in events.iter().enumerate() {
-            let bad = |reason: String| Error::invalid(format!("events[{i}]"), e.seq, reason);
-            if e.seq != i as u64 + 1 {
-                return Err(bad(format!(
-                    "sequence number {} where {} was expected",
-                    e.seq,
-                    i + 1
-                )));
+            eng.apply(i, e.clone())?;
+        }
+        eng.replaying = false;
+        Ok(eng)
+    }
+
+    /// Applies event `i` (from 0) again, with every check (taking the event: its report or
+    /// action moves into the engine instead of being copied).
+    fn apply(&mut self, i: usize, e: Event) -> Result<()> {
+        let eng = self;
+        let seq = e.seq;
+        let bad = |reason: String| Error::invalid(format!("events[{i}]"), seq, reason);
+        if e.seq != i as u64 + 1 {
+            return Err(bad(format!(
+                "sequence number {} where {} was expected",
+                e.seq,
+                i + 1
+            )));
+        }
+        match e.body {
+            EventBody::Report(r) => {
+                let id = eng
+                    .report(e.actor, e.at, *r)
+                    .map_err(|err| bad(err.to_string()))?;
+                if id != e.case {
+                    return Err(bad(format!(
+                        "report creates case {id}, the event says {}",
+                        e.case
+                    )));
+                }
             }
-            match &e.body {
-                EventBody::Report(r) => {
-                    let id = eng
-                        .report(e.actor.clone(), e.at, (**r).clone())
-                        .map_err(|err| bad(err.to_string()))?;
-                    if id != e.case {
-                        return Err(bad(format!(
-                            "report creates case {id}, the event says {}",
-                            e.case
-                        )));
+            EventBody::Action(a) => {
+                eng.act_with_limit(e.case, e.actor, e.at, a, e.limit)
+                    .map_err(|err| bad(err.to_string()))?;
+            }
+            EventBody::Escalation(ref f) => {
+                eng.case(e.case).map_err(|err| bad(err.to_string()))?;
+                let expected = eng
+                    .next_firing(&eng.cases[(e.case - 1) as usize], f.rule)
+                    .ok()
+                    .flatten()
+                    .filter(|(_, _, _)| (f.rule as usize) < eng.config.rules.len());
+                match expected {
+                    Some((occ, n, _)) if n == f.firing => {
+                        eng.fire(e.case, f.rule, e.at, occ, n)
+                            .map_err(|err| bad(err.to_string()))?;
+                        let got = &eng.events[eng.events.len() - 1];
+                        if got.body != e.body {
+                            return Err(bad(
+                                "the escalation differs from what the rules give".into()
+                            ));
+                        }
                     }
-                }
-                EventBody::Action(a) => {
-                    eng.act_with_limit(e.case, e.actor.clone(), e.at, a.clone(), e.limit)
-                        .map_err(|err| bad(err.to_string()))?;
-                }
-                EventBody::Escalation(f) => {
-                    eng.case(e.case).map_err(|err| bad(err.to_string()))?;
-                    let expected = eng
-                        .next_firing(&eng.cases[(e.case - 1) as usize], f.rule)
-                        .ok()
-                        .flatten()
-                        .filter(|(_, _, _)| (f.rule as usize) < eng.config.rules.len());
-                    match expected {
-                        Some((occ, n, _)) if n == f.firing => {
-                            eng.fire(e.case, f.rule, e.at, occ, n)
-                                .map_err(|err| bad(err.to_string()))?;
-                            let got = &eng.events[eng.events.len() - 1];
-                            if got.body != e.body {
-                                return Err(bad(
-                                    "the escalation differs from what the rules give".into()
-                                ));
-                            }
-                        }
-                        _ => {
-                            return Err(bad(format!(
-                                "escalation rule {} is not due on case {}",
-                                f.rule, e.case
-                            )));
-                        }
+                    _ => {
+                        return Err(bad(format!(
+                            "escalation rule {} is not due on case {}",
+                            f.rule, e.case
+                        )));
                     }
                 }
             }
         }
-        eng.replaying = false;
-        Ok(eng)
+        Ok(())
     }
 
     /// Rebuilds an engine from exported JSON lines ([`Engine::events_json_lines`]): the audit
@@ -103,8 +113,35 @@ impl Engine {
     /// The first line without a hash or whose hash does not follow; then as
     /// [`crate::event::from_json_lines`] and [`Engine::replay`].
     pub fn replay_json_lines(model: Arc<Model>, text: &str) -> Result<Engine> {
-        audit::verify_json_lines(text)?;
-        Engine::replay(model, &event::from_json_lines(text)?)
+        // Two stages at once: one thread follows the chain and reads the events, in batches;
+        // this one applies them. The errors are those of verifying everything first, then
+        // reading everything, then replaying: a broken chain anywhere wins over a line that
+        // does not read, which wins over an event that does not apply.
+        let config = model.engine_config().clone();
+        let (batches, received) = mpsc::sync_channel::<Vec<Event>>(REPLAY_BATCHES_AHEAD);
+        let (read, applied) = parallel::join(
+            move || read_verified(text, &batches),
+            move || {
+                let mut eng = Engine::with_config(model, config);
+                eng.replaying = true;
+                let mut failed = None;
+                let mut i = 0;
+                for batch in received {
+                    for e in batch {
+                        if failed.is_none()
+                            && let Err(err) = eng.apply(i, e)
+                        {
+                            failed = Some(err);
+                        }
+                        i += 1;
+                    }
+                }
+                eng.replaying = false;
+                failed.map_or(Ok(eng), Err)
+            },
+        );
+        read?;
+        applied
     }
 
     /// Rebuilds an engine from JSON lines **without** checking the audit chain: for a host that
@@ -119,4 +156,43 @@ impl Engine {
     pub fn replay_json_lines_unverified(model: Arc<Model>, text: &str) -> Result<Engine> {
         Engine::replay(model, &event::from_json_lines(text)?)
     }
+}
+
+/// Batches of events read ahead of the replay (each of [`REPLAY_BATCH`] events).
+const REPLAY_BATCHES_AHEAD: usize = 8;
+
+/// Events sent to the replay at once.
+const REPLAY_BATCH: usize = 4096;
+
+/// Follows the chain over every line of `text` and reads the events, sending them in batches
+/// while the chain holds and every line reads. The first broken link (anywhere) is the error;
+/// else the first line that does not read.
+fn read_verified(text: &str, batches: &mpsc::SyncSender<Vec<Event>>) -> Result<()> {
+    let mut chain = audit::Follower::new();
+    let mut unread = None;
+    let mut batch = Vec::with_capacity(REPLAY_BATCH);
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        chain.follow(i, line)?;
+        if unread.is_some() {
+            continue;
+        }
+        match event::read_line_at(line, i) {
+            Ok(e) => batch.push(e),
+            Err(e) => unread = Some(e),
+        }
+        if batch.len() == REPLAY_BATCH {
+            // a replay that stopped no longer receives: keep following the chain
+            let _ = batches.send(std::mem::replace(
+                &mut batch,
+                Vec::with_capacity(REPLAY_BATCH),
+            ));
+        }
+    }
+    if unread.is_none() && !batch.is_empty() {
+        let _ = batches.send(batch);
+    }
+    unread.map_or(Ok(()), Err)
 }

@@ -171,7 +171,7 @@ impl Engine {
         self.columns_of(&acc)
     }
 
-    fn columns_of(&self, acc: &[Acc]) -> Result<Records<'static>> {
+    fn columns_of<'s>(&'s self, acc: &'s [Acc]) -> Result<Records<'static>> {
         let cases = self.cases();
         let model = self.model();
         let n = cases.len();
@@ -180,18 +180,19 @@ impl Engine {
             "id",
             ColumnData::Int(Cow::Owned(cases.iter().map(|c| c.id as i64).collect())),
         );
-        let text = |values: &mut Vec<String>, index: &mut HashMap<String, i64>, v: Option<&str>| {
-            v.map_or(-1, |v| {
-                *index.entry(v.to_owned()).or_insert_with(|| {
-                    values.push(v.to_owned());
-                    values.len() as i64 - 1
-                })
-            })
-        };
-        let mut text_col = |name: &str, get: &dyn Fn(usize) -> Option<String>| {
-            let (mut values, mut index) = (Vec::new(), HashMap::new());
+        // each distinct text once: the index borrows the values it has seen
+        let mut text_col = |name: &str, get: &dyn Fn(usize) -> Option<&'s str>| {
+            let mut values = Vec::new();
+            let mut index: HashMap<&str, i64> = HashMap::new();
             let codes: Vec<i64> = (0..n)
-                .map(|i| text(&mut values, &mut index, get(i).as_deref()))
+                .map(|i| {
+                    get(i).map_or(-1, |v| {
+                        *index.entry(v).or_insert_with(|| {
+                            values.push(v.to_owned());
+                            values.len() as i64 - 1
+                        })
+                    })
+                })
                 .collect();
             cols.push(
                 name,
@@ -202,16 +203,16 @@ impl Engine {
             );
         };
         let territory = model.territory();
-        text_col("category", &|i| Some(cases[i].category.to_string()));
-        text_col("urgency", &|i| Some(cases[i].urgency.to_string()));
+        text_col("category", &|i| Some(&cases[i].category));
+        text_col("urgency", &|i| Some(&cases[i].urgency));
         text_col("grid", &|i| {
-            Some(territory.area(cases[i].grid).code.as_str().to_owned())
+            Some(territory.area(cases[i].grid).code.as_str())
         });
-        text_col("source", &|i| Some(cases[i].source.as_str().to_owned()));
-        text_col("state", &|i| Some(cases[i].state.as_str().to_owned()));
-        text_col("unit", &|i| acc[i].unit.as_deref().map(str::to_owned));
+        text_col("source", &|i| Some(cases[i].source.as_str()));
+        text_col("state", &|i| Some(cases[i].state.as_str()));
+        text_col("unit", &|i| acc[i].unit.as_deref());
         for (k, name) in PERSON_COLUMNS.iter().enumerate() {
-            text_col(name, &|i| acc[i].person[k].as_deref().map(str::to_owned));
+            text_col(name, &|i| acc[i].person[k].as_deref());
         }
         for (k, name) in TIME_COLUMNS.iter().enumerate() {
             let v = acc.iter().map(|a| a.time[k].unwrap_or(NO_TIME)).collect();

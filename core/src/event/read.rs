@@ -1,0 +1,366 @@
+//! Reading events back from JSON lines without a JSON tree per line: the fast path of
+//! [`from_json_lines`], with the general path ([`Event::from_json`]) for any line it does not
+//! take.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{EVENT_SCHEMA_VERSION, Event, EventBody, Firing, RuleLabel};
+use crate::calendar::TimeLimit;
+use crate::case::{Action, Actor, Point, Report, Source};
+use crate::error::{Error, Result};
+use crate::escalation::EscalationAction;
+
+/// Parses JSON lines written by [`super::to_json_lines`] (blank lines are skipped). This reads the
+/// events only: the chain is checked by [`crate::audit::verify_json_lines`] (which
+/// [`crate::engine::Engine::replay_json_lines`] runs first).
+///
+/// Each line is read straight into the event's fields, without a JSON tree, on all cores; a
+/// line this fast path does not take (an unknown member, a field of the wrong kind…) is read
+/// through [`Event::from_json`], which names what is wrong with it.
+///
+/// # Errors
+/// [`Error::Parse`] or [`Error::InvalidValue`] naming the line number.
+pub fn from_json_lines(text: &str) -> Result<Vec<Event>> {
+    let threads = crate::parallel::thread_count(0, text.len(), PARSE_BYTES_PER_THREAD);
+    let chunks = crate::parallel::line_chunks(text, threads);
+    // a chunk stops at its first bad line: (line within the chunk, the chunk's start)
+    let parts = crate::parallel::map_chunks(chunks, threads, |ranges| {
+        ranges
+            .into_iter()
+            .map(|r| {
+                let mut out = Vec::new();
+                for (i, line) in text[r.clone()].lines().enumerate() {
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    match read_line(line) {
+                        Some(e) => out.push(e),
+                        None => return (out, Some((i, r.start))),
+                    }
+                }
+                (out, None)
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut events = Vec::with_capacity(parts.iter().flatten().map(|(e, _)| e.len()).sum());
+    for (part, bad) in parts.into_iter().flatten() {
+        if let Some((i, start)) = bad {
+            let line = text[start..].lines().nth(i).unwrap_or_default();
+            return Err(read_line_slowly(line, text[..start].lines().count() + i));
+        }
+        events.extend(part);
+    }
+    Ok(events)
+}
+
+/// Below this many bytes per thread, reading runs on fewer threads.
+const PARSE_BYTES_PER_THREAD: usize = 1 << 20;
+
+/// One non-blank line (`i` counts every line from 0), with [`from_json_lines`]' error for it.
+pub(crate) fn read_line_at(line: &str, i: usize) -> Result<Event> {
+    read_line(line).ok_or_else(|| read_line_slowly(line, i))
+}
+
+/// One line: the fast path, else the general one (`None`: the line is refused).
+fn read_line(line: &str) -> Option<Event> {
+    if let Some(e) = serde_json::from_str::<EventIn<'_>>(line)
+        .ok()
+        .and_then(EventIn::into_event)
+    {
+        return Some(e);
+    }
+    Event::from_json(serde_json::from_str(line).ok()?).ok()
+}
+
+/// The error of the general path for a line (`i` counts from 0).
+fn read_line_slowly(line: &str, i: usize) -> Error {
+    let v: Value = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(e) => {
+            return Error::Parse {
+                format: "JSON",
+                message: format!("line {}: {e}", i + 1),
+            };
+        }
+    };
+    match Event::from_json(v) {
+        Err(e) => Error::invalid(format!("line {}", i + 1), "event", e.to_string()),
+        Ok(_) => Error::invalid(
+            format!("line {}", i + 1),
+            "event",
+            "was refused by the fast reader and read by the general one",
+        ),
+    }
+}
+
+/// A string member, borrowed from the line when it has no escapes.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A member that is present (`Some`), with the value it holds (a `null` only where `T`
+/// takes one), or absent (`None`, by `#[serde(default)]`).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> std::result::Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// Every member an event line may have, read in one pass (the fast path of
+/// [`from_json_lines`]). `Option<Option<T>>`: absent, `null`, or a value.
+#[derive(Deserialize)]
+#[allow(clippy::option_option)] // absent, `null` and a value are three different lines
+#[serde(deny_unknown_fields)]
+pub(super) struct EventIn<'a> {
+    #[serde(default, deserialize_with = "present")]
+    v: Option<u64>,
+    #[serde(default, deserialize_with = "present")]
+    seq: Option<i64>,
+    #[serde(default, deserialize_with = "present")]
+    case: Option<i64>,
+    #[serde(default, deserialize_with = "present")]
+    at: Option<i64>,
+    #[serde(default, deserialize_with = "present")]
+    actor: Option<Actor>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    limit: Option<Option<Text<'a>>>,
+    #[serde(default, deserialize_with = "present", rename = "hash")]
+    _hash: Option<serde::de::IgnoredAny>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    action: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    category: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    grid: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present")]
+    point: Option<Option<Point>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    urgency: Option<Option<Text<'a>>>,
+    #[serde(default, deserialize_with = "present")]
+    source: Option<Source>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    description: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    contact: Option<Option<Text<'a>>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    contact_sha256: Option<Option<Text<'a>>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    reason: Option<Option<Text<'a>>>,
+    #[serde(default, deserialize_with = "present")]
+    valid: Option<bool>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    unit: Option<Option<Text<'a>>>,
+    #[serde(default, deserialize_with = "present")]
+    minutes: Option<i64>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    result: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present")]
+    passed: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    satisfaction: Option<u8>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    note: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present")]
+    rule: Option<u32>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    name: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    effect: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    target: Option<Option<Text<'a>>>,
+    #[serde(default, deserialize_with = "present")]
+    firing: Option<u32>,
+}
+
+fn owned(t: Text<'_>) -> String {
+    t.0.into_owned()
+}
+
+#[allow(clippy::needless_pass_by_value)] // taken as `map`'s function
+fn shared(t: Text<'_>) -> Arc<str> {
+    Arc::from(t.0.as_ref())
+}
+
+impl EventIn<'_> {
+    /// The event, exactly as [`Event::from_json`] reads the same line; `None` for whatever the
+    /// general path is to read (or refuse).
+    pub(super) fn into_event(mut self) -> Option<Event> {
+        if self.v != Some(u64::from(EVENT_SCHEMA_VERSION)) {
+            return None;
+        }
+        let seq = u64::try_from(self.seq?).ok()?;
+        let case = u64::try_from(self.case?).ok()?;
+        let at = self.at?;
+        let actor = self.actor.take()?;
+        let limit = match self.limit {
+            None | Some(None) => None,
+            Some(Some(ref t)) => Some(t.0.parse::<TimeLimit>().ok()?),
+        };
+        // the members of a report, of an action, of an escalation: each kind takes its own
+        let report = self.category.is_some()
+            || self.grid.is_some()
+            || self.point.is_some()
+            || self.urgency.is_some()
+            || self.source.is_some()
+            || self.description.is_some()
+            || self.contact.is_some()
+            || self.contact_sha256.is_some();
+        let firing = self.rule.is_some()
+            || self.name.is_some()
+            || self.effect.is_some()
+            || self.target.is_some()
+            || self.firing.is_some();
+        let actions = self.has_action_fields();
+        let action = self.action.take()?;
+        let body = match action.0.as_ref() {
+            "report" => {
+                if firing || actions {
+                    return None;
+                }
+                // as the general path: a contact member (even `null`) drops the digest
+                let contact_sha256 = if self.contact.is_some() {
+                    None
+                } else {
+                    self.contact_sha256.flatten().map(owned)
+                };
+                EventBody::Report(Box::new(Report {
+                    category: shared(self.category?),
+                    grid: self.grid.map_or_else(|| Arc::from(""), shared),
+                    point: self.point.flatten(),
+                    urgency: self.urgency.flatten().map(owned),
+                    source: self.source.unwrap_or_default(),
+                    description: self.description.map(owned).unwrap_or_default(),
+                    contact: self.contact.flatten().map(owned),
+                    contact_sha256,
+                }))
+            }
+            "escalate" => {
+                if report || actions {
+                    return None;
+                }
+                let effect = self.effect?;
+                let effect = EscalationAction::NAMES
+                    .into_iter()
+                    .find(|e| *e == effect.0)?;
+                EventBody::Escalation(Firing {
+                    rule: self.rule?,
+                    firing: self.firing?,
+                    label: Arc::new(RuleLabel {
+                        name: shared(self.name?),
+                        effect,
+                    }),
+                    target: self.target.flatten().map(shared),
+                })
+            }
+            name => {
+                if report || firing {
+                    return None;
+                }
+                EventBody::Action(self.action_of(name)?)
+            }
+        };
+        Some(Event {
+            seq,
+            case,
+            at,
+            actor,
+            body,
+            limit,
+        })
+    }
+
+    fn has_action_fields(&self) -> bool {
+        self.reason.is_some()
+            || self.valid.is_some()
+            || self.unit.is_some()
+            || self.minutes.is_some()
+            || self.result.is_some()
+            || self.passed.is_some()
+            || self.satisfaction.is_some()
+            || self.note.is_some()
+    }
+
+    /// The action `name` from exactly its own fields.
+    fn action_of(self, name: &str) -> Option<Action> {
+        let kind = crate::lifecycle::ActionKind::from_name(name)?;
+        let given = [
+            ("reason", self.reason.is_some()),
+            ("valid", self.valid.is_some()),
+            ("unit", self.unit.is_some()),
+            ("minutes", self.minutes.is_some()),
+            ("result", self.result.is_some()),
+            ("passed", self.passed.is_some()),
+            ("satisfaction", self.satisfaction.is_some()),
+            ("note", self.note.is_some()),
+        ];
+        if given
+            .iter()
+            .any(|(field, is)| *is && !kind.fields().contains(field))
+        {
+            return None;
+        }
+        // a reason that must be given is a string, never `null`
+        let reason = self.reason.flatten().map(owned);
+        Some(match kind {
+            crate::lifecycle::ActionKind::Report => return None,
+            crate::lifecycle::ActionKind::Accept => Action::Accept,
+            crate::lifecycle::ActionKind::Reject => Action::Reject { reason: reason? },
+            crate::lifecycle::ActionKind::Verify => Action::Verify { valid: self.valid? },
+            crate::lifecycle::ActionKind::File => Action::File,
+            crate::lifecycle::ActionKind::Void => Action::Void { reason: reason? },
+            crate::lifecycle::ActionKind::Dispatch => Action::Dispatch {
+                unit: self.unit.flatten().map(shared),
+                reason,
+            },
+            crate::lifecycle::ActionKind::Return => Action::Return { reason: reason? },
+            crate::lifecycle::ActionKind::Start => Action::Start,
+            crate::lifecycle::ActionKind::RequestPostpone => Action::RequestPostpone {
+                minutes: self.minutes?,
+            },
+            crate::lifecycle::ActionKind::ApprovePostpone => Action::ApprovePostpone,
+            crate::lifecycle::ActionKind::DenyPostpone => Action::DenyPostpone,
+            crate::lifecycle::ActionKind::RequestShelve => {
+                Action::RequestShelve { reason: reason? }
+            }
+            crate::lifecycle::ActionKind::ApproveShelve => Action::ApproveShelve,
+            crate::lifecycle::ActionKind::Handle => Action::Handle {
+                result: owned(self.result?),
+            },
+            crate::lifecycle::ActionKind::Check => Action::Check {
+                passed: self.passed?,
+            },
+            crate::lifecycle::ActionKind::Close => Action::Close { reason: reason? },
+            crate::lifecycle::ActionKind::Rate => Action::Rate {
+                satisfaction: self.satisfaction?,
+            },
+            crate::lifecycle::ActionKind::Reopen => Action::Reopen { reason: reason? },
+            crate::lifecycle::ActionKind::Supervise => Action::Supervise {
+                note: owned(self.note?),
+            },
+            crate::lifecycle::ActionKind::SelfHandle => Action::SelfHandle {
+                result: owned(self.result?),
+            },
+        })
+    }
+}

@@ -1,0 +1,231 @@
+//! Unit tests of the event codec: the writer against the `Value` tree, the fast reader
+//! against the general one.
+use super::read::EventIn;
+use super::*;
+use crate::audit::hex;
+use crate::spatial::Crs;
+
+/// The export as it was written through a `serde_json::Value` per event.
+fn through_values(events: &[Event], with_contact: bool) -> String {
+    let mut out = String::new();
+    let mut prev = GENESIS;
+    for e in events {
+        let mut v = e.to_json(false).expect("writes");
+        prev = link(&prev, v.to_string().as_bytes());
+        if with_contact {
+            v = e.to_json(true).expect("writes");
+        }
+        if let Value::Object(o) = &mut v {
+            o.insert("hash".into(), Value::String(hex(&prev)));
+        }
+        out.push_str(&v.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+fn events() -> Vec<Event> {
+    let odd = "q\"\\ \n\t\r\u{8}\u{c}\u{1}\u{1f}\u{7f} é 中 \u{2028}";
+    let report = |contact: Option<&str>, digest: Option<&str>, point: Option<Point>| {
+        EventBody::Report(Box::new(Report {
+            category: "C0101".into(),
+            grid: odd.into(),
+            point,
+            urgency: Some("urgent".into()),
+            source: Source::App,
+            description: odd.into(),
+            contact: contact.map(str::to_owned),
+            contact_sha256: digest.map(str::to_owned),
+        }))
+    };
+    let point = |lon: f64, lat: f64| {
+        Some(Point {
+            lon,
+            lat,
+            crs: Crs::Bd09,
+        })
+    };
+    let s = || odd.to_owned();
+    let mut bodies = vec![
+        report(
+            Some("13800000000"),
+            None,
+            point(117.027_205_048_080_97, -0.0),
+        ),
+        report(None, Some("abc"), point(1e300, 5e-324)),
+        report(None, None, point(f64::NAN, f64::INFINITY)),
+        report(Some(""), Some("stale"), None),
+        EventBody::Escalation(Firing {
+            rule: 3,
+            firing: 2,
+            label: Arc::new(RuleLabel {
+                name: odd.into(),
+                effect: "warn",
+            }),
+            target: Some("yellow".into()),
+        }),
+        EventBody::Escalation(Firing {
+            rule: 0,
+            firing: 1,
+            label: Arc::new(RuleLabel {
+                name: "n".into(),
+                effect: "notify",
+            }),
+            target: None,
+        }),
+    ];
+    for a in [
+        Action::Accept,
+        Action::Reject { reason: s() },
+        Action::Verify { valid: false },
+        Action::File,
+        Action::Void { reason: s() },
+        Action::Dispatch {
+            unit: Some("WATER".into()),
+            reason: Some(s()),
+        },
+        Action::Dispatch {
+            unit: None,
+            reason: None,
+        },
+        Action::Return { reason: s() },
+        Action::Start,
+        Action::RequestPostpone { minutes: -7 },
+        Action::ApprovePostpone,
+        Action::DenyPostpone,
+        Action::RequestShelve { reason: s() },
+        Action::ApproveShelve,
+        Action::Handle { result: s() },
+        Action::Check { passed: true },
+        Action::Close { reason: s() },
+        Action::Rate { satisfaction: 255 },
+        Action::Reopen { reason: s() },
+        Action::Supervise { note: s() },
+        Action::SelfHandle { result: s() },
+    ] {
+        bodies.push(EventBody::Action(a));
+    }
+    let actors = [
+        Actor::Worker(odd.into()),
+        Actor::Citizen("c".into()),
+        Actor::System,
+    ];
+    bodies
+        .into_iter()
+        .enumerate()
+        .map(|(i, body)| Event {
+            seq: if i == 0 { u64::MAX } else { i as u64 },
+            case: i as u64 * 1_000_003,
+            at: if i == 1 {
+                i64::MIN
+            } else {
+                1_772_406_599_645 - i as i64
+            },
+            actor: actors[i % 3].clone(),
+            body,
+            limit: (i % 2 == 0).then(|| "4 working_hours".parse().expect("a limit")),
+        })
+        .collect()
+}
+
+#[test]
+fn events_are_written_as_through_a_value() {
+    let events = events();
+    for e in &events {
+        let value = e.to_json(false).expect("writes").to_string();
+        assert_eq!(canonical(e).expect("writes"), value);
+    }
+    for with_contact in [false, true] {
+        assert_eq!(
+            to_json_lines(&events, with_contact).expect("writes"),
+            through_values(&events, with_contact)
+        );
+    }
+    // enough events for the export to be written on several threads
+    let many: Vec<Event> = (0..2 * EXPORT_EVENTS_PER_THREAD / events.len() + 2)
+        .flat_map(|_| events.iter().cloned())
+        .collect();
+    assert_eq!(
+        to_json_lines(&many, true).expect("writes"),
+        through_values(&many, true)
+    );
+    let links = chain(&events).expect("writes");
+    assert_eq!(chain_head(&events).ok(), links.last().copied());
+    assert_eq!(chain_head(&[]).ok(), Some(GENESIS));
+}
+
+/// The fast reader takes a line only when the general one reads the same event from it.
+#[test]
+fn the_fast_reader_agrees_with_the_general_one() {
+    let events = events();
+    let fast = |line: &str| {
+        serde_json::from_str::<EventIn<'_>>(line)
+            .ok()
+            .and_then(EventIn::into_event)
+    };
+    let slow = |line: &str| {
+        serde_json::from_str(line)
+            .ok()
+            .and_then(|v| Event::from_json(v).ok())
+    };
+    let mut taken = 0;
+    for with_contact in [false, true] {
+        let text = to_json_lines(&events, with_contact).expect("writes");
+        for line in text.lines() {
+            let got = fast(line);
+            // the written lines the general path reads are read fast
+            assert_eq!(got.is_some(), slow(line).is_some(), "{line}");
+            assert_eq!(got.is_some().then(|| slow(line)).flatten(), got, "{line}");
+            for extra in [
+                r#""reason":null"#,
+                r#""reason":"r""#,
+                r#""contact":null"#,
+                r#""contact_sha256":null"#,
+                r#""contact_sha256":"d""#,
+                r#""grid":null"#,
+                r#""unit":null"#,
+                r#""target":null"#,
+                r#""urgency":null"#,
+                r#""point":null"#,
+                r#""limit":null"#,
+                r#""limit":"3 hours""#,
+                r#""hash":5"#,
+                r#""v":1.0"#,
+                r#""v":2"#,
+                r#""seq":-1"#,
+                r#""at":1.5"#,
+                r#""x":1"#,
+                r#""valid":true"#,
+                r#""rule":1"#,
+                r#""action":"accept""#,
+                r#""action":"report""#,
+                r#""action":"escalate""#,
+                r#""action":"nope""#,
+                r#""satisfaction":300"#,
+                r#""source":null"#,
+                r#""description":"\u4e2d""#,
+            ] {
+                let edited = format!("{},{extra}}}", &line[..line.len() - 1]);
+                let got = fast(&edited);
+                taken += usize::from(got.is_some());
+                assert_eq!(
+                    got.is_some().then(|| slow(&edited)).flatten(),
+                    got,
+                    "{edited}"
+                );
+            }
+        }
+    }
+    assert!(taken > 0);
+    // the reader as a whole: the same events, and the general path's errors
+    // (the first events have a `seq` past i64 and a point that is not a number)
+    let text = to_json_lines(&events[3..], true).expect("writes");
+    let read = from_json_lines(&text).expect("reads");
+    let general: Option<Vec<Event>> = text.lines().map(slow).collect();
+    assert_eq!(Some(read), general);
+    let bad = text.replacen(r#""v":1"#, r#""v":1,"zz":0"#, 3);
+    let err = from_json_lines(&bad)
+        .expect_err("an unknown member")
+        .to_string();
+    assert!(err.contains("line 1"), "{err}");
+}
