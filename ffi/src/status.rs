@@ -19,8 +19,11 @@ pub extern "C" fn gridgov_status_name(status: u32) -> *const c_char {
 ///
 /// `out_len` receives the message length without the NUL. If `buf_len` is too small, nothing is
 /// copied, `out_len` receives the length needed and `GRIDGOV_STATUS_INSUFFICIENT_SIZE` is
-/// returned. An empty message means no failure happened yet. This call does not reset the
-/// last error.
+/// returned (`buf` NULL with `buf_len` 0 asks for the length). `buf` NULL with a non-zero
+/// `buf_len`, or `out_len` NULL, gives `GRIDGOV_STATUS_NULL_POINTER` and writes nothing. An
+/// empty message means no failure happened yet. Messages are bounded: each line of one is at
+/// most a few hundred bytes, longer values being cut with `… (N more bytes)`, so a 512-byte
+/// buffer holds almost every message. This call does not reset the last error.
 ///
 /// # Safety
 /// `buf` must point to `buf_len` writable bytes (it may be NULL when `buf_len` is 0);
@@ -34,6 +37,9 @@ pub unsafe extern "C" fn gridgov_last_error(
     // Not through `guard`: that would clear the message we are asked for.
     let message = last_message();
     if out_len.is_null() {
+        return gridgov_status::NullPointer;
+    }
+    if buf.is_null() && buf_len > 0 {
         return gridgov_status::NullPointer;
     }
     let needed = message.len();
@@ -67,6 +73,15 @@ pub unsafe extern "C" fn gridgov_last_error_issues(
         Ok(()) => gridgov_status::Ok,
         Err(Failure(s)) => s,
     }
+}
+
+/// Panics inside the panic boundary, on purpose, and returns `GRIDGOV_STATUS_PANIC`: for a
+/// host to check how it handles a gridgov bug. The panic's message (`"gridgov_test_panic:
+/// deliberate panic"`) and location are in `gridgov_last_error`; nothing is printed to
+/// standard error unless `GRIDGOV_PANIC_STDERR=1` is set (README: "Panics").
+#[unsafe(no_mangle)]
+pub extern "C" fn gridgov_test_panic() -> gridgov_status {
+    guard(|| panic!("gridgov_test_panic: deliberate panic"))
 }
 
 /// Releases a string returned by a gridgov function. NULL is accepted and ignored.
