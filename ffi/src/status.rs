@@ -147,6 +147,32 @@ mod tests {
         }
     }
 
+    /// Issue 16, finding 6: a NULL buffer with a non-zero length is a NULL pointer (it was
+    /// `INSUFFICIENT_SIZE`), and nothing is written; NULL with 0 asks for the length.
+    #[test]
+    fn last_error_refuses_a_null_buffer_with_a_length() {
+        use super::gridgov_last_error;
+        let _ = crate::model::gridgov_model_sample(std::ptr::null_mut());
+        let mut n = 12_345_usize;
+        // SAFETY: `n` is a valid output; the buffer is NULL on purpose.
+        let st = unsafe { gridgov_last_error(std::ptr::null_mut(), 100, &raw mut n) };
+        assert_eq!(st, gridgov_status::NullPointer);
+        assert_eq!(n, 12_345);
+        // SAFETY: as above, with a length of 0.
+        let st = unsafe { gridgov_last_error(std::ptr::null_mut(), 0, &raw mut n) };
+        assert_eq!(st, gridgov_status::InsufficientSize);
+        assert!(n > 0 && n != 12_345);
+    }
+
+    /// Issue 16, finding 7: a caught panic's message and location are the last error.
+    #[test]
+    fn a_caught_panic_leaves_its_message_and_location() {
+        assert_eq!(super::gridgov_test_panic(), gridgov_status::Panic);
+        let m = crate::error::last_message();
+        assert!(m.contains("deliberate panic"), "{m}");
+        assert!(m.contains("status.rs:"), "{m}");
+    }
+
     /// The constants C sees (the checked-in header, itself checked against the sources by the
     /// header test) are named as `gridgov_status_name` names them, and there is one per
     /// boundary status and per core kind.
