@@ -100,8 +100,10 @@ test: venv lint test-rust test-c test-java test-python ## everything CI runs
 	@echo "make test: all checks passed"
 
 .PHONY: fuzz
-fuzz: ## the mutation harness for GRIDGOV_FUZZ_SECS (default 1800) in release mode
-	GRIDGOV_FUZZ_SECS=$${GRIDGOV_FUZZ_SECS:-1800} $(CARGO) test --release -p gridgov --test mutate -- --nocapture
+fuzz: ## the mutation harness for GRIDGOV_FUZZ_SECS (default 1800), optimised, overflow checks on
+	CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true \
+	CARGO_TARGET_DIR=target/fuzz GRIDGOV_FUZZ_SECS=$${GRIDGOV_FUZZ_SECS:-1800} \
+	  $(CARGO) test --release -p gridgov --test mutate -- --nocapture
 
 .PHONY: demo
 demo: python ## run the main job on the built-in sample city

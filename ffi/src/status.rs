@@ -152,7 +152,8 @@ mod tests {
     #[test]
     fn last_error_refuses_a_null_buffer_with_a_length() {
         use super::gridgov_last_error;
-        let _ = crate::model::gridgov_model_sample(std::ptr::null_mut());
+        // SAFETY: a NULL output is refused (that is what leaves a message).
+        let _ = unsafe { crate::model::gridgov_model_sample(std::ptr::null_mut()) };
         let mut n = 12_345_usize;
         // SAFETY: `n` is a valid output; the buffer is NULL on purpose.
         let st = unsafe { gridgov_last_error(std::ptr::null_mut(), 100, &raw mut n) };
