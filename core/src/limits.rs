@@ -77,8 +77,8 @@ pub fn check_identifier(what: &str, value: &str) -> Result<()> {
 }
 
 /// Records an issue for every string (value or key) of a parsed document that holds a
-/// control character, with its path (`units[3].id`): model files and GeoJSON are checked this
-/// way as a whole, before their fields are read.
+/// control character, with its path (`units[3].id`): a model file is checked this way as a
+/// whole, before its fields are read.
 pub fn control_chars_in(value: &serde_json::Value, path: &str, issues: &mut Issues) {
     use serde_json::Value;
     match value {

@@ -1,4 +1,4 @@
-//! Panics: a panic in the extension is a gridgov bug, which PyO3 raises as
+//! Panics: a panic in the extension is a gridgov bug, which `PyO3` raises as
 //! `pyo3_runtime.PanicException` carrying the panic's message. The module installs, when it is
 //! imported, a panic hook that keeps that text off the interpreter's standard error (the
 //! exception already carries it) unless `GRIDGOV_PANIC_STDERR=1` is set. The extension has its
