@@ -15,6 +15,7 @@ __all__ = [
     "Records",
     "Scorecard",
     "__version__",
+    "_test_panic",
     "convert",
     "convert_many",
     "division_report_json",
