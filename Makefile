@@ -58,14 +58,24 @@ lint: venv ## fmt check, clippy -D warnings, rustdoc without warnings, ruff, myp
 test-rust: ## Rust unit, integration and doc tests (includes header and schema drift checks)
 	$(CARGO) test --workspace
 
-.PHONY: test-c
-test-c: ffi ## C tests under ASan/UBSan, then under valgrind
+# The C contract checks are generated from the header (every function, every pointer NULL in
+# turn, invalid UTF-8 in every string, outputs untouched on failure).
+tests/c/build/test_contract.c: include/gridgov.h tests/c/gen_contract.py
 	mkdir -p tests/c/build
-	for t in $(CTESTS); do \
+	python3 tests/c/gen_contract.py include/gridgov.h > $@
+
+.PHONY: test-c
+test-c: ffi tests/c/build/test_contract.c ## C tests under ASan/UBSan, then under valgrind
+	mkdir -p tests/c/build
+	for t in $(CTESTS) tests/c/build/test_contract.c; do \
 	  n=$$(basename $$t .c); \
-	  $(CC) $(CFLAGS_STRICT) $(SAN) $$t target/debug/libgridgov.a $(CLIBS) -o tests/c/build/$$n.asan; \
-	  $(CC) $(CFLAGS_STRICT) $$t target/debug/libgridgov.a $(CLIBS) -o tests/c/build/$$n; \
-	  $(TEST_ENV) ./tests/c/build/$$n.asan; \
+	  $(CC) $(CFLAGS_STRICT) -Itests/c $(SAN) $$t target/debug/libgridgov.a $(CLIBS) -o tests/c/build/$$n.asan; \
+	  $(CC) $(CFLAGS_STRICT) -Itests/c $$t target/debug/libgridgov.a $(CLIBS) -o tests/c/build/$$n; \
+	  if ! $(TEST_ENV) ./tests/c/build/$$n.asan 2>tests/c/build/$$n.stderr; then \
+	    cat tests/c/build/$$n.stderr >&2; exit 1; fi; \
+	  cat tests/c/build/$$n.stderr >&2; \
+	  if grep -q "panicked" tests/c/build/$$n.stderr; then \
+	    echo "$$n: a caught panic was printed to the host's stderr" >&2; exit 1; fi; \
 	  $(TEST_ENV) valgrind --quiet --error-exitcode=1 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect ./tests/c/build/$$n; \
 	done
@@ -96,6 +106,12 @@ crash: ## the journal crash test with 1000 SIGKILLs (make test runs 50)
 .PHONY: soak
 soak: ## 10^6 open cases on a journal, a simulated month of sweeps and actions (hours; not in make test)
 	$(CARGO) test --release -p gridgov --test journal soak -- --ignored --nocapture
+
+.PHONY: fuzz
+fuzz: ## the mutation harness for GRIDGOV_FUZZ_SECS (default 1800), optimised, overflow checks on
+	CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true \
+	CARGO_TARGET_DIR=target/fuzz GRIDGOV_FUZZ_SECS=$${GRIDGOV_FUZZ_SECS:-1800} \
+	  $(CARGO) test --release -p gridgov --test mutate -- --nocapture
 
 .PHONY: demo
 demo: python ## run the main job on the built-in sample city

@@ -1335,8 +1335,11 @@ const char *gridgov_status_name(uint32_t status);
 
  `out_len` receives the message length without the NUL. If `buf_len` is too small, nothing is
  copied, `out_len` receives the length needed and `GRIDGOV_STATUS_INSUFFICIENT_SIZE` is
- returned. An empty message means no failure happened yet. This call does not reset the
- last error.
+ returned (`buf` NULL with `buf_len` 0 asks for the length). `buf` NULL with a non-zero
+ `buf_len`, or `out_len` NULL, gives `GRIDGOV_STATUS_NULL_POINTER` and writes nothing. An
+ empty message means no failure happened yet. Messages are bounded: each line of one is at
+ most a few hundred bytes, longer values being cut with `… (N more bytes)`, so a 512-byte
+ buffer holds almost every message. This call does not reset the last error.
 
  # Safety
  `buf` must point to `buf_len` writable bytes (it may be NULL when `buf_len` is 0);
@@ -1352,6 +1355,14 @@ gridgov_status gridgov_last_error(char *buf, size_t buf_len, size_t *out_len);
  `out` must be a valid pointer; `out_len` may be NULL or a valid pointer.
  */
 gridgov_status gridgov_last_error_issues(char **out, size_t *out_len);
+
+/*
+ Panics inside the panic boundary, on purpose, and returns `GRIDGOV_STATUS_PANIC`: for a
+ host to check how it handles a gridgov bug. The panic's message (`"gridgov_test_panic:
+ deliberate panic"`) and location are in `gridgov_last_error`; nothing is printed to
+ standard error unless `GRIDGOV_PANIC_STDERR=1` is set (README: "Panics").
+ */
+gridgov_status gridgov_test_panic(void);
 
 /*
  Releases a string returned by a gridgov function. NULL is accepted and ignored.

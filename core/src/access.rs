@@ -175,7 +175,8 @@ impl Permissions {
     ///
     /// # Errors
     /// [`Error::PermissionDenied`] saying why (the role, or the scope); [`Error::Unknown`] for
-    /// a worker the organisation does not know.
+    /// a worker the organisation does not know; [`Error::InvalidValue`] for an actor id holding
+    /// a control character ([`crate::limits`]).
     pub fn authorize(
         &self,
         org: &Organisation,
@@ -185,6 +186,11 @@ impl Permissions {
         grid: AreaId,
         case: Option<&Case>,
     ) -> Result<()> {
+        match actor {
+            Actor::Worker(id) => crate::limits::check_identifier("actor.worker", id)?,
+            Actor::Citizen(id) => crate::limits::check_identifier("actor.citizen", id)?,
+            Actor::System => {}
+        }
         let worker = match actor {
             Actor::Worker(id) => Some(org.worker(org.find_worker(id)?)),
             _ => None,

@@ -13,6 +13,81 @@ use crate::lifecycle::{ActionKind, State};
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The most bytes of one value, or of one line of a message, that an error shows; the rest is
+/// counted (`"aaa…" (N more bytes)`), so that a message stays a few hundred characters
+/// whatever the input (an 8 MB line of TOML gives a short message, not a 16 MB one).
+pub const MAX_SHOWN: usize = 300;
+
+/// The most lines of one message an error shows.
+pub const MAX_LINES: usize = 24;
+
+/// The most problems of a model that [`Issues`]' `Display` lists ([`Error::issues`] has them
+/// all).
+pub const MAX_ISSUES_SHOWN: usize = 50;
+
+/// The largest char boundary of `s` at or below `n`.
+fn boundary(s: &str, n: usize) -> usize {
+    if n >= s.len() {
+        return s.len();
+    }
+    (0..=n).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0)
+}
+
+/// `s` cut to at most `max` bytes (at a char boundary) with `… (N more bytes)` appended when
+/// cut.
+fn clipped(s: &str, max: usize) -> String {
+    let cut = boundary(s, max);
+    if cut == s.len() {
+        s.to_owned()
+    } else {
+        format!("{}… ({} more bytes)", &s[..cut], s.len() - cut)
+    }
+}
+
+/// A value shown quoted and escaped like `{:?}`, cut at [`MAX_SHOWN`] bytes:
+/// `"aaaa"… (1000 more bytes)`.
+pub struct Clip<'a>(pub &'a str);
+
+impl fmt::Display for Clip<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cut = boundary(self.0, MAX_SHOWN);
+        if cut == self.0.len() {
+            write!(f, "{:?}", self.0)
+        } else {
+            write!(
+                f,
+                "{:?}… ({} more bytes)",
+                &self.0[..cut],
+                self.0.len() - cut
+            )
+        }
+    }
+}
+
+/// A message shown as it is, each line cut at [`MAX_SHOWN`] bytes and at most [`MAX_LINES`]
+/// lines.
+pub struct Text<'a>(pub &'a str);
+
+impl fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.len() <= MAX_SHOWN {
+            return f.write_str(self.0);
+        }
+        let mut lines = self.0.split('\n');
+        for (i, line) in lines.by_ref().take(MAX_LINES).enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            f.write_str(&clipped(line, MAX_SHOWN))?;
+        }
+        let rest = lines.count();
+        if rest > 0 {
+            write!(f, "\n… ({rest} more lines)")?;
+        }
+        Ok(())
+    }
+}
+
 /// One problem found while validating a model file, with the path of the bad field.
 ///
 /// Paths use dots for fields and brackets for list positions, e.g.
@@ -26,11 +101,21 @@ pub struct Issue {
 }
 
 impl Issue {
-    /// Creates an issue at `path`.
+    /// Creates an issue at `path`. A path or message longer than a few hundred bytes is cut
+    /// (see [`MAX_SHOWN`]): an issue names its value without repeating a huge input.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        let (path, message) = (path.into(), message.into());
         Self {
-            path: path.into(),
-            message: message.into(),
+            path: if path.len() > MAX_SHOWN {
+                clipped(&path, MAX_SHOWN)
+            } else {
+                path
+            },
+            message: if message.len() > 4 * MAX_SHOWN {
+                Text(&message).to_string()
+            } else {
+                message
+            },
         }
     }
 }
@@ -83,8 +168,15 @@ impl fmt::Display for Issues {
             "{n} problem{} in the model",
             if n == 1 { "" } else { "s" }
         )?;
-        for issue in &self.0 {
-            write!(f, "\n  {issue}")?;
+        for issue in self.0.iter().take(MAX_ISSUES_SHOWN) {
+            write!(f, "\n  {}", Text(&issue.to_string()))?;
+        }
+        if n > MAX_ISSUES_SHOWN {
+            write!(
+                f,
+                "\n  … and {} more (every problem is in the error's list of issues)",
+                n - MAX_ISSUES_SHOWN
+            )?;
         }
         Ok(())
     }
@@ -96,7 +188,7 @@ impl fmt::Display for Issues {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// A value is out of its allowed domain (negative duration, `NaT`, overflow, bad window…).
-    #[error("invalid {what} {value:?}: {reason}")]
+    #[error("invalid {} {}: {}", Text(.what), Clip(.value), Text(.reason))]
     InvalidValue {
         /// What the value is (argument name, array element such as `starts[3]`, field).
         what: String,
@@ -106,7 +198,7 @@ pub enum Error {
         reason: String,
     },
     /// A code (area, category, pattern) is malformed.
-    #[error("invalid {what} code {value:?}: {reason}")]
+    #[error("invalid {what} code {}: {}", Clip(.value), Text(.reason))]
     InvalidCode {
         /// Which kind of code (`grid`, `area`, `category`, `duty pattern`).
         what: &'static str,
@@ -116,7 +208,7 @@ pub enum Error {
         reason: String,
     },
     /// A well-formed identifier that the model does not know.
-    #[error("unknown {what} {value:?}")]
+    #[error("unknown {what} {}", Clip(.value))]
     Unknown {
         /// Which kind of thing (`area`, `grid`, `unit`, `worker`, `category`, `urgency`, `role`).
         what: &'static str,
@@ -124,7 +216,7 @@ pub enum Error {
         value: String,
     },
     /// A date outside the years whose holiday data the calendar carries.
-    #[error("date {date} is outside the calendar's covered years {first_year}-{last_year}")]
+    #[error("date {} is outside the calendar's covered years {first_year}-{last_year}", Text(.date))]
     CalendarRange {
         /// The date (local, ISO form) that was asked about.
         date: String,
@@ -134,7 +226,7 @@ pub enum Error {
         last_year: i32,
     },
     /// No duty rule and no territorial fallback covers a (category, grid) pair.
-    #[error("no unit is responsible for category {category:?} in grid {grid:?}")]
+    #[error("no unit is responsible for category {} in grid {}", Clip(.category), Clip(.grid))]
     NoResponsibleUnit {
         /// Category key.
         category: String,
@@ -159,7 +251,7 @@ pub enum Error {
     #[error("{0}")]
     Model(Issues),
     /// A file is not well-formed TOML or JSON, or has the wrong shape.
-    #[error("cannot parse {format}: {message}")]
+    #[error("cannot parse {format}: {}", Text(.message))]
     Parse {
         /// `TOML` or `JSON`.
         format: &'static str,
@@ -180,7 +272,7 @@ pub enum Error {
         detail: Option<&'static str>,
     },
     /// The actor may not perform the action, or not on this case (see [`crate::access`]).
-    #[error("{actor} may not {action}: {reason}")]
+    #[error("{} may not {}: {}", Text(.actor), Text(.action), Text(.reason))]
     PermissionDenied {
         /// The actor, e.g. `worker "SV001"`.
         actor: String,
@@ -190,7 +282,7 @@ pub enum Error {
         reason: String,
     },
     /// A file could not be read.
-    #[error("cannot read {path:?}: {message}")]
+    #[error("cannot read {}: {}", Clip(.path), Text(.message))]
     Io {
         /// The path that was asked for.
         path: String,

@@ -25,6 +25,16 @@
 //! - `rework = n`: when a check fails for the n-th time (or later);
 //! - `unsatisfied = n`: when the citizen rates `n` or less.
 //!
+//! Repeats are bounded: `times` is at most [`MAX_REPEATS`] and `every` at least
+//! [`MIN_REPEAT_MINUTES`] minutes (of working or continuous time). These are engineering
+//! bounds, not figures from a standard: 100 reminders half an hour apart cover more than six
+//! working days, and one a working day more than four months — beyond every stage limit of the
+//! default catalog — while a case's history stays at most `1 + 100` firings per rule and stage
+//! run. A sweep that comes late records **every** missed firing, each at its own instant (the
+//! history is the audit record of each 催办 the rules called for, and later rules and replays
+//! depend on the firing numbers); the bounds are what keep one late sweep small: at most
+//! `1 + MAX_REPEATS` events per rule and trigger occurrence of a case.
+//!
 //! Timer triggers are counted in the measure of the limit (working or continuous time), `after`
 //! and `every` in their own; triggers counted in working time fall on working instants (never at
 //! midnight). A timer trigger belongs to one run of a stage: when the stage ends or restarts
@@ -38,6 +48,12 @@ use crate::catalog::{CategoryPattern, Stage};
 use crate::error::Issues;
 use crate::org::{Organisation, UnitId};
 use crate::territory::{AreaId, Territory};
+
+/// The most further firings a rule's `repeat.times` may ask for.
+pub const MAX_REPEATS: u32 = 100;
+
+/// The shortest interval a rule's `repeat.every` may give, in minutes (working or continuous).
+pub const MIN_REPEAT_MINUTES: i64 = 30;
 
 /// When a rule fires.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
@@ -88,9 +104,10 @@ pub struct ActionConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RepeatConfig {
-    /// Interval between firings.
+    /// Interval between firings: at least 30 minutes (`MIN_REPEAT_MINUTES`).
     pub every: TimeLimit,
-    /// Further firings after the first, at most.
+    /// Further firings after the first, at most; 1 to 100 (`MAX_REPEATS`).
+    #[schemars(range(min = 1, max = 100))]
     pub times: u32,
 }
 
@@ -358,10 +375,30 @@ impl EscalationRule {
                     .and_then(|r| unit("reassign", r, issues))
                     .map(EscalationAction::Reassign)
             };
-            if let Some(r) = &c.repeat
-                && r.times == 0
-            {
-                issues.push(format!("{p}.repeat.times"), "must be at least 1");
+            if let Some(r) = &c.repeat {
+                if r.times == 0 {
+                    issues.push(format!("{p}.repeat.times"), "must be at least 1");
+                } else if r.times > MAX_REPEATS {
+                    issues.push(
+                        format!("{p}.repeat.times"),
+                        format!("{} repeats: at most {MAX_REPEATS}", r.times),
+                    );
+                }
+                let short = match r.every {
+                    TimeLimit::Working { minutes } | TimeLimit::Continuous { minutes } => {
+                        minutes < MIN_REPEAT_MINUTES
+                    }
+                    TimeLimit::WorkingDays { .. } => false,
+                };
+                if short {
+                    issues.push(
+                        format!("{p}.repeat.every"),
+                        format!(
+                            "{} is shorter than the minimum interval, {MIN_REPEAT_MINUTES} minutes",
+                            r.every
+                        ),
+                    );
+                }
             }
             if let (Some(trigger), Some(action)) = (trigger, action)
                 && issues.len() == before
@@ -399,8 +436,10 @@ impl EscalationRule {
         self.stages.is_empty() || self.stages.contains(&stage)
     }
 
-    /// How many times it may fire in all for one trigger.
+    /// How many times it may fire in all for one trigger: `1 + times`, at most
+    /// `1 + MAX_REPEATS` for a rule of a model file. A rule built by hand with a larger count
+    /// saturates at `u32::MAX` rather than wrapping.
     pub fn max_firings(&self) -> u32 {
-        1 + self.repeat.map_or(0, |(_, n)| n)
+        self.repeat.map_or(0, |(_, n)| n).saturating_add(1)
     }
 }

@@ -25,6 +25,7 @@
 //! | [`simulate`] | a seeded simulator: a city's cases through the engine for N days (demo and test histories) |
 //! | [`model`] | the city model file (TOML/JSON) that ties all of the above together |
 //! | [`error`] | the typed errors every fallible call returns |
+//! | [`limits`] | what the doors accept: the range of instants, no control characters in identifiers |
 //!
 //! ```
 //! let model = gridgov::Model::sample();
@@ -47,6 +48,7 @@ pub mod event;
 #[cfg(feature = "journal")]
 pub mod journal;
 pub mod lifecycle;
+pub mod limits;
 pub mod model;
 pub mod org;
 mod parallel;
@@ -58,6 +60,10 @@ pub mod spatial;
 pub mod territory;
 
 pub use error::{Error, ErrorKind, Issue, Issues, Result};
+
+/// The name of the worker threads the crate starts (for large inputs): a binding's panic hook
+/// recognises a panic of the library on a worker thread by it.
+pub const WORKER_THREAD_NAME: &str = "gridgov-worker";
 pub use model::{Model, ModelFile};
 
 /// The library version.

@@ -233,6 +233,8 @@ impl ModelFile {
     /// [`Error::Model`] listing every problem with its path.
     pub fn from_value(value: Value) -> Result<ModelFile> {
         let mut issues = Issues::default();
+        // No control character in any id, name or text, wherever it is (paths as below).
+        crate::limits::control_chars_in(&value, "", &mut issues);
         let Value::Object(mut map) = value else {
             issues.push(
                 "",

@@ -138,7 +138,14 @@ where
     std::thread::scope(|scope| {
         let handles: Vec<_> = chunks
             .into_iter()
-            .map(|chunk| scope.spawn(move || f(chunk)))
+            .map(|chunk| {
+                let worker = std::thread::Builder::new().name(crate::WORKER_THREAD_NAME.into());
+                match worker.spawn_scoped(scope, move || f(chunk)) {
+                    Ok(handle) => handle,
+                    // As `scope.spawn` would: the system refused a thread.
+                    Err(e) => panic!("cannot start a worker thread: {e}"),
+                }
+            })
             .collect();
         handles
             .into_iter()

@@ -171,6 +171,8 @@ pub unsafe extern "C" fn gridgov_records_grid_load(
             )
             .into());
         }
+        gridgov::limits::check_instant("start", start)?;
+        gridgov::limits::check_instant("end", end)?;
         let load = r.grid_load(start, end);
         if out_len != load.len() {
             return Err(Error::invalid(

@@ -19,8 +19,11 @@ pub extern "C" fn gridgov_status_name(status: u32) -> *const c_char {
 ///
 /// `out_len` receives the message length without the NUL. If `buf_len` is too small, nothing is
 /// copied, `out_len` receives the length needed and `GRIDGOV_STATUS_INSUFFICIENT_SIZE` is
-/// returned. An empty message means no failure happened yet. This call does not reset the
-/// last error.
+/// returned (`buf` NULL with `buf_len` 0 asks for the length). `buf` NULL with a non-zero
+/// `buf_len`, or `out_len` NULL, gives `GRIDGOV_STATUS_NULL_POINTER` and writes nothing. An
+/// empty message means no failure happened yet. Messages are bounded: each line of one is at
+/// most a few hundred bytes, longer values being cut with `… (N more bytes)`, so a 512-byte
+/// buffer holds almost every message. This call does not reset the last error.
 ///
 /// # Safety
 /// `buf` must point to `buf_len` writable bytes (it may be NULL when `buf_len` is 0);
@@ -34,6 +37,9 @@ pub unsafe extern "C" fn gridgov_last_error(
     // Not through `guard`: that would clear the message we are asked for.
     let message = last_message();
     if out_len.is_null() {
+        return gridgov_status::NullPointer;
+    }
+    if buf.is_null() && buf_len > 0 {
         return gridgov_status::NullPointer;
     }
     let needed = message.len();
@@ -67,6 +73,19 @@ pub unsafe extern "C" fn gridgov_last_error_issues(
         Ok(()) => gridgov_status::Ok,
         Err(Failure(s)) => s,
     }
+}
+
+/// Panics inside the panic boundary, on purpose, and returns `GRIDGOV_STATUS_PANIC`: for a
+/// host to check how it handles a gridgov bug. The panic's message (`"gridgov_test_panic:
+/// deliberate panic"`) and location are in `gridgov_last_error`; nothing is printed to
+/// standard error unless `GRIDGOV_PANIC_STDERR=1` is set (README: "Panics").
+#[unsafe(no_mangle)]
+#[allow(
+    clippy::missing_panics_doc,
+    reason = "the panic is the point, and the guard catches it"
+)]
+pub extern "C" fn gridgov_test_panic() -> gridgov_status {
+    guard(|| panic!("gridgov_test_panic: deliberate panic"))
 }
 
 /// Releases a string returned by a gridgov function. NULL is accepted and ignored.
@@ -130,6 +149,33 @@ mod tests {
         for unknown in [6, 99, 114, 9999, u32::MAX] {
             assert_eq!(name(unknown), "GRIDGOV_STATUS_UNKNOWN_CODE", "{unknown}");
         }
+    }
+
+    /// Issue 16, finding 6: a NULL buffer with a non-zero length is a NULL pointer (it was
+    /// `INSUFFICIENT_SIZE`), and nothing is written; NULL with 0 asks for the length.
+    #[test]
+    fn last_error_refuses_a_null_buffer_with_a_length() {
+        use super::gridgov_last_error;
+        // SAFETY: a NULL output is refused (that is what leaves a message).
+        let _ = unsafe { crate::model::gridgov_model_sample(std::ptr::null_mut()) };
+        let mut n = 12_345_usize;
+        // SAFETY: `n` is a valid output; the buffer is NULL on purpose.
+        let st = unsafe { gridgov_last_error(std::ptr::null_mut(), 100, &raw mut n) };
+        assert_eq!(st, gridgov_status::NullPointer);
+        assert_eq!(n, 12_345);
+        // SAFETY: as above, with a length of 0.
+        let st = unsafe { gridgov_last_error(std::ptr::null_mut(), 0, &raw mut n) };
+        assert_eq!(st, gridgov_status::InsufficientSize);
+        assert!(n > 0 && n != 12_345);
+    }
+
+    /// Issue 16, finding 7: a caught panic's message and location are the last error.
+    #[test]
+    fn a_caught_panic_leaves_its_message_and_location() {
+        assert_eq!(super::gridgov_test_panic(), gridgov_status::Panic);
+        let m = crate::error::last_message();
+        assert!(m.contains("deliberate panic"), "{m}");
+        assert!(m.contains("status.rs:"), "{m}");
     }
 
     /// The constants C sees (the checked-in header, itself checked against the sources by the

@@ -7,6 +7,7 @@
 //! kind added to the core does not compile until it has a class here; the message is the core's
 //! `Display` text and the variant's fields become keyword attributes.
 
+use gridgov::error::Text;
 use gridgov::{Error, ErrorKind};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyType};
@@ -100,7 +101,7 @@ fn fields<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py, PyDict>> {
             reason,
         } => {
             kw.set_item("what", what)?;
-            kw.set_item("value", value)?;
+            kw.set_item("value", Text(value).to_string())?;
             kw.set_item("reason", reason)?;
         }
         Error::InvalidCode {
@@ -109,12 +110,12 @@ fn fields<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py, PyDict>> {
             reason,
         } => {
             kw.set_item("what", *what)?;
-            kw.set_item("value", value)?;
+            kw.set_item("value", Text(value).to_string())?;
             kw.set_item("reason", reason)?;
         }
         Error::Unknown { what, value } => {
             kw.set_item("what", *what)?;
-            kw.set_item("value", value)?;
+            kw.set_item("value", Text(value).to_string())?;
         }
         Error::CalendarRange {
             date,
@@ -150,7 +151,7 @@ fn fields<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py, PyDict>> {
         }
         Error::Parse { format, message } => {
             kw.set_item("format", *format)?;
-            kw.set_item("parser_message", message)?;
+            kw.set_item("parser_message", Text(message).to_string())?;
         }
         Error::Io { path, .. } => {
             kw.set_item("path", path)?;

@@ -14,6 +14,7 @@ mod division;
 mod engine;
 mod errors;
 mod model;
+mod panic;
 mod score;
 mod simulate;
 mod spatial;
@@ -40,8 +41,12 @@ mod _gridgov {
     #[pymodule_export]
     use super::spatial::{PyGridMap, convert, convert_many};
 
+    #[pymodule_export]
+    use super::panic::_test_panic;
+
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        super::panic::install_hook();
         m.add("__version__", gridgov::VERSION)
     }
 }

@@ -44,8 +44,10 @@ const DEFAULT_OFFSET: i32 = 480;
 /// Weekday keys, Monday first.
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-/// Oldest and newest year a calendar may cover.
-const YEAR_LIMITS: (i32, i32) = (1900, 2200);
+/// Oldest and newest year a calendar may cover: within the instants the library accepts
+/// ([`crate::limits`], 1970-01-01 to 2200-01-01), so that a deadline a calendar computes can be
+/// written and read back.
+const YEAR_LIMITS: (i32, i32) = (1970, 2199);
 
 impl Calendar {
     /// The built-in China calendar (State Council holiday schedules 2019–2026, UTC+8,

@@ -81,7 +81,7 @@ pub struct CalendarConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(pattern(r"^[+-][0-9]{2}:[0-9]{2}$"))]
     pub utc_offset: Option<String>,
-    /// First and last covered year, inclusive (within 1900..=2200). Required without `base`;
+    /// First and last covered year, inclusive (within 1970..=2199). Required without `base`;
     /// with `base` it replaces the base's range (e.g. `[2024, 2027]` to add 2027). Any question
     /// about a date outside these years is an error.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -95,10 +95,7 @@ impl PartialEq for Engine {
 }
 
 fn check_instant(at: Millis) -> Result<()> {
-    if at == i64::MIN {
-        return Err(Error::invalid("at", "NaT", "is not a time"));
-    }
-    Ok(())
+    crate::limits::check_instant("at", at)
 }
 
 impl Engine {

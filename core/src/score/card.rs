@@ -170,6 +170,8 @@ fn check_period(start: Millis, end: Millis) -> Result<()> {
     if start == i64::MIN || end == i64::MIN {
         return Err(Error::invalid("period", "NaT", "is not a time"));
     }
+    crate::limits::check_instant("start", start)?;
+    crate::limits::check_instant("end", end)?;
     if end <= start {
         return Err(Error::invalid(
             "end",
@@ -195,8 +197,8 @@ impl Scorecard {
         config: Option<ScoringConfig>,
     ) -> Result<Scorecard> {
         check_period(start, end)?;
-        if as_of == Some(i64::MIN) {
-            return Err(Error::invalid("as_of", "NaT", "is not a time"));
+        if let Some(t) = as_of {
+            crate::limits::check_instant("as_of", t)?;
         }
         let config = config.unwrap_or_else(|| records.model.scoring_config().clone());
         let as_of = as_of.unwrap_or(records.as_of);
@@ -426,8 +428,8 @@ impl Scorecard {
                 if let Ok(w) = org.find_worker(&id) {
                     for g in &org.worker(w).grids {
                         let a = &self.tally.areas[g.index()];
-                        filed += a.counts[2];
-                        public += a.counts[3];
+                        filed = a.counts[2].saturating_add(filed);
+                        public = a.counts[3].saturating_add(public);
                     }
                 }
                 all.extend([filed, public]);
@@ -576,14 +578,14 @@ fn mean_hours(sum_ms: i128, n: u64) -> Option<f64> {
 
 /// Median of a histogram of whole minutes (mean of the two middle values for an even count).
 fn median_minutes(hist: &[u64]) -> Option<f64> {
-    let n: u64 = hist.iter().sum();
+    let n: u64 = hist.iter().fold(0, |a, &c| a.saturating_add(c));
     if n == 0 {
         return None;
     }
     let nth = |k: u64| -> f64 {
-        let mut seen = 0;
+        let mut seen: u64 = 0;
         for (m, &c) in hist.iter().enumerate() {
-            seen += c;
+            seen = seen.saturating_add(c);
             if seen > k {
                 return m as f64;
             }
@@ -792,6 +794,7 @@ impl Scorecard {
             ));
         }
         check_period(file.start, file.end)?;
+        crate::limits::check_instant("as_of", file.as_of)?;
         let mut issues = crate::error::Issues::default();
         let config = ScoringConfig::from_section(&file.config, "config", &mut issues);
         issues.into_result(())?;
@@ -841,7 +844,9 @@ impl Scorecard {
                 if d.minutes.len() <= m {
                     d.minutes.resize(m + 1, 0);
                 }
-                d.minutes[m] += c;
+                d.minutes[m] = d.minutes[m].checked_add(c).ok_or_else(|| {
+                    Error::invalid(format!("units.{id}.minutes"), c, "overflows the count")
+                })?;
             }
         }
         for (role, m) in &file.posts {

@@ -26,13 +26,15 @@ pub(crate) struct AreaTally {
 
 impl AreaTally {
     pub(crate) fn add(&mut self, o: &AreaTally) {
+        // Counts can come from a scorecard file: they saturate rather than wrap (no real
+        // city reaches 2^64 cases).
         for (a, b) in self.counts.iter_mut().zip(o.counts) {
-            *a += b;
+            *a = a.saturating_add(b);
         }
-        self.response_ms += o.response_ms;
-        self.response_n += o.response_n;
-        self.handle_ms += o.handle_ms;
-        self.handle_n += o.handle_n;
+        self.response_ms = self.response_ms.saturating_add(o.response_ms);
+        self.response_n = self.response_n.saturating_add(o.response_n);
+        self.handle_ms = self.handle_ms.saturating_add(o.handle_ms);
+        self.handle_n = self.handle_n.saturating_add(o.handle_n);
     }
 }
 
@@ -49,14 +51,14 @@ pub(crate) struct DeptTally {
 impl DeptTally {
     fn add(&mut self, o: &DeptTally) {
         for (a, b) in self.counts.iter_mut().zip(o.counts) {
-            *a += b;
+            *a = a.saturating_add(b);
         }
-        self.handle_ms += o.handle_ms;
+        self.handle_ms = self.handle_ms.saturating_add(o.handle_ms);
         if self.minutes.len() < o.minutes.len() {
             self.minutes.resize(o.minutes.len(), 0);
         }
         for (a, b) in self.minutes.iter_mut().zip(&o.minutes) {
-            *a += b;
+            *a = a.saturating_add(*b);
         }
     }
 
@@ -120,7 +122,7 @@ impl Tally {
                     .entry(Arc::clone(id))
                     .or_insert_with(|| vec![0; counts.len()]);
                 for (a, b) in e.iter_mut().zip(counts) {
-                    *a += b;
+                    *a = a.saturating_add(*b);
                 }
             }
         }

@@ -518,6 +518,12 @@ impl GridMap {
         for src in &sources {
             let mut duplicate = false;
             if let Some(code) = &src.code {
+                if let Some(c) = crate::limits::control_char(code) {
+                    issues.push(
+                        format!("features[{}].properties.{prop}", src.index),
+                        format!("{code:?} {}", crate::limits::control_reason(c)),
+                    );
+                }
                 if let Some(first) = seen.get(code) {
                     issues.push(
                         format!("features[{}].properties.{prop}", src.index),

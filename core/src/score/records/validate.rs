@@ -53,6 +53,9 @@ impl<'a> Records<'a> {
         cols: &Columns<'a>,
         as_of: Option<Millis>,
     ) -> Result<Records<'a>> {
+        if let Some(t) = as_of {
+            crate::limits::check_instant("as_of", t)?;
+        }
         // Column names, types and lengths.
         let mut n = None;
         for (i, (name, data)) in cols.columns.iter().enumerate() {
@@ -213,6 +216,9 @@ impl<'a> Records<'a> {
                 if id.is_empty() {
                     return Ok(NONE);
                 }
+                if let Some(c) = crate::limits::control_char(id) {
+                    return Err(crate::limits::control_reason(c));
+                }
                 dict.push(Arc::from(id));
                 Ok(dict.len() as u32 - 1)
             })?
@@ -287,6 +293,13 @@ impl<'a> Records<'a> {
         let mut given_deadline: [Option<Cow<'a, [Millis]>>; 4] = Default::default();
         for (k, name) in DEADLINE_COLUMNS.iter().enumerate() {
             given_deadline[k] = time_column(cols, name, n)?;
+            if let Some(col) = &given_deadline[k]
+                && let Some(row) = col
+                    .iter()
+                    .position(|&v| v != NO_TIME && crate::limits::check_instant(name, v).is_err())
+            {
+                return Err(bad(row, name, &col[row], instant_reason()));
+            }
         }
 
         let rework = count_column(cols, "rework", n)?;
@@ -328,6 +341,9 @@ impl<'a> Records<'a> {
                     let v = col[row];
                     if v == NO_TIME {
                         continue;
+                    }
+                    if crate::limits::check_instant(TIME_COLUMNS[k], v).is_err() {
+                        return Err(bad(row, TIME_COLUMNS[k], &v, instant_reason()));
                     }
                     if let Some(j) = last
                         && v < time[j][row]
@@ -491,4 +507,12 @@ fn name_the_case(e: Error, cols: &Columns<'_>) -> Error {
         value,
         reason,
     }
+}
+
+/// Why an instant outside the accepted range is refused.
+fn instant_reason() -> String {
+    format!(
+        "is outside the instants gridgov accepts, {}",
+        crate::limits::INSTANT_RANGE
+    )
 }
