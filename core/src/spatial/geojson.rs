@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use geo::{Area, BooleanOps, LineString, MultiPolygon, Polygon, Validation};
+use geo::{Area, BooleanOps, LineString, Polygon};
 use serde_json::Value;
 
 use crate::error::{Error, Issues, Result};
@@ -15,6 +15,7 @@ use crate::parallel;
 use super::crs::{self, Crs};
 use super::geometry::{self, LocalFrame, Pt};
 use super::map::{GEOMETRY_ITEMS_PER_THREAD, GridMap, Part, Polygons};
+use super::validate;
 
 /// Default name of the property holding the grid code.
 pub const DEFAULT_CODE_PROPERTY: &str = "code";
@@ -390,26 +391,12 @@ fn check_rings(polygons: &[Vec<Vec<Pt>>], path: &str, who: &str, issues: &mut Is
     issues.len() == before
 }
 
-fn to_geo_polygon(rings: &[Vec<Pt>]) -> Polygon<f64> {
-    let ls = |r: &Vec<Pt>| LineString::from(r.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
-    let mut it = rings.iter();
-    let shell = it.next().map_or_else(|| LineString::new(Vec::new()), ls);
-    Polygon::new(shell, it.map(ls).collect())
-}
-
-/// OGC validity through geo's `Validation` (self-intersections, holes outside the shell,
-/// crossing rings, overlapping parts of a multipolygon).
+/// OGC validity, with geo's findings and messages (self-intersections, holes outside the
+/// shell, crossing rings, overlapping parts of a multipolygon), in O(n log n): `validate.rs`.
 fn check_validity(polygons: &[Vec<Vec<Pt>>], path: &str, who: &str, issues: &mut Issues) -> bool {
     let before = issues.len();
-    if polygons.len() == 1 {
-        for e in to_geo_polygon(&polygons[0]).validation_errors() {
-            issues.push(path, format!("{who}: {e}"));
-        }
-    } else {
-        let mp = MultiPolygon::new(polygons.iter().map(|p| to_geo_polygon(p)).collect());
-        for e in mp.validation_errors() {
-            issues.push(path, format!("{who}: {e}"));
-        }
+    for e in validate::validation_messages(polygons) {
+        issues.push(path, format!("{who}: {e}"));
     }
     issues.len() == before
 }

@@ -78,6 +78,8 @@
 //!   ([`GridMapOptions`], [`GridFeature`]), the overlap check, writing `GeoJSON` back.
 //! - `locate.rs`: point location under the boundary rule ([`GridMap::locate`],
 //!   [`GridMap::locate_in`], [`GridMap::locate_many`]).
+//! - `validate.rs`: polygon validity in O(n log n) with geo's findings and messages (segment
+//!   box hierarchies; geo's `relate` only where rings touch).
 //! - `adjacency.rs`: shared boundaries ([`GridMap::adjacency`], [`GridMap::adjacency_graph`]).
 //! - `crs.rs`: the coordinate systems ([`Crs`], [`convert`], [`convert_many`]).
 //! - `geometry.rs`: plane geometry on degrees — the exact point-in-ring test, local metric
@@ -110,6 +112,7 @@ mod geojson;
 mod geometry;
 mod locate;
 mod map;
+mod validate;
 
 pub use adjacency::DEFAULT_MIN_SHARED_M;
 pub use crs::{Crs, convert, convert_many};
