@@ -77,7 +77,7 @@ fn probes(map: &GridMap, rings: &[&[[f64; 2]]], seed: u64) -> Vec<[f64; 2]> {
 
 #[test]
 fn detailed_single_polygons() {
-    for (k, n) in [60usize, 500, 5_000, 20_000].into_iter().enumerate() {
+    for (k, n) in [60usize, 500, 5_000, 12_000].into_iter().enumerate() {
         let seed = k as u64 + 1;
         for ring in [
             common::jittered_circle(117.0, 36.0, 0.1, n, 0.02, seed),

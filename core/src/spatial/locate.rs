@@ -175,17 +175,20 @@ impl GridMap {
         crs::check_points(lon, lat)?;
         let n = lon.len();
         let threads = parallel::thread_count(threads, n, MIN_POINTS_PER_THREAD);
-        let one = |x: f64, y: f64| -> i64 {
-            let p = match crs {
-                Crs::Wgs84 | Crs::Cgcs2000 => [x, y],
+        let one = |x: f64, y: f64| -> i64 { self.locate_point([x, y]).map_or(-1, |g| g as i64) };
+        let work = |lon: &[f64], lat: &[f64], out: &mut [i64]| {
+            // Points in GCJ-02 or BD-09 are converted first, the whole chunk at once (the
+            // inverse runs several points in lockstep: `crs::convert_slice_unchecked`).
+            let converted;
+            let (lon, lat) = match crs {
+                Crs::Wgs84 | Crs::Cgcs2000 => (lon, lat),
                 _ => {
-                    let (x, y) = crs::convert_unchecked(x, y, crs, Crs::Wgs84);
-                    [x, y]
+                    let (mut x, mut y) = (vec![0.0; lon.len()], vec![0.0; lon.len()]);
+                    crs::convert_slice_unchecked(lon, lat, crs, Crs::Wgs84, &mut x, &mut y);
+                    converted = (x, y);
+                    (converted.0.as_slice(), converted.1.as_slice())
                 }
             };
-            self.locate_point(p).map_or(-1, |g| g as i64)
-        };
-        let work = |lon: &[f64], lat: &[f64], out: &mut [i64]| {
             if lon.len() < SORT_MIN_POINTS {
                 for ((x, y), o) in lon.iter().zip(lat).zip(out.iter_mut()) {
                     *o = one(*x, *y);
