@@ -487,10 +487,37 @@ impl GridMap {
     /// [`Error::Io`] naming the path when the file cannot be read, then as
     /// [`GridMap::from_geojson_str`].
     pub fn load(path: impl AsRef<Path>, code_property: &str) -> Result<GridMap> {
+        Self::load_with(path, &GridMapOptions::new(code_property))
+    }
+
+    /// Reads a `GeoJSON` file with every option ([`GridMapOptions`]): e.g. boundaries digitised
+    /// on GCJ-02 (Amap) or BD-09 (Baidu) tiles, converted to WGS-84 vertex by vertex on load.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the path when the file cannot be read, then as
+    /// [`GridMap::from_geojson_str_with`].
+    ///
+    /// # Examples
+    /// ```
+    /// use gridgov::spatial::{Crs, GridMap, GridMapOptions};
+    /// let path = std::env::temp_dir().join("gridgov_doc_gcj02.geojson");
+    /// std::fs::write(&path, r#"{"type": "FeatureCollection", "features": [
+    ///   {"type": "Feature", "properties": {"code": "A"}, "geometry": {"type": "Polygon",
+    ///    "coordinates": [[[117.0, 36.7], [117.01, 36.7], [117.01, 36.71], [117.0, 36.71], [117.0, 36.7]]]}}
+    /// ]}"#)?;
+    /// let options = GridMapOptions { crs: Crs::Gcj02, ..GridMapOptions::default() };
+    /// let map = GridMap::load_with(&path, &options)?;
+    /// // The square was drawn on GCJ-02 tiles: its WGS-84 corner is ~500 m west.
+    /// assert_eq!(map.locate_in(117.005, 36.705, Crs::Gcj02)?, Some(0));
+    /// assert!(map.bbox().unwrap()[0] < 116.995);
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load_with(path: impl AsRef<Path>, options: &GridMapOptions) -> Result<GridMap> {
         let path = path.as_ref();
         let text =
             std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), &e))?;
-        Self::from_geojson_str(&text, code_property)
+        Self::from_geojson_str_with(&text, options)
     }
 
     fn build(
