@@ -53,6 +53,12 @@ fn bench(c: &mut Criterion) {
     g.bench_function("10_coastlines_of_1e5_without_overlap_check", |b| {
         b.iter(|| GridMap::from_features(black_box(features.clone()), &no_overlap).expect("valid"));
     });
+    let text = GridMap::from_features(features.clone(), &GridMapOptions::default())
+        .expect("valid")
+        .to_geojson();
+    g.bench_function("10_coastlines_of_1e5_from_geojson_text", |b| {
+        b.iter(|| GridMap::from_geojson_str(black_box(&text), "code").expect("valid"));
+    });
     g.finish();
 
     let mut out = vec![0i64; POINTS];

@@ -25,7 +25,9 @@ def shifted(crs: str) -> dict[str, Any]:
     ring = [[float(a), float(b)] for a, b in zip(x, y)]
     return {
         "type": "FeatureCollection",
-        "features": [{"type": "Feature", "properties": {"code": "A"}, "geometry": {"type": "Polygon", "coordinates": [ring]}}],
+        "features": [
+            {"type": "Feature", "properties": {"code": "A"}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+        ],
     }
 
 
@@ -90,7 +92,13 @@ def test_detailed_polygons_agree_with_shapely(n: int) -> None:
     hole = hole[::-1] + [hole[-1]]
     doc = {
         "type": "FeatureCollection",
-        "features": [{"type": "Feature", "properties": {"code": "A"}, "geometry": {"type": "Polygon", "coordinates": [outer, hole]}}],
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": "A"},
+                "geometry": {"type": "Polygon", "coordinates": [outer, hole]},
+            }
+        ],
     }
     gm = gridgov.GridMap.from_geojson(doc)
     poly = shapely.Polygon(outer, [hole])
