@@ -112,3 +112,27 @@ def test_detailed_polygons_agree_with_shapely(n: int) -> None:
     vx = np.array([p[0] for p in outer + hole])
     vy = np.array([p[1] for p in outer + hole])
     assert (gm.locate_index(vx, vy) == 0).all()
+
+
+def test_hand_drawn_districts_agree_with_shapely() -> None:
+    """The hand-drawn river town (shared river bank, a lake whose island is a district, a
+    multipolygon) located as shapely's rule has it: smallest code among the closed polygons."""
+    from shapely.geometry import shape
+
+    from conftest import fixture_path
+
+    gm = gridgov.GridMap.from_geojson(fixture_path("boundaries/districts.geojson"))
+    assert gm.version == "hand-drawn 2026-12" and len(gm) == 4
+    polys = np.array([shape(f["geometry"]) for f in gm.__geo_interface__["features"]], dtype=object)
+    x0, y0, x1, y1 = shapely.total_bounds(polys)
+    rng = np.random.default_rng(15)
+    x, y = rng.uniform(x0, x1, 50_000), rng.uniform(y0, y1, 50_000)
+    vx, vy = shapely.get_coordinates(polys).T
+    x, y = np.concatenate([x, vx]), np.concatenate([y, vy])
+    tree = shapely.STRtree(polys)
+    pts, grids = tree.query(shapely.points(x, y), predicate="intersects")
+    expected = np.full(len(x), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(expected, pts, grids)
+    expected[expected == np.iinfo(np.int64).max] = -1
+    assert (gm.locate_index(x, y) == expected).all()
+    assert gm.locate(116.372, 39.925) == "110105002002"  # on the island, not in East's lake hole
