@@ -173,5 +173,6 @@ fn index_memory_is_about_a_dozen_bytes_per_edge() {
     let (geometry, index) = map.memory_bytes();
     assert_eq!(geometry / 100_000, 16, "16 bytes per vertex: {geometry}");
     let per_edge = index as f64 / 100_000.0;
+    eprintln!("index: {per_edge:.2} bytes per edge");
     assert!(per_edge < 24.0, "{per_edge} bytes per edge");
 }
