@@ -1228,6 +1228,33 @@ gridgov_status gridgov_gridmap_from_path(const char *path,
                                          gridgov_gridmap **out);
 
 /*
+ Like `gridgov_gridmap_from_text`, for boundaries whose coordinates are in `crs` (a
+ `gridgov_crs`): e.g. digitised on GCJ-02 (Amap) or BD-09 (Baidu) tiles. Every vertex is
+ converted to WGS-84 on load, then validated; the map is stored, located into and written
+ back in WGS-84. An unknown `crs` gives `GRIDGOV_STATUS_INVALID_ENUM`.
+
+ # Safety
+ As `gridgov_gridmap_from_text`.
+ */
+gridgov_status gridgov_gridmap_from_text_crs(const char *text,
+                                             size_t len,
+                                             const char *code_property,
+                                             uint32_t crs,
+                                             gridgov_gridmap **out);
+
+/*
+ Like `gridgov_gridmap_from_path`, for boundaries whose coordinates are in `crs` (see
+ `gridgov_gridmap_from_text_crs`).
+
+ # Safety
+ As `gridgov_gridmap_from_path`.
+ */
+gridgov_status gridgov_gridmap_from_path_crs(const char *path,
+                                             const char *code_property,
+                                             uint32_t crs,
+                                             gridgov_gridmap **out);
+
+/*
  Creates a grid-map handle holding a copy of the model's unit-grid boundaries (free it
  separately). A model without boundaries gives `GRIDGOV_STATUS_UNKNOWN` (the closest status:
  the model knows no grid map) and writes nothing.

@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 
 use gridgov::Error;
-use gridgov::spatial::{self, Crs, GridMap};
+use gridgov::spatial::{self, Crs, GridMap, GridMapOptions};
 
 use crate::error::{Failure, gridgov_status};
 use crate::handle::{Handle, in_slice, in_str, in_text, need, out_slice, out_string, write_out};
@@ -97,6 +97,59 @@ pub unsafe extern "C" fn gridgov_gridmap_from_path(
         let code_property = in_str(code_property, "code_property")?;
         need(out, "out")?;
         gridgov_gridmap::emit(GridMap::load(path, code_property)?, out)
+    })
+}
+
+/// Like `gridgov_gridmap_from_text`, for boundaries whose coordinates are in `crs` (a
+/// `gridgov_crs`): e.g. digitised on GCJ-02 (Amap) or BD-09 (Baidu) tiles. Every vertex is
+/// converted to WGS-84 on load, then validated; the map is stored, located into and written
+/// back in WGS-84. An unknown `crs` gives `GRIDGOV_STATUS_INVALID_ENUM`.
+///
+/// # Safety
+/// As `gridgov_gridmap_from_text`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_gridmap_from_text_crs(
+    text: *const c_char,
+    len: usize,
+    code_property: *const c_char,
+    crs: u32,
+    out: *mut *mut gridgov_gridmap,
+) -> gridgov_status {
+    guard(|| {
+        let text = in_text(text, len, "text")?;
+        let code_property = in_str(code_property, "code_property")?;
+        let crs = crs_of(crs, "crs")?;
+        need(out, "out")?;
+        let options = GridMapOptions {
+            crs,
+            ..GridMapOptions::new(code_property)
+        };
+        gridgov_gridmap::emit(GridMap::from_geojson_str_with(text, &options)?, out)
+    })
+}
+
+/// Like `gridgov_gridmap_from_path`, for boundaries whose coordinates are in `crs` (see
+/// `gridgov_gridmap_from_text_crs`).
+///
+/// # Safety
+/// As `gridgov_gridmap_from_path`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_gridmap_from_path_crs(
+    path: *const c_char,
+    code_property: *const c_char,
+    crs: u32,
+    out: *mut *mut gridgov_gridmap,
+) -> gridgov_status {
+    guard(|| {
+        let path = in_str(path, "path")?;
+        let code_property = in_str(code_property, "code_property")?;
+        let crs = crs_of(crs, "crs")?;
+        need(out, "out")?;
+        let options = GridMapOptions {
+            crs,
+            ..GridMapOptions::new(code_property)
+        };
+        gridgov_gridmap::emit(GridMap::load_with(path, &options)?, out)
     })
 }
 

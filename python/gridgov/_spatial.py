@@ -103,44 +103,61 @@ class GridMap:
 
     @classmethod
     def from_geojson(
-        cls, source: Union[StrPath, Mapping[str, Any], bytes], code_property: str = "code"
+        cls,
+        source: Union[StrPath, Mapping[str, Any], bytes],
+        code_property: str = "code",
+        *,
+        crs: str = "wgs84",
     ) -> GridMap:
         """A grid map from GeoJSON: a FeatureCollection of Polygon/MultiPolygon features whose
         property ``code_property`` holds the unit-grid code.
 
         ``source`` is a path (``str`` or ``os.PathLike``), GeoJSON text (a ``str`` starting with
-        ``{``, or ``bytes``), or the document as a dict. Raises :class:`GridgovIOError` for a
-        file that cannot be read, :class:`ParseError` for text that is not JSON, and
-        :class:`ModelError` whose ``issues`` name every bad feature (``features[3].geometry``:
-        self-intersecting, unclosed or too-short rings, NaN coordinates, missing or duplicate
-        codes, overlapping grids, wrong shapes). The GIL is released while the map is built.
+        ``{``, or ``bytes``), or the document as a dict. ``crs`` names the system its coordinates
+        are in: ``"wgs84"`` (default), ``"cgcs2000"``, or ``"gcj02"`` / ``"bd09"`` for boundaries
+        digitised on Amap or Baidu tiles, whose every vertex is converted to WGS-84 on load (the
+        map is stored, located into and written back in WGS-84). Raises
+        :class:`GridgovIOError` for a file that cannot be read, :class:`ParseError` for text that
+        is not JSON, :class:`ValidationError` for an unknown ``crs``, and :class:`ModelError`
+        whose ``issues`` name every bad feature (``features[3].geometry``: self-intersecting,
+        unclosed or too-short rings, NaN coordinates, missing or duplicate codes, overlapping
+        grids, wrong shapes). The GIL is released while the map is built.
         """
         if not isinstance(code_property, str):
             raise TypeError(f"code_property must be a str, not {type(code_property).__name__}")
+        if not isinstance(crs, str):
+            raise TypeError(f"crs must be a str, not {type(crs).__name__}")
         if isinstance(source, Mapping):
             try:
                 text = json.dumps(dict(source), ensure_ascii=False, allow_nan=False, default=_json_default)
             except ValueError:  # NaN or infinity: JSON has none; null lets the core name the feature
                 text = json.dumps(_finite_or_null(dict(source)), ensure_ascii=False, default=_json_default)
-            return cls(_gridgov.GridMap.from_geojson_text(text, code_property))
+            return cls(_gridgov.GridMap.from_geojson_text(text, code_property, crs))
         if isinstance(source, (bytes, bytearray)):
             try:
                 text = bytes(source).decode("utf-8")
             except UnicodeDecodeError as e:
                 raise _invalid("source", f"bytes ({e.reason} at offset {e.start})", "GeoJSON must be UTF-8") from None
-            return cls(_gridgov.GridMap.from_geojson_text(text, code_property))
+            return cls(_gridgov.GridMap.from_geojson_text(text, code_property, crs))
         if isinstance(source, str) and source.lstrip().startswith(("{", "[")):
-            return cls(_gridgov.GridMap.from_geojson_text(source, code_property))
+            return cls(_gridgov.GridMap.from_geojson_text(source, code_property, crs))
         if isinstance(source, (str, os.PathLike)):
-            return cls(_gridgov.GridMap.load(os.fspath(source), code_property))
+            return cls(_gridgov.GridMap.load(os.fspath(source), code_property, crs))
         raise TypeError(f"source must be a path, GeoJSON text or a dict, not {type(source).__name__}")
 
     @classmethod
-    def from_geodataframe(cls, gdf: Any, code_column: str = "code") -> GridMap:
+    def from_geodataframe(cls, gdf: Any, code_column: str = "code", *, crs: Optional[str] = None) -> GridMap:
         """A grid map from a ``geopandas.GeoDataFrame`` of polygons with the grid code in
-        ``code_column``. A frame whose ``crs`` is set and is not EPSG:4326 is reprojected to it
-        first (CGCS2000, EPSG:4490, is a null shift). Errors name rows as ``features[i]``, ``i``
-        being the row's position. Needs geopandas (imported here, not by ``import gridgov``).
+        ``code_column``. Errors name rows as ``features[i]``, ``i`` being the row's position.
+        Needs geopandas (imported here, not by ``import gridgov``).
+
+        ``crs=None`` (default): a frame whose ``crs`` is set and is not EPSG:4326 is reprojected
+        to it first (CGCS2000, EPSG:4490, is a null shift). ``crs="gcj02"`` or ``"bd09"``: the
+        frame holds longitude/latitude digitised on Amap or Baidu tiles (systems no EPSG code
+        names, so such frames usually carry EPSG:4326 or no ``crs``), converted to WGS-84 vertex
+        by vertex; ``"wgs84"``/``"cgcs2000"`` take the coordinates as they are. With ``crs``
+        given, a frame whose own ``crs`` is projected (not EPSG:4326 or 4490) raises
+        :class:`ValidationError` naming it.
         """
         try:
             import geopandas  # type: ignore[import-untyped]  # noqa: F401
@@ -153,8 +170,19 @@ class GridMap:
             raise TypeError(f"gdf must be a geopandas.GeoDataFrame, not {type(gdf).__name__}")
         if code_column not in gdf.columns:
             raise _invalid("code_column", code_column, "not a column of the GeoDataFrame")
-        if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
-            gdf = gdf.to_crs(epsg=4326)
+        if crs is None:
+            if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
+                gdf = gdf.to_crs(epsg=4326)
+            crs = "wgs84"
+        elif not isinstance(crs, str):
+            raise TypeError(f"crs must be a str or None, not {type(crs).__name__}")
+        elif gdf.crs is not None and gdf.crs.to_epsg() not in (4326, 4490):
+            raise _invalid(
+                "crs",
+                crs,
+                f"the GeoDataFrame is in {gdf.crs.to_string()}; crs= names the system of "
+                "longitude/latitude coordinates (reproject to EPSG:4326 first, or leave crs=None)",
+            )
         geometries = shapely.to_geojson(np.asarray(gdf.geometry.array, dtype=object))
         codes = gdf[code_column].tolist()
         features = []
@@ -166,7 +194,7 @@ class GridMap:
             geometry_json = "null" if geometry is None else geometry
             features.append(f'{{"type":"Feature","properties":{{"code":{code_json}}},"geometry":{geometry_json}}}')
         text = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
-        return cls(_gridgov.GridMap.from_geojson_text(text, "code"))
+        return cls(_gridgov.GridMap.from_geojson_text(text, "code", crs))
 
     # -- properties -------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use gridgov::spatial::{self, Crs, GridMap};
+use gridgov::spatial::{self, Crs, GridMap, GridMapOptions};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -61,18 +61,34 @@ fn same_length(lon: &[f64], lat: &[f64]) -> PyResult<()> {
     reason = "PyO3 extracts array arguments by value"
 )]
 impl PyGridMap {
-    /// Builds a grid map from `GeoJSON` text (a `FeatureCollection` of polygons).
+    /// Builds a grid map from `GeoJSON` text (a `FeatureCollection` of polygons) whose
+    /// coordinates are in `crs` (converted to WGS-84 on load).
     #[staticmethod]
-    fn from_geojson_text(py: Python<'_>, text: &str, code_property: &str) -> PyResult<Self> {
-        py.detach(|| GridMap::from_geojson_str(text, code_property))
+    #[pyo3(signature = (text, code_property, crs = "wgs84"))]
+    fn from_geojson_text(
+        py: Python<'_>,
+        text: &str,
+        code_property: &str,
+        crs: &str,
+    ) -> PyResult<Self> {
+        let options = GridMapOptions {
+            crs: self::crs(crs)?,
+            ..GridMapOptions::new(code_property)
+        };
+        py.detach(|| GridMap::from_geojson_str_with(text, &options))
             .or_raise()
             .map(Self::new)
     }
 
-    /// Loads a grid map from a `GeoJSON` file.
+    /// Loads a grid map from a `GeoJSON` file whose coordinates are in `crs`.
     #[staticmethod]
-    fn load(py: Python<'_>, path: PathBuf, code_property: &str) -> PyResult<Self> {
-        py.detach(|| GridMap::load(path, code_property))
+    #[pyo3(signature = (path, code_property, crs = "wgs84"))]
+    fn load(py: Python<'_>, path: PathBuf, code_property: &str, crs: &str) -> PyResult<Self> {
+        let options = GridMapOptions {
+            crs: self::crs(crs)?,
+            ..GridMapOptions::new(code_property)
+        };
+        py.detach(|| GridMap::load_with(path, &options))
             .or_raise()
             .map(Self::new)
     }

@@ -305,6 +305,77 @@ static void test_convert(void) {
                GRIDGOV_STATUS_OK);
 }
 
+/* Boundaries digitised on GCJ-02 or BD-09 tiles: the corners of a WGS-84 square written in
+ * that system load back (crs=) to the square, located with WGS-84 points. */
+static void test_crs_builders(void) {
+  const double wlon[5] = {116.000, 116.002, 116.002, 116.000, 116.000};
+  const double wlat[5] = {39.900, 39.900, 39.902, 39.902, 39.900};
+  const uint32_t systems[2] = {GRIDGOV_CRS_GCJ02, GRIDGOV_CRS_BD09};
+  for (int k = 0; k < 2; k++) {
+    double x[5], y[5];
+    CHECK_STATUS(gridgov_convert_many(wlon, wlat, 5, GRIDGOV_CRS_WGS84, systems[k], x, y),
+                 GRIDGOV_STATUS_OK);
+    char text[1024];
+    int n = snprintf(text, sizeof text,
+                     "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+                     "\"properties\":{\"code\":\"A\"},\"geometry\":{\"type\":\"Polygon\","
+                     "\"coordinates\":[[[%.17g,%.17g],[%.17g,%.17g],[%.17g,%.17g],[%.17g,%.17g],"
+                     "[%.17g,%.17g]]]}}]}",
+                     x[0], y[0], x[1], y[1], x[2], y[2], x[3], y[3], x[4], y[4]);
+    CHECK(n > 0 && (size_t)n < sizeof text);
+    gridgov_gridmap *gm = NULL;
+    CHECK_STATUS(gridgov_gridmap_from_text_crs(text, strlen(text), "code", systems[k], &gm),
+                 GRIDGOV_STATUS_OK);
+    /* the square's centre and a point 0.0005 degrees outside each side, in WGS-84 */
+    const double plon[3] = {116.001, 115.9995, 116.0025};
+    const double plat[3] = {39.901, 39.901, 39.901};
+    int64_t got[3] = {-7, -7, -7};
+    CHECK_STATUS(gridgov_gridmap_locate_many(gm, plon, plat, 3, GRIDGOV_CRS_WGS84, got),
+                 GRIDGOV_STATUS_OK);
+    CHECK(got[0] == 0 && got[1] == -1 && got[2] == -1);
+    gridgov_gridmap_free(gm);
+    /* read as WGS-84 by mistake, the square is hundreds of metres off */
+    gm = NULL;
+    CHECK_STATUS(gridgov_gridmap_from_text(text, strlen(text), "code", &gm), GRIDGOV_STATUS_OK);
+    CHECK_STATUS(gridgov_gridmap_locate_many(gm, plon, plat, 1, GRIDGOV_CRS_WGS84, got),
+                 GRIDGOV_STATUS_OK);
+    CHECK(got[0] == -1);
+    gridgov_gridmap_free(gm);
+  }
+
+  /* From a file, in WGS-84 explicitly: the fixture's two grids. */
+  char path[1024];
+  fixture_path(path, sizeof path, "boundaries/two_grids.geojson");
+  gridgov_gridmap *gm = NULL;
+  CHECK_STATUS(gridgov_gridmap_from_path_crs(path, "code", GRIDGOV_CRS_CGCS2000, &gm),
+               GRIDGOV_STATUS_OK);
+  size_t n = 0;
+  CHECK_STATUS(gridgov_gridmap_len(gm, &n), GRIDGOV_STATUS_OK);
+  CHECK(n == 2);
+  gridgov_gridmap_free(gm);
+
+  /* Bad input: an unknown crs, a missing file, NULLs; nothing written. */
+  gm = (gridgov_gridmap *)0x1;
+  CHECK_STATUS(gridgov_gridmap_from_path_crs(path, "code", 9, &gm), GRIDGOV_STATUS_INVALID_ENUM);
+  CHECK_ERROR_MENTIONS("crs 9");
+  CHECK_STATUS(gridgov_gridmap_from_text_crs(TWO_GRIDS, strlen(TWO_GRIDS), "code", 4, &gm),
+               GRIDGOV_STATUS_INVALID_ENUM);
+  CHECK_STATUS(gridgov_gridmap_from_path_crs("/nonexistent/grids.geojson", "code",
+                                             GRIDGOV_CRS_GCJ02, &gm),
+               GRIDGOV_STATUS_IO);
+  CHECK_ERROR_MENTIONS("/nonexistent/grids.geojson");
+  CHECK_STATUS(gridgov_gridmap_from_text_crs(BOW_TIE, strlen(BOW_TIE), "code", GRIDGOV_CRS_GCJ02,
+                                             &gm),
+               GRIDGOV_STATUS_MODEL);
+  CHECK_ERROR_MENTIONS("features[1]");
+  CHECK_STATUS(gridgov_gridmap_from_path_crs(NULL, "code", GRIDGOV_CRS_GCJ02, &gm),
+               GRIDGOV_STATUS_NULL_POINTER);
+  CHECK_STATUS(gridgov_gridmap_from_text_crs(TWO_GRIDS, strlen(TWO_GRIDS), "code",
+                                             GRIDGOV_CRS_GCJ02, NULL),
+               GRIDGOV_STATUS_NULL_POINTER);
+  CHECK(gm == (gridgov_gridmap *)0x1);
+}
+
 int main(void) {
   size_t len = 0;
   TWO_GRIDS = fixture("boundaries/two_grids.geojson", &len);
@@ -314,6 +385,7 @@ int main(void) {
   test_holes_and_multipolygons();
   test_bad_input();
   test_convert();
+  test_crs_builders();
   free(TWO_GRIDS);
   return finish("test_spatial");
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use geo::{Area, BooleanOps, LineString, MultiPolygon, Polygon, Validation};
+use geo::{Area, BooleanOps, LineString, Polygon};
 use serde_json::Value;
 
 use crate::error::{Error, Issues, Result};
@@ -15,6 +15,7 @@ use crate::parallel;
 use super::crs::{self, Crs};
 use super::geometry::{self, LocalFrame, Pt};
 use super::map::{GEOMETRY_ITEMS_PER_THREAD, GridMap, Part, Polygons};
+use super::validate;
 
 /// Default name of the property holding the grid code.
 pub const DEFAULT_CODE_PROPERTY: &str = "code";
@@ -390,26 +391,12 @@ fn check_rings(polygons: &[Vec<Vec<Pt>>], path: &str, who: &str, issues: &mut Is
     issues.len() == before
 }
 
-fn to_geo_polygon(rings: &[Vec<Pt>]) -> Polygon<f64> {
-    let ls = |r: &Vec<Pt>| LineString::from(r.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
-    let mut it = rings.iter();
-    let shell = it.next().map_or_else(|| LineString::new(Vec::new()), ls);
-    Polygon::new(shell, it.map(ls).collect())
-}
-
-/// OGC validity through geo's `Validation` (self-intersections, holes outside the shell,
-/// crossing rings, overlapping parts of a multipolygon).
+/// OGC validity, with geo's findings and messages (self-intersections, holes outside the
+/// shell, crossing rings, overlapping parts of a multipolygon), in O(n log n): `validate.rs`.
 fn check_validity(polygons: &[Vec<Vec<Pt>>], path: &str, who: &str, issues: &mut Issues) -> bool {
     let before = issues.len();
-    if polygons.len() == 1 {
-        for e in to_geo_polygon(&polygons[0]).validation_errors() {
-            issues.push(path, format!("{who}: {e}"));
-        }
-    } else {
-        let mp = MultiPolygon::new(polygons.iter().map(|p| to_geo_polygon(p)).collect());
-        for e in mp.validation_errors() {
-            issues.push(path, format!("{who}: {e}"));
-        }
+    for e in validate::validation_messages(polygons) {
+        issues.push(path, format!("{who}: {e}"));
     }
     issues.len() == before
 }
@@ -500,10 +487,37 @@ impl GridMap {
     /// [`Error::Io`] naming the path when the file cannot be read, then as
     /// [`GridMap::from_geojson_str`].
     pub fn load(path: impl AsRef<Path>, code_property: &str) -> Result<GridMap> {
+        Self::load_with(path, &GridMapOptions::new(code_property))
+    }
+
+    /// Reads a `GeoJSON` file with every option ([`GridMapOptions`]): e.g. boundaries digitised
+    /// on GCJ-02 (Amap) or BD-09 (Baidu) tiles, converted to WGS-84 vertex by vertex on load.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the path when the file cannot be read, then as
+    /// [`GridMap::from_geojson_str_with`].
+    ///
+    /// # Examples
+    /// ```
+    /// use gridgov::spatial::{Crs, GridMap, GridMapOptions};
+    /// let path = std::env::temp_dir().join("gridgov_doc_gcj02.geojson");
+    /// std::fs::write(&path, r#"{"type": "FeatureCollection", "features": [
+    ///   {"type": "Feature", "properties": {"code": "A"}, "geometry": {"type": "Polygon",
+    ///    "coordinates": [[[117.0, 36.7], [117.01, 36.7], [117.01, 36.71], [117.0, 36.71], [117.0, 36.7]]]}}
+    /// ]}"#)?;
+    /// let options = GridMapOptions { crs: Crs::Gcj02, ..GridMapOptions::default() };
+    /// let map = GridMap::load_with(&path, &options)?;
+    /// // The square was drawn on GCJ-02 tiles: its WGS-84 corner is ~500 m west.
+    /// assert_eq!(map.locate_in(117.005, 36.705, Crs::Gcj02)?, Some(0));
+    /// assert!(map.bbox().unwrap()[0] < 116.995);
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load_with(path: impl AsRef<Path>, options: &GridMapOptions) -> Result<GridMap> {
         let path = path.as_ref();
         let text =
             std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), &e))?;
-        Self::from_geojson_str(&text, code_property)
+        Self::from_geojson_str_with(&text, options)
     }
 
     fn build(

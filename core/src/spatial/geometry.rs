@@ -44,6 +44,50 @@ fn orient(a: Pt, b: Pt, p: Pt) -> Orientation {
     )
 }
 
+/// What one segment `a → b` of a ring contributes to the position of `p`: nothing, "p is on
+/// it", or ±1 to the winding number (the ray from `p` towards +x crosses it upwards or
+/// downwards). The one place the point-in-ring rule is written: [`ring_position`] sums it over
+/// a ring, the polygon index (`polygon_index.rs`) over the segments of one band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    Skip,
+    OnBoundary,
+    Wind(i32),
+}
+
+/// The contribution of segment `a → b` to the position of `p` (see [`Step`]).
+#[inline]
+pub(crate) fn edge_step(a: Pt, b: Pt, p: Pt) -> Step {
+    let [px, py] = p;
+    // Segments entirely above, below or to the left of p neither contain p nor cross the
+    // ray from p towards +x.
+    if (a[1] > py && b[1] > py) || (a[1] < py && b[1] < py) || (a[0] < px && b[0] < px) {
+        return Step::Skip;
+    }
+    #[allow(clippy::float_cmp, reason = "exact: a horizontal segment")]
+    let horizontal = a[1] == b[1];
+    if horizontal {
+        // A horizontal segment on p's line: only "on it" matters.
+        if (a[0] <= px && px <= b[0]) || (b[0] <= px && px <= a[0]) {
+            return Step::OnBoundary;
+        }
+        return Step::Skip;
+    }
+    let o = orient(a, b, p);
+    if o == Orientation::Collinear {
+        // p is on the line and within the segment's latitude span: on the segment.
+        return Step::OnBoundary;
+    }
+    if a[1] <= py && py < b[1] {
+        if o == Orientation::CounterClockwise {
+            return Step::Wind(1);
+        }
+    } else if b[1] <= py && py < a[1] && o == Orientation::Clockwise {
+        return Step::Wind(-1);
+    }
+    Step::Skip
+}
+
 /// Position of `p` relative to the closed ring `ring` (first position repeated at the end).
 ///
 /// Winding number with exact orientation predicates (Shewchuk's, through geo's
@@ -51,35 +95,12 @@ fn orient(a: Pt, b: Pt, p: Pt) -> Orientation {
 /// whatever the direction the ring is written in, so two rings sharing an edge agree on it.
 #[inline]
 pub(crate) fn ring_position(ring: &[Pt], p: Pt) -> Position {
-    let [px, py] = p;
     let mut winding: i32 = 0;
     for (a, b) in ring.iter().zip(ring.iter().skip(1)) {
-        let (a, b) = (*a, *b);
-        // Segments entirely above, below or to the left of p neither contain p nor cross the
-        // ray from p towards +x.
-        if (a[1] > py && b[1] > py) || (a[1] < py && b[1] < py) || (a[0] < px && b[0] < px) {
-            continue;
-        }
-        #[allow(clippy::float_cmp, reason = "exact: a horizontal segment")]
-        let horizontal = a[1] == b[1];
-        if horizontal {
-            // A horizontal segment on p's line: only "on it" matters.
-            if (a[0] <= px && px <= b[0]) || (b[0] <= px && px <= a[0]) {
-                return Position::OnBoundary;
-            }
-            continue;
-        }
-        let o = orient(a, b, p);
-        if o == Orientation::Collinear {
-            // p is on the line and within the segment's latitude span: on the segment.
-            return Position::OnBoundary;
-        }
-        if a[1] <= py && py < b[1] {
-            if o == Orientation::CounterClockwise {
-                winding += 1;
-            }
-        } else if b[1] <= py && py < a[1] && o == Orientation::Clockwise {
-            winding -= 1;
+        match edge_step(*a, *b, p) {
+            Step::Skip => {}
+            Step::OnBoundary => return Position::OnBoundary,
+            Step::Wind(w) => winding += w,
         }
     }
     if winding == 0 {

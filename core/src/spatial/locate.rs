@@ -49,8 +49,30 @@ impl GridMap {
         Ok(self.locate_point([x, y]))
     }
 
+    /// [`GridMap::locate`] by the plain point-in-polygon test — every segment of every ring of
+    /// every candidate polygon — without the polygon indexes: the reference the indexes are
+    /// checked against (the answer is always the same) and measured against.
+    ///
+    /// # Examples
+    /// ```
+    /// let model = gridgov::Model::sample();
+    /// let map = model.grid_map().expect("sample boundaries");
+    /// assert_eq!(map.locate_unindexed(117.0627, 36.7131), map.locate(117.0627, 36.7131));
+    /// ```
+    pub fn locate_unindexed(&self, lon: f64, lat: f64) -> Option<usize> {
+        if !(lon.is_finite() && lat.is_finite()) {
+            return None;
+        }
+        self.locate_with([lon, lat], false)
+    }
+
     #[inline]
     fn locate_point(&self, p: Pt) -> Option<usize> {
+        self.locate_with(p, true)
+    }
+
+    #[inline]
+    fn locate_with(&self, p: Pt, indexed: bool) -> Option<usize> {
         let mut buf = [0u32; 16];
         let mut n = 0usize;
         let mut spill: Vec<u32> = Vec::new();
@@ -76,7 +98,11 @@ impl GridMap {
         let mut boundary = None;
         for &c in cands.iter() {
             let part = &self.parts[c as usize];
-            match self.part_position(part, p) {
+            let position = match &self.indexes[c as usize] {
+                Some(index) if indexed => index.position(&self.coords, p),
+                _ => self.part_position(part, p),
+            };
+            match position {
                 Position::Inside => return Some(part.grid),
                 Position::OnBoundary => {
                     if boundary.is_none() {
@@ -89,8 +115,10 @@ impl GridMap {
         boundary
     }
 
+    /// Position of `p` relative to a part by the plain test: every segment of every ring. The
+    /// polygon index of a detailed part gives the same answer faster.
     #[inline]
-    fn part_position(&self, part: &Part, p: Pt) -> Position {
+    pub(super) fn part_position(&self, part: &Part, p: Pt) -> Position {
         let rings = &self.rings[part.start..part.end];
         let shell = &rings[0];
         match geometry::ring_position(&self.coords[shell.start..shell.end], p) {
@@ -147,17 +175,20 @@ impl GridMap {
         crs::check_points(lon, lat)?;
         let n = lon.len();
         let threads = parallel::thread_count(threads, n, MIN_POINTS_PER_THREAD);
-        let one = |x: f64, y: f64| -> i64 {
-            let p = match crs {
-                Crs::Wgs84 | Crs::Cgcs2000 => [x, y],
+        let one = |x: f64, y: f64| -> i64 { self.locate_point([x, y]).map_or(-1, |g| g as i64) };
+        let work = |lon: &[f64], lat: &[f64], out: &mut [i64]| {
+            // Points in GCJ-02 or BD-09 are converted first, the whole chunk at once (the
+            // inverse runs several points in lockstep: `crs::convert_slice_unchecked`).
+            let converted;
+            let (lon, lat) = match crs {
+                Crs::Wgs84 | Crs::Cgcs2000 => (lon, lat),
                 _ => {
-                    let (x, y) = crs::convert_unchecked(x, y, crs, Crs::Wgs84);
-                    [x, y]
+                    let (mut x, mut y) = (vec![0.0; lon.len()], vec![0.0; lon.len()]);
+                    crs::convert_slice_unchecked(lon, lat, crs, Crs::Wgs84, &mut x, &mut y);
+                    converted = (x, y);
+                    (converted.0.as_slice(), converted.1.as_slice())
                 }
             };
-            self.locate_point(p).map_or(-1, |g| g as i64)
-        };
-        let work = |lon: &[f64], lat: &[f64], out: &mut [i64]| {
             if lon.len() < SORT_MIN_POINTS {
                 for ((x, y), o) in lon.iter().zip(lat).zip(out.iter_mut()) {
                     *o = one(*x, *y);

@@ -17,6 +17,7 @@ use crate::parallel;
 use crate::territory::Territory;
 
 use super::geometry::{self, Pt};
+use super::polygon_index::PolygonIndex;
 
 /// Polygons of one grid: polygons → rings → positions.
 pub(super) type Polygons = Vec<Vec<Vec<Pt>>>;
@@ -64,6 +65,8 @@ pub struct GridMap {
     pub(super) areas: Vec<f64>,
     pub(super) bbox: Option<[f64; 4]>,
     pub(super) tree: RTree<TreeEntry>,
+    /// Per part: the index over its edges, for parts with many (`polygon_index.rs`).
+    pub(super) indexes: Vec<Option<PolygonIndex>>,
 }
 
 impl fmt::Debug for GridMap {
@@ -112,6 +115,7 @@ impl GridMap {
             areas: Vec::with_capacity(n),
             bbox: None,
             tree: RTree::new(),
+            indexes: Vec::new(),
         };
         for (g, (index, code, polygons)) in grids.into_iter().enumerate() {
             let first_part = map.parts.len();
@@ -172,7 +176,36 @@ impl GridMap {
             })
             .collect::<Result<Vec<_>>>()?;
         map.tree = RTree::bulk_load(entries);
+        map.indexes = map.build_indexes();
         Ok(map)
+    }
+
+    /// The polygon index of every part with enough edges, built on all cores.
+    fn build_indexes(&self) -> Vec<Option<PolygonIndex>> {
+        let threads = parallel::thread_count(0, self.parts.len(), GEOMETRY_ITEMS_PER_THREAD);
+        let parts: Vec<&Part> = self.parts.iter().collect();
+        parallel::map(parts, threads, |part| {
+            let rings: Vec<(usize, usize)> = self.rings[part.start..part.end]
+                .iter()
+                .map(|r| (r.start, r.end))
+                .collect();
+            PolygonIndex::build(&self.coords, &rings, part.bbox)
+        })
+    }
+
+    /// Heap bytes held by the map's boundaries (coordinates, rings, parts), and by the polygon
+    /// indexes built over detailed polygons for point location.
+    pub fn memory_bytes(&self) -> (usize, usize) {
+        let geometry = self.coords.capacity() * std::mem::size_of::<Pt>()
+            + self.rings.capacity() * std::mem::size_of::<Ring>()
+            + self.parts.capacity() * std::mem::size_of::<Part>();
+        let indexes = self
+            .indexes
+            .iter()
+            .flatten()
+            .map(PolygonIndex::heap_bytes)
+            .sum();
+        (geometry, indexes)
     }
 
     /// Rings of a part as coordinate slices, the shell first.

@@ -6,7 +6,9 @@
 //! validated (every problem reported at once, with the feature it is in). It answers "which
 //! grid is this point in" exactly: an R-tree (`rstar`, bulk-loaded) over the bounding box of
 //! every polygon finds the candidates, and an exact point-in-polygon test with robust
-//! orientation predicates decides. [`GridMap::locate_many`] does the same for millions of
+//! orientation predicates decides — through a per-polygon index (a grid of cells known to be
+//! inside or outside, and the edges of each band) for polygons of 48 edges or more, so that a
+//! point costs about the same in a 10^5-vertex county as in a square grid. [`GridMap::locate_many`] does the same for millions of
 //! points on all cores. Input points may be WGS-84, CGCS2000, GCJ-02 or BD-09 ([`Crs`],
 //! [`convert`]); boundaries are stored in WGS-84.
 //!
@@ -49,12 +51,17 @@
 //! polynomials of (lon − 105, lat − 35)), as in the coordTransform and eviltransform
 //! libraries. The offset reaches 700 m. As those libraries do, points outside the conventional
 //! box 72.004 ≤ lon ≤ 137.8347, 0.8293 ≤ lat ≤ 55.8271 are not shifted. The offset has no
-//! closed-form inverse; [`convert`] from GCJ-02 solves `wgs_to_gcj(w) = g` by fixed-point
-//! iteration `w ← w − (f(w) − g)`. The offset changes by less than 0.008 degree per degree,
-//! so each step gains two to three digits; iteration stops after a step below 10⁻⁸ degrees
-//! (3–4 steps), leaving an error below 10⁻¹⁰ degrees (0.01 mm; the tests check < 10⁻⁹ on
-//! random points all over China). The usual one-step estimate `2·g − f(g)` is off by up to
-//! 5·10⁻⁵ degrees (several metres).
+//! closed-form inverse; [`convert`] from GCJ-02 solves `wgs_to_gcj(w) = g` by Newton's method
+//! from `w = g`, with the offset's Jacobian computed alongside it (every sine of the formula
+//! is a multiple of one angle per coordinate, so one `sin_cos` each gives them all, and their
+//! cosines). The offset's second derivatives stay below 0.06 per degree, so from an error of
+//! 0.007 degree (700 m) one step leaves about 10⁻⁶ and the next about 10⁻¹³; iteration stops
+//! after a step below 10⁻⁶ degrees (2–3 steps; within 10⁻⁴ degrees of lon = 105, where the
+//! offset has a √|lon − 105| cusp, after a step below 10⁻⁹). The error left is below 10⁻¹⁰
+//! degrees (0.01 mm): the forward image of the result is within 3.4·10⁻¹² of the input on a
+//! lattice of 4·10⁵ points over the box and around the cusp (the tests check < 10⁻¹⁰ there
+//! and round trips < 10⁻⁹ on random points all over China). The usual one-step estimate
+//! `2·g − f(g)` is off by up to 5·10⁻⁵ degrees (several metres).
 //!
 //! **BD-09** adds Baidu's published rotation and shift to GCJ-02 (`x_pi` = π·3000/180, offsets
 //! 0.0065 and 0.006). Baidu's inverse formula is itself approximate (about 4·10⁻⁷ degrees);
@@ -78,8 +85,12 @@
 //!   ([`GridMapOptions`], [`GridFeature`]), the overlap check, writing `GeoJSON` back.
 //! - `locate.rs`: point location under the boundary rule ([`GridMap::locate`],
 //!   [`GridMap::locate_in`], [`GridMap::locate_many`]).
+//! - `validate.rs`: polygon validity in O(n log n) with geo's findings and messages (segment
+//!   box hierarchies; geo's `relate` only where rings touch).
 //! - `adjacency.rs`: shared boundaries ([`GridMap::adjacency`], [`GridMap::adjacency_graph`]).
 //! - `crs.rs`: the coordinate systems ([`Crs`], [`convert`], [`convert_many`]).
+//! - `polygon_index.rs`: the index over a detailed polygon's edges (cells inside, outside or
+//!   crossed; edges per band), built on load, with the plain test's answer bit for bit.
 //! - `geometry.rs`: plane geometry on degrees — the exact point-in-ring test, local metric
 //!   projections for areas and lengths.
 //!
@@ -110,6 +121,8 @@ mod geojson;
 mod geometry;
 mod locate;
 mod map;
+mod polygon_index;
+mod validate;
 
 pub use adjacency::DEFAULT_MIN_SHARED_M;
 pub use crs::{Crs, convert, convert_many};

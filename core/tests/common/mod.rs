@@ -597,3 +597,70 @@ pub fn main_path_calls(eng: &gridgov::engine::Engine) -> u64 {
     });
     (n - 1) * 8 + last
 }
+
+/// A closed, counter-clockwise ring of `n` distinct vertices around `(cx, cy)` with radius
+/// `r` (degrees) jittered by up to `jitter` (a fraction of `r`) per vertex: a simple polygon
+/// (star-shaped about its centre) with many vertices. Seeded.
+pub fn jittered_circle(
+    cx: f64,
+    cy: f64,
+    r: f64,
+    n: usize,
+    jitter: f64,
+    seed: u64,
+) -> Vec<[f64; 2]> {
+    let mut rng = Rng::new(seed);
+    let mut ring: Vec<[f64; 2]> = (0..n)
+        .map(|i| {
+            let t = std::f64::consts::TAU * i as f64 / n as f64;
+            let rr = r * (1.0 + jitter * rng.uniform(-1.0, 1.0));
+            [cx + rr * t.cos(), cy + rr * t.sin()]
+        })
+        .collect();
+    ring.push(ring[0]);
+    ring
+}
+
+/// A closed, counter-clockwise "coastline" of `n` distinct vertices around `(cx, cy)`: the
+/// radius is a periodic midpoint-displacement (fractal) curve of the angle with roughness
+/// `rough` (0.5: halve the displacement at each level), between 0.35 r and 1.65 r. Star-shaped,
+/// so simple, but jagged at every scale: a horizontal line crosses it many times. Seeded.
+pub fn fractal_coastline(
+    cx: f64,
+    cy: f64,
+    r: f64,
+    n: usize,
+    rough: f64,
+    seed: u64,
+) -> Vec<[f64; 2]> {
+    let mut rng = Rng::new(seed);
+    let size = n.next_power_of_two().max(4);
+    let mut radius = vec![0.0f64; size];
+    let mut step = size;
+    let mut amplitude = 0.5;
+    while step > 1 {
+        let half = step / 2;
+        for start in (0..size).step_by(step) {
+            let (a, b) = (radius[start], radius[(start + step) % size]);
+            radius[start + half] = f64::midpoint(a, b) + amplitude * rng.uniform(-1.0, 1.0);
+        }
+        amplitude *= rough;
+        step = half;
+    }
+    let (lo, hi) = radius
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+            (l.min(*v), h.max(*v))
+        });
+    let scale = if hi > lo { 1.3 / (hi - lo) } else { 0.0 };
+    let mut ring: Vec<[f64; 2]> = (0..n)
+        .map(|i| {
+            let k = i * size / n;
+            let rr = r * (0.35 + (radius[k] - lo) * scale);
+            let t = std::f64::consts::TAU * i as f64 / n as f64;
+            [cx + rr * t.cos(), cy + rr * t.sin()]
+        })
+        .collect();
+    ring.push(ring[0]);
+    ring
+}
