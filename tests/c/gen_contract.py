@@ -74,6 +74,11 @@ BY_NAME = {
     "at_ms": "T0",
     "now_ms": "T0",
     "duration_ms": "3600000",
+    "options_json": '"{\\"verify\\": true}"',
+    "sink": "NULL",
+    "user": "NULL",
+    "categories_json": '"[\\"C0101\\"]"',
+    "urgencies_json": '"[\\"normal\\"]"',
 }
 
 BY_FUNCTION = {
@@ -83,10 +88,24 @@ BY_FUNCTION = {
     ("gridgov_gridmap_from_path", "path"): "geojson_path",
     ("gridgov_engine_act", "actor_json"): '"{\\"worker\\": \\"AC01\\"}"',
     ("gridgov_verify_events", "text"): "events_text",
+    ("gridgov_gridmap_from_text_crs", "text"): "geojson_text",
+    ("gridgov_gridmap_from_path_crs", "path"): "geojson_path",
+    ("gridgov_engine_open", "path"): "journal_path",
+    ("gridgov_journal_verify", "path"): "journal_path",
+}
+
+# Pointers that may be NULL although the header says so in words `nullable` does not read.
+NULLABLE = {("gridgov_model_deadlines", "urgencies_json"), ("gridgov_engine_set_sink", "user")}
+
+# Paths: taken as bytes by the file system, so invalid UTF-8 is not refused as such.
+PATHS = {
+    ("gridgov_model_from_path", "path"),
+    ("gridgov_gridmap_from_path", "path"),
+    ("gridgov_gridmap_from_path_crs", "path"),
 }
 
 # Arrays of instants (`const int64_t *`), by parameter name.
-ARRAYS = {"start_ms": "T0_ARRAY", "a_ms": "T0_ARRAY", "b_ms": "T1_ARRAY", "t_ms": "T0_ARRAY"}
+ARRAYS = {"starts_ms": "T0_ARRAY", "start_ms": "T0_ARRAY", "a_ms": "T0_ARRAY", "b_ms": "T1_ARRAY", "t_ms": "T0_ARRAY"}
 
 # The length argument that follows a text argument.
 LENGTH_OF = {"len", "config_len"}
@@ -118,7 +137,7 @@ def nullable(doc, param):
 
 
 def is_output(ctype):
-    if ctype.startswith("const "):
+    if ctype.startswith("const ") or ctype == "void *":
         return False
     stars = ctype.count("*")
     if stars == 0:
@@ -180,7 +199,7 @@ def generate(funcs):
                 w(f'  CHECK_UNTOUCHED(o_{p}, "{fn}", "{p}", "{what}");')
 
         for t, p in params:
-            if "*" not in t or nullable(doc, p):
+            if "*" not in t or nullable(doc, p) or (fn, p) in NULLABLE:
                 continue
             reset()
             over = {p: "NULL"}
@@ -189,7 +208,7 @@ def generate(funcs):
             untouched(f"{p} NULL")
             calls += 1
         for i, (t, p) in enumerate(params):
-            if t != "const char *" or (fn, p) in {("gridgov_model_from_path", "path"), ("gridgov_gridmap_from_path", "path")}:
+            if t != "const char *" or (fn, p) in PATHS:
                 continue
             reset()
             over = {p: "BAD_UTF8"}
@@ -229,6 +248,8 @@ static gridgov_records *records;
 static gridgov_scorecard *card;
 static char *model_text, *calendar_text, *geojson_text, *csv_text, *events_text, *card_json;
 static char model_path[1024], geojson_path[1024];
+/* Never created: every call below fails before it opens a file. */
+static const char journal_path[] = "tests/c/build/contract-never-created.journal";
 
 #define CHECK_CALL(expr, expected, fn, what)                                        \
   do {                                                                              \
