@@ -283,6 +283,25 @@ def test_compare_worst_answers_which_streets_got_worse(capsys: Any, sample_recor
     assert any(" pt " in line and "%" in line for line in table)  # rates in percent, changes in points
 
 
+def test_compare_after_records_of_another_export(capsys: Any, sample_records: Sim, tmp_path: Path) -> None:
+    path, records = sample_records
+    other = gridgov.simulate(records.model, date(2026, 2, 2), 58, seed=SEED + 1, reports_per_day=60).records()
+    other_path = tmp_path / "other.csv"
+    other.to_csv(other_path)
+    code, out, err = run(capsys, "compare", "sample", str(path), "--after-records", str(other_path),
+                         "--before", "2026-02", "--after", "2026-03", "--level", "district", "-f", "json")
+    assert code == 0, err
+    model = records.model
+    feb = gridgov.score(model, gridgov.Records.read_csv(model, path), date(2026, 2, 1), date(2026, 3, 1))
+    mar = gridgov.score(model, gridgov.Records.read_csv(model, other_path), date(2026, 3, 1), date(2026, 4, 1))
+    api = gridgov.compare(feb, mar, "district")
+    rows = records_of(out)
+    assert len(rows) == len(api)
+    for r in rows:
+        a = api[(api["area"] == r["area"]) & (api["indicator"] == r["indicator"])].iloc[0]
+        assert same(r["before"], a["before"]) and same(r["after"], a["after"]) and same(r["change"], a["change"])
+
+
 def test_compare_bad_input(capsys: Any, sample_records: Sim) -> None:
     path = str(sample_records[0])
     base = ["compare", "sample", path]
