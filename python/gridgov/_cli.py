@@ -42,6 +42,9 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, Callable, NoReturn, Optional, TextIO
 
+import numpy as np
+import numpy.typing as npt
+
 from ._common import import_pandas, read_text
 from ._convert import text_instant_ms, to_datetime
 from ._engine import Engine, verify_events, verify_journal
@@ -302,6 +305,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except OSError as e:  # a file of ours (--out) or pandas' own reading
         what = f"{e.strerror}: {e.filename}" if e.strerror and e.filename else str(e)
         _say(f"{prog}: error: {what}")
+        return EXIT_BAD_INPUT
+    except ImportError as e:  # an optional package the input needs (pyarrow for Parquet, pandas)
+        _say(f"{prog}: error: {e}")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         _say(f"{prog}: interrupted")
@@ -775,14 +781,18 @@ def _column(frame: Any, given: Optional[str], candidates: Sequence[str], what: s
     )
 
 
-def _numbers(frame: Any, column: str, path: str) -> Any:
+def _numbers(frame: Any, column: str, path: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """The column as degrees, and where it is blank (a report without a position); any other
+    text that is not a finite number is refused, naming its line."""
     pd = import_pandas("gridgov locate")
-    values = pd.to_numeric(frame[column].str.strip(), errors="coerce")
-    bad = values.isna()
+    text = frame[column].astype(str).str.strip()
+    blank = (text == "").to_numpy(dtype=bool)
+    values = pd.to_numeric(text.where(~blank, "nan"), errors="coerce").to_numpy(dtype=np.float64)
+    bad = ~blank & ~np.isfinite(values)
     if bad.any():
-        row = int(bad.to_numpy().argmax())
-        raise UsageError(f'{path} row {row + 2}: {column} "{frame[column].iloc[row]}" is not a number (degrees)')
-    return values.to_numpy(dtype="float64")
+        row = int(bad.argmax())
+        raise UsageError(f'{path} line {row + 2}: {column} "{frame[column].iloc[row]}" is not a number (degrees)')
+    return values, blank
 
 
 def _cmd_locate(args: argparse.Namespace) -> int:
@@ -802,14 +812,17 @@ def _cmd_locate(args: argparse.Namespace) -> int:
         raise UsageError(f"points file {args.points} is not a CSV file: {_first_line(e)}") from None
     lon_col = _column(frame, args.lon, _LON, "longitude", args.points)
     lat_col = _column(frame, args.lat, _LAT, "latitude", args.points)
-    lon, lat = _numbers(frame, lon_col, args.points), _numbers(frame, lat_col, args.points)
-    with Progress().step(f"locating {len(frame):,} points"):
-        grids = grid_map.locate(lon, lat, crs)
-    frame["grid"] = pd.Series(grids, dtype=object)
+    (lon, lon_blank), (lat, lat_blank) = _numbers(frame, lon_col, args.points), _numbers(frame, lat_col, args.points)
+    placed = ~(lon_blank | lat_blank)
+    grids = np.full(len(frame), None, dtype=object)
+    with Progress().step(f"locating {int(placed.sum()):,} points"):
+        grids[placed] = grid_map.locate(lon[placed], lat[placed], crs)
+    frame["grid"] = pd.Series(grids, dtype=object, index=frame.index)
     located = int(frame["grid"].notna().sum())
+    unplaced = len(frame) - int(placed.sum())
     print(
-        f"{args.points}: {located:,} of {len(frame):,} points located into "
-        f"{frame['grid'].nunique():,} grids; {len(frame) - located:,} outside every grid ({crs})",
+        f"{args.points}: {located:,} of {len(frame):,} points located into {frame['grid'].nunique():,} grids; "
+        f"{len(frame) - located - unplaced:,} outside every grid ({crs}); {unplaced:,} without coordinates",
         file=sys.stderr,
     )
     frame["grid"] = frame["grid"].where(frame["grid"].notna(), "")

@@ -194,6 +194,9 @@ def test_score_bad_input(capsys: Any, tmp_path: Path, monkeypatch: pytest.Monkey
     bad(capsys, *args, *PERIOD, "-f", "parquet", named=("--out",))
     monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if pyarrow were not installed
     bad(capsys, *args, *PERIOD, "-f", "parquet", "-o", str(tmp_path / "x.parquet"), named=("pyarrow",))
+    parquet = tmp_path / "cases.parquet"
+    parquet.write_bytes(b"PAR1")
+    bad(capsys, "score", SCORE_CITY, str(parquet), *PERIOD, named=("pyarrow",))  # reading Parquet needs it too
     monkeypatch.undo()
     # a bad record names its row and column
     broken = tmp_path / "broken.csv"
@@ -434,12 +437,29 @@ def test_locate_own_boundaries_and_named_columns(capsys: Any, tmp_path: Path) ->
     assert code == 0 and out.splitlines()[0].split() == ["X坐标", "Y坐标", "grid"]
 
 
+def test_locate_rows_without_coordinates_stay_unlocated(capsys: Any, tmp_path: Path) -> None:
+    path = tmp_path / "hotline.csv"
+    path.write_text("id,lng,lat\n1,117.0489,36.7391\n2,,\n3,117.0489, \n4,100.0,30.0\n", encoding="utf-8")
+    code, out, err = run(capsys, "locate", "sample", str(path), "--crs", "wgs84", "-f", "json")
+    assert code == 0, err
+    gm = gridgov.Model.sample().grid_map
+    assert gm is not None
+    assert [r["grid"] for r in records_of(out)] == [gm.locate(117.0489, 36.7391), "", "", ""]
+    assert "1 of 4 points located into 1 grids; 1 outside every grid (wgs84); 2 without coordinates" in err
+    empty = tmp_path / "empty.csv"
+    empty.write_text("lon,lat\n", encoding="utf-8")
+    code, out, err = run(capsys, "locate", "sample", str(empty), "--crs", "wgs84", "-f", "json")
+    assert code == 0 and records_of(out) == [] and "0 of 0 points" in err
+
+
 def test_locate_bad_input(capsys: Any, tmp_path: Path) -> None:
     path = tmp_path / "points.csv"
     path.write_text("id,lon,lat\n1,117.05,36.74\n2,117.06,north\n", encoding="utf-8")
     bad(capsys, "locate", "sample", str(path), "--crs", "mars", named=('"mars"',))
     bad(capsys, "locate", "sample", str(path), named=("--crs",))
-    bad(capsys, "locate", "sample", str(path), "--crs", "wgs84", named=("row 3", "lat", '"north"'))
+    bad(capsys, "locate", "sample", str(path), "--crs", "wgs84", named=("line 3", "lat", '"north"'))
+    path.write_text("id,lon,lat\n1,117.05,36.74\n2,inf,36.74\n", encoding="utf-8")
+    bad(capsys, "locate", "sample", str(path), "--crs", "wgs84", named=("line 3", "lon", '"inf"'))
     bad(capsys, "locate", "sample", "gone.csv", "--crs", "wgs84", named=("gone.csv", "does not exist"))
     bad(capsys, "locate", "gone.geojson", str(path), "--crs", "wgs84", named=("gone.geojson",))
     bad(capsys, "locate", "sample", str(path), "--crs", "wgs84", "--boundaries-crs", "bd9", named=("'bd9'",))
