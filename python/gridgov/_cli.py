@@ -391,18 +391,17 @@ def _existing(path: str, what: str) -> str:
     return path
 
 
-def _model(spec: str, *, listing: bool = False) -> Model:
-    """``sample`` or a model file. ``listing``: an invalid file prints its problems first."""
+def _model(spec: str, *, listing: Optional[Callable[[list[tuple[str, str]]], None]] = None) -> Model:
+    """``sample`` or a model file. ``listing`` is given every problem of an invalid file first."""
     if spec == "sample":
         return Model.sample()
     _existing(spec, "model file")
     try:
         return Model.load(spec)
     except ModelError as e:
-        if listing and e.issues:
-            for path, message in e.issues:
-                _out(f"{path}: {message}\n")
-        listed = "; every one listed above" if listing else "; `gridgov check` lists every one"
+        if listing is not None and e.issues:
+            listing(e.issues)
+        listed = "; every one listed" if listing is not None else "; `gridgov check` lists every one"
         raise UsageError(f"model {spec} is invalid ({_describe(e)}{listed if len(e.issues) > 1 else ''})") from None
     except GridgovError as e:
         raise UsageError(f"model {spec}: {_describe(e)}") from None
@@ -904,7 +903,14 @@ def _check_lines(report: CheckReport) -> list[str]:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    model = _model(args.model, listing=True)
+    def listing(issues: list[tuple[str, str]]) -> None:
+        if args.format == "json":
+            doc = {"model": args.model, "valid": False, "issues": [{"path": p, "message": m} for p, m in issues]}
+            _emit_text(json.dumps(doc, ensure_ascii=False) + "\n", args.out)
+        else:
+            _emit_text("".join(f"{p}: {m}\n" for p, m in issues), args.out)
+
+    model = _model(args.model, listing=listing)
     problems = 0
     with Progress().step("checking the responsibility matrix"):
         report = model.check()

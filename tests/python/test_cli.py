@@ -372,7 +372,10 @@ def test_check_bad_input(capsys: Any, tmp_path: Path) -> None:
     assert out.splitlines() == [f"{p}: {m}" for p, m in caught.value.issues]  # every problem, on stdout
     assert len(err.splitlines()) == 1
     first = caught.value.issues[0]
-    assert f"({len(caught.value.issues)} problems, the first: {first[0]}: {first[1]}; every one listed above)" in err
+    assert f"({len(caught.value.issues)} problems, the first: {first[0]}: {first[1]}; every one listed)" in err
+    code, out, _ = run(capsys, "check", str(bad_model), "--format", "json")
+    assert code == 2
+    assert json.loads(out)["issues"] == [{"path": p, "message": m} for p, m in caught.value.issues]
     bad(capsys, "check", "missing.toml", named=("missing.toml", "does not exist"))
     bad(capsys, "check", str(tmp_path), named=("is a directory",))
     not_toml = tmp_path / "model.toml"
