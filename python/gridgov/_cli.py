@@ -374,7 +374,7 @@ class Progress:
             stop.set()
             ticker.join()
             if shown.is_set():
-                width = len(label) + 16
+                width = _width(label) + 16  # the spinner line: frame, label, seconds
                 done = f"{label}: {time.monotonic() - start:.1f} s" if ok else ""
                 self._stream.write("\r" + " " * width + "\r" + (done + "\n" if done else ""))
                 self._stream.flush()

@@ -607,13 +607,23 @@ def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Progress, "interval", 0.01)
     tty = _Terminal()
     with Progress(tty).step("simulating"):
-        time.sleep(0.1)
+        deadline = time.monotonic() + 10
+        while "\r| simulating" not in tty.getvalue() and time.monotonic() < deadline:  # a slow machine
+            time.sleep(0.01)
     text = tty.getvalue()
     assert "\r| simulating" in text and text.endswith("s\n") and "simulating: " in text
     piped = io.StringIO()
     with Progress(piped).step("simulating"):
         time.sleep(0.05)
     assert piped.getvalue() == ""
+    failing = _Terminal()
+    with pytest.raises(RuntimeError), Progress(failing).step("reading"):
+        deadline = time.monotonic() + 10
+        while "\r| reading" not in failing.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise RuntimeError("bad input")
+    assert "\r| reading" in failing.getvalue()
+    assert failing.getvalue().endswith("\r") and "reading:" not in failing.getvalue()  # cleared for the error line
     quick = _Terminal()
     monkeypatch.setattr(Progress, "delay", 5.0)
     with Progress(quick).step("quick"):
