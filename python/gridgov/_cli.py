@@ -290,6 +290,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser = build_parser()
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
         prog = args.prog
+        for option in ("out", "events"):
+            if args.command != "demo" and getattr(args, option, None) is not None:
+                _writable(getattr(args, option), f"--{option}")
         return int(args.run(args))
     except SystemExit as e:  # --help and --version
         return e.code if isinstance(e.code, int) else EXIT_OK
@@ -381,6 +384,15 @@ class Progress:
 
 
 # -- inputs -------------------------------------------------------------------------------------
+
+
+def _writable(path: str, what: str) -> None:
+    """Refuses an output path whose folder does not exist, before any long work."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"cannot write {what} {path}: the folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise UsageError(f"cannot write {what} {path}: it is a directory")
 
 
 def _existing(path: str, what: str) -> str:
@@ -833,21 +845,25 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     model = _model(args.model)
     zone = model.calendar.tzinfo
     start = to_datetime(_instant(model, args.start, "--start"), None, zone)
-    with Progress().step(f"simulating {args.days} days of {model.name}"):
+    progress = Progress()
+    with progress.step(f"simulating {args.days} days of {model.name}"):
         engine = simulate(model, start, args.days, seed=args.seed, reports_per_day=args.reports_per_day)
-    _simulation_summary(engine, start, args.days, args.seed)
+    with progress.step("exporting the case records"):
+        records = engine.records()
+        _simulation_summary(engine, records, start, args.days, args.seed)
+        if args.out is not None:
+            records.to_csv(args.out)
     if args.out is not None:
-        engine.records().to_csv(args.out)
         print(f"case records: {args.out}", file=sys.stderr)
     if args.events is not None:
-        with open(args.events, "w", encoding="utf-8", newline="") as f:
+        with progress.step("writing the events"), open(args.events, "w", encoding="utf-8", newline="") as f:
             f.write(engine.events_jsonl())
         print(f"events: {args.events}", file=sys.stderr)
     return EXIT_OK
 
 
-def _simulation_summary(engine: Engine, start: datetime, days: int, seed: int) -> None:
-    states = Counter(str(s) for s in engine.records().to_frame()["state"])
+def _simulation_summary(engine: Engine, records: Records, start: datetime, days: int, seed: int) -> None:
+    states = Counter(str(s) for s in records.to_frame()["state"])
     listed = ", ".join(f"{n:,} {s}" for s, n in states.most_common())
     _out(
         f"{engine.model.name}: {days} days from {start:%Y-%m-%d %H:%M}, seed {seed}: "
@@ -985,9 +1001,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     _out("\n".join(_check_lines(report)) + "\n\n")
     with progress.step(f"simulating {DEMO_DAYS} days"):
         engine = simulate(model, DEMO_START, DEMO_DAYS, seed=args.seed)
-    _simulation_summary(engine, datetime.combine(DEMO_START, datetime.min.time()), DEMO_DAYS, args.seed)
+    records = engine.records()
+    _simulation_summary(engine, records, datetime.combine(DEMO_START, datetime.min.time()), DEMO_DAYS, args.seed)
     with progress.step("scoring February and March"):
-        records = engine.records()
         feb = score(model, records, date(2026, 2, 1), date(2026, 3, 1))
         mar = score(model, records, date(2026, 3, 1), date(2026, 4, 1))
     streets = _pick_columns(_ranked(mar.areas("street")), "area", None, "table")

@@ -23,6 +23,7 @@ from gridgov._cli import Progress, _width, main, render_table
 from conftest import fixture_path, fixture_text
 
 SCORE_CITY = str(fixture_path("score/city.toml"))
+FIXTURES_DIR = fixture_path("score/city.toml").parent
 SCORE_CASES = str(fixture_path("score/cases.csv"))
 SCORE_GBK = str(fixture_path("score/cases_gbk.csv"))
 MARCH = (datetime(2026, 3, 1), datetime(2026, 4, 1))
@@ -502,7 +503,10 @@ def test_simulate_bad_input(capsys: Any, sample: gridgov.Model) -> None:
     bad(capsys, "simulate", "nothere.toml", "--start", "2026-03-02", named=("nothere.toml",))
     bad(capsys, "simulate", "sample", named=("--start",))
     bad(capsys, "simulate", "sample", "--start", "2026-03-02", "--days", "1", "--out", "/nonexistent-dir/r.csv",
-        named=("/nonexistent-dir/r.csv",))
+        named=("--out /nonexistent-dir/r.csv", "does not exist"))
+    bad(capsys, "simulate", "sample", "--start", "2026-03-02", "--days", "1", "--events", "/nonexistent-dir/e.jsonl",
+        named=("--events /nonexistent-dir/e.jsonl",))
+    bad(capsys, "score", SCORE_CITY, SCORE_CASES, *PERIOD, "--out", str(FIXTURES_DIR), named=("is a directory",))
 
 
 # -- verify ---------------------------------------------------------------------------------------
