@@ -45,6 +45,7 @@ from typing import Any, Callable, NoReturn, Optional, TextIO
 import numpy as np
 import numpy.typing as npt
 
+from . import _gridgov
 from ._common import import_pandas, read_text
 from ._convert import text_instant_ms, to_datetime
 from ._engine import Engine, verify_events, verify_journal
@@ -76,7 +77,7 @@ COMPARED = ("mean_response_hours", "mean_handle_hours", "on_time_closure_rate", 
 TABLE_COLUMNS = {
     "area": ("filed", "on_time_closure_rate", "closure_rate", "satisfaction_rate", "mean_response_hours",
              "mean_handle_hours"),
-    "department": ("due", "on_time_rate", "overdue", "median_handle_hours"),
+    "department": ("due", "on_time_rate", "overdue_unhandled", "median_handle_hours"),
     "supervisor": ("reports", "missed_rate", "check_on_time_rate"),
     "acceptor": ("accepted", "accept_on_time_rate", "accept_accuracy_rate"),
     "shift_leader": ("filing_decisions", "filing_on_time_rate", "closing_on_time_rate"),
@@ -662,25 +663,28 @@ def _card_table(card: Scorecard, level: str) -> Any:
     return card.areas(level)
 
 
-def _pick_columns(frame: Any, kind: str, spec: Optional[str], fmt: str) -> Any:
-    """The index column, ``name``, the chosen indicators and the rank columns."""
-    index = [c for c in frame.columns[:2]]  # code/unit/worker, name
-    indicators = [c for c in frame.columns if c not in index and c not in RANK_COLUMNS]
+def _columns(kind: str, spec: Optional[str], fmt: str) -> list[str]:
+    """The indicator columns to show of a table of ``kind`` (``area``, ``department`` or a
+    post role), checked before any work: ``--columns``, else a few in a table, all otherwise."""
+    indicators = list(_gridgov.Scorecard.columns_of(kind))
     if spec is None:
-        chosen = [c for c in TABLE_COLUMNS[kind] if c in indicators] if fmt == "table" else indicators
-    elif spec.strip() == "all":
-        chosen = indicators
-    else:
-        chosen = [c.strip() for c in spec.split(",") if c.strip()]
-        unknown = [c for c in chosen if c not in indicators]
-        if unknown:
-            raise UsageError(f'unknown column "{unknown[0]}": the columns are {", ".join(indicators)}')
-    return frame[index + chosen + list(RANK_COLUMNS)]
+        return list(TABLE_COLUMNS[kind]) if fmt == "table" else indicators
+    if spec.strip() == "all":
+        return indicators
+    chosen = [c.strip() for c in spec.split(",") if c.strip()]
+    unknown = [c for c in chosen if c not in indicators]
+    if unknown or not chosen:
+        shown = unknown[0] if unknown else spec
+        raise UsageError(f'unknown column "{shown}": the columns are {", ".join(indicators)}')
+    return chosen
+
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
     model = _model(args.model)
     level = _subject_level(model, args.level)
+    kind = "area" if level in _levels(model) else level
+    columns = _columns(kind, args.columns, args.format)
     start, end = _score_period(model, args)
     as_of = _as_of(model, args)
     progress = Progress()
@@ -688,8 +692,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
         records = _records(model, args.records, args.encoding)
     with progress.step("scoring"):
         card = score(model, records, start, end, as_of=as_of)
-    kind = "area" if level in _levels(model) else level
-    frame = _pick_columns(_ranked(_card_table(card, level)), kind, args.columns, args.format)
+    table = _ranked(_card_table(card, level))
+    frame = table[list(table.columns[:2]) + columns + list(RANK_COLUMNS)]  # code/unit/worker, name, ...
     headers = column_labels() if args.labels == "zh" else None
     if headers is not None:
         headers = {**headers, "code": "编码", "unit": "单位", "worker": "人员", "name": "名称"}
@@ -1006,7 +1010,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     with progress.step("scoring February and March"):
         feb = score(model, records, date(2026, 2, 1), date(2026, 3, 1))
         mar = score(model, records, date(2026, 3, 1), date(2026, 4, 1))
-    streets = _pick_columns(_ranked(mar.areas("street")), "area", None, "table")
+    table = _ranked(mar.areas("street"))
+    streets = table[["code", "name", *TABLE_COLUMNS["area"], *RANK_COLUMNS]]
     _out(f"\nStreets, March 2026 {_period_text(mar)}, best first:\n" + render_table(streets))
     changes = compare(feb, mar, "street")
     rate = changes[changes["indicator"] == "on_time_closure_rate"].sort_values("change", kind="stable")

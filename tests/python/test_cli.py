@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import gridgov
-from gridgov._cli import Progress, _width, main, render_table
+from gridgov._cli import TABLE_COLUMNS, Progress, _width, main, render_table
 
 from conftest import fixture_path, fixture_text
 
@@ -169,6 +169,24 @@ def test_score_columns_and_chinese_labels(capsys: Any, card: gridgov.Scorecard) 
     assert "按期结案率" in run(capsys, "score", SCORE_CITY, SCORE_CASES, *PERIOD, "--labels", "zh")[1]
 
 
+def test_score_default_table_columns_exist(capsys: Any) -> None:
+    for kind, columns in TABLE_COLUMNS.items():
+        assert set(columns) <= set(gridgov._gridgov.Scorecard.columns_of(kind)), kind
+    code, out, _ = run(capsys, "score", SCORE_CITY, SCORE_CASES, *PERIOD, "--level", "department")
+    assert code == 0
+    assert out.splitlines()[1].split() == ["unit", "name", *TABLE_COLUMNS["department"], "score", "grade", "rank",
+                                           "sample"]
+
+
+def test_score_parquet_records(capsys: Any, tmp_path: Path, city: gridgov.Model) -> None:
+    path = tmp_path / "cases.parquet"
+    gridgov.Records.read_csv(city, SCORE_CASES).to_frame().to_parquet(path)
+    _, want, _ = run(capsys, "score", SCORE_CITY, SCORE_CASES, *PERIOD, "--level", "grid", "-f", "json")
+    code, got, err = run(capsys, "score", SCORE_CITY, str(path), *PERIOD, "--level", "grid", "-f", "json")
+    assert code == 0, err
+    assert got == want
+
+
 def test_score_out_writes_a_file(capsys: Any, tmp_path: Path) -> None:
     path = tmp_path / "streets.csv"
     code, out, _ = run(capsys, "score", SCORE_CITY, SCORE_CASES, *PERIOD, "-f", "csv", "-o", str(path))
@@ -190,6 +208,8 @@ def test_score_bad_input(capsys: Any, tmp_path: Path, monkeypatch: pytest.Monkey
     bad(capsys, *args, *PERIOD, "--level", "county", named=('"county"', "grid", "department"))
     bad(capsys, *args, *PERIOD, "--format", "xml", named=("'xml'", "--format"))
     bad(capsys, *args, *PERIOD, "--columns", "filed,bogus", named=('"bogus"',))
+    bad(capsys, *args, *PERIOD, "--columns", ",", named=('","',))
+    bad(capsys, "score", SCORE_CITY, "nowhere.csv", *PERIOD, "--columns", "bogus", named=('"bogus"',))  # first
     bad(capsys, *args, *PERIOD, "--encoding", "klingon", named=("klingon",))
     bad(capsys, *args, *PERIOD, "--bogus", named=("--bogus",))
     bad(capsys, *args, *PERIOD, "-f", "parquet", named=("--out",))
