@@ -19,9 +19,10 @@ grids without a boundary, a date the calendar does not cover; ``verify``: a brok
 coordinate system, an invalid model or record — reported as one line on stderr
 (``gridgov score: error: ...``), never a traceback. 130 when interrupted.
 
-Data goes to stdout (or ``--out PATH``); titles of tables, summaries and progress go to
-stderr only where they would spoil the data (``csv``, ``json``), and progress is shown only
-when stderr is a terminal.
+Data goes to stdout (or ``--out PATH``): a ``table`` under its title line, ``csv`` and ``json``
+as data only (``parquet`` needs ``--out``). What would spoil the data goes to stderr: the
+counts of ``locate``, the paths written, errors, and progress — a spinner with the elapsed
+time, only when stderr is a terminal.
 """
 
 from __future__ import annotations
