@@ -749,7 +749,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         + (f" as of {card_after.as_of:%Y-%m-%d %H:%M}" if same else "")
         + "; worst change first"
     )
-    _emit(rows, args, title, table=lambda: _compare_table(rows))
+    if len(rows):
+        _emit(rows, args, title, table=lambda: _compare_table(rows))
+    else:
+        what = "got worse" if args.worst is not None else "improved" if args.best is not None else "has figures"
+        _emit(rows, args, title, table=lambda: f"no {level} {what} in {', '.join(indicators)}\n")
     return EXIT_OK
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import gridgov
-from gridgov._cli import TABLE_COLUMNS, Progress, _width, main, render_table
+from gridgov._cli import COMPARED, TABLE_COLUMNS, Progress, _width, main, render_table
 
 from conftest import fixture_path, fixture_text
 
@@ -305,6 +305,19 @@ def test_compare_worst_answers_which_streets_got_worse(capsys: Any, sample_recor
     table = out.splitlines()[3:]  # title, header, rule
     assert table and all(line.rstrip().endswith("worse") for line in table)
     assert any(" pt " in line and "%" in line for line in table)  # rates in percent, changes in points
+
+
+def test_compare_when_nothing_got_worse(capsys: Any, sample_records: Sim) -> None:
+    path = str(sample_records[0])
+    # the same month on both sides: nothing changed, so nothing got worse or better
+    code, out, _ = run(capsys, "compare", "sample", path, "--before", "2026-03", "--after", "2026-03", "--worst", "3")
+    assert code == 0
+    assert out.splitlines()[1:] == ["no street got worse in " + ", ".join(COMPARED)]
+    code, out, _ = run(capsys, "compare", "sample", path, "--before", "2026-03", "--after", "2026-03", "--best", "3",
+                       "--indicator", "satisfaction_rate", "-f", "json")
+    assert code == 0 and records_of(out) == []
+    code, out, _ = run(capsys, "compare", "sample", path, "--before", "2026-03", "--after", "2026-03", "-f", "json")
+    assert code == 0 and {r["verdict"] for r in records_of(out)} <= {"same", "-"}
 
 
 def test_compare_after_records_of_another_export(capsys: Any, sample_records: Sim, tmp_path: Path) -> None:
