@@ -507,9 +507,14 @@ def _as_of(model: Model, args: argparse.Namespace) -> Optional[int]:
 
 def _records(model: Model, path: str, encoding: Optional[str]) -> Records:
     _existing(path, "records file")
-    if path.lower().endswith(".parquet"):
-        return Records.read_parquet(model, path)
-    return Records.read_csv(model, path, encoding=encoding)
+    try:
+        if path.lower().endswith(".parquet"):
+            return Records.read_parquet(model, path)
+        return Records.read_csv(model, path, encoding=encoding)
+    except ValidationError as e:
+        if e.what.startswith("records["):  # a bad row: say which file it is in
+            raise UsageError(f"{path}: {_first_line(e)}") from None
+        raise
 
 
 def _levels(model: Model) -> list[str]:
@@ -699,7 +704,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if headers is not None:
         headers = {**headers, "code": "编码", "unit": "单位", "worker": "人员", "name": "名称"}
     what = f"{level}s" if kind == "area" else ("departments" if level == "department" else f"posts: {level}")
-    title = f"{model.name}: {what}, {_period_text(card)}; {len(records):,} records"
+    title = f"{model.name}: {what}, {_period_text(card)}; {len(records):,} records in {args.records}"
     _emit(frame, args, title, headers)
     return EXIT_OK
 

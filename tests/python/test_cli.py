@@ -222,7 +222,7 @@ def test_score_bad_input(capsys: Any, tmp_path: Path, monkeypatch: pytest.Monkey
     # a bad record names its row and column
     broken = tmp_path / "broken.csv"
     broken.write_text(fixture_text("score/cases.csv").replace("2026-03-02 08:15", "2026-03-01 08:15", 1), "utf-8")
-    bad(capsys, "score", SCORE_CITY, str(broken), *PERIOD, named=("records[0].filed_at",))
+    bad(capsys, "score", SCORE_CITY, str(broken), *PERIOD, named=(f"{broken}: ", "records[0].filed_at"))
     # a model with an error
     bad(capsys, "score", str(fixture_path("cities/bad_model.toml")), SCORE_CASES, *PERIOD,
         named=("bad_model.toml", "invalid"))
