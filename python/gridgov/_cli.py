@@ -114,6 +114,15 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see {self.prog} --help)", self.prog)
 
 
+def _wrapped(text: str, width: int = 88) -> str:
+    """A description wrapped for the terminal; indented lines (examples) are kept as they are."""
+    import textwrap
+
+    return "\n".join(
+        line if line.startswith(" ") else textwrap.fill(line, width) for line in text.splitlines()
+    )
+
+
 _EPILOG = """\
 exit codes: 0 done, 1 found problems (check, verify), 2 bad input (one line on stderr)
 """
@@ -125,8 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _Parser(
         prog="gridgov",
-        description="Urban grid management (网格化管理) from the shell: check a city model, score and "
-        "compare periods of case records, locate points into unit grids, simulate, verify audit chains.",
+        description=_wrapped(
+            "Urban grid management (网格化管理) from the shell: check a city model, score and compare periods "
+            "of case records, locate points into unit grids, simulate, verify audit chains."
+        ),
         epilog=_EPILOG + "\nMODEL is a .toml or .json model file, or the word 'sample' (the built-in 清河市).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -135,14 +146,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name: str, help: str, description: str, run: Callable[[argparse.Namespace], int]) -> Any:
         c = sub.add_parser(
-            name, help=help, description=description, epilog=_EPILOG,
+            name, help=help, description=_wrapped(description), epilog=_EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         c.set_defaults(run=run, prog=f"gridgov {name}")
         return c
 
     def model_arg(c: Any) -> None:
-        c.add_argument("model", metavar="MODEL", help="a .toml or .json model file, or 'sample' (the built-in city)")
+        c.add_argument(
+            "model", metavar="MODEL",
+            help="a .toml or .json model file, or 'sample' (the built-in city; ./sample names a file)",
+        )
 
     def output_args(c: Any, formats: Sequence[str] = FORMATS) -> None:
         c.add_argument("--format", "-f", choices=formats, default="table",
@@ -219,8 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--after-records", metavar="PATH",
                    help="score --after on this file instead of RECORDS (e.g. next month's export)")
     c.add_argument("--level", default="street", help="an area level of the model (default: street)")
-    c.add_argument("--indicator", action="append", choices=COMPARED,
-                   help="only this indicator (repeat for several; default: all four)")
+    c.add_argument("--indicator", action="append", choices=COMPARED, metavar="NAME",
+                   help="only this indicator, repeat for several: " + ", ".join(COMPARED) + " (default: all four)")
     worst = c.add_mutually_exclusive_group()
     worst.add_argument("--worst", type=int, metavar="N",
                        help="only the N areas that got most worse, per indicator")
