@@ -127,6 +127,23 @@ def instant_ms(value: object, what: str, zone: timezone, *, dates: bool = True, 
     raise TypeError(f"{what} must be {listed}, not {type(value).__name__}")
 
 
+def text_instant_ms(text: str, what: str, parse: _gridgov.Calendar) -> int:
+    """Epoch milliseconds of one instant written as text (a command-line argument), read by the
+    core's parser exactly as a CSV field is: ``2026-03-01`` (local midnight), ``2026-03-01T08:00``,
+    ``2026/3/1 8:00`` (local to the calendar ``parse``), or with an offset or ``Z`` (converted).
+    Empty or unreadable text raises :class:`ValidationError` naming ``what``."""
+    if not isinstance(text, str):
+        raise TypeError(f"{what} must be text, not {type(text).__name__}")
+    if not text.strip():
+        raise invalid(what, text, "is empty: expected a date or a date and time such as 2026-03-01T08:00")
+    ms, others, bad = parse.parse_instants(np.array([text], dtype=object))
+    if bad is not None:
+        raise invalid(what, text, bad[1])
+    if others or int(ms[0]) == NAT:  # pragma: no cover - text is parsed or refused, never deferred
+        raise invalid(what, text, "is not an instant")
+    return int(ms[0])
+
+
 def _checked(ms: int, what: str, value: object) -> int:
     if not NAT < ms <= MAX_MS:
         raise invalid(what, value, "out of range for int64 epoch milliseconds")

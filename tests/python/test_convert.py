@@ -359,3 +359,19 @@ def test_simulate_and_division_report(sample: gridgov.Model) -> None:
     assert sample.division_report(a, np.datetime64("2026-03-02"), 1772467200000) == want
     with pytest.raises(gridgov.ValidationError, match="end"):
         sample.division_report(a, date(2026, 3, 2), np.datetime64("NaT"))
+
+
+def test_one_instant_from_text(sample: gridgov.Model) -> None:
+    """A command-line date or date-time (_convert.text_instant_ms): read as a CSV field is."""
+    parse, zone = sample.calendar._core, sample.calendar.tzinfo
+    assert _convert.text_instant_ms("2025-11-03", "--from", parse) == MON_0_MS
+    assert _convert.text_instant_ms("2025-11-03T09:00", "--from", parse) == MON_9_MS
+    assert _convert.text_instant_ms("2025/11/3 9:00", "--from", parse) == MON_9_MS
+    assert _convert.text_instant_ms("2025-11-03T01:00Z", "--from", parse) == MON_9_MS
+    assert _convert.text_instant_ms("2025-11-03T09:00", "--from", parse) == _convert.instant_ms(MON_9, "t", zone)
+    for text in ("2025-02-29", "2025-13-01", "soon", "", "  "):
+        with pytest.raises(gridgov.ValidationError) as caught:
+            _convert.text_instant_ms(text, "--to", parse)
+        assert caught.value.what == "--to" and caught.value.value == text
+    with pytest.raises(TypeError, match="--to"):
+        _convert.text_instant_ms(20251103, "--to", parse)  # type: ignore[arg-type]
