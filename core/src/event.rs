@@ -455,6 +455,30 @@ pub fn to_json_lines(events: &[Event], with_contact: bool) -> Result<String> {
     utf8(parts.concat())
 }
 
+/// One event's JSON line (with the citizen contact, and its `hash`) and its chain link after
+/// `prev`: the line [`to_json_lines`] writes for it with `with_contact`, for stores that take
+/// events one commit at a time (the journal, a host's sink). Written once into one buffer and
+/// hashed from the bytes written, as the export is.
+///
+/// # Errors
+/// As [`Event::to_json`].
+pub fn line_with_link(prev: &[u8; 32], e: &Event) -> Result<(String, [u8; 32])> {
+    let mut buf = Vec::with_capacity(256);
+    let w = write_event(&mut buf, e, true, true)?;
+    let link = link_parts(
+        prev,
+        &[
+            &buf[..w.contact.start],
+            &buf[w.contact.end..w.hash.start],
+            &buf[w.hash.end..w.end],
+        ],
+    );
+    // the placeholder is the 64 characters before the member's closing quote
+    let at = w.hash.end - 65;
+    buf[at..at + 64].copy_from_slice(&hex_array(&link));
+    Ok((utf8(buf)?, link))
+}
+
 /// Below this many events per thread, the export is written on fewer threads.
 const EXPORT_EVENTS_PER_THREAD: usize = 20_000;
 

@@ -6,7 +6,7 @@ use crate::audit::{self, Verified};
 use crate::calendar::Millis;
 use crate::case::{Case, CaseId};
 use crate::error::Result;
-use crate::event::{self, Event, EventBody};
+use crate::event::{self, Event};
 use crate::model::Model;
 
 /// What one commit hands to each sink: the new events of one call (or of one batch), in order,
@@ -93,22 +93,13 @@ pub trait EventSink: Send {
 }
 
 /// An event's line with contact data and its `hash` (as [`crate::event::to_json_lines`]
-/// writes it), its chain link after `prev`, and the link as hex. The JSON object is built
-/// once: without contact data it is also the canonical text.
+/// writes it), its chain link after `prev`, and the link as hex
+/// ([`crate::event::line_with_link`]: written once, hashed from the bytes written).
 ///
 /// # Errors
 /// As [`crate::event::Event::to_json`].
 pub fn line_after(prev: &[u8; 32], e: &Event) -> Result<(String, [u8; 32], String)> {
-    let mut v = e.to_json(true)?;
-    let has_contact = matches!(&e.body, EventBody::Report(r) if r.contact.is_some());
-    let link = if has_contact {
-        audit::link(prev, event::canonical(e)?.as_bytes())
-    } else {
-        audit::link(prev, v.to_string().as_bytes())
-    };
+    let (line, link) = event::line_with_link(prev, e)?;
     let hex = audit::hex(&link);
-    if let serde_json::Value::Object(o) = &mut v {
-        o.insert("hash".into(), serde_json::Value::String(hex.clone()));
-    }
-    Ok((v.to_string(), link, hex))
+    Ok((line, link, hex))
 }

@@ -154,6 +154,22 @@ fn events_are_written_as_through_a_value() {
     assert_eq!(chain_head(&[]).ok(), Some(GENESIS));
 }
 
+/// One line at a time (the journal's and the sinks' way) writes the export's lines and links.
+#[test]
+fn lines_one_at_a_time_are_the_exports() {
+    let events = events();
+    let mut prev = GENESIS;
+    let mut text = String::new();
+    for (e, expected) in events.iter().zip(chain(&events).expect("writes")) {
+        let (line, link) = line_with_link(&prev, e).expect("writes");
+        assert_eq!(link, expected, "event {}", e.seq);
+        text.push_str(&line);
+        text.push('\n');
+        prev = link;
+    }
+    assert_eq!(text, through_values(&events, true));
+}
+
 /// The fast reader takes a line only when the general one reads the same event from it.
 #[test]
 fn the_fast_reader_agrees_with_the_general_one() {
