@@ -148,3 +148,74 @@ mod tests {
         assert!(check_identifier("id", "街道-01 ok").is_ok());
     }
 }
+
+/// `text` without a leading UTF-8 byte-order mark, which Windows editors (Notepad) and Excel
+/// write at the start of UTF-8 files and which the JSON and TOML parsers would refuse: every
+/// text reader (model files, `GeoJSON`, case-record CSV) takes it off first.
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// Whether bytes that are not UTF-8 are well-formed GBK/GB18030 double-byte text: every byte
+/// above 0x7F starts a pair whose lead is 0x81–0xFE and whose trail is 0x40–0xFE (not 0x7F),
+/// or a GB18030 four-byte sequence (lead, 0x30–0x39, 0x81–0xFE, 0x30–0x39).
+pub fn looks_like_gb18030(bytes: &[u8]) -> bool {
+    let mut at = 0;
+    let mut pairs = 0;
+    while let Some(&lead) = bytes.get(at) {
+        if lead < 0x80 {
+            at += 1;
+            continue;
+        }
+        if !(0x81..=0xFE).contains(&lead) {
+            return false;
+        }
+        match bytes.get(at + 1) {
+            Some(&trail) if (0x40..=0xFE).contains(&trail) && trail != 0x7F => at += 2,
+            Some(&second) if second.is_ascii_digit() => {
+                match (bytes.get(at + 2), bytes.get(at + 3)) {
+                    (Some(&third), Some(&fourth))
+                        if (0x81..=0xFE).contains(&third) && fourth.is_ascii_digit() =>
+                    {
+                        at += 4;
+                    }
+                    _ => return false,
+                }
+            }
+            _ => return false,
+        }
+        pairs += 1;
+    }
+    pairs > 0
+}
+
+/// Reads a text file a city system exported: UTF-8, with or without a byte-order mark (taken
+/// off by the parsers, [`strip_bom`]). A file that is not UTF-8 is refused naming the file, the
+/// first bad byte and its offset, and — when its bytes read as GBK/GB18030, what Chinese Windows
+/// systems and Excel write — saying so, with the conversion to make.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read; [`Error::InvalidValue`] naming the file when
+/// it is not UTF-8.
+pub fn read_text_file(path: &std::path::Path, what: &str) -> Result<String> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Error::io(shown.clone(), &e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let hint = if looks_like_gb18030(bytes) {
+            "; it looks like GBK/GB18030 (a Chinese export): convert it to UTF-8 first (iconv -f \
+             GB18030 -t UTF-8), or in Python pass encoding=\"gb18030\""
+        } else {
+            ""
+        };
+        Error::invalid(
+            format!("{what} file"),
+            shown.clone(),
+            format!(
+                "is not UTF-8 text (bad byte 0x{:02x} at offset {at}){hint}",
+                bytes.get(at).copied().unwrap_or(0)
+            ),
+        )
+    })
+}

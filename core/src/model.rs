@@ -114,7 +114,7 @@ pub enum Format {
 impl Format {
     /// Guesses the format: JSON when the first non-blank character is `{`.
     pub fn detect(text: &str) -> Format {
-        if text.trim_start().starts_with('{') {
+        if crate::limits::strip_bom(text).trim_start().starts_with('{') {
             Format::Json
         } else {
             Format::Toml
@@ -127,6 +127,7 @@ impl Format {
 /// # Errors
 /// [`Error::Parse`] with the parser's message (line and column).
 pub fn parse_document(text: &str, format: Format) -> Result<Value> {
+    let text = crate::limits::strip_bom(text);
     match format {
         Format::Json => serde_json::from_str(text).map_err(|e| Error::Parse {
             format: "JSON",
@@ -463,14 +464,15 @@ impl Model {
         Self::from_file(ModelFile::from_value(value)?)
     }
 
-    /// Loads a model from a `.toml` or `.json` file (format from the extension, else detected).
+    /// Loads a model from a `.toml` or `.json` file (format from the extension, else detected),
+    /// UTF-8 with or without a byte-order mark.
     ///
     /// # Errors
-    /// [`Error::Io`] when the file cannot be read, then as [`Model::from_str_as`].
+    /// [`Error::Io`] when the file cannot be read; [`Error::InvalidValue`] naming the file when
+    /// it is not UTF-8 (saying so when it reads as GBK/GB18030); then as [`Model::from_str_as`].
     pub fn load(path: impl AsRef<Path>) -> Result<Model> {
         let path = path.as_ref();
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), &e))?;
+        let text = crate::limits::read_text_file(path, "model")?;
         let format = match path.extension().and_then(|e| e.to_str()) {
             Some(e) if e.eq_ignore_ascii_case("json") => Format::Json,
             Some(e) if e.eq_ignore_ascii_case("toml") => Format::Toml,

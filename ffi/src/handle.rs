@@ -75,7 +75,7 @@ pub(crate) fn in_str<'a>(ptr: *const c_char, what: &str) -> Result<&'a str, Fail
 pub(crate) fn in_text<'a>(ptr: *const c_char, len: usize, what: &str) -> Result<&'a str, Failure> {
     let bytes = in_slice(ptr.cast::<u8>(), len, what)?;
     std::str::from_utf8(bytes).map_err(|e| {
-        let hint = if looks_like_gb18030(bytes) {
+        let hint = if gridgov::limits::looks_like_gb18030(bytes) {
             "; it looks like GBK/GB18030 (a Chinese export): convert it to UTF-8 first, for \
              example with iconv -f GB18030 -t UTF-8"
         } else {
@@ -89,39 +89,6 @@ pub(crate) fn in_text<'a>(ptr: *const c_char, len: usize, what: &str) -> Result<
             ),
         )
     })
-}
-
-/// Whether bytes that are not UTF-8 are well-formed GBK/GB18030 double-byte text: every byte
-/// above 0x7F starts a pair whose lead is 0x81–0xFE and whose trail is 0x40–0xFE (not 0x7F),
-/// or a GB18030 four-byte sequence (lead, 0x30–0x39, 0x81–0xFE, 0x30–0x39).
-fn looks_like_gb18030(bytes: &[u8]) -> bool {
-    let mut at = 0;
-    let mut pairs = 0;
-    while let Some(&lead) = bytes.get(at) {
-        if lead < 0x80 {
-            at += 1;
-            continue;
-        }
-        if !(0x81..=0xFE).contains(&lead) {
-            return false;
-        }
-        match bytes.get(at + 1) {
-            Some(&trail) if (0x40..=0xFE).contains(&trail) && trail != 0x7F => at += 2,
-            Some(&second) if second.is_ascii_digit() => {
-                match (bytes.get(at + 2), bytes.get(at + 3)) {
-                    (Some(&third), Some(&fourth))
-                        if (0x81..=0xFE).contains(&third) && fourth.is_ascii_digit() =>
-                    {
-                        at += 4;
-                    }
-                    _ => return false,
-                }
-            }
-            _ => return false,
-        }
-        pairs += 1;
-    }
-    pairs > 0
 }
 
 /// Reads a (pointer, length) array argument; NULL is accepted for an empty array.

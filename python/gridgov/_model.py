@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from . import _gridgov
 from ._calendar import Calendar
-from ._common import ArrayLike, StrPath, invalid
+from ._common import ArrayLike, StrPath, invalid, read_text
 from ._convert import MAX_MS, NAT, Instant, datetime64_out, instant_ms, instants_ms, to_datetime
 from ._spatial import _GEOJSON_CODE, GridMap
 
@@ -214,10 +214,19 @@ class Model:
         return cls(_gridgov.Model.sample())
 
     @classmethod
-    def load(cls, path: StrPath) -> Model:
-        """Loads a ``.toml`` or ``.json`` model file. Raises :class:`GridgovIOError` (an
+    def load(cls, path: StrPath, *, encoding: Optional[str] = None) -> Model:
+        """Loads a ``.toml`` or ``.json`` model file (the format from the extension, else
+        detected): UTF-8, with or without a byte-order mark. A file in another encoding is
+        read with ``encoding=`` (``"gbk"``, ``"gb18030"``...); without it, a file that is not
+        UTF-8 raises :class:`ValidationError` naming the file and the first bad byte, and
+        saying so when it looks like GBK/GB18030. Raises :class:`GridgovIOError` (an
         ``OSError``) when it cannot be read, :class:`ParseError`, :class:`ModelError`."""
-        return cls(_gridgov.Model.load(os.fspath(path)))
+        if encoding is None:
+            return cls(_gridgov.Model.load(os.fspath(path)))
+        text = read_text(path, "model file", encoding)
+        suffix = os.path.splitext(os.fspath(path))[1].lower()
+        fmt = {".json": "json", ".toml": "toml"}.get(suffix)
+        return cls(_gridgov.Model.from_text(text, fmt))
 
     @classmethod
     def from_toml(cls, text: str) -> Model:
@@ -231,7 +240,8 @@ class Model:
 
     @classmethod
     def from_text(cls, text: str) -> Model:
-        """A model from TOML or JSON text (JSON when it starts with ``{``)."""
+        """A model from TOML or JSON text (JSON when it starts with ``{``; a leading
+        byte-order mark is ignored)."""
         return cls(_gridgov.Model.from_text(text))
 
     @classmethod

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _gridgov
-from ._common import ArrayLike, StrPath
+from ._common import ArrayLike, StrPath, read_text
 from ._common import invalid as _invalid
 from ._errors import UnknownError
 
@@ -108,9 +108,15 @@ class GridMap:
         code_property: str = "code",
         *,
         crs: str = "wgs84",
+        encoding: Optional[str] = None,
     ) -> GridMap:
         """A grid map from GeoJSON: a FeatureCollection of Polygon/MultiPolygon features whose
         property ``code_property`` holds the unit-grid code.
+
+        Files and bytes are UTF-8, with or without a byte-order mark; ``encoding=`` reads a
+        file or bytes in another encoding (``"gbk"``, ``"gb18030"``...). Without it, a file that
+        is not UTF-8 raises :class:`ValidationError` naming the file and the first bad byte, and
+        saying so when it looks like GBK/GB18030.
 
         ``source`` is a path (``str`` or ``os.PathLike``), GeoJSON text (a ``str`` starting with
         ``{``, or ``bytes``), or the document as a dict. ``crs`` names the system its coordinates
@@ -133,15 +139,29 @@ class GridMap:
             except ValueError:  # NaN or infinity: JSON has none; null lets the core name the feature
                 text = json.dumps(_finite_or_null(dict(source)), ensure_ascii=False, default=_json_default)
             return cls(_gridgov.GridMap.from_geojson_text(text, code_property, crs))
+        if encoding is not None and not isinstance(encoding, str):
+            raise TypeError(f"encoding must be a str, not {type(encoding).__name__}")
         if isinstance(source, (bytes, bytearray)):
+            if encoding is not None:
+                try:
+                    text = bytes(source).decode(encoding)
+                except LookupError:
+                    raise _invalid("encoding", encoding, "not a codec Python knows") from None
+                except UnicodeDecodeError as e:
+                    reason = f"is not {encoding} text"
+                    raise _invalid("source", f"bytes ({e.reason} at offset {e.start})", reason) from None
+                return cls(_gridgov.GridMap.from_geojson_text(text, code_property, crs))
             try:
                 text = bytes(source).decode("utf-8")
             except UnicodeDecodeError as e:
                 raise _invalid("source", f"bytes ({e.reason} at offset {e.start})", "GeoJSON must be UTF-8") from None
             return cls(_gridgov.GridMap.from_geojson_text(text, code_property, crs))
-        if isinstance(source, str) and source.lstrip().startswith(("{", "[")):
+        if isinstance(source, str) and source.lstrip().lstrip("\ufeff").lstrip().startswith(("{", "[")):
             return cls(_gridgov.GridMap.from_geojson_text(source, code_property, crs))
         if isinstance(source, (str, os.PathLike)):
+            if encoding is not None:
+                text = read_text(source, "GeoJSON file", encoding)
+                return cls(_gridgov.GridMap.from_geojson_text(text, code_property, crs))
             return cls(_gridgov.GridMap.load(os.fspath(source), code_property, crs))
         raise TypeError(f"source must be a path, GeoJSON text or a dict, not {type(source).__name__}")
 

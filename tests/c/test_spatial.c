@@ -376,6 +376,36 @@ static void test_crs_builders(void) {
   CHECK(gm == (gridgov_gridmap *)0x1);
 }
 
+/* Files as Windows tools save them: a UTF-8 BOM is taken off (text and path); a GBK file is
+ * refused as INVALID_VALUE naming the file and GBK/GB18030, nothing written. */
+static void test_text_files(void) {
+  char path[1024];
+  gridgov_gridmap *gm = NULL;
+  size_t n = 0, len = 0;
+  fixture_path(path, sizeof path, "boundaries/two_grids_bom.geojson");
+  CHECK_STATUS(gridgov_gridmap_from_path(path, "code", &gm), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_gridmap_len(gm, &n), GRIDGOV_STATUS_OK);
+  CHECK(n == 2);
+  gridgov_gridmap_free(gm);
+  char *text = fixture("boundaries/two_grids_bom.geojson", &len);
+  CHECK(text != NULL && (unsigned char)text[0] == 0xEF);
+  gm = NULL;
+  n = 0;
+  CHECK_STATUS(gridgov_gridmap_from_text(text, len, "code", &gm), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_gridmap_len(gm, &n), GRIDGOV_STATUS_OK);
+  CHECK(n == 2);
+  gridgov_gridmap_free(gm);
+  free(text);
+
+  fixture_path(path, sizeof path, "boundaries/two_grids_gbk.geojson");
+  gm = (gridgov_gridmap *)0x1;
+  CHECK_STATUS(gridgov_gridmap_from_path(path, "code", &gm), GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("two_grids_gbk.geojson");
+  CHECK_ERROR_MENTIONS("is not UTF-8 text");
+  CHECK_ERROR_MENTIONS("GBK/GB18030");
+  CHECK(gm == (gridgov_gridmap *)0x1);
+}
+
 int main(void) {
   size_t len = 0;
   TWO_GRIDS = fixture("boundaries/two_grids.geojson", &len);
@@ -386,6 +416,7 @@ int main(void) {
   test_bad_input();
   test_convert();
   test_crs_builders();
+  test_text_files();
   free(TWO_GRIDS);
   return finish("test_spatial");
 }

@@ -103,7 +103,7 @@ impl Records<'_> {
         text: &str,
         as_of: Option<Millis>,
     ) -> Result<Records<'static>> {
-        let rows = split(text.strip_prefix('\u{feff}').unwrap_or(text))?;
+        let rows = split(crate::limits::strip_bom(text))?;
         let Some((header, body)) = rows.split_first() else {
             return Err(Error::invalid("csv", "", "is empty (no header line)"));
         };

@@ -438,6 +438,7 @@ impl GridMap {
     /// `overlap_tolerance_m2`.
     pub fn from_geojson_str_with(text: &str, options: &GridMapOptions) -> Result<GridMap> {
         check_options(options)?;
+        let text = crate::limits::strip_bom(text);
         let value: Value = serde_json::from_str(text).map_err(|e| Error::Parse {
             format: "GeoJSON",
             message: e.to_string(),
@@ -484,8 +485,8 @@ impl GridMap {
     /// Reads a `GeoJSON` file (see [`GridMap::from_geojson_str`]).
     ///
     /// # Errors
-    /// [`Error::Io`] naming the path when the file cannot be read, then as
-    /// [`GridMap::from_geojson_str`].
+    /// [`Error::Io`] naming the path when the file cannot be read; [`Error::InvalidValue`]
+    /// naming it when it is not UTF-8; then as [`GridMap::from_geojson_str`].
     pub fn load(path: impl AsRef<Path>, code_property: &str) -> Result<GridMap> {
         Self::load_with(path, &GridMapOptions::new(code_property))
     }
@@ -494,7 +495,8 @@ impl GridMap {
     /// on GCJ-02 (Amap) or BD-09 (Baidu) tiles, converted to WGS-84 vertex by vertex on load.
     ///
     /// # Errors
-    /// [`Error::Io`] naming the path when the file cannot be read, then as
+    /// [`Error::Io`] naming the path when the file cannot be read; [`Error::InvalidValue`]
+    /// naming it when it is not UTF-8 (saying so when it reads as GBK/GB18030); then as
     /// [`GridMap::from_geojson_str_with`].
     ///
     /// # Examples
@@ -515,8 +517,7 @@ impl GridMap {
     /// ```
     pub fn load_with(path: impl AsRef<Path>, options: &GridMapOptions) -> Result<GridMap> {
         let path = path.as_ref();
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), &e))?;
+        let text = crate::limits::read_text_file(path, "GeoJSON")?;
         Self::from_geojson_str_with(&text, options)
     }
 
