@@ -112,43 +112,6 @@ pub fn control_chars_in(value: &serde_json::Value, path: &str, issues: &mut Issu
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_range_is_what_it_says() {
-        let day = |y, m, d| {
-            chrono::NaiveDate::from_ymd_opt(y, m, d)
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|t| t.and_utc().timestamp_millis())
-        };
-        assert_eq!(day(1970, 1, 1), Some(MIN_INSTANT));
-        assert_eq!(day(2200, 1, 1), Some(MAX_INSTANT));
-        assert!(INSTANT_RANGE.contains(&MAX_INSTANT.to_string()));
-        for bad in [-1, MAX_INSTANT + 1, i64::MAX, i64::MIN + 1] {
-            let e = check_instant("t", bad).unwrap_err();
-            assert!(e.to_string().contains(&bad.to_string()), "{e}");
-        }
-        assert!(
-            check_instant("t", i64::MIN)
-                .unwrap_err()
-                .to_string()
-                .contains("NaT")
-        );
-    }
-
-    #[test]
-    fn control_characters_are_named() {
-        for s in ["a\u{0}b", "\n", "x\u{7f}", "\u{9b}"] {
-            let e = check_identifier("citizen", s).unwrap_err();
-            assert!(e.to_string().contains("citizen"), "{e}");
-            assert!(e.to_string().contains("U+00"), "{e}");
-        }
-        assert!(check_identifier("id", "街道-01 ok").is_ok());
-    }
-}
-
 /// `text` without a leading UTF-8 byte-order mark, which Windows editors (Notepad) and Excel
 /// write at the start of UTF-8 files and which the JSON and TOML parsers would refuse: every
 /// text reader (model files, `GeoJSON`, case-record CSV) takes it off first.
@@ -218,4 +181,41 @@ pub fn read_text_file(path: &std::path::Path, what: &str) -> Result<String> {
             ),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_range_is_what_it_says() {
+        let day = |y, m, d| {
+            chrono::NaiveDate::from_ymd_opt(y, m, d)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc().timestamp_millis())
+        };
+        assert_eq!(day(1970, 1, 1), Some(MIN_INSTANT));
+        assert_eq!(day(2200, 1, 1), Some(MAX_INSTANT));
+        assert!(INSTANT_RANGE.contains(&MAX_INSTANT.to_string()));
+        for bad in [-1, MAX_INSTANT + 1, i64::MAX, i64::MIN + 1] {
+            let e = check_instant("t", bad).unwrap_err();
+            assert!(e.to_string().contains(&bad.to_string()), "{e}");
+        }
+        assert!(
+            check_instant("t", i64::MIN)
+                .unwrap_err()
+                .to_string()
+                .contains("NaT")
+        );
+    }
+
+    #[test]
+    fn control_characters_are_named() {
+        for s in ["a\u{0}b", "\n", "x\u{7f}", "\u{9b}"] {
+            let e = check_identifier("citizen", s).unwrap_err();
+            assert!(e.to_string().contains("citizen"), "{e}");
+            assert!(e.to_string().contains("U+00"), "{e}");
+        }
+        assert!(check_identifier("id", "街道-01 ok").is_ok());
+    }
 }
