@@ -762,8 +762,8 @@ impl Engine {
         timers::deadline(self.model.calendar(), t)
     }
 
-    /// The deadline of the case's running stage: `None` when no stage with a limit is running
-    /// or the clock is stopped (shelved).
+    /// The deadline of the case's running stage: `None` when no stage runs (closed or final)
+    /// or the clock is stopped (shelved). A reported case's deadline is its acceptance's.
     ///
     /// # Errors
     /// [`Error::Unknown`] for an unknown case; [`Error::CalendarRange`].
@@ -772,7 +772,8 @@ impl Engine {
     }
 
     /// The light of a case at `now`: `None` when no timed stage is running (closed, final,
-    /// shelved, or between untimed stages).
+    /// or shelved). Every open state runs a stage, from acceptance to closing, so an open case
+    /// that is not shelved always has a light.
     ///
     /// Red when `now` is at or past the deadline; yellow when the used share of the limit
     /// (pauses excluded, extensions included) reaches `yellow_share`, or when at most
