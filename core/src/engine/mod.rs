@@ -528,7 +528,6 @@ impl Engine {
             // Verified sources go to verification (核实), the others straight to filing (立案).
             Action::Accept if self.config.verifies(case.source) => started = Some(Stage::Verify),
             Action::Accept | Action::Verify { valid: true } => started = Some(Stage::File),
-            Action::Verify { valid: false } => new.timer = None,
             Action::Check { passed: true } => {
                 new.held = None;
                 started = Some(Stage::Close);
@@ -582,7 +581,9 @@ impl Engine {
                 new.pending_postpone = None;
                 new.pending_shelve = None;
             }
-            Action::Reject { .. } | Action::Void { .. } => new.timer = None,
+            Action::Reject { .. } | Action::Void { .. } | Action::Verify { valid: false } => {
+                new.timer = None;
+            }
             Action::Supervise { .. } => new.supervised_count += 1,
         }
         let limit = match started {
