@@ -730,7 +730,7 @@ mod tests {
                 "{}",
                 c.key
             );
-            assert_eq!(c.stages.len(), 3, "{}", c.key);
+            assert_eq!(c.stages.len(), Stage::NON_HANDLING.len(), "{}", c.key);
             assert_eq!(c.limits.len(), 2, "{}", c.key);
             assert!(c.limits.values().all(|&l| is_positive(l)));
         }
