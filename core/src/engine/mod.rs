@@ -219,9 +219,14 @@ impl Engine {
 
     /// Records a new case. Returns its id.
     ///
+    /// The case starts its acceptance stage (受理) with the catalog's `accept` limit as in force
+    /// now, recorded in the event: a report nobody accepts has a deadline, a light, and
+    /// escalates like any other stage.
+    ///
     /// # Errors
     /// [`Error::InvalidCode`]/[`Error::Unknown`] for the category, grid, urgency or actor,
-    /// [`Error::PermissionDenied`], [`Error::InvalidValue`] for a `NaT` time.
+    /// [`Error::PermissionDenied`], [`Error::InvalidValue`] for a `NaT` time,
+    /// [`Error::CalendarRange`] when the acceptance deadline falls outside the calendar.
     ///
     /// # Examples
     /// ```
@@ -235,6 +240,7 @@ impl Engine {
     ///              source: Source::Supervisor, description: "cover missing".into(), contact: None, contact_sha256: None },
     /// )?;
     /// assert_eq!(eng.case(id)?.state, State::Reported);
+    /// assert!(eng.deadline(id)?.is_some()); // acceptance is timed
     /// # Ok::<(), gridgov::Error>(())
     /// ```
     pub fn report(&mut self, actor: Actor, at: Millis, report: Report) -> Result<CaseId> {
