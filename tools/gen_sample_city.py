@@ -383,9 +383,13 @@ for cat, area, unit in duty:
 # Case-engine settings and default escalation rules. Thresholds are gridgov defaults for the
 # sample city, not figures from a standard: published practice only says that yellow means
 # "about to expire" (eGova's and city dashboards' 黄灯) and that overdue cases are reminded
-# (催办), escalated and supervised (督办).
+# (催办), escalated and supervised (督办). Every node is timed, and an overdue node at any stage
+# reaches at least the command centre's shift leader (值班长). Which sources are verified and
+# what rework does to the handling clock are the gridgov defaults, written out.
 w("[engine]")
 w("yellow_share = 0.8")
+w('verified_sources = ["hotline", "app", "media"]')
+w('rework = "keep"')
 w("")
 escalation = [
     ("handling 80 % used: yellow warning", ["handle"], "share = 0.8", 'warn = "yellow"', None),
@@ -396,6 +400,9 @@ escalation = [
     ("dispatch overdue: alert the command centre", ["dispatch"], "overdue = true", 'notify = "CMD"', None),
     ("reworked twice: 督办", [], "rework = 2", "supervise = true", None),
     ("unsatisfied citizen: alert the command centre", [], "unsatisfied = 2", 'notify = "CMD"', None),
+    # last, so the rules before keep the indices stored logs name them by
+    ("any node overdue: alert the shift leader (值班长, supervision centre)", [], "overdue = true",
+     'notify = "SUP"', None),
 ]
 for name, stages, trigger, action, repeat in escalation:
     w("[[escalation]]")

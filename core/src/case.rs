@@ -13,12 +13,13 @@
 //!
 //! | from | action | to |
 //! |---|---|---|
-//! | reported | accept | accepted |
+//! | (new) | report | reported — acceptance (受理) is timed from the report |
+//! | reported | accept | accepted — then verification, or filing for a source not verified |
 //! | reported | reject (reason) | rejected (final) |
 //! | reported | `self_handle` (result) | checked — a supervisor fixed it on the spot (自行处置) |
 //! | accepted | verify (valid = true) | verified |
 //! | accepted | verify (valid = false) | invalid (final) |
-//! | accepted | file | filed — only for reports by a supervisor, which need no verification |
+//! | accepted | file | filed — only for reports whose source is not verified (`[engine] verified_sources`) |
 //! | accepted, verified | void (reason) | voided (final) |
 //! | verified | file | filed (立案) |
 //! | filed, returned | dispatch (unit) | dispatched (派遣) |
@@ -26,7 +27,7 @@
 //! | dispatched, shelved | start | handling |
 //! | dispatched, handling | handle (result) | handled (反馈) |
 //! | handled | check (passed = true) | checked (核查) |
-//! | handled | check (passed = false) | dispatched — rework (返工), the handling clock restarts |
+//! | handled | check (passed = false) | dispatched — rework (返工), on the handling deadline it failed (the bundle deadline) unless `[engine] rework = "restart"` |
 //! | checked, shelved | close (reason) | closed (结案; the reason is kept: closed ≠ fixed) |
 //! | closed | reopen (reason) | filed |
 //! | dispatched, handling | `request_postpone` (minutes) | unchanged; one request pending at a time |
@@ -37,6 +38,38 @@
 //! | any open state | supervise (note) | unchanged (督办) |
 //!
 //! Final states: rejected, invalid, voided. A closed case is not final (it can be reopened).
+//!
+//! # Every node is timed
+//!
+//! Every open state runs a stage timer ([`Timer`], with a limit from the catalog:
+//! [`crate::catalog::Stage`]), so every open case has a deadline, a light and escalation
+//! triggers — a report nobody accepts is overdue like any other stage. Practice: acceptance,
+//! verification, filing, dispatch, handling, check and closing each have a time limit in
+//! public 数字城管 systems (their per-node limits, e.g. "核实时限"), and the to-do queues 待受理,
+//! 待立案, 待派遣, 待核查, 待结案 are watched like the departments' handling.
+//!
+//! | state | running stage |
+//! |---|---|
+//! | reported | `accept` |
+//! | accepted | `verify` when the source is verified, else `file` |
+//! | verified | `file` |
+//! | filed, returned | `dispatch` |
+//! | dispatched, handling | `handle` (paused while shelved) |
+//! | handled | `check` |
+//! | checked | `close` |
+//! | closed and final states | none |
+//!
+//! **Verification depends on the source** ([`crate::policy::EngineConfig::verifies`]): by
+//! default public (hotline, app) and media reports are verified on site, and supervisors',
+//! leaders' and sensors' reports are filed straight away — as a city's 数字城管 handbook (桂林)
+//! describes, where referrals from higher authorities and leaders' instructions are filed and
+//! dispatched directly by the centre.
+//!
+//! **Rework keeps the original deadline** by default ([`crate::policy::Rework`]): a failed
+//! check resumes the handling run it failed, with its deadline (the bundle deadline, 捆绑时限,
+//! against which eGova-style statistics judge the final disposal), its approved postponements
+//! and the escalations armed on it; only an approved postponement moves it. A clock restarted at
+//! every rework lets a unit feed back a sham fix late and still be on time.
 
 use std::fmt;
 use std::sync::Arc;
@@ -564,12 +597,32 @@ pub struct Case {
     pub closed_at: Option<Millis>,
     /// Stage timers started so far (a timer trigger belongs to one run).
     pub runs: u32,
+    /// The run the running timer belongs to (its number among `runs`): a timer trigger's
+    /// firings belong to it. A failed check that resumes the handling it failed resumes its
+    /// run too, so the escalations armed on that deadline stay armed.
+    pub timer_run: u32,
+    /// The handling a failed check resumes ([`crate::policy::Rework::Keep`]): kept from the
+    /// feedback until the check.
+    pub held: Option<Box<HeldHandling>>,
     /// When the last check failed.
     pub last_rework_at: Option<Millis>,
     /// When it was last rated.
     pub rated_at: Option<Millis>,
     /// Escalation firings: rule index → (trigger occurrence, firings so far).
     pub fired: Fired,
+}
+
+/// The handling run a case left at its feedback (反馈), kept until the check: a failed check
+/// resumes it as it was — the same timer, so the same (bundle) deadline, the same run and the
+/// firings its escalation rules had made — unless the model restarts the clock on rework.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldHandling {
+    /// The handling timer at the feedback.
+    pub timer: Timer,
+    /// Its run.
+    pub run: u32,
+    /// The firings of that run: (rule, (occurrence, firings)) with the run as occurrence.
+    pub fired: Vec<(u32, (u32, u32))>,
 }
 
 /// The escalation firings of a case: rule index → (trigger occurrence, firings so far).

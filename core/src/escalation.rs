@@ -10,7 +10,7 @@
 //! categories = ["*"]                 # duty-style patterns; empty or omitted = all
 //! areas = []                         # area codes (whole subtrees); empty = all
 //! urgency = []                       # urgency ids; empty = all
-//! stages = ["handle"]                # timed stages; empty = all (verify, dispatch, handle, check)
+//! stages = ["handle"]                # timed stages; empty = all (accept … close)
 //! trigger = { share = 0.8 }          # or before / after = "<limit>", rework = n, unsatisfied = n
 //! action = { warn = "yellow" }       # or notify = unit, escalate = levels, supervise = true, reassign = unit
 //! repeat = { every = "2 working_hours", times = 3 }   # optional
@@ -254,19 +254,6 @@ impl EscalationRule {
                         format!("unknown urgency {u:?}"),
                     );
                 }
-            }
-            for (j, s) in c.stages.iter().enumerate() {
-                if *s == Stage::Handle
-                    || *s == Stage::Verify
-                    || *s == Stage::Dispatch
-                    || *s == Stage::Check
-                {
-                    continue;
-                }
-                issues.push(
-                    format!("{p}.stages[{j}]"),
-                    format!("{s} is not a timed stage"),
-                );
             }
             let t = &c.trigger;
             let set = [

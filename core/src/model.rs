@@ -83,7 +83,8 @@ pub struct ModelFile {
     /// The responsibility matrix (权责清单).
     #[serde(default)]
     pub duty: Vec<DutyRuleConfig>,
-    /// Case-engine settings: light thresholds and permission overrides.
+    /// Case-engine settings: light thresholds, permission overrides, the sources verified on
+    /// site, what rework does to the handling clock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<EngineSection>,
     /// Escalation rules, applied by the engine's sweeps.

@@ -10,10 +10,45 @@ use std::collections::BTreeMap;
 
 use crate::access::Permissions;
 use crate::calendar::TimeLimit;
+use crate::case::Source;
 use crate::error::Issues;
 use crate::escalation::EscalationRule;
 
-/// What the engine does beyond the lifecycle table: light thresholds and permissions.
+/// The report sources verified on site (核实) by default: the public's (hotline, app) and the
+/// media's. Reports by supervisors, leaders' referrals and sensor alerts are filed without
+/// verification. Source: a city's 数字城管 handbook (桂林) has public and media reports verified
+/// on site, and referrals from higher authorities (上级部门批件) and leaders' instructions filed
+/// and dispatched directly by the centre; a supervisor reports what they saw on patrol. Sensors
+/// are a city's choice (gridgov: not verified).
+pub const DEFAULT_VERIFIED_SOURCES: [Source; 3] = [Source::Hotline, Source::App, Source::Media];
+
+/// What a failed check (返工) does to the handling clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rework {
+    /// The case goes back to the unit on the deadline of the handling it failed (the bundle
+    /// deadline, 捆绑时限): only approved postponements move it, and the escalations armed on it
+    /// stay armed. The default: eGova-style statistics judge the final disposal against one
+    /// deadline spanning the disposal activities, and a clock restarted at every rework lets a
+    /// unit feed back a sham fix and still be on time.
+    #[default]
+    Keep,
+    /// The handling clock starts again at the failed check, with the catalog's limit in force
+    /// then (gridgov's behaviour before; kept as an option).
+    Restart,
+}
+
+impl Rework {
+    /// `"keep"` or `"restart"`, as the model file writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rework::Keep => "keep",
+            Rework::Restart => "restart",
+        }
+    }
+}
+
+/// What the engine does beyond the lifecycle table: light thresholds, permissions, which
+/// sources are verified, what rework does to the handling clock, escalation rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EngineConfig {
     /// Share of the limit used from which a case is yellow (default 0.8).
@@ -22,8 +57,30 @@ pub struct EngineConfig {
     pub yellow_before_minutes: Option<i64>,
     /// The permission matrix.
     pub permissions: Permissions,
+    /// Per source (by `Source as usize`, see [`Source::ALL`]): whether its reports are verified
+    /// on site before filing (default [`DEFAULT_VERIFIED_SOURCES`]).
+    pub verified: [bool; Source::ALL.len()],
+    /// What a failed check does to the handling clock (default [`Rework::Keep`]).
+    pub rework: Rework,
     /// Escalation rules, in the model file's order.
     pub rules: Vec<EscalationRule>,
+}
+
+impl EngineConfig {
+    /// Whether reports from `source` are verified on site (核实) before they are filed.
+    ///
+    /// # Examples
+    /// ```
+    /// use gridgov::case::Source;
+    /// use gridgov::engine::EngineConfig;
+    /// let config = EngineConfig::default();
+    /// assert!(config.verifies(Source::Hotline));
+    /// assert!(!config.verifies(Source::Supervisor));
+    /// assert!(!config.verifies(Source::Leader));
+    /// ```
+    pub fn verifies(&self, source: Source) -> bool {
+        self.verified[source as usize]
+    }
 }
 
 /// The `[engine]` section of a model file.
@@ -43,6 +100,21 @@ pub struct EngineSection {
     /// (`"citizen"` for citizens), e.g. `dispatch = ["dispatcher", "shift_leader"]`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub permissions: BTreeMap<String, Vec<String>>,
+    /// The report sources whose reports are verified on site (核实) before filing; the others
+    /// are filed straight after acceptance. Default `["hotline", "app", "media"]`: public and
+    /// media reports are verified, supervisors', leaders' and sensors' reports are not (a
+    /// city's 数字城管 handbook, 桂林: leaders' instructions and referrals are filed and
+    /// dispatched directly). Names: `supervisor`, `hotline`, `app`, `media`, `leader`,
+    /// `sensor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("items" = { "enum": ["supervisor", "hotline", "app", "media", "leader", "sensor"] }))]
+    pub verified_sources: Option<Vec<String>>,
+    /// What a failed check (返工) does to the handling clock: `"keep"` (default) sends the case
+    /// back on the deadline of the handling it failed (the bundle deadline; only approved
+    /// postponements move it), `"restart"` starts the handling limit again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["keep", "restart"]))]
+    pub rework: Option<String>,
 }
 
 impl EngineConfig {
@@ -71,6 +143,33 @@ impl EngineConfig {
                 );
             }
         }
+        if let Some(names) = &section.verified_sources {
+            config.verified = [false; Source::ALL.len()];
+            for (i, name) in names.iter().enumerate() {
+                match Source::parse(name) {
+                    Some(s) if config.verified[s as usize] => issues.push(
+                        format!("{path}.verified_sources[{i}]"),
+                        format!("source {name:?} is listed twice"),
+                    ),
+                    Some(s) => config.verified[s as usize] = true,
+                    None => issues.push(
+                        format!("{path}.verified_sources[{i}]"),
+                        format!(
+                            "{name:?} is not a report source (supervisor, hotline, app, media, \
+                             leader, sensor)"
+                        ),
+                    ),
+                }
+            }
+        }
+        match section.rework.as_deref() {
+            None | Some("keep") => {}
+            Some("restart") => config.rework = Rework::Restart,
+            Some(other) => issues.push(
+                format!("{path}.rework"),
+                format!("{other:?} is not a rework rule (\"keep\" or \"restart\")"),
+            ),
+        }
         config.yellow_before_minutes = section.yellow_before.map(|l| match l {
             TimeLimit::Working { minutes } | TimeLimit::Continuous { minutes } => minutes,
             TimeLimit::WorkingDays { days } => days.saturating_mul(day_length_minutes),
@@ -85,6 +184,8 @@ impl Default for EngineConfig {
             yellow_share: 0.8,
             yellow_before_minutes: None,
             permissions: Permissions::default(),
+            verified: Source::ALL.map(|s| DEFAULT_VERIFIED_SOURCES.contains(&s)),
+            rework: Rework::Keep,
             rules: Vec::new(),
         }
     }

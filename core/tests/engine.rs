@@ -186,7 +186,7 @@ fn main_path_public_report() {
 }
 
 #[test]
-fn rework_twice_restarts_the_handling_clock() {
+fn rework_twice_keeps_the_handling_clock() {
     let mut eng = engine();
     let t = at(2025, 11, 3, 9, 0);
     let id = dispatched(&mut eng, "E0102", t);
@@ -206,7 +206,8 @@ fn rework_twice_restarts_the_handling_clock() {
             .unwrap();
         let c = eng.case(id).unwrap();
         assert_eq!((c.state, c.rework_count), (State::Dispatched, round));
-        assert_eq!(c.timer.as_ref().unwrap().started, t1);
+        // rework keeps the original (bundle) deadline: the handling run started at dispatch
+        assert_eq!(c.timer.as_ref().unwrap().started, t);
     }
     eng.act(
         id,

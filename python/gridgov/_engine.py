@@ -111,7 +111,9 @@ class Case:
     reported_at: datetime
     #: Time of its last event.
     last_at: datetime
-    #: The running timed stage (``verify``, ``dispatch``, ``handle``, ``check``), if any.
+    #: The running timed stage (``accept``, ``verify``, ``file``, ``dispatch``, ``handle``,
+    #: ``check``, ``close``): every open case runs one (a shelved case shows ``handle`` with
+    #: ``paused``); ``None`` when closed or final.
     stage: Optional[str]
     #: Its limit as in force when it started, e.g. ``"4 working_hours"``.
     limit: Optional[str]

@@ -82,7 +82,7 @@ class Category:
     family: str
     #: Handling limit per urgency, e.g. ``{"normal": "4 working_hours", "urgent": "2 hours"}``.
     limits: dict[str, str] = dataclasses.field(default_factory=dict, hash=False)
-    #: Limits of the verify, dispatch and check stages.
+    #: Limits of the stages other than handling (accept, verify, file, dispatch, check, close).
     stages: dict[str, str] = dataclasses.field(default_factory=dict, hash=False)
     #: Filing condition (立案条件).
     filing: str = ""

@@ -221,12 +221,17 @@ static void test_main_path(void) {
   CHECK(has(json, "\"state\":\"closed\"") && has(json, "\"closing_reason\":\"fixed\""));
   CHECK(has(json, "\"open\":false"));
   CHECK(has(json, "\"deadline\":null") && has(json, "\"light\":null"));
-  CHECK(has(json, "\"stage\":null") && count(json, "\"seq\":") == 8);
+  /* every node is timed: the check (1 working hour from 10:00) was done at its deadline,
+   * 11:00, where its light turns red and the sample city alerts the shift leaders' unit; the
+   * closing (10 working minutes from 11:00) was done at 12:00, overdue since 11:10: two
+   * escalations before them */
+  CHECK(has(json, "\"stage\":null") && count(json, "\"seq\":") == 10);
+  CHECK(has(json, "\"action\":\"escalate\"") && has(json, "\"target\":\"SUP\""));
   gridgov_string_free(json);
 
   size_t cases = 0, events = 0;
   CHECK_STATUS(gridgov_engine_len(e, &cases, &events), GRIDGOV_STATUS_OK);
-  CHECK(cases == 1 && events == 8);
+  CHECK(cases == 1 && events == 10);
   gridgov_engine_free(e);
   gridgov_engine_free(NULL);
 }

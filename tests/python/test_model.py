@@ -144,7 +144,7 @@ def test_categories(sample: gridgov.Model) -> None:
         assert c.code == c.key and c.kind == c.family
         assert c.key[0] == ("C" if c.family == "component" else "E")
         assert set(c.limits) == set(sample.urgencies)
-        assert set(c.stages) == {"verify", "dispatch", "check"}
+        assert set(c.stages) == {"accept", "verify", "file", "dispatch", "check", "close"}
     e0102 = sample.category("E0102")
     assert e0102.name == "暴露垃圾" and e0102 in cats
     assert sample.majors()["C01"] == "公用设施"

@@ -219,6 +219,13 @@ impl Catalog {
         if let Some(map) = &config.stage_limits {
             stage_limits.extend(check_stage_map(map, &join(path, "stage_limits"), issues));
         }
+        // The centre's own stages (accept, file, close) came after the others: a table that
+        // sets none of their limits gets gridgov's defaults, so older model files still load.
+        for stage in Stage::NON_HANDLING {
+            if let Some(limit) = stage.centre_default() {
+                stage_limits.entry(stage).or_insert(limit);
+            }
+        }
 
         let majors = collect_majors(config, base, path, issues);
         let mut drafts = collect_categories(config, base, &urgencies, &majors, path, issues);
@@ -661,7 +668,7 @@ fn check_limits_complete(
     }
 }
 
-/// Fills every leaf's verify, dispatch and check limits from the catalog-wide ones, recording
+/// Fills every leaf's limits of the stages other than handling from the catalog-wide ones, recording
 /// stages left without a limit.
 fn resolve_stages(
     drafts: &mut BTreeMap<CategoryKey, Draft>,
@@ -723,7 +730,7 @@ mod tests {
                 "{}",
                 c.key
             );
-            assert_eq!(c.stages.len(), 3, "{}", c.key);
+            assert_eq!(c.stages.len(), Stage::NON_HANDLING.len(), "{}", c.key);
             assert_eq!(c.limits.len(), 2, "{}", c.key);
             assert!(c.limits.values().all(|&l| is_positive(l)));
         }

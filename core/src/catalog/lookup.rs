@@ -44,7 +44,8 @@ impl Catalog {
         &self.default_urgency
     }
 
-    /// The catalog-wide limits of the verify, dispatch and check stages.
+    /// The catalog-wide limits of the stages other than handling (accept, verify, file,
+    /// dispatch, check, close).
     pub fn stage_limits(&self) -> &BTreeMap<Stage, TimeLimit> {
         &self.stage_limits
     }

@@ -8,9 +8,9 @@
 //! the same shape with higher numbers (`E07`, `E0701`).
 //!
 //! Every leaf carries a handling limit per urgency level (e.g. 紧急 `urgent` / 一般 `normal`),
-//! limits for the verify, dispatch and check stages (its own, or the catalog-wide default), and
-//! the texts of its filing (立案) and closing (结案) conditions. Limits are
-//! [`TimeLimit`]s: working time, working days or continuous time.
+//! limits for the other stages — accept, verify, file, dispatch, check, close — (its own, or
+//! the catalog-wide default), and the texts of its filing (立案) and closing (结案) conditions.
+//! Limits are [`TimeLimit`]s: working time, working days or continuous time.
 //!
 //! A default catalog ships as data ([`Catalog::default_catalog`]); a model file either names it
 //! (`catalog = "default"`) or gives a table ([`CatalogConfig`]) that may start from it

@@ -83,10 +83,13 @@ pub struct CatalogConfig {
     /// Urgency of a case that states none; one of `urgencies`. Required without a base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_urgency: Option<String>,
-    /// Catalog-wide limits of the `verify`, `dispatch` and `check` stages, used by categories
-    /// that set none of their own (handling limits belong in each category's `limits`).
+    /// Catalog-wide limits of the stages other than handling (`accept`, `verify`, `file`,
+    /// `dispatch`, `check`, `close`), used by categories that set none of their own (handling
+    /// limits belong in each category's `limits`). `verify`, `dispatch` and `check` are
+    /// required without a base; `accept`, `file` and `close` default to
+    /// [`Stage::centre_default`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("propertyNames" = { "enum": ["verify", "dispatch", "check"] }))]
+    #[schemars(extend("propertyNames" = { "enum": ["accept", "verify", "file", "dispatch", "check", "close"] }))]
     pub stage_limits: Option<BTreeMap<Stage, TimeLimit>>,
     /// Major classes (a family letter and 2 digits, e.g. `C01` 公用设施).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -122,10 +125,10 @@ pub struct CategoryConfig {
     /// some).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub limits: BTreeMap<String, TimeLimit>,
-    /// Own limits of the `verify`, `dispatch` and `check` stages, overriding the catalog-wide
-    /// `stage_limits`.
+    /// Own limits of the stages other than handling (`accept`, `verify`, `file`, `dispatch`,
+    /// `check`, `close`), overriding the catalog-wide `stage_limits`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("propertyNames" = { "enum": ["verify", "dispatch", "check"] }))]
+    #[schemars(extend("propertyNames" = { "enum": ["accept", "verify", "file", "dispatch", "check", "close"] }))]
     pub stages: Option<BTreeMap<Stage, TimeLimit>>,
     /// Filing condition (立案条件).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -16,12 +16,13 @@ use super::sinks::Rollback;
 use super::{Engine, check_instant, timers};
 
 /// The trigger occurrence a rule's firings on a case belong to: one per stage run for timer
-/// triggers, one per reopening for an unsatisfied rating, one for the rework count.
+/// triggers (the running timer's run: a rework that resumes the handling resumes its run), one
+/// per reopening for an unsatisfied rating, one for the rework count.
 fn occurrence_of(case: &Case, rule: &EscalationRule) -> u32 {
     match rule.trigger {
         Trigger::Rework(_) => 0,
         Trigger::Unsatisfied(_) => case.reopen_count,
-        _ => case.runs,
+        _ => case.timer_run,
     }
 }
 
@@ -64,7 +65,7 @@ impl Engine {
                     },
                     _ => None,
                 };
-                Ok(base.map(|b| (case.runs, b)))
+                Ok(base.map(|b| (case.timer_run, b)))
             }
         }
     }

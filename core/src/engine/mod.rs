@@ -36,8 +36,8 @@ use crate::access::{self, Denial};
 use crate::audit;
 use crate::calendar::{Millis, TimeLimit};
 use crate::case::{
-    Action, ActionKind, Actor, Case, CaseId, Fired, Light, Next, Report, Source, State, Timer,
-    transition,
+    Action, ActionKind, Actor, Case, CaseId, Fired, HeldHandling, Light, Next, Report, State,
+    Timer, transition,
 };
 use crate::catalog::Stage;
 use crate::error::{Error, Result};
@@ -49,7 +49,7 @@ use crate::territory::AreaId;
 
 pub use crate::access::CONTACT_ROLES;
 pub use crate::event::EVENT_SCHEMA_VERSION;
-pub use crate::policy::{EngineConfig, EngineSection};
+pub use crate::policy::{DEFAULT_VERIFIED_SOURCES, EngineConfig, EngineSection, Rework};
 
 pub use crate::sink::{Commit, EventSink};
 
@@ -219,9 +219,14 @@ impl Engine {
 
     /// Records a new case. Returns its id.
     ///
+    /// The case starts its acceptance stage (受理) with the catalog's `accept` limit as in force
+    /// now, recorded in the event: a report nobody accepts has a deadline, a light, and
+    /// escalates like any other stage.
+    ///
     /// # Errors
     /// [`Error::InvalidCode`]/[`Error::Unknown`] for the category, grid, urgency or actor,
-    /// [`Error::PermissionDenied`], [`Error::InvalidValue`] for a `NaT` time.
+    /// [`Error::PermissionDenied`], [`Error::InvalidValue`] for a `NaT` time,
+    /// [`Error::CalendarRange`] when the acceptance deadline falls outside the calendar.
     ///
     /// # Examples
     /// ```
@@ -235,14 +240,24 @@ impl Engine {
     ///              source: Source::Supervisor, description: "cover missing".into(), contact: None, contact_sha256: None },
     /// )?;
     /// assert_eq!(eng.case(id)?.state, State::Reported);
+    /// assert!(eng.deadline(id)?.is_some()); // acceptance is timed
     /// # Ok::<(), gridgov::Error>(())
     /// ```
     pub fn report(&mut self, actor: Actor, at: Millis, report: Report) -> Result<CaseId> {
-        self.transact(Rollback::Touched, |eng| eng.report_once(actor, at, report))
+        self.transact(Rollback::Touched, |eng| {
+            eng.report_once(actor, at, report, None)
+        })
     }
 
-    /// [`Engine::report`] inside its transaction.
-    fn report_once(&mut self, actor: Actor, at: Millis, report: Report) -> Result<CaseId> {
+    /// [`Engine::report`] inside its transaction; `snapshot` is the acceptance limit recorded
+    /// in the event (replay), else the catalog's in force now.
+    fn report_once(
+        &mut self,
+        actor: Actor,
+        at: Millis,
+        report: Report,
+        snapshot: Option<TimeLimit>,
+    ) -> Result<CaseId> {
         check_instant(at)?;
         let model = Arc::clone(&self.model);
         let category = model.catalog().get(&report.category)?;
@@ -263,6 +278,23 @@ impl Engine {
             return Err(self.deny(at, &actor, None, ActionKind::Report, e));
         }
         access::check_source(model.org(), &actor, report.source)?;
+        // Acceptance (受理) is timed from the report: a report nobody accepts goes yellow, red
+        // and escalates like any other stage.
+        let limit = match snapshot {
+            Some(l) => l,
+            None => model
+                .catalog()
+                .stage_limit(category.key.as_str(), Stage::Accept, &urgency)?,
+        };
+        let timer = Timer {
+            stage: Stage::Accept,
+            limit,
+            started: at,
+            extension_minutes: 0,
+            pauses: Vec::new(),
+            paused_since: None,
+        };
+        self.timer_deadline(&timer)?;
         let id = self.cases.len() as CaseId + 1;
         let actor = self.intern_actor(actor);
         let case_category = self.intern(category.key.as_str());
@@ -277,7 +309,7 @@ impl Engine {
             unit: None,
             reported_at: at,
             last_at: at,
-            timer: None,
+            timer: Some(timer),
             pending_postpone: None,
             pending_shelve: None,
             postponed_minutes: 0,
@@ -289,7 +321,9 @@ impl Engine {
             closing_reason: None,
             self_handled: false,
             closed_at: None,
-            runs: 0,
+            runs: 1,
+            timer_run: 1,
+            held: None,
             last_rework_at: None,
             rated_at: None,
             fired: Fired::default(),
@@ -303,7 +337,13 @@ impl Engine {
             grid: self.intern(grid_code),
             ..report
         };
-        self.record(id, at, actor, EventBody::Report(Box::new(report)), None);
+        self.record(
+            id,
+            at,
+            actor,
+            EventBody::Report(Box::new(report)),
+            Some(limit),
+        );
         self.reschedule(id)?;
         Ok(id)
     }
@@ -416,8 +456,10 @@ impl Engine {
         let mut recorded_unit: Option<UnitId> = None;
         let mut started: Option<Stage> = None;
         match &action {
-            Action::File if case.state == State::Accepted && case.source != Source::Supervisor => {
-                return Err(refuse("a report from the public must be verified first"));
+            Action::File if case.state == State::Accepted && self.config.verifies(case.source) => {
+                return Err(refuse(
+                    "reports from this source must be verified first (engine.verified_sources)",
+                ));
             }
             Action::RequestPostpone { minutes } => {
                 if case.pending_postpone.is_some() {
@@ -465,7 +507,7 @@ impl Engine {
             }
             Action::SelfHandle { .. } => {
                 new.self_handled = true;
-                new.timer = None;
+                started = Some(Stage::Close);
             }
             Action::Dispatch { unit, reason } => {
                 let resolved = self.dispatch_unit(&case, unit.as_deref(), reason.as_deref())?;
@@ -473,11 +515,13 @@ impl Engine {
                 // The event records where the case went, also when the duty matrix decided,
                 // so an export shows it and a replay does not depend on today's matrix.
                 recorded_unit = Some(resolved);
+                new.held = None;
                 started = Some(Stage::Handle);
             }
             Action::Return { .. } => {
                 new.return_count += 1;
                 new.unit = None;
+                new.held = None;
                 started = Some(Stage::Dispatch);
             }
             Action::Start => {
@@ -487,9 +531,12 @@ impl Engine {
                     t.pauses.push((since, at));
                 }
             }
-            Action::Accept if case.source != Source::Supervisor => started = Some(Stage::Verify),
-            Action::Verify { .. } | Action::Check { passed: true } | Action::Accept => {
-                new.timer = None;
+            // Verified sources go to verification (核实), the others straight to filing (立案).
+            Action::Accept if self.config.verifies(case.source) => started = Some(Stage::Verify),
+            Action::Accept | Action::Verify { valid: true } => started = Some(Stage::File),
+            Action::Check { passed: true } => {
+                new.held = None;
+                started = Some(Stage::Close);
             }
             Action::File | Action::Reopen { .. } => {
                 if matches!(action, Action::Reopen { .. }) {
@@ -500,11 +547,38 @@ impl Engine {
                 }
                 started = Some(Stage::Dispatch);
             }
-            Action::Handle { .. } => started = Some(Stage::Check),
+            Action::Handle { .. } => {
+                // The handling run is kept for a failed check to resume.
+                new.held = case.timer.clone().map(|timer| {
+                    let run = case.timer_run;
+                    let fired = case.fired.iter().filter(|(_, (o, _))| *o == run).collect();
+                    Box::new(HeldHandling { timer, run, fired })
+                });
+                started = Some(Stage::Check);
+            }
             Action::Check { passed: false } => {
                 new.rework_count += 1;
                 new.last_rework_at = Some(at);
-                started = Some(Stage::Handle);
+                // On replay the event says what happened: a recorded limit is a restarted
+                // clock, none the handling resumed.
+                let restart = if self.replaying {
+                    snapshot.is_some()
+                } else {
+                    self.config.rework == Rework::Restart
+                };
+                match new.held.take() {
+                    Some(held) if !restart => {
+                        // Rework (返工) on the original deadline: the handling it failed resumes,
+                        // with its run and the firings made on it.
+                        let HeldHandling { timer, run, fired } = *held;
+                        new.timer = Some(timer);
+                        new.timer_run = run;
+                        for (rule, entry) in fired {
+                            new.fired.insert(rule, entry);
+                        }
+                    }
+                    _ => started = Some(Stage::Handle),
+                }
             }
             Action::Close { reason } => {
                 new.closing_reason = Some(reason.clone());
@@ -513,7 +587,9 @@ impl Engine {
                 new.pending_postpone = None;
                 new.pending_shelve = None;
             }
-            Action::Reject { .. } | Action::Void { .. } => new.timer = None,
+            Action::Reject { .. } | Action::Void { .. } | Action::Verify { valid: false } => {
+                new.timer = None;
+            }
             Action::Supervise { .. } => new.supervised_count += 1,
         }
         let limit = match started {
@@ -528,6 +604,7 @@ impl Engine {
                     }
                 };
                 new.runs += 1;
+                new.timer_run = new.runs;
                 new.timer = Some(Timer {
                     stage,
                     limit,
@@ -542,8 +619,12 @@ impl Engine {
         if let Next::To(s) = next {
             new.state = s;
         }
-        if matches!(new.state, State::Rejected | State::Invalid | State::Voided) {
+        if matches!(
+            new.state,
+            State::Rejected | State::Invalid | State::Voided | State::Closed
+        ) {
             new.timer = None;
+            new.held = None;
         }
         new.last_at = at;
         // Everything that can fail has been checked: the deadline must be computable too.
@@ -688,8 +769,8 @@ impl Engine {
         timers::deadline(self.model.calendar(), t)
     }
 
-    /// The deadline of the case's running stage: `None` when no stage with a limit is running
-    /// or the clock is stopped (shelved).
+    /// The deadline of the case's running stage: `None` when no stage runs (closed or final)
+    /// or the clock is stopped (shelved). A reported case's deadline is its acceptance's.
     ///
     /// # Errors
     /// [`Error::Unknown`] for an unknown case; [`Error::CalendarRange`].
@@ -698,7 +779,8 @@ impl Engine {
     }
 
     /// The light of a case at `now`: `None` when no timed stage is running (closed, final,
-    /// shelved, or between untimed stages).
+    /// or shelved). Every open state runs a stage, from acceptance to closing, so an open case
+    /// that is not shelved always has a light.
     ///
     /// Red when `now` is at or past the deadline; yellow when the used share of the limit
     /// (pauses excluded, extensions included) reaches `yellow_share`, or when at most

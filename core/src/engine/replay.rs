@@ -12,6 +12,7 @@ use crate::parallel;
 use crate::policy::EngineConfig;
 
 use super::Engine;
+use super::sinks::Rollback;
 
 impl Engine {
     /// Rebuilds an engine from its events: each is applied again, with every check, and with
@@ -61,7 +62,9 @@ impl Engine {
         match e.body {
             EventBody::Report(r) => {
                 let id = eng
-                    .report(e.actor, e.at, *r)
+                    .transact(Rollback::Touched, |eng| {
+                        eng.report_once(e.actor, e.at, *r, e.limit)
+                    })
                     .map_err(|err| bad(err.to_string()))?;
                 if id != e.case {
                     return Err(bad(format!(

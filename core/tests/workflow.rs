@@ -1,0 +1,444 @@
+//! The workflow as cities run it (issue 12, items 1, 2 and 4), hand-computed on the sample
+//! city: every node is timed (a report nobody accepts goes yellow, red and escalates), rework
+//! keeps the original (bundle) deadline unless the model restarts it, and verification depends
+//! on the report's source as the model configures it.
+//!
+//! The sample city's calendar counts 08:00–12:00 and 14:00–18:00 on working days; its catalog
+//! gives acceptance, filing and closing 10 working minutes, verification and check 1 working
+//! hour, and E0102 a
+//! normal handling limit of 4 working hours; a light is yellow from 80 % of the limit used.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: unwraps on known-good fixtures"
+)]
+
+use std::sync::Arc;
+
+use chrono::{FixedOffset, TimeZone};
+use gridgov::case::{Action, Actor, Light, Report, Source, State};
+use gridgov::catalog::Stage;
+use gridgov::engine::{Engine, Rework};
+use gridgov::event::EventBody;
+use gridgov::{ErrorKind, Model};
+
+const GRID: &str = "37990100100101"; // patrolled by SV001
+const SAMPLE: &str = include_str!("../data/sample_city.toml");
+
+fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
+    FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(y, mo, d, h, mi, 0)
+        .single()
+        .unwrap()
+        .timestamp_millis()
+}
+
+fn w(id: &str) -> Actor {
+    Actor::Worker(id.into())
+}
+
+fn report(source: Source) -> Report {
+    Report {
+        category: "E0102".into(),
+        grid: GRID.into(),
+        point: None,
+        urgency: None,
+        source,
+        description: "test".into(),
+        contact: None,
+        contact_sha256: None,
+    }
+}
+
+/// The sample city with one line of its `[engine]` section replaced.
+fn sample_with(from: &str, to: &str) -> Result<Model, gridgov::Error> {
+    assert!(SAMPLE.contains(from), "{from}");
+    Model::from_str_as(&SAMPLE.replacen(from, to, 1), gridgov::model::Format::Toml)
+}
+
+/// The escalations recorded on case `id`: (instant, rule name, target).
+fn firings(eng: &Engine, id: u64) -> Vec<(i64, String, Option<String>)> {
+    eng.history(id)
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| match &e.body {
+            EventBody::Escalation(f) => Some((
+                e.at,
+                f.label.name.to_string(),
+                f.target.as_deref().map(str::to_owned),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+fn assert_replays(eng: &Engine) {
+    let again = Engine::replay_with_config(
+        Arc::clone(eng.model_arc()),
+        eng.config().clone(),
+        eng.events(),
+    )
+    .unwrap();
+    assert!(again == *eng, "replay differs");
+}
+
+#[test]
+fn a_never_accepted_report_goes_yellow_then_red_and_escalates() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let t = at(2025, 11, 3, 9, 0); // a Monday
+    let id = eng
+        .report(Actor::Citizen("c-1".into()), t, report(Source::App))
+        .unwrap();
+    let c = eng.case(id).unwrap();
+    assert_eq!(c.state, State::Reported);
+    assert_eq!(c.timer.as_ref().unwrap().stage, Stage::Accept);
+    // 10 working minutes from 09:00
+    assert_eq!(eng.deadline(id).unwrap(), Some(at(2025, 11, 3, 9, 10)));
+    assert_eq!(
+        eng.light(id, at(2025, 11, 3, 9, 7)).unwrap(),
+        Some(Light::Green)
+    );
+    // 80 % of 10 minutes = 8 minutes
+    assert_eq!(
+        eng.light(id, at(2025, 11, 3, 9, 8)).unwrap(),
+        Some(Light::Yellow)
+    );
+    assert_eq!(
+        eng.light(id, at(2025, 11, 3, 9, 10)).unwrap(),
+        Some(Light::Red)
+    );
+    // left three days: still red, with its deadline
+    assert_eq!(
+        eng.light(id, at(2025, 11, 6, 9, 0)).unwrap(),
+        Some(Light::Red)
+    );
+    let json = eng.case_json(id, at(2025, 11, 6, 9, 0)).unwrap();
+    assert_eq!(json["deadline"], at(2025, 11, 3, 9, 10));
+    assert_eq!(json["light"], "red");
+    assert_eq!(json["stage"], "accept");
+    // the sample city alerts the shift leader's unit at the deadline, once
+    eng.sweep(at(2025, 11, 6, 9, 0)).unwrap();
+    assert_eq!(
+        firings(&eng, id),
+        vec![(
+            at(2025, 11, 3, 9, 10),
+            "any node overdue: alert the shift leader (值班长, supervision centre)".into(),
+            Some("SUP".into())
+        )]
+    );
+    assert!(eng.sweep(at(2025, 11, 7, 9, 0)).unwrap().is_empty());
+    // the report event records the acceptance limit in force (a policy snapshot)
+    assert_eq!(
+        eng.history(id).unwrap()[0].limit.map(|l| l.to_string()),
+        Some("10 working_minutes".into())
+    );
+    assert_replays(&eng);
+
+    // Friday 17:55: 5 minutes on Friday, 5 on Monday
+    let late = eng
+        .report(
+            Actor::Citizen("c-2".into()),
+            at(2025, 11, 7, 17, 55),
+            report(Source::App),
+        )
+        .unwrap();
+    assert_eq!(eng.deadline(late).unwrap(), Some(at(2025, 11, 10, 8, 5)));
+}
+
+#[test]
+fn every_node_is_timed_and_escalates_to_the_shift_leader() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let t = at(2025, 11, 3, 9, 0);
+    let id = eng
+        .report(Actor::Citizen("c-1".into()), t, report(Source::App))
+        .unwrap();
+    let stage = |eng: &Engine| eng.case(id).unwrap().timer.as_ref().map(|t| t.stage);
+    let deadline = |eng: &Engine| eng.deadline(id).unwrap();
+    eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+    assert_eq!(stage(&eng), Some(Stage::Verify)); // 1 working hour
+    assert_eq!(deadline(&eng), Some(at(2025, 11, 3, 10, 0)));
+    eng.act(
+        id,
+        w("SV001"),
+        at(2025, 11, 3, 9, 10),
+        Action::Verify { valid: true },
+    )
+    .unwrap();
+    assert_eq!(stage(&eng), Some(Stage::File)); // 10 working minutes
+    assert_eq!(deadline(&eng), Some(at(2025, 11, 3, 9, 20)));
+    // overdue filing: the shift leader is alerted at 09:20
+    eng.act(id, w("SL01"), at(2025, 11, 3, 10, 0), Action::File)
+        .unwrap();
+    assert_eq!(stage(&eng), Some(Stage::Dispatch));
+    let dispatch = Action::Dispatch {
+        unit: None,
+        reason: None,
+    };
+    eng.act(id, w("DP01"), at(2025, 11, 3, 10, 10), dispatch)
+        .unwrap();
+    assert_eq!(stage(&eng), Some(Stage::Handle));
+    eng.act(
+        id,
+        w("H-SANIT-1"),
+        at(2025, 11, 3, 11, 0),
+        Action::Handle {
+            result: "done".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(stage(&eng), Some(Stage::Check)); // 1 working hour: 12:00
+    eng.act(
+        id,
+        w("SV001"),
+        at(2025, 11, 3, 14, 30),
+        Action::Check { passed: true },
+    )
+    .unwrap();
+    assert_eq!(stage(&eng), Some(Stage::Close)); // 10 working minutes: 14:40
+    assert_eq!(deadline(&eng), Some(at(2025, 11, 3, 14, 40)));
+    eng.sweep(at(2025, 11, 3, 16, 0)).unwrap();
+    eng.act(
+        id,
+        w("SL01"),
+        at(2025, 11, 3, 16, 0),
+        Action::Close {
+            reason: "fixed".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(stage(&eng), None);
+    assert_eq!(eng.light(id, at(2025, 11, 3, 16, 0)).unwrap(), None);
+    let shift_leader: Vec<i64> = firings(&eng, id)
+        .into_iter()
+        .filter(|f| f.2.as_deref() == Some("SUP"))
+        .map(|f| f.0)
+        .collect();
+    // filing overdue at 09:20, check at 12:00 (done at 14:30), closing at 14:40
+    assert_eq!(
+        shift_leader,
+        vec![
+            at(2025, 11, 3, 9, 20),
+            at(2025, 11, 3, 12, 0),
+            at(2025, 11, 3, 14, 40)
+        ]
+    );
+    assert_replays(&eng);
+}
+
+/// A supervisor's E0102 case dispatched at Monday 09:00: handling due 15:00 (09:00–12:00 and
+/// 14:00–15:00), with a rule warning at 25 % (10:00) and one alerting at the deadline.
+fn reworked(model: Model) -> (Engine, u64) {
+    let mut eng = Engine::new(Arc::new(model));
+    let t = at(2025, 11, 3, 9, 0);
+    let id = eng
+        .report(w("SV001"), t, report(Source::Supervisor))
+        .unwrap();
+    eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+    eng.act(id, w("SL01"), t, Action::File).unwrap();
+    let dispatch = Action::Dispatch {
+        unit: None,
+        reason: None,
+    };
+    eng.act(id, w("DP01"), t, dispatch).unwrap();
+    assert_eq!(eng.deadline(id).unwrap(), Some(at(2025, 11, 3, 15, 0)));
+    eng.act(
+        id,
+        w("H-SANIT-1"),
+        at(2025, 11, 3, 10, 30),
+        Action::Handle {
+            result: "done".into(),
+        },
+    )
+    .unwrap();
+    eng.act(
+        id,
+        w("SV001"),
+        at(2025, 11, 3, 11, 0),
+        Action::Check { passed: false },
+    )
+    .unwrap();
+    (eng, id)
+}
+
+const RULES: &str = r#"
+[[escalation]]
+name = "handling 25 %"
+stages = ["handle"]
+trigger = { share = 0.25 }
+action = { warn = "yellow" }
+
+[[escalation]]
+name = "handling overdue"
+stages = ["handle"]
+trigger = { overdue = true }
+action = { notify = "$unit" }
+"#;
+
+/// The sample city with its escalation rules replaced by [`RULES`] and `rework` set.
+fn rework_model(rework: &str) -> Model {
+    let cut = SAMPLE.find("[[escalation]]").unwrap();
+    let text =
+        SAMPLE[..cut].replacen("rework = \"keep\"", &format!("rework = {rework:?}"), 1) + RULES;
+    Model::from_str_as(&text, gridgov::model::Format::Toml).unwrap()
+}
+
+#[test]
+fn rework_keeps_the_original_deadline_by_default() {
+    let (mut eng, id) = reworked(rework_model("keep"));
+    assert_eq!(eng.config().rework, Rework::Keep);
+    let c = eng.case(id).unwrap();
+    assert_eq!((c.state, c.rework_count), (State::Dispatched, 1));
+    let timer = c.timer.as_ref().unwrap();
+    assert_eq!(
+        (timer.stage, timer.started),
+        (Stage::Handle, at(2025, 11, 3, 9, 0))
+    );
+    // the bundle deadline: still 15:00
+    assert_eq!(eng.deadline(id).unwrap(), Some(at(2025, 11, 3, 15, 0)));
+    // the failed check's event starts no stage (no limit recorded)
+    assert_eq!(eng.history(id).unwrap().last().unwrap().limit, None);
+    // an approved postponement moves it: 60 working minutes → 16:00
+    eng.act(
+        id,
+        w("H-SANIT-1"),
+        at(2025, 11, 3, 11, 30),
+        Action::RequestPostpone { minutes: 60 },
+    )
+    .unwrap();
+    eng.act(
+        id,
+        w("DP01"),
+        at(2025, 11, 3, 11, 40),
+        Action::ApprovePostpone,
+    )
+    .unwrap();
+    assert_eq!(eng.deadline(id).unwrap(), Some(at(2025, 11, 3, 16, 0)));
+    // the 25 % warning fired at 10:00 on the first feedback's run and does not fire again;
+    // the deadline alert stays armed on the (postponed) bundle deadline
+    eng.sweep(at(2025, 11, 4, 9, 0)).unwrap();
+    let f: Vec<(i64, String)> = firings(&eng, id)
+        .into_iter()
+        .map(|(t, n, _)| (t, n))
+        .collect();
+    assert_eq!(
+        f,
+        vec![
+            (at(2025, 11, 3, 10, 0), "handling 25 %".into()),
+            (at(2025, 11, 3, 16, 0), "handling overdue".into()),
+        ]
+    );
+    assert_replays(&eng);
+    // the sample city keeps the deadline too
+    let (eng, id) = reworked(Model::sample());
+    assert_eq!(eng.deadline(id).unwrap(), Some(at(2025, 11, 3, 15, 0)));
+}
+
+#[test]
+fn rework_restart_restarts_the_handling_clock() {
+    let (mut eng, id) = reworked(rework_model("restart"));
+    assert_eq!(eng.config().rework, Rework::Restart);
+    let timer = eng.case(id).unwrap().timer.clone().unwrap();
+    assert_eq!(
+        (timer.stage, timer.started),
+        (Stage::Handle, at(2025, 11, 3, 11, 0))
+    );
+    // 4 working hours from 11:00: 1 h before noon, 3 h from 14:00
+    assert_eq!(eng.deadline(id).unwrap(), Some(at(2025, 11, 3, 17, 0)));
+    assert_eq!(
+        eng.history(id)
+            .unwrap()
+            .last()
+            .unwrap()
+            .limit
+            .map(|l| l.to_string()),
+        Some("4 working_hours".into())
+    );
+    // a new run: the 25 % warning fires again, 1 working hour after 11:00 (at 12:00, the end
+    // of the morning window), and the deadline alert at the new deadline
+    eng.sweep(at(2025, 11, 4, 9, 0)).unwrap();
+    let f: Vec<i64> = firings(&eng, id).into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        f,
+        vec![
+            at(2025, 11, 3, 10, 0),
+            at(2025, 11, 3, 12, 0),
+            at(2025, 11, 3, 17, 0)
+        ]
+    );
+    assert_replays(&eng);
+}
+
+#[test]
+fn verification_depends_on_the_source() {
+    let t = at(2025, 11, 3, 9, 0);
+    let run = |eng: &mut Engine, actor: Actor, source: Source| {
+        let id = eng.report(actor, t, report(source)).unwrap();
+        eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+        let stage = eng.case(id).unwrap().timer.as_ref().unwrap().stage;
+        let filed = eng.act(id, w("SL01"), t, Action::File).map(|_| ());
+        (stage, filed.map_err(|e| e.kind()))
+    };
+    // the default: a supervisor's report skips verification, a public one does not
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    assert_eq!(
+        run(&mut eng, w("SV001"), Source::Supervisor),
+        (Stage::File, Ok(()))
+    );
+    assert_eq!(
+        run(&mut eng, Actor::Citizen("c".into()), Source::App),
+        (Stage::Verify, Err(ErrorKind::InvalidTransition))
+    );
+    let cfg = eng.config();
+    assert!(cfg.verifies(Source::Hotline) && cfg.verifies(Source::Media));
+    assert!(!cfg.verifies(Source::Leader) && !cfg.verifies(Source::Sensor));
+    // the model can change both
+    let model = sample_with(
+        r#"verified_sources = ["hotline", "app", "media"]"#,
+        r#"verified_sources = ["supervisor", "hotline"]"#,
+    )
+    .unwrap();
+    let mut eng = Engine::new(Arc::new(model));
+    assert_eq!(
+        run(&mut eng, w("SV001"), Source::Supervisor),
+        (Stage::Verify, Err(ErrorKind::InvalidTransition))
+    );
+    assert_eq!(
+        run(&mut eng, Actor::Citizen("c".into()), Source::App),
+        (Stage::File, Ok(()))
+    );
+    assert_replays(&eng);
+}
+
+#[test]
+fn bad_workflow_settings_are_typed_errors_naming_the_value() {
+    let cases = [
+        (
+            r#"verified_sources = ["hotline", "app", "media"]"#,
+            r#"verified_sources = ["hotline", "fax"]"#,
+            "engine.verified_sources[1]",
+            "\"fax\"",
+        ),
+        (
+            r#"verified_sources = ["hotline", "app", "media"]"#,
+            r#"verified_sources = ["app", "app"]"#,
+            "engine.verified_sources[1]",
+            "twice",
+        ),
+        (
+            r#"rework = "keep""#,
+            r#"rework = "sometimes""#,
+            "engine.rework",
+            "\"sometimes\"",
+        ),
+    ];
+    for (from, to, path, needle) in cases {
+        let err = sample_with(from, to).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Model, "{to}");
+        assert!(
+            err.issues()
+                .iter()
+                .any(|i| i.path == path && i.message.contains(needle)),
+            "{to}: {err}"
+        );
+    }
+}

@@ -1,0 +1,234 @@
+/* gridgov C ABI: the workflow as cities run it (issue 12), hand-computed on the sample city —
+ * every node is timed (a report nobody accepts goes yellow, red and escalates to the shift
+ * leader's unit), rework keeps the original deadline (and `rework = "restart"` restarts it),
+ * verification depends on the source as the model says, and bad settings are typed errors.
+ *
+ * The sample calendar counts 08:00-12:00 and 14:00-18:00 on working days; acceptance and filing
+ * (and closing) have 10 working minutes; E0102 (normal) 4 working hours of handling; yellow from 80 %. */
+#include <stdint.h>
+
+#include "check.h"
+
+#define GRID "37990100100101" /* patrolled by SV001 */
+#define MIN 60000LL
+#define HOUR 3600000LL
+#define DAY (24 * HOUR)
+#define T0 1762131600000LL /* Monday 2025-11-03 09:00 +08:00 */
+
+#define SV001 "{\"worker\":\"SV001\"}"
+#define AC01 "{\"worker\":\"AC01\"}"
+#define SL01 "{\"worker\":\"SL01\"}"
+#define DP01 "{\"worker\":\"DP01\"}"
+#define HS1 "{\"worker\":\"H-SANIT-1\"}"
+#define CITIZEN "{\"citizen\":\"c-1\"}"
+#define PUBLIC_REPORT "{\"category\":\"E0102\",\"grid\":\"" GRID "\",\"source\":\"app\"}"
+#define SUPERVISOR_REPORT "{\"category\":\"E0102\",\"grid\":\"" GRID "\",\"source\":\"supervisor\"}"
+
+static gridgov_status act(gridgov_engine *e, uint64_t id, const char *actor, int64_t at,
+                          const char *action) {
+  char *event = NULL;
+  gridgov_status st = gridgov_engine_act(e, id, actor, at, action, &event, NULL);
+  gridgov_string_free(event);
+  return st;
+}
+
+static int has(const char *json, const char *needle) {
+  int ok = json != NULL && strstr(json, needle) != NULL;
+  if (!ok) fprintf(stderr, "  \"%s\" not in %s\n", needle, json ? json : "(NULL)");
+  return ok;
+}
+
+static char *case_json(const gridgov_engine *e, uint64_t id, int64_t now) {
+  char *json = NULL;
+  size_t len = 0;
+  CHECK_STATUS(gridgov_engine_case_json(e, id, now, &json, &len), GRIDGOV_STATUS_OK);
+  return json;
+}
+
+/* Whether case `id` shows `deadline` and `light` at `now`. */
+static int shows(const gridgov_engine *e, uint64_t id, int64_t now, int64_t deadline,
+                 const char *light) {
+  char want_deadline[64], want_light[64];
+  snprintf(want_deadline, sizeof want_deadline, "\"deadline\":%lld", (long long)deadline);
+  snprintf(want_light, sizeof want_light, "\"light\":\"%s\"", light);
+  char *json = case_json(e, id, now);
+  int ok = has(json, want_deadline) && has(json, want_light);
+  gridgov_string_free(json);
+  return ok;
+}
+
+/* The sample city's text with `from` replaced by `to` (once), loaded; NULL when it does not
+ * load (the status in *st). */
+static gridgov_model *sample_with(const char *from, const char *to, gridgov_status *st) {
+  char path[512];
+  const char *dir = getenv("GRIDGOV_SAMPLE_DIR");
+  snprintf(path, sizeof path, "%s/sample_city.toml", dir && *dir ? dir : "core/data");
+  size_t len = 0;
+  char *text = read_file(path, &len);
+  if (text == NULL) return NULL;
+  char *at = strstr(text, from);
+  CHECK(at != NULL);
+  gridgov_model *m = NULL;
+  if (at != NULL) {
+    size_t head = (size_t)(at - text), fl = strlen(from), tl = strlen(to);
+    char *out = malloc(len - fl + tl + 1);
+    if (out != NULL) {
+      memcpy(out, text, head);
+      memcpy(out + head, to, tl);
+      memcpy(out + head + tl, at + fl, len - head - fl + 1);
+      *st = gridgov_model_from_text(out, len - fl + tl, GRIDGOV_FORMAT_TOML, &m);
+      free(out);
+    }
+  }
+  free(text);
+  return m;
+}
+
+static void test_never_accepted(void) {
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  uint64_t id = 0;
+  CHECK_STATUS(gridgov_engine_report(e, CITIZEN, T0, PUBLIC_REPORT, &id), GRIDGOV_STATUS_OK);
+  /* 10 working minutes: due 09:10; yellow from 8 minutes (80 %) */
+  const int64_t due = T0 + 10 * MIN;
+  CHECK(shows(e, id, T0 + 7 * MIN, due, "green"));
+  CHECK(shows(e, id, T0 + 8 * MIN, due, "yellow"));
+  CHECK(shows(e, id, due, due, "red"));
+  CHECK(shows(e, id, T0 + 3 * DAY, due, "red")); /* left three days */
+  char *json = case_json(e, id, T0);
+  CHECK(has(json, "\"stage\":\"accept\"") && has(json, "\"limit\":\"10 working_minutes\""));
+  gridgov_string_free(json);
+  /* the sweep alerts the shift leader's unit (SUP) at the deadline, once */
+  char *fired = NULL;
+  size_t n = 0;
+  CHECK_STATUS(gridgov_engine_sweep(e, T0 + 3 * DAY, &fired, &n), GRIDGOV_STATUS_OK);
+  char want_at[64];
+  snprintf(want_at, sizeof want_at, "\"at\":%lld", (long long)due);
+  CHECK(has(fired, want_at) && has(fired, "\"target\":\"SUP\""));
+  CHECK(has(fired, "alert the shift leader"));
+  gridgov_string_free(fired);
+  CHECK_STATUS(gridgov_engine_sweep(e, T0 + 4 * DAY, &fired, &n), GRIDGOV_STATUS_OK);
+  CHECK(fired != NULL && strcmp(fired, "[]") == 0);
+  gridgov_string_free(fired);
+  /* Friday 17:55: 5 working minutes that day, 5 on Monday: due Monday 08:05 */
+  const int64_t fri = T0 + 4 * DAY + 8 * HOUR + 55 * MIN;
+  CHECK_STATUS(gridgov_engine_report(e, CITIZEN, fri, PUBLIC_REPORT, &id), GRIDGOV_STATUS_OK);
+  CHECK(shows(e, id, fri, T0 + 7 * DAY - 55 * MIN, "green"));
+  gridgov_engine_free(e);
+}
+
+/* A supervisor's E0102 case dispatched at 09:00 (due 15:00), fed back at 10:30, failed at
+ * 11:00. */
+static uint64_t reworked(gridgov_engine *e) {
+  uint64_t id = 0;
+  CHECK_STATUS(gridgov_engine_report(e, SV001, T0, SUPERVISOR_REPORT, &id), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, AC01, T0, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, SL01, T0, "{\"action\":\"file\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, DP01, T0, "{\"action\":\"dispatch\"}"), GRIDGOV_STATUS_OK);
+  CHECK(shows(e, id, T0, T0 + 6 * HOUR, "green"));
+  CHECK_STATUS(act(e, id, HS1, T0 + 90 * MIN, "{\"action\":\"handle\",\"result\":\"done\"}"),
+               GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, SV001, T0 + 2 * HOUR, "{\"action\":\"check\",\"passed\":false}"),
+               GRIDGOV_STATUS_OK);
+  return id;
+}
+
+static void test_rework(void) {
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  uint64_t id = reworked(e);
+  /* the bundle deadline stays 15:00; the handling overdue reminder stays armed on it */
+  CHECK(shows(e, id, T0 + 2 * HOUR, T0 + 6 * HOUR, "green"));
+  char *json = case_json(e, id, T0 + 2 * HOUR);
+  CHECK(has(json, "\"state\":\"dispatched\"") && has(json, "\"rework_count\":1"));
+  gridgov_string_free(json);
+  char *fired = NULL;
+  size_t n = 0;
+  CHECK_STATUS(gridgov_engine_sweep(e, T0 + 6 * HOUR, &fired, &n), GRIDGOV_STATUS_OK);
+  char want_at[64];
+  snprintf(want_at, sizeof want_at, "\"at\":%lld", (long long)(T0 + 6 * HOUR));
+  CHECK(has(fired, want_at) && has(fired, "\"target\":\"SANIT\""));
+  gridgov_string_free(fired);
+  gridgov_engine_free(e);
+
+  /* `rework = "restart"`: 4 working hours again from 11:00 — 1 h before noon, 3 h from 14:00 */
+  gridgov_status st = GRIDGOV_STATUS_OK;
+  m = sample_with("rework = \"keep\"", "rework = \"restart\"", &st);
+  CHECK_STATUS(st, GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  id = reworked(e);
+  CHECK(shows(e, id, T0 + 2 * HOUR, T0 + 8 * HOUR, "green"));
+  gridgov_engine_free(e);
+}
+
+static void test_verification_by_source(void) {
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  uint64_t sv = 0, pub = 0;
+  /* default: a supervisor's report skips verification, a public one does not */
+  CHECK_STATUS(gridgov_engine_report(e, SV001, T0, SUPERVISOR_REPORT, &sv), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, sv, AC01, T0, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  char *json = case_json(e, sv, T0);
+  CHECK(has(json, "\"stage\":\"file\""));
+  gridgov_string_free(json);
+  CHECK_STATUS(act(e, sv, SL01, T0, "{\"action\":\"file\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_report(e, CITIZEN, T0, PUBLIC_REPORT, &pub), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, pub, AC01, T0, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  json = case_json(e, pub, T0);
+  CHECK(has(json, "\"stage\":\"verify\""));
+  gridgov_string_free(json);
+  char *event = NULL;
+  CHECK_STATUS(gridgov_engine_act(e, pub, SL01, T0, "{\"action\":\"file\"}", &event, NULL),
+               GRIDGOV_STATUS_INVALID_TRANSITION);
+  CHECK_ERROR_MENTIONS("verified first");
+  CHECK(event == NULL);
+  gridgov_engine_free(e);
+
+  /* the model can change both */
+  gridgov_status st = GRIDGOV_STATUS_OK;
+  m = sample_with("verified_sources = [\"hotline\", \"app\", \"media\"]",
+                  "verified_sources = [\"supervisor\", \"hotline\"]", &st);
+  CHECK_STATUS(st, GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  CHECK_STATUS(gridgov_engine_report(e, SV001, T0, SUPERVISOR_REPORT, &sv), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, sv, AC01, T0, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, sv, SL01, T0, "{\"action\":\"file\"}"), GRIDGOV_STATUS_INVALID_TRANSITION);
+  CHECK_STATUS(gridgov_engine_report(e, CITIZEN, T0, PUBLIC_REPORT, &pub), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, pub, AC01, T0, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, pub, SL01, T0, "{\"action\":\"file\"}"), GRIDGOV_STATUS_OK);
+  gridgov_engine_free(e);
+}
+
+static void test_bad_settings(void) {
+  gridgov_status st = GRIDGOV_STATUS_OK;
+  gridgov_model *m = sample_with("verified_sources = [\"hotline\", \"app\", \"media\"]",
+                                 "verified_sources = [\"hotline\", \"fax\"]", &st);
+  CHECK(m == NULL);
+  CHECK(st == GRIDGOV_STATUS_MODEL);
+  CHECK_ERROR_MENTIONS("engine.verified_sources[1]");
+  CHECK_ERROR_MENTIONS("\"fax\"");
+  m = sample_with("rework = \"keep\"", "rework = \"sometimes\"", &st);
+  CHECK(m == NULL);
+  CHECK(st == GRIDGOV_STATUS_MODEL);
+  CHECK_ERROR_MENTIONS("engine.rework");
+  CHECK_ERROR_MENTIONS("\"sometimes\"");
+}
+
+int main(void) {
+  test_never_accepted();
+  test_rework();
+  test_verification_by_source();
+  test_bad_settings();
+  return finish("test_workflow");
+}
