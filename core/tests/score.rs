@@ -1268,3 +1268,22 @@ fn engine_records_fill_the_shelf_columns() {
     let version = cols.columns.iter().find(|(c, _)| c == "schema_version");
     assert!(matches!(version, Some((_, ColumnData::Int(v))) if v.iter().all(|&x| x == 2)));
 }
+
+/// A unit that is not a department is listed once a case dispatched to it is due (or on the
+/// shelf); while its cases are within their limits it has nothing to show.
+#[test]
+fn other_units_are_listed_once_a_case_is_due() {
+    let m = city();
+    let csv = "id,grid,category,reported_at,dispatched_at,unit,handle_deadline\n\
+               1,37990100100101,C0101,2026-03-02 08:00,2026-03-02 09:00,CMD,2026-03-02 12:00\n";
+    let rec = Records::from_csv(Arc::clone(&m), csv, None).expect("loads");
+    let (start, end) = (local(&m, "2026-03-01"), local(&m, "2026-04-01"));
+    let early = score(&rec, start, end, Some(local(&m, "2026-03-02 10:00"))).expect("scores");
+    assert!(early.departments().row("CMD").is_none());
+    let late = score(&rec, start, end, Some(local(&m, "2026-03-03"))).expect("scores");
+    check_row(
+        &late.departments(),
+        "CMD",
+        &[("due", Some(1.0)), ("overdue_unhandled", Some(1.0))],
+    );
+}

@@ -35,7 +35,8 @@ Readings taken where the definitions leave room (each is also listed in :data:`R
    days are ``(end − start) / 86 400 s`` (continuous).
 9. Rows: departments are every unit in the records' ``unit`` column plus every model unit of a
    kind in :data:`DEPARTMENT_KINDS` (``department`` and ``street_office``: the units the duty
-   matrix routes cases to) and every other unit with cases dispatched to it in the period;
+   matrix routes cases to) and every other unit with cases dispatched to it in the period
+   that are due (应处置) or on the shelf;
    posts are every model worker of the role plus every other id that acted in the role in the
    period (supervisors: ``verifier``, ``checker``, and ``reporter`` of rows with source
    ``supervisor``).
@@ -779,7 +780,7 @@ def _department_table(
     minutes = pd.Series(handle_ms[handled] // MINUTE)
     median_minutes = minutes.groupby(unit[handled].to_numpy()).median()
 
-    seen = unit[D].dropna().unique().tolist()  # units with cases dispatched in the period
+    seen = unit[due | shelf].dropna().unique().tolist()  # units with cases due or shelved in the period
     rows = sorted(set(seen) | {u.id for u in model.units() if u.kind in DEPARTMENT_KINDS})
     t = t.reindex(rows, fill_value=0).astype(np.int64)
     out = pd.DataFrame(index=pd.Index(rows, name="unit"))

@@ -371,7 +371,7 @@ impl Scorecard {
 
     /// The department table: every unit of kind `department` or `street_office` (the units
     /// the duty matrix and its territorial fallback route cases to), and every other unit that
-    /// had cases dispatched to it in the period.
+    /// had cases dispatched to it in the period that are due or on the shelf.
     pub fn departments(&self) -> Table {
         let org = self.model.org();
         let mut rows = Vec::new();

@@ -144,7 +144,8 @@
 //!
 //! ## Departments (专业部门评价), by `unit`
 //! Rows: every unit of kind `department` or `street_office` (the units cases are routed to),
-//! and every other unit with cases dispatched to it in the period.
+//! and every other unit with a case dispatched to it in the period that is due or on the
+//! shelf (a unit whose cases are all still within their limits has nothing to show yet).
 //! Over D less the cases on the shelf (挂账, counted apart):
 //! - `handled` = |handled| (处置数); `handled_on_time` = |handled on time| (按期处置数);
 //!   `overdue_handled` = `handled − handled_on_time` (超期处置数);
