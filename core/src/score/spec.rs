@@ -383,7 +383,32 @@ mod label_tests {
             }
         }
         assert_eq!(column_label_zh("on_time_closure_rate"), Some("按期结案率"));
+        assert_eq!(column_label_zh("due_to_close"), Some("应结案数"));
+        assert_eq!(column_label_zh("shelved"), Some("挂账数"));
         assert_eq!(column_label_zh("nonsense"), None);
         assert!(column_labels_zh().len() > 50);
+    }
+
+    #[test]
+    fn the_tallies_fill_the_count_columns() {
+        use super::super::tally::{AREA_COUNTS, DEPT_COUNTS, ac, dc};
+        assert_eq!(Subject::Area.counts(), AREA_COUNTS);
+        assert_eq!(Subject::Department.counts(), DEPT_COUNTS);
+        for (name, i) in [
+            ("filed", ac::FILED),
+            ("due_to_close", ac::DUE_TO_CLOSE),
+            ("shelved", ac::SHELVED),
+            ("satisfied", ac::SATISFIED),
+        ] {
+            assert_eq!(Subject::Area.column(name), Some(i), "{name}");
+        }
+        for (name, i) in [
+            ("due", dc::DUE),
+            ("reworked", dc::REWORKED),
+            ("rework", dc::REWORK),
+            ("shelved", dc::SHELVED),
+        ] {
+            assert_eq!(Subject::Department.column(name), Some(i), "{name}");
+        }
     }
 }
