@@ -242,8 +242,10 @@ def month_scored(model: gridgov.Model) -> None:
     print("March against February (gridgov.compare; change in hours or percentage points):")
     show_compare(feb, mar)
     city = mar.areas("city").iloc[0]
-    print(f"  ({city['filed'] - city['closed']:,} of March's {city['filed']:,} filed cases are still open on "
-          f"{as_of:%d %B}; February's had a month more to close, so March's closure figures are not final)")
+    print(f"  March as of {as_of:%d %B}: {city['filed']:,} cases filed, {city['due_to_close']:,} due to close "
+          f"(应结案数: closed, or past their handling deadline), {city['closed']:,} closed "
+          f"({city['closure_rate']:.1%}, {city['on_time_closure_rate']:.1%} on time), "
+          f"{city['shelved']:,} on the shelf (挂账数, counted apart)")
     both = gridgov.score(model, records, date(2026, 2, 1), date(2026, 4, 1), as_of=as_of)
     print(f"  February merged with March equals the card of both months at once: {feb.merge(mar) == both}")
     print()

@@ -19,6 +19,13 @@
 #define GRIDGOV_NO_TIME (-9223372036854775807 - 1)
 
 /*
+ The version of the case-record schema this library writes (the `schema_version` column
+ of `gridgov_records_to_csv`) and the newest it reads: version 2 adds `schema_version`,
+ `shelved_at` and `resumed_at`; a version-1 table (no `schema_version` column) still reads.
+ */
+#define GRIDGOV_RECORD_SCHEMA_VERSION 2
+
+/*
  Result of every gridgov C function. Numbers are stable and never reused: 0–5 belong to the
  boundary, 100 and up are the core's `ErrorKind` numbers (`gridgov_status_name` names
  them after the core kinds).
@@ -939,8 +946,10 @@ gridgov_status gridgov_model_categories_json(const gridgov_model *model,
  `records[3].filed_at` (a missing required column or value, a value of the wrong type, an
  unknown grid, category, urgency, unit, source or state, instants out of lifecycle order, a
  satisfaction outside 1–5 or without `rated_at`, a negative count, a deadline the catalog
- must compute without the category; `records[3]` for a row with the wrong number of
- fields, `csv line 5` for an unterminated quote, `csv` for empty text);
+ must compute without the category, a `schema_version` this library does not read
+ (`records[0].schema_version`, naming the version) or a column the stated version lacks
+ (`records.shelved_at`); `records[3]` for a row with the wrong number of fields,
+ `csv line 5` for an unterminated quote, `csv` for empty text);
  `GRIDGOV_STATUS_CALENDAR_RANGE` (a computed deadline outside the calendar). On error
  nothing is written to `out`.
 
@@ -1013,7 +1022,8 @@ gridgov_status gridgov_records_grid_load(const gridgov_records *records,
 gridgov_status gridgov_records_as_of(const gridgov_records *records, int64_t *out);
 
 /*
- The records as CSV with every schema column, instants as ISO 8601 UTC
+ The records as CSV with every schema column, `schema_version` first (
+ `GRIDGOV_RECORD_SCHEMA_VERSION` on every row), instants as ISO 8601 UTC
  (`2026-03-01T00:30:00.000Z`): `gridgov_records_from_csv` reads the text back to equal
  records (pass the same `as_of`).
 
@@ -1113,7 +1123,8 @@ gridgov_status gridgov_scorecard_merge(const gridgov_scorecard *a,
                                        gridgov_scorecard **out);
 
 /*
- The card as JSON (format `gridgov-scorecard/1`): its period, `as_of`, scoring
+ The card as JSON (format `gridgov-scorecard/2`; a `/1` card of an earlier gridgov is refused by
+ `gridgov_scorecard_from_json`, naming its format): its period, `as_of`, scoring
  configuration and every tally, so that a card computed on one machine is read back with
  `gridgov_scorecard_from_json` and merged on another.
 

@@ -23,6 +23,13 @@ fn cases_csv() -> &'static str {
     TEXT.get_or_init(|| common::fixture("score/cases.csv"))
 }
 
+/// The cases of issue 12's indicators, `tests/fixtures/score/cases_v2.csv` (read once):
+/// record schema version 2, with what is due and what is shelved.
+fn cases_v2_csv() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| common::fixture("score/cases_v2.csv"))
+}
+
 fn city() -> Arc<Model> {
     Arc::new(Model::from_str_auto(city_text()).expect("score city loads"))
 }
@@ -999,5 +1006,284 @@ fn bad_rows_name_their_case() {
     assert!(
         msg.contains("records[0].unit") && msg.contains("(case 1)"),
         "{msg}"
+    );
+}
+
+/// Issue 12, items 9–11, computed by hand from `cases_v2.csv` (March 2026 as of April 10):
+/// 结案率 and 按期结案率 over 应结案数 (closed, or overdue and not closed), 应处置数 = handled +
+/// overdue unhandled, shelved cases (挂账) out of both and counted apart, 返工率 per case.
+#[test]
+fn closure_and_disposal_over_what_is_due() {
+    let m = city();
+    let rec = Records::from_csv(Arc::clone(&m), cases_v2_csv(), None).expect("cases load");
+    let card = score(
+        &rec,
+        local(&m, "2026-03-01"),
+        local(&m, "2026-04-01"),
+        Some(local(&m, "2026-04-10")),
+    )
+    .expect("scores");
+    let grids = card.areas("grid").expect("grids");
+    // Grid 1: 11 closed on time, 12 closed late, 13 in progress (not due), 17 closed from the
+    // shelf, 18 overdue (shelved only after as_of).
+    check_row(
+        &grids,
+        "37990100100101",
+        &[
+            ("filed", Some(5.0)),
+            ("due_to_close", Some(4.0)),
+            ("closed", Some(3.0)),
+            ("closed_on_time", Some(1.0)),
+            ("shelved", Some(0.0)),
+            ("closure_rate", Some(0.75)),
+            ("on_time_closure_rate", Some(0.25)),
+        ],
+    );
+    // Grid 2: 14 on the shelf, 15 overdue, 16 resumed and closed on time.
+    check_row(
+        &grids,
+        "37990100100102",
+        &[
+            ("filed", Some(3.0)),
+            ("due_to_close", Some(2.0)),
+            ("closed", Some(1.0)),
+            ("closed_on_time", Some(1.0)),
+            ("shelved", Some(1.0)),
+            ("closure_rate", Some(0.5)),
+            ("on_time_closure_rate", Some(0.5)),
+        ],
+    );
+    let city_row = card.areas("city").expect("city");
+    check_row(
+        &city_row,
+        "379900",
+        &[
+            ("due_to_close", Some(6.0)),
+            ("shelved", Some(1.0)),
+            ("closure_rate", Some(4.0 / 6.0)),
+        ],
+    );
+    let d = card.departments();
+    // A: 11 and 12 handled (both reworked, 2 + 1 failed checks), 18 overdue unhandled; 13 not
+    // due yet, 14 on the shelf, 17 closed from the shelf without a feedback and no deadline.
+    check_row(
+        &d,
+        "A",
+        &[
+            ("due", Some(3.0)),
+            ("handled", Some(2.0)),
+            ("handled_on_time", Some(1.0)),
+            ("overdue_handled", Some(1.0)),
+            ("overdue_unhandled", Some(1.0)),
+            ("reworked", Some(2.0)),
+            ("rework", Some(3.0)),
+            ("postponed", Some(0.0)),
+            ("shelved", Some(1.0)),
+            ("handle_rate", Some(2.0 / 3.0)),
+            ("on_time_rate", Some(1.0 / 3.0)),
+            ("overdue_unhandled_rate", Some(1.0 / 3.0)),
+            // 2 reworked cases of 2 handled: 100 %, where 3 failed checks over 2 would be 150 %.
+            ("rework_rate", Some(1.0)),
+        ],
+    );
+    check_row(
+        &d,
+        "B",
+        &[
+            ("due", Some(2.0)),
+            ("handled", Some(1.0)),
+            ("handled_on_time", Some(1.0)),
+            ("overdue_unhandled", Some(1.0)),
+            ("reworked", Some(0.0)),
+            ("rework_rate", Some(0.0)),
+            ("postponed", Some(1.0)),
+            ("postponement_rate", Some(0.5)),
+            ("shelved", Some(0.0)),
+        ],
+    );
+    // As of March 6 18:00 case 14 is on the shelf, 15 is overdue, 13 and 16–18 not dispatched.
+    let early = score(
+        &rec,
+        local(&m, "2026-03-01"),
+        local(&m, "2026-04-01"),
+        Some(local(&m, "2026-03-06 18:00")),
+    )
+    .expect("scores");
+    check_row(
+        &early.departments(),
+        "A",
+        &[("due", Some(2.0)), ("shelved", Some(1.0))],
+    );
+    // Through CSV (schema version 2) the records read back to the same card.
+    let again = Records::from_csv(Arc::clone(&m), &rec.to_csv(), Some(rec.as_of())).expect("csv");
+    assert_eq!(
+        score(
+            &again,
+            local(&m, "2026-03-01"),
+            local(&m, "2026-04-01"),
+            Some(local(&m, "2026-04-10")),
+        )
+        .expect("again"),
+        card
+    );
+}
+
+/// Issue 12, item 14: the record schema's version. A table without `schema_version` reads (the
+/// eight cases of version 1); exports state version 2; an unknown version, versions that
+/// differ, or a column the stated version does not have are refused, naming the value.
+#[test]
+fn record_schema_versions() {
+    let m = city();
+    let v1 = Records::from_csv(Arc::clone(&m), cases_csv(), None).expect("a version-1 table");
+    let csv = v1.to_csv();
+    assert!(
+        csv.starts_with("schema_version,id,"),
+        "{}",
+        &csv[..40.min(csv.len())]
+    );
+    assert!(csv.lines().nth(1).expect("a row").starts_with("2,"));
+    let stated = format!("schema_version,{}", cases_csv().replacen('\n', "\n1,", 8));
+    let stated = Records::from_csv(Arc::clone(&m), &stated, None).expect("version 1 stated");
+    assert_eq!(stated.to_csv(), csv);
+    let err = |text: &str| match Records::from_csv(Arc::clone(&m), text, None) {
+        Err(Error::InvalidValue {
+            what,
+            value,
+            reason,
+        }) => (what, value, reason),
+        other => panic!("expected InvalidValue, got {other:?}"),
+    };
+    let head = "schema_version,id,grid,reported_at";
+    let (what, value, reason) = err(&format!("{head}\n3,1,37990100100101,2026-03-02 08:00\n"));
+    assert_eq!(
+        (what.as_str(), value.as_str()),
+        ("records[0].schema_version", "3")
+    );
+    assert!(reason.contains("1, 2"), "{reason}");
+    let (what, value, _) = err(&format!(
+        "{head}\n2,1,37990100100101,2026-03-02 08:00\n1,2,37990100100101,2026-03-02 08:00\n"
+    ));
+    assert_eq!(
+        (what.as_str(), value.as_str()),
+        ("records[1].schema_version", "1")
+    );
+    let (what, _, reason) = err(&format!("{head}\nv2,1,37990100100101,2026-03-02 08:00\n"));
+    assert_eq!(what, "records[0].schema_version", "{reason}");
+    let (what, value, reason) = err(
+        "schema_version,id,grid,reported_at,shelved_at\n1,1,37990100100101,2026-03-02 08:00,\n",
+    );
+    assert_eq!(
+        (what.as_str(), value.as_str()),
+        ("records.shelved_at", "shelved_at")
+    );
+    assert!(reason.contains("schema version 2"), "{reason}");
+    // The shelf columns' own rules.
+    let row = "id,grid,reported_at,dispatched_at,shelved,shelved_at,resumed_at\n1,37990100100101,2026-03-02 08:00,2026-03-02 09:00";
+    let (what, _, _) = err(&format!("{row},true,,2026-03-02 10:00\n"));
+    assert_eq!(what, "records[0].resumed_at");
+    let (what, _, reason) = err(&format!("{row},true,2026-03-02 10:00,2026-03-02 09:30\n"));
+    assert_eq!(what, "records[0].resumed_at", "{reason}");
+    let (what, _, _) = err(&format!("{row},false,2026-03-02 10:00,\n"));
+    assert_eq!(what, "records[0].shelved");
+    let (what, _, _) = err(&format!("{row},true,2026-03-02 08:30,\n"));
+    assert_eq!(what, "records[0].shelved_at");
+    // Without the flag, a shelved_at makes the case shelved.
+    let ok = Records::from_csv(
+        Arc::clone(&m),
+        "id,grid,category,reported_at,dispatched_at,shelved_at\n1,37990100100101,C0101,2026-03-02 08:00,2026-03-02 09:00,2026-03-02 10:00\n",
+        None,
+    )
+    .expect("shelved_at alone");
+    assert!(
+        ok.to_csv()
+            .contains(",true,false,2026-03-02T02:00:00.000Z,"),
+        "{}",
+        ok.to_csv()
+    );
+}
+
+/// A scorecard file of the first format lacks the new tallies: refused, naming it.
+#[test]
+fn a_first_format_scorecard_file_is_refused() {
+    let m = city();
+    let json = march(&m).to_json();
+    assert!(json.contains("gridgov-scorecard/2"));
+    let old = json.replace("gridgov-scorecard/2", "gridgov-scorecard/1");
+    match Scorecard::from_json(Arc::clone(&m), &old) {
+        Err(Error::InvalidValue {
+            what,
+            value,
+            reason,
+        }) => {
+            assert_eq!(
+                (what.as_str(), value.as_str()),
+                ("format", "gridgov-scorecard/1")
+            );
+            assert!(reason.contains("score the records again"), "{reason}");
+        }
+        other => panic!("expected InvalidValue, got {other:?}"),
+    }
+}
+
+/// `Engine::records` fills the shelf columns exactly: recomputed here from the events of a
+/// simulated month (the last approved shelving; the start or reopening after it).
+#[test]
+fn engine_records_fill_the_shelf_columns() {
+    use gridgov::event::EventBody;
+    use gridgov::score::{ColumnData, NO_TIME};
+    use gridgov::simulate::{Simulation, simulate};
+    let m = Arc::new(Model::sample());
+    let eng = simulate(
+        Arc::clone(&m),
+        &Simulation::new(local(&m, "2026-03-02"), 20).with_seed(9),
+    )
+    .expect("simulates");
+    let n = eng.cases().len();
+    let mut want = vec![(NO_TIME, NO_TIME); n];
+    for e in eng.events() {
+        let w = &mut want[(e.case - 1) as usize];
+        match &e.body {
+            EventBody::Action(Action::ApproveShelve) => *w = (e.at, NO_TIME),
+            EventBody::Action(Action::Start | Action::Reopen { .. })
+                if w.0 != NO_TIME && w.1 == NO_TIME =>
+            {
+                w.1 = e.at;
+            }
+            _ => {}
+        }
+    }
+    let rec = eng.records().expect("records");
+    let cols = rec.to_columns();
+    let column = |name: &str| match cols.columns.iter().find(|(c, _)| c == name) {
+        Some((_, ColumnData::Time(v))) => v.to_vec(),
+        other => panic!("{name}: {other:?}"),
+    };
+    let (on, off) = (column("shelved_at"), column("resumed_at"));
+    let got: Vec<(i64, i64)> = on.into_iter().zip(off).collect();
+    assert_eq!(got, want);
+    assert!(
+        got.iter().filter(|(a, _)| *a != NO_TIME).count() > 5,
+        "the month shelves cases"
+    );
+    let version = cols.columns.iter().find(|(c, _)| c == "schema_version");
+    assert!(matches!(version, Some((_, ColumnData::Int(v))) if v.iter().all(|&x| x == 2)));
+}
+
+/// A unit that is not a department is listed once a case dispatched to it is due (or on the
+/// shelf); while its cases are within their limits it has nothing to show.
+#[test]
+fn other_units_are_listed_once_a_case_is_due() {
+    let m = city();
+    let csv = "id,grid,category,reported_at,dispatched_at,unit,handle_deadline\n\
+               1,37990100100101,C0101,2026-03-02 08:00,2026-03-02 09:00,CMD,2026-03-02 12:00\n";
+    let rec = Records::from_csv(Arc::clone(&m), csv, None).expect("loads");
+    let (start, end) = (local(&m, "2026-03-01"), local(&m, "2026-04-01"));
+    let early = score(&rec, start, end, Some(local(&m, "2026-03-02 10:00"))).expect("scores");
+    assert!(early.departments().row("CMD").is_none());
+    let late = score(&rec, start, end, Some(local(&m, "2026-03-03"))).expect("scores");
+    check_row(
+        &late.departments(),
+        "CMD",
+        &[("due", Some(1.0)), ("overdue_unhandled", Some(1.0))],
     );
 }

@@ -50,6 +50,11 @@ impl Handle for gridgov_scorecard {
     const NAME: &'static str = "scorecard";
 }
 
+/// The version of the case-record schema this library writes (the `schema_version` column
+/// of `gridgov_records_to_csv`) and the newest it reads: version 2 adds `schema_version`,
+/// `shelved_at` and `resumed_at`; a version-1 table (no `schema_version` column) still reads.
+pub const GRIDGOV_RECORD_SCHEMA_VERSION: i64 = 2;
+
 /// An optional instant: `GRIDGOV_NO_TIME` is the default.
 fn optional_time(t: i64) -> Option<Millis> {
     (t != GRIDGOV_NO_TIME).then_some(t)
@@ -68,8 +73,10 @@ fn optional_time(t: i64) -> Option<Millis> {
 /// `records[3].filed_at` (a missing required column or value, a value of the wrong type, an
 /// unknown grid, category, urgency, unit, source or state, instants out of lifecycle order, a
 /// satisfaction outside 1–5 or without `rated_at`, a negative count, a deadline the catalog
-/// must compute without the category; `records[3]` for a row with the wrong number of
-/// fields, `csv line 5` for an unterminated quote, `csv` for empty text);
+/// must compute without the category, a `schema_version` this library does not read
+/// (`records[0].schema_version`, naming the version) or a column the stated version lacks
+/// (`records.shelved_at`); `records[3]` for a row with the wrong number of fields,
+/// `csv line 5` for an unterminated quote, `csv` for empty text);
 /// `GRIDGOV_STATUS_CALENDAR_RANGE` (a computed deadline outside the calendar). On error
 /// nothing is written to `out`.
 ///
@@ -208,7 +215,8 @@ pub unsafe extern "C" fn gridgov_records_as_of(
     })
 }
 
-/// The records as CSV with every schema column, instants as ISO 8601 UTC
+/// The records as CSV with every schema column, `schema_version` first (
+/// `GRIDGOV_RECORD_SCHEMA_VERSION` on every row), instants as ISO 8601 UTC
 /// (`2026-03-01T00:30:00.000Z`): `gridgov_records_from_csv` reads the text back to equal
 /// records (pass the same `as_of`).
 ///
@@ -365,7 +373,8 @@ pub unsafe extern "C" fn gridgov_scorecard_merge(
     })
 }
 
-/// The card as JSON (format `gridgov-scorecard/1`): its period, `as_of`, scoring
+/// The card as JSON (format `gridgov-scorecard/2`; a `/1` card of an earlier gridgov is refused by
+/// `gridgov_scorecard_from_json`, naming its format): its period, `as_of`, scoring
 /// configuration and every tally, so that a card computed on one machine is read back with
 /// `gridgov_scorecard_from_json` and merged on another.
 ///

@@ -13,6 +13,7 @@ __all__ = [
     "Engine",
     "GridMap",
     "Model",
+    "RECORD_SCHEMA_VERSION",
     "Records",
     "Scorecard",
     "__version__",
@@ -26,6 +27,7 @@ __all__ = [
     "verify_journal",
 ]
 __version__: str
+RECORD_SCHEMA_VERSION: int
 
 _AreaRow = tuple[str, str, str, Optional[str], Optional[int], Optional[int], Optional[float], list[str]]
 # seq, case id, instant (ms), rule index, rule name, effect, target, firing number

@@ -26,7 +26,13 @@ from ._engine import Engine
 from ._errors import ValidationError
 from ._model import Model
 
-__all__ = ["Records", "Scorecard", "compare", "score"]
+__all__ = ["RECORD_SCHEMA_VERSION", "Records", "Scorecard", "compare", "score"]
+
+#: The version of the case-record schema this gridgov writes (the ``schema_version`` column of
+#: every export) and the newest it reads: 2 adds ``schema_version``, ``shelved_at`` and
+#: ``resumed_at``. A version-1 table (no ``schema_version`` column) still reads; an unknown
+#: version raises :class:`ValidationError` naming it (``records[0].schema_version``).
+RECORD_SCHEMA_VERSION: int = _gridgov.RECORD_SCHEMA_VERSION
 
 #: Column types of the case-record schema (the core checks them again).
 _TEXT = (
@@ -37,14 +43,15 @@ _TIME = (
     "reported_at", "accepted_at", "verified_at", "filed_at", "dispatched_at", "handled_at",
     "checked_at", "closed_at", "rated_at",
     "verify_deadline", "dispatch_deadline", "handle_deadline", "check_deadline",
+    "shelved_at", "resumed_at",
 )
-_INT = ("id", "satisfaction", "rework", "returns", "postponements", "extension_minutes")
+_INT = ("schema_version", "id", "satisfaction", "rework", "returns", "postponements", "extension_minutes")
 _BOOL = ("shelved", "self_handled")
 #: Every column of the schema, in the documented order.
-SCHEMA = ("id", "category", "urgency", "grid", "source", "reporter", "state", *_TIME[:9],
+SCHEMA = ("schema_version", "id", "category", "urgency", "grid", "source", "reporter", "state", *_TIME[:9],
           "acceptor", "verifier", "filer", "dispatcher", "checker", "closer", "unit",
           "satisfaction", "rework", "returns", "postponements", "extension_minutes", *_BOOL,
-          *_TIME[9:])
+          *_TIME[13:], *_TIME[9:13])
 
 StrPath = Union[str, "os.PathLike[str]"]
 
@@ -464,7 +471,7 @@ class Scorecard:
         return Scorecard(self._core.merge(other._core), self._model)
 
     def to_json(self) -> str:
-        """The card's tallies as JSON (format ``gridgov-scorecard/1``), to merge elsewhere."""
+        """The card's tallies as JSON (format ``gridgov-scorecard/2``), to merge elsewhere."""
         return self._core.to_json()
 
     @classmethod

@@ -47,6 +47,7 @@ mod _gridgov {
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         super::panic::install_hook();
+        m.add("RECORD_SCHEMA_VERSION", gridgov::score::SCHEMA_VERSION)?;
         m.add("__version__", gridgov::VERSION)
     }
 }

@@ -337,7 +337,7 @@ impl PyScorecard {
             .map(|c| PyScorecard { inner: Arc::new(c) })
     }
 
-    /// The card as JSON (`gridgov-scorecard/1`).
+    /// The card as JSON (`gridgov-scorecard/2`).
     fn to_json(&self) -> String {
         self.inner.to_json()
     }

@@ -175,7 +175,8 @@ static void test_records(void) {
   size_t len = 0;
   CHECK_STATUS(gridgov_records_to_csv(r, &csv, &len), GRIDGOV_STATUS_OK);
   CHECK(csv != NULL && strlen(csv) == len);
-  CHECK(csv != NULL && strncmp(csv, "id,", 3) == 0 && strstr(csv, "handle_deadline") != NULL);
+  CHECK(csv != NULL && strncmp(csv, "schema_version,id,", 18) == 0 &&
+        strstr(csv, "handle_deadline") != NULL);
   CHECK(csv != NULL && strstr(csv, "2026-03-02T00:10:00.000Z") != NULL); /* 08:10 +08:00 */
   m = score_city();
   gridgov_records *again = NULL;
@@ -356,7 +357,7 @@ static void test_merge_equals_whole(void) {
   CHECK(start == cut[0] && end == cut[4] && as_of == T_APR_10);
   char *jw = card_json(whole), *jm = card_json(merged);
   CHECK(same(jw, jm));
-  CHECK(jw != NULL && strstr(jw, "\"format\":\"gridgov-scorecard/1\"") != NULL);
+  CHECK(jw != NULL && strstr(jw, "\"format\":\"gridgov-scorecard/2\"") != NULL);
   const char *names[] = {"areas:grid", "areas:street", "areas:city", "departments",
                          "posts:supervisor", "posts:acceptor", "posts:shift_leader",
                          "posts:dispatcher"};
@@ -592,7 +593,8 @@ static void test_engine_records(void) {
   EXPECT_VALUE(disp, "DP01", "dispatched", 2);
   EXPECT_VALUE(disp, "DP01", "dispatched_on_time", 2);
   char *dept = table(card, "departments");
-  EXPECT_VALUE(dept, "WATER", "due", 2);
+  /* 应处置数 = handled + overdue unhandled: the second case is within its limit, not yet due. */
+  EXPECT_VALUE(dept, "WATER", "due", 1);
   EXPECT_VALUE(dept, "WATER", "handled", 1);
   EXPECT_VALUE(dept, "WATER", "handled_on_time", 1);
   EXPECT_VALUE(dept, "WATER", "overdue_unhandled", 0);
@@ -600,7 +602,9 @@ static void test_engine_records(void) {
   EXPECT_VALUE(grids, G1, "reported", 2);
   EXPECT_VALUE(grids, G1, "filed", 2);
   EXPECT_VALUE(grids, G1, "closed_on_time", 1);
-  EXPECT_VALUE(grids, G1, "closure_rate", 0.5);
+  /* 应结案数: the closed case; the second is within its limit, not yet due to close. */
+  EXPECT_VALUE(grids, G1, "due_to_close", 1);
+  EXPECT_VALUE(grids, G1, "closure_rate", 1.0);
   char *sup = table(card, "posts:supervisor");
   EXPECT_VALUE(sup, "SV001", "reports", 2);
   EXPECT_VALUE(sup, "SV001", "check_due", 1);
@@ -785,7 +789,8 @@ static void test_bad_input(void) {
   CHECK_ERROR_MENTIONS("scorecard");
   char *good = card_json(card);
   if (good) {
-    char *p = strstr(good, "gridgov-scorecard/1");
+    char *p = strstr(good, "gridgov-scorecard/2");
+    CHECK(p != NULL);
     if (p) p[strlen("gridgov-scorecard/")] = '9';
     CHECK_STATUS(gridgov_scorecard_from_json(m, good, strlen(good), &c_untouched),
                  GRIDGOV_STATUS_INVALID_VALUE);
@@ -987,8 +992,128 @@ static void test_scoring_section(void) {
   free(city);
 }
 
+/* Issue 12, items 9-11, by hand from tests/fixtures/score/cases_v2.csv (March 2026 as of
+ * April 10; the numbers of core/tests/score.rs): closure rates over 应结案数, 应处置数 = handled
+ * + overdue unhandled, shelved cases (挂账) apart, 返工率 per case. */
+static void test_due_shelved_and_rework_by_hand(void) {
+  gridgov_model *m = score_city();
+  size_t len = 0;
+  char *csv = fixture("score/cases_v2.csv", &len);
+  CHECK(csv != NULL);
+  gridgov_records *r = NULL;
+  if (csv) CHECK_STATUS(gridgov_records_from_csv(m, csv, len, GRIDGOV_NO_TIME, &r), GRIDGOV_STATUS_OK);
+  free(csv);
+  gridgov_scorecard *card = march(r);
+  char *g = table(card, "areas:grid");
+  EXPECT_VALUE(g, G1, "filed", 5);
+  EXPECT_VALUE(g, G1, "due_to_close", 4); /* case 13 is in progress: not yet due */
+  EXPECT_VALUE(g, G1, "closed", 3);
+  EXPECT_VALUE(g, G1, "closure_rate", 0.75);
+  EXPECT_VALUE(g, G1, "on_time_closure_rate", 0.25);
+  EXPECT_VALUE(g, G2, "due_to_close", 2); /* case 14 is on the shelf */
+  EXPECT_VALUE(g, G2, "shelved", 1);
+  EXPECT_VALUE(g, G2, "closure_rate", 0.5);
+  char *d = table(card, "departments");
+  EXPECT_VALUE(d, "A", "due", 3);
+  EXPECT_VALUE(d, "A", "handled", 2);
+  EXPECT_VALUE(d, "A", "overdue_unhandled", 1);
+  EXPECT_VALUE(d, "A", "shelved", 1);
+  EXPECT_VALUE(d, "A", "reworked", 2);
+  EXPECT_VALUE(d, "A", "rework", 3);
+  EXPECT_VALUE(d, "A", "rework_rate", 1.0); /* two cases of two, not three checks of two */
+  EXPECT_VALUE(d, "A", "handle_rate", 2.0 / 3.0);
+  EXPECT_VALUE(d, "B", "due", 2);
+  EXPECT_VALUE(d, "B", "postponement_rate", 0.5);
+  /* The labels cover the new columns. */
+  char *labels = NULL;
+  CHECK_STATUS(gridgov_score_column_labels_json(&labels, NULL), GRIDGOV_STATUS_OK);
+  CHECK(labels && strstr(labels, "\"due_to_close\":\"应结案数\""));
+  CHECK(labels && strstr(labels, "\"shelved\":\"挂账数\""));
+  CHECK(labels && strstr(labels, "\"rework_rate\":\"返工率\""));
+  CHECK(labels && strstr(labels, "\"reworked\":\"返工数\""));
+  /* Exports state the schema version; the CSV reads back to the same card. */
+  char *out = NULL;
+  CHECK_STATUS(gridgov_records_to_csv(r, &out, NULL), GRIDGOV_STATUS_OK);
+  char first[64];
+  snprintf(first, sizeof first, "\n%lld,", (long long)GRIDGOV_RECORD_SCHEMA_VERSION);
+  CHECK(out && strncmp(out, "schema_version,id,", 18) == 0 && strstr(out, first) != NULL);
+  gridgov_records *again = NULL;
+  int64_t as_of = 0;
+  CHECK_STATUS(gridgov_records_as_of(r, &as_of), GRIDGOV_STATUS_OK);
+  if (out) CHECK_STATUS(gridgov_records_from_csv(m, out, strlen(out), as_of, &again), GRIDGOV_STATUS_OK);
+  gridgov_scorecard *card2 = again ? march(again) : NULL;
+  char *j1 = card_json(card), *j2 = card2 ? card_json(card2) : NULL;
+  CHECK(same(j1, j2));
+  CHECK(j1 && strstr(j1, "gridgov-scorecard/2"));
+  gridgov_string_free(j1);
+  gridgov_string_free(j2);
+  gridgov_scorecard_free(card2);
+  gridgov_records_free(again);
+  gridgov_string_free(out);
+  gridgov_string_free(labels);
+  gridgov_string_free(g);
+  gridgov_string_free(d);
+  gridgov_scorecard_free(card);
+  gridgov_records_free(r);
+  gridgov_model_free(m);
+}
+
+/* Issue 12, item 14: unknown or inconsistent schema versions, a column the stated version
+ * lacks, a first-format scorecard file: typed errors naming the value, nothing written. */
+static void test_schema_version_errors(void) {
+  gridgov_model *m = score_city();
+  gridgov_records *r_untouched = (gridgov_records *)0x1;
+  gridgov_scorecard *c_untouched = (gridgov_scorecard *)0x1;
+  const char *v3 = "schema_version,id,grid,reported_at\n3,1," G1 ",2026-03-02 08:00\n";
+  CHECK_STATUS(gridgov_records_from_csv(m, v3, strlen(v3), GRIDGOV_NO_TIME, &r_untouched),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("records[0].schema_version");
+  CHECK_ERROR_MENTIONS("3");
+  CHECK_ERROR_MENTIONS("1, 2");
+  const char *mixed =
+      "schema_version,id,grid,reported_at\n2,1," G1 ",2026-03-02 08:00\n1,2," G1 ",2026-03-02 09:00\n";
+  CHECK_STATUS(gridgov_records_from_csv(m, mixed, strlen(mixed), GRIDGOV_NO_TIME, &r_untouched),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("records[1].schema_version");
+  const char *v1_shelf =
+      "schema_version,id,grid,reported_at,shelved_at\n1,1," G1 ",2026-03-02 08:00,\n";
+  CHECK_STATUS(gridgov_records_from_csv(m, v1_shelf, strlen(v1_shelf), GRIDGOV_NO_TIME, &r_untouched),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("records.shelved_at");
+  CHECK_ERROR_MENTIONS("schema version 2");
+  const char *resumed =
+      "id,grid,reported_at,dispatched_at,shelved_at,resumed_at\n"
+      "1," G1 ",2026-03-02 08:00,2026-03-02 09:00,2026-03-02 10:00,2026-03-02 09:30\n";
+  CHECK_STATUS(gridgov_records_from_csv(m, resumed, strlen(resumed), GRIDGOV_NO_TIME, &r_untouched),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("records[0].resumed_at");
+  CHECK_ERROR_MENTIONS("earlier than shelved_at");
+  CHECK(r_untouched == (gridgov_records *)0x1);
+  /* A version-1 table (no schema_version column) still reads. */
+  gridgov_records *r = score_cases(m);
+  CHECK(r != NULL);
+  gridgov_scorecard *card = r ? march(r) : NULL;
+  char *json = card ? card_json(card) : NULL;
+  if (json) {
+    char *p = strstr(json, "gridgov-scorecard/2");
+    CHECK(p != NULL);
+    if (p) p[strlen("gridgov-scorecard/")] = '1';
+    CHECK_STATUS(gridgov_scorecard_from_json(m, json, strlen(json), &c_untouched),
+                 GRIDGOV_STATUS_INVALID_VALUE);
+    CHECK_ERROR_MENTIONS("gridgov-scorecard/1");
+    CHECK_ERROR_MENTIONS("score the records again");
+    CHECK(c_untouched == (gridgov_scorecard *)0x1);
+  }
+  gridgov_string_free(json);
+  gridgov_scorecard_free(card);
+  gridgov_records_free(r);
+  gridgov_model_free(m);
+}
+
 int main(void) {
   test_records();
+  test_due_shelved_and_rework_by_hand();
+  test_schema_version_errors();
   test_areas_by_hand();
   test_departments_and_posts_by_hand();
   test_merge_equals_whole();

@@ -35,7 +35,8 @@ Readings taken where the definitions leave room (each is also listed in :data:`R
    days are ``(end − start) / 86 400 s`` (continuous).
 9. Rows: departments are every unit in the records' ``unit`` column plus every model unit of a
    kind in :data:`DEPARTMENT_KINDS` (``department`` and ``street_office``: the units the duty
-   matrix routes cases to) and every other unit with cases dispatched to it in the period;
+   matrix routes cases to) and every other unit with cases dispatched to it in the period
+   that are due (应处置) or on the shelf;
    posts are every model worker of the role plus every other id that acted in the role in the
    period (supervisors: ``verifier``, ``checker``, and ``reporter`` of rows with source
    ``supervisor``).
@@ -52,6 +53,11 @@ Readings taken where the definitions leave room (each is also listed in :data:`R
 16. Comparison: ``change_pct = (after − before) / before × 100`` for every indicator (for rates
     too, relative, not in points); NaN when ``before`` is 0 or undefined. "Overall" is the top
     level's single area.
+17. ``shelved_at`` and ``resumed_at`` are events (masked by ``as_of`` like the others); "a row
+    without ``shelved_at``" (the version-1 rule: the ``shelved`` flag, neither handled nor
+    closed) means the raw column is empty, whatever ``as_of``.
+18. A case on the shelf is left out of 应结案数 and of every department count but ``shelved``;
+    ``rework`` (the repeat count) sums over the handled cases, like ``reworked``.
 """
 
 from __future__ import annotations
@@ -80,6 +86,8 @@ EVENTS = (
     "reported_at", "accepted_at", "verified_at", "filed_at", "dispatched_at",
     "handled_at", "checked_at", "closed_at", "rated_at",
 )
+#: The shelf events of schema version 2 (outside the lifecycle order; masked by ``as_of`` too).
+SHELF = ("shelved_at", "resumed_at")
 DEADLINES = ("verify_deadline", "dispatch_deadline", "handle_deadline", "check_deadline")
 ACTORS = ("acceptor", "verifier", "filer", "dispatcher", "checker", "closer")
 SCORED_ROLES = ("supervisor", "acceptor", "shift_leader", "dispatcher")
@@ -265,6 +273,16 @@ def _raw_records(
     )
     rated_at = closed_at + delay(2 * 24 * 60)
 
+    # The last time on the shelf: between the dispatch and the feedback (resumed), the closing
+    # (closed from the shelf), or two days after the dispatch (still shelved); about a fifth
+    # of the shelved cases carry only the flag, as version-1 tables do.
+    frac = rng.random(n)
+    until = np.where(hand, handled_at, np.where(shelf_closed, closed_at, dispatched_at + 2 * DAY))
+    dated = shelved & (u() < 0.8)
+    shelved_at = dispatched_at + ((until - dispatched_at) * frac * 0.5).astype(np.int64)
+    resumed = dated & ~stuck
+    resumed_at = shelved_at + ((until - shelved_at) * rng.random(n)).astype(np.int64)
+
     # -- counts --------------------------------------------------------------------------------
     returns = np.where(disp & (u() < 0.08), 1 + (u() < 0.25), 0).astype(np.int64)
     postponements = np.where(disp & (u() < 0.10), 1 + (u() < 0.2), 0).astype(np.int64)
@@ -306,6 +324,7 @@ def _raw_records(
     # the self-handling supervisor is the one who put the case in `checked`
     checker = np.where(self_h, reporter, actor("supervisor", checked, grid_supervisor[gi]))
     return {
+        "schema_version": ("plain", np.full(n, 2, dtype=np.int64), None),
         "id": ("plain", np.arange(1, n + 1, dtype=np.int64), None),
         "grid": ("text", gi, grids),
         "category": ("text", ci, categories),
@@ -336,6 +355,8 @@ def _raw_records(
         "extension_minutes": ("plain", extension, None),
         "shelved": ("plain", shelved, None),
         "self_handled": ("plain", self_h, None),
+        "shelved_at": ("instant", shelved_at, dated),
+        "resumed_at": ("instant", resumed_at, resumed),
         "verify_deadline": ("instant", verify_deadline, need_verify),
         "dispatch_deadline": ("instant", dispatch_deadline, filed),
         "handle_deadline": ("instant", handle_deadline, disp & ~stuck),  # shelved: the clock stopped
@@ -404,14 +425,14 @@ def col(name: str) -> Callable[[pd.DataFrame], pd.Series]:
 AREA_SCORE = [
     Rate("public_share", 10, col("public_filed"), "filed", inverse=True),
     Step("filed_per_grid_month", 20, step_filed),
-    Rate("closure_rate", 30, col("closed"), "filed"),
-    Rate("on_time_closure_rate", 40, col("closed_on_time"), "filed"),
+    Rate("closure_rate", 30, col("closed"), "due_to_close"),
+    Rate("on_time_closure_rate", 40, col("closed_on_time"), "due_to_close"),
 ]
 DEPARTMENT_SCORE = [
     Rate("handle_rate", 40, col("handled"), "due"),
     Rate("on_time_rate", 40, col("handled_on_time"), "due"),
     Rate("overdue_unhandled_rate", 10, col("overdue_unhandled"), "due", inverse=True),
-    Rate("rework_rate", 10, col("rework"), "handled", inverse=True),
+    Rate("rework_rate", 10, col("reworked"), "handled", inverse=True),
 ]
 POST_SCORE: dict[str, list[Any]] = {
     "supervisor": [
@@ -506,7 +527,7 @@ class _Records:
         self.df = df
         self.as_of = as_of
         self.t: dict[str, np.ndarray] = {}
-        for c in EVENTS:
+        for c in EVENTS + SHELF:
             a = self._instants(c)
             self.t[c] = np.where(a < as_of, a, NAT)  # at or after as_of: not happened
         for c in DEADLINES:
@@ -542,6 +563,15 @@ class _Records:
         if name not in self.df:
             return np.zeros(self.n, dtype=bool)
         return self.df[name].fillna(False).to_numpy(dtype=bool)
+
+    def on_shelf(self) -> np.ndarray:
+        """On the shelf (挂账) as of ``as_of``: not closed, and put there before ``as_of`` without
+        being taken off before it; a row without ``shelved_at`` (version 1): flagged ``shelved``,
+        neither handled nor closed."""
+        dated = ~np.isnat(self._instants("shelved_at"))
+        v2 = self.has("shelved_at") & ~self.has("resumed_at")
+        v1 = self.flag("shelved") & ~self.has("handled_at")
+        return ~self.has("closed_at") & np.where(dated, v2, v1)
 
     def has(self, event: str) -> np.ndarray:
         return ~np.isnat(self.t[event])
@@ -660,6 +690,9 @@ def _grid_tallies(rec: _Records, start: np.datetime64, end: np.datetime64, no_de
     R = rec.within("reported_at", start, end)
     F = rec.within("filed_at", start, end) & (rec.state != "voided").to_numpy()
     F_closed = F & rec.has("closed_at")
+    shelf = rec.on_shelf()
+    deadline = rec.t["handle_deadline"]
+    overdue_open = ~rec.has("closed_at") & ~shelf & ~np.isnat(deadline) & (deadline < rec.as_of)
     handled_on_time = rec.has("handled_at") & rec.on_time("handled_at", "handle_deadline", no_deadline_on_time)
     satisfaction = rec.df["satisfaction"] if "satisfaction" in rec.df else pd.Series(np.nan, index=rec.df.index)
     rated = rec.within("rated_at", start, end) & satisfaction.notna().to_numpy()
@@ -673,8 +706,10 @@ def _grid_tallies(rec: _Records, start: np.datetime64, end: np.datetime64, no_de
             "public_reported": R & rec.public,
             "filed": F,
             "public_filed": F & rec.public,
+            "due_to_close": F_closed | (F & overdue_open),
             "closed": F_closed,
             "closed_on_time": F_closed & handled_on_time,
+            "shelved": F & shelf,
             "rated": rated,
             "satisfied": satisfied,
             "responded": responded,
@@ -695,11 +730,14 @@ def _area_table(model: gridgov.Model, per_grid: pd.DataFrame, level: str, period
     population = pd.Series({c: areas[c].population for c in t.index}, dtype=np.float64)
 
     out = pd.DataFrame(index=pd.Index(t.index, name="area"))
-    for c in ("reported", "public_reported", "filed", "public_filed", "closed", "closed_on_time"):
+    counts = (
+        "reported", "public_reported", "filed", "public_filed", "due_to_close", "closed", "closed_on_time", "shelved"
+    )
+    for c in counts:
         out[c] = t[c]
     out["public_share"] = _ratio(t["public_filed"], t["filed"])
-    out["closure_rate"] = _ratio(t["closed"], t["filed"])
-    out["on_time_closure_rate"] = _ratio(t["closed_on_time"], t["filed"])
+    out["closure_rate"] = _ratio(t["closed"], t["due_to_close"])
+    out["on_time_closure_rate"] = _ratio(t["closed_on_time"], t["due_to_close"])
     out["rated"] = t["rated"]
     out["satisfied"] = t["satisfied"]
     out["satisfaction_rate"] = _ratio(t["satisfied"], t["rated"])
@@ -718,27 +756,31 @@ def _department_table(
 ) -> pd.DataFrame:
     unit = rec._key("unit")
     D = rec.within("dispatched_at", start, end) & unit.notna().to_numpy()
-    handled = D & rec.has("handled_at")
+    shelf = D & rec.on_shelf()
+    handled = D & ~shelf & rec.has("handled_at")
     on_time = handled & rec.on_time("handled_at", "handle_deadline", no_deadline_on_time)
     deadline = rec.t["handle_deadline"]
-    overdue_unhandled = D & ~rec.has("handled_at") & ~np.isnat(deadline) & (deadline < rec.as_of)
+    overdue_unhandled = D & ~shelf & ~rec.has("handled_at") & ~np.isnat(deadline) & (deadline < rec.as_of)
+    due = handled | overdue_unhandled  # 应处置数 = 处置数 + 超期未处置数
     handle_ms = rec.working_ms("dispatched_at", "handled_at", handled)
     t = _tally(
         unit,
         {
-            "due": D,
+            "due": due,
             "handled": handled,
             "handled_on_time": on_time,
             "overdue_unhandled": overdue_unhandled,
-            "rework": np.where(D, rec.count("rework"), 0),
-            "postponed": D & (rec.count("postponements") > 0),
+            "reworked": handled & (rec.count("rework") > 0),
+            "rework": np.where(handled, rec.count("rework"), 0),
+            "postponed": due & (rec.count("postponements") > 0),
+            "shelved": shelf,
             "handle_ms": handle_ms,
         },
     )
     minutes = pd.Series(handle_ms[handled] // MINUTE)
     median_minutes = minutes.groupby(unit[handled].to_numpy()).median()
 
-    seen = unit[D].dropna().unique().tolist()  # units with cases dispatched in the period
+    seen = unit[due | shelf].dropna().unique().tolist()  # units with cases due or shelved in the period
     rows = sorted(set(seen) | {u.id for u in model.units() if u.kind in DEPARTMENT_KINDS})
     t = t.reindex(rows, fill_value=0).astype(np.int64)
     out = pd.DataFrame(index=pd.Index(rows, name="unit"))
@@ -750,9 +792,11 @@ def _department_table(
     out["handle_rate"] = _ratio(t["handled"], t["due"])
     out["on_time_rate"] = _ratio(t["handled_on_time"], t["due"])
     out["overdue_unhandled_rate"] = _ratio(t["overdue_unhandled"], t["due"])
+    out["reworked"] = t["reworked"]
     out["rework"] = t["rework"]
-    out["rework_rate"] = _ratio(t["rework"], t["handled"])
+    out["rework_rate"] = _ratio(t["reworked"], t["handled"])
     out["postponed"] = t["postponed"]
+    out["shelved"] = t["shelved"]
     out["postponement_rate"] = _ratio(t["postponed"], t["due"])
     out["mean_handle_hours"] = _ratio(t["handle_ms"], t["handled"]) / HOUR
     out["median_handle_hours"] = median_minutes.reindex(rows).astype(np.float64) / 60.0
@@ -1026,17 +1070,20 @@ def self_check(n: int = 5000, seed: int = 1) -> dict[str, pd.DataFrame]:
         assert a["filed"].sum() == filed_cohort.sum(), level
         assert a["reported"].sum() == reported_cohort.sum(), level
         for c in (
-            "reported", "public_reported", "filed", "public_filed", "closed", "closed_on_time", "rated", "satisfied"
+            "reported", "public_reported", "filed", "public_filed", "due_to_close", "closed", "closed_on_time",
+            "shelved", "rated", "satisfied",
         ):
             assert a[c].sum() == card["areas:grid"][c].sum(), (level, c)
             assert a[c].dtype == np.int64, (level, c)
         assert a["filed_per_grid_month"].notna().all() and a["score"].notna().all(), level
-        has = a["filed"] > 0
-        for c in ("public_share", "closure_rate", "on_time_closure_rate"):
+        rates = (("public_share", "filed"), ("closure_rate", "due_to_close"), ("on_time_closure_rate", "due_to_close"))
+        for c, den in rates:
+            has = a[den] > 0
             assert a.loc[has, c].notna().all() and a.loc[~has, c].isna().all(), (level, c)
             assert a[c].dropna().between(0, 1).all(), (level, c)
+        assert (a["due_to_close"] + a["shelved"] <= a["filed"]).all(), level
         assert a["cases_per_10k"].notna().all(), level
-        assert (a["closed_on_time"] <= a["closed"]).all() and (a["closed"] <= a["filed"]).all(), level
+        assert (a["closed_on_time"] <= a["closed"]).all() and (a["closed"] <= a["due_to_close"]).all(), level
         assert (a["satisfied"] <= a["rated"]).all(), level
     city = card[f"areas:{model.levels[0]}"].iloc[0]
     assert city["filed"] > 0 and np.isfinite(city["mean_response_hours"]) and np.isfinite(city["mean_handle_hours"])
@@ -1049,9 +1096,11 @@ def self_check(n: int = 5000, seed: int = 1) -> dict[str, pd.DataFrame]:
     D = df["dispatched_at"].notna() & (df["dispatched_at"] >= pd.Timestamp(t_start, tz="UTC")) & (
         df["dispatched_at"] < pd.Timestamp(t_end, tz="UTC")
     )
-    assert d["due"].sum() == D.sum()
+    assert (d["due"] + d["shelved"]).sum() <= D.sum() and d["shelved"].sum() > 0
     assert (d["overdue_handled"] >= 0).all() and (d["handled"] <= d["due"]).all()
-    assert (d["handled"] + d["overdue_unhandled"] <= d["due"]).all()
+    assert (d["handled"] + d["overdue_unhandled"] == d["due"]).all()
+    assert (d["reworked"] <= d["handled"]).all() and (d["reworked"] <= d["rework"]).all()
+    assert d["rework_rate"].dropna().between(0, 1).all() and (d["rework"] > d["reworked"]).any()
     busy = d["due"] > 0
     for c in ("handle_rate", "on_time_rate", "overdue_unhandled_rate", "postponement_rate"):
         assert d.loc[busy, c].notna().all() and d.loc[~busy, c].isna().all(), c
@@ -1164,7 +1213,21 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
     ten = timedelta(minutes=10)
     # a district
     district = model.areas(level="district")[0].code
-    k = dict(reported=0, filed=0, public_filed=0, closed=0, closed_on_time=0, rated=0, satisfied=0)
+    k = dict(
+        reported=0, filed=0, public_filed=0, due_to_close=0, closed=0, closed_on_time=0, shelved=0, rated=0, satisfied=0
+    )
+
+    def shelf(r: dict[str, Any]) -> bool:  # on the shelf as of as_of
+        if ev(r, "closed_at"):
+            return False
+        if not pd.isna(r["shelved_at"]):
+            return bool(ev(r, "shelved_at")) and not ev(r, "resumed_at")
+        return bool(r["shelved"]) and not ev(r, "handled_at")
+
+    def overdue(r: dict[str, Any]) -> bool:
+        deadline = due(r, "handle_deadline")
+        return deadline is not None and deadline < as_of
+
     response: list[Any] = []
     handling: list[Any] = []
     for r in rows:
@@ -1175,8 +1238,13 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
             k["filed"] += 1
             k["public_filed"] += r["source"] in PUBLIC_SOURCES
             if ev(r, "closed_at"):
+                k["due_to_close"] += 1
                 k["closed"] += 1
                 k["closed_on_time"] += on_time(ev(r, "handled_at"), due(r, "handle_deadline"))
+            elif shelf(r):
+                k["shelved"] += 1
+            elif overdue(r):
+                k["due_to_close"] += 1
             if ev(r, "dispatched_at"):
                 response.append(cal.working_between(ev(r, "reported_at"), ev(r, "dispatched_at")))
                 if ev(r, "handled_at"):
@@ -1198,41 +1266,47 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
         else 40 if per_month <= 8
         else 0
     )
-    f = k["filed"]
+    f, c = k["filed"], k["due_to_close"]
     expected = (
         10 * 100 * (1 - k["public_filed"] / f)
         + 20 * step
-        + 30 * 100 * k["closed"] / f
-        + 40 * 100 * k["closed_on_time"] / f
+        + 30 * 100 * k["closed"] / c
+        + 40 * 100 * k["closed_on_time"] / c
     ) / 100
     assert close(a["filed_per_grid_month"], per_month) and close(a["score"], expected), (a["score"], expected)
 
     # a department
     unit = card["departments"]["due"].idxmax()
-    d = dict(due=0, handled=0, handled_on_time=0, overdue_unhandled=0, rework=0, postponed=0)
+    d = dict(due=0, handled=0, handled_on_time=0, overdue_unhandled=0, reworked=0, rework=0, postponed=0, shelved=0)
     minutes = []
     for r in rows:
         if r["unit"] != unit or not within(ev(r, "dispatched_at")):
             continue
-        d["due"] += 1
-        d["rework"] += r["rework"]
-        d["postponed"] += r["postponements"] > 0
+        if shelf(r):
+            d["shelved"] += 1
+            continue
         h, deadline = ev(r, "handled_at"), due(r, "handle_deadline")
         if h:
+            d["due"] += 1
             d["handled"] += 1
             d["handled_on_time"] += on_time(h, deadline)
+            d["reworked"] += r["rework"] > 0
+            d["rework"] += r["rework"]
+            d["postponed"] += r["postponements"] > 0
             minutes.append(cal.working_between(ev(r, "dispatched_at"), h) // timedelta(minutes=1))
-        elif deadline is not None and deadline < as_of:
+        elif overdue(r):
+            d["due"] += 1
             d["overdue_unhandled"] += 1
+            d["postponed"] += r["postponements"] > 0
     t = card["departments"].loc[unit]
-    assert min(d.values()) > 0, d
+    assert min(v for c, v in d.items() if c != "shelved") > 0, d
     assert all(t[c] == v for c, v in d.items()), (t, d)
     assert close(t["median_handle_hours"], float(np.median(minutes)) / 60)
     expected = (
         40 * 100 * d["handled"] / d["due"]
         + 40 * 100 * d["handled_on_time"] / d["due"]
         + 10 * max(0.0, 100 * (1 - d["overdue_unhandled"] / d["due"]))
-        + 10 * max(0.0, 100 * (1 - d["rework"] / d["handled"]))
+        + 10 * max(0.0, 100 * (1 - d["reworked"] / d["handled"]))
     ) / 100
     assert close(t["score"], expected)
 

@@ -18,6 +18,7 @@ from conftest import fixture_path
 
 SCORE_CITY = fixture_path("score/city.toml")
 SCORE_CASES = fixture_path("score/cases.csv")
+SCORE_CASES_V2 = fixture_path("score/cases_v2.csv")
 MARCH = (datetime(2026, 3, 1), datetime(2026, 4, 1))
 AS_OF = datetime(2026, 4, 10)
 
@@ -354,11 +355,16 @@ def test_engine_records_score(sample: gridgov.Model) -> None:
     rec = eng.records()
     assert len(rec) == 1
     f = rec.to_frame()
+    assert f.loc[0, "schema_version"] == gridgov.RECORD_SCHEMA_VERSION == 2
     assert f.loc[0, "dispatcher"] == "DP01" and f.loc[0, "unit"] == "WATER"
     assert f.loc[0, "handle_deadline"] == pd.Timestamp("2026-03-03 13:00", tz="UTC")  # 36 h
     card = gridgov.score(sample, eng, date(2026, 3, 1), date(2026, 4, 1))
-    assert card.departments().loc["WATER", "due"] == 1
+    # 应处置数 = handled + overdue unhandled: within its limit, the case is not yet due ...
+    assert card.departments().loc["WATER", "due"] == 0
     assert card.posts("dispatcher").loc["DP01", "dispatched_on_time"] == 1
+    # ... and once its deadline has passed unhandled, it is.
+    late = gridgov.score(sample, eng, date(2026, 3, 1), date(2026, 4, 1), as_of=datetime(2026, 3, 4))
+    assert late.departments().loc["WATER", ["due", "overdue_unhandled"]].tolist() == [1, 1]
 
 
 def test_scorecard_matches_an_independent_pandas_computation(sample: gridgov.Model) -> None:
@@ -434,3 +440,103 @@ def test_scoring_section_of_the_model() -> None:
         gridgov.Model.from_toml(text + "\n[scoring]\nshrinkage = -1\n[scoring.weights.department]\nspeed = 1\n")
     paths = [p for p, _ in err.value.issues]
     assert "scoring.shrinkage" in paths and "scoring.weights.department.speed" in paths
+
+
+# -- issue 12: the indicators as the published reports compute them ------------------------------
+
+
+def test_due_shelved_and_rework_by_hand(city: gridgov.Model) -> None:
+    """Items 9-11 by hand from ``cases_v2.csv`` (the numbers of ``core/tests/score.rs``)."""
+    card = gridgov.score(city, SCORE_CASES_V2, *MARCH, as_of=AS_OF)
+    g = card.areas("grid")
+    g1, g2 = g.loc["37990100100101"], g.loc["37990100100102"]
+    # 13 in progress (not due), 17 closed from the shelf, 18 overdue (shelved after as_of)
+    assert (g1.filed, g1.due_to_close, g1.closed, g1.closed_on_time, g1.shelved) == (5, 4, 3, 1, 0)
+    assert g1.closure_rate == 0.75 and g1.on_time_closure_rate == 0.25
+    assert (g2.filed, g2.due_to_close, g2.closed, g2.shelved) == (3, 2, 1, 1)  # 14 on the shelf
+    assert g2.closure_rate == 0.5
+    d = card.departments()
+    a = d.loc["A"]
+    assert (a.due, a.handled, a.handled_on_time, a.overdue_unhandled, a.shelved) == (3, 2, 1, 1, 1)
+    assert (a.reworked, a.rework) == (2, 3)
+    assert a.rework_rate == 1.0, "two reworked cases of two handled, not three failed checks of two"
+    assert a.handle_rate == pytest.approx(2 / 3)
+    b = d.loc["B"]
+    assert (b.due, b.handled, b.overdue_unhandled, b.postponed) == (2, 1, 1, 1)
+    assert b.postponement_rate == 0.5 and b.rework_rate == 0.0
+    zh = card.departments(labels="zh")
+    assert {"应处置数", "挂账数", "返工数", "返工次数", "返工率"} <= set(zh.columns)
+    assert {"应结案数", "挂账数", "结案率"} <= set(card.areas("grid", labels="zh").columns)
+    labels = gridgov.column_labels()
+    assert (labels["due_to_close"], labels["shelved"], labels["rework_rate"]) == ("应结案数", "挂账数", "返工率")
+    # The frame of the records states its schema version and reads back to the same card.
+    frame = gridgov.Records.read_csv(city, SCORE_CASES_V2).to_frame()
+    assert (frame["schema_version"] == 2).all() and frame["shelved_at"].notna().sum() == 4
+    assert gridgov.score(city, frame, *MARCH, as_of=AS_OF) == card
+
+
+def test_schema_versions(city: gridgov.Model, cases_frame: pd.DataFrame) -> None:
+    """A version-1 table still reads; an unknown or inconsistent version, or a column the stated
+    version lacks, raises ValidationError naming the value; so does a first-format card."""
+    v1 = cases_frame.drop(columns=["schema_version", "shelved_at", "resumed_at"])
+    card = gridgov.score(city, v1, *MARCH, as_of=AS_OF)
+    assert card == gridgov.score(city, SCORE_CASES, *MARCH, as_of=AS_OF)
+    bad = cases_frame.assign(schema_version=3)
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, bad)
+    assert err.value.what == "records[0].schema_version" and err.value.value == "3"
+    assert "1, 2" in err.value.reason
+    mixed = cases_frame.copy()
+    mixed.loc[5, "schema_version"] = 1
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.score(city, mixed, *MARCH)
+    assert err.value.what == "records[5].schema_version"
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, cases_frame.assign(schema_version=1))
+    assert err.value.what == "records.shelved_at" and "schema version 2" in err.value.reason
+    gridgov.Records(city, v1.assign(schema_version=1))  # version 1 stated, its columns only
+    resumed_early = gridgov.Records.read_csv(city, SCORE_CASES_V2).to_frame()
+    resumed_early.loc[5, "resumed_at"] = resumed_early.loc[5, "shelved_at"] - pd.Timedelta(minutes=1)
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, resumed_early)
+    assert err.value.what == "records[5].resumed_at" and "earlier than shelved_at" in err.value.reason
+    old = card.to_json().replace("gridgov-scorecard/2", "gridgov-scorecard/1")
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Scorecard.from_json(city, old)
+    assert err.value.what == "format" and err.value.value == "gridgov-scorecard/1"
+
+
+def test_a_month_of_the_simulated_city_against_the_reference(sample: gridgov.Model) -> None:
+    """A month of the simulated city scored, and every area and department indicator (应结案数,
+    结案率, 按期结案率, 应处置数, 挂账数, 返工率 … and the scores built on them) recomputed with
+    pandas from the engine's records by score_reference.py, equal to the card."""
+    import score_reference as ref
+
+    eng = gridgov.simulate(sample, date(2026, 3, 2), days=30, seed=12)
+    rec = eng.records()
+    frame = rec.to_frame()
+    assert frame["shelved_at"].notna().any(), "the month shelves cases"
+    assert (frame["rework"] > 0).any(), "the month reworks cases"
+    start, end = datetime(2026, 3, 1), datetime(2026, 4, 1)
+    for as_of in (rec.as_of, datetime(2026, 3, 20, 10)):
+        card = gridgov.score(sample, rec, start, end, as_of=as_of)
+        want = ref.reference_scorecard(sample, frame, start, end, as_of)
+        got = {f"areas:{lvl}": card.areas(lvl) for lvl in sample.levels}
+        got["departments"] = card.departments()
+        for key in got:
+            w, g = want[key], got[key]
+            assert list(g.index) == list(w.index), key
+            for col in w.columns:
+                if col in ("name", "grade", "rank"):
+                    continue
+                np.testing.assert_allclose(
+                    np.asarray(g[col], dtype=float), np.asarray(w[col], dtype=float), rtol=1e-9, atol=1e-9,
+                    err_msg=f"{key}.{col} as of {as_of}",
+                )
+            assert list(g["grade"].fillna("-")) == list(pd.Series(w["grade"]).fillna("-")), key
+        d = card.departments()
+        assert d["due"].sum() > 500 and d["shelved"].sum() > 0
+        assert (d["due"] == d["handled"] + d["overdue_unhandled"]).all()
+        assert d["rework_rate"].dropna().le(1.0).all()
+        city_row = card.areas("city").iloc[0]
+        assert city_row.due_to_close <= city_row.filed - city_row.shelved

@@ -15,7 +15,9 @@ use crate::territory::AreaId;
 use super::config::ScoringConfig;
 use super::records::Records;
 use super::spec::{ColumnKind, Numerator, Subject};
-use super::tally::{AreaTally, DeptTally, POST_COUNTS, Tally, Window, tally};
+use super::tally::{
+    AREA_COUNTS, AreaTally, DEPT_COUNTS, DeptTally, POST_COUNTS, Tally, Window, ac, tally,
+};
 
 const HOUR_MS: f64 = 3_600_000.0;
 const DAY_MS: f64 = 86_400_000.0;
@@ -127,8 +129,8 @@ impl std::fmt::Debug for Scorecard {
             .field("start", &self.start)
             .field("end", &self.end)
             .field("as_of", &self.as_of)
-            .field("reported", &area(0))
-            .field("filed", &area(2))
+            .field("reported", &area(ac::REPORTED))
+            .field("filed", &area(ac::FILED))
             .field(
                 "units",
                 &self
@@ -335,7 +337,7 @@ impl Scorecard {
                     values[c] = v;
                 }
             };
-            let reported = a.counts[0] as f64;
+            let reported = a.counts[ac::REPORTED] as f64;
             set(
                 &mut values,
                 "cases_per_10k",
@@ -346,7 +348,7 @@ impl Scorecard {
             set(
                 &mut values,
                 "filed_per_grid_month",
-                (grids > 0.0).then(|| a.counts[2] as f64 / grids / (days / 30.0)),
+                (grids > 0.0).then(|| a.counts[ac::FILED] as f64 / grids / (days / 30.0)),
             );
             set(
                 &mut values,
@@ -369,20 +371,33 @@ impl Scorecard {
 
     /// The department table: every unit of kind `department` or `street_office` (the units
     /// the duty matrix and its territorial fallback route cases to), and every other unit that
-    /// had cases dispatched to it in the period.
+    /// had cases dispatched to it in the period that are due or on the shelf.
     pub fn departments(&self) -> Table {
         let org = self.model.org();
         let mut rows = Vec::new();
         for (i, unit) in org.units().iter().enumerate() {
             let d: &DeptTally = &self.tally.units[i];
             let handles = matches!(unit.kind, UnitKind::Department | UnitKind::StreetOffice);
-            if !handles && d.counts[0] == 0 {
+            if !handles && d.counts.iter().all(|&c| c == 0) {
                 continue;
             }
             let mut values = counts_then_none(Subject::Department, &d.counts);
-            let handled = d.counts[1];
-            values[12] = mean_hours(d.handle_ms, handled);
-            values[13] = median_minutes(&d.minutes).map(|m| m / 60.0);
+            let handled = d.counts[super::tally::dc::HANDLED];
+            let set = |values: &mut Vec<Option<f64>>, name: &str, v: Option<f64>| {
+                if let Some(c) = Subject::Department.column(name) {
+                    values[c] = v;
+                }
+            };
+            set(
+                &mut values,
+                "mean_handle_hours",
+                mean_hours(d.handle_ms, handled),
+            );
+            set(
+                &mut values,
+                "median_handle_hours",
+                median_minutes(&d.minutes).map(|m| m / 60.0),
+            );
             rows.push(Row::unscored(unit.id.clone(), unit.name.clone(), values));
         }
         self.finish(Subject::Department, None, rows)
@@ -428,8 +443,8 @@ impl Scorecard {
                 if let Ok(w) = org.find_worker(&id) {
                     for g in &org.worker(w).grids {
                         let a = &self.tally.areas[g.index()];
-                        filed = a.counts[2].saturating_add(filed);
-                        public = a.counts[3].saturating_add(public);
+                        filed = a.counts[ac::FILED].saturating_add(filed);
+                        public = a.counts[ac::PUBLIC_FILED].saturating_add(public);
                     }
                 }
                 all.extend([filed, public]);
@@ -710,11 +725,11 @@ struct UnitFile {
     minutes: Vec<[u64; 2]>,
 }
 
-const CARD_FORMAT: &str = "gridgov-scorecard/1";
+const CARD_FORMAT: &str = "gridgov-scorecard/2";
 const POST_ROLES: [&str; 4] = ["supervisor", "acceptor", "shift_leader", "dispatcher"];
 
 impl Scorecard {
-    /// The card as JSON (format `gridgov-scorecard/1`): its period, `as_of`, configuration
+    /// The card as JSON (format `gridgov-scorecard/2`): its period, `as_of`, configuration
     /// and every tally, so a card computed on one machine merges on another
     /// ([`Scorecard::from_json`]).
     pub fn to_json(&self) -> String {
@@ -786,6 +801,16 @@ impl Scorecard {
             format: "JSON",
             message: format!("scorecard: {e}"),
         })?;
+        if file.format == "gridgov-scorecard/1" {
+            return Err(Error::invalid(
+                "format",
+                &file.format,
+                format!(
+                    "is the format of an earlier gridgov, whose tallies lack 应结案数 and 挂账数 \
+                     (issue 12): score the records again to get a {CARD_FORMAT} card"
+                ),
+            ));
+        }
         if file.format != CARD_FORMAT {
             return Err(Error::invalid(
                 "format",
@@ -807,28 +832,28 @@ impl Scorecard {
                 Error::invalid(
                     format!("areas.{code}"),
                     format!("{v:?}"),
-                    "is not 12 counts ≥ 0",
+                    format!("is not {} counts ≥ 0", AREA_COUNTS + 4),
                 )
             };
-            if v.len() != 12 || v.iter().any(|&x| x < 0) {
+            if v.len() != AREA_COUNTS + 4 || v.iter().any(|&x| x < 0) {
                 return Err(bad());
             }
             let a = &mut tally.areas[g.index()];
             for (slot, &x) in a.counts.iter_mut().zip(v) {
                 *slot = u64::try_from(x).map_err(|_| bad())?;
             }
-            a.response_ms = v[8];
-            a.response_n = u64::try_from(v[9]).map_err(|_| bad())?;
-            a.handle_ms = v[10];
-            a.handle_n = u64::try_from(v[11]).map_err(|_| bad())?;
+            a.response_ms = v[AREA_COUNTS];
+            a.response_n = u64::try_from(v[AREA_COUNTS + 1]).map_err(|_| bad())?;
+            a.handle_ms = v[AREA_COUNTS + 2];
+            a.handle_n = u64::try_from(v[AREA_COUNTS + 3]).map_err(|_| bad())?;
         }
         for (id, u) in &file.units {
             let i = org.find_unit(id)?;
-            if u.counts.len() != 7 {
+            if u.counts.len() != DEPT_COUNTS {
                 return Err(Error::invalid(
                     format!("units.{id}.counts"),
                     u.counts.len(),
-                    "counts, where 7 are expected",
+                    format!("counts, where {DEPT_COUNTS} are expected"),
                 ));
             }
             let d = &mut tally.units[i.0 as usize];

@@ -12,7 +12,8 @@ use crate::error::Result;
 use crate::event::EventBody;
 
 use super::records::{
-    ColumnData, Columns, DEADLINE_COLUMNS, NO_TIME, PERSON_COLUMNS, Records, TIME_COLUMNS, p, t,
+    ColumnData, Columns, DEADLINE_COLUMNS, NO_TIME, PERSON_COLUMNS, Records, SCHEMA_VERSION,
+    SHELF_COLUMNS, TIME_COLUMNS, p, t,
 };
 
 /// What the walk over a case's events keeps.
@@ -25,6 +26,8 @@ struct Acc {
     pending_postpone: i64,
     postponements: u32,
     shelved: bool,
+    /// `shelved_at`, `resumed_at`: the last time on the shelf.
+    shelf: [Option<Millis>; 2],
     unit: Option<Arc<str>>,
 }
 
@@ -43,7 +46,9 @@ impl Engine {
     /// Per case: the first acceptance, verification, filing decision and dispatch; the last
     /// feedback and the deadline of the handling run it ended (the running one's deadline
     /// while never handled); the last passed check after that feedback; the last closing and
-    /// rating since the last reopening.
+    /// rating since the last reopening; the last time on the shelf (`shelved_at` the last
+    /// approved shelving, `resumed_at` when handling resumed after it, or when a case closed
+    /// from the shelf was reopened).
     ///
     /// # Errors
     /// [`crate::Error::CalendarRange`] when a deadline falls outside the calendar.
@@ -116,6 +121,9 @@ impl Engine {
                     a.person[p::CLOSER] = who;
                 }
                 Action::Reopen { .. } => {
+                    if a.shelf[0].is_some() && a.shelf[1].is_none() {
+                        a.shelf[1] = Some(at);
+                    }
                     a.time[t::CLOSED] = None;
                     a.person[p::CLOSER] = None;
                     a.time[t::RATED] = None;
@@ -130,11 +138,15 @@ impl Engine {
                 }
                 Action::ApproveShelve => {
                     a.shelved = true;
+                    a.shelf = [Some(at), None];
                     if let Some(tm) = &mut a.timer {
                         tm.paused_since = Some(at);
                     }
                 }
                 Action::Start => {
+                    if a.shelf[0].is_some() && a.shelf[1].is_none() {
+                        a.shelf[1] = Some(at);
+                    }
                     if let Some(tm) = &mut a.timer
                         && let Some(since) = tm.paused_since.take()
                     {
@@ -177,6 +189,10 @@ impl Engine {
         let n = cases.len();
         let mut cols = Columns::new();
         cols.push(
+            "schema_version",
+            ColumnData::Int(Cow::Owned(vec![SCHEMA_VERSION; n])),
+        );
+        cols.push(
             "id",
             ColumnData::Int(Cow::Owned(cases.iter().map(|c| c.id as i64).collect())),
         );
@@ -216,6 +232,10 @@ impl Engine {
         }
         for (k, name) in TIME_COLUMNS.iter().enumerate() {
             let v = acc.iter().map(|a| a.time[k].unwrap_or(NO_TIME)).collect();
+            cols.push(*name, ColumnData::Time(Cow::Owned(v)));
+        }
+        for (k, name) in SHELF_COLUMNS.iter().enumerate() {
+            let v = acc.iter().map(|a| a.shelf[k].unwrap_or(NO_TIME)).collect();
             cols.push(*name, ColumnData::Time(Cow::Owned(v)));
         }
         for (k, name) in DEADLINE_COLUMNS.iter().enumerate() {

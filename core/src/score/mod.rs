@@ -19,7 +19,8 @@
 //!
 //! | column | type | required | meaning |
 //! |---|---|---|---|
-//! | `id` | integer | yes | case id (not checked for uniqueness) |
+//! | `schema_version` | integer | no | the version of this schema the table follows ([`SCHEMA_VERSION`], 2); absent: the current one |
+//! | `id` | integer | yes | case id (unique) |
 //! | `grid` | text | yes | unit-grid code of the model |
 //! | `reported_at` | instant | yes | when it was reported |
 //! | `category` | text | no | catalog leaf key; needed only to compute absent deadline columns |
@@ -40,8 +41,9 @@
 //! | `returns` | integer ≥ 0 | no | returns to the centre (回退), default 0 |
 //! | `postponements` | integer ≥ 0 | no | approved postponements (延期), default 0 |
 //! | `extension_minutes` | integer ≥ 0 | no | minutes the approved postponements added, default 0 |
-//! | `shelved` | bool | no | ever shelved (挂账), default false |
+//! | `shelved` | bool | no | ever shelved (挂账), default false (true where `shelved_at` is given and the column is absent) |
 //! | `self_handled` | bool | no | handled on the spot by the supervisor (自行处置), default false |
+//! | `shelved_at`, `resumed_at` | instant | no (version 2) | the last time on the shelf: the approval of the last shelving, and when handling resumed after it (or the case, closed from the shelf, was reopened) |
 //! | `verify_deadline`, `dispatch_deadline`, `handle_deadline`, `check_deadline` | instant | no | stage deadlines |
 //!
 //! Rules checked on load, each failure an [`crate::Error::InvalidValue`] whose `what` is
@@ -54,7 +56,19 @@
 //! - instants are in order: each of `reported_at ≤ accepted_at ≤ verified_at ≤ filed_at ≤
 //!   dispatched_at ≤ handled_at ≤ checked_at ≤ closed_at ≤ rated_at` that is present is not
 //!   earlier than the last present one before it;
-//! - `satisfaction` is 1–5 and comes with `rated_at`; counts are not negative.
+//! - `satisfaction` is 1–5 and comes with `rated_at`; counts are not negative;
+//! - `shelved_at` comes with `dispatched_at`, not earlier, and not with `shelved` false;
+//!   `resumed_at` comes with `shelved_at`, not earlier.
+//!
+//! **Versions.** [`SCHEMA_VERSION`] is 2; version 1 is the schema before issue 12 (no
+//! `schema_version`, no shelf columns). A table without `schema_version` is read as the
+//! current version: every column added since version 1 is optional, so an old table reads
+//! unchanged (its shelved cases judged by the `shelved` flag, see *Shelved cases*). Given, the
+//! column holds one version on every row, one this gridgov reads (`records[ROW].schema_version`
+//! names an unknown or differing one), and the table may hold only the columns of that
+//! version (`records.shelved_at` in a table that says version 1 is refused). Exports
+//! ([`Records::to_columns`], [`Records::to_csv`], [`crate::engine::Engine::records`]) state
+//! the current version.
 //!
 //! **Deadlines.** When a deadline *column* is absent, it is computed on the model's calendar
 //! from the catalog limits (`category` and `urgency` are then needed for the rows that reach
@@ -81,6 +95,15 @@
 //! before `as_of` and the case was not handled. Durations (response, handling) are working
 //! time on the model's calendar between the two instants.
 //!
+//! **Shelved cases (挂账).** A case is *on the shelf* as of `as_of` when it is not closed and
+//! `shelved_at` is before `as_of` with no `resumed_at` before `as_of`; in a row without
+//! `shelved_at` (a version-1 table), when `shelved` is true and the case is neither handled
+//! nor closed. A case on the shelf leaves the closure and disposal indicators (应结案数,
+//! 应处置数 and everything over them) and is counted on its own, `shelved` (挂账数), per area
+//! and per department. eGova's statistics leave shelved cases out of the disposal indicators
+//! ("挂账，不计入处置指标") and report them apart; a case taken off the shelf (handling
+//! resumed) counts again, its deadline lengthened by the pause.
+//!
 //! # Indicators
 //!
 //! A rate whose denominator is 0 is undefined (`None`, `NaN` in Python).
@@ -89,13 +112,22 @@
 //! Counted per unit grid and summed up the area tree.
 //! - `reported` = |R|; `public_reported` = |R from a public source| (hotline, app, media).
 //! - `filed` = |F| (立案数); `public_filed` = |F from a public source|.
-//! - `closed` = |F closed| (结案数); `closed_on_time` = |F closed and handled on time|
-//!   (按期结案数).
+//! - `due_to_close` = |F closed, or not closed, not on the shelf, and `handle_deadline`
+//!   before `as_of`| (应结案数); `closed` = |F closed| (结案数); `closed_on_time` = |F closed
+//!   and handled on time| (按期结案数); `shelved` = |F on the shelf| (挂账数).
 //! - `public_share` = `public_filed / filed` — 监督举报率, scored inversely (a high share of
 //!   problems found by the public means the supervisors missed them).
-//! - `closure_rate` = `closed / filed` (结案率 = 结案数 / 应结案数, the filed cohort being
-//!   the cases due to close).
-//! - `on_time_closure_rate` = `closed_on_time / filed` (按期结案率).
+//! - `closure_rate` = `closed / due_to_close` (结案率); `on_time_closure_rate` =
+//!   `closed_on_time / due_to_close` (按期结案率).
+//!
+//!   | | the standard and the published reports | gridgov |
+//!   |---|---|---|
+//!   | 结案率 | 结案数 / 应结案数 (CJ/T 292 区域评价) | `closed / due_to_close` |
+//!   | 按期结案率 | 按期结案数 / 应结案数 | `closed_on_time / due_to_close` |
+//!   | 应结案数 | the cases closed, or whose disposal deadline passed without closing (eGova's statistics; a city's monthly report, 天门市数字城管月报: 立案 996, 应结案 972, 结案 911 = 93.72 %, 按期结案 737 = 75.82 % — only 972 gives those rates) | the filed cohort F, closed as of `as_of`, or overdue (`handle_deadline < as_of`) and not closed; cases on the shelf left out |
+//!
+//!   Before issue 12 gridgov divided by `filed`, so a case still within its limit lowered
+//!   the rates; a month scored early in the next month now reads as the centre's report.
 //! - `rated`, `satisfied`: ratings with `rated_at` in the period, and those of 4 or 5
 //!   (满意 + 非常满意); `satisfaction_rate` = `satisfied / rated` (满意率).
 //! - `cases_per_10k` = `reported / population × 10 000` (population from the model).
@@ -112,15 +144,30 @@
 //!
 //! ## Departments (专业部门评价), by `unit`
 //! Rows: every unit of kind `department` or `street_office` (the units cases are routed to),
-//! and every other unit with cases dispatched to it in the period.
-//! - `due` = |D| (应处置数); `handled` = |D handled| (处置数);
-//!   `handled_on_time` = |D handled on time| (按期处置数);
+//! and every other unit with a case dispatched to it in the period that is due or on the
+//! shelf (a unit whose cases are all still within their limits has nothing to show yet).
+//! Over D less the cases on the shelf (挂账, counted apart):
+//! - `handled` = |handled| (处置数); `handled_on_time` = |handled on time| (按期处置数);
 //!   `overdue_handled` = `handled − handled_on_time` (超期处置数);
-//!   `overdue_unhandled` = |D not handled, deadline before `as_of`| (超期未处置数).
+//!   `overdue_unhandled` = |not handled, `handle_deadline` before `as_of`| (超期未处置数);
+//!   `due` = `handled + overdue_unhandled` (应处置数); `shelved` = |D on the shelf| (挂账数).
+//!   A case neither handled nor overdue (still within its limit) is not yet due.
 //! - `handle_rate` = `handled / due`; `on_time_rate` = `handled_on_time / due`;
 //!   `overdue_unhandled_rate` = `overdue_unhandled / due`.
-//! - `rework` = Σ `rework` over D (返工数); `rework_rate` = `rework / handled`.
-//! - `postponed` = |D with postponements| (延期数); `postponement_rate` = `postponed / due`.
+//! - `reworked` = |handled with `rework > 0`| (返工数: cases reworked at least once);
+//!   `rework` = Σ `rework` over the handled (返工次数: the failed checks, the repeat count);
+//!   `rework_rate` = `reworked / handled` (返工率), at most 100 %.
+//! - `postponed` = |due with postponements| (延期数); `postponement_rate` = `postponed / due`.
+//!
+//!   | | the standard and the published reports | gridgov |
+//!   |---|---|---|
+//!   | 应处置数 | 处置数 + 超期未处置数 (eGova's statistics; the restatement of CJ/T 292 专业部门评价 in `missaouib/urban-management-platform`) | `handled + overdue_unhandled`, shelved cases left out |
+//!   | 处置率, 按期处置率 | 处置数 / 应处置数, 按期处置数 / 应处置数 | `handled / due`, `handled_on_time / due` |
+//!   | 返工率 | 返工数 / 处置数, 返工数 counting cases (a case reworked twice is one reworked case; the repeat count kept apart) | `reworked / handled`; `rework` keeps the failed checks |
+//!   | 挂账 | left out of the disposal indicators, reported apart ("挂账，不计入处置指标", eGova) | `shelved`, out of `due` |
+//!
+//!   Before issue 12 `due` was every case dispatched in the period (in progress included) and
+//!   `rework_rate` was failed checks over handled cases (it could pass 100 %).
 //! - `mean_handle_hours`, `median_handle_hours`: working time from `dispatched_at` to
 //!   `handled_at` over D handled; the median is taken over whole working minutes (floored),
 //!   the mean over milliseconds.
@@ -224,6 +271,6 @@ pub use card::{COMPARED, Change, Row, Scorecard, Table, compare, score};
 pub use config::{ScoringConfig, ScoringSection, StepTable};
 pub use records::{
     ColumnData, ColumnType, Columns, DEADLINE_COLUMNS, NO_TIME, PERSON_COLUMNS, Records,
-    TIME_COLUMNS, column_type, schema_columns,
+    SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS, column_type, schema_columns,
 };
 pub use spec::{Column, ColumnKind, Numerator, Subject, column_label_zh, column_labels_zh};

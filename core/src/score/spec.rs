@@ -112,38 +112,43 @@ const fn value(name: &'static str) -> Column {
 }
 
 /// Area columns; the counts come first, in tally order.
-pub(crate) const AREA: [Column; 16] = [
+pub(crate) const AREA: [Column; 18] = [
     count("reported"),
     count("public_reported"),
     count("filed"),
     count("public_filed"),
+    count("due_to_close"),
     count("closed"),
     count("closed_on_time"),
+    count("shelved"),
     count("rated"),
     count("satisfied"),
     lower("public_share", 3, 2),
-    rate("closure_rate", 4, 2),
-    rate("on_time_closure_rate", 5, 2),
-    rate("satisfaction_rate", 7, 6),
+    rate("closure_rate", 5, 4),
+    rate("on_time_closure_rate", 6, 4),
+    rate("satisfaction_rate", 9, 8),
     value("cases_per_10k"),
     value("filed_per_grid_month"),
     hours("mean_response_hours"),
     hours("mean_handle_hours"),
 ];
 
-pub(crate) const DEPARTMENT: [Column; 14] = [
+/// Department columns; the counts come first, in tally order.
+pub(crate) const DEPARTMENT: [Column; 16] = [
     count("due"),
     count("handled"),
     count("handled_on_time"),
     count("overdue_handled"),
     count("overdue_unhandled"),
+    count("reworked"),
     count("rework"),
     count("postponed"),
+    count("shelved"),
     rate("handle_rate", 1, 0),
     rate("on_time_rate", 2, 0),
     lower("overdue_unhandled_rate", 4, 0),
     lower("rework_rate", 5, 1),
-    lower("postponement_rate", 6, 0),
+    lower("postponement_rate", 7, 0),
     hours("mean_handle_hours"),
     hours("median_handle_hours"),
 ];
@@ -306,7 +311,10 @@ pub fn column_label_zh(name: &str) -> Option<&'static str> {
         "handled_on_time" => "按期处置数",
         "handle_rate" => "处置率",
         "on_time_rate" => "按期处置率",
-        "rework" => "返工数",
+        "due_to_close" => "应结案数",
+        "shelved" => "挂账数",
+        "reworked" => "返工数",
+        "rework" => "返工次数",
         "rework_rate" => "返工率",
         "returned" => "回退数",
         "postponed" => "延期数",
@@ -375,7 +383,32 @@ mod label_tests {
             }
         }
         assert_eq!(column_label_zh("on_time_closure_rate"), Some("按期结案率"));
+        assert_eq!(column_label_zh("due_to_close"), Some("应结案数"));
+        assert_eq!(column_label_zh("shelved"), Some("挂账数"));
         assert_eq!(column_label_zh("nonsense"), None);
         assert!(column_labels_zh().len() > 50);
+    }
+
+    #[test]
+    fn the_tallies_fill_the_count_columns() {
+        use super::super::tally::{AREA_COUNTS, DEPT_COUNTS, ac, dc};
+        assert_eq!(Subject::Area.counts(), AREA_COUNTS);
+        assert_eq!(Subject::Department.counts(), DEPT_COUNTS);
+        for (name, i) in [
+            ("filed", ac::FILED),
+            ("due_to_close", ac::DUE_TO_CLOSE),
+            ("shelved", ac::SHELVED),
+            ("satisfied", ac::SATISFIED),
+        ] {
+            assert_eq!(Subject::Area.column(name), Some(i), "{name}");
+        }
+        for (name, i) in [
+            ("due", dc::DUE),
+            ("reworked", dc::REWORKED),
+            ("rework", dc::REWORK),
+            ("shelved", dc::SHELVED),
+        ] {
+            assert_eq!(Subject::Department.column(name), Some(i), "{name}");
+        }
     }
 }

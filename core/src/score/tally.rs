@@ -15,7 +15,7 @@ use super::records::{NO_TIME, NONE, Records, TIME_COLUMNS, p, t};
 /// the area table's count columns, then the time sums.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct AreaTally {
-    pub counts: [u64; 8],
+    pub counts: [u64; AREA_COUNTS],
     /// Working milliseconds report → dispatch, and cases.
     pub response_ms: i128,
     pub response_n: u64,
@@ -38,10 +38,43 @@ impl AreaTally {
     }
 }
 
+/// Number of count columns of an area ([`AREA`](super::spec::AREA)).
+pub(crate) const AREA_COUNTS: usize = 10;
+/// Number of count columns of a department ([`DEPARTMENT`](super::spec::DEPARTMENT)).
+pub(crate) const DEPT_COUNTS: usize = 9;
+
+/// Positions of the area counts (the leading columns of [`AREA`](super::spec::AREA)).
+pub(crate) mod ac {
+    pub const REPORTED: usize = 0;
+    pub const PUBLIC_REPORTED: usize = 1;
+    pub const FILED: usize = 2;
+    pub const PUBLIC_FILED: usize = 3;
+    pub const DUE_TO_CLOSE: usize = 4;
+    pub const CLOSED: usize = 5;
+    pub const CLOSED_ON_TIME: usize = 6;
+    pub const SHELVED: usize = 7;
+    pub const RATED: usize = 8;
+    pub const SATISFIED: usize = 9;
+}
+
+/// Positions of the department counts (the leading columns of
+/// [`DEPARTMENT`](super::spec::DEPARTMENT)).
+pub(crate) mod dc {
+    pub const DUE: usize = 0;
+    pub const HANDLED: usize = 1;
+    pub const HANDLED_ON_TIME: usize = 2;
+    pub const OVERDUE_HANDLED: usize = 3;
+    pub const OVERDUE_UNHANDLED: usize = 4;
+    pub const REWORKED: usize = 5;
+    pub const REWORK: usize = 6;
+    pub const POSTPONED: usize = 7;
+    pub const SHELVED: usize = 8;
+}
+
 /// Counts of one unit, in the order of the department table's count columns.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct DeptTally {
-    pub counts: [u64; 7],
+    pub counts: [u64; DEPT_COUNTS],
     /// Working milliseconds dispatch → feedback over handled cases.
     pub handle_ms: i128,
     /// Handled cases per whole working minute of handling.
@@ -182,25 +215,43 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
         let dispatched = tm(t::DISPATCHED);
         let grid = rec.grid[row] as usize;
 
+        // On the shelf (挂账) as of `as_of`: put there before it, not taken off, not closed.
+        // A row without `shelved_at` (a version-1 table) but flagged `shelved` is on the
+        // shelf while neither handled nor closed.
+        let closed = tm(t::CLOSED);
+        let on_shelf = closed == NO_TIME
+            && match rec.shelf[0][row] {
+                NO_TIME => rec.shelved[row] && handled == NO_TIME,
+                on => {
+                    on < w.as_of && !(rec.shelf[1][row] != NO_TIME && rec.shelf[1][row] < w.as_of)
+                }
+            };
+        let overdue = handle_deadline != NO_TIME && handle_deadline < w.as_of;
+
         // Areas.
         let a = &mut tally.areas[grid];
         if in_p(tm(t::REPORTED)) {
-            a.counts[0] += 1;
-            a.counts[1] += u64::from(public);
+            a.counts[ac::REPORTED] += 1;
+            a.counts[ac::PUBLIC_REPORTED] += u64::from(public);
         }
         let filed_cohort = in_p(filed) && state != State::Voided;
         if filed_cohort {
-            a.counts[2] += 1;
-            a.counts[3] += u64::from(public);
-            if tm(t::CLOSED) != NO_TIME {
-                a.counts[4] += 1;
-                a.counts[5] += u64::from(on_time);
+            a.counts[ac::FILED] += 1;
+            a.counts[ac::PUBLIC_FILED] += u64::from(public);
+            if closed != NO_TIME {
+                a.counts[ac::DUE_TO_CLOSE] += 1;
+                a.counts[ac::CLOSED] += 1;
+                a.counts[ac::CLOSED_ON_TIME] += u64::from(on_time);
+            } else if on_shelf {
+                a.counts[ac::SHELVED] += 1;
+            } else if overdue {
+                a.counts[ac::DUE_TO_CLOSE] += 1;
             }
         }
         let rated = tm(t::RATED);
         if in_p(rated) {
-            a.counts[6] += 1;
-            a.counts[7] += u64::from(rec.satisfaction[row] >= 4);
+            a.counts[ac::RATED] += 1;
+            a.counts[ac::SATISFIED] += u64::from(rec.satisfaction[row] >= 4);
         }
         let mut handle_ms = None;
         if handled != NO_TIME && dispatched != NO_TIME {
@@ -217,25 +268,31 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
             }
         }
 
-        // Departments.
+        // Departments: a case on the shelf leaves the disposal indicators; the others are due
+        // (应处置) once handled or overdue.
         let unit = rec.unit[row];
         if in_p(dispatched) && unit != NONE {
             let d = &mut tally.units[unit as usize];
-            d.counts[0] += 1;
-            if let Some(ms) = handle_ms {
-                d.counts[1] += 1;
+            if on_shelf {
+                d.counts[dc::SHELVED] += 1;
+            } else if let Some(ms) = handle_ms {
+                d.counts[dc::DUE] += 1;
+                d.counts[dc::HANDLED] += 1;
                 if on_time {
-                    d.counts[2] += 1;
+                    d.counts[dc::HANDLED_ON_TIME] += 1;
                 } else {
-                    d.counts[3] += 1;
+                    d.counts[dc::OVERDUE_HANDLED] += 1;
                 }
+                d.counts[dc::REWORKED] += u64::from(rec.rework[row] > 0);
+                d.counts[dc::REWORK] += u64::from(rec.rework[row]);
+                d.counts[dc::POSTPONED] += u64::from(rec.postponements[row] > 0);
                 d.handle_ms += i128::from(ms);
                 d.push_minutes(ms);
-            } else if handle_deadline != NO_TIME && handle_deadline < w.as_of {
-                d.counts[4] += 1;
+            } else if overdue {
+                d.counts[dc::DUE] += 1;
+                d.counts[dc::OVERDUE_UNHANDLED] += 1;
+                d.counts[dc::POSTPONED] += u64::from(rec.postponements[row] > 0);
             }
-            d.counts[5] += u64::from(rec.rework[row]);
-            d.counts[6] += u64::from(rec.postponements[row] > 0);
         }
 
         // Posts.
@@ -287,7 +344,6 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
             c[1] += u64::from(ok);
             c[2] += u64::from(state == State::Voided);
         }
-        let closed = tm(t::CLOSED);
         if rec.person[p::CLOSER][row] != NONE && in_p(closed) {
             let base = [t::CHECKED, t::HANDLED, t::REPORTED]
                 .iter()

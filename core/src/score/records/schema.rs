@@ -72,6 +72,30 @@ pub const COUNT_COLUMNS: [&str; 4] = ["rework", "returns", "postponements", "ext
 /// The boolean columns.
 pub const FLAG_COLUMNS: [&str; 2] = ["shelved", "self_handled"];
 
+/// The shelf columns (schema version 2): when the case was last put on the shelf (挂账
+/// approved) and when it was taken off it again (handling resumed). They are events, but
+/// outside the lifecycle order of [`TIME_COLUMNS`] (a case is shelved during handling).
+pub const SHELF_COLUMNS: [&str; 2] = ["shelved_at", "resumed_at"];
+
+/// The version of the case-record schema this gridgov writes (the `schema_version` column of
+/// every export).
+///
+/// - **1**: the schema up to gridgov's issue 12, without a `schema_version` column;
+/// - **2**: adds `schema_version` and the shelf columns [`SHELF_COLUMNS`].
+///
+/// A table without the column is read as the current version (every column added since 1 is
+/// optional, so a version-1 table reads unchanged); a table that states a version reads only
+/// the columns of that version.
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// The versions this gridgov reads, as text for messages.
+pub(super) const KNOWN_VERSIONS: &str = "1, 2";
+
+/// The first schema version that has column `name` (`schema_version` itself may state 1).
+pub(super) fn since_version(name: &str) -> i64 {
+    if SHELF_COLUMNS.contains(&name) { 2 } else { 1 }
+}
+
 /// The type a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnType {
@@ -99,10 +123,15 @@ impl ColumnType {
 /// The type of a schema column, `None` for a name the schema does not have.
 pub fn column_type(name: &str) -> Option<ColumnType> {
     Some(match name {
-        "id" | "satisfaction" => ColumnType::Int,
+        "id" | "satisfaction" | "schema_version" => ColumnType::Int,
         "category" | "urgency" | "grid" | "source" | "state" | "unit" => ColumnType::Text,
         n if PERSON_COLUMNS.contains(&n) => ColumnType::Text,
-        n if TIME_COLUMNS.contains(&n) || DEADLINE_COLUMNS.contains(&n) => ColumnType::Time,
+        n if TIME_COLUMNS.contains(&n)
+            || DEADLINE_COLUMNS.contains(&n)
+            || SHELF_COLUMNS.contains(&n) =>
+        {
+            ColumnType::Time
+        }
         n if COUNT_COLUMNS.contains(&n) => ColumnType::Int,
         n if FLAG_COLUMNS.contains(&n) => ColumnType::Bool,
         _ => return None,
@@ -112,7 +141,14 @@ pub fn column_type(name: &str) -> Option<ColumnType> {
 /// Every column of the schema, in the documented order.
 pub fn schema_columns() -> Vec<&'static str> {
     let mut v = vec![
-        "id", "category", "urgency", "grid", "source", "reporter", "state",
+        "schema_version",
+        "id",
+        "category",
+        "urgency",
+        "grid",
+        "source",
+        "reporter",
+        "state",
     ];
     v.extend(TIME_COLUMNS);
     v.extend([
@@ -126,6 +162,7 @@ pub fn schema_columns() -> Vec<&'static str> {
     v.extend(["unit", "satisfaction"]);
     v.extend(COUNT_COLUMNS);
     v.extend(FLAG_COLUMNS);
+    v.extend(SHELF_COLUMNS);
     v.extend(DEADLINE_COLUMNS);
     v
 }

@@ -10,7 +10,10 @@ use crate::case::{Source, State};
 use crate::model::Model;
 
 use super::columns::{ColumnData, Columns};
-use super::schema::{DEADLINE_COLUMNS, NONE, PERSON_COLUMNS, TIME_COLUMNS, schema_columns, t};
+use super::schema::{
+    DEADLINE_COLUMNS, NONE, PERSON_COLUMNS, SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS,
+    schema_columns, t,
+};
 
 /// Validated case records, one row per case, stored by column.
 #[derive(Debug, Clone)]
@@ -33,6 +36,8 @@ pub struct Records<'a> {
     pub(crate) unit: Vec<u32>,
     pub(crate) time: [Cow<'a, [Millis]>; 9],
     pub(crate) deadline: [Cow<'a, [Millis]>; 4],
+    /// `shelved_at`, `resumed_at` ([`SHELF_COLUMNS`](super::SHELF_COLUMNS)).
+    pub(crate) shelf: [Cow<'a, [Millis]>; 2],
     pub(crate) rework: Vec<u32>,
     pub(crate) returns: Vec<u32>,
     pub(crate) postponements: Vec<u32>,
@@ -79,6 +84,7 @@ impl Records<'_> {
             unit: self.unit,
             time: self.time.map(own),
             deadline: self.deadline.map(own),
+            shelf: self.shelf.map(own),
             rework: self.rework,
             returns: self.returns,
             postponements: self.postponements,
@@ -111,7 +117,8 @@ impl Records<'_> {
     }
 
     /// The records as columns, in the schema's order (text dictionary-encoded, missing
-    /// instants [`NO_TIME`](crate::score::NO_TIME)).
+    /// instants [`NO_TIME`](crate::score::NO_TIME)), `schema_version` the current
+    /// [`SCHEMA_VERSION`](crate::score::SCHEMA_VERSION) on every row.
     pub fn to_columns(&self) -> Columns<'_> {
         let n = self.len();
         let mut cols = Columns::new();
@@ -124,6 +131,7 @@ impl Records<'_> {
         let org = self.model.org();
         for name in schema_columns() {
             let data = match name {
+                "schema_version" => ColumnData::Int(Cow::Owned(vec![SCHEMA_VERSION; n])),
                 "id" => ColumnData::Int(Cow::Borrowed(&self.id)),
                 "category" => text(
                     catalog
@@ -182,6 +190,8 @@ impl Records<'_> {
                 n => {
                     if let Some(k) = TIME_COLUMNS.iter().position(|x| *x == n) {
                         ColumnData::Time(Cow::Borrowed(&self.time[k]))
+                    } else if let Some(k) = SHELF_COLUMNS.iter().position(|x| *x == n) {
+                        ColumnData::Time(Cow::Borrowed(&self.shelf[k]))
                     } else {
                         let k = DEADLINE_COLUMNS.iter().position(|x| *x == n).unwrap_or(0);
                         ColumnData::Time(Cow::Borrowed(&self.deadline[k]))

@@ -14,8 +14,8 @@ use crate::parallel;
 
 use super::columns::{ColumnData, Columns, bool_column, count_column, int_column, time_column};
 use super::schema::{
-    ColumnType, DEADLINE_COLUMNS, NO_TIME, NONE, PERSON_COLUMNS, TIME_COLUMNS, bad, column_type,
-    schema_columns, t,
+    ColumnType, DEADLINE_COLUMNS, KNOWN_VERSIONS, NO_TIME, NONE, PERSON_COLUMNS, SCHEMA_VERSION,
+    SHELF_COLUMNS, TIME_COLUMNS, bad, column_type, schema_columns, since_version, t,
 };
 use super::table::Records;
 use super::text::resolve_text;
@@ -114,6 +114,7 @@ impl<'a> Records<'a> {
         if u32::try_from(n).is_err() {
             return Err(Error::invalid("records", n, "rows exceed 2^32 − 1"));
         }
+        check_version(cols, n)?;
         let territory = model.territory();
         let catalog = model.catalog();
         let org = model.org();
@@ -302,6 +303,11 @@ impl<'a> Records<'a> {
             }
         }
 
+        let mut shelf: [Cow<'a, [Millis]>; 2] = Default::default();
+        for (k, name) in SHELF_COLUMNS.iter().enumerate() {
+            shelf[k] = time_column(cols, name, n)?.unwrap_or_else(|| Cow::Owned(vec![NO_TIME; n]));
+        }
+
         let rework = count_column(cols, "rework", n)?;
         let returns = count_column(cols, "returns", n)?;
         let postponements = count_column(cols, "postponements", n)?;
@@ -314,7 +320,13 @@ impl<'a> Records<'a> {
                 "is negative",
             ));
         }
-        let shelved = bool_column(cols, "shelved", n, labels)?;
+        let shelved_given = cols.get("shelved").is_some();
+        let shelved = if shelved_given || cols.get("shelved_at").is_none() {
+            bool_column(cols, "shelved", n, labels)?
+        } else {
+            // Without the flag, a case put on the shelf is one that was shelved.
+            Cow::Owned(shelf[0].iter().map(|&v| v != NO_TIME).collect())
+        };
         let self_handled = bool_column(cols, "self_handled", n, labels)?;
         let sat_raw = int_column(cols, "satisfaction", n, 0)?;
         let mut satisfaction = Vec::with_capacity(n);
@@ -358,6 +370,7 @@ impl<'a> Records<'a> {
                     last = Some(k);
                     latest = latest.max(v);
                 }
+                latest = latest.max(check_shelf(row, &time, &shelf, shelved[row])?);
                 let s = if states[row] == NONE {
                     if state_given {
                         return Err(bad(row, "state", &"", "is missing"));
@@ -408,6 +421,7 @@ impl<'a> Records<'a> {
             unit,
             time,
             deadline: Default::default(),
+            shelf,
             rework,
             returns,
             postponements,
@@ -429,6 +443,119 @@ impl<'a> Records<'a> {
         }
         Ok(records)
     }
+}
+
+/// The `schema_version` column, when given: one version this gridgov reads, the same on every
+/// row, and no column the stated version does not have.
+fn check_version(cols: &Columns<'_>, n: usize) -> Result<()> {
+    if cols.get("schema_version").is_none() {
+        return Ok(());
+    }
+    let v = int_column(cols, "schema_version", n, i64::MIN)?;
+    let Some(&first) = v.first() else {
+        return Ok(());
+    };
+    for (row, &x) in v.iter().enumerate() {
+        if x == i64::MIN {
+            return Err(bad(
+                row,
+                "schema_version",
+                &"NaN",
+                "is missing (state the version on every row, or leave the column out)",
+            ));
+        }
+        if !(1..=SCHEMA_VERSION).contains(&x) {
+            return Err(bad(
+                row,
+                "schema_version",
+                &x,
+                format!(
+                    "is not a case-record schema version this gridgov reads ({KNOWN_VERSIONS}): \
+                     the table was written by a newer gridgov, or the column is not a version"
+                ),
+            ));
+        }
+        if x != first {
+            return Err(bad(
+                row,
+                "schema_version",
+                &x,
+                format!("differs from records[0].schema_version ({first}): one table, one version"),
+            ));
+        }
+    }
+    if let Some((name, _)) = cols
+        .columns
+        .iter()
+        .find(|(name, _)| since_version(name) > first)
+    {
+        return Err(Error::invalid(
+            format!("records.{name}"),
+            name,
+            format!(
+                "is a column of schema version {}, but the table states schema_version {first}",
+                since_version(name)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The shelf instants of one row: in range, `shelved_at` with the dispatch it follows and the
+/// `shelved` flag, `resumed_at` after `shelved_at`. Returns the latest of them.
+fn check_shelf(
+    row: usize,
+    time: &[Cow<'_, [Millis]>; 9],
+    shelf: &[Cow<'_, [Millis]>; 2],
+    shelved: bool,
+) -> Result<Millis> {
+    let (on, off) = (shelf[0][row], shelf[1][row]);
+    for (k, v) in [on, off].into_iter().enumerate() {
+        if v != NO_TIME && crate::limits::check_instant(SHELF_COLUMNS[k], v).is_err() {
+            return Err(bad(row, SHELF_COLUMNS[k], &v, instant_reason()));
+        }
+    }
+    if on != NO_TIME {
+        let dispatched = time[t::DISPATCHED][row];
+        if dispatched == NO_TIME {
+            return Err(bad(
+                row,
+                "shelved_at",
+                &on,
+                "is given without dispatched_at (only a dispatched case is shelved)",
+            ));
+        }
+        if on < dispatched {
+            return Err(bad(
+                row,
+                "shelved_at",
+                &on,
+                format!("is earlier than dispatched_at ({dispatched})"),
+            ));
+        }
+        if !shelved {
+            return Err(bad(
+                row,
+                "shelved",
+                &false,
+                "is false, but shelved_at is given",
+            ));
+        }
+    }
+    if off != NO_TIME {
+        if on == NO_TIME {
+            return Err(bad(row, "resumed_at", &off, "is given without shelved_at"));
+        }
+        if off < on {
+            return Err(bad(
+                row,
+                "resumed_at",
+                &off,
+                format!("is earlier than shelved_at ({on})"),
+            ));
+        }
+    }
+    Ok(on.max(off))
 }
 
 /// The state implied by the latest instant present.
