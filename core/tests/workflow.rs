@@ -260,6 +260,27 @@ fn reworked(model: Model) -> (Engine, u64) {
     (eng, id)
 }
 
+/// Feeds the reworked case back again at `t` and returns the `handle_deadline` of its record
+/// (`records()`, the engine's export to scoring): the deadline of the handling run that
+/// feedback ended.
+fn handle_deadline_after_second_feedback(eng: &mut Engine, id: u64, t: i64) -> i64 {
+    eng.act(
+        id,
+        w("H-SANIT-1"),
+        t,
+        Action::Handle {
+            result: "done again".into(),
+        },
+    )
+    .unwrap();
+    let rec = eng.records().unwrap();
+    let cols = rec.to_columns();
+    match cols.columns.iter().find(|(n, _)| n == "handle_deadline") {
+        Some((_, gridgov::score::ColumnData::Time(v))) => v[(id - 1) as usize],
+        _ => panic!("no handle_deadline column"),
+    }
+}
+
 const RULES: &str = r#"
 [[escalation]]
 name = "handling 25 %"
@@ -328,6 +349,11 @@ fn rework_keeps_the_original_deadline_by_default() {
         ]
     );
     assert_replays(&eng);
+    // the case's record carries the same, postponed, bundle deadline after the rework
+    assert_eq!(
+        handle_deadline_after_second_feedback(&mut eng, id, at(2025, 11, 4, 9, 30)),
+        at(2025, 11, 3, 16, 0)
+    );
     // the sample city keeps the deadline too
     let (eng, id) = reworked(Model::sample());
     assert_eq!(eng.deadline(id).unwrap(), Some(at(2025, 11, 3, 15, 0)));
@@ -366,6 +392,11 @@ fn rework_restart_restarts_the_handling_clock() {
         ]
     );
     assert_replays(&eng);
+    // the record carries the restarted run's deadline
+    assert_eq!(
+        handle_deadline_after_second_feedback(&mut eng, id, at(2025, 11, 4, 9, 0)),
+        at(2025, 11, 3, 17, 0)
+    );
 }
 
 #[test]

@@ -136,6 +136,20 @@ static uint64_t reworked(gridgov_engine *e) {
   return id;
 }
 
+/* Feeds the reworked case back again at `at` and returns its record's CSV (records(): what
+ * scoring reads); free it with gridgov_string_free. */
+static char *records_after_second_feedback(gridgov_engine *e, uint64_t id, int64_t at) {
+  CHECK_STATUS(act(e, id, HS1, at, "{\"action\":\"handle\",\"result\":\"again\"}"),
+               GRIDGOV_STATUS_OK);
+  gridgov_records *rec = NULL;
+  CHECK_STATUS(gridgov_engine_records(e, &rec), GRIDGOV_STATUS_OK);
+  char *csv = NULL;
+  size_t n = 0;
+  CHECK_STATUS(gridgov_records_to_csv(rec, &csv, &n), GRIDGOV_STATUS_OK);
+  gridgov_records_free(rec);
+  return csv;
+}
+
 static void test_rework(void) {
   gridgov_model *m = NULL;
   CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
@@ -155,6 +169,10 @@ static void test_rework(void) {
   snprintf(want_at, sizeof want_at, "\"at\":%lld", (long long)(T0 + 6 * HOUR));
   CHECK(has(fired, want_at) && has(fired, "\"target\":\"SANIT\""));
   gridgov_string_free(fired);
+  /* the record keeps the bundle deadline after the second feedback (16:30): 15:00 +08:00 */
+  char *csv = records_after_second_feedback(e, id, T0 + 7 * HOUR + 30 * MIN);
+  CHECK(csv != NULL && has(csv, ",2025-11-03T07:00:00"));
+  gridgov_string_free(csv);
   gridgov_engine_free(e);
 
   /* `rework = "restart"`: 4 working hours again from 11:00 — 1 h before noon, 3 h from 14:00 */
@@ -165,6 +183,10 @@ static void test_rework(void) {
   gridgov_model_free(m);
   id = reworked(e);
   CHECK(shows(e, id, T0 + 2 * HOUR, T0 + 8 * HOUR, "green"));
+  /* the record carries the restarted run's deadline, 17:00 +08:00 */
+  csv = records_after_second_feedback(e, id, T0 + 7 * HOUR + 30 * MIN);
+  CHECK(csv != NULL && has(csv, ",2025-11-03T09:00:00") && !has(csv, ",2025-11-03T07:00:00"));
+  gridgov_string_free(csv);
   gridgov_engine_free(e);
 }
 

@@ -77,6 +77,16 @@ def test_rework_keeps_the_original_deadline(sample: gridgov.Model) -> None:
     # the handling overdue reminder stays armed on it
     fired = eng.sweep(datetime(2025, 11, 3, 16, 0))
     assert (case, datetime(2025, 11, 3, 16, 0), "SANIT") in [(f.case_id, f.at, f.target) for f in fired]
+    # the case's record (what scoring reads) carries the same deadline after the second feedback
+    eng.act(case, "handle", actor="H-SANIT-1", at=datetime(2025, 11, 3, 16, 30), result="done again")
+    assert handle_deadline_of(eng, case) == datetime(2025, 11, 3, 16, 0)
+
+
+def handle_deadline_of(eng: Engine, case: int) -> datetime:
+    """The case's ``handle_deadline`` in ``records()`` as a naive local datetime."""
+    frame = eng.records().to_frame().set_index("id")
+    value = frame.loc[case, "handle_deadline"]
+    return value.tz_localize(None).to_pydatetime()  # type: ignore[no-any-return]
 
 
 def test_rework_restart_restarts_the_clock() -> None:
@@ -84,6 +94,8 @@ def test_rework_restart_restarts_the_clock() -> None:
     case = reworked(eng)
     # 4 working hours from 11:00: 1 h before noon, 3 h from 14:00
     assert eng.deadline(case) == datetime(2025, 11, 3, 17, 0)
+    eng.act(case, "handle", actor="H-SANIT-1", at=datetime(2025, 11, 3, 16, 30), result="done again")
+    assert handle_deadline_of(eng, case) == datetime(2025, 11, 3, 17, 0)
 
 
 def test_verification_depends_on_the_source(sample: gridgov.Model) -> None:

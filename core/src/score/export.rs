@@ -23,6 +23,9 @@ struct Acc {
     person: [Option<Arc<str>>; 7],
     deadline: [Option<Millis>; 4],
     timer: Option<Timer>,
+    /// The handling run a feedback ended, kept for a failed check to resume (the engine's
+    /// rework on the original deadline).
+    held: Option<Timer>,
     pending_postpone: i64,
     postponements: u32,
     shelved: bool,
@@ -94,6 +97,7 @@ impl Engine {
                     a.person[p::FILER] = who;
                 }
                 Action::Dispatch { unit, .. } => {
+                    a.held = None;
                     if a.time[t::DISPATCHED].is_none() {
                         a.time[t::DISPATCHED] = Some(at);
                         a.person[p::DISPATCHER] = who;
@@ -102,6 +106,7 @@ impl Engine {
                     a.unit.clone_from(unit);
                 }
                 Action::Handle { .. } => {
+                    a.held = a.timer.clone();
                     a.time[t::HANDLED] = Some(at);
                     a.deadline[2] = ended(Stage::Handle);
                     a.time[t::CHECKED] = None;
@@ -111,7 +116,17 @@ impl Engine {
                 Action::SelfHandle { .. } => {
                     a.time[t::HANDLED] = Some(at);
                 }
+                Action::Check { passed: false } => {
+                    // Rework on the original deadline: the handling run the feedback ended
+                    // resumes, unless the event records a limit (the model's `restart`).
+                    let held = a.held.take();
+                    if e.limit.is_none() {
+                        a.timer = held;
+                    }
+                }
+                Action::Return { .. } => a.held = None,
                 Action::Check { passed: true } => {
+                    a.held = None;
                     a.time[t::CHECKED] = Some(at);
                     a.person[p::CHECKER] = who;
                     a.deadline[3] = ended(Stage::Check);
@@ -157,7 +172,10 @@ impl Engine {
             }
             if let Some(limit) = e.limit {
                 a.timer = Some(Timer {
-                    stage: stage_started(action),
+                    stage: stage_started(
+                        action,
+                        self.config().verifies(cases[(e.case - 1) as usize].source),
+                    ),
                     limit,
                     started: at,
                     extension_minutes: 0,
@@ -287,12 +305,15 @@ fn ends_timer(action: &Action) -> bool {
     )
 }
 
-/// The stage an action starts when its event carries a limit.
-fn stage_started(action: &Action) -> Stage {
+/// The stage an action starts when its event carries a limit, as the engine starts it
+/// (`verified`: the case's source is one the model verifies, so acceptance starts 核实).
+fn stage_started(action: &Action, verified: bool) -> Stage {
     match action {
-        Action::Accept => Stage::Verify,
-        Action::Dispatch { .. } | Action::Check { .. } => Stage::Handle,
+        Action::Accept if verified => Stage::Verify,
+        Action::Accept | Action::Verify { .. } => Stage::File,
+        Action::Dispatch { .. } | Action::Check { passed: false } => Stage::Handle,
         Action::Handle { .. } => Stage::Check,
+        Action::Check { passed: true } | Action::SelfHandle { .. } => Stage::Close,
         _ => Stage::Dispatch,
     }
 }

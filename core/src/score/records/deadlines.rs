@@ -31,7 +31,8 @@ impl Records<'_> {
             if self.time[needed][row] == NO_TIME || start == NO_TIME {
                 continue;
             }
-            if stage == Stage::Verify && !self.source[row].is_public() {
+            // verification deadlines only for the sources the model verifies
+            if stage == Stage::Verify && !model.engine_config().verifies(self.source[row]) {
                 continue;
             }
             let cat = self.category[row];
