@@ -1,7 +1,7 @@
 /* gridgov C ABI: the engine on a SQLite journal — open, commit, reopen to the same engine, a
  * second writer refused, batches (one refused call commits nothing), the event sink (each
  * commit's lines; a refusing sink leaves the engine and the journal unchanged), verification
- * of the file, and bad arguments. */
+ * of the file (an edit of the file's bytes is found, naming the event), and bad arguments. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <unistd.h>
@@ -88,6 +88,51 @@ static void test_open_commit_reopen(const gridgov_model *m) {
   gridgov_string_free(before);
   gridgov_string_free(after);
   gridgov_engine_free(again);
+}
+
+/* An edit made outside gridgov — bytes changed in the file itself, as a disk editor or a
+ * careless script would — is found by verification, naming the event; opening refuses the
+ * file. */
+static void test_tamper(const gridgov_model *m) {
+  remove_journal();
+  gridgov_engine *e = open_journal(m);
+  if (!e) return;
+  uint64_t id = 0;
+  CHECK_STATUS(gridgov_engine_report(e, SV001, T0, REPORT, &id), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, AC01, T0 + MIN, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  gridgov_engine_free(e); /* the last connection closes: the WAL is folded into the file */
+  CHECK(events_in_journal() == 2);
+
+  /* "cover missing" -> "cover mended!" (same length) wherever SQLite stored it */
+  FILE *f = fopen(path, "r+b");
+  CHECK(f != NULL);
+  if (!f) return;
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *bytes = malloc((size_t)size);
+  CHECK(bytes && fread(bytes, 1, (size_t)size, f) == (size_t)size);
+  const char *was = "cover missing", *now = "cover mended!";
+  size_t len = strlen(was), replaced = 0;
+  for (long i = 0; bytes && i + (long)len <= size; i++) {
+    if (memcmp(bytes + i, was, len) == 0) {
+      memcpy(bytes + i, now, len);
+      replaced++;
+    }
+  }
+  CHECK(replaced > 0);
+  fseek(f, 0, SEEK_SET);
+  CHECK(bytes && fwrite(bytes, 1, (size_t)size, f) == (size_t)size);
+  fclose(f);
+  free(bytes);
+
+  char *out = (char *)0x1;
+  CHECK_STATUS(gridgov_journal_verify(path, &out, NULL), GRIDGOV_STATUS_TAMPERED);
+  CHECK_ERROR_MENTIONS("event 1 of the journal fails verification");
+  CHECK(out == (char *)0x1);
+  gridgov_engine *again = NULL;
+  CHECK_STATUS(gridgov_engine_open(m, path, NULL, &again), GRIDGOV_STATUS_TAMPERED);
+  CHECK(again == NULL);
 }
 
 static void test_batches(const gridgov_model *m) {
@@ -242,6 +287,7 @@ int main(void) {
   gridgov_model *m = NULL;
   CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
   test_open_commit_reopen(m);
+  test_tamper(m);
   test_batches(m);
   test_sink(m);
   test_bad_arguments(m);
