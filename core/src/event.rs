@@ -441,11 +441,12 @@ pub fn to_json_lines(events: &[Event], with_contact: bool) -> Result<String> {
         let (mut out, spans): (Vec<u8>, Vec<(usize, [u32; 5])>) = chunk?;
         for (start, marks) in spans {
             let [c0, c1, h0, h1, end] = marks.map(|x| x as usize);
-            let line = &out[start..];
-            prev = link_parts(&prev, &[&line[..c0], &line[c1..h0], &line[h1..end]]);
-            // the placeholder is the 64 characters before the member's closing quote
-            let at = start + h1 - 65;
-            out[at..at + 64].copy_from_slice(&hex_array(&prev));
+            let w = Written {
+                contact: c0..c1,
+                hash: h0..h1,
+                end,
+            };
+            prev = seal(&mut out[start..], &w, &prev);
         }
         parts.push(out);
     }
@@ -465,18 +466,26 @@ pub fn to_json_lines(events: &[Event], with_contact: bool) -> Result<String> {
 pub fn line_with_link(prev: &[u8; 32], e: &Event) -> Result<(String, [u8; 32])> {
     let mut buf = Vec::with_capacity(256);
     let w = write_event(&mut buf, e, true, true)?;
+    let link = seal(&mut buf, &w, prev);
+    Ok((utf8(buf)?, link))
+}
+
+/// Hashes a line written with its `hash` placeholder ([`write_event`] with `with_hash`, the
+/// spans `w` relative to `line`'s start) after `prev` — the canonical text is the line less
+/// its `contact` and `hash` members — and writes the link into the placeholder.
+fn seal(line: &mut [u8], w: &Written, prev: &[u8; 32]) -> [u8; 32] {
     let link = link_parts(
         prev,
         &[
-            &buf[..w.contact.start],
-            &buf[w.contact.end..w.hash.start],
-            &buf[w.hash.end..w.end],
+            &line[..w.contact.start],
+            &line[w.contact.end..w.hash.start],
+            &line[w.hash.end..w.end],
         ],
     );
     // the placeholder is the 64 characters before the member's closing quote
     let at = w.hash.end - 65;
-    buf[at..at + 64].copy_from_slice(&hex_array(&link));
-    Ok((utf8(buf)?, link))
+    line[at..at + 64].copy_from_slice(&hex_array(&link));
+    link
 }
 
 /// Below this many events per thread, the export is written on fewer threads.
