@@ -801,3 +801,112 @@ fn soak() {
         start.elapsed().as_secs_f64()
     );
 }
+
+/// A history made in memory (a simulated week with sweeps) written into a new journal:
+/// reopening gives the same engine, the stored lines are the library's export, the cases table
+/// holds every case, and later calls commit to the journal.
+#[test]
+fn a_history_made_in_memory_is_written_whole_and_goes_on() {
+    use gridgov::simulate::{Simulation, simulate};
+    let dir = scratch("attach");
+    let path = dir.join("history.journal");
+    // 2025-11-03 00:00 in Asia/Shanghai, a week: over 2 × 8,192 events, so several chunks
+    let sim = Simulation::new(1_762_099_200_000, 7).with_reports_per_day(400);
+    let mut eng = simulate(model(), &sim).expect("simulate");
+    let twin = eng.clone();
+    assert!(eng.events().len() > 8_192 * 2, "{}", eng.events().len());
+    eng.attach_journal(&path, &OpenOptions::default())
+        .expect("attach");
+    assert!(eng == twin, "attaching changes nothing in the engine");
+    assert_eq!(
+        eng.verify().expect("verify").head,
+        twin.verify().expect("verify").head
+    );
+    let lines = eng
+        .events_json_lines(Some(&Actor::Worker("SL01".into())))
+        .expect("export");
+    assert_eq!(stored_lines(&path).join("\n") + "\n", lines);
+    let c = Connection::open(&path).expect("reader");
+    let (n, open_cases): (i64, i64) = c
+        .query_row("SELECT count(*), sum(open) FROM cases", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("cases");
+    drop(c);
+    assert_eq!(n as usize, twin.cases().len());
+    let open_twin = twin.cases().iter().filter(|c| c.state.is_open()).count();
+    assert_eq!(open_cases as usize, open_twin);
+
+    // a second engine cannot write it, and a second attach is refused
+    assert_eq!(open(&path).expect_err("locked").kind(), ErrorKind::Journal);
+    let err = eng
+        .attach_journal(dir.join("other.journal"), &OpenOptions::default())
+        .expect_err("already journaled");
+    assert_eq!(err.kind(), ErrorKind::InvalidValue);
+    assert!(
+        err.to_string().contains("already writes a journal"),
+        "{err}"
+    );
+
+    // later calls commit; reopening gives them back
+    let later = eng.events().last().map_or(0, |e| e.at) + 86_400_000;
+    let fired = eng.sweep(later).expect("sweep").len();
+    let events = eng.events().to_vec();
+    drop(eng);
+    let again = open(&path).expect("reopen");
+    assert_eq!(again.events(), &events[..]);
+    assert_eq!(again.events().len(), twin.events().len() + fired);
+}
+
+/// Attaching is refused into a journal that holds events, inside a batch, and onto a journal of
+/// another model; each refusal leaves the journal as it was.
+#[test]
+fn attaching_a_history_is_refused_where_it_would_mix_histories() {
+    let dir = scratch("attach-refused");
+    let path = dir.join("city.journal");
+    let mut eng = open(&path).expect("open");
+    for k in 0..5 {
+        main_path_call(&mut eng, k).expect("call");
+    }
+    let committed = eng.events().to_vec();
+    drop(eng);
+
+    let mut mem = reference(12);
+    let err = mem
+        .attach_journal(&path, &OpenOptions::default())
+        .expect_err("journal holds events");
+    assert_eq!(err.kind(), ErrorKind::Journal);
+    assert!(err.to_string().contains("already holds 5 events"), "{err}");
+    assert_eq!(open(&path).expect("reopen").events(), &committed[..]);
+    assert!(!mem.has_sink(), "the refused attach left no journal behind");
+
+    mem.begin_batch().expect("batch");
+    let err = mem
+        .attach_journal(dir.join("batch.journal"), &OpenOptions::default())
+        .expect_err("inside a batch");
+    assert_eq!(err.kind(), ErrorKind::InvalidValue);
+    mem.rollback_batch().expect("rollback");
+
+    // an empty journal created for another model
+    let other_path = dir.join("other-model.journal");
+    let text = Model::sample().to_json();
+    let renamed = text.replacen("\"name\":\"", "\"name\":\"v2 ", 1);
+    let other = Arc::new(Model::from_str_auto(&renamed).expect("other model"));
+    drop(Engine::open(other, &other_path, &OpenOptions::default()).expect("create"));
+    let err = mem
+        .attach_journal(&other_path, &OpenOptions::default())
+        .expect_err("another model");
+    assert_eq!(err.kind(), ErrorKind::Journal);
+    assert!(err.to_string().contains("sha256"), "{err}");
+    let migrate = OpenOptions {
+        migrate: true,
+        ..OpenOptions::default()
+    };
+    mem.attach_journal(&other_path, &migrate)
+        .expect("migrating explicitly");
+    drop(mem);
+    assert_eq!(
+        open(&other_path).expect("reopen").events().len(),
+        reference(12).events().len()
+    );
+}

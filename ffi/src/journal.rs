@@ -108,6 +108,43 @@ pub unsafe extern "C" fn gridgov_engine_open(
     })
 }
 
+/// Writes the engine's whole history (every event, chained, and every case) into a new or empty
+/// journal at `path` in one transaction, then commits every later report, action and sweep to
+/// it, as if the engine had been opened there (`gridgov_engine_open` on the file gives it
+/// back). For a history made in memory: a simulation, or the JSON lines a host kept, replayed,
+/// when it moves to the journal. `options_json`: as `gridgov_engine_open` (NULL: defaults).
+///
+/// Errors: `GRIDGOV_STATUS_JOURNAL` (the file holds events; it was created for another model —
+/// unless `"migrate": true`; another engine writes it; SQLite failed or the disk is full),
+/// `GRIDGOV_STATUS_INVALID_VALUE` (inside a batch; the engine already writes a journal; bad
+/// options), `GRIDGOV_STATUS_PARSE` (options). On error the engine is unchanged and the
+/// journal holds no event.
+///
+/// # Safety
+/// `engine` must be a valid handle used by no other thread; `path` a NUL-terminated string;
+/// `options_json` NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_engine_attach_journal(
+    engine: *mut gridgov_engine,
+    path: *const c_char,
+    options_json: *const c_char,
+) -> gridgov_status {
+    guard(|| {
+        let eng = borrow_mut(engine)?;
+        let path = in_str(path, "path")?;
+        let options = if options_json.is_null() {
+            OpenOptions::default()
+        } else {
+            OpenOptions::from_json(&parse(
+                in_str(options_json, "options_json")?,
+                "options_json",
+            )?)?
+        };
+        eng.attach_journal(path, &options)?;
+        Ok(())
+    })
+}
+
 /// Opens a batch: later reports, actions and sweeps apply to the engine as usual but reach the
 /// journal and the sink only at `gridgov_engine_batch_commit`, in one transaction. If any call
 /// inside the batch fails, the commit commits nothing.

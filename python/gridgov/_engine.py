@@ -311,6 +311,46 @@ class Engine:
         core = _gridgov.Engine.open(model._core, os.fspath(path), options)
         return cls._wrap(core, model)
 
+    def attach_journal(
+        self,
+        path: Union[str, os.PathLike[str]],
+        *,
+        synchronous: str = "full",
+        migrate: bool = False,
+        max_pages: Optional[int] = None,
+    ) -> None:
+        """Writes this engine's whole history (every event, chained, and every case) into a new
+        or empty SQLite journal at ``path`` in one transaction, then commits every later call to
+        it, as if the engine had run on that journal from the start (:meth:`open` on the file
+        gives it back). For a history made in memory: a :func:`simulate` run, or the JSON lines
+        a host kept (:meth:`replay`) when it moves to the journal. The options are
+        :meth:`open`'s.
+
+        Raises :class:`JournalError` when the file holds events, was created for another model
+        (unless ``migrate=True``) or is written by another engine; :class:`ValidationError`
+        inside a :meth:`batch` or when the engine already writes a journal. On error the engine
+        is unchanged and the journal holds no event.
+
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "history.journal"
+        >>> eng = Engine(Model.sample())
+        >>> case = eng.report("SV001", category="C0101", grid="37990100100101",
+        ...                   at=datetime(2025, 11, 3, 9, 0))
+        >>> eng.attach_journal(path)
+        >>> _ = eng.act(case, "accept", actor="AC01", at=datetime(2025, 11, 3, 9, 5))
+        >>> del eng                                     # closes the journal
+        >>> len(Engine.open(Model.sample(), path).events())
+        2
+        """
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"path must be a str or a path, not {type(path).__name__}")
+        if not isinstance(migrate, bool):
+            raise _invalid("migrate", repr(migrate), "must be True or False")
+        if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int)):
+            raise _invalid("max_pages", repr(max_pages), "must be an int or None")
+        options = json.dumps({"synchronous": synchronous, "migrate": migrate, "max_pages": max_pages})
+        self._core.attach_journal(os.fspath(path), options)
+
     @contextlib.contextmanager
     def batch(self) -> Iterator[Engine]:
         """A batch: inside the ``with`` block, calls apply to the engine as usual but reach the

@@ -203,6 +203,24 @@ impl PyEngine {
         })
     }
 
+    /// Writes the engine's whole history into a new or empty journal at `path` and commits
+    /// every later call to it. `options_json`: the core's `OpenOptions` as JSON.
+    #[pyo3(signature = (path, options_json = None))]
+    fn attach_journal(
+        &self,
+        py: Python<'_>,
+        path: &str,
+        options_json: Option<&str>,
+    ) -> PyResult<()> {
+        self.with(py, |eng| {
+            let options = match options_json {
+                None => gridgov::journal::OpenOptions::default(),
+                Some(text) => gridgov::journal::OpenOptions::from_json(&parse(text, "options")?)?,
+            };
+            eng.attach_journal(path, &options)
+        })
+    }
+
     /// Opens a batch (commits deferred to `commit_batch`, all or nothing).
     fn begin_batch(&self, py: Python<'_>) -> PyResult<()> {
         self.with(py, Engine::begin_batch)

@@ -92,6 +92,7 @@ BY_FUNCTION = {
     ("gridgov_gridmap_from_path_crs", "path"): "geojson_path",
     ("gridgov_engine_open", "path"): "journal_path",
     ("gridgov_journal_verify", "path"): "journal_path",
+    ("gridgov_engine_attach_journal", "path"): "journal_path",
 }
 
 # Pointers that may be NULL although the header says so in words `nullable` does not read.

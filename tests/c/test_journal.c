@@ -239,6 +239,50 @@ static void test_sink(const gridgov_model *m) {
   gridgov_engine_free(mem);
 }
 
+/* A history made in memory goes into a new journal whole; later calls commit to it; a journal
+ * that holds events, or a second journal, is refused. */
+static void test_attach(const gridgov_model *m) {
+  remove_journal();
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  if (!e) return;
+  uint64_t id = 0;
+  CHECK_STATUS(gridgov_engine_report(e, SV001, T0, REPORT, &id), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, AC01, T0 + MIN, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_attach_journal(e, path, NULL), GRIDGOV_STATUS_OK);
+  CHECK(events_in_journal() == 2); /* the history, written whole */
+  CHECK_STATUS(act(e, id, SL01, T0 + 2 * MIN, "{\"action\":\"file\"}"), GRIDGOV_STATUS_OK);
+  CHECK(events_in_journal() == 3); /* later calls commit */
+  char other[300];
+  snprintf(other, sizeof other, "%s-second", path);
+  CHECK_STATUS(gridgov_engine_attach_journal(e, other, NULL), GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("already writes a journal");
+  char *before = events_of(e);
+  gridgov_engine_free(e);
+  unlink(other);
+
+  gridgov_engine *again = open_journal(m);
+  char *after = again ? events_of(again) : NULL;
+  CHECK(before && after && strcmp(before, after) == 0);
+  gridgov_string_free(before);
+  gridgov_string_free(after);
+  gridgov_engine_free(again);
+
+  /* a journal holding events takes no second history */
+  gridgov_engine *mem = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &mem), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_report(mem, SV001, T0, REPORT, &id), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_attach_journal(mem, path, NULL), GRIDGOV_STATUS_JOURNAL);
+  CHECK_ERROR_MENTIONS("already holds 3 events");
+  CHECK(events_in_journal() == 3);
+  CHECK_STATUS(gridgov_engine_attach_journal(mem, path, "{\"verfy\":1}"),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("verfy");
+  CHECK_STATUS(gridgov_engine_attach_journal(NULL, path, NULL), GRIDGOV_STATUS_NULL_POINTER);
+  CHECK_STATUS(gridgov_engine_attach_journal(mem, NULL, NULL), GRIDGOV_STATUS_NULL_POINTER);
+  gridgov_engine_free(mem);
+}
+
 static void test_bad_arguments(const gridgov_model *m) {
   remove_journal();
   gridgov_engine *e = NULL;
@@ -290,6 +334,7 @@ int main(void) {
   test_tamper(m);
   test_batches(m);
   test_sink(m);
+  test_attach(m);
   test_bad_arguments(m);
   gridgov_model_free(m);
   remove_journal();

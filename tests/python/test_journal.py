@@ -236,3 +236,43 @@ def test_a_full_disk_is_refused_and_loses_nothing(sample: gridgov.Model, path: P
     events = eng.events_jsonl()
     del eng
     assert Engine.open(sample, path).events_jsonl() == events
+
+
+def test_a_simulated_history_goes_into_a_journal_whole(sample: gridgov.Model, path: Path) -> None:
+    eng = gridgov.simulate(sample, datetime(2025, 11, 3), days=3)
+    twin = gridgov.simulate(sample, datetime(2025, 11, 3), days=3)
+    eng.attach_journal(path)
+    assert eng == twin
+    n = len(twin.events_jsonl().splitlines())
+    assert gridgov.verify_journal(path)["events"] == n
+    with sqlite3.connect(path) as db:
+        (cases,) = db.execute("SELECT count(*) FROM cases").fetchone()
+    assert cases == len(twin)
+    # later calls commit to the journal
+    main_path(eng, 0)
+    events = eng.events_jsonl()
+    with pytest.raises(gridgov.ValidationError, match="already writes a journal"):
+        eng.attach_journal(path.with_name("second.journal"))
+    del eng
+    again = Engine.open(sample, path)
+    assert again.events_jsonl() == events
+    assert len(events.splitlines()) == n + 8
+
+
+def test_attaching_is_refused_where_histories_would_mix(sample: gridgov.Model, path: Path) -> None:
+    eng = Engine.open(sample, path)
+    main_path(eng, 0)
+    del eng
+    mem = Engine(sample)
+    main_path(mem, 1)
+    with pytest.raises(gridgov.JournalError, match="already holds 8 events"):
+        mem.attach_journal(path)
+    assert gridgov.verify_journal(path)["events"] == 8
+    with mem.batch(), pytest.raises(gridgov.ValidationError, match="batch"):
+        mem.attach_journal(path.with_name("in-batch.journal"))
+    with pytest.raises(TypeError, match="path"):
+        mem.attach_journal(3)  # type: ignore[arg-type]
+    with pytest.raises(gridgov.ValidationError, match="sometimes"):
+        mem.attach_journal(path.with_name("x.journal"), synchronous="sometimes")
+    with pytest.raises(gridgov.ValidationError, match="migrate"):
+        mem.attach_journal(path.with_name("x.journal"), migrate="yes")  # type: ignore[arg-type]

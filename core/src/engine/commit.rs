@@ -223,6 +223,11 @@ impl Engine {
         self.sinks.head = head;
     }
 
+    /// Whether a journal takes the commits.
+    pub(crate) fn has_durable(&self) -> bool {
+        self.sinks.durable.is_some()
+    }
+
     /// Whether a sink or journal takes the commits.
     pub fn has_sink(&self) -> bool {
         self.sinks.durable.is_some() || self.sinks.host.is_some()

@@ -758,7 +758,7 @@ impl Engine {
     }
 
     /// The deadline of a case's running stage (`None`: no timed stage, or the clock is stopped).
-    fn deadline_of(&self, case: &Case) -> Result<Option<Millis>> {
+    pub(crate) fn deadline_of(&self, case: &Case) -> Result<Option<Millis>> {
         case.timer
             .as_ref()
             .map_or(Ok(None), |t| self.timer_deadline(t))

@@ -398,4 +398,84 @@ impl Engine {
         engine.attach_durable(Box::new(sink), stored.head);
         Ok(engine)
     }
+
+    /// Writes this engine's whole history (every event, chained, and every case) into a new or
+    /// empty journal at `path` in one transaction, then commits every later call to it, as if
+    /// the engine had run on that journal from the start ([`Engine::open`] on the file gives it
+    /// back). For a history made in memory: a simulation, or events a host kept as JSON lines
+    /// and replayed ([`Engine::replay_json_lines`]) when it moves to the journal.
+    ///
+    /// The events are written 8,192 at a time inside the transaction, so the lines of one
+    /// chunk are held at once, not the whole history's; a crash before the commit leaves the
+    /// journal empty.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] inside an open batch or when the engine already writes a
+    /// journal; [`Error::Journal`] when the journal holds events, was created for another model
+    /// (unless `options.migrate`), is written by another engine, or SQLite fails (a full disk
+    /// included). On error the engine is unchanged and the journal holds no event.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::sync::Arc;
+    /// use gridgov::engine::Engine;
+    /// use gridgov::journal::OpenOptions;
+    /// use gridgov::simulate::{Simulation, simulate};
+    /// let dir = std::env::temp_dir().join(format!("gridgov-doc-attach-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("history.journal");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let model = Arc::new(gridgov::Model::sample());
+    /// let start = 1_762_099_200_000; // 2025-11-03 00:00 in Asia/Shanghai
+    /// let mut eng = simulate(Arc::clone(&model), &Simulation::new(start, 2))?;
+    /// eng.attach_journal(&path, &OpenOptions::default())?;
+    /// let events = eng.events().len();
+    /// drop(eng);
+    /// let again = Engine::open(model, &path, &OpenOptions::default())?;
+    /// assert_eq!(again.events().len(), events);
+    /// # drop(again); let _ = std::fs::remove_dir_all(&dir);
+    /// # Ok::<(), gridgov::Error>(())
+    /// ```
+    pub fn attach_journal(&mut self, path: impl AsRef<Path>, options: &OpenOptions) -> Result<()> {
+        let path = path.as_ref();
+        if self.in_batch() {
+            return Err(Error::invalid(
+                "journal",
+                path.display(),
+                "cannot be attached inside an open batch",
+            ));
+        }
+        if self.has_durable() {
+            return Err(Error::invalid(
+                "journal",
+                path.display(),
+                "cannot be attached: this engine already writes a journal",
+            ));
+        }
+        let lock = lock_writer(path)?;
+        let conn = connect(path, options)?;
+        let model = Arc::clone(self.model_arc());
+        prepare_schema(&conn, path, &model)?;
+        let stored = check::scan(&conn, path, false, false)?;
+        if stored.count != 0 {
+            return Err(journal_error(
+                path,
+                format!(
+                    "already holds {} events; a history can only be written into an empty journal (open this one with Engine::open)",
+                    stored.count
+                ),
+            ));
+        }
+        check_model(&conn, path, &model, options, 0, &stored.head)?;
+        let cases = self
+            .cases()
+            .iter()
+            .map(|c| Ok((c, self.deadline_of(c)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let mut sink = store::JournalSink::new(conn, lock, path.to_path_buf(), &stored);
+        let head = sink.write_history(self.events(), &cases, &model)?;
+        drop(cases);
+        self.attach_durable(Box::new(sink), head);
+        Ok(())
+    }
 }

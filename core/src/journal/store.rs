@@ -7,9 +7,12 @@ use std::path::PathBuf;
 use rusqlite::{Connection, params};
 
 use crate::audit::{self, Verified};
-use crate::case::Actor;
+use crate::calendar::Millis;
+use crate::case::{Actor, Case};
 use crate::error::{Error, Result};
-use crate::sink::{Commit, EventSink};
+use crate::event::Event;
+use crate::model::Model;
+use crate::sink::{Commit, EventSink, line_after};
 
 use super::check::{self, Stored, columns};
 use super::schema::sql_error;
@@ -64,29 +67,46 @@ impl JournalSink {
                 ),
             });
         }
-        let mut events = self
+        self.insert_events(commit.events, commit.lines, commit.hex)?;
+        let last_seq = commit.events.last().map_or(0, |e| e.seq);
+        self.insert_cases(commit.cases, last_seq, commit.model)
+    }
+
+    /// Inserts event rows (with their lines and hex links) inside the open transaction.
+    fn insert_events(&self, events: &[Event], lines: &[String], hex: &[String]) -> Result<()> {
+        let mut stmt = self
             .conn
             .prepare_cached(
                 "INSERT INTO events (seq, case_id, at, actor_kind, actor, action, line, hash)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )
             .map_err(|e| self.err("writing an event", &e))?;
-        for ((e, line), hash) in commit.events.iter().zip(commit.lines).zip(commit.hex) {
+        for ((e, line), hash) in events.iter().zip(lines).zip(hex) {
             let (kind, actor, action) = columns(e);
-            events
-                .execute(params![
-                    e.seq as i64,
-                    e.case as i64,
-                    e.at,
-                    kind,
-                    actor,
-                    action,
-                    line,
-                    hash
-                ])
-                .map_err(|err| self.err(&format!("writing event {}", e.seq), &err))?;
+            stmt.execute(params![
+                e.seq as i64,
+                e.case as i64,
+                e.at,
+                kind,
+                actor,
+                action,
+                line,
+                hash
+            ])
+            .map_err(|err| self.err(&format!("writing event {}", e.seq), &err))?;
         }
-        let mut cases = self
+        Ok(())
+    }
+
+    /// Writes the current state of `cases` (each with its running stage's deadline) inside the
+    /// open transaction; `last_seq` is the commit's last event.
+    fn insert_cases(
+        &self,
+        cases: &[(&Case, Option<Millis>)],
+        last_seq: u64,
+        model: &Model,
+    ) -> Result<()> {
+        let mut stmt = self
             .conn
             .prepare_cached(
                 "INSERT OR REPLACE INTO cases (id, state, open, category, urgency, grid, unit,
@@ -97,44 +117,104 @@ impl JournalSink {
                    ?17, ?18, ?19, ?20, ?21, ?22)",
             )
             .map_err(|e| self.err("writing a case", &e))?;
-        let last_seq = commit.events.last().map_or(0, |e| e.seq) as i64;
-        let model = commit.model;
-        for &(c, deadline) in commit.cases {
+        let last_seq = last_seq as i64;
+        for &(c, deadline) in cases {
             let id = c.id;
             let reporter = match &c.reporter {
                 Actor::Worker(w) | Actor::Citizen(w) => &**w,
                 Actor::System => "system",
             };
-            cases
-                .execute(params![
-                    id as i64,
-                    c.state.as_str(),
-                    c.state.is_open(),
-                    &*c.category,
-                    &*c.urgency,
-                    model.territory().area(c.grid).code.as_str(),
-                    c.unit.map(|u| model.org().unit(u).id.as_str()),
-                    c.source.as_str(),
-                    reporter,
-                    c.reported_at,
-                    c.last_at,
-                    c.timer.as_ref().map(|t| t.stage.as_str()),
-                    deadline,
-                    c.closed_at,
-                    c.satisfaction,
-                    c.rework_count,
-                    c.return_count,
-                    c.reopen_count,
-                    c.supervised_count,
-                    c.postponed_minutes,
-                    c.self_handled,
-                    last_seq
-                ])
-                .map_err(|err| self.err(&format!("writing case {id}"), &err))?;
+            stmt.execute(params![
+                id as i64,
+                c.state.as_str(),
+                c.state.is_open(),
+                &*c.category,
+                &*c.urgency,
+                model.territory().area(c.grid).code.as_str(),
+                c.unit.map(|u| model.org().unit(u).id.as_str()),
+                c.source.as_str(),
+                reporter,
+                c.reported_at,
+                c.last_at,
+                c.timer.as_ref().map(|t| t.stage.as_str()),
+                deadline,
+                c.closed_at,
+                c.satisfaction,
+                c.rework_count,
+                c.return_count,
+                c.reopen_count,
+                c.supervised_count,
+                c.postponed_minutes,
+                c.self_handled,
+                last_seq
+            ])
+            .map_err(|err| self.err(&format!("writing case {id}"), &err))?;
         }
         Ok(())
     }
+
+    /// Writes a whole history into this (empty) journal in one transaction: `events` chained
+    /// from the genesis hash, written [`HISTORY_CHUNK`] at a time so that only one chunk's lines
+    /// are held at once, then every case in `cases`. Returns the head of the chain. On any
+    /// error the transaction is rolled back and the journal stays empty.
+    pub(super) fn write_history(
+        &mut self,
+        events: &[Event],
+        cases: &[(&Case, Option<Millis>)],
+        model: &Model,
+    ) -> Result<[u8; 32]> {
+        if self.committed != 0 {
+            return Err(Error::Journal {
+                path: self.path.display().to_string(),
+                reason: format!(
+                    "already holds {} events; a history can only be written into an empty journal",
+                    self.committed
+                ),
+            });
+        }
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.err("starting the history's commit", &e))?;
+        let run = || -> Result<[u8; 32]> {
+            let mut link = audit::GENESIS;
+            let mut lines = Vec::with_capacity(HISTORY_CHUNK.min(events.len()));
+            let mut hex = Vec::with_capacity(HISTORY_CHUNK.min(events.len()));
+            for chunk in events.chunks(HISTORY_CHUNK) {
+                lines.clear();
+                hex.clear();
+                for e in chunk {
+                    let (line, next, h) = line_after(&link, e)?;
+                    link = next;
+                    lines.push(line);
+                    hex.push(h);
+                }
+                self.insert_events(chunk, &lines, &hex)?;
+            }
+            self.insert_cases(cases, events.last().map_or(0, |e| e.seq), model)?;
+            Ok(link)
+        };
+        match run() {
+            Ok(head) => match self.conn.execute_batch("COMMIT") {
+                Ok(()) => {
+                    self.committed = events.len() as u64;
+                    self.head = head;
+                    Ok(head)
+                }
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    Err(self.err("committing the history", &e))
+                }
+            },
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
 }
+
+/// Events per chunk when a whole history is written ([`JournalSink::write_history`]).
+const HISTORY_CHUNK: usize = 8192;
 
 impl EventSink for JournalSink {
     fn write(&mut self, commit: &Commit<'_>) -> Result<()> {
