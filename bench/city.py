@@ -32,9 +32,14 @@ Each step's wall time and CPU time (``time.process_time``: every thread of the p
 printed: on a machine shared with other work the wall time of a step depends on the share of
 the cores it gets, its CPU time much less.
 
+* the journal (issue 11): ``Engine.attach_journal(path)`` writes the simulated month — every
+  event with its chain link and every case — into a new SQLite journal in one transaction
+  (``synchronous=FULL``), then ``Engine.open(model, path)`` opens it again (verifies the stored
+  chain, replays every event with every check); the file's size per event. ``--no-journal``
+  skips it; ``--journal-dir`` says where the file goes (default: the system's temporary folder).
+
 Memory: resident set size after the simulation less before it (the engine with its cases and
-events) per event and per case, and the process's peak. The journal's append and open are
-timed here once the journal exists (issue 11).
+events) per event and per case, and the process's peak.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ import hashlib  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import resource  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 from datetime import date  # noqa: E402
 from typing import Any  # noqa: E402
@@ -195,6 +201,8 @@ def main() -> None:
     ap.add_argument("--grids", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-peer", action="store_true", help="skip the plain Python loop")
+    ap.add_argument("--no-journal", action="store_true", help="skip the journal's append and open")
+    ap.add_argument("--journal-dir", default=None, help="where the journal file goes (default: a temporary folder)")
     args = ap.parse_args()
 
     print(f"gridgov {gridgov.__version__} · Python {platform.python_version()} · {os.cpu_count()} cores")
@@ -216,7 +224,7 @@ def main() -> None:
         out = f()
         dt, cpu = time.perf_counter() - t0, time.process_time() - c0
         rows.append((name, dt, n, unit, cpu))
-        print(f"  {name:<34} {dt:8.2f} s   (CPU {cpu:.2f} s)", flush=True)
+        print(f"  {name:<40} {dt:8.2f} s   (CPU {cpu:.2f} s)", flush=True)
         return out
 
     rss0 = rss_mib()
@@ -251,6 +259,18 @@ def main() -> None:
     # the digest: the same chain, the same head
     assert replayed.verify() == verified, "the replayed engine differs"
     del replayed
+    if not args.no_journal:
+        with tempfile.TemporaryDirectory(dir=args.journal_dir) as folder:
+            path = os.path.join(folder, "city.journal")
+            timed("journal: attach_journal (append all)", events, lambda: eng.attach_journal(path))
+            del eng  # closes the journal
+            size = os.path.getsize(path) + sum(
+                os.path.getsize(path + s) for s in ("-wal",) if os.path.exists(path + s)
+            )
+            print(f"  journal: {size / 2**20:,.0f} MiB, {size / events:.0f} bytes per event")
+            eng = timed("journal: Engine.open (verify, replay)", events, lambda: gridgov.Engine.open(model, path))
+            assert eng.verify() == verified, "the reopened journal differs"
+            del eng
     peer = None
     if not args.no_peer:
         n, head = timed("peer: json.loads + hashlib per line", events, lambda: python_chain(text))
