@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _gridgov
-from ._common import ArrayLike
+from ._common import ArrayLike, c_array
 from ._common import invalid as _invalid
 from ._convert import (
     DateTime,
@@ -196,7 +196,7 @@ class Calendar:
                     f"{names[0]} {a.shape}, {names[1]} {b.shape}",
                     "the arrays must have the same length (or broadcast together)",
                 ) from None
-        return np.ascontiguousarray(a.ravel()), np.ascontiguousarray(b.ravel()), a.shape
+        return c_array(a.ravel()), c_array(b.ravel()), a.shape
 
     def _instants(self, values: ArrayLike, what: str, local: bool) -> npt.NDArray[np.int64]:
         return instants_ms(values, what, self.tzinfo, self._core, local=local)
@@ -231,14 +231,14 @@ class Calendar:
         """Bulk :meth:`next_working`, as ``datetime64[ms]`` (as :meth:`add_working_many`)."""
         ms = self._instants(t, "t", local)
         shape = ms.shape
-        out = self._core.next_working_many(np.ascontiguousarray(ms.ravel()))
+        out = self._core.next_working_many(c_array(ms.ravel()))
         return datetime64_out(out, shape, self.tzinfo, local)
 
     def is_workday_many(self, t: ArrayLike, *, local: bool = True) -> npt.NDArray[np.bool_]:
         """Bulk :meth:`is_workday` by each instant's local date. ``datetime64[D]`` (or coarser)
         arrays are calendar dates and read as local days whatever ``local`` says."""
         ms = self._instants(t, "t", local)
-        return self._core.is_workday_many(np.ascontiguousarray(ms.ravel())).reshape(ms.shape)
+        return self._core.is_workday_many(c_array(ms.ravel())).reshape(ms.shape)
 
     # -- protocol ---------------------------------------------------------------------------
 

@@ -64,6 +64,14 @@ def read_text(path: StrPath, what: str, encoding: Optional[str] = None) -> str:
     raise invalid(what, p, reason)
 
 
+def c_array(values: Any, dtype: Any = None) -> Any:
+    """``values`` as a C-contiguous, aligned NumPy array (of ``dtype`` if given), copied only
+    when needed. The compiled module reads arrays in place and needs both: an array unpickled
+    from a Dask or Spark worker's buffer, or read from a memory map, can be contiguous and yet
+    unaligned."""
+    return np.require(values, dtype=dtype, requirements=("C", "A"))
+
+
 def first_true(mask: npt.NDArray[np.bool_]) -> int:
     """Index of the first true element (0 when there is none)."""
     return int(np.argmax(mask))

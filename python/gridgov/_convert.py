@@ -48,7 +48,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _gridgov
-from ._common import ArrayLike, first_true, import_pandas, invalid
+from ._common import ArrayLike, c_array, first_true, import_pandas, invalid
 from ._errors import ValidationError
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -390,5 +390,5 @@ def zoned_series(ms: Any, zone: timezone) -> Any:
     where ``i64::MIN``): the one zone convention of every frame the package returns
     (:meth:`Records.to_frame`, :meth:`Engine.events_frame`), the calendar's zone."""
     pd = import_pandas("gridgov")
-    raw = np.ascontiguousarray(np.asarray(ms, dtype=np.int64))
+    raw = c_array(np.asarray(ms, dtype=np.int64))
     return pd.Series(raw.view("datetime64[ms]")).dt.tz_localize("UTC").dt.tz_convert(zone)

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _gridgov
-from ._common import import_pandas
+from ._common import c_array, import_pandas
 from ._common import invalid as _invalid
 from ._errors import UnknownError
 from ._model import Model
@@ -277,6 +277,6 @@ def division_report(
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
             raise _invalid(what, v, "must be a whole number of households")
         config[what] = int(v)
-    per_grid = np.ascontiguousarray(_per_grid(model, load), dtype=np.uint64)
+    per_grid = c_array(_per_grid(model, load), dtype=np.uint64)
     text = _gridgov.division_report_json(model._core, per_grid, json.dumps(config))
     return DivisionReport(text)

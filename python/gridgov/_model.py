@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from . import _gridgov
 from ._calendar import Calendar
-from ._common import ArrayLike, StrPath, invalid, read_text
+from ._common import ArrayLike, StrPath, c_array, invalid, read_text
 from ._convert import MAX_MS, NAT, Instant, datetime64_out, instant_ms, instants_ms, to_datetime
 from ._spatial import _GEOJSON_CODE, GridMap
 
@@ -372,7 +372,7 @@ class Model:
         zone = self.calendar.tzinfo
         s = instants_ms(starts, "starts", zone, self.calendar._core)
         shape = s.shape
-        flat = np.ascontiguousarray(s.ravel())
+        flat = c_array(s.ravel())
         n = len(flat)
 
         def keys(values: Any, what: str) -> list[str]:

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _gridgov
-from ._common import first_true, import_pandas, read_text
+from ._common import c_array, first_true, import_pandas, read_text
 from ._common import invalid as _invalid
 from ._convert import NAT as _NAT
 from ._convert import Instant, TextParser, arrow_buffers, instant_ms, instants_ms, to_datetime, zoned_series
@@ -104,7 +104,7 @@ def _text_column(name: str, s: Any) -> tuple[Any, ...]:
         else:
             row = first_true(codes == i)
             raise _invalid(f"records[{row}].{name}", u, f"is a {type(u).__name__}, where text is expected")
-    return (name, "text", np.ascontiguousarray(codes), values)
+    return (name, "text", c_array(codes), values)
 
 
 def _time_column(name: str, s: Any, ctx: _Ctx) -> tuple[str, str, npt.NDArray[np.int64]]:
@@ -124,7 +124,7 @@ def _time_column(name: str, s: Any, ctx: _Ctx) -> tuple[str, str, npt.NDArray[np
         if what.startswith(f"{name}[") and what.endswith("]"):
             what = f"records[{what[len(name) + 1 : -1]}].{name}"
         raise _invalid(what, err.value, err.reason) from None
-    return (name, "time", np.ascontiguousarray(ms.ravel(), dtype=np.int64))
+    return (name, "time", c_array(ms.ravel(), dtype=np.int64))
 
 
 def _number_column(name: str, s: Any, kind: str) -> tuple[str, str, npt.NDArray[Any]]:
@@ -133,14 +133,14 @@ def _number_column(name: str, s: Any, kind: str) -> tuple[str, str, npt.NDArray[
     if pd.api.types.is_extension_array_dtype(dtype) and (
         pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
     ):  # nullable Int64, Float64, boolean: missing values become NaN
-        return (name, "float", np.ascontiguousarray(s.to_numpy(dtype=np.float64, na_value=np.nan)))
+        return (name, "float", c_array(s.to_numpy(dtype=np.float64, na_value=np.nan)))
     if dtype.kind == "b":
         dtype_out = bool if kind == "bool" else np.int64
-        return (name, "bool" if kind == "bool" else "int", np.ascontiguousarray(np.asarray(s, dtype=dtype_out)))
+        return (name, "bool" if kind == "bool" else "int", c_array(np.asarray(s, dtype=dtype_out)))
     if dtype.kind in "iu":
-        return (name, "int", np.ascontiguousarray(np.asarray(s, dtype=np.int64)))
+        return (name, "int", c_array(np.asarray(s, dtype=np.int64)))
     if dtype.kind == "f":
-        return (name, "float", np.ascontiguousarray(np.asarray(s, dtype=np.float64)))
+        return (name, "float", c_array(np.asarray(s, dtype=np.float64)))
     # Anything else (object, text): the core parses booleans from text; numbers are parsed here.
     if kind == "bool":
         return _text_column(name, s.astype(object).where(s.notna(), None))
@@ -149,7 +149,7 @@ def _number_column(name: str, s: Any, kind: str) -> tuple[str, str, npt.NDArray[
     if bad.any():
         row = first_true(bad)
         raise _invalid(f"records[{row}].{name}", s.iloc[row], "is not a number")
-    return (name, "float", np.ascontiguousarray(np.asarray(num, dtype=np.float64)))
+    return (name, "float", c_array(np.asarray(num, dtype=np.float64)))
 
 
 class _Ctx(NamedTuple):

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _gridgov
-from ._common import ArrayLike, StrPath, read_text
+from ._common import ArrayLike, StrPath, c_array, read_text
 from ._common import invalid as _invalid
 from ._errors import UnknownError
 
@@ -40,7 +40,7 @@ def _coords(lon: ArrayLike, lat: ArrayLike) -> tuple[npt.NDArray[np.float64], np
     x, y = arrays
     if x.shape != y.shape:
         raise _invalid("shapes", f"lon {x.shape}, lat {y.shape}", "lon and lat must have the same shape")
-    return np.ascontiguousarray(x.ravel()), np.ascontiguousarray(y.ravel()), x.shape
+    return c_array(x.ravel()), c_array(y.ravel()), x.shape
 
 
 def _finite_or_null(value: Any) -> Any:

@@ -64,7 +64,7 @@ fn slice<'a>(a: &'a PyReadonlyArray1<'_, i64>, name: &str) -> PyResult<&'a [i64]
         invalid(
             name,
             "a non-contiguous array",
-            "arrays must be C-contiguous",
+            "arrays must be C-contiguous and aligned",
         )
     })
 }
@@ -215,7 +215,7 @@ impl PyCalendar {
             invalid(
                 "data",
                 "a non-contiguous array",
-                "arrays must be C-contiguous",
+                "arrays must be C-contiguous and aligned",
             )
         })?;
         let valid = match &validity {
@@ -223,7 +223,7 @@ impl PyCalendar {
                 invalid(
                     "validity",
                     "a non-contiguous array",
-                    "arrays must be C-contiguous",
+                    "arrays must be C-contiguous and aligned",
                 )
             })?),
             None => None,

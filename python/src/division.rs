@@ -31,7 +31,7 @@ pub fn division_report_json(
         invalid(
             "load",
             "a non-contiguous array",
-            "arrays must be C-contiguous",
+            "arrays must be C-contiguous and aligned",
         )
     })?;
     let m = &*model.inner;

@@ -234,7 +234,7 @@ impl PyModel {
             invalid(
                 "starts",
                 "a non-contiguous array",
-                "arrays must be C-contiguous",
+                "arrays must be C-contiguous and aligned",
             )
         })?;
         let model = &*self.inner;

@@ -38,7 +38,7 @@ fn slice<'a>(a: &'a PyReadonlyArray1<'_, f64>, name: &str) -> PyResult<&'a [f64]
         invalid(
             name,
             "a non-contiguous array",
-            "arrays must be C-contiguous",
+            "arrays must be C-contiguous and aligned",
         )
     })
 }
