@@ -119,10 +119,5 @@ demo: python ## run the main job on the built-in sample city
 	$(CARGO) run --quiet --release -p gridgov --example demo
 
 .PHONY: bench
-bench: python ## criterion benches and the side-by-side Python benches (city: a big city's month)
-	$(CARGO) bench -p gridgov
-	$(PY) bench/calendar.py
-	$(PY) bench/locate.py
-	$(PY) bench/score.py
-	$(PY) bench/journal.py
-	$(PY) bench/city.py $(CITY_ARGS)
+bench: python ## every benchmark (criterion, then bench/*.py beside their peers); rewrites the measured block of BENCHMARKS.md
+	$(PY) bench/run.py $(BENCH_ARGS)
