@@ -138,7 +138,9 @@ def _pct(v: Any, digits: int = 1) -> str:
 
 
 def _hours(v: Any) -> str:
-    return "–" if _missing(v) else f"{float(v):.1f} 小时"
+    if _missing(v):
+        return "–"
+    return f"{float(v):.2f} 小时" if abs(float(v)) < 10 else f"{float(v):.1f} 小时"
 
 
 def _cell(column: str, v: Any) -> str:
