@@ -116,8 +116,12 @@ fuzz: ## the mutation harness for GRIDGOV_FUZZ_SECS (default 1800), optimised, o
 	  $(CARGO) test --release -p gridgov --test mutate -- --nocapture
 
 .PHONY: demo
-demo: python ## run the main job on the built-in sample city
+demo: python ## two months of the sample city simulated, located, scored and reported (out/report.html)
 	$(PY) examples/demo.py
+
+.PHONY: tour
+tour: python ## the API on the sample city from Python and from Rust: routing, deadlines, scores, division
+	$(PY) examples/tour.py
 	$(CARGO) run --quiet --release -p gridgov --example demo
 
 .PHONY: bench

@@ -1,4 +1,4 @@
-"""The Python half of `make demo`: the built-in sample city, seen by an analyst.
+"""A tour of the API on the built-in sample city, seen by an analyst (`make tour`; `make demo` runs examples/demo.py).
 
 Loads 清河市 (fictional), prints its sizes, checks its responsibility matrix (and a broken copy
 of it), routes a few cases and computes a few deadlines on the China working calendar. Then it
