@@ -76,6 +76,11 @@ def run(args: argparse.Namespace) -> int:
             f"  gridgov score sample {rec_path} --month 2026-03 --level street\n"
             f"  gridgov compare sample {rec_path} --before 2026-02 --after 2026-03 --worst 3\n"
             f"  gridgov verify {ev_path}\n"
+            f"  gridgov report sample {ev_path} --before 2026-02 --after 2026-03 --out "
+            f"{os.path.join(args.out, 'report.html')}\n"
         )
-    _out("\nthe full tour (routing, deadlines, posts, division) in a source checkout: make demo\n")
+    _out(
+        "\nin a source checkout, make demo runs 46,000 cases into the HTML report; make tour walks through "
+        "the API (routing, deadlines, posts, division)\n"
+    )
     return EXIT_OK
