@@ -264,9 +264,12 @@ def run(argv: Optional[Sequence[str]] = None) -> int:
     text = summary(model, engine, feb, mar, division, located, report_path, seconds, args.reports_per_day, args.seed)
     print(f"done in {time.perf_counter() - progress.started:.1f} s\n", file=sys.stderr)
     sys.stdout.write(text)
-    print(f"Case records: {os.path.join(args.out, 'records.csv')}; try "
-          f"`gridgov compare sample {os.path.join(args.out, 'records.csv')} --before 2026-02 --after 2026-03 "
-          "--worst 3`")
+    # A CSV file does not carry the engine's as_of (the instant just after its last event, often an
+    # escalation): without --as-of the command line judges statuses at the file's latest instant.
+    as_of = f"{records.as_of:%Y-%m-%dT%H:%M:%S}.{records.as_of.microsecond // 1000:03d}"
+    print(f"Case records: {os.path.join(args.out, 'records.csv')}; which streets got worse, as in the report:\n"
+          f"  gridgov compare sample {os.path.join(args.out, 'records.csv')} --before 2026-02 --after 2026-03 "
+          f"--worst 3 --as-of {as_of}")
     return 0
 
 

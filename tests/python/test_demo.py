@@ -5,8 +5,10 @@ small run ends with the summary and the report."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -70,6 +72,22 @@ def test_a_small_demo_run(demo: ModuleType, tmp_path: Path, capsys: Any) -> None
     assert f"{len(engine):,} report points in GCJ-02 located into unit grids: {len(engine):,} in the grid" in out
     assert (tmp_path / "report.html").is_file()
     assert (tmp_path / "records.csv").read_text(encoding="utf-8") == engine.records().to_csv()
+    # the command it suggests judges the file as the report does: at the engine's own as_of
+    suggested = lines[-1].strip().split()
+    assert suggested[:2] == ["gridgov", "compare"]
+    from gridgov._cli import main
+
+    code = main([*suggested[1:], "--format", "json"])
+    assert code == 0, capsys.readouterr().err
+    rows = json.loads(capsys.readouterr().out)
+    records = engine.records()
+    feb = gridgov.score(records.model, records, date(2026, 2, 1), date(2026, 3, 1))
+    mar = gridgov.score(records.model, records, date(2026, 3, 1), date(2026, 4, 1))
+    expected = gridgov.compare(feb, mar, "street")
+    worse = [r for r in rows if r["indicator"] == "on_time_closure_rate"]
+    for r in worse:
+        row = expected[(expected["area"] == r["area"]) & (expected["indicator"] == "on_time_closure_rate")].iloc[0]
+        assert r["after"] == pytest.approx(row["after"]) and r["change"] == pytest.approx(row["change"])
 
 
 def test_bad_arguments(demo: ModuleType, capsys: Any) -> None:
