@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 import gridgov
+import gridgov._report
 
 SEED = 2026
 #: Reports on a working day (40 % of that on a weekend or holiday): ~46,000 cases in two months.
@@ -213,6 +214,8 @@ def summary(
         line = f"{row['kind']} {', '.join(row['grids'])}: {row['reason']}"
         add("  " + textwrap.shorten(line, 116, placeholder=" ..."))
     add(f"Report: {os.path.abspath(report_path)} (open it in a browser; it works offline)")
+    if gridgov._report.cjk_font() is None:
+        add("  (no CJK font found: the charts' text is in English; Debian: apt-get install fonts-noto-cjk)")
     return "\n".join(lines) + "\n"
 
 

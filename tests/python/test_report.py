@@ -5,6 +5,7 @@ rendered in a browser by test_report_browser.py.)"""
 from __future__ import annotations
 
 import base64
+import json
 import re
 import sys
 from datetime import date, datetime, timedelta, timezone
@@ -145,3 +146,11 @@ def test_matplotlib_missing(engine: gridgov.Engine, tmp_path: Path, monkeypatch:
         gridgov.report(engine, FEB, MAR, tmp_path / "r.html")
     assert isinstance(info.value, ImportError) and info.value.package == "matplotlib"  # type: ignore[attr-defined]
     assert not (tmp_path / "r.html").exists()
+
+
+def test_escalations_read_from_the_export_as_decoded(engine: gridgov.Engine) -> None:
+    text = engine.events_jsonl()
+    fast = [(int(m["at"]), int(m["case"]), m["effect"], m["name"], m["target"]) for m in rep._ESCALATION.finditer(text)]
+    decoded = [json.loads(line) for line in text.splitlines() if '"action":"escalate"' in line]
+    assert len(decoded) > 1000
+    assert fast == [(e["at"], e["case"], e["effect"], e["name"], e.get("target")) for e in decoded]
