@@ -20,6 +20,7 @@ import os
 import re
 import sys
 import textwrap
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -76,8 +77,22 @@ class Progress:
             done[0] += n
             self._draw(label, min(done[0], total), total, t0)
 
+        stop = threading.Event()
+
+        def tick() -> None:  # the elapsed time moves while a long call runs
+            while not stop.wait(0.2):
+                self._draw(label, min(done[0], total), total, t0)
+
+        ticker = threading.Thread(target=tick, daemon=True)
         self._draw(label, 0, total, t0)
-        yield advance
+        if self.tty:
+            ticker.start()
+        try:
+            yield advance
+        finally:
+            stop.set()
+            if ticker.is_alive():
+                ticker.join()
         took = time.perf_counter() - t0
         self.times[label] = took
         if self.tty:
