@@ -808,7 +808,8 @@ class _Page:
         rows = []
         for n, (kind, grids, reason) in enumerate(zip(sug["kind"], sug["grids"], sug["reason"]), start=1):
             words = "合并" if kind == "merge" else "拆分"
-            rows.append(f"<tr><td class=\"n\">{n}</td><td class=\"nw\">{words}</td><td>{_e('、'.join(grids))}</td>"
+            rows.append(f"<tr><td class=\"n\">{n}</td><td class=\"nw\">{words}</td>"
+                        f"<td>{'<br>'.join(_e(self.names.get(g, g)) + f' <small>{_e(g)}</small>' for g in grids)}</td>"
                         f"<td>{_e(reason)}</td></tr>")
         head_row = "<tr><th>序号</th><th>建议</th><th>网格</th><th>理由</th></tr>"
         first = f"<table class=\"small\">{head_row}{''.join(rows[:6])}</table>" if rows else "<p>无调整建议。</p>"

@@ -112,6 +112,10 @@ def test_a_model_without_boundaries(tiny: gridgov.Model, tmp_path: Path) -> None
     records = gridgov.Records(tiny, frame)
     html = Path(gridgov.report(records, FEB, MAR, tmp_path / "r.html")).read_text(encoding="utf-8")
     assert "模型没有网格边界" in html
+    check = tiny.check()  # a conflict and gaps: listed, each with its category
+    assert f"权责清单有 {len(check.gaps)} 处缺口" in html and f"{len(check.conflicts)} 处冲突" in html
+    for gap in check.gaps:
+        assert f"<td>缺口</td><td>{gap.category}</td>" in html
 
 
 def test_bad_input(engine: gridgov.Engine, tmp_path: Path) -> None:
