@@ -91,7 +91,9 @@ test-java: ffi ## the Java (JNA) test against target/debug/libgridgov.so
 	else echo "test-java: SKIPPED: Debian's libjna-java is not installed (make test installs it as root)"; fi
 
 .PHONY: test-python
-test-python: python ## pytest and mypy.stubtest
+test-python: python ## pytest and mypy.stubtest (the report's browser test needs Debian's chromium)
+	@if ! command -v chromium >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
 	$(PY) -m pytest -q tests/python
 	$(PY) -m mypy.stubtest gridgov --allowlist python/stubtest-allowlist.txt
 
@@ -114,8 +116,12 @@ fuzz: ## the mutation harness for GRIDGOV_FUZZ_SECS (default 1800), optimised, o
 	  $(CARGO) test --release -p gridgov --test mutate -- --nocapture
 
 .PHONY: demo
-demo: python ## run the main job on the built-in sample city
+demo: python ## two months of the sample city simulated, located, scored and reported (out/report.html)
 	$(PY) examples/demo.py
+
+.PHONY: tour
+tour: python ## the API on the sample city from Python and from Rust: routing, deadlines, scores, division
+	$(PY) examples/tour.py
 	$(CARGO) run --quiet --release -p gridgov --example demo
 
 .PHONY: bench

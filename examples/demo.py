@@ -1,278 +1,295 @@
-"""The Python half of `make demo`: the built-in sample city, seen by an analyst.
+"""`make demo`: two months of the sample city 清河市, from the reports to the leader's report.
 
-Loads 清河市 (fictional), prints its sizes, checks its responsibility matrix (and a broken copy
-of it), routes a few cases and computes a few deadlines on the China working calendar. Then it
-simulates February and March 2026 of the city through the case engine, scores both months
-(streets, departments, posts), compares March with February and analyses the grid division
-under March's load.
+Simulates February and March 2026 of the built-in sample city (fictional) through the case
+engine with tens of thousands of cases (``gridgov.simulate``: arrivals by category, source and
+hour on working and non-working days, the lifecycle with returns, postponements, shelving,
+rework, ratings and reopenings, an escalation sweep every 30 minutes); gives every report the
+GPS point a phone would send (GCJ-02, inside its grid) and locates the points back into unit
+grids; scores both months, compares them, analyses the grid division, writes the HTML report
+and ends with a one-screen summary. Progress goes to stderr (a bar on a terminal), the summary
+to stdout.
+
+    python examples/demo.py [--seed N] [--reports-per-day N] [--out DIR]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import re
+import sys
 import textwrap
+import threading
 import time
-import unicodedata
 from collections import Counter
-from datetime import date, datetime, timedelta
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
 
 import gridgov
-
-WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-
-
-def when(t: datetime) -> str:
-    return f"{WEEKDAYS[t.weekday()]} {t:%Y-%m-%d %H:%M}"
-
-
-def show_check(title: str, report: gridgov.CheckReport) -> None:
-    verdict = "clean" if report.is_clean else "NOT clean"
-    print(f"{title}: {verdict}")
-    print(
-        f"  {report.categories} categories x {report.grids} grids = {report.cells:,} cells; "
-        f"{report.gap_cells:,} gap cells in {len(report.gaps)} gaps, "
-        f"{report.conflict_cells:,} conflict cells in {len(report.conflicts)} conflicts, "
-        f"{report.fallback_cells:,} cells left to the street office (属地兜底)"
-    )
-    for gap in report.gaps[:3]:
-        print(f"  gap      {gap.category}: no unit in {', '.join(gap.areas)} ({gap.grids} grids)")
-    for c in report.conflicts[:3]:
-        print(f"  conflict {c.category}: rules {list(c.rules)} name {' and '.join(c.units)} ({c.grids} grids)")
-
-
-def main() -> None:
-    model = gridgov.Model.sample()
-    s = model.summary()
-    print(f"gridgov {gridgov.__version__} — {s['name']}, model version {s['version']}")
-    print("  areas:   " + ", ".join(f"{n} {level}" for level, n in s["areas_per_level"].items()))
-    print(f"  people:  {s['population']:,} residents in {s['households']:,} households")
-    print(f"  units:   {s['units']}; workers: " + ", ".join(f"{n} {r}" for r, n in s["workers_per_role"].items()))
-    print(f"  catalog: {s['categories']} leaf categories; duty rules: {s['duty_rules']}; "
-          f"calendar: {s['calendar']} {s['calendar_years'][0]}-{s['calendar_years'][1]}")
-    print()
-
-    show_check("Responsibility matrix", model.check())
-    # An analyst's what-if: drop the city-wide rule for C01 (公用设施) and the 属地兜底 fallback,
-    # and give the West district's sanitation rule a rival.
-    broken = model.to_dict()
-    broken["duty_fallback"] = "none"
-    broken["duty"] = [r for r in broken["duty"] if r["category"] != "C01"]
-    broken["duty"].append({"category": "E01", "area": "379902", "unit": "ENFORCE"})
-    broken_check = gridgov.Model.from_dict(broken).check()
-    show_check("Same city without the C01 rule, no fallback, a second E01 rule in 西山区", broken_check)
-    print()
-
-    print("Routing (who is responsible):")
-    names = {u.id: u.name for u in model.units()}
-    for category, grid in [("C0101", "37990100100101"), ("C0103", "37990100100101"), ("E0102", "37990100100101"),
-                           ("E0102", "37990200100101"), ("E0101", "37990200100101")]:
-        unit, rule = model.route_detail(category, grid)
-        cat = model.category(category)
-        why = f"duty rule {rule}" if rule is not None else "属地兜底 fallback"
-        print(f"  {category} {cat.name:<6} in grid {grid} -> {unit:<8} {names[unit]} ({why}); "
-              f"escalates via {' -> '.join(model.escalation_chain(unit)[1:])}")
-    try:
-        model.route("C0101", "37990100100199")
-    except gridgov.UnknownError as e:
-        print(f"  C0101 in grid 37990100100199 -> {type(e).__name__}: {e}")
-    print()
-
-    print("Deadlines on the China working calendar (08:00-12:00, 14:00-18:00, 调休 included):")
-    cases = [
-        ("C0101", datetime(2025, 9, 30, 16, 0), "eve of the 2025 National Day break"),
-        ("E0102", datetime(2026, 2, 14, 17, 30), "调休 Saturday before the Spring Festival break"),
-        ("E0102", datetime(2026, 2, 16, 17, 30), "除夕, inside the break"),
-        ("E0101", datetime(2024, 2, 2, 16, 0), "Friday before a 调休 Sunday"),
-    ]
-    for category, start, note in cases:
-        for urgency in model.urgencies:
-            due = model.deadline(category, start, urgency)
-            limit = model.limit(category, urgency)
-            print(f"  {category} {urgency:<6} reported {when(start)} ({note}): limit {limit:<16} due {when(due)}")
-    print()
-
-    cal = model.calendar
-    reports = np.array(["2024-02-02T16:00", "2025-09-30T16:00", "2026-02-14T17:30"], dtype="datetime64[m]")
-    dues = cal.add_working_many(reports, np.array([180, 960, 240]), local=True)
-    print("Bulk, NumPy in and out (local wall times):")
-    for r, d in zip(reports, dues):
-        print(f"  {r} + working time -> {d.astype('datetime64[m]')}")
-    worked = cal.working_between(datetime(2025, 9, 30, 16, 0), datetime(2025, 10, 10, 16, 0))
-    print(f"  working time between Tue 2025-09-30 16:00 and Fri 2025-10-10 16:00: {worked / timedelta(hours=1):g} h")
-    try:
-        cal.is_workday(datetime(2027, 1, 4))
-    except gridgov.CalendarRangeError as e:
-        print(f"  2027-01-04 -> {type(e).__name__}: {e}")
-    print()
-
-    pd.set_option("display.unicode.east_asian_width", True)  # align 湖滨街道 with ASCII
-    month_scored(model)
-
-
-# -- A month of the city, scored ----------------------------------------------------------------
+import gridgov._report
 
 SEED = 2026
-#: Two or three key indicators per table (every indicator is defined in the rustdoc of
-#: gridgov::score). Supervisors' valid_report_rate is 100 % throughout in the simulation (the
-#: centre voids no supervisor report), so their check punctuality is shown instead.
-KEYS = {
-    "street": ("filed", "on_time_closure_rate", "satisfaction_rate"),
-    "department": ("due", "on_time_rate", "median_handle_hours"),
-    "supervisor": ("reports", "missed_rate", "check_on_time_rate"),
-    "acceptor": ("accepted", "accept_on_time_rate", "accept_accuracy_rate"),
-    "shift_leader": ("filing_decisions", "filing_on_time_rate", "closing_on_time_rate"),
-    "dispatcher": ("dispatched", "dispatch_on_time_rate", "dispatch_accuracy_rate"),
-}
-#: What each table's ranking sample counts.
-SAMPLE = {"street": "filed", "department": "due", "supervisor": "reports", "acceptor": "accepted",
-          "shift_leader": "filing decisions", "dispatcher": "dispatched"}
-WORDS = {"mean_response_hours": "response", "mean_handle_hours": "handling",
-         "on_time_closure_rate": "on-time closure", "satisfaction_rate": "satisfaction"}
+#: Reports on a working day (40 % of that on a weekend or holiday): ~46,000 cases in two months.
+REPORTS_PER_DAY = 1000
+START = date(2026, 2, 1)
+DAYS = 59  # February and March
+FEBRUARY = (date(2026, 2, 1), date(2026, 3, 1))
+MARCH = (date(2026, 3, 1), date(2026, 4, 1))
+ROLES = {"supervisor": "supervisors", "acceptor": "acceptors", "shift_leader": "shift leaders",
+         "dispatcher": "dispatchers"}
 
 
-def fmt(column: str, v: object) -> str:
-    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
-        return "-"
-    if column.endswith(("_rate", "_share")):
-        return f"{v:.1%}"
-    if column.endswith("_hours"):
-        return f"{v:.2f} h"
-    if column == "score":
-        return f"{v:.1f}"
-    return str(v)
+# -- progress on stderr ---------------------------------------------------------------------------
 
 
-def width(text: str) -> int:
-    """Display width: CJK characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+class Progress:
+    """Steps on stderr: on a terminal a bar (``[#####-----] 3/8 label 1.2 s``) redrawn in place,
+    elsewhere one line per finished step. Nothing but the standard library."""
+
+    def __init__(self, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.started = time.perf_counter()
+        self.times: dict[str, float] = {}
+
+    def _draw(self, label: str, done: int, total: int, t0: float) -> None:
+        if not self.tty:
+            return
+        width = 24
+        filled = int(width * done / max(total, 1))
+        bar = "#" * filled + "-" * (width - filled)
+        self.stream.write(f"\r[{bar}] {done}/{total} {label} {time.perf_counter() - t0:.1f} s\033[K")
+        self.stream.flush()
+
+    @contextmanager
+    def step(self, label: str, total: int = 1) -> Iterator[Any]:
+        """A step of ``total`` parts; the object yielded is called with each part done."""
+        t0 = time.perf_counter()
+        done = [0]
+
+        def advance(n: int = 1) -> None:
+            done[0] += n
+            self._draw(label, min(done[0], total), total, t0)
+
+        stop = threading.Event()
+
+        def tick() -> None:  # the elapsed time moves while a long call runs
+            while not stop.wait(0.2):
+                self._draw(label, min(done[0], total), total, t0)
+
+        ticker = threading.Thread(target=tick, daemon=True)
+        self._draw(label, 0, total, t0)
+        if self.tty:
+            ticker.start()
+        try:
+            yield advance
+        finally:
+            stop.set()
+            if ticker.is_alive():
+                ticker.join()
+        took = time.perf_counter() - t0
+        self.times[label] = took
+        if self.tty:
+            self.stream.write(f"\r{label}: {took:.1f} s\033[K\n")
+        else:
+            self.stream.write(f"{label}: {took:.1f} s\n")
+        self.stream.flush()
 
 
-def left(column: pd.Series) -> list[str]:
-    """Left-aligns a text column (pandas right-aligns text)."""
-    w = max([width(str(v)) for v in column] + [0])
-    return [str(v) + " " * (w - width(str(v))) for v in column]
+# -- the city ------------------------------------------------------------------------------------
 
 
-def top_bottom(title: str, table: pd.DataFrame, subject: str, min_sample: int) -> None:
-    """The top 3 and bottom 3 by rank (all of them when there are 6 or fewer); subjects below
-    the minimum sample are not ranked and are listed after the table."""
-    keys = KEYS[subject]
+def simulate_city(seed: int = SEED, reports_per_day: int = REPORTS_PER_DAY) -> gridgov.Engine:
+    """February and March 2026 of the sample city: the same engine for the same arguments."""
+    return gridgov.simulate(gridgov.Model.sample(), START, DAYS, seed=seed, reports_per_day=reports_per_day)
+
+
+def grid_boxes(grid_map: gridgov.GridMap) -> dict[str, tuple[float, float, float, float]]:
+    """Each unit grid's bounding box (WGS-84 degrees) from its GeoJSON boundary."""
+    boxes = {}
+    for feature in json.loads(grid_map.to_geojson())["features"]:
+        coords = feature["geometry"]["coordinates"]
+        rings = coords if feature["geometry"]["type"] == "Polygon" else [r for p in coords for r in p]
+        xy = np.vstack([np.asarray(r, dtype=np.float64)[:, :2] for r in rings])
+        boxes[str(feature["properties"]["code"])] = (xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max())
+    return boxes
+
+
+def phone_points(grid_map: gridgov.GridMap, grids: Sequence[str], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A point inside each grid of ``grids`` as a phone reports it: drawn uniformly in the grid
+    (rejection sampling in its bounding box, kept where the boundaries place it in that grid)
+    and converted from WGS-84 to GCJ-02, the coordinates Chinese map apps send."""
+    rng = np.random.default_rng(seed)
+    boxes = grid_boxes(grid_map)
+    codes = np.asarray(grids, dtype=object)
+    box = np.array([boxes[g] for g in codes])
+    lon, lat = np.empty(len(codes)), np.empty(len(codes))
+    todo = np.arange(len(codes))
+    for _ in range(50):
+        if not len(todo):
+            break
+        b = box[todo]
+        x = b[:, 0] + rng.random(len(todo)) * (b[:, 2] - b[:, 0])
+        y = b[:, 1] + rng.random(len(todo)) * (b[:, 3] - b[:, 1])
+        inside = np.asarray(grid_map.locate(x, y, "wgs84"), dtype=object) == codes[todo]
+        lon[todo[inside]], lat[todo[inside]] = x[inside], y[inside]
+        todo = todo[~inside]
+    if len(todo):
+        raise RuntimeError(f"{len(todo)} grids where no point could be drawn, the first {codes[todo[0]]}")
+    return gridgov.convert(lon, lat, "wgs84", "gcj02")
+
+
+# -- the summary ---------------------------------------------------------------------------------
+
+
+def pct(v: Any) -> str:
+    return "-" if pd.isna(v) else f"{v * 100:.1f}%"
+
+
+def best_worst(table: pd.DataFrame, key: str, fmt: Any = pct) -> str:
     ranked = table[table["rank"].notna()].sort_values(["rank", "score"], ascending=[True, False], kind="stable")
-    rows = ranked if len(ranked) <= 6 else pd.concat([ranked.head(3), ranked.tail(3)])
-    shown = pd.DataFrame({c: [fmt(c, v) for v in rows[c]] for c in ("rank", "name", "score", "grade", *keys)},
-                         index=rows.index)
-    shown["name"] = left(shown["name"])
-    if len(ranked) > 6:
-        gap = pd.DataFrame({c: ["⋮" if c == "rank" else ""] for c in shown.columns}, index=[""])
-        shown = pd.concat([shown.iloc[:3], gap, shown.iloc[3:]])
-    which = "all" if len(ranked) <= 6 else "top 3 and bottom 3"
-    print(f"{title}: {which} of {len(ranked)} ranked")
-    if len(ranked):
-        print(shown.to_string(index_names=False, justify="right"))
-    unranked = table[table["rank"].isna()]
-    if len(unranked):
-        listed = ", ".join(f"{i} ({n})" for i, n in unranked["sample"].head(8).items())
-        more = f" and {len(unranked) - 8} more" if len(unranked) > 8 else ""
-        print(f"  not ranked (fewer than {min_sample} {SAMPLE[subject]}, or no score): {listed}{more}")
-    else:
-        print(f"  (none has fewer than {min_sample} {SAMPLE[subject]}, the minimum sample: all ranked)")
-    print()
+    if ranked.empty:
+        return "none ranked"
+    first, last = ranked.iloc[0], ranked.iloc[-1]
+
+    def who(row: pd.Series) -> str:
+        return f"{row['name']} {row['score']:.1f} {row['grade']} ({key} {fmt(row[key])})"
+
+    return f"best {who(first)} · worst {who(last)}  [{len(ranked)} ranked]"
 
 
-def in_words(indicator: str, change: float, pct: float) -> str:
-    what = WORDS[indicator]
-    if np.isnan(change):
-        return "-"
-    if indicator.endswith("_hours"):  # lower is better
-        return f"{what} {abs(pct):.1f} % {'faster' if pct < 0 else 'slower'}"
-    return f"{what} {abs(change):.1f} points {'higher' if change >= 0 else 'lower'}"
+def summary(
+    model: gridgov.Model, engine: gridgov.Engine, feb: gridgov.Scorecard, mar: gridgov.Scorecard,
+    division: gridgov.DivisionReport, located: tuple[int, int], report_path: str, seconds: dict[str, float],
+    reports_per_day: int, seed: int,
+) -> str:
+    lines: list[str] = []
+    add = lines.append
+    records = engine.records()
+    as_of = records.as_of
+    add(f"{model.name} — February and March 2026, seed {seed}, {reports_per_day:,} reports a working day")
+    add(f"  {len(engine):,} cases and {engine.event_count:,} events simulated in {seconds['simulate']:.1f} s "
+        "(escalation sweeps every 30 minutes)")
+    ok, total = located
+    add(f"  GPS: {total:,} report points in GCJ-02 located into unit grids: {ok:,} in the grid reported, "
+        f"{total - ok:,} elsewhere")
+    check = model.check()
+    verdict = "clean" if check.is_clean else f"{len(check.gaps)} gaps, {len(check.conflicts)} conflicts"
+    add(f"Responsibility check: {verdict} ({check.categories} categories x {check.grids} grids = "
+        f"{check.cells:,} cells)")
+    light_of = {case: engine.light(case, as_of) for case in range(1, len(engine) + 1)}
+    lights = Counter(light for light in light_of.values() if light is not None)
+    grid_of = dict(zip(records.to_frame()["id"], records.to_frame()["grid"]))
+    streets = {a.code: a.name for a in model.areas("street")}
+    parent = {a.code: a.parent for a in model.areas()}
+    red_in = Counter(streets.get(parent.get(parent.get(grid_of[c], ""), ""), "?")
+                     for c, light in light_of.items() if light == "red")
+    reds = ", ".join(f"{s} {n}" for s, n in red_in.most_common(3))
+    add(f"Lights at {as_of:%Y-%m-%d %H:%M}: {sum(lights.values()):,} open: green {lights['green']:,} · "
+        f"yellow {lights['yellow']:,} · red {lights['red']:,}" + (f" (most red: {reds})" if reds else ""))
+    march_ms = int(pd.Timestamp(MARCH[0], tz=model.calendar.tzinfo).value // 1_000_000)
+    # the export's lines have sorted keys: an escalation starts with its action, actor, time, case, effect
+    fired = re.findall(r'"action":"escalate","actor":"system","at":(\d+),"case":\d+,"effect":"(\w+)"',
+                       engine.events_jsonl())
+    effects = Counter(effect for at, effect in fired if int(at) >= march_ms)
+    add(f"Escalations in March: {sum(effects.values()):,}: " + " · ".join(
+        f"{k} {effects[k]:,}" for k in ("warn", "notify", "escalate", "supervise", "reassign") if effects[k])
+        + " (supervise = 督办)")
+    b, a = feb.areas("city").iloc[0], mar.areas("city").iloc[0]
+
+    def hours(col: str, target: float) -> str:
+        change = (a[col] - b[col]) / b[col] * 100
+        return f"{b[col]:.2f} -> {a[col]:.2f} h ({change:+.1f} %, target {target:+.0f} %)"
+
+    add("March against February (city):")
+    add(f"  on-time closure {pct(b['on_time_closure_rate'])} -> {pct(a['on_time_closure_rate'])}, satisfaction "
+        f"{pct(b['satisfaction_rate'])} -> {pct(a['satisfaction_rate'])}; filed {b['filed']:,} -> {a['filed']:,}")
+    add(f"  response {hours('mean_response_hours', -25)}; handling {hours('mean_handle_hours', -30)}")
+    change = gridgov.compare(feb, mar, "street")
+    worse = change[(change["indicator"] == "on_time_closure_rate") & (change["change"] < 0)].sort_values("change")
+    add("  streets worse on on-time closure: " + (", ".join(
+        f"{n} {c:+.1f} pt" for n, c in zip(worse["name"], worse["change"])) or "none"))
+    add("March's scorecards (best and worst):")
+    add(f"  streets       {best_worst(mar.areas('street'), 'on_time_closure_rate')}")
+    add(f"  departments   {best_worst(mar.departments(), 'on_time_rate')}")
+    keys = {"supervisor": "check_on_time_rate", "acceptor": "accept_on_time_rate",
+            "shift_leader": "filing_on_time_rate", "dispatcher": "dispatch_on_time_rate"}
+    for role, key in keys.items():
+        add(f"  {ROLES[role]:<13} {best_worst(mar.posts(role), key)}")
+    sug = division.suggestions
+    merges, splits = sug[sug["kind"] == "merge"], sug[sug["kind"] == "split"]
+    add(f"Grid division under March's load: {len(merges)} merge and {len(splits)} split suggestions")
+    for _, row in pd.concat([merges.head(1), splits.head(1)]).iterrows():
+        line = f"{row['kind']} {', '.join(row['grids'])}: {row['reason']}"
+        add("  " + textwrap.shorten(line, 116, placeholder=" ..."))
+    add(f"Report: {os.path.abspath(report_path)} (open it in a browser; it works offline)")
+    if gridgov._report.cjk_font() is None:
+        add("  (no CJK font found: the charts' text is in English; Debian: apt-get install fonts-noto-cjk)")
+    return "\n".join(lines) + "\n"
 
 
-def show_compare(before: gridgov.Scorecard, after: gridgov.Scorecard) -> None:
-    frames = [gridgov.compare(before, after, level) for level in ("city", "district")]
-    c = pd.concat(frames, ignore_index=True)
-    shown = pd.DataFrame({
-        "area": c["area"] + " " + c["name"],
-        "indicator": c["indicator"],
-        "February": [fmt(i, v) for i, v in zip(c["indicator"], c["before"])],
-        "March": [fmt(i, v) for i, v in zip(c["indicator"], c["after"])],
-        "change": [f"{v:+.2f} h" if i.endswith("_hours") else f"{v:+.1f} pt"
-                   for i, v in zip(c["indicator"], c["change"])],
-        "change %": [f"{v:+.1f} %" for v in c["change_pct"]],
-        "in words": [in_words(i, ch, p) for i, ch, p in zip(c["indicator"], c["change"], c["change_pct"])],
-    })
-    shown.loc[shown["area"].duplicated(), "area"] = ""
-    for col in ("area", "indicator", "in words"):
-        shown[col] = left(shown[col])
-    print(shown.to_string(index=False, justify="left"))
+# -- main ----------------------------------------------------------------------------------------
 
 
-def month_scored(model: gridgov.Model) -> None:
-    t0 = time.perf_counter()
-    eng = gridgov.simulate(model, date(2026, 2, 2), days=58, seed=SEED)
-    t1 = time.perf_counter()
-    records = eng.records()
-    as_of = records.as_of  # the records' own: one millisecond after the engine's last event
-    feb = gridgov.score(model, records, date(2026, 2, 1), date(2026, 3, 1), as_of=as_of)
-    mar = gridgov.score(model, records, date(2026, 3, 1), date(2026, 4, 1), as_of=as_of)
-    t2 = time.perf_counter()
-    print(f"February and March 2026 in the engine: gridgov.simulate from Mon 2026-02-02 for 58 days, seed {SEED}")
-    print(f"  {len(eng):,} cases, {eng.event_count:,} events in {(t1 - t0) * 1e3:.0f} ms; "
-          f"exported as records and scored in {(t2 - t1) * 1e3:.0f} ms")
-    print(f"  February [2026-02-01, 2026-03-01) and March [2026-03-01, 2026-04-01), both as of "
-          f"{as_of:%Y-%m-%d %H:%M} (the records' own)")
-    end = datetime(2026, 4, 1)  # the end of the simulated window
-    lights = Counter(eng.light(case, end) or "none" for case in range(1, len(eng) + 1))
-    fired = int((eng.events_frame()["action"] == "escalate").sum())
-    print(f"  lights at {when(end)}: {dict(sorted(lights.items()))}; {fired:,} escalations fired in the two months")
-    config = json.loads(mar.to_json())["config"]  # the model's [scoring] section, defaults filled in
-    limits = {config[k] for k in ("accept_limit", "file_limit", "close_limit")}
-    print(f"  ranked with at least {config['min_sample']} cases in the sample; the centre's accept, file and close "
-          f"limits: {', '.join(sorted(limits))} (the model's [scoring] section, here the defaults)")
-    print()
-    min_sample = config["min_sample"]
-    top_bottom("Streets, March", mar.areas("street"), "street", min_sample)
-    top_bottom("Departments, March", mar.departments(), "department", min_sample)
-    for role in ("supervisor", "acceptor", "shift_leader", "dispatcher"):
-        top_bottom(f"Posts: {role}, March", mar.posts(role), role, min_sample)
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    try:
+        return run(argv)
+    except gridgov.GridgovError as e:  # a bad argument: one line, no traceback
+        print(f"demo.py: error: {e}", file=sys.stderr)
+        return 2
 
-    print("March against February (gridgov.compare; change in hours or percentage points):")
-    show_compare(feb, mar)
-    city = mar.areas("city").iloc[0]
-    print(f"  March as of {as_of:%d %B}: {city['filed']:,} cases filed, {city['due_to_close']:,} due to close "
-          f"(应结案数: closed, or past their handling deadline), {city['closed']:,} closed "
-          f"({city['closure_rate']:.1%}, {city['on_time_closure_rate']:.1%} on time), "
-          f"{city['shelved']:,} on the shelf (挂账数, counted apart)")
-    both = gridgov.score(model, records, date(2026, 2, 1), date(2026, 4, 1), as_of=as_of)
-    print(f"  February merged with March equals the card of both months at once: {feb.merge(mar) == both}")
-    print()
 
-    div = model.division_report(records, date(2026, 3, 1), date(2026, 4, 1))
-    s = div.summary
-    lo, hi = div.config["households_min"], div.config["households_max"]
-    print(f"Grid division under March's load ({s['cases']:,} cases reported in {s['grids']} unit grids):")
-    print(f"  {s['households_low'] + s['households_high']} grids outside {lo}-{hi} households "
-          f"({s['households_low']} below, {s['households_high']} above)")
-    print(f"  cases per supervisor-equivalent: median {s['load_median']:g}, Q1 {s['load_q1']:g}, "
-          f"Q3 {s['load_q3']:g}, Tukey fences {s['lower_fence']:g}-{s['upper_fence']:g}: "
-          f"{s['load_low']} grids below, {s['load_high']} above")
-    grids = div.grids
-    for flag in ("load_low", "load_high"):
-        out = grids[grids[flag]]
-        if len(out):
-            listed = ", ".join(f"{code} ({load:g})" for code, load in out["load_per_worker"].head(5).items())
-            print(f"    {flag}: {listed}" + (" ..." if len(out) > 5 else ""))
-    sug = div.suggestions
-    for kind in ("merge", "split"):
-        these = sug[sug["kind"] == kind]
-        plural = "" if len(these) == 1 else "s"
-        print(f"  {len(these)} {kind} suggestion{plural}" + (", the first 3:" if len(these) > 3 else ":"))
-        for reason in these["reason"].head(3):
-            print(textwrap.fill(reason, width=110, initial_indent="    - ", subsequent_indent="      "))
+def run(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="demo.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=SEED, help=f"the simulation's seed (default {SEED})")
+    parser.add_argument("--reports-per-day", type=int, default=REPORTS_PER_DAY,
+                        help=f"reports on a working day (default {REPORTS_PER_DAY})")
+    parser.add_argument("--out", default="out", help="the folder of report.html and records.csv (default out)")
+    args = parser.parse_args(argv)
+    progress = Progress()
+    model = gridgov.Model.sample()
+    grid_map = model.grid_map
+    assert grid_map is not None  # the sample city has its boundaries
+    os.makedirs(args.out, exist_ok=True)
+    print(f"gridgov {gridgov.__version__} demo: {model.name}, February and March 2026", file=sys.stderr)
+
+    with progress.step("simulating two months of the city"):
+        engine = gridgov.simulate(model, START, DAYS, seed=args.seed, reports_per_day=args.reports_per_day)
+    records = engine.records()
+    frame = records.to_frame()
+    with progress.step("locating the reports' GPS points (GCJ-02)", total=2) as done:
+        lon, lat = phone_points(grid_map, frame["grid"].tolist(), args.seed)
+        done()
+        found = np.asarray(grid_map.locate(lon, lat, "gcj02"), dtype=object)
+        located = (int((found == frame["grid"].to_numpy(dtype=object)).sum()), len(found))
+        done()
+    with progress.step("scoring February and March"):
+        feb = gridgov.score(model, records, *FEBRUARY)
+        mar = gridgov.score(model, records, *MARCH)
+        division = model.division_report(records, *MARCH)
+    with progress.step("writing the case records"):
+        records.to_csv(os.path.join(args.out, "records.csv"))
+    with progress.step("drawing the report", total=8) as done:
+        report_path = gridgov.report(engine, FEBRUARY, MARCH, os.path.join(args.out, "report.html"),
+                                     progress=lambda *_: done())
+    seconds = {"simulate": progress.times["simulating two months of the city"]}
+    text = summary(model, engine, feb, mar, division, located, report_path, seconds, args.reports_per_day, args.seed)
+    print(f"done in {time.perf_counter() - progress.started:.1f} s\n", file=sys.stderr)
+    sys.stdout.write(text)
+    # A CSV file does not carry the engine's as_of (the instant just after its last event, often an
+    # escalation): without --as-of the command line judges statuses at the file's latest instant.
+    as_of = f"{records.as_of:%Y-%m-%dT%H:%M:%S}.{records.as_of.microsecond // 1000:03d}"
+    print(f"Case records: {os.path.join(args.out, 'records.csv')}; which streets got worse, as in the report:\n"
+          f"  gridgov compare sample {os.path.join(args.out, 'records.csv')} --before 2026-02 --after 2026-03 "
+          f"--worst 3 --as-of {as_of}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

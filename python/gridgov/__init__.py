@@ -15,6 +15,9 @@ A thin Python layer over the Rust core (the compiled module ``gridgov._gridgov``
 * :func:`division_report` — grid-division analysis: grids outside the household bounds or
   with outlying load per worker, the adjacency graph, merge and split suggestions with their
   figures (pandas tables).
+* :func:`report` — the HTML report a district leader reads: maps, trend against the policy
+  targets, scorecards, division suggestions, escalations and 督办, in one offline file (needs
+  matplotlib: ``pip install gridgov[report]``).
 * One exception tree under :class:`GridgovError`.
 
 Time conventions (every function follows them):
@@ -85,6 +88,7 @@ from ._errors import (
 )
 from ._model import Area, Category, CheckReport, Conflict, Gap, Model, Unit, Worker
 from ._model import _model_from_json as _model_from_json
+from ._report import report
 from ._score import RECORD_SCHEMA_VERSION, Records, Scorecard, column_labels, compare, score
 from ._simulate import simulate
 from ._spatial import GridMap, convert
@@ -134,6 +138,7 @@ __all__ = [
     "compare",
     "convert",
     "division_report",
+    "report",
     "score",
     "simulate",
     "verify_events",

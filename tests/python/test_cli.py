@@ -592,9 +592,64 @@ def test_verify_bad_input(capsys: Any, tmp_path: Path) -> None:
 # -- report, demo, help, progress -----------------------------------------------------------------
 
 
-def test_report_says_it_is_not_built(capsys: Any) -> None:
-    bad(capsys, "report", named=("not built yet",))
-    bad(capsys, "report", "sample", "--out", "x.html", named=("not built yet",))
+@pytest.fixture(scope="module")
+def sample_exports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """February and March 2026 of the sample city as an event export and as case records."""
+    engine = gridgov.simulate(gridgov.Model.sample(), date(2026, 2, 2), 58, seed=SEED, reports_per_day=60)
+    folder = tmp_path_factory.mktemp("report")
+    events, records = folder / "events.jsonl", folder / "records.csv"
+    events.write_text(engine.events_jsonl(), encoding="utf-8")
+    engine.records().to_csv(records)
+    return events, records
+
+
+REPORT_PERIODS = ("--before", "2026-02", "--after", "2026-03")
+
+
+def test_report(capsys: Any, tmp_path: Path, sample_exports: tuple[Path, Path], monkeypatch: Any) -> None:
+    pytest.importorskip("matplotlib", reason="gridgov report needs matplotlib: pip install 'gridgov[report]'")
+    events, records = sample_exports
+    out = tmp_path / "r.html"
+    code, stdout, err = run(capsys, "report", "sample", str(events), *REPORT_PERIODS, "--out", str(out))
+    assert code == 0, err
+    assert stdout == "" and err.strip() == f"report: {out}"
+    page = out.read_text(encoding="utf-8")
+    assert "本期 2026年3月" in page and "督办" in page and "红灯" in page and "需要案件引擎" not in page
+    # from case records: no lights, no escalations, said so; --level, --title, --as-of
+    code, _, err = run(capsys, "report", "sample", str(records), "--before", "2026-02-01..2026-03-01",
+                       "--after", "2026-03", "--level", "district", "--title", "西山区月报", "--as-of",
+                       "2026-03-31T18:00", "-o", str(out))
+    assert code == 0, err
+    page = out.read_text(encoding="utf-8")
+    assert "<title>西山区月报</title>" in page and page.count("需要案件引擎") == 2
+    assert "状态截至 2026-03-31 18:00" in page
+    # without --out: out/report.html, the folder created
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "report", "sample", str(events), *REPORT_PERIODS)
+    assert code == 0, err
+    assert (tmp_path / "out" / "report.html").is_file()
+
+
+def test_report_bad_input(capsys: Any, tmp_path: Path, sample_exports: tuple[Path, Path], monkeypatch: Any) -> None:
+    events, records = sample_exports
+    bad(capsys, "report", named=("MODEL", "SOURCE"))
+    bad(capsys, "report", "sample", "gone.jsonl", *REPORT_PERIODS, named=("gone.jsonl", "does not exist"))
+    bad(capsys, "report", "sample", str(events), "--before", "2026-14", "--after", "2026-03", named=("2026-14",))
+    bad(capsys, "report", "sample", str(events), "--before", "2026-02", "--after", "March",
+        named=("--after", "March"))
+    bad(capsys, "report", "sample", str(events), *REPORT_PERIODS, "--level", "county", named=("county",))
+    bad(capsys, "report", "sample", str(events), *REPORT_PERIODS, "--as-of", "soon", named=("soon",))
+    bad(capsys, "report", "sample", str(events), *REPORT_PERIODS, "--out", str(tmp_path / "no" / "r.html"),
+        named=("does not exist",))
+    not_events = tmp_path / "x.jsonl"
+    not_events.write_text("id,grid\n1,2\n", encoding="utf-8")
+    bad(capsys, "report", "sample", str(not_events), *REPORT_PERIODS, named=("x.jsonl", "is not an event export"))
+    bad(capsys, "report", str(fixture_path("cities/tiny.toml")), str(events), *REPORT_PERIODS,
+        named=("events.jsonl", "is not an event export"))
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if it were not installed
+    bad(capsys, "report", "sample", str(records), *REPORT_PERIODS, "--out", str(tmp_path / "r.html"),
+        named=("matplotlib", "pip install 'gridgov[report]'"))
+    assert not (tmp_path / "r.html").exists()
 
 
 def test_demo(capsys: Any, tmp_path: Path, sample: gridgov.Model) -> None:
@@ -694,7 +749,7 @@ def test_python_m_gridgov_exit_codes_without_tracebacks(tmp_path: Path) -> None:
         (["score", SCORE_CITY, SCORE_CASES, *PERIOD, "--level", "county"], "county"),
         (["check", str(fixture_path("cities/bad_model.toml"))], "bad_model.toml"),
         (["locate", "sample", SCORE_CASES, "--crs", "mars"], "mars"),
-        (["report"], "not built yet"),
+        (["report", "sample", "gone.jsonl", *REPORT_PERIODS], "gone.jsonl"),
     ]:
         r = process(*argv)
         assert r.returncode == 2, (argv, r.stderr)
