@@ -11,7 +11,7 @@ use gridgov::journal::{self, OpenOptions};
 use gridgov::sink::Commit;
 
 use crate::engine::{borrow_mut, gridgov_engine, parse};
-use crate::error::gridgov_status;
+use crate::error::{Failure, gridgov_status};
 use crate::handle::{Handle, in_str, need, out_as_json, write_out};
 use crate::model::gridgov_model;
 use crate::panic::guard;
@@ -65,6 +65,17 @@ impl EventSink for CSink {
     }
 }
 
+/// The journal options a caller passed (NULL: the defaults; otherwise a NUL-terminated string).
+fn open_options(options_json: *const c_char) -> Result<OpenOptions, Failure> {
+    if options_json.is_null() {
+        return Ok(OpenOptions::default());
+    }
+    Ok(OpenOptions::from_json(&parse(
+        in_str(options_json, "options_json")?,
+        "options_json",
+    )?)?)
+}
+
 /// Opens (or creates) the journal at `path` and writes an engine holding every committed event
 /// to `out`: the events are replayed with every check, after the audit chain was verified
 /// (unless the options say `"verify": false`). From then on every accepted report, action and
@@ -94,14 +105,7 @@ pub unsafe extern "C" fn gridgov_engine_open(
     guard(|| {
         let m = gridgov_model::borrow(model)?;
         let path = in_str(path, "path")?;
-        let options = if options_json.is_null() {
-            OpenOptions::default()
-        } else {
-            OpenOptions::from_json(&parse(
-                in_str(options_json, "options_json")?,
-                "options_json",
-            )?)?
-        };
+        let options = open_options(options_json)?;
         need(out, "out")?;
         let eng = Engine::open(Arc::clone(m), path, &options)?;
         gridgov_engine::emit(eng, out)
@@ -132,14 +136,7 @@ pub unsafe extern "C" fn gridgov_engine_attach_journal(
     guard(|| {
         let eng = borrow_mut(engine)?;
         let path = in_str(path, "path")?;
-        let options = if options_json.is_null() {
-            OpenOptions::default()
-        } else {
-            OpenOptions::from_json(&parse(
-                in_str(options_json, "options_json")?,
-                "options_json",
-            )?)?
-        };
+        let options = open_options(options_json)?;
         eng.attach_journal(path, &options)?;
         Ok(())
     })

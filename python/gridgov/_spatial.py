@@ -383,3 +383,15 @@ def convert(lon: ArrayLike, lat: ArrayLike, src: str = "gcj02", dst: str = "wgs8
         return _gridgov.convert(float(x[0]), float(y[0]), src, dst)
     ox, oy = _gridgov.convert_many(x, y, src, dst)
     return ox.reshape(shape), oy.reshape(shape)
+
+def check_point_columns(gridmap: object, columns: list[str], lon: str, lat: str, column: str) -> None:
+    """The checks of a frame of points before its rows are located into ``column`` (shared by
+    the Dask and Spark helpers): a :class:`GridMap`, both coordinate columns present, the new
+    column not taken."""
+    if not isinstance(gridmap, GridMap):
+        raise TypeError(f"gridmap must be a gridgov.GridMap, not {type(gridmap).__name__}")
+    for name, col in (("lon", lon), ("lat", lat)):
+        if col not in columns:
+            raise _invalid(name, repr(col), f"is not a column of the frame (columns: {columns})")
+    if column in columns:
+        raise _invalid("column", repr(column), "is already a column of the frame")

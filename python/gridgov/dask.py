@@ -38,7 +38,7 @@ from ._errors import GridgovError
 from ._model import Model
 from ._score import Labels, Records, Scorecard, _ms
 from ._score import score as _score
-from ._spatial import GridMap
+from ._spatial import GridMap, check_point_columns
 
 __all__ = ["as_of", "locate", "score"]
 
@@ -103,14 +103,8 @@ def locate(
     :class:`GridMap`, and :class:`ValidationError` naming a missing column; bad coordinates
     raise when the frame is computed, as :meth:`GridMap.locate` does.
     """
-    if not isinstance(gridmap, GridMap):
-        raise TypeError(f"gridmap must be a gridgov.GridMap, not {type(gridmap).__name__}")
     frame = _frame(frame, "frame")
-    for name, col in (("lon", lon), ("lat", lat)):
-        if col not in frame.columns:
-            raise _invalid(name, repr(col), f"is not a column of the frame (columns: {list(frame.columns)})")
-    if column in frame.columns:
-        raise _invalid("column", repr(column), "is already a column of the frame")
+    check_point_columns(gridmap, list(frame.columns), lon, lat, column)
     pd = import_pandas("gridgov.dask")
     meta = frame._meta.assign(**{column: pd.Series([], dtype=object)})
     dask, _ = _dask()

@@ -31,7 +31,7 @@ from ._errors import GridgovError
 from ._model import Model
 from ._score import Labels, Records, Scorecard, _ms, _naive_local
 from ._score import score as _score
-from ._spatial import GridMap
+from ._spatial import GridMap, check_point_columns
 
 __all__ = ["as_of", "locate", "score"]
 
@@ -81,14 +81,8 @@ def locate(
     Raises ``TypeError`` for a frame that is not a Spark frame or a map that is not a
     :class:`GridMap`, :class:`ValidationError` naming a missing or taken column.
     """
-    if not isinstance(gridmap, GridMap):
-        raise TypeError(f"gridmap must be a gridgov.GridMap, not {type(gridmap).__name__}")
     frame = _spark_frame(frame, "frame")
-    for name, col in (("lon", lon), ("lat", lat)):
-        if col not in frame.columns:
-            raise _invalid(name, repr(col), f"is not a column of the frame (columns: {frame.columns})")
-    if column in frame.columns:
-        raise _invalid("column", repr(column), "is already a column of the frame")
+    check_point_columns(gridmap, list(frame.columns), lon, lat, column)
     from pyspark.sql.types import StringType, StructField, StructType  # noqa: PLC0415
 
     shared = frame.sparkSession.sparkContext.broadcast(gridmap)
