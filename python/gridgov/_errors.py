@@ -20,6 +20,7 @@ __all__ = [
     "GridgovIOError",
     "InvalidTransition",
     "JournalError",
+    "MissingDependencyError",
     "ModelError",
     "NoResponsibleUnitError",
     "ParseError",
@@ -218,3 +219,12 @@ class SinkError(GridgovError):
     def __init__(self, message: str = "", *, reason: str = "") -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class MissingDependencyError(GridgovError, ImportError):
+    """An optional package a feature needs is not installed (also an ``ImportError``);
+    ``package`` names it and the message says how to install it."""
+
+    def __init__(self, message: str = "", *, package: str = "") -> None:
+        super().__init__(message)
+        self.package = package

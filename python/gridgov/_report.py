@@ -36,11 +36,11 @@ from ._common import StrPath, import_pandas
 from ._common import invalid as _invalid
 from ._convert import Instant
 from ._engine import Engine
-from ._errors import GridgovError, GridgovIOError
+from ._errors import GridgovIOError, MissingDependencyError
 from ._model import Model
 from ._score import Records, Scorecard, _ms, column_labels, compare, score
 
-__all__ = ["MissingDependencyError", "report"]
+__all__ = ["report"]
 
 #: Where :func:`report` writes without a path.
 DEFAULT_PATH = os.path.join("out", "report.html")
@@ -89,15 +89,6 @@ _ESCALATION = re.compile(
     r'"firing":\d+,"hash":"[0-9a-f]*","name":"(?P<name>[^"\\]*(?:\\.[^"\\]*)*)"(?:,"rule":\d+)?(?:,"seq":\d+)?'
     r'(?:,"target":"(?P<target>[^"\\]*(?:\\.[^"\\]*)*)")?'
 )
-
-
-class MissingDependencyError(GridgovError, ImportError):
-    """An optional package a feature needs is not installed (also an ``ImportError``);
-    ``package`` names it and the message says how to install it."""
-
-    def __init__(self, message: str = "", *, package: str = "") -> None:
-        super().__init__(message)
-        self.package = package
 
 
 def _matplotlib() -> Any:

@@ -34,7 +34,7 @@ from typing import Any, Optional
 from ._common import import_pandas
 from ._common import invalid as _invalid
 from ._convert import Instant
-from ._errors import GridgovError
+from ._errors import GridgovError, MissingDependencyError
 from ._model import Model
 from ._score import Labels, Records, Scorecard, _ms
 from ._score import score as _score
@@ -48,7 +48,10 @@ def _dask() -> tuple[Any, Any]:
         import dask  # noqa: PLC0415
         import dask.dataframe as dd  # noqa: PLC0415
     except ImportError as e:  # pragma: no cover - the test environment has Dask
-        raise GridgovError("gridgov.dask needs Dask: pip install 'dask[distributed]' (or gridgov[dask])") from e
+        raise MissingDependencyError(
+            "gridgov.dask needs Dask: pip install 'gridgov[dask]' (or pip install 'dask[distributed]')",
+            package="dask",
+        ) from e
     return dask, dd
 
 

@@ -27,7 +27,7 @@ from typing import Any, Optional
 from ._common import import_pandas
 from ._common import invalid as _invalid
 from ._convert import Instant
-from ._errors import GridgovError
+from ._errors import MissingDependencyError
 from ._model import Model
 from ._score import Labels, Records, Scorecard, _ms, _naive_local
 from ._score import score as _score
@@ -40,7 +40,9 @@ def _spark_frame(frame: Any, what: str) -> Any:
     try:
         from pyspark.sql import DataFrame  # noqa: PLC0415
     except ImportError as e:  # pragma: no cover - the tests skip without PySpark
-        raise GridgovError("gridgov.spark needs PySpark: pip install pyspark (and a Java runtime)") from e
+        raise MissingDependencyError(
+            "gridgov.spark needs PySpark: pip install 'gridgov[spark]' (and a Java runtime)", package="pyspark"
+        ) from e
     if not isinstance(frame, DataFrame):
         raise TypeError(f"{what} must be a pyspark.sql.DataFrame, not {type(frame).__name__}")
     return frame
