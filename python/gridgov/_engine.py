@@ -589,25 +589,17 @@ class Engine:
         """The events as a ``pandas.DataFrame``, one row per event: ``seq``, ``case``, ``at``
         (tz-aware, in the calendar's zone), ``actor_kind`` (``worker``, ``citizen``,
         ``system``), ``actor_id``, ``action``, ``limit``, then every field that occurs
-        (``category``, ``grid``, ``unit``, ``reason``...) in order of first appearance, missing
-        values as ``NaN``/``None``. Needs pandas (imported here, not by ``import gridgov``)."""
+        (``category``, ``grid``, ``unit``, ``reason``, ``hash``...) in order of first appearance
+        (each event's fields in alphabetical order), missing values as ``NaN``/``None``; contact
+        data as in :meth:`events_jsonl`. Built from columns the compiled module makes from the
+        export, not from a dict per event. Needs pandas (imported here, not by ``import
+        gridgov``)."""
         pd = import_pandas("Engine.events_frame")
-        base = ["seq", "case", "at", "actor_kind", "actor_id", "action", "limit"]
-        rows = []
-        extra: dict[str, None] = {}
-        for event in self.events(viewer):
-            actor = event.pop("actor")
-            event.pop("v", None)
-            if isinstance(actor, Mapping):
-                ((kind, ident),) = actor.items()
-            else:
-                kind, ident = str(actor), None
-            event["actor_kind"], event["actor_id"] = kind, ident
-            for k in event:
-                if k not in base:
-                    extra.setdefault(k)
-            rows.append(event)
-        frame = pd.DataFrame.from_records(rows, columns=base + list(extra))
+        names, columns = self._core.events_columns(None if viewer is None else _actor_json(viewer, "viewer"))
+        if columns and columns[0]:
+            frame = pd.DataFrame(dict(zip(names, columns)), columns=names)
+        else:
+            frame = pd.DataFrame.from_records([], columns=names)
         frame["seq"] = frame["seq"].astype("int64")
         frame["case"] = frame["case"].astype("int64")
         frame["at"] = zoned_series(frame["at"], self._zone)

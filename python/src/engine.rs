@@ -324,6 +324,45 @@ impl PyEngine {
         })
     }
 
+    /// Every event as columns, for `Engine.events_frame`: `(names, columns)` where `names` are
+    /// `seq`, `case`, `at`, `actor_kind`, `actor_id`, `action`, `limit` and then every other
+    /// member in order of first appearance (each event's members in alphabetical order), and
+    /// each column holds one value per event (NaN where the event has no such member, as pandas
+    /// makes it from one dict per event; objects and arrays as dicts and lists): the export's lines (`events_jsonl`, contact data as
+    /// there), parsed with the GIL released.
+    #[pyo3(signature = (viewer_json=None))]
+    fn events_columns(
+        &self,
+        py: Python<'_>,
+        viewer_json: Option<&str>,
+    ) -> PyResult<(Vec<String>, Vec<Py<PyList>>)> {
+        let (names, columns) = self.with(py, |eng| {
+            let viewer = viewer_json.map(|v| actor_of(v, "viewer")).transpose()?;
+            event_columns(&eng.events_json_lines(viewer.as_ref())?)
+        })?;
+        // Missing members are NaN, as pandas makes them from one dict per event; repeated texts
+        // (codes, ids, actions) become one Python string each.
+        let nan = f64::NAN.into_pyobject(py)?.into_any().unbind();
+        let mut texts: std::collections::HashMap<&str, Py<PyAny>> =
+            std::collections::HashMap::new();
+        let mut out = Vec::with_capacity(columns.len());
+        for column in &columns {
+            let mut items = Vec::with_capacity(column.len());
+            for v in column {
+                items.push(match v {
+                    None => nan.clone_ref(py),
+                    Some(Value::String(t)) => texts
+                        .entry(t.as_str())
+                        .or_insert_with(|| pyo3::types::PyString::new(py, t).into_any().unbind())
+                        .clone_ref(py),
+                    Some(v) => json_to_py(py, v)?,
+                });
+            }
+            out.push(PyList::new(py, items)?.unbind());
+        }
+        Ok((names, out))
+    }
+
     /// The audit chain check: `{"events": n, "head": "<hex>"}` as JSON.
     fn verify_json(&self, py: Python<'_>) -> PyResult<String> {
         self.with(py, |eng| {
@@ -418,4 +457,110 @@ pub fn verify_events(py: Python<'_>, text: &str) -> PyResult<String> {
         })
     })
     .or_raise()
+}
+
+/// The base columns of `Engine.events_frame`, in order.
+const EVENT_BASE: [&str; 7] = [
+    "seq",
+    "case",
+    "at",
+    "actor_kind",
+    "actor_id",
+    "action",
+    "limit",
+];
+
+/// One column of `events_frame`: a value per event, `None` where it has no such member.
+type Column = Vec<Option<Value>>;
+
+/// The export's lines as columns: the base columns, then every other member (but `v`) in order
+/// of first appearance; `None` where an event has no such member.
+fn event_columns(text: &str) -> gridgov::Result<(Vec<String>, Vec<Column>)> {
+    let n = text.lines().count();
+    let mut names: Vec<String> = EVENT_BASE.iter().map(|s| (*s).to_owned()).collect();
+    let mut index: std::collections::HashMap<String, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.clone(), i))
+        .collect();
+    let mut columns: Vec<Column> = vec![vec![None; n]; names.len()];
+    for (row, line) in text.lines().enumerate() {
+        let Value::Object(map) = serde_json::from_str::<Value>(line).map_err(|e| {
+            Error::invalid(
+                "events",
+                row + 1,
+                format!("an exported line does not parse: {e}"),
+            )
+        })?
+        else {
+            continue;
+        };
+        for (key, value) in map {
+            match key.as_str() {
+                "v" => {}
+                "actor" => {
+                    let (kind, id) = match value {
+                        Value::Object(m) => match m.into_iter().next() {
+                            Some((k, v)) => (Value::String(k), v),
+                            None => (Value::Null, Value::Null),
+                        },
+                        other => (other, Value::Null),
+                    };
+                    columns[3][row] = Some(kind);
+                    columns[4][row] = Some(id);
+                }
+                _ => {
+                    let at = if let Some(&i) = index.get(&key) {
+                        i
+                    } else {
+                        index.insert(key.clone(), names.len());
+                        names.push(key);
+                        columns.push(vec![None; n]);
+                        names.len() - 1
+                    };
+                    columns[at][row] = Some(value);
+                }
+            }
+        }
+    }
+    Ok((names, columns))
+}
+
+/// A JSON value as the Python object `json.loads` gives.
+fn json_to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
+    Ok(match v {
+        Value::Null => py.None(),
+        Value::Bool(b) => pyo3::types::PyBool::new(py, *b)
+            .to_owned()
+            .into_any()
+            .unbind(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any().unbind()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any().unbind()
+            } else {
+                n.as_f64()
+                    .unwrap_or(f64::NAN)
+                    .into_pyobject(py)?
+                    .into_any()
+                    .unbind()
+            }
+        }
+        Value::String(s) => pyo3::types::PyString::new(py, s).into_any().unbind(),
+        Value::Array(items) => {
+            let items = items
+                .iter()
+                .map(|x| json_to_py(py, x))
+                .collect::<PyResult<Vec<_>>>()?;
+            PyList::new(py, items)?.into_any().unbind()
+        }
+        Value::Object(map) => {
+            let d = pyo3::types::PyDict::new(py);
+            for (k, x) in map {
+                d.set_item(k, json_to_py(py, x)?)?;
+            }
+            d.into_any().unbind()
+        }
+    })
 }

@@ -693,6 +693,37 @@ def test_events_frame(sample: gridgov.Model) -> None:
     assert len(empty) == 0 and list(empty.columns) == ["seq", "case", "at", "actor_kind", "actor_id", "action", "limit"]
 
 
+def test_events_frame_equals_one_dict_per_event(sample: gridgov.Model) -> None:
+    """The frame built from the compiled module's columns equals the frame pandas builds from
+    one dict per event (the events as :meth:`Engine.events` gives them), value for value and
+    dtype for dtype, with and without contact data."""
+    import pandas as pd
+
+    from gridgov._convert import zoned_series
+
+    eng = gridgov.simulate(sample, datetime(2026, 3, 2), days=5)
+    for viewer in (None, "AC01"):
+        rows, extra = [], {}
+        for event in eng.events(viewer):
+            actor = event.pop("actor")
+            event.pop("v")
+            if isinstance(actor, dict):
+                ((event["actor_kind"], event["actor_id"]),) = actor.items()
+            else:
+                event["actor_kind"], event["actor_id"] = actor, None
+            rows.append(event)
+            for k in event:
+                extra.setdefault(k)
+        base = ["seq", "case", "at", "actor_kind", "actor_id", "action", "limit"]
+        expected = pd.DataFrame.from_records(rows, columns=base + [k for k in extra if k not in base])
+        expected["seq"] = expected["seq"].astype("int64")
+        expected["case"] = expected["case"].astype("int64")
+        expected["at"] = zoned_series(expected["at"], eng._zone)
+        pd.testing.assert_frame_equal(eng.events_frame(viewer), expected)
+    with pytest.raises(gridgov.PermissionDenied):
+        eng.events_frame(viewer="SV001")
+
+
 def test_pickling(sample: gridgov.Model) -> None:
     eng = busy_engine(sample)
     back = pickle.loads(pickle.dumps(eng, protocol=pickle.HIGHEST_PROTOCOL))
