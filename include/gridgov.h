@@ -26,6 +26,23 @@
 #define GRIDGOV_RECORD_SCHEMA_VERSION 2
 
 /*
+ `errors` of `gridgov_records_from_csv_checked`: stop at the first bad row with an error
+ (as `gridgov_records_from_csv`).
+ */
+#define GRIDGOV_ERRORS_RAISE 0
+
+/*
+ `errors` of `gridgov_records_from_csv_checked`: find every bad row; build no records.
+ */
+#define GRIDGOV_ERRORS_COLLECT 1
+
+/*
+ `errors` of `gridgov_records_from_csv_checked`: build records of the good rows and report
+ the bad ones.
+ */
+#define GRIDGOV_ERRORS_DROP 2
+
+/*
  Result of every gridgov C function. Numbers are stable and never reused: 0–5 belong to the
  boundary, 100 and up are the core's `ErrorKind` numbers (`gridgov_status_name` names
  them after the core kinds).
@@ -962,6 +979,40 @@ gridgov_status gridgov_records_from_csv(const gridgov_model *model,
                                         size_t len,
                                         int64_t as_of,
                                         gridgov_records **out);
+
+/*
+ Loads case records from CSV text as `gridgov_records_from_csv` does, in a validation mode
+ `errors`: `GRIDGOV_ERRORS_RAISE` (the first bad row is the error, as
+ `gridgov_records_from_csv`), `GRIDGOV_ERRORS_COLLECT` (every bad row is reported, no records
+ are built: `*out_records` is set to NULL) or `GRIDGOV_ERRORS_DROP` (records of the good rows
+ in `*out_records`, the dropped rows reported).
+
+ The report, in `*out_problems` (free with `gridgov_string_free`; its length through
+ `out_problems_len` when that is not NULL), is a JSON array in row order, one object per
+ problem: `{"row": 14, "id": 1004, "column": "reported_at", "value": "2026/3/32 8:10",
+ "reason": "..."}` — `row` from 0 not counting the header (as in errors,
+ `records[ROW].COLUMN`), `id` the row's case id or `null` when it has none, `column` empty for
+ a row with the wrong number of fields. Every row of a duplicated case id is reported, its
+ reason naming the other rows. `[]` when nothing is wrong (and always with
+ `GRIDGOV_ERRORS_RAISE`).
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` for an `errors` that is not a mode (naming
+ `errors`), text that is not CSV (an unterminated quote, no header) and, in every mode, a
+ problem not about one row (a missing required column, a column of the wrong type); with
+ `GRIDGOV_ERRORS_RAISE` as `gridgov_records_from_csv`. On error nothing is written.
+
+ # Safety
+ `model` must be a valid handle; `csv` must point to `len` readable bytes (NULL when `len`
+ is 0); `out_records` and `out_problems` valid pointers; `out_problems_len` NULL or valid.
+ */
+gridgov_status gridgov_records_from_csv_checked(const gridgov_model *model,
+                                                const char *csv,
+                                                size_t len,
+                                                int64_t as_of,
+                                                int32_t errors,
+                                                gridgov_records **out_records,
+                                                char **out_problems,
+                                                size_t *out_problems_len);
 
 /*
  The engine's cases as case records (one row per case), with the exact stage deadlines

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use gridgov::Error;
 use gridgov::calendar::Millis;
-use gridgov::score::{Records, Scorecard, compare, score};
+use gridgov::score::{OnError, Records, Scorecard, compare, score};
 
 use crate::engine::gridgov_engine;
 use crate::error::gridgov_status;
@@ -97,6 +97,78 @@ pub unsafe extern "C" fn gridgov_records_from_csv(
         need(out, "out")?;
         let records = Records::from_csv(Arc::clone(m), text, optional_time(as_of))?;
         gridgov_records::emit(records, out)
+    })
+}
+
+/// `errors` of `gridgov_records_from_csv_checked`: stop at the first bad row with an error
+/// (as `gridgov_records_from_csv`).
+pub const GRIDGOV_ERRORS_RAISE: i32 = 0;
+/// `errors` of `gridgov_records_from_csv_checked`: find every bad row; build no records.
+pub const GRIDGOV_ERRORS_COLLECT: i32 = 1;
+/// `errors` of `gridgov_records_from_csv_checked`: build records of the good rows and report
+/// the bad ones.
+pub const GRIDGOV_ERRORS_DROP: i32 = 2;
+
+/// Loads case records from CSV text as `gridgov_records_from_csv` does, in a validation mode
+/// `errors`: `GRIDGOV_ERRORS_RAISE` (the first bad row is the error, as
+/// `gridgov_records_from_csv`), `GRIDGOV_ERRORS_COLLECT` (every bad row is reported, no records
+/// are built: `*out_records` is set to NULL) or `GRIDGOV_ERRORS_DROP` (records of the good rows
+/// in `*out_records`, the dropped rows reported).
+///
+/// The report, in `*out_problems` (free with `gridgov_string_free`; its length through
+/// `out_problems_len` when that is not NULL), is a JSON array in row order, one object per
+/// problem: `{"row": 14, "id": 1004, "column": "reported_at", "value": "2026/3/32 8:10",
+/// "reason": "..."}` — `row` from 0 not counting the header (as in errors,
+/// `records[ROW].COLUMN`), `id` the row's case id or `null` when it has none, `column` empty for
+/// a row with the wrong number of fields. Every row of a duplicated case id is reported, its
+/// reason naming the other rows. `[]` when nothing is wrong (and always with
+/// `GRIDGOV_ERRORS_RAISE`).
+///
+/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` for an `errors` that is not a mode (naming
+/// `errors`), text that is not CSV (an unterminated quote, no header) and, in every mode, a
+/// problem not about one row (a missing required column, a column of the wrong type); with
+/// `GRIDGOV_ERRORS_RAISE` as `gridgov_records_from_csv`. On error nothing is written.
+///
+/// # Safety
+/// `model` must be a valid handle; `csv` must point to `len` readable bytes (NULL when `len`
+/// is 0); `out_records` and `out_problems` valid pointers; `out_problems_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_records_from_csv_checked(
+    model: *const gridgov_model,
+    csv: *const c_char,
+    len: usize,
+    as_of: i64,
+    errors: i32,
+    out_records: *mut *mut gridgov_records,
+    out_problems: *mut *mut c_char,
+    out_problems_len: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let m = gridgov_model::borrow(model)?;
+        let text = in_text(csv, len, "csv")?;
+        need(out_records, "out_records")?;
+        need(out_problems, "out_problems")?;
+        let mode = match errors {
+            GRIDGOV_ERRORS_RAISE => OnError::Raise,
+            GRIDGOV_ERRORS_COLLECT => OnError::Collect,
+            GRIDGOV_ERRORS_DROP => OnError::Drop,
+            other => {
+                return Err(Error::invalid(
+                    "errors",
+                    other,
+                    "is not a validation mode (GRIDGOV_ERRORS_RAISE, _COLLECT or _DROP)",
+                )
+                .into());
+            }
+        };
+        let checked = Records::from_csv_checked(Arc::clone(m), text, optional_time(as_of), mode)?;
+        let json = serde_json::to_string(&checked.problems)
+            .map_err(|e| Error::invalid("problems", "", e.to_string()))?;
+        out_string(json, out_problems, out_problems_len)?;
+        match checked.records {
+            Some(r) => gridgov_records::emit(r, out_records),
+            None => write_out(out_records, std::ptr::null_mut()),
+        }
     })
 }
 

@@ -85,7 +85,7 @@ from ._errors import (
 )
 from ._model import Area, Category, CheckReport, Conflict, Gap, Model, Unit, Worker
 from ._model import _model_from_json as _model_from_json
-from ._score import RECORD_SCHEMA_VERSION, Records, Scorecard, column_labels, compare, score
+from ._score import RECORD_SCHEMA_VERSION, Records, Scorecard, check_records, column_labels, compare, score
 from ._simulate import simulate
 from ._spatial import GridMap, convert
 from ._spatial import _gridmap_from_geojson as _gridmap_from_geojson
@@ -130,6 +130,7 @@ __all__ = [
     "ValidationError",
     "Worker",
     "__version__",
+    "check_records",
     "column_labels",
     "compare",
     "convert",
