@@ -284,6 +284,8 @@ def _check(
         p = os.fspath(data)
         if p.lower().endswith(".parquet"):
             data = pd.read_parquet(p)
+        elif _is_excel(p):
+            data = _read_excel(p)
         else:
             text = read_text(p, "records file", encoding)
             core, rows = _gridgov.Records.check_csv(_reading(model, labels), text, as_of, errors)
@@ -307,8 +309,8 @@ def check_records(
     encoding: Optional[str] = None,
     labels: Optional[Labels] = None,
 ) -> Any:
-    """Every bad row of ``data`` (a ``DataFrame``, a mapping of columns, or a path to a CSV
-    or Parquet file) in one pass, as a ``DataFrame`` with ``row`` (from 0, the header
+    """Every bad row of ``data`` (a ``DataFrame``, a mapping of columns, or a path to a CSV,
+    Parquet or Excel file) in one pass, as a ``DataFrame`` with ``row`` (from 0, the header
     not counted, as errors name ``records[ROW]``), ``id`` (the case id, ``<NA>`` when the row
     has none), ``column``, ``value`` and ``reason``; empty when the table is clean. Every row
     of a duplicated case id is listed, its reason naming the other rows. A problem that is not
@@ -318,6 +320,28 @@ def check_records(
     at = None if as_of is None else _ms(model, as_of, "as_of")
     _, problems = _check(model, data, "collect", as_of=at, local=local, encoding=encoding, labels=labels)
     return problems
+
+
+def _read_excel(path: str) -> Any:
+    """The first sheet of an Excel workbook as a frame (pandas with openpyxl, the ``excel``
+    extra); cells as Excel holds them (text, numbers, datetimes: naive ones local)."""
+    from ._errors import GridgovFileNotFoundError
+
+    pd = _pandas()
+    try:
+        import openpyxl  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError as err:  # pragma: no cover - openpyxl is a test dependency
+        raise ImportError("reading .xlsx records needs openpyxl: pip install 'gridgov[excel]'") from err
+    if not os.path.exists(path):
+        raise GridgovFileNotFoundError(f"cannot read records file {path}: No such file or directory", path=path)
+    try:
+        return pd.read_excel(path, sheet_name=0, engine="openpyxl")
+    except Exception as e:  # noqa: BLE001 - any failure of the workbook reader is a bad file
+        raise _invalid("records file", path, f"is not a readable .xlsx workbook ({str(e)[:200]})") from None
+
+
+def _is_excel(path: str) -> bool:
+    return path.lower().endswith((".xlsx", ".xlsm"))
 
 
 # -- Records ----------------------------------------------------------------------------------
@@ -429,9 +453,12 @@ class Records:
         words, ``{"state": {"已办理": "closed"}}``). Errors name
         ``records[ROW].COLUMN``. Parsing and validation run in the core, GIL released.
         ``errors``: as for :class:`Records` (a line with the wrong number of fields, or a field
-        that is not a number or an instant, is a bad row too)."""
+        that is not a number or an instant, is a bad row too). A path ending ``.xlsx`` is read
+        as Excel (:meth:`read_excel`), not as CSV."""
         mode = _errors_mode(errors)
         p = os.fspath(path)
+        if _is_excel(p):
+            return cls.read_excel(model, p, as_of=as_of, labels=labels, errors=mode)
         at = None if as_of is None else _ms(model, as_of, "as_of")
         if mode == "raise":
             text = read_text(path, "records file", encoding)
@@ -440,6 +467,22 @@ class Records:
         r = cls.__new__(cls)
         r._init_checked(core, problems, model, p, at, True, labels)
         return r
+
+    @classmethod
+    def read_excel(
+        cls,
+        model: Model,
+        path: StrPath,
+        *,
+        as_of: Optional[Instant] = None,
+        labels: Optional[Labels] = None,
+        errors: str = "raise",
+    ) -> Records:
+        """Reads records from the first sheet of an Excel workbook (``.xlsx``, through pandas
+        and openpyxl: ``pip install 'gridgov[excel]'``): the first row names the columns,
+        the rest as in a ``DataFrame`` (Excel's date cells and text times are local to the
+        model's calendar)."""
+        return cls(model, _read_excel(os.fspath(path)), as_of=as_of, labels=labels, errors=errors)
 
     @classmethod
     def read_parquet(
@@ -578,6 +621,8 @@ def _records(
         p = os.fspath(records)
         if p.lower().endswith(".parquet"):
             return Records.read_parquet(model, p, local=local, errors=errors)
+        if _is_excel(p):
+            return Records.read_excel(model, p, labels=labels, errors=errors)
         return Records.read_csv(model, p, encoding=encoding, labels=labels, errors=errors)
     return Records(model, records, local=local, labels=labels, errors=errors)
 

@@ -1,7 +1,7 @@
 """Bad rows (issue 14): ``errors="raise"``, ``"collect"`` and ``"drop"`` on a city's export as
 it comes — tests/fixtures/score/cases_bad_gbk.csv, the eight hand-made cases in GB18030 with
 Chinese labels and local times, and seven bad rows between them — by path and as pandas
-reads it."""
+reads it; and the same card from a frame, a CSV path and an Excel file."""
 
 from __future__ import annotations
 
@@ -118,3 +118,36 @@ def test_a_row_with_the_wrong_number_of_fields(city: gridgov.Model, tmp_path: Pa
     assert located(problems) == [(1, 2, "")]
     assert "fields" in problems["reason"][0]
     assert len(gridgov.Records.read_csv(city, p, errors="drop")) == 2
+
+
+def test_the_same_card_from_a_frame_a_csv_path_and_an_excel_file(city: gridgov.Model, tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    want = gridgov.score(city, CLEAN, *MARCH, as_of=AS_OF)
+    frame = pd.read_csv(CLEAN, encoding="gb18030", dtype={"grid": str})
+    assert gridgov.score(city, frame, *MARCH, as_of=AS_OF) == want
+    xlsx = tmp_path / "cases.xlsx"
+    frame.to_excel(xlsx, index=False)
+    assert gridgov.score(city, xlsx, *MARCH, as_of=AS_OF) == want
+    assert gridgov.score(city, str(xlsx), *MARCH, as_of=AS_OF) == want
+    assert gridgov.Records.read_excel(city, xlsx) == gridgov.Records.read_csv(city, CLEAN)
+    # an .xlsx path given to read_csv is read as Excel, not as CSV text
+    assert gridgov.Records.read_csv(city, xlsx) == gridgov.Records.read_csv(city, CLEAN)
+    # Excel's own date cells (naive datetimes) are local times too
+    typed = frame.copy()
+    for c in ("reported_at", "accepted_at", "filed_at", "dispatched_at", "handled_at", "checked_at", "closed_at"):
+        typed[c] = pd.to_datetime(typed[c], format="mixed")
+    dated = tmp_path / "dated.xlsx"
+    typed.to_excel(dated, index=False)
+    assert gridgov.score(city, dated, *MARCH, as_of=AS_OF) == want
+    # bad rows in a workbook
+    bad = pd.read_csv(BAD, encoding="gb18030", dtype={"grid": str})
+    bad_xlsx = tmp_path / "bad.xlsx"
+    bad.to_excel(bad_xlsx, index=False)
+    assert located(gridgov.check_records(city, bad_xlsx)) == EXPECTED
+    # not a workbook; no such file
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"id,grid\n1,2\n")
+    with pytest.raises(gridgov.ValidationError, match="xlsx"):
+        gridgov.score(city, junk, *MARCH)
+    with pytest.raises(gridgov.GridgovFileNotFoundError):
+        gridgov.Records.read_excel(city, tmp_path / "missing.xlsx")
