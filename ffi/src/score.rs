@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use gridgov::Error;
 use gridgov::calendar::Millis;
-use gridgov::score::{OnError, Records, Scorecard, compare, score};
+use gridgov::score::{OnError, Records, Scorecard, compare, drill_down, drill_down_csv, score};
 
 use crate::engine::gridgov_engine;
 use crate::error::gridgov_status;
@@ -191,6 +191,49 @@ pub unsafe extern "C" fn gridgov_engine_records(
         let eng = gridgov_engine::borrow(engine)?;
         need(out, "out")?;
         gridgov_records::emit(eng.records()?, out)
+    })
+}
+
+/// The per-case drill-down of `records` over `[start, end)` (ms), statuses as of `as_of`
+/// (`GRIDGOV_NO_TIME`: the records' own): the rows behind the area and department counts of
+/// the card `gridgov_score` gives for the same arguments, as CSV text (free with
+/// `gridgov_string_free`; its length through `out_len` when that is not NULL).
+///
+/// One line per case in a cohort of the period (reported, filed, dispatched or rated in it),
+/// in the records' order, with the columns `id, grid, unit, category, urgency, source, state`;
+/// the instants `reported_at, filed_at, dispatched_at, handled_at, closed_at` and the stage
+/// deadlines `verify_deadline, dispatch_deadline, handle_deadline, check_deadline` as ISO 8601
+/// with the calendar's offset (`2026-03-02T09:15:00+08:00`; empty when not reached or at or
+/// after `as_of`); `verify_on_time, dispatch_on_time, handle_on_time, check_on_time` (`1`, `0`,
+/// or empty when the stage was not done or has no deadline); `overdue` (the handling deadline
+/// passed before `as_of`, not handled) and `on_shelf` (`true`/`false`); `response_hours`,
+/// `handle_hours` (working hours); and one `true`/`false` column per count of the card —
+/// `reported, public_reported, filed, public_filed, due_to_close, closed, closed_on_time,
+/// shelved` (summed per grid: the area table) and `dept_due, dept_handled,
+/// dept_handled_on_time, dept_overdue_handled, dept_overdue_unhandled, dept_shelved,
+/// dept_postponed` (summed per unit: the department table).
+///
+/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` (`end` not after `start`, either
+/// `GRIDGOV_NO_TIME`, an instant outside the accepted range); `GRIDGOV_STATUS_CALENDAR_RANGE`
+/// (a record's instant outside the calendar's years). On error nothing is written.
+///
+/// # Safety
+/// `records` must be a valid handle; `out` a valid pointer; `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_records_drill_down_csv(
+    records: *const gridgov_records,
+    start: i64,
+    end: i64,
+    as_of: i64,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let r = gridgov_records::borrow(records)?;
+        need(out, "out")?;
+        let cols = drill_down(r, start, end, optional_time(as_of))?;
+        let offset = r.model().calendar().utc_offset_minutes();
+        out_string(drill_down_csv(&cols, offset), out, out_len)
     })
 }
 

@@ -85,7 +85,16 @@ from ._errors import (
 )
 from ._model import Area, Category, CheckReport, Conflict, Gap, Model, Unit, Worker
 from ._model import _model_from_json as _model_from_json
-from ._score import RECORD_SCHEMA_VERSION, Records, Scorecard, check_records, column_labels, compare, score
+from ._score import (
+    RECORD_SCHEMA_VERSION,
+    Records,
+    Scorecard,
+    check_records,
+    column_labels,
+    compare,
+    drill_down,
+    score,
+)
 from ._simulate import simulate
 from ._spatial import GridMap, convert
 from ._spatial import _gridmap_from_geojson as _gridmap_from_geojson
@@ -135,6 +144,7 @@ __all__ = [
     "compare",
     "convert",
     "division_report",
+    "drill_down",
     "score",
     "simulate",
     "verify_events",

@@ -26,7 +26,7 @@ from ._engine import Engine
 from ._errors import ValidationError
 from ._model import Model
 
-__all__ = ["RECORD_SCHEMA_VERSION", "Records", "Scorecard", "check_records", "compare", "score"]
+__all__ = ["RECORD_SCHEMA_VERSION", "Records", "Scorecard", "check_records", "compare", "drill_down", "score"]
 
 #: The version of the case-record schema this gridgov writes (the ``schema_version`` column of
 #: every export) and the newest it reads: 2 adds ``schema_version``, ``shelved_at`` and
@@ -525,26 +525,7 @@ class Records:
         ``str`` (missing ``None``), instants as ``datetime64[ms, <zone>]`` in the calendar's
         zone (as :meth:`Engine.events_frame`; read back as the same instants), ``satisfaction``
         as nullable ``Int64``."""
-        pd = _pandas()
-        zone = self._model.calendar.tzinfo
-        data: dict[str, Any] = {}
-        for col in self._core.columns():
-            name, kind = col[0], col[1]
-            if kind == "text":
-                codes, values = col[2], col[3]
-                unique = len(set(values)) == len(values)
-                cats = pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object)) if unique else None
-                if cats is not None:
-                    data[name] = pd.Series(cats).astype(object).where(codes >= 0, None)
-                else:  # pragma: no cover - the core's dictionaries are unique
-                    data[name] = [values[c] if c >= 0 else None for c in codes]
-            elif kind == "time":
-                data[name] = zoned_series(col[2], zone)
-            elif kind == "float" and name == "satisfaction":
-                data[name] = pd.Series(col[2]).astype("Int64")
-            else:
-                data[name] = col[2]
-        return pd.DataFrame(data)
+        return _frame_of(self._core.columns(), self._model.calendar.tzinfo, {"satisfaction": "Int64"})
 
     def __eq__(self, other: object) -> bool:
         """Equal when of equal models, with the same rows (compared through their CSV form,
@@ -564,6 +545,84 @@ class Records:
 
     def __repr__(self) -> str:
         return f"<gridgov.Records {len(self)} cases of {self._model.name!r}>"
+
+
+def _frame_of(columns: list[tuple[Any, ...]], zone: timezone, dtypes: Mapping[str, str]) -> Any:
+    """A frame of the core's column tuples: text as ``str`` (missing ``None``), instants as
+    ``datetime64[ms, <zone>]``, numbers with ``dtypes`` applied by name."""
+    pd = _pandas()
+    data: dict[str, Any] = {}
+    for col in columns:
+        name, kind = col[0], col[1]
+        if kind == "text":
+            codes, values = col[2], col[3]
+            unique = len(set(values)) == len(values)
+            cats = pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object)) if unique else None
+            if cats is not None:
+                data[name] = pd.Series(cats).astype(object).where(codes >= 0, None)
+            else:  # pragma: no cover - the core's dictionaries are unique
+                data[name] = [values[c] if c >= 0 else None for c in codes]
+        elif kind == "time":
+            data[name] = zoned_series(col[2], zone)
+        elif name in dtypes:
+            data[name] = pd.Series(col[2]).astype(dtypes[name])
+        else:
+            data[name] = col[2]
+    return pd.DataFrame(data)
+
+
+#: The on-time columns of the drill-down: true, false or missing (the stage not done).
+_ON_TIME = ("verify_on_time", "dispatch_on_time", "handle_on_time", "check_on_time")
+
+
+def drill_down(
+    model: Model,
+    records: Any,
+    start: Instant,
+    end: Instant,
+    *,
+    as_of: Optional[Instant] = None,
+    local: bool = True,
+    encoding: Optional[str] = None,
+    labels: Optional[Labels] = None,
+    errors: str = "raise",
+) -> Any:
+    """The cases behind a card: one row per case that enters ``[start, end)`` (reported,
+    filed, dispatched or rated in it), judged as of ``as_of`` (default: the records' own), as
+    a ``DataFrame`` — the arguments are those of :func:`score`, so the rows match the card it
+    gives. Columns:
+
+    - ``id``, ``grid``, ``unit`` (dispatched to), ``category``, ``urgency``, ``source``,
+      ``state``;
+    - ``reported_at``, ``filed_at``, ``dispatched_at``, ``handled_at``, ``closed_at`` and the
+      stage deadlines ``verify_deadline``, ``dispatch_deadline``, ``handle_deadline``,
+      ``check_deadline`` (tz-aware in the calendar's zone; ``NaT`` when not reached, or at or
+      after ``as_of``);
+    - ``verify_on_time`` … ``check_on_time`` (nullable boolean: ``<NA>`` when the stage was
+      not done or has no deadline), ``overdue`` (the handling deadline passed before
+      ``as_of`` and the case was not handled), ``on_shelf`` (挂账);
+    - ``response_hours`` (reported to dispatched) and ``handle_hours`` (dispatched to handled),
+      working hours on the model's calendar;
+    - one boolean per count of the card: ``reported``, ``public_reported``, ``filed``,
+      ``public_filed``, ``due_to_close``, ``closed``, ``closed_on_time``, ``shelved`` (summed
+      per grid they are the area table's counts) and ``dept_due``, ``dept_handled``,
+      ``dept_handled_on_time``, ``dept_overdue_handled``, ``dept_overdue_unhandled``,
+      ``dept_shelved``, ``dept_postponed`` (summed per ``unit``, the department table's).
+
+    A department's overdue cases: ``d[(d.unit == "U01") & d.dept_overdue_unhandled]``.
+    Posts' counts are not drilled into."""
+    if not isinstance(model, Model):
+        raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
+    mode = _errors_mode(errors)
+    if mode == "collect":
+        raise _invalid("errors", mode, 'is "raise" or "drop" for a drill-down (check_records collects)')
+    s, e = _ms(model, start, "start"), _ms(model, end, "end")
+    at = None if as_of is None else _ms(model, as_of, "as_of")
+    rec = _records(model, records, local, encoding, labels, mode)
+    if rec.model is not model and rec.model.to_json() != model.to_json():
+        raise _invalid("records", rec.model.name, "were validated against another model")
+    cols = rec._core.drill_down(s, e, at)
+    return _frame_of(cols, model.calendar.tzinfo, dict.fromkeys(_ON_TIME, "boolean"))
 
 
 #: Chinese names of the tables' index columns.

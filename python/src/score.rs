@@ -247,35 +247,50 @@ impl PyRecords {
 
     /// Every column as `(name, kind, data)` or `(name, "text", codes, values)`.
     fn columns<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyTuple>>> {
-        let cols = self.inner.to_columns();
-        let mut out = Vec::with_capacity(cols.columns.len());
-        for (name, data) in &cols.columns {
-            let t = match data {
-                ColumnData::Int(v) => {
-                    (name, "int", v.to_vec().into_pyarray(py)).into_pyobject(py)?
-                }
-                ColumnData::Time(v) => {
-                    (name, "time", v.to_vec().into_pyarray(py)).into_pyobject(py)?
-                }
-                ColumnData::Float(v) => {
-                    (name, "float", v.to_vec().into_pyarray(py)).into_pyobject(py)?
-                }
-                ColumnData::Bool(v) => {
-                    (name, "bool", v.to_vec().into_pyarray(py)).into_pyobject(py)?
-                }
-                ColumnData::Text { codes, values } => (
-                    name,
-                    "text",
-                    codes.to_vec().into_pyarray(py),
-                    values.clone(),
-                )
-                    .into_pyobject(py)?,
-                ColumnData::Utf8 { .. } => continue, // never produced by to_columns
-            };
-            out.push(t);
-        }
-        Ok(out)
+        column_tuples(py, &self.inner.to_columns())
     }
+
+    /// The per-case drill-down over `[start, end)` (ms) as of `as_of` (default: the records'
+    /// own), as column tuples (`gridgov::score::drill_down`).
+    #[pyo3(signature = (start, end, as_of=None))]
+    fn drill_down<'py>(
+        &self,
+        py: Python<'py>,
+        start: i64,
+        end: i64,
+        as_of: Option<i64>,
+    ) -> PyResult<Vec<Bound<'py, PyTuple>>> {
+        let r = Arc::clone(&self.inner);
+        let cols = py
+            .detach(|| gridgov::score::drill_down(&r, start, end, as_of))
+            .or_raise()?;
+        column_tuples(py, &cols)
+    }
+}
+
+/// Columns as `(name, kind, data)` or `(name, "text", codes, values)` tuples.
+fn column_tuples<'py>(py: Python<'py>, cols: &Columns<'_>) -> PyResult<Vec<Bound<'py, PyTuple>>> {
+    let mut out = Vec::with_capacity(cols.columns.len());
+    for (name, data) in &cols.columns {
+        let t = match data {
+            ColumnData::Int(v) => (name, "int", v.to_vec().into_pyarray(py)).into_pyobject(py)?,
+            ColumnData::Time(v) => (name, "time", v.to_vec().into_pyarray(py)).into_pyobject(py)?,
+            ColumnData::Float(v) => {
+                (name, "float", v.to_vec().into_pyarray(py)).into_pyobject(py)?
+            }
+            ColumnData::Bool(v) => (name, "bool", v.to_vec().into_pyarray(py)).into_pyobject(py)?,
+            ColumnData::Text { codes, values } => (
+                name,
+                "text",
+                codes.to_vec().into_pyarray(py),
+                values.clone(),
+            )
+                .into_pyobject(py)?,
+            ColumnData::Utf8 { .. } => continue, // never produced by to_columns or drill_down
+        };
+        out.push(t);
+    }
+    Ok(out)
 }
 
 /// A scorecard of one period.
