@@ -83,7 +83,19 @@ from ._errors import (
     UnknownError,
     ValidationError,
 )
-from ._model import Area, Category, CheckReport, Conflict, Gap, Model, Unit, Worker
+from ._model import (
+    Area,
+    Category,
+    CheckReport,
+    Conflict,
+    Gap,
+    Model,
+    Staffing,
+    Unit,
+    UnstaffedUnit,
+    UnsupervisedGrid,
+    Worker,
+)
 from ._model import _model_from_json as _model_from_json
 from ._score import (
     RECORD_SCHEMA_VERSION,
@@ -133,9 +145,12 @@ __all__ = [
     "RoutingError",
     "Scorecard",
     "SinkError",
+    "Staffing",
     "TamperedError",
     "Unit",
     "UnknownError",
+    "UnstaffedUnit",
+    "UnsupervisedGrid",
     "ValidationError",
     "Worker",
     "__version__",
