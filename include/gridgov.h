@@ -26,6 +26,23 @@
 #define GRIDGOV_RECORD_SCHEMA_VERSION 2
 
 /*
+ `errors` of `gridgov_records_from_csv_checked`: stop at the first bad row with an error
+ (as `gridgov_records_from_csv`).
+ */
+#define GRIDGOV_ERRORS_RAISE 0
+
+/*
+ `errors` of `gridgov_records_from_csv_checked`: find every bad row; build no records.
+ */
+#define GRIDGOV_ERRORS_COLLECT 1
+
+/*
+ `errors` of `gridgov_records_from_csv_checked`: build records of the good rows and report
+ the bad ones.
+ */
+#define GRIDGOV_ERRORS_DROP 2
+
+/*
  Result of every gridgov C function. Numbers are stable and never reused: 0–5 belong to the
  boundary, 100 and up are the core's `ErrorKind` numbers (`gridgov_status_name` names
  them after the core kinds).
@@ -854,7 +871,10 @@ gridgov_status gridgov_model_to_json(const gridgov_model *model, char **out, siz
  Runs the static check of the responsibility matrix over every (leaf category × unit grid)
  and returns the report as JSON: `cells`, `gap_cells`, `conflict_cells`, `fallback_cells`,
  `gaps` (`category`, `areas`, `grids`) and `conflicts` (`category`, `rules`, `units`,
- `areas`, `grids`).
+ `areas`, `grids`); and the staffing gaps, `staffing`: `units_without_handler` (units a
+ duty rule or the territorial fallback assigns cases to with no worker of role `handler`:
+ `unit`, `name`, `rules` — indices into the model's `duty` list — and `fallback_grids`) and
+ `grids_without_supervisor` (unit grids no supervisor patrols: `code`, `name`).
 
  # Safety
  `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
@@ -985,6 +1005,40 @@ gridgov_status gridgov_records_from_csv(const gridgov_model *model,
                                         gridgov_records **out);
 
 /*
+ Loads case records from CSV text as `gridgov_records_from_csv` does, in a validation mode
+ `errors`: `GRIDGOV_ERRORS_RAISE` (the first bad row is the error, as
+ `gridgov_records_from_csv`), `GRIDGOV_ERRORS_COLLECT` (every bad row is reported, no records
+ are built: `*out_records` is set to NULL) or `GRIDGOV_ERRORS_DROP` (records of the good rows
+ in `*out_records`, the dropped rows reported).
+
+ The report, in `*out_problems` (free with `gridgov_string_free`; its length through
+ `out_problems_len` when that is not NULL), is a JSON array in row order, one object per
+ problem: `{"row": 14, "id": 1004, "column": "reported_at", "value": "2026/3/32 8:10",
+ "reason": "..."}` — `row` from 0 not counting the header (as in errors,
+ `records[ROW].COLUMN`), `id` the row's case id or `null` when it has none, `column` empty for
+ a row with the wrong number of fields. Every row of a duplicated case id is reported, its
+ reason naming the other rows. `[]` when nothing is wrong (and always with
+ `GRIDGOV_ERRORS_RAISE`).
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` for an `errors` that is not a mode (naming
+ `errors`), text that is not CSV (an unterminated quote, no header) and, in every mode, a
+ problem not about one row (a missing required column, a column of the wrong type); with
+ `GRIDGOV_ERRORS_RAISE` as `gridgov_records_from_csv`. On error nothing is written.
+
+ # Safety
+ `model` must be a valid handle; `csv` must point to `len` readable bytes (NULL when `len`
+ is 0); `out_records` and `out_problems` valid pointers; `out_problems_len` NULL or valid.
+ */
+gridgov_status gridgov_records_from_csv_checked(const gridgov_model *model,
+                                                const char *csv,
+                                                size_t len,
+                                                int64_t as_of,
+                                                int32_t errors,
+                                                gridgov_records **out_records,
+                                                char **out_problems,
+                                                size_t *out_problems_len);
+
+/*
  The engine's cases as case records (one row per case), with the exact stage deadlines
  (pauses and extensions included) and `as_of` one millisecond after the engine's last event
  (0 for an engine without events). The records keep their own reference to the engine's
@@ -997,6 +1051,40 @@ gridgov_status gridgov_records_from_csv(const gridgov_model *model,
  valid pointer.
  */
 gridgov_status gridgov_engine_records(const gridgov_engine *engine, gridgov_records **out);
+
+/*
+ The per-case drill-down of `records` over `[start, end)` (ms), statuses as of `as_of`
+ (`GRIDGOV_NO_TIME`: the records' own): the rows behind the area and department counts of
+ the card `gridgov_score` gives for the same arguments, as CSV text (free with
+ `gridgov_string_free`; its length through `out_len` when that is not NULL).
+
+ One line per case in a cohort of the period (reported, filed, dispatched or rated in it),
+ in the records' order, with the columns `id, grid, unit, category, urgency, source, state`;
+ the instants `reported_at, filed_at, dispatched_at, handled_at, closed_at` and the stage
+ deadlines `verify_deadline, dispatch_deadline, handle_deadline, check_deadline` as ISO 8601
+ with the calendar's offset (`2026-03-02T09:15:00+08:00`; empty when not reached or at or
+ after `as_of`); `verify_on_time, dispatch_on_time, handle_on_time, check_on_time` (`1`, `0`,
+ or empty when the stage was not done or has no deadline); `overdue` (the handling deadline
+ passed before `as_of`, not handled) and `on_shelf` (`true`/`false`); `response_hours`,
+ `handle_hours` (working hours); and one `true`/`false` column per count of the card —
+ `reported, public_reported, filed, public_filed, due_to_close, closed, closed_on_time,
+ shelved` (summed per grid: the area table) and `dept_due, dept_handled,
+ dept_handled_on_time, dept_overdue_handled, dept_overdue_unhandled, dept_shelved,
+ dept_postponed` (summed per unit: the department table).
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` (`end` not after `start`, either
+ `GRIDGOV_NO_TIME`, an instant outside the accepted range); `GRIDGOV_STATUS_CALENDAR_RANGE`
+ (a record's instant outside the calendar's years). On error nothing is written.
+
+ # Safety
+ `records` must be a valid handle; `out` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_records_drill_down_csv(const gridgov_records *records,
+                                              int64_t start,
+                                              int64_t end,
+                                              int64_t as_of,
+                                              char **out,
+                                              size_t *out_len);
 
 /*
  Releases case records. NULL is accepted and ignored.

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, CategoryKey, CategoryPattern};
 use crate::error::{Error, Issues, Result};
-use crate::org::{Organisation, UnitId, UnitKind};
+use crate::org::{Organisation, Role, UnitId, UnitKind};
 use crate::territory::{AreaId, Territory};
 
 /// A duty rule as written in the model file (`[[duty]]`).
@@ -579,10 +579,108 @@ pub struct CheckReport {
     pub gaps: Vec<Gap>,
     /// Conflicts, one entry per (category, competing rules).
     pub conflicts: Vec<Conflict>,
+    /// Staffing gaps: units that receive cases with no handler, unit grids no supervisor
+    /// patrols ([`crate::Model::check`] fills them; the matrix alone knows no workers).
+    pub staffing: Staffing,
+}
+
+/// Staffing gaps of a model: who would receive cases that nobody can handle, where nobody
+/// patrols.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Staffing {
+    /// Units some duty rule or the territorial fallback assigns cases to, without a worker
+    /// of role `handler`, in unit order.
+    pub units_without_handler: Vec<UnstaffedUnit>,
+    /// Unit grids no supervisor is assigned to, in the order of the territory's grids.
+    pub grids_without_supervisor: Vec<UnsupervisedGrid>,
+}
+
+/// A unit that receives cases but has no handler.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnstaffedUnit {
+    /// The unit's id.
+    pub unit: String,
+    /// Its name.
+    pub name: String,
+    /// Indices of the duty rules naming it, in the model's `duty` list.
+    pub rules: Vec<usize>,
+    /// Unit grids whose territorial fallback it is.
+    pub fallback_grids: u64,
+}
+
+/// A unit grid without a supervisor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnsupervisedGrid {
+    /// The grid's code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+}
+
+impl Staffing {
+    /// The staffing gaps of a model's organisation under its duty matrix.
+    pub fn of(duty: &DutyMatrix, territory: &Territory, org: &Organisation) -> Staffing {
+        let units = org.units();
+        let mut rules: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
+        for (i, r) in duty.rules.iter().enumerate() {
+            rules[r.unit.index()].push(i);
+        }
+        let mut fallback = vec![0u64; units.len()];
+        for &g in territory.grids() {
+            if let Some(u) = duty.fallback_for(g) {
+                fallback[u.index()] += 1;
+            }
+        }
+        let mut handlers = vec![false; units.len()];
+        let mut supervised = vec![false; territory.len()];
+        for w in org.workers() {
+            if w.role == Role::Handler {
+                handlers[w.unit.index()] = true;
+            }
+            if w.role == Role::Supervisor {
+                for g in &w.grids {
+                    supervised[g.index()] = true;
+                }
+            }
+        }
+        let units_without_handler = units
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| !handlers[i] && (!rules[i].is_empty() || fallback[i] > 0))
+            .map(|(i, u)| UnstaffedUnit {
+                unit: u.id.clone(),
+                name: u.name.clone(),
+                rules: rules[i].clone(),
+                fallback_grids: fallback[i],
+            })
+            .collect();
+        let grids_without_supervisor = territory
+            .grids()
+            .iter()
+            .filter(|g| !supervised[g.index()])
+            .map(|&g| {
+                let a = territory.area(g);
+                UnsupervisedGrid {
+                    code: a.code.to_string(),
+                    name: a.name.clone(),
+                }
+            })
+            .collect();
+        Staffing {
+            units_without_handler,
+            grids_without_supervisor,
+        }
+    }
+
+    /// `true` when every unit that receives cases has a handler and every grid a supervisor.
+    pub fn is_empty(&self) -> bool {
+        self.units_without_handler.is_empty() && self.grids_without_supervisor.is_empty()
+    }
 }
 
 impl CheckReport {
-    /// `true` when there is neither a gap nor a conflict.
+    /// `true` when there is neither a gap nor a conflict in the duty matrix (staffing gaps are
+    /// reported apart: [`Staffing::is_empty`]).
     pub fn is_clean(&self) -> bool {
         self.gaps.is_empty() && self.conflicts.is_empty()
     }

@@ -634,9 +634,14 @@ impl Model {
         Ok(m)
     }
 
-    /// Runs the static check of the responsibility matrix over every (leaf category × grid).
+    /// Runs the static check of the responsibility matrix over every (leaf category × grid),
+    /// and of its staffing: units that receive cases (a duty rule or the territorial fallback
+    /// names them) without a handler, unit grids without a supervisor
+    /// ([`CheckReport::staffing`]).
     pub fn check(&self) -> CheckReport {
-        self.duty.check(&self.territory, &self.org, &self.catalog)
+        let mut report = self.duty.check(&self.territory, &self.org, &self.catalog);
+        report.staffing = crate::duty::Staffing::of(&self.duty, &self.territory, &self.org);
+        report
     }
 
     /// Routes a case of `category` in unit grid `grid` to its responsible unit.

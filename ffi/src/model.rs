@@ -187,7 +187,10 @@ pub unsafe extern "C" fn gridgov_model_to_json(
 /// Runs the static check of the responsibility matrix over every (leaf category × unit grid)
 /// and returns the report as JSON: `cells`, `gap_cells`, `conflict_cells`, `fallback_cells`,
 /// `gaps` (`category`, `areas`, `grids`) and `conflicts` (`category`, `rules`, `units`,
-/// `areas`, `grids`).
+/// `areas`, `grids`); and the staffing gaps, `staffing`: `units_without_handler` (units a
+/// duty rule or the territorial fallback assigns cases to with no worker of role `handler`:
+/// `unit`, `name`, `rules` — indices into the model's `duty` list — and `fallback_grids`) and
+/// `grids_without_supervisor` (unit grids no supervisor patrols: `code`, `name`).
 ///
 /// # Safety
 /// `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use gridgov::Error;
 use gridgov::calendar::Millis;
-use gridgov::score::{Records, Scorecard, compare, score};
+use gridgov::score::{OnError, Records, Scorecard, compare, drill_down, drill_down_csv, score};
 
 use crate::engine::gridgov_engine;
 use crate::error::gridgov_status;
@@ -100,6 +100,78 @@ pub unsafe extern "C" fn gridgov_records_from_csv(
     })
 }
 
+/// `errors` of `gridgov_records_from_csv_checked`: stop at the first bad row with an error
+/// (as `gridgov_records_from_csv`).
+pub const GRIDGOV_ERRORS_RAISE: i32 = 0;
+/// `errors` of `gridgov_records_from_csv_checked`: find every bad row; build no records.
+pub const GRIDGOV_ERRORS_COLLECT: i32 = 1;
+/// `errors` of `gridgov_records_from_csv_checked`: build records of the good rows and report
+/// the bad ones.
+pub const GRIDGOV_ERRORS_DROP: i32 = 2;
+
+/// Loads case records from CSV text as `gridgov_records_from_csv` does, in a validation mode
+/// `errors`: `GRIDGOV_ERRORS_RAISE` (the first bad row is the error, as
+/// `gridgov_records_from_csv`), `GRIDGOV_ERRORS_COLLECT` (every bad row is reported, no records
+/// are built: `*out_records` is set to NULL) or `GRIDGOV_ERRORS_DROP` (records of the good rows
+/// in `*out_records`, the dropped rows reported).
+///
+/// The report, in `*out_problems` (free with `gridgov_string_free`; its length through
+/// `out_problems_len` when that is not NULL), is a JSON array in row order, one object per
+/// problem: `{"row": 14, "id": 1004, "column": "reported_at", "value": "2026/3/32 8:10",
+/// "reason": "..."}` — `row` from 0 not counting the header (as in errors,
+/// `records[ROW].COLUMN`), `id` the row's case id or `null` when it has none, `column` empty for
+/// a row with the wrong number of fields. Every row of a duplicated case id is reported, its
+/// reason naming the other rows. `[]` when nothing is wrong (and always with
+/// `GRIDGOV_ERRORS_RAISE`).
+///
+/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` for an `errors` that is not a mode (naming
+/// `errors`), text that is not CSV (an unterminated quote, no header) and, in every mode, a
+/// problem not about one row (a missing required column, a column of the wrong type); with
+/// `GRIDGOV_ERRORS_RAISE` as `gridgov_records_from_csv`. On error nothing is written.
+///
+/// # Safety
+/// `model` must be a valid handle; `csv` must point to `len` readable bytes (NULL when `len`
+/// is 0); `out_records` and `out_problems` valid pointers; `out_problems_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_records_from_csv_checked(
+    model: *const gridgov_model,
+    csv: *const c_char,
+    len: usize,
+    as_of: i64,
+    errors: i32,
+    out_records: *mut *mut gridgov_records,
+    out_problems: *mut *mut c_char,
+    out_problems_len: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let m = gridgov_model::borrow(model)?;
+        let text = in_text(csv, len, "csv")?;
+        need(out_records, "out_records")?;
+        need(out_problems, "out_problems")?;
+        let mode = match errors {
+            GRIDGOV_ERRORS_RAISE => OnError::Raise,
+            GRIDGOV_ERRORS_COLLECT => OnError::Collect,
+            GRIDGOV_ERRORS_DROP => OnError::Drop,
+            other => {
+                return Err(Error::invalid(
+                    "errors",
+                    other,
+                    "is not a validation mode (GRIDGOV_ERRORS_RAISE, _COLLECT or _DROP)",
+                )
+                .into());
+            }
+        };
+        let checked = Records::from_csv_checked(Arc::clone(m), text, optional_time(as_of), mode)?;
+        let json = serde_json::to_string(&checked.problems)
+            .map_err(|e| Error::invalid("problems", "", e.to_string()))?;
+        out_string(json, out_problems, out_problems_len)?;
+        match checked.records {
+            Some(r) => gridgov_records::emit(r, out_records),
+            None => write_out(out_records, std::ptr::null_mut()),
+        }
+    })
+}
+
 /// The engine's cases as case records (one row per case), with the exact stage deadlines
 /// (pauses and extensions included) and `as_of` one millisecond after the engine's last event
 /// (0 for an engine without events). The records keep their own reference to the engine's
@@ -119,6 +191,49 @@ pub unsafe extern "C" fn gridgov_engine_records(
         let eng = gridgov_engine::borrow(engine)?;
         need(out, "out")?;
         gridgov_records::emit(eng.records()?, out)
+    })
+}
+
+/// The per-case drill-down of `records` over `[start, end)` (ms), statuses as of `as_of`
+/// (`GRIDGOV_NO_TIME`: the records' own): the rows behind the area and department counts of
+/// the card `gridgov_score` gives for the same arguments, as CSV text (free with
+/// `gridgov_string_free`; its length through `out_len` when that is not NULL).
+///
+/// One line per case in a cohort of the period (reported, filed, dispatched or rated in it),
+/// in the records' order, with the columns `id, grid, unit, category, urgency, source, state`;
+/// the instants `reported_at, filed_at, dispatched_at, handled_at, closed_at` and the stage
+/// deadlines `verify_deadline, dispatch_deadline, handle_deadline, check_deadline` as ISO 8601
+/// with the calendar's offset (`2026-03-02T09:15:00+08:00`; empty when not reached or at or
+/// after `as_of`); `verify_on_time, dispatch_on_time, handle_on_time, check_on_time` (`1`, `0`,
+/// or empty when the stage was not done or has no deadline); `overdue` (the handling deadline
+/// passed before `as_of`, not handled) and `on_shelf` (`true`/`false`); `response_hours`,
+/// `handle_hours` (working hours); and one `true`/`false` column per count of the card —
+/// `reported, public_reported, filed, public_filed, due_to_close, closed, closed_on_time,
+/// shelved` (summed per grid: the area table) and `dept_due, dept_handled,
+/// dept_handled_on_time, dept_overdue_handled, dept_overdue_unhandled, dept_shelved,
+/// dept_postponed` (summed per unit: the department table).
+///
+/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` (`end` not after `start`, either
+/// `GRIDGOV_NO_TIME`, an instant outside the accepted range); `GRIDGOV_STATUS_CALENDAR_RANGE`
+/// (a record's instant outside the calendar's years). On error nothing is written.
+///
+/// # Safety
+/// `records` must be a valid handle; `out` a valid pointer; `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_records_drill_down_csv(
+    records: *const gridgov_records,
+    start: i64,
+    end: i64,
+    as_of: i64,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let r = gridgov_records::borrow(records)?;
+        need(out, "out")?;
+        let cols = drill_down(r, start, end, optional_time(as_of))?;
+        let offset = r.model().calendar().utc_offset_minutes();
+        out_string(drill_down_csv(&cols, offset), out, out_len)
     })
 }
 

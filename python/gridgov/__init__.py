@@ -87,10 +87,31 @@ from ._errors import (
     UnknownError,
     ValidationError,
 )
-from ._model import Area, Category, CheckReport, Conflict, Gap, Model, Unit, Worker
+from ._model import (
+    Area,
+    Category,
+    CheckReport,
+    Conflict,
+    Gap,
+    Model,
+    Staffing,
+    Unit,
+    UnstaffedUnit,
+    UnsupervisedGrid,
+    Worker,
+)
 from ._model import _model_from_json as _model_from_json
 from ._report import report
-from ._score import RECORD_SCHEMA_VERSION, Records, Scorecard, column_labels, compare, score
+from ._score import (
+    RECORD_SCHEMA_VERSION,
+    Records,
+    Scorecard,
+    check_records,
+    column_labels,
+    compare,
+    drill_down,
+    score,
+)
 from ._simulate import simulate
 from ._spatial import GridMap, convert
 from ._spatial import _gridmap_from_geojson as _gridmap_from_geojson
@@ -130,16 +151,21 @@ __all__ = [
     "RoutingError",
     "Scorecard",
     "SinkError",
+    "Staffing",
     "TamperedError",
     "Unit",
     "UnknownError",
+    "UnstaffedUnit",
+    "UnsupervisedGrid",
     "ValidationError",
     "Worker",
     "__version__",
+    "check_records",
     "column_labels",
     "compare",
     "convert",
     "division_report",
+    "drill_down",
     "report",
     "score",
     "simulate",

@@ -23,7 +23,19 @@ from ._spatial import _GEOJSON_CODE, GridMap
 if TYPE_CHECKING:
     from ._division import DivisionReport
 
-__all__ = ["Area", "Category", "CheckReport", "Conflict", "Gap", "Model", "Unit", "Worker"]
+__all__ = [
+    "Area",
+    "Category",
+    "CheckReport",
+    "Conflict",
+    "Gap",
+    "Model",
+    "Staffing",
+    "Unit",
+    "UnstaffedUnit",
+    "UnsupervisedGrid",
+    "Worker",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,6 +154,41 @@ class Conflict:
 
 
 @dataclasses.dataclass(frozen=True)
+class UnstaffedUnit:
+    """A unit that receives cases (a duty rule or the territorial fallback names it) but has no
+    worker of role ``handler``."""
+
+    unit: str
+    name: str
+    #: Indices of the duty rules naming it, in the model's ``duty`` list.
+    rules: tuple[int, ...]
+    #: Unit grids whose territorial fallback (属地兜底) it is.
+    fallback_grids: int
+
+
+@dataclasses.dataclass(frozen=True)
+class UnsupervisedGrid:
+    """A unit grid no supervisor patrols."""
+
+    code: str
+    name: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Staffing:
+    """Staffing gaps: who would receive cases nobody can handle, where nobody patrols."""
+
+    units_without_handler: tuple[UnstaffedUnit, ...] = ()
+    grids_without_supervisor: tuple[UnsupervisedGrid, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        """``True`` when every unit that receives cases has a handler and every grid a
+        supervisor."""
+        return not self.units_without_handler and not self.grids_without_supervisor
+
+
+@dataclasses.dataclass(frozen=True)
 class CheckReport:
     """The static check of a responsibility matrix over every (leaf category x unit grid)."""
 
@@ -155,10 +202,13 @@ class CheckReport:
     conflict_cells: int
     gaps: tuple[Gap, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
+    #: Staffing gaps (reported apart from the matrix's gaps and conflicts).
+    staffing: Staffing = Staffing()
 
     @property
     def is_clean(self) -> bool:
-        """``True`` when there is neither a gap nor a conflict."""
+        """``True`` when there is neither a gap nor a conflict in the duty matrix (staffing
+        gaps are reported apart: ``report.staffing.is_empty``)."""
         return not self.gaps and not self.conflicts
 
     def to_dict(self) -> dict[str, Any]:
@@ -183,6 +233,16 @@ class CheckReport:
             conflicts=tuple(
                 Conflict(c["category"], tuple(c["rules"]), tuple(c["units"]), tuple(c["areas"]), c["grids"])
                 for c in d["conflicts"]
+            ),
+            staffing=Staffing(
+                tuple(
+                    UnstaffedUnit(u["unit"], u["name"], tuple(u["rules"]), u["fallback_grids"])
+                    for u in d.get("staffing", {}).get("units_without_handler", ())
+                ),
+                tuple(
+                    UnsupervisedGrid(g["code"], g["name"])
+                    for g in d.get("staffing", {}).get("grids_without_supervisor", ())
+                ),
             ),
         )
 
@@ -329,7 +389,9 @@ class Model:
 
     def check(self) -> CheckReport:
         """Static check of the responsibility matrix: gaps (no rule, no fallback) and
-        conflicts (equally specific rules naming different units). The GIL is released."""
+        conflicts (equally specific rules naming different units); and of its staffing
+        (``report.staffing``): units that receive cases without a handler, unit grids without
+        a supervisor. The GIL is released."""
         return CheckReport.from_dict(json.loads(self._core.check_json()))
 
     def route(self, category: str, grid: str) -> str:

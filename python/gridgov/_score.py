@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any, NamedTuple, Optional, Union
+from typing import Any, Literal, NamedTuple, Optional, Union, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +26,7 @@ from ._engine import Engine
 from ._errors import ValidationError
 from ._model import Model
 
-__all__ = ["RECORD_SCHEMA_VERSION", "Records", "Scorecard", "compare", "score"]
+__all__ = ["RECORD_SCHEMA_VERSION", "Records", "Scorecard", "check_records", "compare", "drill_down", "score"]
 
 #: The version of the case-record schema this gridgov writes (the ``schema_version`` column of
 #: every export) and the newest it reads: 2 adds ``schema_version``, ``shelved_at`` and
@@ -170,19 +170,178 @@ def _column(name: str, s: Any, ctx: _Ctx) -> tuple[Any, ...]:
     return _number_column(name, s, "bool")
 
 
-def _columns(model: Model, frame: Any, local: bool) -> list[tuple[Any, ...]]:
+#: A problem found converting a frame's cell: ``(row, column, value, reason)``.
+_Known = list[tuple[int, str, str, str]]
+
+
+def _row_of(what: str, name: str) -> Optional[int]:
+    """The row of an error about ``records[ROW].name``."""
+    prefix, suffix = "records[", f"].{name}"
+    if what.startswith(prefix) and what.endswith(suffix):
+        inner = what[len(prefix) : -len(suffix)]
+        if inner.isdigit():
+            return int(inner)
+    return None
+
+
+def _column_collecting(name: str, s: Any, ctx: _Ctx, known: _Known) -> tuple[Any, ...]:
+    """:func:`_column`, a cell that does not convert recorded in ``known`` and made missing
+    (its row is then reported, not validated)."""
+    seen: set[int] = set()
+    while True:
+        try:
+            return _column(name, s, ctx)
+        except ValidationError as err:
+            row = _row_of(err.what, name)
+            if row is None or row in seen or row >= len(s):
+                raise
+            seen.add(row)
+            known.append((row, name, str(err.value), err.reason))
+            if len(seen) == 1:
+                s = s.copy()
+            if s.dtype.kind in "iub":
+                s = s.astype("float64" if s.dtype.kind != "b" else object)
+            s.iloc[row] = None
+
+
+def _columns(model: Model, frame: Any, local: bool, known: Optional[_Known] = None) -> list[tuple[Any, ...]]:
     """The schema columns of ``frame`` as arrays; text columns are factorised on a thread
-    pool (pandas/pyarrow release the GIL while hashing)."""
+    pool (pandas/pyarrow release the GIL while hashing). With ``known``, a cell that does not
+    convert is recorded there instead of raised."""
     from concurrent.futures import ThreadPoolExecutor
 
     cal = model.calendar
     ctx = _Ctx(cal.tzinfo, cal._core, local)
     names = [n for n in frame.columns if isinstance(n, str) and n in SCHEMA]  # others ignored
+    if known is not None:
+        return [_column_collecting(n, frame[n], ctx, known) for n in names]
     if len(frame) < 100_000:
         return [_column(n, frame[n], ctx) for n in names]
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
         jobs = [pool.submit(_column, n, frame[n], ctx) for n in names]
         return [j.result() for j in jobs]
+
+
+# -- bad rows ---------------------------------------------------------------------------------
+
+#: The validation modes: ``"raise"`` (the first bad row is the error), ``"collect"`` (every bad
+#: row is reported), ``"drop"`` (the good rows are kept, the others reported).
+ERRORS = ("raise", "collect", "drop")
+
+#: The columns of a problems table.
+PROBLEM_COLUMNS = ("row", "id", "column", "value", "reason")
+
+
+def _errors_mode(errors: object) -> str:
+    if errors not in ERRORS:
+        raise _invalid("errors", errors, 'is not a validation mode ("raise", "collect" or "drop")')
+    return str(errors)
+
+
+def _problems_frame(rows: list[tuple[int, Optional[int], str, str, str]]) -> Any:
+    """A problems table: ``row`` (from 0, header not counted, as in ``records[ROW]``), ``id``
+    (the case id, nullable ``Int64``), ``column``, ``value`` and ``reason``."""
+    pd = _pandas()
+    return pd.DataFrame(
+        {
+            "row": pd.array([r[0] for r in rows], dtype="int64"),
+            "id": pd.array([r[1] for r in rows], dtype="Int64"),
+            "column": pd.array([r[2] for r in rows], dtype=object),
+            "value": pd.array([r[3] for r in rows], dtype=object),
+            "reason": pd.array([r[4] for r in rows], dtype=object),
+        }
+    )
+
+
+def _bad_rows_error(problems: Any) -> ValidationError:
+    """The error of ``errors="collect"`` on a table with bad rows: the count and the first
+    problem in the message, every problem in ``err.problems``."""
+    first = problems.iloc[0]
+    where = f"records[{first['row']}]" + (f".{first['column']}" if first["column"] else "")
+    err = _invalid(
+        "records",
+        f"{len(problems)} bad rows",
+        f"first {where} {first['value']!r}: {first['reason']} (every one in the error's .problems)",
+    )
+    err.problems = problems  # type: ignore[attr-defined]
+    return err
+
+
+def _check(
+    model: Model,
+    data: Any,
+    errors: str,
+    *,
+    as_of: Optional[int],
+    local: bool,
+    encoding: Optional[str] = None,
+    labels: Optional[Labels] = None,
+) -> tuple[Optional[_gridgov.Records], Any]:
+    """Reads ``data`` (a frame, a mapping of columns or a CSV/Parquet path) in a validation
+    mode: the core records (``None`` with ``collect``) and the problems table."""
+    pd = _pandas()
+    if isinstance(data, (str, os.PathLike)):
+        p = os.fspath(data)
+        if p.lower().endswith(".parquet"):
+            data = pd.read_parquet(p)
+        elif _is_excel(p):
+            data = _read_excel(p)
+        else:
+            text = read_text(p, "records file", encoding)
+            core, rows = _gridgov.Records.check_csv(_reading(model, labels), text, as_of, errors)
+            return core, _problems_frame(rows)
+    if isinstance(data, Mapping):
+        data = pd.DataFrame(dict(data))
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas.DataFrame, a mapping of columns or a path, not {type(data).__name__}")
+    known: _Known = []
+    cols = _columns(model, data, local, known if errors != "raise" else None)
+    core, rows = _gridgov.Records.check_columns(_reading(model, labels), cols, as_of, errors, known)
+    return core, _problems_frame(rows)
+
+
+def check_records(
+    model: Model,
+    data: Any,
+    *,
+    as_of: Optional[Instant] = None,
+    local: bool = True,
+    encoding: Optional[str] = None,
+    labels: Optional[Labels] = None,
+) -> Any:
+    """Every bad row of ``data`` (a ``DataFrame``, a mapping of columns, or a path to a CSV,
+    Parquet or Excel file) in one pass, as a ``DataFrame`` with ``row`` (from 0, the header
+    not counted, as errors name ``records[ROW]``), ``id`` (the case id, ``<NA>`` when the row
+    has none), ``column``, ``value`` and ``reason``; empty when the table is clean. Every row
+    of a duplicated case id is listed, its reason naming the other rows. A problem that is not
+    about one row (a missing required column, a column of the wrong type) is raised."""
+    if not isinstance(model, Model):
+        raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
+    at = None if as_of is None else _ms(model, as_of, "as_of")
+    _, problems = _check(model, data, "collect", as_of=at, local=local, encoding=encoding, labels=labels)
+    return problems
+
+
+def _read_excel(path: str) -> Any:
+    """The first sheet of an Excel workbook as a frame (pandas with openpyxl, the ``excel``
+    extra); cells as Excel holds them (text, numbers, datetimes: naive ones local)."""
+    from ._errors import GridgovFileNotFoundError
+
+    pd = _pandas()
+    try:
+        import openpyxl  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError as err:  # pragma: no cover - openpyxl is a test dependency
+        raise ImportError("reading .xlsx records needs openpyxl: pip install 'gridgov[excel]'") from err
+    if not os.path.exists(path):
+        raise GridgovFileNotFoundError(f"cannot read records file {path}: No such file or directory", path=path)
+    try:
+        return pd.read_excel(path, sheet_name=0, engine="openpyxl")
+    except Exception as e:  # noqa: BLE001 - any failure of the workbook reader is a bad file
+        raise _invalid("records file", path, f"is not a readable .xlsx workbook ({str(e)[:200]})") from None
+
+
+def _is_excel(path: str) -> bool:
+    return path.lower().endswith((".xlsx", ".xlsm"))
 
 
 # -- Records ----------------------------------------------------------------------------------
@@ -204,9 +363,14 @@ class Records:
     or ``Z``) are converted, row by row, so a column may mix zones; integers are epoch ms.
     ``local=False`` reads naive ``datetime64`` columns as UTC instead. ``as_of`` (the instant statuses are
     judged at) defaults to one millisecond after the latest instant.
+
+    ``errors`` says what a bad row does: ``"raise"`` (the default) raises at the first one;
+    ``"drop"`` keeps the good rows and lists the others in :attr:`problems`; ``"collect"``
+    finds every bad row and, if there is any, raises :class:`ValidationError` with all of them
+    in the error's ``problems`` (:func:`check_records` returns them instead).
     """
 
-    __slots__ = ("_core", "_model")
+    __slots__ = ("_core", "_model", "_problems")
 
     def __init__(
         self,
@@ -216,21 +380,53 @@ class Records:
         as_of: Optional[Instant] = None,
         local: bool = True,
         labels: Optional[Labels] = None,
+        errors: str = "raise",
     ) -> None:
         if not isinstance(model, Model):
             raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
+        mode = _errors_mode(errors)
         pd = _pandas()
         if isinstance(data, Mapping):
             data = pd.DataFrame(dict(data))
         if not isinstance(data, pd.DataFrame):
             raise TypeError(f"data must be a pandas.DataFrame or a mapping of columns, not {type(data).__name__}")
-        cols = _columns(model, data, local)
         at = None if as_of is None else _ms(model, as_of, "as_of")
-        self._init(_gridgov.Records.from_columns(_reading(model, labels), cols, at), model)
+        if mode == "raise":
+            cols = _columns(model, data, local)
+            self._init(_gridgov.Records.from_columns(_reading(model, labels), cols, at), model)
+            return
+        core, problems = _check(model, data, mode, as_of=at, local=local, labels=labels)
+        self._init_checked(core, problems, model, data, at, local, labels)
 
-    def _init(self, core: _gridgov.Records, model: Model) -> None:
+    def _init_checked(
+        self,
+        core: Optional[_gridgov.Records],
+        problems: Any,
+        model: Model,
+        data: Any,
+        at: Optional[int],
+        local: bool,
+        labels: Optional[Labels],
+    ) -> None:
+        if core is None:  # collect
+            if len(problems):
+                raise _bad_rows_error(problems)
+            core, _ = _check(model, data, "drop", as_of=at, local=local, labels=labels)
+            assert core is not None
+        self._init(core, model, problems)
+
+    def _init(self, core: _gridgov.Records, model: Model, problems: Any = None) -> None:
         self._core = core
         self._model = model
+        self._problems = problems
+
+    @property
+    def problems(self) -> Any:
+        """The rows left out by ``errors="drop"`` (``row``, ``id``, ``column``, ``value``,
+        ``reason``; see :func:`check_records`); empty otherwise."""
+        if self._problems is None:
+            return _problems_frame([])
+        return self._problems
 
     @classmethod
     def _wrap(cls, core: _gridgov.Records, model: Model) -> Records:
@@ -247,6 +443,7 @@ class Records:
         as_of: Optional[Instant] = None,
         encoding: Optional[str] = None,
         labels: Optional[Labels] = None,
+        errors: str = "raise",
     ) -> Records:
         """Reads records from a CSV file with a header line: UTF-8 (an optional BOM) or, as
         Chinese Windows systems export, GBK/GB18030 (detected; ``encoding=`` names any other
@@ -254,18 +451,52 @@ class Records:
         states, sources, urgencies and booleans may use the model's labels (``已结案``,
         ``12345热线``, ``是``; see :meth:`Model.record_labels`; ``labels=`` adds a call's own
         words, ``{"state": {"已办理": "closed"}}``). Errors name
-        ``records[ROW].COLUMN``. Parsing and validation run in the core, GIL released."""
-        text = read_text(path, "records file", encoding)
+        ``records[ROW].COLUMN``. Parsing and validation run in the core, GIL released.
+        ``errors``: as for :class:`Records` (a line with the wrong number of fields, or a field
+        that is not a number or an instant, is a bad row too). A path ending ``.xlsx`` is read
+        as Excel (:meth:`read_excel`), not as CSV."""
+        mode = _errors_mode(errors)
+        p = os.fspath(path)
+        if _is_excel(p):
+            return cls.read_excel(model, p, as_of=as_of, labels=labels, errors=mode)
         at = None if as_of is None else _ms(model, as_of, "as_of")
-        return cls._wrap(_gridgov.Records.from_csv(_reading(model, labels), text, at), model)
+        if mode == "raise":
+            text = read_text(path, "records file", encoding)
+            return cls._wrap(_gridgov.Records.from_csv(_reading(model, labels), text, at), model)
+        core, problems = _check(model, p, mode, as_of=at, local=True, encoding=encoding, labels=labels)
+        r = cls.__new__(cls)
+        r._init_checked(core, problems, model, p, at, True, labels)
+        return r
+
+    @classmethod
+    def read_excel(
+        cls,
+        model: Model,
+        path: StrPath,
+        *,
+        as_of: Optional[Instant] = None,
+        labels: Optional[Labels] = None,
+        errors: str = "raise",
+    ) -> Records:
+        """Reads records from the first sheet of an Excel workbook (``.xlsx``, through pandas
+        and openpyxl: ``pip install 'gridgov[excel]'``): the first row names the columns,
+        the rest as in a ``DataFrame`` (Excel's date cells and text times are local to the
+        model's calendar)."""
+        return cls(model, _read_excel(os.fspath(path)), as_of=as_of, labels=labels, errors=errors)
 
     @classmethod
     def read_parquet(
-        cls, model: Model, path: StrPath, *, as_of: Optional[Instant] = None, local: bool = True
+        cls,
+        model: Model,
+        path: StrPath,
+        *,
+        as_of: Optional[Instant] = None,
+        local: bool = True,
+        errors: str = "raise",
     ) -> Records:
         """Reads records from a Parquet file (through pyarrow and pandas)."""
         pd = _pandas()
-        return cls(model, pd.read_parquet(os.fspath(path)), as_of=as_of, local=local)
+        return cls(model, pd.read_parquet(os.fspath(path)), as_of=as_of, local=local, errors=errors)
 
     @property
     def model(self) -> Model:
@@ -294,26 +525,7 @@ class Records:
         ``str`` (missing ``None``), instants as ``datetime64[ms, <zone>]`` in the calendar's
         zone (as :meth:`Engine.events_frame`; read back as the same instants), ``satisfaction``
         as nullable ``Int64``."""
-        pd = _pandas()
-        zone = self._model.calendar.tzinfo
-        data: dict[str, Any] = {}
-        for col in self._core.columns():
-            name, kind = col[0], col[1]
-            if kind == "text":
-                codes, values = col[2], col[3]
-                unique = len(set(values)) == len(values)
-                cats = pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object)) if unique else None
-                if cats is not None:
-                    data[name] = pd.Series(cats).astype(object).where(codes >= 0, None)
-                else:  # pragma: no cover - the core's dictionaries are unique
-                    data[name] = [values[c] if c >= 0 else None for c in codes]
-            elif kind == "time":
-                data[name] = zoned_series(col[2], zone)
-            elif kind == "float" and name == "satisfaction":
-                data[name] = pd.Series(col[2]).astype("Int64")
-            else:
-                data[name] = col[2]
-        return pd.DataFrame(data)
+        return _frame_of(self._core.columns(), self._model.calendar.tzinfo, {"satisfaction": "Int64"})
 
     def __eq__(self, other: object) -> bool:
         """Equal when of equal models, with the same rows (compared through their CSV form,
@@ -333,6 +545,84 @@ class Records:
 
     def __repr__(self) -> str:
         return f"<gridgov.Records {len(self)} cases of {self._model.name!r}>"
+
+
+def _frame_of(columns: list[tuple[Any, ...]], zone: timezone, dtypes: Mapping[str, str]) -> Any:
+    """A frame of the core's column tuples: text as ``str`` (missing ``None``), instants as
+    ``datetime64[ms, <zone>]``, numbers with ``dtypes`` applied by name."""
+    pd = _pandas()
+    data: dict[str, Any] = {}
+    for col in columns:
+        name, kind = col[0], col[1]
+        if kind == "text":
+            codes, values = col[2], col[3]
+            unique = len(set(values)) == len(values)
+            cats = pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object)) if unique else None
+            if cats is not None:
+                data[name] = pd.Series(cats).astype(object).where(codes >= 0, None)
+            else:  # pragma: no cover - the core's dictionaries are unique
+                data[name] = [values[c] if c >= 0 else None for c in codes]
+        elif kind == "time":
+            data[name] = zoned_series(col[2], zone)
+        elif name in dtypes:
+            data[name] = pd.Series(col[2]).astype(dtypes[name])
+        else:
+            data[name] = col[2]
+    return pd.DataFrame(data)
+
+
+#: The on-time columns of the drill-down: true, false or missing (the stage not done).
+_ON_TIME = ("verify_on_time", "dispatch_on_time", "handle_on_time", "check_on_time")
+
+
+def drill_down(
+    model: Model,
+    records: Any,
+    start: Instant,
+    end: Instant,
+    *,
+    as_of: Optional[Instant] = None,
+    local: bool = True,
+    encoding: Optional[str] = None,
+    labels: Optional[Labels] = None,
+    errors: str = "raise",
+) -> Any:
+    """The cases behind a card: one row per case that enters ``[start, end)`` (reported,
+    filed, dispatched or rated in it), judged as of ``as_of`` (default: the records' own), as
+    a ``DataFrame`` — the arguments are those of :func:`score`, so the rows match the card it
+    gives. Columns:
+
+    - ``id``, ``grid``, ``unit`` (dispatched to), ``category``, ``urgency``, ``source``,
+      ``state``;
+    - ``reported_at``, ``filed_at``, ``dispatched_at``, ``handled_at``, ``closed_at`` and the
+      stage deadlines ``verify_deadline``, ``dispatch_deadline``, ``handle_deadline``,
+      ``check_deadline`` (tz-aware in the calendar's zone; ``NaT`` when not reached, or at or
+      after ``as_of``);
+    - ``verify_on_time`` … ``check_on_time`` (nullable boolean: ``<NA>`` when the stage was
+      not done or has no deadline), ``overdue`` (the handling deadline passed before
+      ``as_of`` and the case was not handled), ``on_shelf`` (挂账);
+    - ``response_hours`` (reported to dispatched) and ``handle_hours`` (dispatched to handled),
+      working hours on the model's calendar;
+    - one boolean per count of the card: ``reported``, ``public_reported``, ``filed``,
+      ``public_filed``, ``due_to_close``, ``closed``, ``closed_on_time``, ``shelved`` (summed
+      per grid they are the area table's counts) and ``dept_due``, ``dept_handled``,
+      ``dept_handled_on_time``, ``dept_overdue_handled``, ``dept_overdue_unhandled``,
+      ``dept_shelved``, ``dept_postponed`` (summed per ``unit``, the department table's).
+
+    A department's overdue cases: ``d[(d.unit == "U01") & d.dept_overdue_unhandled]``.
+    Posts' counts are not drilled into."""
+    if not isinstance(model, Model):
+        raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
+    mode = _errors_mode(errors)
+    if mode == "collect":
+        raise _invalid("errors", mode, 'is "raise" or "drop" for a drill-down (check_records collects)')
+    s, e = _ms(model, start, "start"), _ms(model, end, "end")
+    at = None if as_of is None else _ms(model, as_of, "as_of")
+    rec = _records(model, records, local, encoding, labels, mode)
+    if rec.model is not model and rec.model.to_json() != model.to_json():
+        raise _invalid("records", rec.model.name, "were validated against another model")
+    cols = rec._core.drill_down(s, e, at)
+    return _frame_of(cols, model.calendar.tzinfo, dict.fromkeys(_ON_TIME, "boolean"))
 
 
 #: Chinese names of the tables' index columns.
@@ -375,7 +665,12 @@ def _reading(model: Model, labels: Optional[Labels]) -> _gridgov.Model:
 
 
 def _records(
-    model: Model, records: Any, local: bool, encoding: Optional[str] = None, labels: Optional[Labels] = None
+    model: Model,
+    records: Any,
+    local: bool,
+    encoding: Optional[str] = None,
+    labels: Optional[Labels] = None,
+    errors: str = "raise",
 ) -> Records:
     if isinstance(records, Records):
         return records
@@ -384,9 +679,11 @@ def _records(
     if isinstance(records, (str, os.PathLike)):
         p = os.fspath(records)
         if p.lower().endswith(".parquet"):
-            return Records.read_parquet(model, p, local=local)
-        return Records.read_csv(model, p, encoding=encoding, labels=labels)
-    return Records(model, records, local=local, labels=labels)
+            return Records.read_parquet(model, p, local=local, errors=errors)
+        if _is_excel(p):
+            return Records.read_excel(model, p, labels=labels, errors=errors)
+        return Records.read_csv(model, p, encoding=encoding, labels=labels, errors=errors)
+    return Records(model, records, local=local, labels=labels, errors=errors)
 
 
 # -- Scorecard --------------------------------------------------------------------------------
@@ -402,11 +699,20 @@ class Scorecard:
     ``sample``. Cards merge exactly (:meth:`merge`) and pickle.
     """
 
-    __slots__ = ("_core", "_model")
+    __slots__ = ("_core", "_model", "_problems")
 
-    def __init__(self, core: _gridgov.Scorecard, model: Model) -> None:
+    def __init__(self, core: _gridgov.Scorecard, model: Model, problems: Any = None) -> None:
         self._core = core
         self._model = model
+        self._problems = problems
+
+    @property
+    def problems(self) -> Any:
+        """The rows ``score(..., errors="drop")`` left out (``row``, ``id``, ``column``,
+        ``value``, ``reason``; see :func:`check_records`); empty otherwise."""
+        if self._problems is None:
+            return _problems_frame([])
+        return self._problems
 
     @property
     def model(self) -> Model:
@@ -501,6 +807,8 @@ _COUNT_COLUMNS = frozenset(
 )
 
 
+
+@overload
 def score(
     model: Model,
     records: Any,
@@ -511,7 +819,36 @@ def score(
     local: bool = True,
     encoding: Optional[str] = None,
     labels: Optional[Labels] = None,
-) -> Scorecard:
+    errors: Literal["raise", "drop"] = "raise",
+) -> Scorecard: ...
+
+
+@overload
+def score(
+    model: Model,
+    records: Any,
+    start: Instant,
+    end: Instant,
+    *,
+    as_of: Optional[Instant] = None,
+    local: bool = True,
+    encoding: Optional[str] = None,
+    labels: Optional[Labels] = None,
+    errors: Literal["collect"],
+) -> Any: ...
+
+def score(
+    model: Model,
+    records: Any,
+    start: Instant,
+    end: Instant,
+    *,
+    as_of: Optional[Instant] = None,
+    local: bool = True,
+    encoding: Optional[str] = None,
+    labels: Optional[Labels] = None,
+    errors: str = "raise",
+) -> Any:
     """Scores ``records`` over ``[start, end)``: a ``DataFrame``, a path to a CSV or Parquet
     file, an :class:`Engine`, or :class:`Records`. ``start``/``end``: datetimes or dates
     (naive: local to the model's calendar). ``as_of`` defaults to the records' own.
@@ -519,14 +856,28 @@ def score(
     (see :class:`Records`); ``local=False`` reads naive ``datetime64`` columns as UTC.
     ``encoding`` names a CSV file's encoding (default: UTF-8, or GBK/GB18030 detected);
     ``labels`` adds a call's own words for states, sources, urgencies and booleans
-    (see :meth:`Model.record_labels`)."""
+    (see :meth:`Model.record_labels`).
+
+    ``errors`` says what a bad row does: ``"raise"`` (default) raises at the first one with
+    :class:`ValidationError` naming ``records[ROW].COLUMN`` and the case; ``"collect"`` scores
+    nothing and returns every bad row as a ``DataFrame`` (:func:`check_records`);
+    ``"drop"`` scores the good rows and returns the card with the dropped rows in its
+    :attr:`Scorecard.problems`."""
     if not isinstance(model, Model):
         raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
+    mode = _errors_mode(errors)
     s, e = _ms(model, start, "start"), _ms(model, end, "end")
     at = None if as_of is None else _ms(model, as_of, "as_of")
     pd = _pandas()
     if isinstance(records, Mapping):
         records = pd.DataFrame(dict(records))
+    if mode == "collect" and isinstance(records, (Records, Engine)):
+        return _problems_frame([])  # validated already
+    if mode != "raise" and not isinstance(records, (Records, Engine)):
+        core, problems = _check(model, records, mode, as_of=None, local=local, encoding=encoding, labels=labels)
+        if core is None:
+            return problems
+        return Scorecard(_gridgov.Scorecard.compute(core, s, e, at), model, problems)
     if isinstance(records, pd.DataFrame):
         # One call, borrowing the frame's arrays: nothing is copied into a Records object.
         cols = _columns(model, records, local)

@@ -9,7 +9,9 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use gridgov::score::{ColumnData, Columns, Records, Scorecard, Subject, Table, compare};
+use gridgov::score::{
+    Checked, ColumnData, Columns, OnError, Problem, Records, Scorecard, Subject, Table, compare,
+};
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -29,6 +31,18 @@ impl PyRecords {
             inner: Arc::new(records),
         }
     }
+}
+
+/// One problem: `(row, id, column, value, reason)`.
+type ProblemRow = (usize, Option<i64>, String, String, String);
+
+fn checked_parts(checked: Checked) -> (Option<PyRecords>, Vec<ProblemRow>) {
+    let rows = checked
+        .problems
+        .into_iter()
+        .map(|p| (p.row, p.id, p.column, p.value, p.reason))
+        .collect();
+    (checked.records.map(PyRecords::wrap), rows)
 }
 
 /// One column as handed over by the Python package.
@@ -162,6 +176,54 @@ impl PyRecords {
             .map(PyRecords::wrap)
     }
 
+    /// Validates columns in a validation mode (`"raise"`, `"collect"`, `"drop"`), with the
+    /// problems the package found converting the frame (`(row, column, value, reason)`):
+    /// `(records or None, [(row, id, column, value, reason)])`.
+    #[staticmethod]
+    #[pyo3(signature = (model, columns, as_of, errors, known))]
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "pyo3 extracts arguments by value"
+    )]
+    fn check_columns(
+        py: Python<'_>,
+        model: &PyModel,
+        columns: Vec<PyColumn<'_>>,
+        as_of: Option<i64>,
+        errors: &str,
+        known: Vec<(usize, String, String, String)>,
+    ) -> PyResult<(Option<Self>, Vec<ProblemRow>)> {
+        let mode = OnError::parse(errors).or_raise()?;
+        let cols = to_columns(&columns)?;
+        let model = Arc::clone(&model.inner);
+        let known = known
+            .into_iter()
+            .map(|(row, column, value, reason)| Problem::new(row, column, value, reason))
+            .collect();
+        let checked = py
+            .detach(|| Records::check_columns_with(model, &cols, as_of, mode, known))
+            .or_raise()?;
+        Ok(checked_parts(checked))
+    }
+
+    /// Reads CSV text in a validation mode: `(records or None, problems)`.
+    #[staticmethod]
+    #[pyo3(signature = (model, text, as_of, errors))]
+    fn check_csv(
+        py: Python<'_>,
+        model: &PyModel,
+        text: &str,
+        as_of: Option<i64>,
+        errors: &str,
+    ) -> PyResult<(Option<Self>, Vec<ProblemRow>)> {
+        let mode = OnError::parse(errors).or_raise()?;
+        let model = Arc::clone(&model.inner);
+        let checked = py
+            .detach(|| Records::from_csv_checked(model, text, as_of, mode))
+            .or_raise()?;
+        Ok(checked_parts(checked))
+    }
+
     /// The records as CSV text.
     fn to_csv(&self, py: Python<'_>) -> String {
         py.detach(|| self.inner.to_csv())
@@ -185,35 +247,50 @@ impl PyRecords {
 
     /// Every column as `(name, kind, data)` or `(name, "text", codes, values)`.
     fn columns<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyTuple>>> {
-        let cols = self.inner.to_columns();
-        let mut out = Vec::with_capacity(cols.columns.len());
-        for (name, data) in &cols.columns {
-            let t = match data {
-                ColumnData::Int(v) => {
-                    (name, "int", v.to_vec().into_pyarray(py)).into_pyobject(py)?
-                }
-                ColumnData::Time(v) => {
-                    (name, "time", v.to_vec().into_pyarray(py)).into_pyobject(py)?
-                }
-                ColumnData::Float(v) => {
-                    (name, "float", v.to_vec().into_pyarray(py)).into_pyobject(py)?
-                }
-                ColumnData::Bool(v) => {
-                    (name, "bool", v.to_vec().into_pyarray(py)).into_pyobject(py)?
-                }
-                ColumnData::Text { codes, values } => (
-                    name,
-                    "text",
-                    codes.to_vec().into_pyarray(py),
-                    values.clone(),
-                )
-                    .into_pyobject(py)?,
-                ColumnData::Utf8 { .. } => continue, // never produced by to_columns
-            };
-            out.push(t);
-        }
-        Ok(out)
+        column_tuples(py, &self.inner.to_columns())
     }
+
+    /// The per-case drill-down over `[start, end)` (ms) as of `as_of` (default: the records'
+    /// own), as column tuples (`gridgov::score::drill_down`).
+    #[pyo3(signature = (start, end, as_of=None))]
+    fn drill_down<'py>(
+        &self,
+        py: Python<'py>,
+        start: i64,
+        end: i64,
+        as_of: Option<i64>,
+    ) -> PyResult<Vec<Bound<'py, PyTuple>>> {
+        let r = Arc::clone(&self.inner);
+        let cols = py
+            .detach(|| gridgov::score::drill_down(&r, start, end, as_of))
+            .or_raise()?;
+        column_tuples(py, &cols)
+    }
+}
+
+/// Columns as `(name, kind, data)` or `(name, "text", codes, values)` tuples.
+fn column_tuples<'py>(py: Python<'py>, cols: &Columns<'_>) -> PyResult<Vec<Bound<'py, PyTuple>>> {
+    let mut out = Vec::with_capacity(cols.columns.len());
+    for (name, data) in &cols.columns {
+        let t = match data {
+            ColumnData::Int(v) => (name, "int", v.to_vec().into_pyarray(py)).into_pyobject(py)?,
+            ColumnData::Time(v) => (name, "time", v.to_vec().into_pyarray(py)).into_pyobject(py)?,
+            ColumnData::Float(v) => {
+                (name, "float", v.to_vec().into_pyarray(py)).into_pyobject(py)?
+            }
+            ColumnData::Bool(v) => (name, "bool", v.to_vec().into_pyarray(py)).into_pyobject(py)?,
+            ColumnData::Text { codes, values } => (
+                name,
+                "text",
+                codes.to_vec().into_pyarray(py),
+                values.clone(),
+            )
+                .into_pyobject(py)?,
+            ColumnData::Utf8 { .. } => continue, // never produced by to_columns or drill_down
+        };
+        out.push(t);
+    }
+    Ok(out)
 }
 
 /// A scorecard of one period.

@@ -71,6 +71,7 @@ BY_NAME = {
     "start": "T0",
     "end": "T1",
     "as_of": "GRIDGOV_NO_TIME",
+    "errors": "1",
     "at_ms": "T0",
     "now_ms": "T0",
     "duration_ms": "3600000",

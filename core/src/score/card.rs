@@ -168,7 +168,7 @@ pub fn score(
     Scorecard::compute(records, start, end, as_of, None)
 }
 
-fn check_period(start: Millis, end: Millis) -> Result<()> {
+pub(super) fn check_period(start: Millis, end: Millis) -> Result<()> {
     if start == i64::MIN || end == i64::MIN {
         return Err(Error::invalid("period", "NaT", "is not a time"));
     }

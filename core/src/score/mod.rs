@@ -261,6 +261,7 @@
 mod card;
 mod config;
 mod csv;
+mod drill;
 mod export;
 pub mod labels;
 mod records;
@@ -269,8 +270,9 @@ mod tally;
 
 pub use card::{COMPARED, Change, Row, Scorecard, Table, compare, score};
 pub use config::{ScoringConfig, ScoringSection, StepTable};
+pub use drill::{DRILL_COLUMNS, drill_down, drill_down_csv};
 pub use records::{
-    ColumnData, ColumnType, Columns, DEADLINE_COLUMNS, NO_TIME, PERSON_COLUMNS, Records,
-    SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS, column_type, schema_columns,
+    Checked, ColumnData, ColumnType, Columns, DEADLINE_COLUMNS, NO_TIME, OnError, PERSON_COLUMNS,
+    Problem, Records, SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS, column_type, schema_columns,
 };
 pub use spec::{Column, ColumnKind, Numerator, Subject, column_label_zh, column_labels_zh};

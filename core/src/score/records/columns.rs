@@ -47,7 +47,8 @@ pub enum ColumnData<'a> {
 }
 
 impl ColumnData<'_> {
-    pub(super) fn len(&self) -> usize {
+    /// The number of rows.
+    pub fn len(&self) -> usize {
         match self {
             ColumnData::Int(v) | ColumnData::Time(v) => v.len(),
             ColumnData::Float(v) => v.len(),
@@ -55,6 +56,11 @@ impl ColumnData<'_> {
             ColumnData::Text { codes, .. } => codes.len(),
             ColumnData::Utf8 { len, .. } => *len,
         }
+    }
+
+    /// No rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     pub(super) fn type_name(&self) -> &'static str {

@@ -6,17 +6,20 @@
 //!   type.
 //! - `text.rs`: text columns resolved to indices, each distinct value looked up once.
 //! - `validate.rs`: [`Records::from_columns`], every rule of the schema.
+//! - `problems.rs`: the validation modes ([`OnError`]): every bad row collected, or dropped.
 //! - `deadlines.rs`: the deadlines computed from the catalog when their column is absent.
 //! - `table.rs`: [`Records`] and its queries ([`Records::grid_load`], [`Records::to_columns`], …).
 
 mod columns;
 mod deadlines;
+mod problems;
 mod schema;
 mod table;
 mod text;
 mod validate;
 
 pub use columns::{ColumnData, Columns};
+pub use problems::{Checked, OnError, Problem};
 pub use schema::{
     ColumnType, DEADLINE_COLUMNS, NO_TIME, NONE, PERSON_COLUMNS, SCHEMA_VERSION, SHELF_COLUMNS,
     TIME_COLUMNS, column_type, schema_columns,

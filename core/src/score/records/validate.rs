@@ -48,7 +48,7 @@ impl<'a> Records<'a> {
         Self::validate(model, cols, as_of).map_err(|e| name_the_case(e, cols))
     }
 
-    fn validate(
+    pub(super) fn validate(
         model: Arc<Model>,
         cols: &Columns<'a>,
         as_of: Option<Millis>,
