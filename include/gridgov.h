@@ -21,9 +21,11 @@
 /*
  The version of the case-record schema this library writes (the `schema_version` column
  of `gridgov_records_to_csv`) and the newest it reads: version 2 adds `schema_version`,
- `shelved_at` and `resumed_at`; a version-1 table (no `schema_version` column) still reads.
+ `shelved_at` and `resumed_at`; version 3 adds `wrong_unit_returns` and `void_cause`
+ (returns and voids after filing are approved); a version-1 table (no `schema_version`
+ column) still reads.
  */
-#define GRIDGOV_RECORD_SCHEMA_VERSION 2
+#define GRIDGOV_RECORD_SCHEMA_VERSION 3
 
 /*
  `errors` of `gridgov_records_from_csv_checked`: stop at the first bad row with an error
@@ -503,10 +505,15 @@ gridgov_status gridgov_engine_report(gridgov_engine *engine,
  `action_json` names the action and carries its fields, e.g. `{"action": "dispatch", "unit":
  "WATER"}`. Actions and fields: `accept`, `reject` (reason), `verify` (valid: bool), `file`,
  `void` (reason), `dispatch` (unit: optional, the duty matrix's answer by default; reason:
- required when `unit` overrides it), `return` (reason), `start`, `request_postpone`
- (minutes), `approve_postpone`, `deny_postpone`, `request_shelve` (reason),
- `approve_shelve`, `handle` (result), `check` (passed: bool), `close` (reason), `rate`
- (satisfaction: 1–5), `reopen` (reason), `supervise` (note), `self_handle` (result).
+ required when `unit` overrides it), `start`, `request_postpone` (minutes),
+ `approve_postpone`, `deny_postpone`, `request_shelve` (reason), `approve_shelve`, `handle`
+ (result), `check` (passed: bool), `close` (reason), `rate` (satisfaction: 1–5), `reopen`
+ (reason), `supervise` (note), `self_handle` (result); returns and voids after filing on
+ approval: `request_return` (cause: `wrong_unit`, `outside_duty` or `other`; reason),
+ `approve_return`, `deny_return`, `request_void` (cause: `duplicate`, `outside_scope` or
+ `problem_gone`; reason), `approve_void`, `deny_void`. A plain `return`, or a `void` of a
+ filed case, is refused with `GRIDGOV_STATUS_INVALID_TRANSITION` (the message names the case
+ and the action).
 
  Errors, with the message in `gridgov_last_error`: `GRIDGOV_STATUS_INVALID_TRANSITION` (the
  case's state does not allow the action), `GRIDGOV_STATUS_PERMISSION_DENIED` (role or scope;
@@ -539,7 +546,9 @@ gridgov_status gridgov_engine_act(gridgov_engine *engine,
  stopped: shelved), `deadline` (ms or null), `light` at `now_ms` (`"green"`, `"yellow"`,
  `"red"` or null when no timed stage runs), `rework_count`, `return_count`, `reopen_count`,
  `supervised_count`, `postponed_minutes`, `pending_postpone` (minutes or null),
- `pending_shelve` (reason or null), `satisfaction` (1–5 or null), `closing_reason`,
+ `pending_shelve` (reason or null), `wrong_unit_returns`, `pending_return` and
+ `pending_void` (`{"cause", "reason"}` or null), `void_cause` and `void_reason` (an approved
+ void after filing, or null), `satisfaction` (1–5 or null), `closing_reason`,
  `closed_at`, `self_handled` and `history` (its events, as in the events export, without
  contact data).
 

@@ -15,7 +15,11 @@
 //! | `self_handle` | supervisor (only on a case they reported) |
 //! | file, void, close | `shift_leader` |
 //! | dispatch | dispatcher |
-//! | return, start, handle, `request_postpone`, `request_shelve` | handler |
+//! | start, handle, `request_postpone`, `request_shelve`, `request_return` | handler |
+//! | return (refused by the engine: returns are approved) | handler |
+//! | `approve_return`, `deny_return` | `shift_leader` |
+//! | `request_void` (a filed case) | `shift_leader` |
+//! | `approve_void`, `deny_void` | manager |
 //! | `approve_postpone`, `deny_postpone` | `shift_leader`, dispatcher |
 //! | `approve_shelve` | `shift_leader`, manager |
 //! | reopen | `shift_leader`, manager |
@@ -82,7 +86,7 @@ impl Default for Permissions {
         use ActionKind as A;
         use Role as R;
         let r = Party::Role;
-        let rows: [(ActionKind, Vec<Party>); 21] = [
+        let rows: [(ActionKind, Vec<Party>); 27] = [
             (
                 A::Report,
                 vec![
@@ -115,6 +119,14 @@ impl Default for Permissions {
             (A::Reopen, vec![r(R::ShiftLeader), r(R::Manager)]),
             (A::Supervise, vec![r(R::Manager)]),
             (A::SelfHandle, vec![r(R::Supervisor)]),
+            // 回退 and 作废 after filing: the shift leader confirms returns, the centre's
+            // manager approves voids (domain facts §11: a centre's 2014 approval notice).
+            (A::RequestReturn, vec![r(R::Handler)]),
+            (A::ApproveReturn, vec![r(R::ShiftLeader)]),
+            (A::DenyReturn, vec![r(R::ShiftLeader)]),
+            (A::RequestVoid, vec![r(R::ShiftLeader)]),
+            (A::ApproveVoid, vec![r(R::Manager)]),
+            (A::DenyVoid, vec![r(R::Manager)]),
         ];
         Permissions {
             table: rows.into_iter().collect(),

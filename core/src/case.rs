@@ -20,10 +20,17 @@
 //! | accepted | verify (valid = true) | verified |
 //! | accepted | verify (valid = false) | invalid (final) |
 //! | accepted | file | filed — only for reports whose source is not verified (`[engine] verified_sources`) |
-//! | accepted, verified | void (reason) | voided (final) |
+//! | accepted, verified | void (reason) | voided (final): the shift leader's decision not to file (作废/不予立案) |
+//! | filed and after, open | void | refused: a filed case is voided only on approval |
+//! | filed and after, open | `request_void` (cause, reason) | unchanged; one request pending at a time |
+//! | (a void pending) | `approve_void` | voided (final; the cause and reason are kept) |
+//! | (a void pending) | `deny_void` | unchanged |
 //! | verified | file | filed (立案) |
 //! | filed, returned | dispatch (unit) | dispatched (派遣) |
-//! | dispatched, handling | return (reason) | returned (回退) |
+//! | dispatched, handling | `request_return` (cause, reason) | unchanged; one request pending at a time |
+//! | (a return pending) | `approve_return` | returned (回退): back to the centre for dispatch |
+//! | (a return pending) | `deny_return` | unchanged; the unit keeps the case |
+//! | dispatched, handling | return (reason) | refused: a return needs approval (read back from journals written before approvals) |
 //! | dispatched, shelved | start | handling |
 //! | dispatched, handling | handle (result) | handled (反馈) |
 //! | handled | check (passed = true) | checked (核查) |
@@ -38,6 +45,29 @@
 //! | any open state | supervise (note) | unchanged (督办) |
 //!
 //! Final states: rejected, invalid, voided. A closed case is not final (it can be reopened).
+//!
+//! # Returns and voids are approved
+//!
+//! **回退 (return)**: the unit asks for it with a cause ([`ReturnCause`]: wrong unit, outside its
+//! duty, other) and a reason; the shift leader approves or denies (`[engine.permissions]` may
+//! add the manager, who approves the other returns in the source below); only an approved return
+//! sends the case back to the centre for dispatch (the `dispatch` stage starts). A unit's own
+//! `return`, without approval, is refused ([`crate::Error::InvalidTransition`] naming the case
+//! and the action); it is still read back from journals written before approvals existed.
+//!
+//! **作废 (void) after filing**: the shift leader asks for it with a cause ([`VoidCause`]:
+//! duplicate, outside city management, problem gone) and a reason; the manager approves or
+//! denies; the approved void ends the case (voided, final) with the cause and reason kept. A
+//! `void` of a filed case without approval is refused likewise. Before filing, `void` stays the
+//! shift leader's own decision not to file.
+//!
+//! Source: a 数字城管 centre's notice on the approval of 延期, 回退 and 挂账 (2014): a return for
+//! a dispatch error goes back only after the shift leader (值班长) confirms it, other returns need
+//! the unit's signed request and the centre leader's approval; voiding a filed case (duplicate,
+//! outside city management, problem gone) is approved likewise, with the reason kept (gathered
+//! in the project's domain facts, §11). Scoring: an approved "wrong unit" return is the
+//! dispatcher's error, other returns are not; a void for a problem gone after filing is
+//! justified and not the shift leader's filing error ([`crate::score`]).
 //!
 //! # Every node is timed
 //!
@@ -227,6 +257,83 @@ impl Report {
     }
 }
 
+/// Why a unit asks to return a case (回退).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnCause {
+    /// Dispatched to the wrong unit (the dispatcher's error, 错误派遣).
+    WrongUnit,
+    /// The unit's, but outside what it is charged with (e.g. needs another body's permit).
+    OutsideDuty,
+    /// Any other cause, explained in the reason.
+    Other,
+}
+
+impl ReturnCause {
+    /// Every cause.
+    pub const ALL: [ReturnCause; 3] = [
+        ReturnCause::WrongUnit,
+        ReturnCause::OutsideDuty,
+        ReturnCause::Other,
+    ];
+
+    /// The `snake_case` name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReturnCause::WrongUnit => "wrong_unit",
+            ReturnCause::OutsideDuty => "outside_duty",
+            ReturnCause::Other => "other",
+        }
+    }
+
+    /// The cause of a `snake_case` name.
+    pub fn parse(name: &str) -> Option<ReturnCause> {
+        ReturnCause::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
+/// Why a filed case is voided (作废).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoidCause {
+    /// A duplicate of another case.
+    Duplicate,
+    /// Outside city management (not a matter for the centre).
+    OutsideScope,
+    /// The problem went away after filing.
+    ProblemGone,
+}
+
+impl VoidCause {
+    /// Every cause.
+    pub const ALL: [VoidCause; 3] = [
+        VoidCause::Duplicate,
+        VoidCause::OutsideScope,
+        VoidCause::ProblemGone,
+    ];
+
+    /// The `snake_case` name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VoidCause::Duplicate => "duplicate",
+            VoidCause::OutsideScope => "outside_scope",
+            VoidCause::ProblemGone => "problem_gone",
+        }
+    }
+
+    /// The cause of a `snake_case` name.
+    pub fn parse(name: &str) -> Option<VoidCause> {
+        VoidCause::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// Whether the void shows that filing was a mistake: a duplicate or a matter outside city
+    /// management could be seen at filing; a problem gone after filing could not (a justified
+    /// void, not a filing error).
+    pub fn is_filing_error(self) -> bool {
+        !matches!(self, VoidCause::ProblemGone)
+    }
+}
+
 /// An action on an existing case, with its fields. The JSON form is an object with an
 /// `"action"` member naming it, e.g. `{"action": "dispatch", "unit": "WATER"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -260,11 +367,34 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
-    /// 回退 to the centre.
+    /// 回退 to the centre without approval: refused by the engine (kept to read journals
+    /// written before returns were approved).
     Return {
         /// Why.
         reason: String,
     },
+    /// Ask the centre to take the case back (回退申请).
+    RequestReturn {
+        /// The cause category.
+        cause: ReturnCause,
+        /// Why, in words.
+        reason: String,
+    },
+    /// Approve the pending return: the case goes back for dispatch.
+    ApproveReturn,
+    /// Deny the pending return: the unit keeps the case.
+    DenyReturn,
+    /// Ask to void a filed case (作废申请).
+    RequestVoid {
+        /// The cause category.
+        cause: VoidCause,
+        /// Why, in words.
+        reason: String,
+    },
+    /// Approve the pending void: the case is voided.
+    ApproveVoid,
+    /// Deny the pending void.
+    DenyVoid,
     /// Start handling (or resume a shelved case).
     Start,
     /// Ask for more time.
@@ -344,6 +474,12 @@ impl Action {
             Action::Reopen { .. } => ActionKind::Reopen,
             Action::Supervise { .. } => ActionKind::Supervise,
             Action::SelfHandle { .. } => ActionKind::SelfHandle,
+            Action::RequestReturn { .. } => ActionKind::RequestReturn,
+            Action::ApproveReturn => ActionKind::ApproveReturn,
+            Action::DenyReturn => ActionKind::DenyReturn,
+            Action::RequestVoid { .. } => ActionKind::RequestVoid,
+            Action::ApproveVoid => ActionKind::ApproveVoid,
+            Action::DenyVoid => ActionKind::DenyVoid,
         }
     }
 
@@ -375,7 +511,8 @@ impl Action {
                     "is not an action on a case (accept, reject, verify, file, void, dispatch, \
                      return, start, request_postpone, approve_postpone, deny_postpone, \
                      request_shelve, approve_shelve, handle, check, close, rate, reopen, \
-                     supervise, self_handle)",
+                     supervise, self_handle, request_return, approve_return, deny_return, \
+                     request_void, approve_void, deny_void)",
                 )
             })?;
         let fields = kind.fields();
@@ -416,7 +553,9 @@ impl Action {
             | Action::Return { reason }
             | Action::RequestShelve { reason }
             | Action::Close { reason }
-            | Action::Reopen { reason } => text("reason", reason),
+            | Action::Reopen { reason }
+            | Action::RequestReturn { reason, .. }
+            | Action::RequestVoid { reason, .. } => text("reason", reason),
             Action::Handle { result } | Action::SelfHandle { result } => text("result", result),
             Action::Supervise { note } => text("note", note),
             Action::Dispatch {
@@ -477,7 +616,32 @@ pub fn transition(state: State, action: &Action) -> Option<Next> {
         (S::Accepted | S::Verified, Action::File) => Next::To(S::Filed),
         (S::Accepted | S::Verified, Action::Void { .. }) => Next::To(S::Voided),
         (S::Filed | S::Returned, Action::Dispatch { .. }) => Next::To(S::Dispatched),
-        (S::Dispatched | S::Handling, Action::Return { .. }) => Next::To(S::Returned),
+        (S::Dispatched | S::Handling, Action::Return { .. } | Action::ApproveReturn) => {
+            Next::To(S::Returned)
+        }
+        (S::Dispatched | S::Handling, Action::RequestReturn { .. } | Action::DenyReturn) => {
+            Next::Stay
+        }
+        (
+            S::Filed
+            | S::Returned
+            | S::Dispatched
+            | S::Handling
+            | S::Handled
+            | S::Checked
+            | S::Shelved,
+            Action::RequestVoid { .. } | Action::DenyVoid,
+        ) => Next::Stay,
+        (
+            S::Filed
+            | S::Returned
+            | S::Dispatched
+            | S::Handling
+            | S::Handled
+            | S::Checked
+            | S::Shelved,
+            Action::ApproveVoid,
+        ) => Next::To(S::Voided),
         (S::Dispatched | S::Shelved, Action::Start) => Next::To(S::Handling),
         (S::Dispatched | S::Handling, Action::Handle { .. }) => Next::To(S::Handled),
         (S::Handled, Action::Check { passed: true }) => Next::To(S::Checked),
@@ -497,6 +661,27 @@ pub fn transition(state: State, action: &Action) -> Option<Next> {
         _ => return None,
     };
     Some(next)
+}
+
+/// The stage an action starts (`None`: it starts none), the one rule the engine and the
+/// records' walk over events ([`crate::engine::Engine::records`]) both follow. `verified`: the
+/// case's source is one the model verifies, so acceptance starts verification (核实), else
+/// filing (立案). A failed check starts handling only when the clock restarts on rework
+/// (`[engine] rework = "restart"`); by default it resumes the handling it failed instead,
+/// which the engine decides.
+pub fn stage_started(action: &Action, verified: bool) -> Option<Stage> {
+    Some(match action {
+        Action::Accept if verified => Stage::Verify,
+        Action::Accept | Action::Verify { valid: true } => Stage::File,
+        // 立案, a reopening and an approved return (回退) wait for dispatch.
+        Action::File | Action::Reopen { .. } | Action::Return { .. } | Action::ApproveReturn => {
+            Stage::Dispatch
+        }
+        Action::Dispatch { .. } | Action::Check { passed: false } => Stage::Handle,
+        Action::Handle { .. } => Stage::Check,
+        Action::Check { passed: true } | Action::SelfHandle { .. } => Stage::Close,
+        _ => return None,
+    })
 }
 
 /// A running stage timer, with the policy snapshot taken when it started.
@@ -581,8 +766,16 @@ pub struct Case {
     pub postponed_minutes: i64,
     /// Failed checks (返工).
     pub rework_count: u32,
-    /// Returns to the centre (回退).
+    /// Approved returns to the centre (回退).
     pub return_count: u32,
+    /// Of those, returns for a wrong unit (the dispatcher's error).
+    pub wrong_unit_returns: u32,
+    /// A return request waiting for the shift leader: cause and reason.
+    pub pending_return: Option<(ReturnCause, String)>,
+    /// A void request waiting for the manager: cause and reason.
+    pub pending_void: Option<(VoidCause, String)>,
+    /// Why the case was voided after filing (an approved void): cause and reason.
+    pub void_cause: Option<(VoidCause, String)>,
     /// Reopenings.
     pub reopen_count: u32,
     /// Supervisions (督办).

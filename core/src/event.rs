@@ -603,7 +603,19 @@ fn write_event(
                 | Action::Start
                 | Action::ApprovePostpone
                 | Action::DenyPostpone
-                | Action::ApproveShelve => {}
+                | Action::ApproveShelve
+                | Action::ApproveReturn
+                | Action::DenyReturn
+                | Action::ApproveVoid
+                | Action::DenyVoid => {}
+                Action::RequestReturn { cause, reason } => {
+                    put("cause", Val::Str(cause.as_str()));
+                    put("reason", Val::Str(reason));
+                }
+                Action::RequestVoid { cause, reason } => {
+                    put("cause", Val::Str(cause.as_str()));
+                    put("reason", Val::Str(reason));
+                }
                 Action::Reject { reason }
                 | Action::Void { reason }
                 | Action::Return { reason }

@@ -88,6 +88,22 @@ impl State {
         matches!(self, State::Rejected | State::Invalid | State::Voided)
     }
 
+    /// `true` from filing (立案) on: filed, returned, dispatched, handling, handled, checked,
+    /// closed and shelved (a voided case may have been filed or not: `false`).
+    pub fn is_filed(self) -> bool {
+        matches!(
+            self,
+            State::Filed
+                | State::Returned
+                | State::Dispatched
+                | State::Handling
+                | State::Handled
+                | State::Checked
+                | State::Closed
+                | State::Shelved
+        )
+    }
+
     /// `true` while the case still needs work (not closed and not final).
     pub fn is_open(self) -> bool {
         !self.is_final() && self != State::Closed
@@ -120,6 +136,18 @@ pub enum ActionKind {
     Dispatch,
     /// [`Action::Return`](crate::case::Action::Return)
     Return,
+    /// [`Action::RequestReturn`](crate::case::Action::RequestReturn)
+    RequestReturn,
+    /// [`Action::ApproveReturn`](crate::case::Action::ApproveReturn)
+    ApproveReturn,
+    /// [`Action::DenyReturn`](crate::case::Action::DenyReturn)
+    DenyReturn,
+    /// [`Action::RequestVoid`](crate::case::Action::RequestVoid)
+    RequestVoid,
+    /// [`Action::ApproveVoid`](crate::case::Action::ApproveVoid)
+    ApproveVoid,
+    /// [`Action::DenyVoid`](crate::case::Action::DenyVoid)
+    DenyVoid,
     /// [`Action::Start`](crate::case::Action::Start)
     Start,
     /// [`Action::RequestPostpone`](crate::case::Action::RequestPostpone)
@@ -150,7 +178,7 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// Every action kind, reporting first.
-    pub const ALL: [ActionKind; 21] = [
+    pub const ALL: [ActionKind; 27] = [
         ActionKind::Report,
         ActionKind::Accept,
         ActionKind::Reject,
@@ -172,6 +200,12 @@ impl ActionKind {
         ActionKind::Reopen,
         ActionKind::Supervise,
         ActionKind::SelfHandle,
+        ActionKind::RequestReturn,
+        ActionKind::ApproveReturn,
+        ActionKind::DenyReturn,
+        ActionKind::RequestVoid,
+        ActionKind::ApproveVoid,
+        ActionKind::DenyVoid,
     ];
 
     /// The `snake_case` name used in JSON, C and Python.
@@ -198,6 +232,12 @@ impl ActionKind {
             ActionKind::Reopen => "reopen",
             ActionKind::Supervise => "supervise",
             ActionKind::SelfHandle => "self_handle",
+            ActionKind::RequestReturn => "request_return",
+            ActionKind::ApproveReturn => "approve_return",
+            ActionKind::DenyReturn => "deny_return",
+            ActionKind::RequestVoid => "request_void",
+            ActionKind::ApproveVoid => "approve_void",
+            ActionKind::DenyVoid => "deny_void",
         }
     }
 
@@ -210,6 +250,7 @@ impl ActionKind {
             | ActionKind::RequestShelve
             | ActionKind::Close
             | ActionKind::Reopen => &["reason"],
+            ActionKind::RequestReturn | ActionKind::RequestVoid => &["cause", "reason"],
             ActionKind::Verify => &["valid"],
             ActionKind::Dispatch => &["unit", "reason"],
             ActionKind::RequestPostpone => &["minutes"],
@@ -231,7 +272,11 @@ impl ActionKind {
             | ActionKind::Start
             | ActionKind::ApprovePostpone
             | ActionKind::DenyPostpone
-            | ActionKind::ApproveShelve => &[],
+            | ActionKind::ApproveShelve
+            | ActionKind::ApproveReturn
+            | ActionKind::DenyReturn
+            | ActionKind::ApproveVoid
+            | ActionKind::DenyVoid => &[],
         }
     }
 

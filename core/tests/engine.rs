@@ -238,11 +238,13 @@ fn return_and_redispatch() {
         id,
         h.clone(),
         t,
-        Action::Return {
+        Action::RequestReturn {
+            cause: gridgov::case::ReturnCause::WrongUnit,
             reason: reason("not ours"),
         },
     )
     .unwrap();
+    eng.act(id, w("SL01"), t, Action::ApproveReturn).unwrap();
     let c = eng.case(id).unwrap();
     assert_eq!(
         (c.state, c.unit, c.return_count),
@@ -927,6 +929,18 @@ fn action_of(k: ActionKind) -> Action {
         ActionKind::SelfHandle => Action::SelfHandle {
             result: reason("r"),
         },
+        ActionKind::RequestReturn => Action::RequestReturn {
+            cause: gridgov::case::ReturnCause::WrongUnit,
+            reason: reason("r"),
+        },
+        ActionKind::ApproveReturn => Action::ApproveReturn,
+        ActionKind::DenyReturn => Action::DenyReturn,
+        ActionKind::RequestVoid => Action::RequestVoid {
+            cause: gridgov::case::VoidCause::Duplicate,
+            reason: reason("r"),
+        },
+        ActionKind::ApproveVoid => Action::ApproveVoid,
+        ActionKind::DenyVoid => Action::DenyVoid,
         ActionKind::Report => Action::Accept,
     }
 }
@@ -1040,9 +1054,20 @@ fn property_random_sequences() {
             if let Ok(c) = eng.case(id)
                 && rng.below(2) == 0
             {
+                // voids end cases: drawn seldom, so that enough cases reach closing
+                let allow_void = rng.below(8) == 0;
                 let valid: Vec<ActionKind> = ActionKind::ALL[1..]
                     .iter()
                     .copied()
+                    .filter(|k| {
+                        allow_void
+                            || !matches!(
+                                k,
+                                ActionKind::RequestVoid
+                                    | ActionKind::ApproveVoid
+                                    | ActionKind::DenyVoid
+                            )
+                    })
                     .filter(|k| {
                         let a = match k {
                             ActionKind::Verify => Action::Verify { valid: true },
@@ -1086,11 +1111,17 @@ fn property_random_sequences() {
                         ActionKind::File
                         | ActionKind::Void
                         | ActionKind::Close
-                        | ActionKind::Reopen => pick(R::ShiftLeader),
+                        | ActionKind::Reopen
+                        | ActionKind::RequestVoid
+                        | ActionKind::ApproveReturn
+                        | ActionKind::DenyReturn => pick(R::ShiftLeader),
                         ActionKind::Dispatch
                         | ActionKind::ApprovePostpone
                         | ActionKind::DenyPostpone => pick(R::Dispatcher),
-                        ActionKind::ApproveShelve | ActionKind::Supervise => pick(R::Manager),
+                        ActionKind::ApproveShelve
+                        | ActionKind::Supervise
+                        | ActionKind::ApproveVoid
+                        | ActionKind::DenyVoid => pick(R::Manager),
                         _ => pick(R::Handler),
                     }
                 }
@@ -1813,7 +1844,32 @@ fn lifecycle_table_exhaustive() {
             (S::Accepted | S::Verified, Action::File) => Some(S::Filed),
             (S::Accepted | S::Verified, Action::Void { .. }) => Some(S::Voided),
             (S::Filed | S::Returned, Action::Dispatch { .. }) => Some(S::Dispatched),
-            (S::Dispatched | S::Handling, Action::Return { .. }) => Some(S::Returned),
+            (S::Dispatched | S::Handling, Action::Return { .. } | Action::ApproveReturn) => {
+                Some(S::Returned)
+            }
+            (S::Dispatched | S::Handling, Action::RequestReturn { .. } | Action::DenyReturn) => {
+                None
+            }
+            (
+                S::Filed
+                | S::Returned
+                | S::Dispatched
+                | S::Handling
+                | S::Handled
+                | S::Checked
+                | S::Shelved,
+                Action::RequestVoid { .. } | Action::DenyVoid,
+            ) => None,
+            (
+                S::Filed
+                | S::Returned
+                | S::Dispatched
+                | S::Handling
+                | S::Handled
+                | S::Checked
+                | S::Shelved,
+                Action::ApproveVoid,
+            ) => Some(S::Voided),
             (S::Dispatched | S::Shelved, Action::Start) => Some(S::Handling),
             (S::Dispatched | S::Handling, Action::Handle { .. }) => Some(S::Handled),
             (S::Handled, Action::Check { passed: true }) => Some(S::Checked),
@@ -1847,6 +1903,8 @@ fn lifecycle_table_exhaustive() {
             allowed += usize::from(got.is_some());
         }
     }
-    assert_eq!(State::ALL.len() * actions.len(), 14 * 22);
-    assert_eq!(allowed, 43, "number of allowed (state, action) pairs");
+    assert_eq!(State::ALL.len() * actions.len(), 14 * 28);
+    // 43 before returns and voids were approved; + 2 × 3 return actions in dispatched and
+    // handling, + 7 × 3 void actions from filing to shelved
+    assert_eq!(allowed, 70, "number of allowed (state, action) pairs");
 }

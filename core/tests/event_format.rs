@@ -10,10 +10,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use gridgov::Model;
-use gridgov::case::{Actor, Point, Report, Source};
+use gridgov::case::{Action, Actor, Point, Report, Source, VoidCause};
 use gridgov::engine::Engine;
 use gridgov::simulate::{Simulation, simulate};
 use gridgov::spatial::Crs;
+
+/// Events in the stored two weeks.
+const EVENTS: usize = 1394;
 
 fn fixture(name: &str) -> PathBuf {
     common::fixture_path(&format!("events/{name}"))
@@ -58,6 +61,43 @@ fn history() -> Engine {
         },
     )
     .expect("the point lies in a grid");
+    // A void after filing, denied once then approved (the two weeks have none).
+    let sv = || Actor::Worker("SV001".into());
+    let id = eng
+        .report(
+            sv(),
+            at + 60_000,
+            Report {
+                category: "C0101".into(),
+                grid: "37990100100101".into(),
+                point: None,
+                urgency: None,
+                source: Source::Supervisor,
+                description: String::new(),
+                contact: None,
+                contact_sha256: None,
+            },
+        )
+        .expect("reports");
+    let w = |id: &str| Actor::Worker(id.into());
+    let void = || Action::RequestVoid {
+        cause: VoidCause::Duplicate,
+        reason: "same cover as an open case".into(),
+    };
+    for (k, (who, action)) in [
+        ("AC01", Action::Accept),
+        ("SL01", Action::File),
+        ("SL01", void()),
+        ("MG01", Action::DenyVoid),
+        ("SL01", void()),
+        ("MG01", Action::ApproveVoid),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        eng.act(id, w(who), at + 120_000 + k as i64 * 60_000, action)
+            .expect("acts");
+    }
     eng
 }
 
@@ -135,7 +175,7 @@ fn the_stored_logs_hash_to_the_same_links() {
         assert_eq!(links, stated, "{name}");
         let verified = gridgov::audit::verify_json_lines(&text).expect("verifies");
         assert_eq!(verified, eng.verify().expect("verifies"), "{name}");
-        assert_eq!(verified.events, 1348);
+        assert_eq!(verified.events, EVENTS);
         assert_eq!(Some(&verified.head), stated.last());
         // the canonical text of each event is its stored line less `hash` (and `contact`)
         for (line, e) in text.lines().zip(&events) {
@@ -146,6 +186,22 @@ fn the_stored_logs_hash_to_the_same_links() {
             assert_eq!(gridgov::event::canonical(e).expect("writes"), v.to_string());
         }
     }
+}
+
+/// A log written before returns were approved (plain `return` events, six of them) still
+/// verifies and replays: each plain return counts as an approved return for a wrong unit.
+#[test]
+fn a_log_from_before_approvals_replays() {
+    let text = std::fs::read_to_string(fixture("sample_2w_before_approvals.jsonl"))
+        .expect("the fixture exists");
+    assert_eq!(text.matches("\"action\":\"return\"").count(), 6);
+    let verified = gridgov::audit::verify_json_lines(&text).expect("verifies");
+    assert_eq!(verified.events, 1348);
+    let eng = Engine::replay_json_lines(Arc::new(Model::sample()), &text).expect("replays");
+    let returns: u32 = eng.cases().iter().map(|c| c.return_count).sum();
+    let wrong: u32 = eng.cases().iter().map(|c| c.wrong_unit_returns).sum();
+    assert_eq!((returns, wrong), (6, 6));
+    assert_eq!(eng.events_json_lines(None).expect("exports"), text);
 }
 
 /// Lines re-chained after an edit: each line's `hash` recomputed over its canonical text.

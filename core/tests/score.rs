@@ -1114,7 +1114,7 @@ fn closure_and_disposal_over_what_is_due() {
         "A",
         &[("due", Some(2.0)), ("shelved", Some(1.0))],
     );
-    // Through CSV (schema version 2) the records read back to the same card.
+    // Through CSV (the current schema version) the records read back to the same card.
     let again = Records::from_csv(Arc::clone(&m), &rec.to_csv(), Some(rec.as_of())).expect("csv");
     assert_eq!(
         score(
@@ -1141,7 +1141,7 @@ fn record_schema_versions() {
         "{}",
         &csv[..40.min(csv.len())]
     );
-    assert!(csv.lines().nth(1).expect("a row").starts_with("2,"));
+    assert!(csv.lines().nth(1).expect("a row").starts_with("3,"));
     let stated = format!("schema_version,{}", cases_csv().replacen('\n', "\n1,", 8));
     let stated = Records::from_csv(Arc::clone(&m), &stated, None).expect("version 1 stated");
     assert_eq!(stated.to_csv(), csv);
@@ -1154,12 +1154,12 @@ fn record_schema_versions() {
         other => panic!("expected InvalidValue, got {other:?}"),
     };
     let head = "schema_version,id,grid,reported_at";
-    let (what, value, reason) = err(&format!("{head}\n3,1,37990100100101,2026-03-02 08:00\n"));
+    let (what, value, reason) = err(&format!("{head}\n4,1,37990100100101,2026-03-02 08:00\n"));
     assert_eq!(
         (what.as_str(), value.as_str()),
-        ("records[0].schema_version", "3")
+        ("records[0].schema_version", "4")
     );
-    assert!(reason.contains("1, 2"), "{reason}");
+    assert!(reason.contains("1, 2, 3"), "{reason}");
     let (what, value, _) = err(&format!(
         "{head}\n2,1,37990100100101,2026-03-02 08:00\n1,2,37990100100101,2026-03-02 08:00\n"
     ));
@@ -1177,6 +1177,34 @@ fn record_schema_versions() {
         ("records.shelved_at", "shelved_at")
     );
     assert!(reason.contains("schema version 2"), "{reason}");
+    // Version 3's approval columns: not in a version-2 table; wrong-unit returns within the
+    // returns; a void cause only on a voided case, and one of its names.
+    let (what, _, reason) = err(
+        "schema_version,id,grid,reported_at,void_cause\n2,1,37990100100101,2026-03-02 08:00,\n",
+    );
+    assert_eq!(what, "records.void_cause");
+    assert!(reason.contains("schema version 3"), "{reason}");
+    let (what, value, _) = err(
+        "id,grid,reported_at,returns,wrong_unit_returns\n1,37990100100101,2026-03-02 08:00,1,2\n",
+    );
+    assert_eq!(
+        (what.as_str(), value.as_str()),
+        ("records[0].wrong_unit_returns", "2")
+    );
+    let (what, value, _) = err(
+        "id,grid,reported_at,state,void_cause\n1,37990100100101,2026-03-02 08:00,reported,duplicate\n",
+    );
+    assert_eq!(
+        (what.as_str(), value.as_str()),
+        ("records[0].void_cause", "duplicate")
+    );
+    let (what, value, _) = err(
+        "id,grid,reported_at,state,void_cause\n1,37990100100101,2026-03-02 08:00,voided,lost\n",
+    );
+    assert_eq!(
+        (what.as_str(), value.as_str()),
+        ("records[0].void_cause", "lost")
+    );
     // The shelf columns' own rules.
     let row = "id,grid,reported_at,dispatched_at,shelved,shelved_at,resumed_at\n1,37990100100101,2026-03-02 08:00,2026-03-02 09:00";
     let (what, _, _) = err(&format!("{row},true,,2026-03-02 10:00\n"));
@@ -1266,7 +1294,7 @@ fn engine_records_fill_the_shelf_columns() {
         "the month shelves cases"
     );
     let version = cols.columns.iter().find(|(c, _)| c == "schema_version");
-    assert!(matches!(version, Some((_, ColumnData::Int(v))) if v.iter().all(|&x| x == 2)));
+    assert!(matches!(version, Some((_, ColumnData::Int(v))) if v.iter().all(|&x| x == 3)));
 }
 
 /// A unit that is not a department is listed once a case dispatched to it is due (or on the

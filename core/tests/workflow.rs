@@ -1,6 +1,7 @@
-//! The workflow as cities run it (issue 12, items 1, 2 and 4), hand-computed on the sample
+//! The workflow as cities run it (issue 12, items 1–4), hand-computed on the sample
 //! city: every node is timed (a report nobody accepts goes yellow, red and escalates), rework
-//! keeps the original (bundle) deadline unless the model restarts it, and verification depends
+//! keeps the original (bundle) deadline unless the model restarts it, returns and voids after
+//! filing are requested and approved (and scored by their cause), and verification depends
 //! on the report's source as the model configures it.
 //!
 //! The sample city's calendar counts 08:00–12:00 and 14:00–18:00 on working days; its catalog
@@ -15,7 +16,7 @@
 use std::sync::Arc;
 
 use chrono::{FixedOffset, TimeZone};
-use gridgov::case::{Action, Actor, Light, Report, Source, State};
+use gridgov::case::{Action, Actor, Light, Report, ReturnCause, Source, State, VoidCause};
 use gridgov::catalog::Stage;
 use gridgov::engine::{Engine, Rework};
 use gridgov::event::EventBody;
@@ -472,4 +473,247 @@ fn bad_workflow_settings_are_typed_errors_naming_the_value() {
             "{to}: {err}"
         );
     }
+}
+
+// ---- Item 3: returns (回退) and voids after filing (作废) are requested and approved ----
+
+/// A supervisor's E0102 case filed and dispatched (to SANIT) at Monday 2025-11-03 09:00.
+fn dispatched_case(eng: &mut Engine) -> u64 {
+    let t = at(2025, 11, 3, 9, 0);
+    let id = eng
+        .report(w("SV001"), t, report(Source::Supervisor))
+        .unwrap();
+    eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+    eng.act(id, w("SL01"), t, Action::File).unwrap();
+    let dispatch = Action::Dispatch {
+        unit: None,
+        reason: None,
+    };
+    eng.act(id, w("DP01"), t, dispatch).unwrap();
+    id
+}
+
+fn request_return(cause: ReturnCause) -> Action {
+    Action::RequestReturn {
+        cause,
+        reason: "not ours".into(),
+    }
+}
+
+/// The refusal of `action` on case `id`: an invalid transition naming the case and the action.
+fn refused(eng: &mut Engine, id: u64, who: &str, t: i64, action: Action) -> String {
+    let before = eng.clone();
+    let kind = action.kind();
+    let e = eng.act(id, w(who), t, action).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidTransition, "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains(&format!("case {id}")) && text.contains(kind.as_str()),
+        "{text}"
+    );
+    assert!(*eng == before, "a refusal changed the engine");
+    text
+}
+
+#[test]
+fn a_return_without_approval_is_refused_and_an_approved_one_goes_back_to_dispatch() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let id = dispatched_case(&mut eng);
+    let t = at(2025, 11, 3, 10, 0);
+    // the unit's own return is refused: it needs the shift leader's approval
+    let text = refused(
+        &mut eng,
+        id,
+        "H-SANIT-1",
+        t,
+        Action::Return {
+            reason: "not ours".into(),
+        },
+    );
+    assert!(text.contains("approval"), "{text}");
+    // approving or denying with nothing pending is refused too
+    refused(&mut eng, id, "SL01", t, Action::ApproveReturn);
+    refused(&mut eng, id, "SL01", t, Action::DenyReturn);
+    // a request, denied: the unit keeps the case and its handling clock
+    let due = eng.deadline(id).unwrap();
+    eng.act(
+        id,
+        w("H-SANIT-1"),
+        t,
+        request_return(ReturnCause::OutsideDuty),
+    )
+    .unwrap();
+    refused(
+        &mut eng,
+        id,
+        "H-SANIT-1",
+        t,
+        request_return(ReturnCause::Other),
+    );
+    // the unit may not approve its own request
+    let e = eng
+        .act(id, w("H-SANIT-1"), t, Action::ApproveReturn)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PermissionDenied);
+    eng.act(id, w("SL01"), t, Action::DenyReturn).unwrap();
+    let c = eng.case(id).unwrap();
+    assert_eq!(
+        (c.state, c.return_count, c.pending_return.is_none()),
+        (State::Dispatched, 0, true)
+    );
+    assert!(c.unit.is_some());
+    assert_eq!(eng.deadline(id).unwrap(), due);
+    // a request for a wrong unit, approved at 10:30: back to the centre, the dispatch stage
+    // timed from the approval (1 working hour in the sample catalog: due 11:30)
+    let t2 = at(2025, 11, 3, 10, 30);
+    eng.act(
+        id,
+        w("H-SANIT-1"),
+        t2,
+        request_return(ReturnCause::WrongUnit),
+    )
+    .unwrap();
+    let json = eng.case_json(id, t2).unwrap();
+    assert_eq!(json["pending_return"]["cause"], "wrong_unit");
+    eng.act(id, w("SL01"), t2, Action::ApproveReturn).unwrap();
+    let c = eng.case(id).unwrap();
+    assert_eq!(
+        (c.state, c.unit, c.return_count, c.wrong_unit_returns),
+        (State::Returned, None, 1, 1)
+    );
+    let timer = c.timer.as_ref().unwrap();
+    assert_eq!((timer.stage, timer.started), (Stage::Dispatch, t2));
+    let limit = eng
+        .model()
+        .catalog()
+        .stage_limit("E0102", Stage::Dispatch, "normal")
+        .unwrap();
+    let due = eng.model().calendar().add_limit(t2, limit).unwrap();
+    assert_eq!(eng.deadline(id).unwrap(), Some(due));
+    // and it is dispatched again
+    let dispatch = Action::Dispatch {
+        unit: None,
+        reason: None,
+    };
+    eng.act(id, w("DP01"), t2, dispatch).unwrap();
+    assert_eq!(eng.case(id).unwrap().state, State::Dispatched);
+    assert_replays(&eng);
+}
+
+#[test]
+fn a_void_after_filing_without_approval_is_refused_and_an_approved_one_keeps_its_cause() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let id = dispatched_case(&mut eng);
+    let t = at(2025, 11, 3, 10, 0);
+    let text = refused(
+        &mut eng,
+        id,
+        "SL01",
+        t,
+        Action::Void {
+            reason: "duplicate".into(),
+        },
+    );
+    assert!(text.contains("approval"), "{text}");
+    refused(&mut eng, id, "MG01", t, Action::ApproveVoid);
+    let request = |cause| Action::RequestVoid {
+        cause,
+        reason: "the pit was filled by the owner".into(),
+    };
+    eng.act(id, w("SL01"), t, request(VoidCause::ProblemGone))
+        .unwrap();
+    // the shift leader may not approve it: the manager does
+    let e = eng.act(id, w("SL01"), t, Action::ApproveVoid).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PermissionDenied);
+    eng.act(id, w("MG01"), t, Action::DenyVoid).unwrap();
+    assert_eq!(eng.case(id).unwrap().state, State::Dispatched);
+    eng.act(id, w("SL01"), t, request(VoidCause::ProblemGone))
+        .unwrap();
+    eng.act(id, w("MG01"), t, Action::ApproveVoid).unwrap();
+    let c = eng.case(id).unwrap();
+    assert_eq!(c.state, State::Voided);
+    assert!(c.timer.is_none() && eng.deadline(id).unwrap().is_none());
+    let json = eng.case_json(id, t).unwrap();
+    assert_eq!(
+        (json["void_cause"].as_str(), json["void_reason"].as_str()),
+        (
+            Some("problem_gone"),
+            Some("the pit was filled by the owner")
+        )
+    );
+    // a bad cause is a typed error naming it
+    let e = Action::from_json(serde_json::json!({
+        "action": "request_void", "cause": "lost", "reason": "x"
+    }))
+    .unwrap_err();
+    assert!(
+        e.kind() == ErrorKind::InvalidValue && e.to_string().contains("lost"),
+        "{e}"
+    );
+    assert_replays(&eng);
+}
+
+/// Scoring (hand-computed): four supervisor cases filed by SL01 and dispatched by DP01 on
+/// Monday 2025-11-03. Case 1 is returned for a wrong unit, case 2 for a matter outside the
+/// unit's duty (both approved), case 3 voided on approval as a duplicate, case 4 as a problem
+/// gone. The dispatcher has 4 dispatches and 1 error (only the wrong unit): accuracy 3/4; the
+/// shift leader has 4 filings and 1 filing error (the duplicate; the problem gone is a
+/// justified void): accuracy 3/4.
+#[test]
+fn wrong_unit_returns_and_unjustified_voids_are_the_errors_scored() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let ids: Vec<u64> = (0..4).map(|_| dispatched_case(&mut eng)).collect();
+    let t = at(2025, 11, 3, 10, 0);
+    for (id, cause) in [
+        (ids[0], ReturnCause::WrongUnit),
+        (ids[1], ReturnCause::OutsideDuty),
+    ] {
+        eng.act(id, w("H-SANIT-1"), t, request_return(cause))
+            .unwrap();
+        eng.act(id, w("SL01"), t, Action::ApproveReturn).unwrap();
+    }
+    for (id, cause) in [
+        (ids[2], VoidCause::Duplicate),
+        (ids[3], VoidCause::ProblemGone),
+    ] {
+        let reason = "see cause".into();
+        eng.act(id, w("SL01"), t, Action::RequestVoid { cause, reason })
+            .unwrap();
+        eng.act(id, w("MG01"), t, Action::ApproveVoid).unwrap();
+    }
+    let rec = eng.records().unwrap();
+    let cols = rec.to_columns();
+    let ints = |name: &str| match cols.columns.iter().find(|(n, _)| n == name) {
+        Some((_, gridgov::score::ColumnData::Int(v))) => v.to_vec(),
+        other => panic!("{name}: {other:?}"),
+    };
+    assert_eq!(ints("returns"), [1, 1, 0, 0]);
+    assert_eq!(ints("wrong_unit_returns"), [1, 0, 0, 0]);
+    match cols.columns.iter().find(|(n, _)| n == "void_cause") {
+        Some((_, gridgov::score::ColumnData::Text { codes, values })) => {
+            let got: Vec<Option<&str>> = codes
+                .iter()
+                .map(|&c| usize::try_from(c).ok().map(|c| values[c].as_str()))
+                .collect();
+            assert_eq!(got, [None, None, Some("duplicate"), Some("problem_gone")]);
+        }
+        other => panic!("void_cause: {other:?}"),
+    }
+    let card =
+        gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), None).unwrap();
+    let dispatchers = card.posts("dispatcher").unwrap();
+    assert_eq!(dispatchers.value("DP01", "dispatched"), Some(4.0));
+    assert_eq!(dispatchers.value("DP01", "returned"), Some(1.0));
+    assert_eq!(
+        dispatchers.value("DP01", "dispatch_accuracy_rate"),
+        Some(0.75)
+    );
+    let leaders = card.posts("shift_leader").unwrap();
+    assert_eq!(leaders.value("SL01", "filing_decisions"), Some(4.0));
+    assert_eq!(leaders.value("SL01", "voided"), Some(1.0));
+    assert_eq!(leaders.value("SL01", "filing_accuracy_rate"), Some(0.75));
+    // the same through CSV
+    let again = gridgov::score::Records::from_csv(Arc::clone(eng.model_arc()), &rec.to_csv(), None)
+        .unwrap();
+    assert_eq!(again.to_csv(), rec.to_csv());
 }

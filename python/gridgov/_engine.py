@@ -125,7 +125,7 @@ class Case:
     light: Optional[str]
     #: Failed checks (返工).
     rework_count: int
-    #: Returns to the centre (回退).
+    #: Approved returns to the centre (回退).
     return_count: int
     reopen_count: int
     #: Supervisions (督办), by a manager or an escalation rule.
@@ -143,6 +143,17 @@ class Case:
     closed_at: Optional[datetime]
     #: Handled on the spot by the reporting supervisor (自行处置).
     self_handled: bool
+    #: Of the approved returns, those for a wrong unit (the dispatcher's error).
+    wrong_unit_returns: int
+    #: A return request waiting for the shift leader: ``{"cause": ..., "reason": ...}``
+    #: (cause ``wrong_unit``, ``outside_duty`` or ``other``).
+    pending_return: Optional[dict[str, str]]
+    #: A void request waiting for the manager: ``{"cause": ..., "reason": ...}`` (cause
+    #: ``duplicate``, ``outside_scope`` or ``problem_gone``).
+    pending_void: Optional[dict[str, str]]
+    #: The cause and reason of an approved void after filing (作废), kept.
+    void_cause: Optional[str]
+    void_reason: Optional[str]
     #: ``True`` while the case still needs work (not closed and not final), as the core's
     #: lifecycle says.
     is_open: bool
@@ -470,11 +481,20 @@ class Engine:
 
         ``accept``, ``reject`` (reason), ``verify`` (valid: bool), ``file``, ``void``
         (reason), ``dispatch`` (unit: default the duty matrix's answer; reason: required to
-        override it), ``return`` (reason), ``start``, ``request_postpone`` (minutes),
+        override it), ``start``, ``request_postpone`` (minutes),
         ``approve_postpone``, ``deny_postpone``, ``request_shelve`` (reason),
         ``approve_shelve``, ``handle`` (result), ``check`` (passed: bool), ``close`` (reason),
         ``rate`` (satisfaction: 1-5), ``reopen`` (reason), ``supervise`` (note),
         ``self_handle`` (result).
+
+        Returns (回退) and voids after filing (作废) are approved: ``request_return`` (cause:
+        ``wrong_unit``, ``outside_duty`` or ``other``; reason) by the unit's handler, then
+        ``approve_return`` (the case goes back for dispatch) or ``deny_return`` by a shift
+        leader; ``request_void`` (cause: ``duplicate``, ``outside_scope`` or ``problem_gone``;
+        reason) by a shift leader, then ``approve_void`` or ``deny_void`` by a manager. A plain
+        ``return``, or ``void`` of a filed case, is refused (:class:`InvalidTransitionError`
+        naming the case and the action); ``void`` before filing is the shift leader's own
+        decision.
 
         >>> eng.act(case, "dispatch", actor="DP01", at=t, unit="POWER", reason="a power cover")  # doctest: +SKIP
         """
@@ -546,6 +566,11 @@ class Engine:
             closing_reason=d["closing_reason"],
             closed_at=optional_datetime(d["closed_at"], now, self._zone),
             self_handled=d["self_handled"],
+            wrong_unit_returns=d["wrong_unit_returns"],
+            pending_return=d["pending_return"],
+            pending_void=d["pending_void"],
+            void_cause=d["void_cause"],
+            void_reason=d["void_reason"],
             is_open=d["open"],
             history=tuple(d["history"]),
         )

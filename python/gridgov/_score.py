@@ -30,7 +30,8 @@ __all__ = ["RECORD_SCHEMA_VERSION", "Records", "Scorecard", "check_records", "co
 
 #: The version of the case-record schema this gridgov writes (the ``schema_version`` column of
 #: every export) and the newest it reads: 2 adds ``schema_version``, ``shelved_at`` and
-#: ``resumed_at``. A version-1 table (no ``schema_version`` column) still reads; an unknown
+#: ``resumed_at``; 3 adds ``wrong_unit_returns`` and ``void_cause`` (returns and voids after
+#: filing are approved). A version-1 table (no ``schema_version`` column) still reads; an unknown
 #: version raises :class:`ValidationError` naming it (``records[0].schema_version``).
 RECORD_SCHEMA_VERSION: int = _gridgov.RECORD_SCHEMA_VERSION
 
@@ -38,6 +39,7 @@ RECORD_SCHEMA_VERSION: int = _gridgov.RECORD_SCHEMA_VERSION
 _TEXT = (
     "category", "urgency", "grid", "source", "state", "unit",
     "reporter", "acceptor", "verifier", "filer", "dispatcher", "checker", "closer",
+    "void_cause",
 )
 _TIME = (
     "reported_at", "accepted_at", "verified_at", "filed_at", "dispatched_at", "handled_at",
@@ -45,13 +47,16 @@ _TIME = (
     "verify_deadline", "dispatch_deadline", "handle_deadline", "check_deadline",
     "shelved_at", "resumed_at",
 )
-_INT = ("schema_version", "id", "satisfaction", "rework", "returns", "postponements", "extension_minutes")
+_INT = (
+    "schema_version", "id", "satisfaction", "rework", "returns", "postponements", "extension_minutes",
+    "wrong_unit_returns",
+)
 _BOOL = ("shelved", "self_handled")
 #: Every column of the schema, in the documented order.
 SCHEMA = ("schema_version", "id", "category", "urgency", "grid", "source", "reporter", "state", *_TIME[:9],
           "acceptor", "verifier", "filer", "dispatcher", "checker", "closer", "unit",
           "satisfaction", "rework", "returns", "postponements", "extension_minutes", *_BOOL,
-          *_TIME[13:], *_TIME[9:13])
+          *_TIME[13:], "wrong_unit_returns", "void_cause", *_TIME[9:13])
 
 StrPath = Union[str, "os.PathLike[str]"]
 

@@ -1,7 +1,8 @@
 /* gridgov C ABI: the workflow as cities run it (issue 12), hand-computed on the sample city —
  * every node is timed (a report nobody accepts goes yellow, red and escalates to the shift
  * leader's unit), rework keeps the original deadline (and `rework = "restart"` restarts it),
- * verification depends on the source as the model says, and bad settings are typed errors.
+ * verification depends on the source as the model says, returns and voids after filing are
+ * requested and approved (and scored by their cause), and bad settings are typed errors.
  *
  * The sample calendar counts 08:00-12:00 and 14:00-18:00 on working days; acceptance and filing
  * (and closing) have 10 working minutes; E0102 (normal) 4 working hours of handling; yellow from 80 %. */
@@ -20,6 +21,7 @@
 #define SL01 "{\"worker\":\"SL01\"}"
 #define DP01 "{\"worker\":\"DP01\"}"
 #define HS1 "{\"worker\":\"H-SANIT-1\"}"
+#define MG01 "{\"worker\":\"MG01\"}"
 #define CITIZEN "{\"citizen\":\"c-1\"}"
 #define PUBLIC_REPORT "{\"category\":\"E0102\",\"grid\":\"" GRID "\",\"source\":\"app\"}"
 #define SUPERVISOR_REPORT "{\"category\":\"E0102\",\"grid\":\"" GRID "\",\"source\":\"supervisor\"}"
@@ -247,8 +249,142 @@ static void test_bad_settings(void) {
   CHECK_ERROR_MENTIONS("\"sometimes\"");
 }
 
+/* A supervisor's E0102 case filed and dispatched (to SANIT) at T0. */
+static uint64_t dispatched(gridgov_engine *e) {
+  uint64_t id = 0;
+  CHECK_STATUS(gridgov_engine_report(e, SV001, T0, SUPERVISOR_REPORT, &id), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, AC01, T0, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, SL01, T0, "{\"action\":\"file\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, DP01, T0, "{\"action\":\"dispatch\"}"), GRIDGOV_STATUS_OK);
+  return id;
+}
+
+/* Acts, expecting status `want`; no event is returned on a refusal (the last error stays). */
+static int act_status(gridgov_engine *e, uint64_t id, const char *actor, int64_t at,
+                      const char *action, gridgov_status want) {
+  char *event = NULL;
+  gridgov_status st = gridgov_engine_act(e, id, actor, at, action, &event, NULL);
+  int ok = st == want && (st == GRIDGOV_STATUS_OK) == (event != NULL);
+  if (!ok) fprintf(stderr, "  %s: status %d, wanted %d\n", action, (int)st, (int)want);
+  if (event != NULL) gridgov_string_free(event);
+  return ok;
+}
+
+/* Whether the row of `id` in a scorecard table's JSON holds `member` ("name":value). */
+static int row_has(const char *json, const char *id, const char *member) {
+  char key[64];
+  snprintf(key, sizeof key, "\"id\":\"%s\"", id);
+  const char *at = json ? strstr(json, key) : NULL;
+  const char *start = at, *end = at ? strchr(at, '}') : NULL;
+  while (start != NULL && start > json && *start != '{') start--;
+  int ok = 0;
+  if (start != NULL && end != NULL) {
+    size_t len = (size_t)(end - start), mlen = strlen(member);
+    for (size_t i = 0; i + mlen <= len && !ok; i++) ok = memcmp(start + i, member, mlen) == 0;
+  }
+  if (!ok) fprintf(stderr, "  %s not in the row of %s: %s\n", member, id, json ? json : "(NULL)");
+  return ok;
+}
+
+static void test_returns_and_voids_are_approved(void) {
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  const int64_t t = T0 + HOUR;
+  /* a return without approval is refused, naming the case and the action */
+  uint64_t a = dispatched(e);
+  char *event = NULL;
+  CHECK_STATUS(gridgov_engine_act(e, a, HS1, t, "{\"action\":\"return\",\"reason\":\"not ours\"}",
+                                  &event, NULL),
+               GRIDGOV_STATUS_INVALID_TRANSITION);
+  CHECK(event == NULL);
+  CHECK_ERROR_MENTIONS("case 1");
+  CHECK_ERROR_MENTIONS("return");
+  CHECK_ERROR_MENTIONS("approval");
+  CHECK(act_status(e, a, SL01, t, "{\"action\":\"approve_return\"}",
+                   GRIDGOV_STATUS_INVALID_TRANSITION));
+  CHECK_ERROR_MENTIONS("no return request is pending");
+  /* requested, denied: the unit keeps it */
+  const char *outside =
+      "{\"action\":\"request_return\",\"cause\":\"outside_duty\",\"reason\":\"permit\"}";
+  CHECK_STATUS(act(e, a, HS1, t, outside), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, a, HS1, t, "{\"action\":\"approve_return\"}"), GRIDGOV_STATUS_PERMISSION_DENIED);
+  CHECK_STATUS(act(e, a, SL01, t, "{\"action\":\"deny_return\"}"), GRIDGOV_STATUS_OK);
+  char *json = case_json(e, a, t);
+  CHECK(has(json, "\"state\":\"dispatched\"") && has(json, "\"return_count\":0"));
+  gridgov_string_free(json);
+  /* a bad cause is an invalid value naming it */
+  CHECK(act_status(e, a, HS1, t,
+                   "{\"action\":\"request_return\",\"cause\":\"bored\",\"reason\":\"x\"}",
+                   GRIDGOV_STATUS_INVALID_VALUE));
+  CHECK_ERROR_MENTIONS("bored");
+  /* requested for a wrong unit, approved at 10:00: back for dispatch, timed from the approval */
+  const char *wrong =
+      "{\"action\":\"request_return\",\"cause\":\"wrong_unit\",\"reason\":\"not ours\"}";
+  CHECK_STATUS(act(e, a, HS1, t, wrong), GRIDGOV_STATUS_OK);
+  json = case_json(e, a, t);
+  CHECK(has(json, "\"pending_return\":{\"cause\":\"wrong_unit\""));
+  gridgov_string_free(json);
+  CHECK_STATUS(act(e, a, SL01, t, "{\"action\":\"approve_return\"}"), GRIDGOV_STATUS_OK);
+  json = case_json(e, a, t);
+  CHECK(has(json, "\"state\":\"returned\"") && has(json, "\"unit\":null") &&
+        has(json, "\"stage\":\"dispatch\"") && has(json, "\"return_count\":1") &&
+        has(json, "\"wrong_unit_returns\":1"));
+  gridgov_string_free(json);
+  CHECK_STATUS(act(e, a, DP01, t, "{\"action\":\"dispatch\"}"), GRIDGOV_STATUS_OK);
+
+  /* a filed case's void without approval is refused; on the manager's approval it is voided */
+  uint64_t b = dispatched(e);
+  CHECK(act_status(e, b, SL01, t, "{\"action\":\"void\",\"reason\":\"duplicate\"}",
+                   GRIDGOV_STATUS_INVALID_TRANSITION));
+  CHECK_ERROR_MENTIONS("case 2");
+  CHECK_ERROR_MENTIONS("void");
+  const char *dup =
+      "{\"action\":\"request_void\",\"cause\":\"duplicate\",\"reason\":\"see case 1\"}";
+  CHECK_STATUS(act(e, b, SL01, t, dup), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, b, SL01, t, "{\"action\":\"approve_void\"}"), GRIDGOV_STATUS_PERMISSION_DENIED);
+  CHECK_STATUS(act(e, b, MG01, t, "{\"action\":\"approve_void\"}"), GRIDGOV_STATUS_OK);
+  json = case_json(e, b, t);
+  CHECK(has(json, "\"state\":\"voided\"") && has(json, "\"void_cause\":\"duplicate\"") &&
+        has(json, "\"void_reason\":\"see case 1\"") && has(json, "\"deadline\":null"));
+  gridgov_string_free(json);
+  /* a problem gone since filing: a justified void */
+  uint64_t c = dispatched(e);
+  CHECK_STATUS(act(e, c, SL01, t,
+                   "{\"action\":\"request_void\",\"cause\":\"problem_gone\",\"reason\":\"filled\"}"),
+               GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, c, MG01, t, "{\"action\":\"approve_void\"}"), GRIDGOV_STATUS_OK);
+
+  /* scored (hand-computed): DP01 dispatched 3 cases (case 1 counted once, at its first
+   * dispatch), 1 returned for a wrong unit: accuracy 2/3; SL01 filed 3, 1 filing error (the
+   * duplicate; the problem gone is justified): accuracy 2/3 */
+  gridgov_records *rec = NULL;
+  CHECK_STATUS(gridgov_engine_records(e, &rec), GRIDGOV_STATUS_OK);
+  char *csv = NULL;
+  size_t n = 0;
+  CHECK_STATUS(gridgov_records_to_csv(rec, &csv, &n), GRIDGOV_STATUS_OK);
+  CHECK(has(csv, "wrong_unit_returns,void_cause") && has(csv, ",false,false,,,1,,") && has(csv, ",duplicate,") &&
+        has(csv, ",problem_gone,"));
+  gridgov_string_free(csv);
+  gridgov_scorecard *card = NULL;
+  CHECK_STATUS(gridgov_score(rec, T0 - DAY, T0 + 30 * DAY, GRIDGOV_NO_TIME, &card), GRIDGOV_STATUS_OK);
+  gridgov_records_free(rec);
+  char *table = NULL;
+  CHECK_STATUS(gridgov_scorecard_table_json(card, "posts:dispatcher", &table, &n), GRIDGOV_STATUS_OK);
+  CHECK(row_has(table, "DP01", "\"dispatched\":3.0") && row_has(table, "DP01", "\"returned\":1.0"));
+  gridgov_string_free(table);
+  CHECK_STATUS(gridgov_scorecard_table_json(card, "posts:shift_leader", &table, &n), GRIDGOV_STATUS_OK);
+  CHECK(row_has(table, "SL01", "\"filing_decisions\":3.0") && row_has(table, "SL01", "\"voided\":1.0"));
+  gridgov_string_free(table);
+  gridgov_scorecard_free(card);
+  gridgov_engine_free(e);
+}
+
 int main(void) {
   test_never_accepted();
+  test_returns_and_voids_are_approved();
   test_rework();
   test_verification_by_source();
   test_bad_settings();

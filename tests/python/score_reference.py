@@ -323,8 +323,12 @@ def _raw_records(
 
     # the self-handling supervisor is the one who put the case in `checked`
     checker = np.where(self_h, reporter, actor("supervisor", checked, grid_supervisor[gi]))
+    # -- approvals (schema 3): the returns for a wrong unit, the causes of voids after filing --
+    wrong_unit_returns = np.where(u() < 0.6, returns, np.minimum(returns, 1) * (u() < 0.5)).astype(np.int64)
+    void_causes = np.array(["duplicate", "outside_scope", "problem_gone"], dtype=object)
+    void_cause = np.where((state == STATES.index("voided")) & (u() < 0.6), rng.integers(0, 3, n), -1)
     return {
-        "schema_version": ("plain", np.full(n, 2, dtype=np.int64), None),
+        "schema_version": ("plain", np.full(n, 3, dtype=np.int64), None),
         "id": ("plain", np.arange(1, n + 1, dtype=np.int64), None),
         "grid": ("text", gi, grids),
         "category": ("text", ci, categories),
@@ -351,6 +355,8 @@ def _raw_records(
         "satisfaction": ("plain", satisfaction, None),
         "rework": ("plain", rework, None),
         "returns": ("plain", returns, None),
+        "wrong_unit_returns": ("plain", wrong_unit_returns, None),
+        "void_cause": ("text", void_cause, void_causes),
         "postponements": ("plain", postponements, None),
         "extension_minutes": ("plain", extension, None),
         "shelved": ("plain", shelved, None),
@@ -911,7 +917,10 @@ def _post_tables(
         filer,
         {
             "filing_decisions": decisions,
-            "voided": decisions & (state == "voided").to_numpy(),
+            # a justified void (a problem gone after filing) is not a filing error
+            "voided": decisions
+            & (state == "voided").to_numpy()
+            & (rec._key("void_cause", "") != "problem_gone").to_numpy(),
             "filed_on_time": rec.within_limit("filed_at", file_base, file_limit, decisions),
         },
         decisions,
@@ -942,7 +951,10 @@ def _post_tables(
         {
             "dispatched": dispatches,
             "dispatched_on_time": dispatches & rec.on_time("dispatched_at", "dispatch_deadline", no_deadline_on_time),
-            "returned": dispatches & (rec.count("returns") > 0),
+            # only a return approved for a wrong unit is the dispatcher's error (a table without
+            # the column: every return)
+            "returned": dispatches
+            & (rec.count("wrong_unit_returns" if "wrong_unit_returns" in rec.df else "returns") > 0),
         },
         dispatches,
     )
@@ -1327,7 +1339,7 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
             acc["accepted_on_time"] += ev(r, "accepted_at") <= cal.add_working(ev(r, "reported_at"), ten)
         if r["filer"] == w_sl and within(ev(r, "filed_at")):
             sl["filing_decisions"] += 1
-            sl["voided"] += r["state"] == "voided"
+            sl["voided"] += r["state"] == "voided" and r.get("void_cause") != "problem_gone"
             base = max(x for x in (ev(r, "verified_at"), ev(r, "accepted_at"), ev(r, "reported_at")) if x)
             sl["filed_on_time"] += ev(r, "filed_at") <= cal.add_working(base, ten)
         if r["closer"] == w_sl and within(ev(r, "closed_at")):
@@ -1337,7 +1349,7 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
         if r["dispatcher"] == w_dp and within(ev(r, "dispatched_at")):
             dp["dispatched"] += 1
             dp["dispatched_on_time"] += on_time(ev(r, "dispatched_at"), due(r, "dispatch_deadline"))
-            dp["returned"] += r["returns"] > 0
+            dp["returned"] += r.get("wrong_unit_returns", r["returns"]) > 0
         if r["source"] == "supervisor" and r["reporter"] == w_sv.id and within(ev(r, "reported_at")):
             sv["reports"] += 1
             sv["valid_reports"] += bool((ev(r, "filed_at") and r["state"] != "voided") or r["self_handled"])

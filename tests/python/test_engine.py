@@ -129,7 +129,8 @@ def test_rework_twice_keeps_the_handling_clock(eng: Engine) -> None:
 
 def test_return_and_redispatch(eng: Engine) -> None:
     case = dispatched(eng, "C0101", MON)
-    eng.act(case, "return", actor="H-WATER-1", at=MON, reason="not ours")
+    eng.act(case, "request_return", actor="H-WATER-1", at=MON, cause="wrong_unit", reason="not ours")
+    eng.act(case, "approve_return", actor="SL01", at=MON)
     c = eng.case(case)
     assert (c.state, c.unit, c.return_count, c.stage) == ("returned", None, 1, "dispatch")
     with pytest.raises(gridgov.PermissionDenied):  # the old handler lost scope

@@ -355,7 +355,7 @@ def test_engine_records_score(sample: gridgov.Model) -> None:
     rec = eng.records()
     assert len(rec) == 1
     f = rec.to_frame()
-    assert f.loc[0, "schema_version"] == gridgov.RECORD_SCHEMA_VERSION == 2
+    assert f.loc[0, "schema_version"] == gridgov.RECORD_SCHEMA_VERSION == 3
     assert f.loc[0, "dispatcher"] == "DP01" and f.loc[0, "unit"] == "WATER"
     assert f.loc[0, "handle_deadline"] == pd.Timestamp("2026-03-03 13:00", tz="UTC")  # 36 h
     card = gridgov.score(sample, eng, date(2026, 3, 1), date(2026, 4, 1))
@@ -471,21 +471,32 @@ def test_due_shelved_and_rework_by_hand(city: gridgov.Model) -> None:
     assert (labels["due_to_close"], labels["shelved"], labels["rework_rate"]) == ("应结案数", "挂账数", "返工率")
     # The frame of the records states its schema version and reads back to the same card.
     frame = gridgov.Records.read_csv(city, SCORE_CASES_V2).to_frame()
-    assert (frame["schema_version"] == 2).all() and frame["shelved_at"].notna().sum() == 4
+    assert (frame["schema_version"] == gridgov.RECORD_SCHEMA_VERSION).all() and frame["shelved_at"].notna().sum() == 4
     assert gridgov.score(city, frame, *MARCH, as_of=AS_OF) == card
 
 
 def test_schema_versions(city: gridgov.Model, cases_frame: pd.DataFrame) -> None:
     """A version-1 table still reads; an unknown or inconsistent version, or a column the stated
     version lacks, raises ValidationError naming the value; so does a first-format card."""
-    v1 = cases_frame.drop(columns=["schema_version", "shelved_at", "resumed_at"])
+    v1 = cases_frame.drop(columns=["schema_version", "shelved_at", "resumed_at", "wrong_unit_returns", "void_cause"])
     card = gridgov.score(city, v1, *MARCH, as_of=AS_OF)
     assert card == gridgov.score(city, SCORE_CASES, *MARCH, as_of=AS_OF)
-    bad = cases_frame.assign(schema_version=3)
+    bad = cases_frame.assign(schema_version=4)
     with pytest.raises(gridgov.ValidationError) as err:
         gridgov.Records(city, bad)
-    assert err.value.what == "records[0].schema_version" and err.value.value == "3"
-    assert "1, 2" in err.value.reason
+    assert err.value.what == "records[0].schema_version" and err.value.value == "4"
+    assert "1, 2, 3" in err.value.reason
+    # version 3's approval columns: refused in a version-2 table; checked row by row
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, cases_frame.drop(columns=["void_cause"]).assign(schema_version=2))
+    assert err.value.what == "records.wrong_unit_returns" and "schema version 3" in err.value.reason
+    v3 = cases_frame.assign(schema_version=3)
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, v3.assign(wrong_unit_returns=v3["returns"] + 1))
+    assert err.value.what == "records[0].wrong_unit_returns" and "exceeds returns" in err.value.reason
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, v3.assign(void_cause="lost"))
+    assert err.value.what == "records[0].void_cause" and err.value.value == "lost"
     mixed = cases_frame.copy()
     mixed.loc[5, "schema_version"] = 1
     with pytest.raises(gridgov.ValidationError) as err:

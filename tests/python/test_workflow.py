@@ -1,7 +1,8 @@
 """The workflow as cities run it (issue 12), hand-computed on the sample city: every node is
 timed (a report nobody accepts goes yellow, red and escalates to the shift leader's unit),
-rework keeps the original deadline (``rework = "restart"`` restarts it), verification depends
-on the source as the model says, and bad settings are typed errors naming the value.
+rework keeps the original deadline (``rework = "restart"`` restarts it), returns and voids after
+filing are requested and approved (and scored by their cause), verification depends on the
+source as the model says, and bad settings are typed errors naming the value.
 
 The sample calendar counts 08:00-12:00 and 14:00-18:00 on working days; acceptance and filing
 (and closing) have 10 working minutes; E0102 (normal) 4 working hours of handling; yellow from 80 %."""
@@ -142,3 +143,83 @@ def test_bad_workflow_settings_name_the_value(old: str, new: str, path: str, nee
     with pytest.raises(gridgov.ModelError) as info:
         sample_with(old, new)
     assert any(p == path and needle in msg for p, msg in info.value.issues), info.value.issues
+
+
+# -- item 3: returns (回退) and voids after filing (作废) are requested and approved --------------
+
+
+def dispatched(eng: Engine) -> int:
+    """A supervisor's E0102 case filed and dispatched (to SANIT) at Monday 09:00."""
+    case = eng.report("SV001", category="E0102", grid=GRID, at=MON)
+    eng.act(case, "accept", actor="AC01", at=MON)
+    eng.act(case, "file", actor="SL01", at=MON)
+    eng.act(case, "dispatch", actor="DP01", at=MON)
+    return case
+
+
+def test_a_return_without_approval_is_refused_and_an_approved_one_goes_back_to_dispatch(
+    sample: gridgov.Model,
+) -> None:
+    eng = Engine(sample)
+    case = dispatched(eng)
+    t = MON + m(60)
+    with pytest.raises(gridgov.InvalidTransition, match=rf"case {case}: cannot return .*approval"):
+        eng.act(case, "return", actor="H-SANIT-1", at=t, reason="not ours")
+    with pytest.raises(gridgov.InvalidTransition, match="no return request is pending"):
+        eng.act(case, "approve_return", actor="SL01", at=t)
+    # requested, denied: the unit keeps the case and its deadline
+    due = eng.deadline(case)
+    eng.act(case, "request_return", actor="H-SANIT-1", at=t, cause="outside_duty", reason="needs a permit")
+    assert eng.case(case).pending_return == {"cause": "outside_duty", "reason": "needs a permit"}
+    with pytest.raises(gridgov.PermissionDenied):  # the unit does not approve its own request
+        eng.act(case, "approve_return", actor="H-SANIT-1", at=t)
+    eng.act(case, "deny_return", actor="SL01", at=t)
+    c = eng.case(case)
+    assert (c.state, c.unit, c.return_count, c.pending_return, c.deadline) == ("dispatched", "SANIT", 0, None, due)
+    with pytest.raises(gridgov.ValidationError, match="bored"):
+        eng.act(case, "request_return", actor="H-SANIT-1", at=t, cause="bored", reason="x")
+    # requested for a wrong unit, approved at 10:00: back for dispatch, timed from the approval
+    eng.act(case, "request_return", actor="H-SANIT-1", at=t, cause="wrong_unit", reason="not ours")
+    eng.act(case, "approve_return", actor="SL01", at=t)
+    c = eng.case(case)
+    assert (c.state, c.unit, c.stage, c.return_count, c.wrong_unit_returns) == ("returned", None, "dispatch", 1, 1)
+    assert c.deadline == t + m(30)  # the sample catalog's dispatch limit: 30 working minutes
+    eng.act(case, "dispatch", actor="DP01", at=t)
+    assert eng.case(case).state == "dispatched"
+    assert Engine.replay(sample, eng.events_jsonl()).events_jsonl() == eng.events_jsonl()
+
+
+def test_a_void_after_filing_without_approval_is_refused_and_scoring_counts_the_errors(
+    sample: gridgov.Model,
+) -> None:
+    eng = Engine(sample)
+    a, b, c = dispatched(eng), dispatched(eng), dispatched(eng)
+    t = MON + m(60)
+    with pytest.raises(gridgov.InvalidTransition, match=rf"case {b}: cannot void .*approval"):
+        eng.act(b, "void", actor="SL01", at=t, reason="duplicate")
+    eng.act(a, "request_return", actor="H-SANIT-1", at=t, cause="wrong_unit", reason="not ours")
+    eng.act(a, "approve_return", actor="SL01", at=t)
+    eng.act(b, "request_void", actor="SL01", at=t, cause="duplicate", reason=f"same as case {a}")
+    with pytest.raises(gridgov.PermissionDenied):  # the manager approves, not the shift leader
+        eng.act(b, "approve_void", actor="SL01", at=t)
+    eng.act(b, "approve_void", actor="MG01", at=t)
+    eng.act(c, "request_void", actor="SL01", at=t, cause="problem_gone", reason="filled")
+    eng.act(c, "deny_void", actor="MG01", at=t)
+    assert eng.case(c).state == "dispatched"
+    eng.act(c, "request_void", actor="SL01", at=t, cause="problem_gone", reason="filled")
+    eng.act(c, "approve_void", actor="MG01", at=t)
+    voided = eng.case(b)
+    assert (voided.state, voided.void_cause, voided.void_reason, voided.deadline) == (
+        "voided", "duplicate", f"same as case {a}", None,
+    )
+    frame = eng.records().to_frame().set_index("id")
+    assert frame["returns"].tolist() == [1, 0, 0]
+    assert frame["wrong_unit_returns"].tolist() == [1, 0, 0]
+    assert frame["void_cause"].fillna("").tolist() == ["", "duplicate", "problem_gone"]
+    # by hand: DP01 dispatched 3, 1 returned for a wrong unit; SL01 filed 3, 1 filing error (the
+    # duplicate; a problem gone since filing is a justified void)
+    card = gridgov.score(sample, eng, datetime(2025, 11, 1), datetime(2025, 12, 1))
+    dp = card.posts("dispatcher").loc["DP01"]
+    assert (dp["dispatched"], dp["returned"], dp["dispatch_accuracy_rate"]) == (3, 1, pytest.approx(2 / 3))
+    sl = card.posts("shift_leader").loc["SL01"]
+    assert (sl["filing_decisions"], sl["voided"], sl["filing_accuracy_rate"]) == (3, 1, pytest.approx(2 / 3))

@@ -36,8 +36,8 @@ use crate::access::{self, Denial};
 use crate::audit;
 use crate::calendar::{Millis, TimeLimit};
 use crate::case::{
-    Action, ActionKind, Actor, Case, CaseId, Fired, HeldHandling, Light, Next, Report, State,
-    Timer, transition,
+    Action, ActionKind, Actor, Case, CaseId, Fired, HeldHandling, Light, Next, Report, ReturnCause,
+    State, Timer, transition,
 };
 use crate::catalog::Stage;
 use crate::error::{Error, Result};
@@ -315,6 +315,10 @@ impl Engine {
             postponed_minutes: 0,
             rework_count: 0,
             return_count: 0,
+            wrong_unit_returns: 0,
+            pending_return: None,
+            pending_void: None,
+            void_cause: None,
             reopen_count: 0,
             supervised_count: 0,
             satisfaction: None,
@@ -443,6 +447,27 @@ impl Engine {
             action: kind,
             detail: Some(detail),
         };
+        // 回退 and 作废 after filing need approval (see `crate::case`, "Returns and voids are
+        // approved"): the unit's own return and a filed case's void are refused, naming the case
+        // and the action. Journals written before approvals existed hold plain returns: replay
+        // reads them back.
+        match &action {
+            Action::Return { .. }
+                if !self.replaying && transition(case.state, &action).is_some() =>
+            {
+                action.validate()?;
+                return Err(refuse(
+                    "a return needs the shift leader's approval (request_return, then approve_return)",
+                ));
+            }
+            Action::Void { .. } if case.state.is_open() && case.state.is_filed() => {
+                action.validate()?;
+                return Err(refuse(
+                    "a filed case is voided only on the manager's approval (request_void, then approve_void)",
+                ));
+            }
+            _ => {}
+        }
         let Some(next) = transition(case.state, &action) else {
             return Err(Error::InvalidTransition {
                 case: id,
@@ -454,7 +479,10 @@ impl Engine {
         action.validate()?;
         let mut new = case.clone();
         let mut recorded_unit: Option<UnitId> = None;
-        let mut started: Option<Stage> = None;
+        // The stage the action starts (one rule, shared with the records' walk); a failed check
+        // that resumes the handling it failed starts none (below).
+        let mut started: Option<Stage> =
+            crate::case::stage_started(&action, self.config.verifies(case.source));
         match &action {
             Action::File if case.state == State::Accepted && self.config.verifies(case.source) => {
                 return Err(refuse(
@@ -507,7 +535,6 @@ impl Engine {
             }
             Action::SelfHandle { .. } => {
                 new.self_handled = true;
-                started = Some(Stage::Close);
             }
             Action::Dispatch { unit, reason } => {
                 let resolved = self.dispatch_unit(&case, unit.as_deref(), reason.as_deref())?;
@@ -516,13 +543,55 @@ impl Engine {
                 // so an export shows it and a replay does not depend on today's matrix.
                 recorded_unit = Some(resolved);
                 new.held = None;
-                started = Some(Stage::Handle);
             }
-            Action::Return { .. } => {
+            Action::RequestReturn { cause, reason } => {
+                if case.pending_return.is_some() {
+                    return Err(refuse("a return request is already pending"));
+                }
+                new.pending_return = Some((*cause, reason.clone()));
+            }
+            Action::DenyReturn => {
+                if new.pending_return.take().is_none() {
+                    return Err(refuse("no return request is pending"));
+                }
+            }
+            // An approved return (or, read back from an old journal, a plain one) goes back to
+            // the centre for dispatch; a plain return counts as a wrong unit, as every return
+            // did before causes were recorded.
+            Action::Return { .. } | Action::ApproveReturn => {
+                let wrong_unit = match &action {
+                    Action::ApproveReturn => match new.pending_return.take() {
+                        Some((cause, _)) => cause == ReturnCause::WrongUnit,
+                        None => return Err(refuse("no return request is pending")),
+                    },
+                    _ => true,
+                };
                 new.return_count += 1;
+                new.wrong_unit_returns += u32::from(wrong_unit);
                 new.unit = None;
                 new.held = None;
-                started = Some(Stage::Dispatch);
+                new.pending_postpone = None;
+                new.pending_shelve = None;
+            }
+            Action::RequestVoid { cause, reason } => {
+                if case.pending_void.is_some() {
+                    return Err(refuse("a void request is already pending"));
+                }
+                new.pending_void = Some((*cause, reason.clone()));
+            }
+            Action::DenyVoid => {
+                if new.pending_void.take().is_none() {
+                    return Err(refuse("no void request is pending"));
+                }
+            }
+            Action::ApproveVoid => {
+                let Some(request) = new.pending_void.take() else {
+                    return Err(refuse("no void request is pending"));
+                };
+                new.void_cause = Some(request);
+                new.pending_return = None;
+                new.pending_postpone = None;
+                new.pending_shelve = None;
             }
             Action::Start => {
                 if let Some(t) = &mut new.timer
@@ -531,13 +600,8 @@ impl Engine {
                     t.pauses.push((since, at));
                 }
             }
-            // Verified sources go to verification (核实), the others straight to filing (立案).
-            Action::Accept if self.config.verifies(case.source) => started = Some(Stage::Verify),
-            Action::Accept | Action::Verify { valid: true } => started = Some(Stage::File),
-            Action::Check { passed: true } => {
-                new.held = None;
-                started = Some(Stage::Close);
-            }
+            Action::Check { passed: true } => new.held = None,
+            Action::Accept | Action::Verify { valid: true } => {}
             Action::File | Action::Reopen { .. } => {
                 if matches!(action, Action::Reopen { .. }) {
                     new.reopen_count += 1;
@@ -545,16 +609,16 @@ impl Engine {
                     new.closing_reason = None;
                     new.closed_at = None;
                 }
-                started = Some(Stage::Dispatch);
             }
             Action::Handle { .. } => {
+                // Feeding back withdraws a return request: the unit did the work.
+                new.pending_return = None;
                 // The handling run is kept for a failed check to resume.
                 new.held = case.timer.clone().map(|timer| {
                     let run = case.timer_run;
                     let fired = case.fired.iter().filter(|(_, (o, _))| *o == run).collect();
                     Box::new(HeldHandling { timer, run, fired })
                 });
-                started = Some(Stage::Check);
             }
             Action::Check { passed: false } => {
                 new.rework_count += 1;
@@ -571,13 +635,14 @@ impl Engine {
                         // Rework (返工) on the original deadline: the handling it failed resumes,
                         // with its run and the firings made on it.
                         let HeldHandling { timer, run, fired } = *held;
+                        started = None;
                         new.timer = Some(timer);
                         new.timer_run = run;
                         for (rule, entry) in fired {
                             new.fired.insert(rule, entry);
                         }
                     }
-                    _ => started = Some(Stage::Handle),
+                    _ => {}
                 }
             }
             Action::Close { reason } => {
@@ -586,6 +651,7 @@ impl Engine {
                 new.timer = None;
                 new.pending_postpone = None;
                 new.pending_shelve = None;
+                new.pending_void = None;
             }
             Action::Reject { .. } | Action::Void { .. } | Action::Verify { valid: false } => {
                 new.timer = None;
@@ -833,6 +899,11 @@ impl Engine {
             "light": light,
             "rework_count": c.rework_count,
             "return_count": c.return_count,
+            "wrong_unit_returns": c.wrong_unit_returns,
+            "pending_return": c.pending_return.as_ref().map(|(cause, reason)| json!({"cause": cause, "reason": reason})),
+            "pending_void": c.pending_void.as_ref().map(|(cause, reason)| json!({"cause": cause, "reason": reason})),
+            "void_cause": c.void_cause.as_ref().map(|(cause, _)| cause.as_str()),
+            "void_reason": c.void_cause.as_ref().map(|(_, reason)| reason.as_str()),
             "reopen_count": c.reopen_count,
             "supervised_count": c.supervised_count,
             "postponed_minutes": c.postponed_minutes,

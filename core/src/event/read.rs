@@ -323,7 +323,14 @@ impl EventIn<'_> {
         // a reason that must be given is a string, never `null`
         let reason = self.reason.flatten().map(owned);
         Some(match kind {
-            crate::lifecycle::ActionKind::Report => return None,
+            // returns and voids on approval are read by the general path
+            crate::lifecycle::ActionKind::Report
+            | crate::lifecycle::ActionKind::RequestReturn
+            | crate::lifecycle::ActionKind::ApproveReturn
+            | crate::lifecycle::ActionKind::DenyReturn
+            | crate::lifecycle::ActionKind::RequestVoid
+            | crate::lifecycle::ActionKind::ApproveVoid
+            | crate::lifecycle::ActionKind::DenyVoid => return None,
             crate::lifecycle::ActionKind::Accept => Action::Accept,
             crate::lifecycle::ActionKind::Reject => Action::Reject { reason: reason? },
             crate::lifecycle::ActionKind::Verify => Action::Verify { valid: self.valid? },

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::calendar::Millis;
-use crate::case::{Action, Actor, Timer};
+use crate::case::{Action, Actor, Timer, stage_started};
 use crate::catalog::Stage;
 use crate::engine::Engine;
 use crate::error::Result;
@@ -170,12 +170,12 @@ impl Engine {
                 }
                 _ => {}
             }
-            if let Some(limit) = e.limit {
+            let verified = self.config().verifies(cases[(e.case - 1) as usize].source);
+            if let Some(limit) = e.limit
+                && let Some(stage) = stage_started(action, verified)
+            {
                 a.timer = Some(Timer {
-                    stage: stage_started(
-                        action,
-                        self.config().verifies(cases[(e.case - 1) as usize].source),
-                    ),
+                    stage,
                     limit,
                     started: at,
                     extension_minutes: 0,
@@ -245,6 +245,12 @@ impl Engine {
         text_col("source", &|i| Some(cases[i].source.as_str()));
         text_col("state", &|i| Some(cases[i].state.as_str()));
         text_col("unit", &|i| acc[i].unit.as_deref());
+        text_col("void_cause", &|i| {
+            cases[i]
+                .void_cause
+                .as_ref()
+                .map(|(cause, _)| cause.as_str())
+        });
         for (k, name) in PERSON_COLUMNS.iter().enumerate() {
             text_col(name, &|i| acc[i].person[k].as_deref());
         }
@@ -266,6 +272,10 @@ impl Engine {
         let ints = |f: &dyn Fn(usize) -> i64| ColumnData::Int(Cow::Owned((0..n).map(f).collect()));
         cols.push("rework", ints(&|i| i64::from(cases[i].rework_count)));
         cols.push("returns", ints(&|i| i64::from(cases[i].return_count)));
+        cols.push(
+            "wrong_unit_returns",
+            ints(&|i| i64::from(cases[i].wrong_unit_returns)),
+        );
         cols.push("postponements", ints(&|i| i64::from(acc[i].postponements)));
         cols.push("extension_minutes", ints(&|i| cases[i].postponed_minutes));
         cols.push(
@@ -303,17 +313,4 @@ fn ends_timer(action: &Action) -> bool {
             | Action::Close { .. }
             | Action::SelfHandle { .. }
     )
-}
-
-/// The stage an action starts when its event carries a limit, as the engine starts it
-/// (`verified`: the case's source is one the model verifies, so acceptance starts 核实).
-fn stage_started(action: &Action, verified: bool) -> Stage {
-    match action {
-        Action::Accept if verified => Stage::Verify,
-        Action::Accept | Action::Verify { .. } => Stage::File,
-        Action::Dispatch { .. } | Action::Check { passed: false } => Stage::Handle,
-        Action::Handle { .. } => Stage::Check,
-        Action::Check { passed: true } | Action::SelfHandle { .. } => Stage::Close,
-        _ => Stage::Dispatch,
-    }
 }

@@ -19,7 +19,7 @@
 //!
 //! | column | type | required | meaning |
 //! |---|---|---|---|
-//! | `schema_version` | integer | no | the version of this schema the table follows ([`SCHEMA_VERSION`], 2); absent: the current one |
+//! | `schema_version` | integer | no | the version of this schema the table follows ([`SCHEMA_VERSION`], 3); absent: the current one |
 //! | `id` | integer | yes | case id (unique) |
 //! | `grid` | text | yes | unit-grid code of the model |
 //! | `reported_at` | instant | yes | when it was reported |
@@ -38,12 +38,14 @@
 //! | `closed_at`, `closer` | instant, text | no | the last closing (结案) |
 //! | `rated_at`, `satisfaction` | instant, integer 1–5 | no | the citizen's last rating |
 //! | `rework` | integer ≥ 0 | no | failed checks (返工), default 0 |
-//! | `returns` | integer ≥ 0 | no | returns to the centre (回退), default 0 |
+//! | `returns` | integer ≥ 0 | no | approved returns to the centre (回退), default 0 |
 //! | `postponements` | integer ≥ 0 | no | approved postponements (延期), default 0 |
 //! | `extension_minutes` | integer ≥ 0 | no | minutes the approved postponements added, default 0 |
 //! | `shelved` | bool | no | ever shelved (挂账), default false (true where `shelved_at` is given and the column is absent) |
 //! | `self_handled` | bool | no | handled on the spot by the supervisor (自行处置), default false |
 //! | `shelved_at`, `resumed_at` | instant | no (version 2) | the last time on the shelf: the approval of the last shelving, and when handling resumed after it (or the case, closed from the shelf, was reopened) |
+//! | `wrong_unit_returns` | integer ≥ 0 | no (version 3) | of `returns`, those approved with the cause "wrong unit" (the dispatcher's error); absent: every return (the rule before returns were approved) |
+//! | `void_cause` | text | no (version 3) | the cause of an approved void after filing: `duplicate`, `outside_scope`, `problem_gone`; empty otherwise (a void before filing has none) |
 //! | `verify_deadline`, `dispatch_deadline`, `handle_deadline`, `check_deadline` | instant | no | stage deadlines |
 //!
 //! Rules checked on load, each failure an [`crate::Error::InvalidValue`] whose `what` is
@@ -58,10 +60,13 @@
 //!   earlier than the last present one before it;
 //! - `satisfaction` is 1–5 and comes with `rated_at`; counts are not negative;
 //! - `shelved_at` comes with `dispatched_at`, not earlier, and not with `shelved` false;
-//!   `resumed_at` comes with `shelved_at`, not earlier.
+//!   `resumed_at` comes with `shelved_at`, not earlier;
+//! - `wrong_unit_returns` does not exceed `returns`; `void_cause` is one of its names and is
+//!   given only for a voided case.
 //!
-//! **Versions.** [`SCHEMA_VERSION`] is 2; version 1 is the schema before issue 12 (no
-//! `schema_version`, no shelf columns). A table without `schema_version` is read as the
+//! **Versions.** [`SCHEMA_VERSION`] is 3; version 1 is the schema before issue 12 (no
+//! `schema_version`, no shelf columns), version 2 adds the shelf columns, version 3 the
+//! approval columns (`wrong_unit_returns`, `void_cause`). A table without `schema_version` is read as the
 //! current version: every column added since version 1 is optional, so an old table reads
 //! unchanged (its shelved cases judged by the `shelved` flag, see *Shelved cases*). Given, the
 //! column holds one version on every row, one this gridgov reads (`records[ROW].schema_version`
@@ -205,7 +210,12 @@
 //!
 //! **Shift leader** (值班长):
 //! - `filing_decisions` = decisions by w (`filer`, `filed_at`), voids included (立案数 read as
-//!   the decisions at the 立案 step); `voided` = those that voided (作废数);
+//!   the decisions at the 立案 step); `voided` = those whose case was voided (作废数), before
+//!   filing or after it on approval, except a **justified void**: a void approved after filing
+//!   for a problem gone since (`void_cause` `problem_gone`). A duplicate or a matter outside
+//!   city management could be seen when filing, so those voids stay filing errors. Source:
+//!   a centre's 2014 approval notice, "a justified void is not a filing error" (domain facts
+//!   §11); which causes are justified is gridgov's reading;
 //!   `filed_on_time` = decisions with `filed_at ≤ base + file_limit`, base the latest of
 //!   `verified_at`, `accepted_at`, `reported_at` present.
 //! - `closings` = closings by w (`closer`, `closed_at`); `closed_on_time` = those with
@@ -218,7 +228,10 @@
 //! **Dispatcher** (派遣员):
 //! - `dispatched` = first dispatches by w (`dispatcher`, `dispatched_at`) (派遣数);
 //!   `dispatched_on_time` = those with `dispatched_at ≤ dispatch_deadline`;
-//!   `returned` = those later returned at least once (`returns > 0`).
+//!   `returned` = those later returned at least once with the approved cause "wrong unit"
+//!   (`wrong_unit_returns > 0`; a table without the column: `returns > 0`). A return for a
+//!   matter outside the unit's duty, or another cause, is not the dispatcher's error (domain
+//!   facts §11: a return for a dispatch error is confirmed by the shift leader).
 //! - `dispatch_on_time_rate` (按时派遣率), `dispatch_accuracy_rate` =
 //!   `(dispatched − returned) / dispatched` (准确派遣率; the source subtracts 返工, but rework
 //!   is the department's failure while a return is the dispatcher's: eGova's 错误派遣).
@@ -272,7 +285,8 @@ pub use card::{COMPARED, Change, Row, Scorecard, Table, compare, score};
 pub use config::{ScoringConfig, ScoringSection, StepTable};
 pub use drill::{DRILL_COLUMNS, drill_down, drill_down_csv};
 pub use records::{
-    Checked, ColumnData, ColumnType, Columns, DEADLINE_COLUMNS, NO_TIME, OnError, PERSON_COLUMNS,
-    Problem, Records, SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS, column_type, schema_columns,
+    APPROVAL_COLUMNS, Checked, ColumnData, ColumnType, Columns, DEADLINE_COLUMNS, NO_TIME, OnError,
+    PERSON_COLUMNS, Problem, Records, SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS, column_type,
+    schema_columns,
 };
 pub use spec::{Column, ColumnKind, Numerator, Subject, column_label_zh, column_labels_zh};

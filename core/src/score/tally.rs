@@ -104,6 +104,9 @@ impl DeptTally {
     }
 }
 
+/// The `void_cause` code of a justified void (problem gone after filing).
+const JUSTIFIED_VOID: u8 = crate::case::VoidCause::ProblemGone as u8 + 1;
+
 /// Post tallies per role: person id → counts.
 pub(crate) type PostTally = BTreeMap<Arc<str>, Vec<u64>>;
 
@@ -342,7 +345,9 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
             let c = &mut posts[p::FILER][slot(p::FILER)..][..3];
             c[0] += 1;
             c[1] += u64::from(ok);
-            c[2] += u64::from(state == State::Voided);
+            // 作废数 as filing errors: a void for a problem gone after filing is justified
+            // (domain facts §11), any other void counts.
+            c[2] += u64::from(state == State::Voided && rec.void_cause[row] != JUSTIFIED_VOID);
         }
         if rec.person[p::CLOSER][row] != NONE && in_p(closed) {
             let base = [t::CHECKED, t::HANDLED, t::REPORTED]
@@ -360,7 +365,9 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
             c[0] += 1;
             let dl = rec.deadline[1][row];
             c[1] += u64::from(dl != NO_TIME && dispatched <= dl);
-            c[2] += u64::from(rec.returns[row] > 0);
+            // 错误派遣: an approved return for a wrong unit; other returns are not the
+            // dispatcher's error.
+            c[2] += u64::from(rec.wrong_unit_returns[row] > 0);
         }
     }
     for (c, flat) in posts.iter().enumerate() {

@@ -22,8 +22,14 @@ pub struct Counts {
     pub states: BTreeMap<&'static str, usize>,
     /// Cases reported by citizens (hotline, app, media).
     pub public: usize,
-    /// Cases returned by a unit and dispatched again.
+    /// Cases returned by a unit (an approved return) and dispatched again.
     pub returned_and_redispatched: usize,
+    /// Cases with a denied return request.
+    pub return_denied: usize,
+    /// Cases voided after filing (an approved void).
+    pub voided_after_filing: usize,
+    /// Cases with a denied void request.
+    pub void_denied: usize,
     /// Cases with a failed check (rework).
     pub reworked: usize,
     /// Cases with an approved postponement.
@@ -56,6 +62,9 @@ pub struct Counts {
 struct Seen {
     returned: bool,
     redispatched: bool,
+    return_denied: bool,
+    voided: bool,
+    void_denied: bool,
     postponed: bool,
     denied: bool,
     shelved: bool,
@@ -90,7 +99,10 @@ impl Counts {
                 EventBody::Escalation(_) => c.escalations += 1,
                 EventBody::Report(r) => c.public += usize::from(r.source.is_public()),
                 EventBody::Action(a) => match a {
-                    Action::Return { .. } => s.returned = true,
+                    Action::Return { .. } | Action::ApproveReturn => s.returned = true,
+                    Action::DenyReturn => s.return_denied = true,
+                    Action::ApproveVoid => s.voided = true,
+                    Action::DenyVoid => s.void_denied = true,
                     Action::Dispatch { .. } | Action::Check { passed: false } => {
                         s.redispatched |= s.returned && matches!(a, Action::Dispatch { .. });
                         s.run = e.limit.map(|l| (e.at, l, 0));
@@ -130,6 +142,9 @@ impl Counts {
         }
         let count = |f: fn(&Seen) -> bool| seen.iter().filter(|s| f(s)).count();
         c.returned_and_redispatched = count(|s| s.redispatched);
+        c.return_denied = count(|s| s.return_denied);
+        c.voided_after_filing = count(|s| s.voided);
+        c.void_denied = count(|s| s.void_denied);
         c.postponed = count(|s| s.postponed);
         c.postponement_denied = count(|s| s.denied);
         c.shelved = count(|s| s.shelved);

@@ -15,6 +15,18 @@ pub(super) const P_INVALID: f64 = 0.08;
 pub(super) const P_VOID: f64 = 0.03;
 pub(super) const P_SELF_HANDLE: f64 = 0.05;
 pub(super) const P_RETURN: f64 = 0.04;
+/// Of the return requests, the shares of the causes wrong unit, outside the unit's duty and
+/// other (our assumption: no published breakdown was found).
+pub(super) const RETURN_CAUSES: [f64; 3] = [0.6, 0.25, 0.15];
+/// Return requests the shift leader approves (our assumption).
+pub(super) const P_APPROVE_RETURN: f64 = 0.75;
+/// Filed cases the shift leader asks to void (our assumption).
+pub(super) const P_VOID_FILED: f64 = 0.01;
+/// Of the void requests, the shares of duplicate, outside city management and problem gone
+/// (our assumption).
+pub(super) const VOID_CAUSES: [f64; 3] = [0.5, 0.15, 0.35];
+/// Void requests the manager approves (our assumption).
+pub(super) const P_APPROVE_VOID: f64 = 0.8;
 pub(super) const P_LATE_HANDLE: f64 = 0.15;
 pub(super) const P_LATE_OTHER: f64 = 0.05;
 pub(super) const P_POSTPONE: f64 = 0.05;

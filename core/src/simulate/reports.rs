@@ -14,7 +14,8 @@ use crate::territory::AreaId;
 
 use super::mix::{
     CENTRE_HOURS, CITIZENS, DAY_OFF_PATROL, DAY_OFF_VOLUME, MINUTE, P_APPROVE, P_INVALID,
-    P_POSTPONE, P_REJECT, P_RETURN, P_SELF_HANDLE, P_SHELVE, P_URGENT, P_VOID, SUPERVISOR_SHARE,
+    P_POSTPONE, P_REJECT, P_RETURN, P_SELF_HANDLE, P_SHELVE, P_URGENT, P_VOID, P_VOID_FILED,
+    SUPERVISOR_SHARE,
 };
 use super::rng::Rng;
 use super::run::{Fate, Run, Step};
@@ -223,6 +224,7 @@ impl Run {
             postpone: rng.chance(P_POSTPONE),
             approve: rng.chance(P_APPROVE),
             shelve: rng.chance(P_SHELVE),
+            void_filed: rng.chance(P_VOID_FILED),
             returned: false,
             late: false,
             was_late: false,

@@ -30,8 +30,14 @@ pub(super) enum Step {
     File,
     /// The dispatcher dispatches (again).
     Dispatch,
-    /// A handler starts or returns it.
+    /// A handler starts it or asks to return it.
     Receive,
+    /// The shift leader approves or denies the return request.
+    DecideReturn,
+    /// The shift leader asks to void the filed case.
+    RequestVoid,
+    /// The manager approves or denies the void request.
+    DecideVoid,
     RequestShelve,
     ApproveShelve,
     RequestPostpone,
@@ -57,6 +63,8 @@ pub(super) struct Fate {
     pub(super) reject: bool,
     pub(super) invalid: bool,
     pub(super) void: bool,
+    /// The shift leader asks to void it after filing.
+    pub(super) void_filed: bool,
     pub(super) ret: bool,
     pub(super) postpone: bool,
     pub(super) approve: bool,

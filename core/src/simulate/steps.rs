@@ -3,11 +3,27 @@
 
 use crate::access::Party;
 use crate::calendar::{Millis, TimeLimit};
-use crate::case::{Action, ActionKind, CaseId};
+use crate::case::{Action, ActionKind, CaseId, ReturnCause, VoidCause};
 use crate::error::Result;
 use crate::org::Role;
 
-use super::mix::{CITIZEN_HOURS, HOUR, MAX_REWORK, MINUTE, P_CHECK_FAIL, P_RATE, P_REOPEN};
+use super::mix::{
+    CITIZEN_HOURS, HOUR, MAX_REWORK, MINUTE, P_APPROVE_RETURN, P_APPROVE_VOID, P_CHECK_FAIL,
+    P_RATE, P_REOPEN, RETURN_CAUSES, VOID_CAUSES,
+};
+use super::rng::Rng;
+
+/// Index drawn with the given weights (summing to 1).
+fn pick(rng: &mut Rng, weights: &[f64]) -> usize {
+    let mut u = rng.unit();
+    for (i, w) in weights.iter().enumerate() {
+        if u < *w {
+            return i;
+        }
+        u -= w;
+    }
+    weights.len() - 1
+}
 use super::run::{Run, Step};
 
 impl Run {
@@ -75,7 +91,42 @@ impl Run {
                     return Ok(());
                 };
                 self.act(id, actor, t, Action::File)?;
-                self.schedule_dispatch(id, t)?;
+                if self.fate(id).void_filed {
+                    let at = self.centre(id, t, 10 * MINUTE, 2 * HOUR)?;
+                    self.schedule(id, at, Step::RequestVoid);
+                } else {
+                    self.schedule_dispatch(id, t)?;
+                }
+            }
+            Step::RequestVoid => {
+                let Some(actor) = self.who(id, K::RequestVoid, &[Role::ShiftLeader])? else {
+                    return Ok(());
+                };
+                let cause = VoidCause::ALL[pick(self.rng(id), &VOID_CAUSES)];
+                let reason = match cause {
+                    VoidCause::Duplicate => "duplicate of an open case",
+                    VoidCause::OutsideScope => "not a matter for city management",
+                    VoidCause::ProblemGone => "the problem is gone",
+                };
+                let reason = reason.into();
+                self.act(id, actor, t, Action::RequestVoid { cause, reason })?;
+                let at = self.centre(id, t, 30 * MINUTE, 4 * HOUR)?;
+                self.schedule(id, at, Step::DecideVoid);
+            }
+            Step::DecideVoid => {
+                let approve = self.rng(id).chance(P_APPROVE_VOID);
+                let (kind, action) = if approve {
+                    (K::ApproveVoid, Action::ApproveVoid)
+                } else {
+                    (K::DenyVoid, Action::DenyVoid)
+                };
+                let Some(actor) = self.who(id, kind, &[Role::Manager])? else {
+                    return Ok(());
+                };
+                self.act(id, actor, t, action)?;
+                if !approve {
+                    self.schedule_dispatch(id, t)?;
+                }
             }
             Step::Dispatch => {
                 let Some(actor) = self.who(id, K::Dispatch, &[Role::Dispatcher])? else {
@@ -92,13 +143,20 @@ impl Run {
             Step::Receive => {
                 let fate = self.fate(id);
                 if fate.ret && !fate.returned {
-                    let Some(actor) = self.handler(id, t, K::Return)? else {
+                    let Some(actor) = self.handler(id, t, K::RequestReturn)? else {
                         return Ok(());
                     };
-                    let reason = "not our responsibility: please re-dispatch".into();
-                    self.act(id, actor, t, Action::Return { reason })?;
+                    let cause = ReturnCause::ALL[pick(self.rng(id), &RETURN_CAUSES)];
+                    let reason = match cause {
+                        ReturnCause::WrongUnit => "not our responsibility: please re-dispatch",
+                        ReturnCause::OutsideDuty => "needs another body's permit",
+                        ReturnCause::Other => "cannot be reached: please re-dispatch",
+                    };
+                    let reason = reason.into();
+                    self.act(id, actor, t, Action::RequestReturn { cause, reason })?;
                     self.fate(id).returned = true;
-                    self.schedule_dispatch(id, t)?;
+                    let at = self.centre(id, t, 10 * MINUTE, 2 * HOUR)?;
+                    self.schedule(id, at, Step::DecideReturn);
                     return Ok(());
                 }
                 let Some(actor) = self.handler(id, t, K::Start)? else {
@@ -116,6 +174,25 @@ impl Run {
                     self.schedule(id, at, Step::RequestPostpone);
                 } else {
                     self.schedule_handle(id, t, 0.1)?;
+                }
+            }
+            Step::DecideReturn => {
+                let approve = self.rng(id).chance(P_APPROVE_RETURN);
+                let (kind, action) = if approve {
+                    (K::ApproveReturn, Action::ApproveReturn)
+                } else {
+                    (K::DenyReturn, Action::DenyReturn)
+                };
+                let Some(actor) = self.who(id, kind, &[Role::ShiftLeader])? else {
+                    return Ok(());
+                };
+                self.act(id, actor, t, action)?;
+                if approve {
+                    self.schedule_dispatch(id, t)?;
+                } else {
+                    // denied: the unit keeps the case and starts on it
+                    let at = self.stage_time(id, t, false, 0.02, 0.2)?;
+                    self.schedule(id, at, Step::Receive);
                 }
             }
             Step::RequestShelve => {

@@ -77,23 +77,36 @@ pub const FLAG_COLUMNS: [&str; 2] = ["shelved", "self_handled"];
 /// outside the lifecycle order of [`TIME_COLUMNS`] (a case is shelved during handling).
 pub const SHELF_COLUMNS: [&str; 2] = ["shelved_at", "resumed_at"];
 
+/// The approval columns (schema version 3): per case, the approved returns whose cause was a
+/// wrong unit (the dispatcher's error; `returns` counts every approved return), and the cause
+/// of an approved void after filing (`duplicate`, `outside_scope`, `problem_gone`; empty for
+/// a case not voided after filing).
+pub const APPROVAL_COLUMNS: [&str; 2] = ["wrong_unit_returns", "void_cause"];
+
 /// The version of the case-record schema this gridgov writes (the `schema_version` column of
 /// every export).
 ///
 /// - **1**: the schema up to gridgov's issue 12, without a `schema_version` column;
-/// - **2**: adds `schema_version` and the shelf columns [`SHELF_COLUMNS`].
+/// - **2**: adds `schema_version` and the shelf columns [`SHELF_COLUMNS`];
+/// - **3**: adds the approval columns [`APPROVAL_COLUMNS`] (returns and voids are approved).
 ///
 /// A table without the column is read as the current version (every column added since 1 is
 /// optional, so a version-1 table reads unchanged); a table that states a version reads only
 /// the columns of that version.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The versions this gridgov reads, as text for messages.
-pub(super) const KNOWN_VERSIONS: &str = "1, 2";
+pub(super) const KNOWN_VERSIONS: &str = "1, 2, 3";
 
 /// The first schema version that has column `name` (`schema_version` itself may state 1).
 pub(super) fn since_version(name: &str) -> i64 {
-    if SHELF_COLUMNS.contains(&name) { 2 } else { 1 }
+    if APPROVAL_COLUMNS.contains(&name) {
+        3
+    } else if SHELF_COLUMNS.contains(&name) {
+        2
+    } else {
+        1
+    }
 }
 
 /// The type a column holds.
@@ -123,8 +136,10 @@ impl ColumnType {
 /// The type of a schema column, `None` for a name the schema does not have.
 pub fn column_type(name: &str) -> Option<ColumnType> {
     Some(match name {
-        "id" | "satisfaction" | "schema_version" => ColumnType::Int,
-        "category" | "urgency" | "grid" | "source" | "state" | "unit" => ColumnType::Text,
+        "id" | "satisfaction" | "schema_version" | "wrong_unit_returns" => ColumnType::Int,
+        "category" | "urgency" | "grid" | "source" | "state" | "unit" | "void_cause" => {
+            ColumnType::Text
+        }
         n if PERSON_COLUMNS.contains(&n) => ColumnType::Text,
         n if TIME_COLUMNS.contains(&n)
             || DEADLINE_COLUMNS.contains(&n)
@@ -163,6 +178,7 @@ pub fn schema_columns() -> Vec<&'static str> {
     v.extend(COUNT_COLUMNS);
     v.extend(FLAG_COLUMNS);
     v.extend(SHELF_COLUMNS);
+    v.extend(APPROVAL_COLUMNS);
     v.extend(DEADLINE_COLUMNS);
     v
 }

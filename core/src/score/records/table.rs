@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::calendar::Millis;
-use crate::case::{Source, State};
+use crate::case::{Source, State, VoidCause};
 use crate::model::Model;
 
 use super::columns::{ColumnData, Columns};
@@ -40,6 +40,11 @@ pub struct Records<'a> {
     pub(crate) shelf: [Cow<'a, [Millis]>; 2],
     pub(crate) rework: Vec<u32>,
     pub(crate) returns: Vec<u32>,
+    /// Approved returns for a wrong unit (a version-1 or 2 table: every return).
+    pub(crate) wrong_unit_returns: Vec<u32>,
+    /// The cause of an approved void after filing: 0 none, else 1 + its index in
+    /// [`VoidCause::ALL`].
+    pub(crate) void_cause: Vec<u8>,
     pub(crate) postponements: Vec<u32>,
     pub(crate) extension_minutes: Cow<'a, [i64]>,
     pub(crate) shelved: Cow<'a, [bool]>,
@@ -87,6 +92,8 @@ impl Records<'_> {
             shelf: self.shelf.map(own),
             rework: self.rework,
             returns: self.returns,
+            wrong_unit_returns: self.wrong_unit_returns,
+            void_cause: self.void_cause,
             postponements: self.postponements,
             extension_minutes: Cow::Owned(self.extension_minutes.into_owned()),
             shelved: Cow::Owned(self.shelved.into_owned()),
@@ -176,6 +183,14 @@ impl Records<'_> {
                 )),
                 "rework" => ints(&self.rework),
                 "returns" => ints(&self.returns),
+                "wrong_unit_returns" => ints(&self.wrong_unit_returns),
+                "void_cause" => text(
+                    VoidCause::ALL
+                        .iter()
+                        .map(|c| c.as_str().to_owned())
+                        .collect(),
+                    &|i| i64::from(self.void_cause[i]) - 1,
+                ),
                 "postponements" => ints(&self.postponements),
                 "extension_minutes" => ColumnData::Int(Cow::Borrowed(&self.extension_minutes)),
                 "shelved" => ColumnData::Bool(Cow::Borrowed(&self.shelved)),

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::calendar::Millis;
-use crate::case::{Source, State};
+use crate::case::{Source, State, VoidCause};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::parallel;
@@ -310,6 +310,31 @@ impl<'a> Records<'a> {
 
         let rework = count_column(cols, "rework", n)?;
         let returns = count_column(cols, "returns", n)?;
+        // Schema 3: returns and voids after filing are approved, with causes. Without the
+        // columns (versions 1 and 2) every return counts as a wrong unit, as it did then.
+        let wrong_unit_returns = if cols.get("wrong_unit_returns").is_some() {
+            let v = count_column(cols, "wrong_unit_returns", n)?;
+            if let Some(row) = (0..n).find(|&r| v[r] > returns[r]) {
+                return Err(bad(
+                    row,
+                    "wrong_unit_returns",
+                    &v[row],
+                    format!("exceeds returns ({})", returns[row]),
+                ));
+            }
+            v
+        } else {
+            returns.clone()
+        };
+        let void_cause: Vec<u8> = resolve_text(cols, "void_cause", n, false, |c| {
+            VoidCause::parse(c).map(|c| c as u32).ok_or_else(|| {
+                "is not a void cause (duplicate, outside_scope, problem_gone)".to_owned()
+            })
+        })?
+        .rows
+        .into_iter()
+        .map(|c| if c == NONE { 0 } else { c as u8 + 1 })
+        .collect();
         let postponements = count_column(cols, "postponements", n)?;
         let extension_minutes = int_column(cols, "extension_minutes", n, 0)?;
         if let Some(row) = extension_minutes.iter().position(|&x| x < 0) {
@@ -408,6 +433,14 @@ impl<'a> Records<'a> {
             latest = latest.max(l);
         }
 
+        if let Some(row) = (0..n).find(|&r| void_cause[r] != 0 && state[r] != State::Voided) {
+            return Err(bad(
+                row,
+                "void_cause",
+                &VoidCause::ALL[usize::from(void_cause[row]) - 1].as_str(),
+                format!("is given for a case that is {}", state[row]),
+            ));
+        }
         let mut records = Records {
             model,
             id,
@@ -424,6 +457,8 @@ impl<'a> Records<'a> {
             shelf,
             rework,
             returns,
+            wrong_unit_returns,
+            void_cause,
             postponements,
             extension_minutes,
             shelved,
