@@ -106,6 +106,7 @@ from ._score import (
     compare,
     drill_down,
     score,
+    score_periods,
 )
 from ._simulate import simulate
 from ._spatial import GridMap, convert
@@ -161,6 +162,7 @@ __all__ = [
     "division_report",
     "drill_down",
     "score",
+    "score_periods",
     "simulate",
     "verify_events",
     "verify_journal",

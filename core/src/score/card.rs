@@ -632,6 +632,8 @@ pub struct Change {
     pub after: Option<f64>,
     /// `after − before`: hours for times, percentage points for rates.
     pub change: Option<f64>,
+    /// The unit of `change`: `"hours"` or `"points"` (percentage points).
+    pub unit: &'static str,
     /// `(after − before) / before × 100`.
     pub change_pct: Option<f64>,
 }
@@ -691,6 +693,7 @@ pub fn compare(before: &Scorecard, after: &Scorecard, level: Option<&str>) -> Re
                     before: x,
                     after: y,
                     change,
+                    unit: if is_rate { "points" } else { "hours" },
                     change_pct,
                 });
             }
