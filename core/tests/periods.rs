@@ -94,9 +94,9 @@ fn compare_refuses_cards_judged_at_different_instants() {
     )
     .expect("simulates");
     let rec = eng.records().expect("records");
-    let (s, e) = (local(&m, "2026-03-01"), local(&m, "2026-04-01"));
-    let a = score(&rec, s, e, Some(local(&m, "2026-03-05 09:15"))).expect("card");
-    let b = score(&rec, s, e, Some(local(&m, "2026-03-07"))).expect("card");
+    let (start, end) = (local(&m, "2026-03-01"), local(&m, "2026-04-01"));
+    let a = score(&rec, start, end, Some(local(&m, "2026-03-05 09:15"))).expect("card");
+    let b = score(&rec, start, end, Some(local(&m, "2026-03-07"))).expect("card");
     let err = compare_at(&a, &b, Some("city"), false).expect_err("refused");
     let text = err.to_string();
     assert!(text.contains("2026-03-07 00:00 (UTC+8)"), "{text}");

@@ -199,7 +199,7 @@ impl PyRecords {
         let model = Arc::clone(&model.inner);
         let known = known
             .into_iter()
-            .map(|(row, column, value, reason)| Problem::new(row, column, value, reason))
+            .map(|(row, column, value, reason)| Problem::new(row, column, &value, reason))
             .collect();
         let checked = py
             .detach(|| Records::check_columns_with(model, &cols, as_of, mode, known))
