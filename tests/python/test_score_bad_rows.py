@@ -151,3 +151,24 @@ def test_the_same_card_from_a_frame_a_csv_path_and_an_excel_file(city: gridgov.M
         gridgov.score(city, junk, *MARCH)
     with pytest.raises(gridgov.GridgovFileNotFoundError):
         gridgov.Records.read_excel(city, tmp_path / "missing.xlsx")
+
+
+def test_instants_in_messages_are_local_times(city: gridgov.Model) -> None:
+    frame = pd.DataFrame(
+        {
+            "id": [1],
+            "grid": ["37990100100101"],
+            "reported_at": ["2026-03-02 08:00"],
+            "accepted_at": ["2026-03-02 09:15"],
+            "filed_at": ["2026-03-02 08:01"],
+        }
+    )
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, frame)
+    assert err.value.value == "2026-03-02 08:01 (UTC+8)"
+    assert "earlier than accepted_at (2026-03-02 09:15 (UTC+8))" in err.value.reason
+    a = gridgov.score(city, CLEAN, *MARCH, as_of=AS_OF)
+    b = gridgov.score(city, CLEAN, *MARCH, as_of=datetime(2026, 4, 11, 8, 30))
+    with pytest.raises(gridgov.ValidationError, match=r"2026-04-10 00:00 \(UTC\+8\)") as err:
+        a.merge(b)
+    assert err.value.value == "2026-04-11 08:30 (UTC+8)"

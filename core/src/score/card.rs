@@ -265,12 +265,13 @@ impl Scorecard {
             ));
         }
         if self.as_of != other.as_of {
+            let cal = self.model.calendar();
             return Err(Error::invalid(
                 "other.as_of",
-                other.as_of,
+                super::periods::local_text(cal, other.as_of),
                 format!(
                     "differs from this card's as_of ({}): statuses judged at different instants do not add up",
-                    self.as_of
+                    super::periods::local_text(cal, self.as_of)
                 ),
             ));
         }
