@@ -326,6 +326,8 @@ def check_records(
     about one row (a missing required column, a column of the wrong type) is raised."""
     if not isinstance(model, Model):
         raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
+    if isinstance(data, (Records, Engine)):
+        return _problems_frame([])  # validated already
     at = None if as_of is None else _ms(model, as_of, "as_of")
     _, problems = _check(model, data, "collect", as_of=at, local=local, encoding=encoding, labels=labels)
     return problems

@@ -100,6 +100,7 @@ def test_raise_is_the_default_and_collect_raises_with_every_row(city: gridgov.Mo
     # A clean table in collect mode: records, and nothing to report
     assert len(gridgov.Records.read_csv(city, CLEAN, errors="collect")) == 8
     assert gridgov.check_records(city, CLEAN).empty
+    assert gridgov.check_records(city, gridgov.Records.read_csv(city, CLEAN)).empty  # validated already
     with pytest.raises(gridgov.ValidationError, match="validation mode"):
         gridgov.score(city, frame, *MARCH, errors="ignore")  # type: ignore[call-overload]
     # A problem that is not one row's (no reported_at column) is raised in every mode
