@@ -268,10 +268,10 @@ impl Scorecard {
             let cal = self.model.calendar();
             return Err(Error::invalid(
                 "other.as_of",
-                super::periods::local_text(cal, other.as_of),
+                super::local::local_text(cal, other.as_of),
                 format!(
                     "differs from this card's as_of ({}): statuses judged at different instants do not add up",
-                    super::periods::local_text(cal, self.as_of)
+                    super::local::local_text(cal, self.as_of)
                 ),
             ));
         }

@@ -68,7 +68,7 @@ impl Records<'_> {
                 limit
             };
             *slot = cal.add_limit(start, limit).map_err(|e| {
-                let at = crate::score::periods::local_text(cal, start);
+                let at = crate::score::local::local_text(cal, start);
                 bad(row, DEADLINE_COLUMNS[k], &at, e.to_string())
             })?;
         }

@@ -11,7 +11,7 @@ use crate::case::{Source, State};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::parallel;
-use crate::score::periods::local_text;
+use crate::score::local::local_text;
 
 use super::columns::{ColumnData, Columns, bool_column, count_column, int_column, time_column};
 use super::schema::{
