@@ -126,6 +126,9 @@ def test_the_same_card_from_a_frame_a_csv_path_and_an_excel_file(city: gridgov.M
     want = gridgov.score(city, CLEAN, *MARCH, as_of=AS_OF)
     frame = pd.read_csv(CLEAN, encoding="gb18030", dtype={"grid": str})
     assert gridgov.score(city, frame, *MARCH, as_of=AS_OF) == want
+    # Records built from arrays (a mapping of NumPy columns)
+    arrays = {c: frame[c].to_numpy() for c in frame.columns}
+    assert gridgov.score(city, gridgov.Records(city, arrays), *MARCH, as_of=AS_OF) == want
     xlsx = tmp_path / "cases.xlsx"
     frame.to_excel(xlsx, index=False)
     assert gridgov.score(city, xlsx, *MARCH, as_of=AS_OF) == want
