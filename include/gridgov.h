@@ -1276,9 +1276,10 @@ gridgov_status gridgov_scorecard_from_json(const gridgov_model *model,
  returns a JSON array with four objects per area, one per indicator
  (`mean_response_hours`, `mean_handle_hours`, `on_time_closure_rate`,
  `satisfaction_rate`): `{"area", "name", "level", "indicator", "before", "after",
- "change", "change_pct"}`. `change` is `after − before` (hours for times, percentage
- points for rates), `change_pct` is `(after − before) / before × 100`; each is `null` when
- undefined.
+ "change", "unit", "change_pct"}`. `change` is `after − before` in `unit`: `"hours"` for
+ times, `"points"` (percentage points) for rates; `change_pct` is
+ `(after − before) / before × 100`; each is `null` when undefined. The cards' `as_of` are
+ not checked here (`gridgov_compare_at_json` refuses cards judged at different instants).
 
  Errors: `GRIDGOV_STATUS_INVALID_VALUE` (cards of different models),
  `GRIDGOV_STATUS_UNKNOWN` (a level the model does not have).
@@ -1292,6 +1293,50 @@ gridgov_status gridgov_compare_json(const gridgov_scorecard *before,
                                     const char *level,
                                     char **out,
                                     size_t *out_len);
+
+/*
+ The calendar periods of `freq` that meet `[start, end)` (ms), as JSON `[[start, end], …]`
+ in ms: each from local midnight of its first day on the model's calendar to local
+ midnight of the next period's first day, the first holding `start`, the last `end − 1`.
+ `freq` is `"MS"` (months), `"QS"` (quarters) or `"YS"` (years). Score each with
+ `gridgov_score` (one `as_of` for all) to get one card per period; the cards merge with
+ `gridgov_scorecard_merge` in either order of two adjacent periods.
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` for another `freq` (naming `freq`), an empty or
+ reversed range, or an instant outside the accepted range. On error nothing is written.
+
+ # Safety
+ `model` must be a valid handle; `freq` a NUL-terminated string; `out` a valid pointer;
+ `out_len` NULL or valid.
+ */
+gridgov_status gridgov_periods_json(const gridgov_model *model,
+                                    int64_t start,
+                                    int64_t end,
+                                    const char *freq,
+                                    char **out,
+                                    size_t *out_len);
+
+/*
+ As `gridgov_compare_json`, refusing cards judged at different instants unless
+ `allow_different_as_of` is non-zero: a case within its limit on one card may be overdue on
+ the other, so their rates do not measure the same thing. Each change states its `unit`:
+ `"hours"` for the mean hours, `"points"` (percentage points) for the rates; `change_pct` is
+ the change in percent of `before`.
+
+ Errors: `GRIDGOV_STATUS_INVALID_VALUE` naming `after.as_of` (both instants as local time,
+ `2026-03-07 00:00 (UTC+8)`) when they differ and that is not allowed; as
+ `gridgov_compare_json`. On error nothing is written.
+
+ # Safety
+ `before` and `after` must be valid handles; `level` NULL or a NUL-terminated string; `out`
+ a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_compare_at_json(const gridgov_scorecard *before,
+                                       const gridgov_scorecard *after,
+                                       const char *level,
+                                       int32_t allow_different_as_of,
+                                       char **out,
+                                       size_t *out_len);
 
 /*
  Simulates `days` days of `model`'s city from `start_ms` and writes a new engine holding

@@ -75,18 +75,15 @@ fn the_drill_down_adds_up_to_the_card() {
             for row in &areas.rows {
                 let want = areas.value(&row.id, name).expect("a count");
                 total += want;
-                assert_eq!(
-                    got.get(&row.id).copied().unwrap_or(0.0),
-                    want,
-                    "{name} of grid {} as of {as_of}",
+                let n = got.get(&row.id).copied().unwrap_or(0.0);
+                assert!(
+                    (n - want).abs() < 0.5,
+                    "{name} of grid {}: {n} != {want} as of {as_of}",
                     row.id
                 );
             }
-            assert_eq!(
-                got.values().sum::<f64>(),
-                total,
-                "{name}: rows outside the table"
-            );
+            let sum = got.values().sum::<f64>();
+            assert!((sum - total).abs() < 0.5, "{name}: rows outside the table");
         }
         let units = text(&drill, "unit");
         let depts = card.departments();
@@ -102,10 +99,10 @@ fn the_drill_down_adds_up_to_the_card() {
             let got = counts(&units, &flags(&drill, name));
             for row in &depts.rows {
                 let want = depts.value(&row.id, col).expect("a count");
-                assert_eq!(
-                    got.get(&row.id).copied().unwrap_or(0.0),
-                    want,
-                    "{col} of unit {} as of {as_of}",
+                let n = got.get(&row.id).copied().unwrap_or(0.0);
+                assert!(
+                    (n - want).abs() < 0.5,
+                    "{col} of unit {}: {n} != {want} as of {as_of}",
                     row.id
                 );
             }

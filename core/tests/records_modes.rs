@@ -66,32 +66,27 @@ fn collect_lists_every_bad_row_once() {
 
 #[test]
 fn drop_scores_the_good_rows_as_the_clean_file() {
-    let m = city();
-    let checked = Records::from_csv_checked(Arc::clone(&m), &bad_csv(), None, OnError::Drop)
+    let model = city();
+    let checked = Records::from_csv_checked(Arc::clone(&model), &bad_csv(), None, OnError::Drop)
         .expect("dropped");
     assert_eq!(located(&checked.problems), EXPECTED.to_vec());
     let kept = checked.records.expect("records of the good rows");
     assert_eq!(kept.len(), 8);
-    let clean = Records::from_csv(
-        Arc::clone(&m),
-        &common::fixture("score/cases_bad.csv")
-            .lines()
-            .enumerate()
-            .filter(|(i, _)| *i == 0 || !EXPECTED.iter().any(|e| e.0 + 1 == *i))
-            .map(|(_, l)| format!("{l}\n"))
-            .collect::<String>(),
-        None,
-    )
-    .expect("the good rows alone validate");
-    let cal = m.calendar();
-    let (s, e, at) = (
-        cal.parse_local("2026-03-01").expect("date"),
-        cal.parse_local("2026-04-01").expect("date"),
-        cal.parse_local("2026-04-10").expect("date"),
-    );
-    let a = score(&kept, s, e, Some(at)).expect("scores");
-    let b = score(&clean, s, e, Some(at)).expect("scores");
-    assert_eq!(a.to_json(), b.to_json());
+    let text = bad_csv();
+    let good: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| *i == 0 || !EXPECTED.iter().any(|e| e.0 + 1 == *i))
+        .map(|(_, l)| l)
+        .collect();
+    let clean = Records::from_csv(Arc::clone(&model), &(good.join("\n") + "\n"), None)
+        .expect("the good rows alone validate");
+    let cal = model.calendar();
+    let day = |d: &str| cal.parse_local(d).expect("date");
+    let (start, end, as_of) = (day("2026-03-01"), day("2026-04-01"), day("2026-04-10"));
+    let dropped_card = score(&kept, start, end, Some(as_of)).expect("scores");
+    let clean_card = score(&clean, start, end, Some(as_of)).expect("scores");
+    assert_eq!(dropped_card.to_json(), clean_card.to_json());
 }
 
 #[test]
@@ -158,4 +153,19 @@ fn many_bad_rows_are_all_found() {
             .all(|p| p.row % 3 == 2 && p.column == "grid" && p.value == "NOPE")
     );
     assert_eq!(c.records.expect("kept").len(), n - n / 3);
+}
+
+#[test]
+fn instants_in_messages_are_local_times() {
+    let csv = "id,grid,reported_at,accepted_at,filed_at\n\
+               1,37990100100101,2026-03-02 08:00,2026-03-02 09:15,2026-03-02 08:01\n";
+    let err = Records::from_csv(city(), csv, None).expect_err("filed before accepted");
+    let text = err.to_string();
+    assert!(text.contains("\"2026-03-02 08:01 (UTC+8)\""), "{text}");
+    assert!(
+        text.contains("earlier than accepted_at (2026-03-02 09:15 (UTC+8))"),
+        "{text}"
+    );
+    let c = Records::from_csv_checked(city(), csv, None, OnError::Collect).expect("collected");
+    assert_eq!(c.problems[0].value, "2026-03-02 08:01 (UTC+8)");
 }

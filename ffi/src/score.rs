@@ -10,7 +10,10 @@ use std::sync::Arc;
 
 use gridgov::Error;
 use gridgov::calendar::Millis;
-use gridgov::score::{OnError, Records, Scorecard, compare, drill_down, drill_down_csv, score};
+use gridgov::score::{
+    Freq, OnError, Records, Scorecard, compare, compare_at, drill_down, drill_down_csv, periods,
+    score,
+};
 
 use crate::engine::gridgov_engine;
 use crate::error::gridgov_status;
@@ -541,9 +544,10 @@ pub unsafe extern "C" fn gridgov_scorecard_from_json(
 /// returns a JSON array with four objects per area, one per indicator
 /// (`mean_response_hours`, `mean_handle_hours`, `on_time_closure_rate`,
 /// `satisfaction_rate`): `{"area", "name", "level", "indicator", "before", "after",
-/// "change", "change_pct"}`. `change` is `after − before` (hours for times, percentage
-/// points for rates), `change_pct` is `(after − before) / before × 100`; each is `null` when
-/// undefined.
+/// "change", "unit", "change_pct"}`. `change` is `after − before` in `unit`: `"hours"` for
+/// times, `"points"` (percentage points) for rates; `change_pct` is
+/// `(after − before) / before × 100`; each is `null` when undefined. The cards' `as_of` are
+/// not checked here (`gridgov_compare_at_json` refuses cards judged at different instants).
 ///
 /// Errors: `GRIDGOV_STATUS_INVALID_VALUE` (cards of different models),
 /// `GRIDGOV_STATUS_UNKNOWN` (a level the model does not have).
@@ -569,6 +573,73 @@ pub unsafe extern "C" fn gridgov_compare_json(
         };
         need(out, "out")?;
         let changes = compare(first, second, level)?;
+        out_as_json(&changes, out, out_len)
+    })
+}
+
+/// The calendar periods of `freq` that meet `[start, end)` (ms), as JSON `[[start, end], …]`
+/// in ms: each from local midnight of its first day on the model's calendar to local
+/// midnight of the next period's first day, the first holding `start`, the last `end − 1`.
+/// `freq` is `"MS"` (months), `"QS"` (quarters) or `"YS"` (years). Score each with
+/// `gridgov_score` (one `as_of` for all) to get one card per period; the cards merge with
+/// `gridgov_scorecard_merge` in either order of two adjacent periods.
+///
+/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` for another `freq` (naming `freq`), an empty or
+/// reversed range, or an instant outside the accepted range. On error nothing is written.
+///
+/// # Safety
+/// `model` must be a valid handle; `freq` a NUL-terminated string; `out` a valid pointer;
+/// `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_periods_json(
+    model: *const gridgov_model,
+    start: i64,
+    end: i64,
+    freq: *const c_char,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let m = gridgov_model::borrow(model)?;
+        let freq = Freq::parse(in_str(freq, "freq")?)?;
+        need(out, "out")?;
+        let p = periods(m.calendar(), start, end, freq)?;
+        out_as_json(&p, out, out_len)
+    })
+}
+
+/// As `gridgov_compare_json`, refusing cards judged at different instants unless
+/// `allow_different_as_of` is non-zero: a case within its limit on one card may be overdue on
+/// the other, so their rates do not measure the same thing. Each change states its `unit`:
+/// `"hours"` for the mean hours, `"points"` (percentage points) for the rates; `change_pct` is
+/// the change in percent of `before`.
+///
+/// Errors: `GRIDGOV_STATUS_INVALID_VALUE` naming `after.as_of` (both instants as local time,
+/// `2026-03-07 00:00 (UTC+8)`) when they differ and that is not allowed; as
+/// `gridgov_compare_json`. On error nothing is written.
+///
+/// # Safety
+/// `before` and `after` must be valid handles; `level` NULL or a NUL-terminated string; `out`
+/// a valid pointer; `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_compare_at_json(
+    before: *const gridgov_scorecard,
+    after: *const gridgov_scorecard,
+    level: *const c_char,
+    allow_different_as_of: i32,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let first = gridgov_scorecard::borrow(before)?;
+        let second = gridgov_scorecard::borrow(after)?;
+        let level = if level.is_null() {
+            None
+        } else {
+            Some(in_str(level, "level")?)
+        };
+        need(out, "out")?;
+        let changes = compare_at(first, second, level, allow_different_as_of != 0)?;
         out_as_json(&changes, out, out_len)
     })
 }

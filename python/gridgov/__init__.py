@@ -111,6 +111,7 @@ from ._score import (
     compare,
     drill_down,
     score,
+    score_periods,
 )
 from ._simulate import simulate
 from ._spatial import GridMap, convert
@@ -168,6 +169,7 @@ __all__ = [
     "drill_down",
     "report",
     "score",
+    "score_periods",
     "simulate",
     "verify_events",
     "verify_journal",

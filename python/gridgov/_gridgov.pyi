@@ -252,7 +252,17 @@ class Scorecard:
     def columns_of(subject: str) -> list[str]: ...
     @staticmethod
     def compare(
-        before: Scorecard, after: Scorecard, level: Optional[str] = None
+        before: Scorecard, after: Scorecard, level: Optional[str] = None, allow_different_as_of: bool = False
     ) -> list[
-        tuple[str, str, str, str, Optional[float], Optional[float], Optional[float], Optional[float]]
+        tuple[str, str, str, str, Optional[float], Optional[float], Optional[float], str, Optional[float]]
     ]: ...
+    @staticmethod
+    def score_periods(
+        records: Records,
+        freq: str,
+        start: Optional[int] = None,
+        end: Optional[int] = None,
+        as_of: Optional[int] = None,
+    ) -> list[Scorecard]: ...
+    @staticmethod
+    def merge_all(cards: list[Scorecard]) -> Scorecard: ...

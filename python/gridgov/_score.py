@@ -26,7 +26,16 @@ from ._engine import Engine
 from ._errors import ValidationError
 from ._model import Model
 
-__all__ = ["RECORD_SCHEMA_VERSION", "Records", "Scorecard", "check_records", "compare", "drill_down", "score"]
+__all__ = [
+    "RECORD_SCHEMA_VERSION",
+    "Records",
+    "Scorecard",
+    "check_records",
+    "compare",
+    "drill_down",
+    "score",
+    "score_periods",
+]
 
 #: The version of the case-record schema this gridgov writes (the ``schema_version`` column of
 #: every export) and the newest it reads: 2 adds ``schema_version``, ``shelved_at`` and
@@ -322,6 +331,8 @@ def check_records(
     about one row (a missing required column, a column of the wrong type) is raised."""
     if not isinstance(model, Model):
         raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
+    if isinstance(data, (Records, Engine)):
+        return _problems_frame([])  # validated already
     at = None if as_of is None else _ms(model, as_of, "as_of")
     _, problems = _check(model, data, "collect", as_of=at, local=local, encoding=encoding, labels=labels)
     return problems
@@ -781,6 +792,19 @@ class Scorecard:
             raise TypeError(f"other must be a gridgov.Scorecard, not {type(other).__name__}")
         return Scorecard(self._core.merge(other._core), self._model)
 
+    @classmethod
+    def merge_all(cls, cards: Any) -> Scorecard:
+        """The card of all ``cards`` (e.g. :func:`score_periods`' months), whatever their order:
+        sorted by period, then merged (adjacent periods, or equal periods of disjoint record
+        sets)."""
+        cards = list(cards)
+        for c in cards:
+            if not isinstance(c, Scorecard):
+                raise TypeError(f"cards must be gridgov.Scorecard objects, not {type(c).__name__}")
+        if not cards:
+            raise _invalid("cards", "[]", "is an empty list: nothing to merge")
+        return Scorecard(_gridgov.Scorecard.merge_all([c._core for c in cards]), cards[0]._model)
+
     def to_json(self) -> str:
         """The card's tallies as JSON (format ``gridgov-scorecard/2``), to merge elsewhere."""
         return self._core.to_json()
@@ -893,14 +917,60 @@ def score(
     return Scorecard(_gridgov.Scorecard.compute(rec._core, s, e, at), model)
 
 
-def compare(before: Scorecard, after: Scorecard, level: Optional[str] = None) -> Any:
+def compare(
+    before: Scorecard, after: Scorecard, level: Optional[str] = None, *, allow_different_as_of: bool = False
+) -> Any:
     """The change between two cards per area (of ``level``, or of every level): mean
     response hours (report to dispatch), mean handling hours, on-time closure rate and
     satisfaction rate, as a ``DataFrame`` with ``area, name, level, indicator, before, after,
-    change`` (hours, or percentage points for rates) and ``change_pct`` (percent of before)."""
+    change, unit, change_pct``: ``change`` is ``after - before`` in ``unit`` — ``"hours"`` for
+    the mean hours, ``"points"`` (percentage points: 0.5 -> 0.75 is +25) for the rates — and
+    ``change_pct`` the relative change in percent of ``before`` (0.5 -> 0.75 is +50 %).
+
+    The cards must be judged at the same instant (``as_of``): a case within its limit on one
+    card may be overdue on the other, so the rates would not measure the same thing.
+    :class:`ValidationError` names both instants; ``allow_different_as_of=True`` compares
+    anyway."""
     pd = _pandas()
-    rows = _gridgov.Scorecard.compare(before._core, after._core, level)
-    df = pd.DataFrame(rows, columns=["area", "name", "level", "indicator", "before", "after", "change", "change_pct"])
+    rows = _gridgov.Scorecard.compare(before._core, after._core, level, allow_different_as_of)
+    df = pd.DataFrame(
+        rows, columns=["area", "name", "level", "indicator", "before", "after", "change", "unit", "change_pct"]
+    )
     for c in ("before", "after", "change", "change_pct"):
         df[c] = df[c].astype(np.float64)
     return df
+
+
+def score_periods(
+    model: Model,
+    records: Any,
+    freq: str = "MS",
+    *,
+    start: Optional[Instant] = None,
+    end: Optional[Instant] = None,
+    as_of: Optional[Instant] = None,
+    local: bool = True,
+    encoding: Optional[str] = None,
+    labels: Optional[Labels] = None,
+    errors: str = "raise",
+) -> list[Scorecard]:
+    """One card per calendar period: ``freq="MS"`` months, ``"QS"`` quarters, ``"YS"`` years
+    (pandas' period-start aliases), each from local midnight of its first day. The periods
+    cover ``[start, end)`` (default: from the first report to the records' ``as_of``, the
+    whole history); every card is judged as of the same ``as_of`` (default: the records'
+    own), so they merge (:meth:`Scorecard.merge_all` gives the card of the whole) and compare.
+    ``records`` and the other arguments as for :func:`score` (``errors="drop"`` puts the
+    dropped rows in every card's ``problems``)."""
+    if not isinstance(model, Model):
+        raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
+    mode = _errors_mode(errors)
+    if mode == "collect":
+        raise _invalid("errors", mode, 'is "raise" or "drop" for score_periods (check_records collects)')
+    s = None if start is None else _ms(model, start, "start")
+    e = None if end is None else _ms(model, end, "end")
+    at = None if as_of is None else _ms(model, as_of, "as_of")
+    rec = _records(model, records, local, encoding, labels, mode)
+    if rec.model is not model and rec.model.to_json() != model.to_json():
+        raise _invalid("records", rec.model.name, "were validated against another model")
+    problems = rec._problems
+    return [Scorecard(c, model, problems) for c in _gridgov.Scorecard.score_periods(rec._core, freq, s, e, at)]

@@ -10,7 +10,8 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use gridgov::score::{
-    Checked, ColumnData, Columns, OnError, Problem, Records, Scorecard, Subject, Table, compare,
+    Checked, ColumnData, Columns, Freq, OnError, Problem, Records, Scorecard, Subject, Table,
+    compare_at,
 };
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -198,7 +199,7 @@ impl PyRecords {
         let model = Arc::clone(&model.inner);
         let known = known
             .into_iter()
-            .map(|(row, column, value, reason)| Problem::new(row, column, value, reason))
+            .map(|(row, column, value, reason)| Problem::new(row, column, &value, reason))
             .collect();
         let checked = py
             .detach(|| Records::check_columns_with(model, &cols, as_of, mode, known))
@@ -357,6 +358,7 @@ type ChangeRow = (
     Option<f64>,
     Option<f64>,
     Option<f64>,
+    &'static str,
     Option<f64>,
 );
 
@@ -404,6 +406,42 @@ impl PyScorecard {
         })
         .or_raise()
         .map(|c| PyScorecard { inner: Arc::new(c) })
+    }
+
+    /// One card per calendar period of `freq` (`MS`, `QS`, `YS`) meeting `[start, end)`
+    /// (default: the records' history), all judged as of `as_of` (default: the records' own).
+    #[staticmethod]
+    #[pyo3(signature = (records, freq, start=None, end=None, as_of=None))]
+    fn score_periods(
+        py: Python<'_>,
+        records: &PyRecords,
+        freq: &str,
+        start: Option<i64>,
+        end: Option<i64>,
+        as_of: Option<i64>,
+    ) -> PyResult<Vec<Self>> {
+        let freq = Freq::parse(freq).or_raise()?;
+        let r = Arc::clone(&records.inner);
+        let cards = py
+            .detach(|| gridgov::score::score_periods(&r, freq, start, end, as_of))
+            .or_raise()?;
+        Ok(cards
+            .into_iter()
+            .map(|c| PyScorecard { inner: Arc::new(c) })
+            .collect())
+    }
+
+    /// The card of all `cards`, whatever their order.
+    #[staticmethod]
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "pyo3 extracts arguments by value"
+    )]
+    fn merge_all(cards: Vec<PyRef<'_, PyScorecard>>) -> PyResult<Self> {
+        let owned: Vec<Scorecard> = cards.iter().map(|c| (*c.inner).clone()).collect();
+        gridgov::score::merge_all(&owned)
+            .or_raise()
+            .map(|c| PyScorecard { inner: Arc::new(c) })
     }
 
     /// Reads a card written by `to_json` against `model`.
@@ -466,13 +504,15 @@ impl PyScorecard {
 
     /// Changes between two cards, per area of `level` (every level when `None`).
     #[staticmethod]
-    #[pyo3(signature = (before, after, level=None))]
+    #[pyo3(signature = (before, after, level=None, allow_different_as_of=false))]
     fn compare(
         before: &PyScorecard,
         after: &PyScorecard,
         level: Option<&str>,
+        allow_different_as_of: bool,
     ) -> PyResult<Vec<ChangeRow>> {
-        let changes = compare(&before.inner, &after.inner, level).or_raise()?;
+        let changes =
+            compare_at(&before.inner, &after.inner, level, allow_different_as_of).or_raise()?;
         Ok(changes
             .into_iter()
             .map(|c| {
@@ -484,6 +524,7 @@ impl PyScorecard {
                     c.before,
                     c.after,
                     c.change,
+                    c.unit,
                     c.change_pct,
                 )
             })

@@ -72,6 +72,8 @@ BY_NAME = {
     "end": "T1",
     "as_of": "GRIDGOV_NO_TIME",
     "errors": "1",
+    "freq": '"MS"',
+    "allow_different_as_of": "1",
     "at_ms": "T0",
     "now_ms": "T0",
     "duration_ms": "3600000",

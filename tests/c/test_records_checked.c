@@ -77,6 +77,15 @@ static void test_modes(void) {
   CHECK_ERROR_MENTIONS("errors");
   CHECK(r == (gridgov_records *)0x1 && problems == (char *)0x1);
 
+  /* instants in messages as local times */
+  const char *order = "id,grid,reported_at,accepted_at,filed_at\n"
+                      "1,37990100100101,2026-03-02 08:00,2026-03-02 09:15,2026-03-02 08:01\n";
+  r = (gridgov_records *)0x1;
+  CHECK_STATUS(gridgov_records_from_csv(m, order, strlen(order), GRIDGOV_NO_TIME, &r),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("\"2026-03-02 08:01 (UTC+8)\"");
+  CHECK_ERROR_MENTIONS("earlier than accepted_at (2026-03-02 09:15 (UTC+8))");
+
   /* a clean file: no problems */
   const char *clean = "id,grid,reported_at\n1,37990100100101,2026-03-02 08:10\n";
   CHECK_STATUS(gridgov_records_from_csv_checked(m, clean, strlen(clean), GRIDGOV_NO_TIME,

@@ -486,7 +486,7 @@ static void test_compare(void) {
   CHECK(grid != NULL &&
         strstr(grid, "{\"area\":\"" G1 "\",\"name\":\"Grid 1\",\"level\":\"grid\","
                      "\"indicator\":\"on_time_closure_rate\",\"before\":0.0,\"after\":0.5,"
-                     "\"change\":50.0,\"change_pct\":null}") != NULL);
+                     "\"change\":50.0,\"unit\":\"points\",\"change_pct\":null}") != NULL);
 
   /* Every level, top first: city, district, street, community and two grids. */
   char *all = NULL;

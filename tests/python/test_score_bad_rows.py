@@ -100,6 +100,7 @@ def test_raise_is_the_default_and_collect_raises_with_every_row(city: gridgov.Mo
     # A clean table in collect mode: records, and nothing to report
     assert len(gridgov.Records.read_csv(city, CLEAN, errors="collect")) == 8
     assert gridgov.check_records(city, CLEAN).empty
+    assert gridgov.check_records(city, gridgov.Records.read_csv(city, CLEAN)).empty  # validated already
     with pytest.raises(gridgov.ValidationError, match="validation mode"):
         gridgov.score(city, frame, *MARCH, errors="ignore")  # type: ignore[call-overload]
     # A problem that is not one row's (no reported_at column) is raised in every mode
@@ -125,6 +126,9 @@ def test_the_same_card_from_a_frame_a_csv_path_and_an_excel_file(city: gridgov.M
     want = gridgov.score(city, CLEAN, *MARCH, as_of=AS_OF)
     frame = pd.read_csv(CLEAN, encoding="gb18030", dtype={"grid": str})
     assert gridgov.score(city, frame, *MARCH, as_of=AS_OF) == want
+    # Records built from arrays (a mapping of NumPy columns)
+    arrays = {c: frame[c].to_numpy() for c in frame.columns}
+    assert gridgov.score(city, gridgov.Records(city, arrays), *MARCH, as_of=AS_OF) == want
     xlsx = tmp_path / "cases.xlsx"
     frame.to_excel(xlsx, index=False)
     assert gridgov.score(city, xlsx, *MARCH, as_of=AS_OF) == want
@@ -151,3 +155,24 @@ def test_the_same_card_from_a_frame_a_csv_path_and_an_excel_file(city: gridgov.M
         gridgov.score(city, junk, *MARCH)
     with pytest.raises(gridgov.GridgovFileNotFoundError):
         gridgov.Records.read_excel(city, tmp_path / "missing.xlsx")
+
+
+def test_instants_in_messages_are_local_times(city: gridgov.Model) -> None:
+    frame = pd.DataFrame(
+        {
+            "id": [1],
+            "grid": ["37990100100101"],
+            "reported_at": ["2026-03-02 08:00"],
+            "accepted_at": ["2026-03-02 09:15"],
+            "filed_at": ["2026-03-02 08:01"],
+        }
+    )
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, frame)
+    assert err.value.value == "2026-03-02 08:01 (UTC+8)"
+    assert "earlier than accepted_at (2026-03-02 09:15 (UTC+8))" in err.value.reason
+    a = gridgov.score(city, CLEAN, *MARCH, as_of=AS_OF)
+    b = gridgov.score(city, CLEAN, *MARCH, as_of=datetime(2026, 4, 11, 8, 30))
+    with pytest.raises(gridgov.ValidationError, match=r"2026-04-10 00:00 \(UTC\+8\)") as err:
+        a.merge(b)
+    assert err.value.value == "2026-04-11 08:30 (UTC+8)"

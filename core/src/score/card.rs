@@ -265,12 +265,13 @@ impl Scorecard {
             ));
         }
         if self.as_of != other.as_of {
+            let cal = self.model.calendar();
             return Err(Error::invalid(
                 "other.as_of",
-                other.as_of,
+                super::local::local_text(cal, other.as_of),
                 format!(
                     "differs from this card's as_of ({}): statuses judged at different instants do not add up",
-                    self.as_of
+                    super::local::local_text(cal, self.as_of)
                 ),
             ));
         }
@@ -632,6 +633,8 @@ pub struct Change {
     pub after: Option<f64>,
     /// `after − before`: hours for times, percentage points for rates.
     pub change: Option<f64>,
+    /// The unit of `change`: `"hours"` or `"points"` (percentage points).
+    pub unit: &'static str,
     /// `(after − before) / before × 100`.
     pub change_pct: Option<f64>,
 }
@@ -691,6 +694,7 @@ pub fn compare(before: &Scorecard, after: &Scorecard, level: Option<&str>) -> Re
                     before: x,
                     after: y,
                     change,
+                    unit: if is_rate { "points" } else { "hours" },
                     change_pct,
                 });
             }

@@ -156,7 +156,7 @@ fn csv_columns(
             if !collect {
                 return Err(Error::invalid(format!("records[{r}]"), row.len(), reason));
             }
-            known.push(Problem::new(r, "", row.len(), reason));
+            known.push(Problem::new(r, "", &row.len(), reason));
             row.resize(header.len(), String::new());
         }
     }
@@ -185,7 +185,7 @@ fn csv_columns(
                         match parse_instant(s, offset) {
                             Ok(t) => t,
                             Err(reason) if collect => {
-                                known.push(Problem::new(r, name, s, reason));
+                                known.push(Problem::new(r, name, &s, reason));
                                 NO_TIME
                             }
                             Err(reason) => {
@@ -210,7 +210,7 @@ fn csv_columns(
                         match s.parse::<f64>().ok().filter(|x| x.is_finite()) {
                             Some(x) => x,
                             None if collect => {
-                                known.push(Problem::new(r, name, s, "is not a number"));
+                                known.push(Problem::new(r, name, &s, "is not a number"));
                                 f64::NAN
                             }
                             None => {

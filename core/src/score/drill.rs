@@ -312,7 +312,7 @@ pub fn drill_down_csv(cols: &Columns<'_>, offset_minutes: i32) -> String {
     out.push_str(&names.join(","));
     out.push('\n');
     let zone = chrono::FixedOffset::east_opt(offset_minutes * 60)
-        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("UTC"));
+        .unwrap_or_else(|| chrono::Offset::fix(&chrono::Utc));
     for r in 0..n {
         for (c, (_, data)) in cols.columns.iter().enumerate() {
             if c > 0 {

@@ -277,6 +277,8 @@ mod csv;
 mod drill;
 mod export;
 pub mod labels;
+mod local;
+mod periods;
 mod records;
 mod spec;
 mod tally;
@@ -284,6 +286,7 @@ mod tally;
 pub use card::{COMPARED, Change, Row, Scorecard, Table, compare, score};
 pub use config::{ScoringConfig, ScoringSection, StepTable};
 pub use drill::{DRILL_COLUMNS, drill_down, drill_down_csv};
+pub use periods::{Freq, compare_at, merge_all, periods, score_periods};
 pub use records::{
     APPROVAL_COLUMNS, Checked, ColumnData, ColumnType, Columns, DEADLINE_COLUMNS, NO_TIME, OnError,
     PERSON_COLUMNS, Problem, Records, SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS, column_type,

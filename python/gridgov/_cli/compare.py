@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     with progress.step("scoring both periods"):
         card_before = score(model, first, *before, as_of=as_of)
         card_after = score(model, second, *after, as_of=as_of)
-    rows = compare(card_before, card_after, level)
+    rows = compare(card_before, card_after, level, allow_different_as_of=True)  # the title shows both
     indicators = list(dict.fromkeys(args.indicator)) if args.indicator else list(COMPARED)
     rows = rows[rows["indicator"].isin(indicators)].copy()
     rows["verdict"] = [_verdict(i, c) for i, c in zip(rows["indicator"], rows["change"])]

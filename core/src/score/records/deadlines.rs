@@ -67,9 +67,10 @@ impl Records<'_> {
             } else {
                 limit
             };
-            *slot = cal
-                .add_limit(start, limit)
-                .map_err(|e| bad(row, DEADLINE_COLUMNS[k], &start, e.to_string()))?;
+            *slot = cal.add_limit(start, limit).map_err(|e| {
+                let at = crate::score::local::local_text(cal, start);
+                bad(row, DEADLINE_COLUMNS[k], &at, e.to_string())
+            })?;
         }
         Ok(out)
     }

@@ -92,7 +92,7 @@ impl Problem {
     pub fn new(
         row: usize,
         column: impl Into<String>,
-        value: impl ToString,
+        value: &dyn ToString,
         reason: impl Into<String>,
     ) -> Problem {
         Problem {
@@ -243,7 +243,7 @@ impl Records<'_> {
                 problems.push(Problem::new(
                     row,
                     "id",
-                    ids[row].unwrap_or_default(),
+                    &ids[row].unwrap_or_default(),
                     format!(
                         "duplicates the case id of {} (each case is one row)",
                         others.join(", ")
@@ -287,9 +287,8 @@ fn find(
         return Ok(());
     }
     let table = gather(cols, rows);
-    let err = match Records::validate(Arc::clone(model), &table, as_of) {
-        Ok(_) => return Ok(()),
-        Err(e) => e,
+    let Err(err) = Records::validate(Arc::clone(model), &table, as_of) else {
+        return Ok(());
     };
     let Some(r) = named_row(&err).filter(|&r| r < rows.len()) else {
         // Not about one row: the same in every mode.
@@ -327,9 +326,9 @@ fn problem_of(e: Error, row: usize) -> Problem {
                 .split_once("].")
                 .map(|(_, c)| c.to_owned())
                 .unwrap_or_default();
-            Problem::new(row, column, value, reason)
+            Problem::new(row, column, &value, reason)
         }
-        other => Problem::new(row, "", "", other.to_string()),
+        other => Problem::new(row, "", &"", other.to_string()),
     }
 }
 

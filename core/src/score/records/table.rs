@@ -55,6 +55,11 @@ pub struct Records<'a> {
 }
 
 impl Records<'_> {
+    /// The earliest `reported_at`, `None` for no records.
+    pub fn reported_min(&self) -> Option<Millis> {
+        self.time[t::REPORTED].iter().copied().min()
+    }
+
     /// Cases reported in `[start, end)` per unit grid, in the order of
     /// [`Territory::grids`](crate::territory::Territory::grids): the load
     /// [`division_report`](crate::division::division_report) takes.

@@ -6,11 +6,12 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::calendar::Millis;
+use crate::calendar::{Calendar, Millis};
 use crate::case::{Source, State, VoidCause};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::parallel;
+use crate::score::local::local_text;
 
 use super::columns::{ColumnData, Columns, bool_column, count_column, int_column, time_column};
 use super::schema::{
@@ -116,6 +117,7 @@ impl<'a> Records<'a> {
         }
         check_version(cols, n)?;
         let territory = model.territory();
+        let cal = model.calendar();
         let catalog = model.catalog();
         let org = model.org();
 
@@ -388,14 +390,18 @@ impl<'a> Records<'a> {
                         return Err(bad(
                             row,
                             TIME_COLUMNS[k],
-                            &v,
-                            format!("is earlier than {} ({})", TIME_COLUMNS[j], time[j][row]),
+                            &local_text(cal, v),
+                            format!(
+                                "is earlier than {} ({})",
+                                TIME_COLUMNS[j],
+                                local_text(cal, time[j][row])
+                            ),
                         ));
                     }
                     last = Some(k);
                     latest = latest.max(v);
                 }
-                latest = latest.max(check_shelf(row, &time, &shelf, shelved[row])?);
+                latest = latest.max(check_shelf(cal, row, &time, &shelf, shelved[row])?);
                 let s = if states[row] == NONE {
                     if state_given {
                         return Err(bad(row, "state", &"", "is missing"));
@@ -539,6 +545,7 @@ fn check_version(cols: &Columns<'_>, n: usize) -> Result<()> {
 /// The shelf instants of one row: in range, `shelved_at` with the dispatch it follows and the
 /// `shelved` flag, `resumed_at` after `shelved_at`. Returns the latest of them.
 fn check_shelf(
+    cal: &Calendar,
     row: usize,
     time: &[Cow<'_, [Millis]>; 9],
     shelf: &[Cow<'_, [Millis]>; 2],
@@ -556,7 +563,7 @@ fn check_shelf(
             return Err(bad(
                 row,
                 "shelved_at",
-                &on,
+                &local_text(cal, on),
                 "is given without dispatched_at (only a dispatched case is shelved)",
             ));
         }
@@ -564,8 +571,11 @@ fn check_shelf(
             return Err(bad(
                 row,
                 "shelved_at",
-                &on,
-                format!("is earlier than dispatched_at ({dispatched})"),
+                &local_text(cal, on),
+                format!(
+                    "is earlier than dispatched_at ({})",
+                    local_text(cal, dispatched)
+                ),
             ));
         }
         if !shelved {
@@ -579,14 +589,19 @@ fn check_shelf(
     }
     if off != NO_TIME {
         if on == NO_TIME {
-            return Err(bad(row, "resumed_at", &off, "is given without shelved_at"));
+            return Err(bad(
+                row,
+                "resumed_at",
+                &local_text(cal, off),
+                "is given without shelved_at",
+            ));
         }
         if off < on {
             return Err(bad(
                 row,
                 "resumed_at",
-                &off,
-                format!("is earlier than shelved_at ({on})"),
+                &local_text(cal, off),
+                format!("is earlier than shelved_at ({})", local_text(cal, on)),
             ));
         }
     }
