@@ -23,7 +23,8 @@
 //! | `approve_postpone`, `deny_postpone` | `shift_leader`, dispatcher |
 //! | `approve_shelve` | `shift_leader`, manager |
 //! | reopen | `shift_leader`, manager |
-//! | supervise | manager |
+//! | supervise (a 督办 order) | manager |
+//! | reply (to the order) | handler, dispatcher, `shift_leader` |
 //! | rate | citizen (only on a case they reported) |
 //!
 //! The auditor performs no action (read-only). A model overrides rows with
@@ -86,7 +87,7 @@ impl Default for Permissions {
         use ActionKind as A;
         use Role as R;
         let r = Party::Role;
-        let rows: [(ActionKind, Vec<Party>); 27] = [
+        let rows: [(ActionKind, Vec<Party>); 28] = [
             (
                 A::Report,
                 vec![
@@ -127,6 +128,12 @@ impl Default for Permissions {
             (A::RequestVoid, vec![r(R::ShiftLeader)]),
             (A::ApproveVoid, vec![r(R::Manager)]),
             (A::DenyVoid, vec![r(R::Manager)]),
+            // 督办 orders are answered by the unit handling the case, or by the centre while
+            // the case is there.
+            (
+                A::Reply,
+                vec![r(R::Handler), r(R::Dispatcher), r(R::ShiftLeader)],
+            ),
         ];
         Permissions {
             table: rows.into_iter().collect(),

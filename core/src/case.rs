@@ -42,7 +42,8 @@
 //! | dispatched, handling | `request_shelve` (reason) | unchanged; one request pending at a time |
 //! | (a shelving pending) | `approve_shelve` | shelved (挂账: the clock stops) |
 //! | closed | rate (satisfaction 1–5) | unchanged; once per closing |
-//! | any open state | supervise (note) | unchanged (督办) |
+//! | any open state | supervise (note, level) | unchanged; issues a 督办 order (one unanswered at a time) |
+//! | (an order unanswered) | reply (note) | unchanged; the order is answered |
 //!
 //! Final states: rejected, invalid, voided. A closed case is not final (it can be reopened).
 //!
@@ -257,6 +258,55 @@ impl Report {
     }
 }
 
+/// The level of a 督办 order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SuperviseLevel {
+    /// A general order (一般督办).
+    #[default]
+    General,
+    /// A leader's order (领导督办), reported apart in weekly reports.
+    Leader,
+}
+
+impl SuperviseLevel {
+    /// Every level.
+    pub const ALL: [SuperviseLevel; 2] = [SuperviseLevel::General, SuperviseLevel::Leader];
+
+    /// The `snake_case` name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuperviseLevel::General => "general",
+            SuperviseLevel::Leader => "leader",
+        }
+    }
+}
+
+/// A 督办 order on a case: issued by a supervise action with a level and a reply deadline
+/// (the model's `[engine.order_reply]` limit of the level, from the issuing), answered by a
+/// reply. An unanswered order escalates like any deadline (the `order_overdue` trigger of
+/// [`crate::escalation`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order {
+    /// Its level.
+    pub level: SuperviseLevel,
+    /// When it was issued.
+    pub issued_at: Millis,
+    /// The reply limit in force when it was issued.
+    pub limit: TimeLimit,
+    /// The reply deadline.
+    pub deadline: Millis,
+    /// When it was answered.
+    pub replied_at: Option<Millis>,
+}
+
+impl Order {
+    /// Whether it still waits for its reply.
+    pub fn is_open(&self) -> bool {
+        self.replied_at.is_none()
+    }
+}
+
 /// Why a unit asks to return a case (回退).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -438,9 +488,17 @@ pub enum Action {
         /// Why.
         reason: String,
     },
-    /// 督办.
+    /// 督办: issues an order with a reply deadline.
     Supervise {
         /// Instruction.
+        note: String,
+        /// The order's level (general when omitted).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        level: Option<SuperviseLevel>,
+    },
+    /// Answers the unanswered 督办 order.
+    Reply {
+        /// The reply.
         note: String,
     },
     /// 自行处置 on the spot by the reporting supervisor.
@@ -480,6 +538,7 @@ impl Action {
             Action::RequestVoid { .. } => ActionKind::RequestVoid,
             Action::ApproveVoid => ActionKind::ApproveVoid,
             Action::DenyVoid => ActionKind::DenyVoid,
+            Action::Reply { .. } => ActionKind::Reply,
         }
     }
 
@@ -512,7 +571,7 @@ impl Action {
                      return, start, request_postpone, approve_postpone, deny_postpone, \
                      request_shelve, approve_shelve, handle, check, close, rate, reopen, \
                      supervise, self_handle, request_return, approve_return, deny_return, \
-                     request_void, approve_void, deny_void)",
+                     request_void, approve_void, deny_void, reply)",
                 )
             })?;
         let fields = kind.fields();
@@ -557,7 +616,7 @@ impl Action {
             | Action::RequestReturn { reason, .. }
             | Action::RequestVoid { reason, .. } => text("reason", reason),
             Action::Handle { result } | Action::SelfHandle { result } => text("result", result),
-            Action::Supervise { note } => text("note", note),
+            Action::Supervise { note, .. } | Action::Reply { note } => text("note", note),
             Action::Dispatch {
                 reason: Some(r), ..
             } => text("reason", r),
@@ -657,7 +716,7 @@ pub fn transition(state: State, action: &Action) -> Option<Next> {
         )
         | (S::Closed, Action::Rate { .. }) => Next::Stay,
         (S::Dispatched | S::Handling, Action::ApproveShelve) => Next::To(S::Shelved),
-        (_, Action::Supervise { .. }) if open => Next::Stay,
+        (_, Action::Supervise { .. } | Action::Reply { .. }) if open => Next::Stay,
         _ => return None,
     };
     Some(next)
@@ -778,8 +837,14 @@ pub struct Case {
     pub void_cause: Option<(VoidCause, String)>,
     /// Reopenings.
     pub reopen_count: u32,
-    /// Supervisions (督办).
+    /// Supervisions (督办): orders issued and escalation rules' supervisions.
     pub supervised_count: u32,
+    /// The last 督办 order issued.
+    pub order: Option<Order>,
+    /// 督办 orders issued.
+    pub orders: u32,
+    /// Of those, the ones answered by their reply deadline.
+    pub orders_replied_on_time: u32,
     /// Citizen satisfaction since the last closing.
     pub satisfaction: Option<u8>,
     /// Reason given at the last closing.

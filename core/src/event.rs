@@ -639,7 +639,13 @@ fn write_event(
                 Action::Rate { satisfaction } => {
                     put("satisfaction", Val::Uint(u64::from(*satisfaction)));
                 }
-                Action::Supervise { note } => put("note", Val::Str(note)),
+                Action::Supervise { note, level } => {
+                    put("note", Val::Str(note));
+                    if let Some(level) = level {
+                        put("level", Val::Str(level.as_str()));
+                    }
+                }
+                Action::Reply { note } => put("note", Val::Str(note)),
             }
         }
         EventBody::Escalation(f) => {

@@ -148,6 +148,8 @@ pub enum ActionKind {
     ApproveVoid,
     /// [`Action::DenyVoid`](crate::case::Action::DenyVoid)
     DenyVoid,
+    /// [`Action::Reply`](crate::case::Action::Reply)
+    Reply,
     /// [`Action::Start`](crate::case::Action::Start)
     Start,
     /// [`Action::RequestPostpone`](crate::case::Action::RequestPostpone)
@@ -178,7 +180,7 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// Every action kind, reporting first.
-    pub const ALL: [ActionKind; 27] = [
+    pub const ALL: [ActionKind; 28] = [
         ActionKind::Report,
         ActionKind::Accept,
         ActionKind::Reject,
@@ -206,6 +208,7 @@ impl ActionKind {
         ActionKind::RequestVoid,
         ActionKind::ApproveVoid,
         ActionKind::DenyVoid,
+        ActionKind::Reply,
     ];
 
     /// The `snake_case` name used in JSON, C and Python.
@@ -238,6 +241,7 @@ impl ActionKind {
             ActionKind::RequestVoid => "request_void",
             ActionKind::ApproveVoid => "approve_void",
             ActionKind::DenyVoid => "deny_void",
+            ActionKind::Reply => "reply",
         }
     }
 
@@ -257,7 +261,8 @@ impl ActionKind {
             ActionKind::Handle | ActionKind::SelfHandle => &["result"],
             ActionKind::Check => &["passed"],
             ActionKind::Rate => &["satisfaction"],
-            ActionKind::Supervise => &["note"],
+            ActionKind::Supervise => &["note", "level"],
+            ActionKind::Reply => &["note"],
             ActionKind::Report => &[
                 "category",
                 "grid",

@@ -22,6 +22,15 @@ use crate::escalation::EscalationRule;
 /// are a city's choice (gridgov: not verified).
 pub const DEFAULT_VERIFIED_SOURCES: [Source; 3] = [Source::Hotline, Source::App, Source::Media];
 
+/// The default reply limits of 督办 orders: a general order 1 working day, after the "三个一"
+/// target of 联勤联动 practice (initial feedback within a working day; a local practice
+/// document, not a standard); a leader's order 4 working hours (gridgov's assumption: no
+/// published figure was found). Set them in `[engine.order_reply]`.
+pub const DEFAULT_ORDER_REPLY: [TimeLimit; 2] = [
+    TimeLimit::WorkingDays { days: 1 },
+    TimeLimit::Working { minutes: 240 },
+];
+
 /// What a failed check (返工) does to the handling clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Rework {
@@ -62,6 +71,9 @@ pub struct EngineConfig {
     pub verified: [bool; Source::ALL.len()],
     /// What a failed check does to the handling clock (default [`Rework::Keep`]).
     pub rework: Rework,
+    /// The reply limit of a 督办 order, per level ([`crate::case::SuperviseLevel`]: general,
+    /// leader's); `[engine.order_reply]`, default [`DEFAULT_ORDER_REPLY`].
+    pub order_reply: [TimeLimit; 2],
     /// Escalation rules, in the model file's order.
     pub rules: Vec<EscalationRule>,
 }
@@ -115,6 +127,23 @@ pub struct EngineSection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = ["keep", "restart"]))]
     pub rework: Option<String>,
+    /// The reply limits of 督办 orders per level (`general`, `leader`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_reply: Option<OrderReplySection>,
+}
+
+/// `[engine.order_reply]`: the reply limit of a 督办 order of each level.
+#[derive(
+    Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct OrderReplySection {
+    /// A general order's reply limit (default 1 working day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub general: Option<TimeLimit>,
+    /// A leader's order's reply limit (default 4 working hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader: Option<TimeLimit>,
 }
 
 impl EngineConfig {
@@ -170,6 +199,30 @@ impl EngineConfig {
                 format!("{other:?} is not a rework rule (\"keep\" or \"restart\")"),
             ),
         }
+        if let Some(o) = &section.order_reply {
+            for (i, given) in [o.general, o.leader].into_iter().enumerate() {
+                match given {
+                    Some(l)
+                        if matches!(
+                            l,
+                            TimeLimit::Working { minutes: ..=0 }
+                                | TimeLimit::Continuous { minutes: ..=0 }
+                                | TimeLimit::WorkingDays { days: ..=0 }
+                        ) =>
+                    {
+                        issues.push(
+                            format!(
+                                "{path}.order_reply.{}",
+                                crate::case::SuperviseLevel::ALL[i].as_str()
+                            ),
+                            format!("{l} is not a positive limit"),
+                        );
+                    }
+                    Some(l) => config.order_reply[i] = l,
+                    None => {}
+                }
+            }
+        }
         config.yellow_before_minutes = section.yellow_before.map(|l| match l {
             TimeLimit::Working { minutes } | TimeLimit::Continuous { minutes } => minutes,
             TimeLimit::WorkingDays { days } => days.saturating_mul(day_length_minutes),
@@ -186,6 +239,7 @@ impl Default for EngineConfig {
             permissions: Permissions::default(),
             verified: Source::ALL.map(|s| DEFAULT_VERIFIED_SOURCES.contains(&s)),
             rework: Rework::Keep,
+            order_reply: DEFAULT_ORDER_REPLY,
             rules: Vec::new(),
         }
     }

@@ -154,6 +154,12 @@ class Case:
     #: The cause and reason of an approved void after filing (作废), kept.
     void_cause: Optional[str]
     void_reason: Optional[str]
+    #: The last 督办 order: ``{"level", "issued_at", "limit", "deadline", "replied_at"}``
+    #: (instants in epoch ms; ``replied_at`` ``None`` while it waits for its reply).
+    order: Optional[dict[str, Any]]
+    #: 督办 orders issued, and those answered by their reply deadline.
+    orders: int
+    orders_replied_on_time: int
     #: ``True`` while the case still needs work (not closed and not final), as the core's
     #: lifecycle says.
     is_open: bool
@@ -444,8 +450,9 @@ class Engine:
         override it), ``start``, ``request_postpone`` (minutes),
         ``approve_postpone``, ``deny_postpone``, ``request_shelve`` (reason),
         ``approve_shelve``, ``handle`` (result), ``check`` (passed: bool), ``close`` (reason),
-        ``rate`` (satisfaction: 1-5), ``reopen`` (reason), ``supervise`` (note),
-        ``self_handle`` (result).
+        ``rate`` (satisfaction: 1-5), ``reopen`` (reason), ``supervise`` (note; level:
+        ``general`` by default or ``leader``: a 督办 order with a reply deadline, one unanswered
+        at a time), ``reply`` (note: answers the order), ``self_handle`` (result).
 
         Returns (回退) and voids after filing (作废) are approved: ``request_return`` (cause:
         ``wrong_unit``, ``outside_duty`` or ``other``; reason) by the unit's handler, then
@@ -531,6 +538,9 @@ class Engine:
             pending_void=d["pending_void"],
             void_cause=d["void_cause"],
             void_reason=d["void_reason"],
+            order=d["order"],
+            orders=d["orders"],
+            orders_replied_on_time=d["orders_replied_on_time"],
             is_open=d["open"],
             history=tuple(d["history"]),
         )

@@ -1,7 +1,8 @@
 """The workflow as cities run it (issue 12), hand-computed on the sample city: every node is
 timed (a report nobody accepts goes yellow, red and escalates to the shift leader's unit),
 rework keeps the original deadline (``rework = "restart"`` restarts it), returns and voids after
-filing are requested and approved (and scored by their cause), verification depends on the
+filing are requested and approved (and scored by their cause), 督办 is an order with a reply
+deadline that escalates unanswered, verification depends on the
 source as the model says, and bad settings are typed errors naming the value.
 
 The sample calendar counts 08:00-12:00 and 14:00-18:00 on working days; acceptance and filing
@@ -223,3 +224,43 @@ def test_a_void_after_filing_without_approval_is_refused_and_scoring_counts_the_
     assert (dp["dispatched"], dp["returned"], dp["dispatch_accuracy_rate"]) == (3, 1, pytest.approx(2 / 3))
     sl = card.posts("shift_leader").loc["SL01"]
     assert (sl["filing_decisions"], sl["voided"], sl["filing_accuracy_rate"]) == (3, 1, pytest.approx(2 / 3))
+
+
+# -- item 6: 督办 is an order, with a level, a reply deadline and a reply --------------------------
+
+
+def test_an_unanswered_order_escalates_and_replies_are_scored(sample: gridgov.Model) -> None:
+    """A general order issued Monday 09:00 has 1 working day: due Tuesday 09:00; unanswered, it
+    alerts the command centre then and a working day later. Answered Wednesday 10:00 (late); a
+    leader's order then has 4 working hours (due 16:00), answered at 15:00 (on time)."""
+    eng = Engine(sample)
+    case = dispatched(eng)
+    with pytest.raises(gridgov.InvalidTransition, match=rf"case {case}: cannot reply .*no 督办 order"):
+        eng.act(case, "reply", actor="H-SANIT-1", at=MON, note="on site")
+    eng.act(case, "supervise", actor="MG01", at=MON, note="report progress")
+    order = eng.case(case).order
+    assert order is not None
+    due = datetime(2025, 11, 4, 9, 0)
+    assert (order["level"], order["limit"], order["replied_at"]) == ("general", "1 working_days", None)
+    assert order["deadline"] == int(due.replace(tzinfo=sample.calendar.tzinfo).timestamp() * 1000)
+    with pytest.raises(gridgov.InvalidTransition, match="waiting for its reply"):
+        eng.act(case, "supervise", actor="MG01", at=MON, note="again", level="leader")
+    with pytest.raises(gridgov.ValidationError, match="urgent"):
+        eng.act(case, "reply", actor="H-SANIT-1", at=MON, note="x", level="urgent")
+    fired = [f for f in eng.sweep(datetime(2025, 11, 5, 9, 30)) if "督办 order" in f.name]
+    assert [(f.case_id, f.at, f.target) for f in fired] == [
+        (case, due, "CMD"),
+        (case, datetime(2025, 11, 5, 9, 0), "CMD"),
+    ]
+    eng.act(case, "reply", actor="H-SANIT-1", at=datetime(2025, 11, 5, 10, 0), note="on site")
+    eng.act(case, "supervise", actor="MG01", at=datetime(2025, 11, 5, 10, 0), note="now", level="leader")
+    eng.act(case, "reply", actor="H-SANIT-1", at=datetime(2025, 11, 5, 15, 0), note="done by 16:00")
+    c = eng.case(case)
+    assert (c.orders, c.orders_replied_on_time, c.supervised_count) == (2, 1, 2)
+    assert [f for f in eng.sweep(datetime(2025, 11, 10, 9, 0)) if "督办 order" in f.name] == []
+    frame = eng.records().to_frame()
+    assert frame[["orders", "orders_replied_on_time"]].iloc[0].tolist() == [2, 1]
+    card = gridgov.score(sample, eng, datetime(2025, 11, 1), datetime(2025, 12, 1))
+    dp = card.posts("dispatcher").loc["DP01"]
+    assert (dp["orders"], dp["orders_replied_on_time"], dp["order_reply_on_time_rate"]) == (2, 1, 0.5)
+    assert Engine.replay(sample, eng.events_jsonl()).events_jsonl() == eng.events_jsonl()

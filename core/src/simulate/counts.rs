@@ -30,6 +30,12 @@ pub struct Counts {
     pub voided_after_filing: usize,
     /// Cases with a denied void request.
     pub void_denied: usize,
+    /// 督办 orders issued.
+    pub orders: usize,
+    /// Of those, the ones answered by their reply deadline.
+    pub orders_replied_on_time: usize,
+    /// Of those, the ones answered after it.
+    pub orders_replied_late: usize,
     /// Cases with a failed check (rework).
     pub reworked: usize,
     /// Cases with an approved postponement.
@@ -150,6 +156,18 @@ impl Counts {
         c.shelved = count(|s| s.shelved);
         c.rated = count(|s| s.rated);
         c.reworked = eng.cases().iter().filter(|x| x.rework_count > 0).count();
+        c.orders = eng.cases().iter().map(|x| x.orders as usize).sum();
+        c.orders_replied_on_time = eng
+            .cases()
+            .iter()
+            .map(|x| x.orders_replied_on_time as usize)
+            .sum();
+        c.orders_replied_late = eng
+            .events()
+            .iter()
+            .filter(|e| matches!(&e.body, EventBody::Action(Action::Reply { .. })))
+            .count()
+            - c.orders_replied_on_time;
         c.reopened = eng.cases().iter().filter(|x| x.reopen_count > 0).count();
         c.self_handled = eng.cases().iter().filter(|x| x.self_handled).count();
         Ok(c)

@@ -13,7 +13,7 @@ use crate::org::Role;
 use crate::territory::AreaId;
 
 use super::mix::{
-    CENTRE_HOURS, CITIZENS, DAY_OFF_PATROL, DAY_OFF_VOLUME, MINUTE, P_APPROVE, P_INVALID,
+    CENTRE_HOURS, CITIZENS, DAY_OFF_PATROL, DAY_OFF_VOLUME, MINUTE, P_APPROVE, P_INVALID, P_ORDER,
     P_POSTPONE, P_REJECT, P_RETURN, P_SELF_HANDLE, P_SHELVE, P_URGENT, P_VOID, P_VOID_FILED,
     SUPERVISOR_SHARE,
 };
@@ -225,6 +225,7 @@ impl Run {
             approve: rng.chance(P_APPROVE),
             shelve: rng.chance(P_SHELVE),
             void_filed: rng.chance(P_VOID_FILED),
+            order: rng.chance(P_ORDER),
             returned: false,
             late: false,
             was_late: false,

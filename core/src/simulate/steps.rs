@@ -3,13 +3,13 @@
 
 use crate::access::Party;
 use crate::calendar::{Millis, TimeLimit};
-use crate::case::{Action, ActionKind, CaseId, ReturnCause, VoidCause};
+use crate::case::{Action, ActionKind, CaseId, ReturnCause, SuperviseLevel, VoidCause};
 use crate::error::Result;
 use crate::org::Role;
 
 use super::mix::{
     CITIZEN_HOURS, HOUR, MAX_REWORK, MINUTE, P_APPROVE_RETURN, P_APPROVE_VOID, P_CHECK_FAIL,
-    P_RATE, P_REOPEN, RETURN_CAUSES, VOID_CAUSES,
+    P_LEADER_ORDER, P_RATE, P_REOPEN, RETURN_CAUSES, VOID_CAUSES,
 };
 use super::rng::Rng;
 
@@ -27,6 +27,34 @@ fn pick(rng: &mut Rng, weights: &[f64]) -> usize {
 use super::run::{Run, Step};
 
 impl Run {
+    /// A manager issues a 督办 order on case `id` at `t` (general, or a leader's).
+    fn issue_order(&mut self, id: CaseId, t: Millis) -> Result<()> {
+        let Some(actor) = self.who(id, ActionKind::Supervise, &[Role::Manager])? else {
+            return Ok(());
+        };
+        let level = if self.rng(id).chance(P_LEADER_ORDER) {
+            SuperviseLevel::Leader
+        } else {
+            SuperviseLevel::General
+        };
+        let note = "report progress today".into();
+        let level = Some(level);
+        self.act(id, actor, t, Action::Supervise { note, level })
+    }
+
+    /// The unit answers an unanswered 督办 order at its next step (on time or late, as its
+    /// work goes).
+    fn reply_if_ordered(&mut self, id: CaseId, t: Millis) -> Result<()> {
+        if !self.eng.case(id)?.order.is_some_and(|o| o.is_open()) {
+            return Ok(());
+        }
+        let Some(actor) = self.handler(id, t, ActionKind::Reply)? else {
+            return Ok(());
+        };
+        let note = "work under way; feedback by the deadline".into();
+        self.act(id, actor, t, Action::Reply { note })
+    }
+
     #[allow(
         clippy::too_many_lines,
         reason = "one arm per step of the lifecycle reads best as one table"
@@ -164,6 +192,10 @@ impl Run {
                 };
                 self.act(id, actor, t, Action::Start)?;
                 self.new_handling_run(id);
+                if self.fate(id).order {
+                    self.fate(id).order = false;
+                    self.issue_order(id, t)?;
+                }
                 let fate = self.fate(id);
                 let (shelve, postpone) = (fate.shelve, fate.postpone);
                 if shelve {
@@ -196,6 +228,7 @@ impl Run {
                 }
             }
             Step::RequestShelve => {
+                self.reply_if_ordered(id, t)?;
                 let Some(actor) = self.handler(id, t, K::RequestShelve)? else {
                     return Ok(());
                 };
@@ -211,6 +244,7 @@ impl Run {
                 }
             }
             Step::RequestPostpone => {
+                self.reply_if_ordered(id, t)?;
                 let Some(actor) = self.handler(id, t, K::RequestPostpone)? else {
                     return Ok(());
                 };
@@ -251,6 +285,7 @@ impl Run {
                 self.schedule_handle(id, t, 0.2)?;
             }
             Step::Handle => {
+                self.reply_if_ordered(id, t)?;
                 let Some(actor) = self.handler(id, t, K::Handle)? else {
                     return Ok(());
                 };
