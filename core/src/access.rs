@@ -25,6 +25,7 @@
 //! | reopen | `shift_leader`, manager |
 //! | supervise (a 督办 order) | manager |
 //! | reply (to the order) | handler, dispatcher, `shift_leader` |
+//! | callback (回访) | acceptor |
 //! | rate | citizen (only on a case they reported) |
 //!
 //! The auditor performs no action (read-only). A model overrides rows with
@@ -87,7 +88,7 @@ impl Default for Permissions {
         use ActionKind as A;
         use Role as R;
         let r = Party::Role;
-        let rows: [(ActionKind, Vec<Party>); 28] = [
+        let rows: [(ActionKind, Vec<Party>); 29] = [
             (
                 A::Report,
                 vec![
@@ -134,6 +135,8 @@ impl Default for Permissions {
                 A::Reply,
                 vec![r(R::Handler), r(R::Dispatcher), r(R::ShiftLeader)],
             ),
+            // 回访: the acceptor calls the citizen back (acceptors see contact data).
+            (A::Callback, vec![r(R::Acceptor)]),
         ];
         Permissions {
             table: rows.into_iter().collect(),

@@ -44,6 +44,7 @@
 //! | closed | rate (satisfaction 1–5) | unchanged; once per closing |
 //! | any open state | supervise (note, level) | unchanged; issues a 督办 order (one unanswered at a time) |
 //! | (an order unanswered) | reply (note) | unchanged; the order is answered |
+//! | checked (a public report) | callback (satisfaction 1–5) | unchanged (回访 before closing); dispatched for redo when the rating is below `[engine.callback] satisfied` and the model has `redo = true` |
 //!
 //! Final states: rejected, invalid, voided. A closed case is not final (it can be reopened).
 //!
@@ -496,6 +497,11 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         level: Option<SuperviseLevel>,
     },
+    /// 回访: the acceptor calls the citizen back before closing and records their rating.
+    Callback {
+        /// 1 (very unsatisfied) to 5 (very satisfied).
+        satisfaction: u8,
+    },
     /// Answers the unanswered 督办 order.
     Reply {
         /// The reply.
@@ -539,6 +545,7 @@ impl Action {
             Action::ApproveVoid => ActionKind::ApproveVoid,
             Action::DenyVoid => ActionKind::DenyVoid,
             Action::Reply { .. } => ActionKind::Reply,
+            Action::Callback { .. } => ActionKind::Callback,
         }
     }
 
@@ -571,7 +578,7 @@ impl Action {
                      return, start, request_postpone, approve_postpone, deny_postpone, \
                      request_shelve, approve_shelve, handle, check, close, rate, reopen, \
                      supervise, self_handle, request_return, approve_return, deny_return, \
-                     request_void, approve_void, deny_void, reply)",
+                     request_void, approve_void, deny_void, reply, callback)",
                 )
             })?;
         let fields = kind.fields();
@@ -631,12 +638,12 @@ impl Action {
                     Ok(())
                 }
             }
-            Action::Rate { satisfaction } => {
+            Action::Rate { satisfaction } | Action::Callback { satisfaction } => {
                 if (1..=5).contains(satisfaction) {
                     Ok(())
                 } else {
                     Err(Error::invalid(
-                        "rate.satisfaction",
+                        format!("{}.satisfaction", self.kind()),
                         satisfaction,
                         "must be from 1 to 5",
                     ))
@@ -714,7 +721,8 @@ pub fn transition(state: State, action: &Action) -> Option<Next> {
             | Action::DenyPostpone
             | Action::RequestShelve { .. },
         )
-        | (S::Closed, Action::Rate { .. }) => Next::Stay,
+        | (S::Closed, Action::Rate { .. })
+        | (S::Checked, Action::Callback { .. }) => Next::Stay,
         (S::Dispatched | S::Handling, Action::ApproveShelve) => Next::To(S::Shelved),
         (_, Action::Supervise { .. } | Action::Reply { .. }) if open => Next::Stay,
         _ => return None,
@@ -736,7 +744,11 @@ pub fn stage_started(action: &Action, verified: bool) -> Option<Stage> {
         Action::File | Action::Reopen { .. } | Action::Return { .. } | Action::ApproveReturn => {
             Stage::Dispatch
         }
-        Action::Dispatch { .. } | Action::Check { passed: false } => Stage::Handle,
+        // a callback starts handling only when it sends the case back for redo (the engine
+        // decides, by the model's `[engine.callback]`)
+        Action::Dispatch { .. } | Action::Check { passed: false } | Action::Callback { .. } => {
+            Stage::Handle
+        }
         Action::Handle { .. } => Stage::Check,
         Action::Check { passed: true } | Action::SelfHandle { .. } => Stage::Close,
         _ => return None,
@@ -841,6 +853,12 @@ pub struct Case {
     pub supervised_count: u32,
     /// The last 督办 order issued.
     pub order: Option<Order>,
+    /// The last callback rating (回访), 1–5.
+    pub callback: Option<u8>,
+    /// Callbacks made, and those that sent the case back for redo.
+    pub callbacks: u32,
+    /// Callbacks that sent the case back for redo.
+    pub callback_redos: u32,
     /// 督办 orders issued.
     pub orders: u32,
     /// Of those, the ones answered by their reply deadline.

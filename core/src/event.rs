@@ -636,7 +636,7 @@ fn write_event(
                     put("result", Val::Str(result));
                 }
                 Action::Check { passed } => put("passed", Val::Bool(*passed)),
-                Action::Rate { satisfaction } => {
+                Action::Rate { satisfaction } | Action::Callback { satisfaction } => {
                     put("satisfaction", Val::Uint(u64::from(*satisfaction)));
                 }
                 Action::Supervise { note, level } => {

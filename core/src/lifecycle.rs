@@ -150,6 +150,8 @@ pub enum ActionKind {
     DenyVoid,
     /// [`Action::Reply`](crate::case::Action::Reply)
     Reply,
+    /// [`Action::Callback`](crate::case::Action::Callback)
+    Callback,
     /// [`Action::Start`](crate::case::Action::Start)
     Start,
     /// [`Action::RequestPostpone`](crate::case::Action::RequestPostpone)
@@ -180,7 +182,7 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// Every action kind, reporting first.
-    pub const ALL: [ActionKind; 28] = [
+    pub const ALL: [ActionKind; 29] = [
         ActionKind::Report,
         ActionKind::Accept,
         ActionKind::Reject,
@@ -209,6 +211,7 @@ impl ActionKind {
         ActionKind::ApproveVoid,
         ActionKind::DenyVoid,
         ActionKind::Reply,
+        ActionKind::Callback,
     ];
 
     /// The `snake_case` name used in JSON, C and Python.
@@ -242,6 +245,7 @@ impl ActionKind {
             ActionKind::ApproveVoid => "approve_void",
             ActionKind::DenyVoid => "deny_void",
             ActionKind::Reply => "reply",
+            ActionKind::Callback => "callback",
         }
     }
 
@@ -260,7 +264,7 @@ impl ActionKind {
             ActionKind::RequestPostpone => &["minutes"],
             ActionKind::Handle | ActionKind::SelfHandle => &["result"],
             ActionKind::Check => &["passed"],
-            ActionKind::Rate => &["satisfaction"],
+            ActionKind::Rate | ActionKind::Callback => &["satisfaction"],
             ActionKind::Supervise => &["note", "level"],
             ActionKind::Reply => &["note"],
             ActionKind::Report => &[

@@ -74,6 +74,12 @@ pub struct EngineConfig {
     /// The reply limit of a 督办 order, per level ([`crate::case::SuperviseLevel`]: general,
     /// leader's); `[engine.order_reply]`, default [`DEFAULT_ORDER_REPLY`].
     pub order_reply: [TimeLimit; 2],
+    /// A callback (回访) rating at or above this is satisfied (`[engine.callback] satisfied`,
+    /// default 4: 满意 and 非常满意 on the 1–5 scale).
+    pub callback_satisfied: u8,
+    /// An unsatisfied callback sends the case back to its unit for redo
+    /// (`[engine.callback] redo`, default false).
+    pub callback_redo: bool,
     /// Escalation rules, in the model file's order.
     pub rules: Vec<EscalationRule>,
 }
@@ -130,6 +136,23 @@ pub struct EngineSection {
     /// The reply limits of 督办 orders per level (`general`, `leader`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_reply: Option<OrderReplySection>,
+    /// Callbacks (回访): the satisfied threshold and whether an unsatisfied one means redo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback: Option<CallbackSection>,
+}
+
+/// `[engine.callback]`: callbacks (回访) before closing.
+#[derive(
+    Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackSection {
+    /// A rating at or above this (1–5) is satisfied (default 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfied: Option<u8>,
+    /// An unsatisfied callback sends the case back to its unit for redo (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redo: Option<bool>,
 }
 
 /// `[engine.order_reply]`: the reply limit of a 督办 order of each level.
@@ -223,6 +246,17 @@ impl EngineConfig {
                 }
             }
         }
+        if let Some(c) = &section.callback {
+            match c.satisfied {
+                Some(n) if (1..=5).contains(&n) => config.callback_satisfied = n,
+                Some(n) => issues.push(
+                    format!("{path}.callback.satisfied"),
+                    format!("{n} is not a rating 1–5"),
+                ),
+                None => {}
+            }
+            config.callback_redo = c.redo.unwrap_or(false);
+        }
         config.yellow_before_minutes = section.yellow_before.map(|l| match l {
             TimeLimit::Working { minutes } | TimeLimit::Continuous { minutes } => minutes,
             TimeLimit::WorkingDays { days } => days.saturating_mul(day_length_minutes),
@@ -240,6 +274,8 @@ impl Default for EngineConfig {
             verified: Source::ALL.map(|s| DEFAULT_VERIFIED_SOURCES.contains(&s)),
             rework: Rework::Keep,
             order_reply: DEFAULT_ORDER_REPLY,
+            callback_satisfied: 4,
+            callback_redo: false,
             rules: Vec::new(),
         }
     }

@@ -951,6 +951,7 @@ fn action_of(k: ActionKind) -> Action {
             level: None,
         },
         ActionKind::Reply => Action::Reply { note: reason("r") },
+        ActionKind::Callback => Action::Callback { satisfaction: 4 },
         ActionKind::SelfHandle => Action::SelfHandle {
             result: reason("r"),
         },
@@ -1133,7 +1134,9 @@ fn property_random_sequences() {
                     };
                     use gridgov::org::Role as R;
                     match kind {
-                        ActionKind::Accept | ActionKind::Reject => pick(R::Acceptor),
+                        ActionKind::Accept | ActionKind::Reject | ActionKind::Callback => {
+                            pick(R::Acceptor)
+                        }
                         ActionKind::Verify | ActionKind::Check => pick(R::Supervisor),
                         ActionKind::SelfHandle | ActionKind::Rate => c.reporter.clone(),
                         ActionKind::File
@@ -1914,7 +1917,7 @@ fn lifecycle_table_exhaustive() {
                 | Action::DenyPostpone
                 | Action::RequestShelve { .. },
             ) => None,
-            (S::Closed, Action::Rate { .. }) => None,
+            (S::Closed, Action::Rate { .. }) | (S::Checked, Action::Callback { .. }) => None,
             (_, Action::Supervise { .. } | Action::Reply { .. }) if open => None,
             _ => return None,
         })
@@ -1933,9 +1936,9 @@ fn lifecycle_table_exhaustive() {
             allowed += usize::from(got.is_some());
         }
     }
-    assert_eq!(State::ALL.len() * actions.len(), 14 * 29);
+    assert_eq!(State::ALL.len() * actions.len(), 14 * 30);
     // 43 before returns and voids were approved; + 2 × 3 return actions in dispatched and
     // handling, + 7 × 3 void actions from filing to shelved, + the reply to a 督办 order in
-    // the 10 open states
-    assert_eq!(allowed, 80, "number of allowed (state, action) pairs");
+    // the 10 open states, + the callback (回访) of a checked case
+    assert_eq!(allowed, 81, "number of allowed (state, action) pairs");
 }

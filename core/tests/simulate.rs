@@ -87,6 +87,8 @@ fn a_month_goes_through_every_path() {
         ("督办 orders", n.orders, 40, 130),
         ("orders answered on time", n.orders_replied_on_time, 20, 100),
         ("orders answered late", n.orders_replied_late, 5, 50),
+        ("callbacks", n.callbacks, 250, 600),
+        ("callbacks sent back for redo", n.callback_redos, 40, 180),
         ("reworked", n.reworked, 200, 500),
         ("postponed", n.postponed, 60, 160),
         ("postponement denied", n.postponement_denied, 20, 80),

@@ -847,3 +847,139 @@ fn order_reply_limits_are_set_in_the_model_and_checked() {
     .unwrap_err();
     assert!(e.to_string().contains("order_overdue"), "{e}");
 }
+
+// ---- Item 8: callbacks (回访) before closing ----
+
+/// A citizen's E0102 report on Monday 09:00, verified, filed, dispatched, fed back at 10:00 and
+/// checked at 10:30: waiting to be closed.
+fn checked_public_case(eng: &mut Engine) -> u64 {
+    let t = at(2025, 11, 3, 9, 0);
+    let id = eng
+        .report(Actor::Citizen("c-1".into()), t, report(Source::App))
+        .unwrap();
+    eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+    eng.act(id, w("SV001"), t, Action::Verify { valid: true })
+        .unwrap();
+    eng.act(id, w("SL01"), t, Action::File).unwrap();
+    let dispatch = Action::Dispatch {
+        unit: None,
+        reason: None,
+    };
+    eng.act(id, w("DP01"), t, dispatch).unwrap();
+    let handle = Action::Handle {
+        result: "done".into(),
+    };
+    eng.act(id, w("H-SANIT-1"), at(2025, 11, 3, 10, 0), handle)
+        .unwrap();
+    eng.act(
+        id,
+        w("SV001"),
+        at(2025, 11, 3, 10, 30),
+        Action::Check { passed: true },
+    )
+    .unwrap();
+    id
+}
+
+/// The sample city redoes a case whose callback is below 4 (满意): rated 2 at 11:00, it goes
+/// back to its unit with a new handling run of 4 working hours (11:00–12:00, 14:00–17:00): due
+/// 17:00. Redone, checked and called back at 4, it stays checked and closes.
+#[test]
+fn an_unsatisfied_callback_sends_the_case_back_for_redo() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let id = checked_public_case(&mut eng);
+    let t = at(2025, 11, 3, 11, 0);
+    // only the acceptor calls back, only within 1–5, only a citizen's report
+    let e = eng
+        .act(id, w("SL01"), t, Action::Callback { satisfaction: 2 })
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PermissionDenied);
+    let e = eng
+        .act(id, w("AC01"), t, Action::Callback { satisfaction: 6 })
+        .unwrap_err();
+    assert!(
+        e.kind() == ErrorKind::InvalidValue && e.to_string().contains("callback.satisfaction"),
+        "{e}"
+    );
+    eng.act(id, w("AC01"), t, Action::Callback { satisfaction: 2 })
+        .unwrap();
+    let c = eng.case(id).unwrap();
+    assert_eq!(
+        (c.state, c.callback, c.callbacks, c.callback_redos),
+        (State::Dispatched, Some(2), 1, 1)
+    );
+    let timer = c.timer.as_ref().unwrap();
+    assert_eq!((timer.stage, timer.started), (Stage::Handle, t));
+    assert_eq!(eng.deadline(id).unwrap(), Some(at(2025, 11, 3, 17, 0)));
+    let handle = Action::Handle {
+        result: "redone".into(),
+    };
+    eng.act(id, w("H-SANIT-1"), at(2025, 11, 3, 15, 0), handle)
+        .unwrap();
+    eng.act(
+        id,
+        w("SV001"),
+        at(2025, 11, 3, 15, 30),
+        Action::Check { passed: true },
+    )
+    .unwrap();
+    let t2 = at(2025, 11, 3, 16, 0);
+    eng.act(id, w("AC01"), t2, Action::Callback { satisfaction: 4 })
+        .unwrap();
+    assert_eq!(eng.case(id).unwrap().state, State::Checked);
+    let close = Action::Close {
+        reason: "fixed".into(),
+    };
+    eng.act(id, w("SL01"), t2, close).unwrap();
+    assert_eq!(eng.case(id).unwrap().state, State::Closed);
+    assert_replays(&eng);
+    // a supervisor's report has no citizen to call back
+    let sv = dispatched_case(&mut eng);
+    let handle = Action::Handle {
+        result: "done".into(),
+    };
+    eng.act(sv, w("H-SANIT-1"), t2, handle).unwrap();
+    eng.act(sv, w("SV001"), t2, Action::Check { passed: true })
+        .unwrap();
+    let text = refused(
+        &mut eng,
+        sv,
+        "AC01",
+        t2,
+        Action::Callback { satisfaction: 3 },
+    );
+    assert!(text.contains("citizen"), "{text}");
+}
+
+#[test]
+fn the_callback_threshold_and_redo_are_model_options() {
+    let callback = "[engine.callback]\nsatisfied = 4\nredo = true";
+    // satisfied from 2: a rating of 2 closes
+    let mut eng = Engine::new(Arc::new(
+        sample_with(callback, "[engine.callback]\nsatisfied = 2\nredo = true").unwrap(),
+    ));
+    let id = checked_public_case(&mut eng);
+    let t = at(2025, 11, 3, 11, 0);
+    eng.act(id, w("AC01"), t, Action::Callback { satisfaction: 2 })
+        .unwrap();
+    assert_eq!(eng.case(id).unwrap().state, State::Checked);
+    // no redo: a rating of 1 is recorded and the case still waits to be closed
+    let mut eng = Engine::new(Arc::new(
+        sample_with(callback, "[engine.callback]\nsatisfied = 4\nredo = false").unwrap(),
+    ));
+    let id = checked_public_case(&mut eng);
+    eng.act(id, w("AC01"), t, Action::Callback { satisfaction: 1 })
+        .unwrap();
+    let c = eng.case(id).unwrap();
+    assert_eq!(
+        (c.state, c.callback, c.callback_redos),
+        (State::Checked, Some(1), 0)
+    );
+    // a threshold outside 1–5 is refused naming it
+    let e = sample_with(callback, "[engine.callback]\nsatisfied = 9").unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("engine.callback.satisfied") && text.contains('9'),
+        "{text}"
+    );
+}

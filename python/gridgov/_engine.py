@@ -160,6 +160,10 @@ class Case:
     #: 督办 orders issued, and those answered by their reply deadline.
     orders: int
     orders_replied_on_time: int
+    #: The last callback rating (回访, 1-5), the callbacks made and those sent back for redo.
+    callback: Optional[int]
+    callbacks: int
+    callback_redos: int
     #: ``True`` while the case still needs work (not closed and not final), as the core's
     #: lifecycle says.
     is_open: bool
@@ -452,7 +456,10 @@ class Engine:
         ``approve_shelve``, ``handle`` (result), ``check`` (passed: bool), ``close`` (reason),
         ``rate`` (satisfaction: 1-5), ``reopen`` (reason), ``supervise`` (note; level:
         ``general`` by default or ``leader``: a 督办 order with a reply deadline, one unanswered
-        at a time), ``reply`` (note: answers the order), ``self_handle`` (result).
+        at a time), ``reply`` (note: answers the order), ``self_handle`` (result), ``callback``
+        (satisfaction: 1-5; 回访 by the acceptor on a checked citizen's report before closing:
+        below the model's ``[engine.callback] satisfied`` it sends the case back for redo when
+        the model's ``redo`` is true).
 
         Returns (回退) and voids after filing (作废) are approved: ``request_return`` (cause:
         ``wrong_unit``, ``outside_duty`` or ``other``; reason) by the unit's handler, then
@@ -541,6 +548,9 @@ class Engine:
             order=d["order"],
             orders=d["orders"],
             orders_replied_on_time=d["orders_replied_on_time"],
+            callback=d["callback"],
+            callbacks=d["callbacks"],
+            callback_redos=d["callback_redos"],
             is_open=d["open"],
             history=tuple(d["history"]),
         )

@@ -3,7 +3,8 @@
  * leader's unit), rework keeps the original deadline (and `rework = "restart"` restarts it),
  * verification depends on the source as the model says, returns and voids after filing are
  * requested and approved (and scored by their cause), 督办 is an order with a reply deadline
- * that escalates unanswered, and bad settings are typed errors.
+ * that escalates unanswered, an unsatisfied callback sends the case back for redo, and bad
+ * settings are typed errors.
  *
  * The sample calendar counts 08:00-12:00 and 14:00-18:00 on working days; acceptance and filing
  * (and closing) have 10 working minutes; E0102 (normal) 4 working hours of handling; yellow from 80 %. */
@@ -438,8 +439,43 @@ static void test_orders(void) {
   gridgov_engine_free(e);
 }
 
+/* Item 8: a citizen's E0102 case checked at 10:30; the sample city redoes a callback below 4:
+ * rated 2 at 11:00, it goes back to its unit with a new handling run of 4 working hours (due
+ * 17:00). A callback of 6 is an invalid value; a shift leader may not call back. */
+static void test_callback(void) {
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  uint64_t id = 0;
+  CHECK_STATUS(gridgov_engine_report(e, CITIZEN, T0, PUBLIC_REPORT, &id), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, AC01, T0, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, SV001, T0, "{\"action\":\"verify\",\"valid\":true}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, SL01, T0, "{\"action\":\"file\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, DP01, T0, "{\"action\":\"dispatch\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, HS1, T0 + HOUR, "{\"action\":\"handle\",\"result\":\"done\"}"),
+               GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, SV001, T0 + 90 * MIN, "{\"action\":\"check\",\"passed\":true}"),
+               GRIDGOV_STATUS_OK);
+  const int64_t t = T0 + 2 * HOUR;
+  CHECK(act_status(e, id, AC01, t, "{\"action\":\"callback\",\"satisfaction\":6}",
+                   GRIDGOV_STATUS_INVALID_VALUE));
+  CHECK_ERROR_MENTIONS("callback.satisfaction");
+  CHECK(act_status(e, id, SL01, t, "{\"action\":\"callback\",\"satisfaction\":2}",
+                   GRIDGOV_STATUS_PERMISSION_DENIED));
+  CHECK_STATUS(act(e, id, AC01, t, "{\"action\":\"callback\",\"satisfaction\":2}"), GRIDGOV_STATUS_OK);
+  char *json = case_json(e, id, t);
+  CHECK(has(json, "\"state\":\"dispatched\"") && has(json, "\"stage\":\"handle\"") &&
+        has(json, "\"callback\":2") && has(json, "\"callback_redos\":1"));
+  gridgov_string_free(json);
+  CHECK(shows(e, id, t, T0 + 8 * HOUR, "green")); /* 17:00 */
+  gridgov_engine_free(e);
+}
+
 int main(void) {
   test_never_accepted();
+  test_callback();
   test_orders();
   test_returns_and_voids_are_approved();
   test_rework();

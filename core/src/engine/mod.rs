@@ -321,6 +321,9 @@ impl Engine {
             void_cause: None,
             reopen_count: 0,
             supervised_count: 0,
+            callback: None,
+            callbacks: 0,
+            callback_redos: 0,
             order: None,
             orders: 0,
             orders_replied_on_time: 0,
@@ -683,6 +686,29 @@ impl Engine {
                 });
                 order_limit = Some(limit);
             }
+            // 回访 before closing (hotline practice: the centre calls the citizen back; unsatisfied,
+            // the case goes back for redo, satisfied, it closes; the threshold is a local rule —
+            // domain facts §7, §11). Redo restarts the handling clock: the first run was done
+            // and checked.
+            Action::Callback { satisfaction } => {
+                if !case.source.is_public() {
+                    return Err(refuse("only a citizen's report has a citizen to call back"));
+                }
+                new.callback = Some(*satisfaction);
+                new.callbacks += 1;
+                // On replay the event says what happened: a recorded limit is a redo.
+                let redo = if self.replaying {
+                    snapshot.is_some()
+                } else {
+                    self.config.callback_redo && *satisfaction < self.config.callback_satisfied
+                };
+                if redo {
+                    new.callback_redos += 1;
+                    new.state = State::Dispatched;
+                } else {
+                    started = None;
+                }
+            }
             Action::Reply { .. } => {
                 let Some(order) = new.order.as_mut().filter(|o| o.is_open()) else {
                     return Err(refuse("no 督办 order is waiting for a reply"));
@@ -948,6 +974,9 @@ impl Engine {
                 "replied_at": o.replied_at,
             })),
             "orders": c.orders,
+            "callback": c.callback,
+            "callbacks": c.callbacks,
+            "callback_redos": c.callback_redos,
             "orders_replied_on_time": c.orders_replied_on_time,
             "postponed_minutes": c.postponed_minutes,
             "pending_postpone": c.pending_postpone,

@@ -367,6 +367,9 @@ impl EventIn<'_> {
                 note: owned(self.note?),
                 level: self.level.flatten(),
             },
+            crate::lifecycle::ActionKind::Callback => Action::Callback {
+                satisfaction: self.satisfaction?,
+            },
             crate::lifecycle::ActionKind::Reply => Action::Reply {
                 note: owned(self.note?),
             },

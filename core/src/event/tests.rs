@@ -109,6 +109,7 @@ fn events() -> Vec<Event> {
             level: Some(crate::case::SuperviseLevel::Leader),
         },
         Action::Reply { note: s() },
+        Action::Callback { satisfaction: 2 },
         Action::SelfHandle { result: s() },
         Action::RequestReturn {
             cause: crate::case::ReturnCause::OutsideDuty,

@@ -30,6 +30,10 @@ pub struct Counts {
     pub voided_after_filing: usize,
     /// Cases with a denied void request.
     pub void_denied: usize,
+    /// Callbacks (回访) made before closing.
+    pub callbacks: usize,
+    /// Of those, the ones that sent the case back for redo.
+    pub callback_redos: usize,
     /// 督办 orders issued.
     pub orders: usize,
     /// Of those, the ones answered by their reply deadline.
@@ -113,6 +117,10 @@ impl Counts {
                         s.redispatched |= s.returned && matches!(a, Action::Dispatch { .. });
                         s.run = e.limit.map(|l| (e.at, l, 0));
                     }
+                    // a callback that sends the case back for redo starts a handling run
+                    Action::Callback { .. } if e.limit.is_some() => {
+                        s.run = e.limit.map(|l| (e.at, l, 0));
+                    }
                     Action::RequestPostpone { minutes } => s.pending = *minutes,
                     Action::ApprovePostpone => {
                         s.postponed = true;
@@ -157,6 +165,8 @@ impl Counts {
         c.rated = count(|s| s.rated);
         c.reworked = eng.cases().iter().filter(|x| x.rework_count > 0).count();
         c.orders = eng.cases().iter().map(|x| x.orders as usize).sum();
+        c.callbacks = eng.cases().iter().map(|x| x.callbacks as usize).sum();
+        c.callback_redos = eng.cases().iter().map(|x| x.callback_redos as usize).sum();
         c.orders_replied_on_time = eng
             .cases()
             .iter()

@@ -30,6 +30,8 @@ pub(super) const VOID_CAUSES: [f64; 3] = [0.5, 0.15, 0.35];
 pub(super) const P_ORDER: f64 = 0.03;
 /// Of the orders, the leader's (our assumption).
 pub(super) const P_LEADER_ORDER: f64 = 0.2;
+/// Checked public cases the acceptor calls back (回访) before closing (our assumption).
+pub(super) const P_CALLBACK: f64 = 0.5;
 /// Void requests the manager approves (our assumption).
 pub(super) const P_APPROVE_VOID: f64 = 0.8;
 pub(super) const P_LATE_HANDLE: f64 = 0.15;

@@ -3,7 +3,7 @@
 
 use crate::access::Party;
 use crate::calendar::{Millis, TimeLimit};
-use crate::case::{Action, ActionKind, CaseId, ReturnCause, SuperviseLevel, VoidCause};
+use crate::case::{Action, ActionKind, CaseId, ReturnCause, State, SuperviseLevel, VoidCause};
 use crate::error::Result;
 use crate::org::Role;
 
@@ -40,6 +40,25 @@ impl Run {
         let note = "report progress today".into();
         let level = Some(level);
         self.act(id, actor, t, Action::Supervise { note, level })
+    }
+
+    /// A citizen's satisfaction (1–5): mostly 4–5, lower after a rework or a late handling.
+    fn draw_satisfaction(&mut self, id: CaseId) -> Result<u8> {
+        let reworked = self.eng.case(id)?.rework_count > 0;
+        let fate = self.fate(id);
+        let weights: [f64; 5] = if reworked || fate.was_late {
+            [0.14, 0.14, 0.17, 0.30, 0.25]
+        } else {
+            [0.04, 0.04, 0.07, 0.27, 0.58]
+        };
+        let mut u = fate.rng.unit();
+        for (i, w) in weights.iter().enumerate() {
+            if u < *w {
+                return Ok(i as u8 + 1);
+            }
+            u -= w;
+        }
+        Ok(5)
     }
 
     /// The unit answers an unanswered 督办 order at its next step (on time or late, as its
@@ -310,6 +329,19 @@ impl Run {
                 }
             }
             Step::Close => {
+                // 回访 before closing: unsatisfied, the model may send it back for redo
+                if public && self.fate(id).callback {
+                    self.fate(id).callback = false;
+                    if let Some(actor) = self.who(id, K::Callback, &[Role::Acceptor])? {
+                        let satisfaction = self.draw_satisfaction(id)?;
+                        self.act(id, actor, t, Action::Callback { satisfaction })?;
+                        if self.eng.case(id)?.state == State::Dispatched {
+                            self.new_handling_run(id);
+                            self.schedule_handle(id, t, 0.2)?;
+                            return Ok(());
+                        }
+                    }
+                }
                 let Some(actor) = self.who(id, K::Close, &[Role::ShiftLeader])? else {
                     return Ok(());
                 };
@@ -335,23 +367,8 @@ impl Run {
                 let Some(actor) = self.reporter_if(id, Party::Citizen, K::Rate)? else {
                     return Ok(());
                 };
-                let case = self.eng.case(id)?;
-                let (reworked, reopened) = (case.rework_count > 0, case.reopen_count > 0);
-                let fate = self.fate(id);
-                let weights: [f64; 5] = if reworked || fate.was_late {
-                    [0.14, 0.14, 0.17, 0.30, 0.25]
-                } else {
-                    [0.04, 0.04, 0.07, 0.27, 0.58]
-                };
-                let mut u = fate.rng.unit();
-                let mut satisfaction = 5;
-                for (i, w) in weights.iter().enumerate() {
-                    if u < *w {
-                        satisfaction = i as u8 + 1;
-                        break;
-                    }
-                    u -= w;
-                }
+                let reopened = self.eng.case(id)?.reopen_count > 0;
+                let satisfaction = self.draw_satisfaction(id)?;
                 self.act(id, actor, t, Action::Rate { satisfaction })?;
                 if satisfaction <= 2 && !reopened && self.rng(id).chance(P_REOPEN) {
                     let at = self.centre(id, t, 30 * MINUTE, 6 * HOUR)?;
