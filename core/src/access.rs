@@ -23,7 +23,9 @@
 //! | `approve_postpone`, `deny_postpone` | `shift_leader`, dispatcher |
 //! | `approve_shelve` | `shift_leader`, manager |
 //! | reopen | `shift_leader`, manager |
-//! | supervise | manager |
+//! | supervise (a 督办 order) | manager |
+//! | reply (to the order) | handler, dispatcher, `shift_leader` |
+//! | callback (回访) | acceptor |
 //! | rate | citizen (only on a case they reported) |
 //!
 //! The auditor performs no action (read-only). A model overrides rows with
@@ -86,7 +88,7 @@ impl Default for Permissions {
         use ActionKind as A;
         use Role as R;
         let r = Party::Role;
-        let rows: [(ActionKind, Vec<Party>); 27] = [
+        let rows: [(ActionKind, Vec<Party>); 29] = [
             (
                 A::Report,
                 vec![
@@ -127,6 +129,14 @@ impl Default for Permissions {
             (A::RequestVoid, vec![r(R::ShiftLeader)]),
             (A::ApproveVoid, vec![r(R::Manager)]),
             (A::DenyVoid, vec![r(R::Manager)]),
+            // 督办 orders are answered by the unit handling the case, or by the centre while
+            // the case is there.
+            (
+                A::Reply,
+                vec![r(R::Handler), r(R::Dispatcher), r(R::ShiftLeader)],
+            ),
+            // 回访: the acceptor calls the citizen back (acceptors see contact data).
+            (A::Callback, vec![r(R::Acceptor)]),
         ];
         Permissions {
             table: rows.into_iter().collect(),

@@ -42,7 +42,9 @@
 //! | dispatched, handling | `request_shelve` (reason) | unchanged; one request pending at a time |
 //! | (a shelving pending) | `approve_shelve` | shelved (挂账: the clock stops) |
 //! | closed | rate (satisfaction 1–5) | unchanged; once per closing |
-//! | any open state | supervise (note) | unchanged (督办) |
+//! | any open state | supervise (note, level) | unchanged; issues a 督办 order (one unanswered at a time) |
+//! | (an order unanswered) | reply (note) | unchanged; the order is answered |
+//! | checked (a public report) | callback (satisfaction 1–5) | unchanged (回访 before closing); dispatched for redo when the rating is below `[engine.callback] satisfied` and the model has `redo = true` |
 //!
 //! Final states: rejected, invalid, voided. A closed case is not final (it can be reopened).
 //!
@@ -257,6 +259,55 @@ impl Report {
     }
 }
 
+/// The level of a 督办 order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SuperviseLevel {
+    /// A general order (一般督办).
+    #[default]
+    General,
+    /// A leader's order (领导督办), reported apart in weekly reports.
+    Leader,
+}
+
+impl SuperviseLevel {
+    /// Every level.
+    pub const ALL: [SuperviseLevel; 2] = [SuperviseLevel::General, SuperviseLevel::Leader];
+
+    /// The `snake_case` name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuperviseLevel::General => "general",
+            SuperviseLevel::Leader => "leader",
+        }
+    }
+}
+
+/// A 督办 order on a case: issued by a supervise action with a level and a reply deadline
+/// (the model's `[engine.order_reply]` limit of the level, from the issuing), answered by a
+/// reply. An unanswered order escalates like any deadline (the `order_overdue` trigger of
+/// [`crate::escalation`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order {
+    /// Its level.
+    pub level: SuperviseLevel,
+    /// When it was issued.
+    pub issued_at: Millis,
+    /// The reply limit in force when it was issued.
+    pub limit: TimeLimit,
+    /// The reply deadline.
+    pub deadline: Millis,
+    /// When it was answered.
+    pub replied_at: Option<Millis>,
+}
+
+impl Order {
+    /// Whether it still waits for its reply.
+    pub fn is_open(&self) -> bool {
+        self.replied_at.is_none()
+    }
+}
+
 /// Why a unit asks to return a case (回退).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -438,9 +489,22 @@ pub enum Action {
         /// Why.
         reason: String,
     },
-    /// 督办.
+    /// 督办: issues an order with a reply deadline.
     Supervise {
         /// Instruction.
+        note: String,
+        /// The order's level (general when omitted).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        level: Option<SuperviseLevel>,
+    },
+    /// 回访: the acceptor calls the citizen back before closing and records their rating.
+    Callback {
+        /// 1 (very unsatisfied) to 5 (very satisfied).
+        satisfaction: u8,
+    },
+    /// Answers the unanswered 督办 order.
+    Reply {
+        /// The reply.
         note: String,
     },
     /// 自行处置 on the spot by the reporting supervisor.
@@ -480,6 +544,8 @@ impl Action {
             Action::RequestVoid { .. } => ActionKind::RequestVoid,
             Action::ApproveVoid => ActionKind::ApproveVoid,
             Action::DenyVoid => ActionKind::DenyVoid,
+            Action::Reply { .. } => ActionKind::Reply,
+            Action::Callback { .. } => ActionKind::Callback,
         }
     }
 
@@ -512,7 +578,7 @@ impl Action {
                      return, start, request_postpone, approve_postpone, deny_postpone, \
                      request_shelve, approve_shelve, handle, check, close, rate, reopen, \
                      supervise, self_handle, request_return, approve_return, deny_return, \
-                     request_void, approve_void, deny_void)",
+                     request_void, approve_void, deny_void, reply, callback)",
                 )
             })?;
         let fields = kind.fields();
@@ -557,7 +623,7 @@ impl Action {
             | Action::RequestReturn { reason, .. }
             | Action::RequestVoid { reason, .. } => text("reason", reason),
             Action::Handle { result } | Action::SelfHandle { result } => text("result", result),
-            Action::Supervise { note } => text("note", note),
+            Action::Supervise { note, .. } | Action::Reply { note } => text("note", note),
             Action::Dispatch {
                 reason: Some(r), ..
             } => text("reason", r),
@@ -572,12 +638,12 @@ impl Action {
                     Ok(())
                 }
             }
-            Action::Rate { satisfaction } => {
+            Action::Rate { satisfaction } | Action::Callback { satisfaction } => {
                 if (1..=5).contains(satisfaction) {
                     Ok(())
                 } else {
                     Err(Error::invalid(
-                        "rate.satisfaction",
+                        format!("{}.satisfaction", self.kind()),
                         satisfaction,
                         "must be from 1 to 5",
                     ))
@@ -655,9 +721,10 @@ pub fn transition(state: State, action: &Action) -> Option<Next> {
             | Action::DenyPostpone
             | Action::RequestShelve { .. },
         )
-        | (S::Closed, Action::Rate { .. }) => Next::Stay,
+        | (S::Closed, Action::Rate { .. })
+        | (S::Checked, Action::Callback { .. }) => Next::Stay,
         (S::Dispatched | S::Handling, Action::ApproveShelve) => Next::To(S::Shelved),
-        (_, Action::Supervise { .. }) if open => Next::Stay,
+        (_, Action::Supervise { .. } | Action::Reply { .. }) if open => Next::Stay,
         _ => return None,
     };
     Some(next)
@@ -677,7 +744,11 @@ pub fn stage_started(action: &Action, verified: bool) -> Option<Stage> {
         Action::File | Action::Reopen { .. } | Action::Return { .. } | Action::ApproveReturn => {
             Stage::Dispatch
         }
-        Action::Dispatch { .. } | Action::Check { passed: false } => Stage::Handle,
+        // a callback starts handling only when it sends the case back for redo (the engine
+        // decides, by the model's `[engine.callback]`)
+        Action::Dispatch { .. } | Action::Check { passed: false } | Action::Callback { .. } => {
+            Stage::Handle
+        }
         Action::Handle { .. } => Stage::Check,
         Action::Check { passed: true } | Action::SelfHandle { .. } => Stage::Close,
         _ => return None,
@@ -778,8 +849,20 @@ pub struct Case {
     pub void_cause: Option<(VoidCause, String)>,
     /// Reopenings.
     pub reopen_count: u32,
-    /// Supervisions (督办).
+    /// Supervisions (督办): orders issued and escalation rules' supervisions.
     pub supervised_count: u32,
+    /// The last 督办 order issued.
+    pub order: Option<Order>,
+    /// The last callback rating (回访), 1–5.
+    pub callback: Option<u8>,
+    /// Callbacks made, and those that sent the case back for redo.
+    pub callbacks: u32,
+    /// Callbacks that sent the case back for redo.
+    pub callback_redos: u32,
+    /// 督办 orders issued.
+    pub orders: u32,
+    /// Of those, the ones answered by their reply deadline.
+    pub orders_replied_on_time: u32,
     /// Citizen satisfaction since the last closing.
     pub satisfaction: Option<u8>,
     /// Reason given at the last closing.

@@ -11,7 +11,7 @@
 //! areas = []                         # area codes (whole subtrees); empty = all
 //! urgency = []                       # urgency ids; empty = all
 //! stages = ["handle"]                # timed stages; empty = all (accept … close)
-//! trigger = { share = 0.8 }          # or before / after = "<limit>", rework = n, unsatisfied = n
+//! trigger = { share = 0.8 }          # or before / after = "<limit>", rework = n, unsatisfied = n, order_overdue = true
 //! action = { warn = "yellow" }       # or notify = unit, escalate = levels, supervise = true, reassign = unit
 //! repeat = { every = "2 working_hours", times = 3 }   # optional
 //! ```
@@ -23,7 +23,11 @@
 //! - `after = d`: `d` after the stage's deadline, the stage not being done;
 //! - `overdue = true`: at the stage's deadline;
 //! - `rework = n`: when a check fails for the n-th time (or later);
-//! - `unsatisfied = n`: when the citizen rates `n` or less.
+//! - `unsatisfied = n`: when the citizen rates `n` or less;
+//! - `order_overdue = true`: at the reply deadline of a 督办 order still unanswered (one
+//!   occurrence per order; `stages` does not apply). A 12345 rule set sends a reminder notice
+//!   (催办通知书) the day after expiry and a public criticism (通报批评) after 5 more working
+//!   days: rules with `after`-style repeats express it.
 //!
 //! Repeats are bounded: `times` is at most [`MAX_REPEATS`] and `every` at least
 //! [`MIN_REPEAT_MINUTES`] minutes (of working or continuous time). These are engineering
@@ -77,6 +81,9 @@ pub struct TriggerConfig {
     /// A citizen rating at or below this satisfaction (1–5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsatisfied: Option<u8>,
+    /// `true`: at the reply deadline of an unanswered 督办 order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_overdue: Option<bool>,
 }
 
 /// What a rule does.
@@ -153,6 +160,8 @@ pub enum Trigger {
     Rework(u32),
     /// Rating at or below.
     Unsatisfied(u8),
+    /// An unanswered 督办 order's reply deadline.
+    OrderOverdue,
 }
 
 impl Trigger {
@@ -263,6 +272,7 @@ impl EscalationRule {
                 t.overdue.is_some(),
                 t.rework.is_some(),
                 t.unsatisfied.is_some(),
+                t.order_overdue.is_some(),
             ]
             .iter()
             .filter(|x| **x)
@@ -270,7 +280,7 @@ impl EscalationRule {
             let trigger = if set != 1 {
                 issues.push(
                     format!("{p}.trigger"),
-                    "give exactly one of share, before, after, overdue, rework, unsatisfied",
+                    "give exactly one of share, before, after, overdue, rework, unsatisfied, order_overdue",
                 );
                 None
             } else if let Some(s) = t.share {
@@ -292,6 +302,14 @@ impl EscalationRule {
                     issues.push(format!("{p}.trigger.overdue"), "use overdue = true");
                 }
                 Some(Trigger::Overdue)
+            } else if let Some(o) = t.order_overdue {
+                if !o {
+                    issues.push(
+                        format!("{p}.trigger.order_overdue"),
+                        "use order_overdue = true",
+                    );
+                }
+                Some(Trigger::OrderOverdue)
             } else if let Some(n) = t.rework {
                 if n == 0 {
                     issues.push(format!("{p}.trigger.rework"), "must be at least 1");

@@ -636,10 +636,16 @@ fn write_event(
                     put("result", Val::Str(result));
                 }
                 Action::Check { passed } => put("passed", Val::Bool(*passed)),
-                Action::Rate { satisfaction } => {
+                Action::Rate { satisfaction } | Action::Callback { satisfaction } => {
                     put("satisfaction", Val::Uint(u64::from(*satisfaction)));
                 }
-                Action::Supervise { note } => put("note", Val::Str(note)),
+                Action::Supervise { note, level } => {
+                    put("note", Val::Str(note));
+                    if let Some(level) = level {
+                        put("level", Val::Str(level.as_str()));
+                    }
+                }
+                Action::Reply { note } => put("note", Val::Str(note)),
             }
         }
         EventBody::Escalation(f) => {

@@ -148,6 +148,10 @@ pub enum ActionKind {
     ApproveVoid,
     /// [`Action::DenyVoid`](crate::case::Action::DenyVoid)
     DenyVoid,
+    /// [`Action::Reply`](crate::case::Action::Reply)
+    Reply,
+    /// [`Action::Callback`](crate::case::Action::Callback)
+    Callback,
     /// [`Action::Start`](crate::case::Action::Start)
     Start,
     /// [`Action::RequestPostpone`](crate::case::Action::RequestPostpone)
@@ -178,7 +182,7 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// Every action kind, reporting first.
-    pub const ALL: [ActionKind; 27] = [
+    pub const ALL: [ActionKind; 29] = [
         ActionKind::Report,
         ActionKind::Accept,
         ActionKind::Reject,
@@ -206,6 +210,8 @@ impl ActionKind {
         ActionKind::RequestVoid,
         ActionKind::ApproveVoid,
         ActionKind::DenyVoid,
+        ActionKind::Reply,
+        ActionKind::Callback,
     ];
 
     /// The `snake_case` name used in JSON, C and Python.
@@ -238,6 +244,8 @@ impl ActionKind {
             ActionKind::RequestVoid => "request_void",
             ActionKind::ApproveVoid => "approve_void",
             ActionKind::DenyVoid => "deny_void",
+            ActionKind::Reply => "reply",
+            ActionKind::Callback => "callback",
         }
     }
 
@@ -256,8 +264,9 @@ impl ActionKind {
             ActionKind::RequestPostpone => &["minutes"],
             ActionKind::Handle | ActionKind::SelfHandle => &["result"],
             ActionKind::Check => &["passed"],
-            ActionKind::Rate => &["satisfaction"],
-            ActionKind::Supervise => &["note"],
+            ActionKind::Rate | ActionKind::Callback => &["satisfaction"],
+            ActionKind::Supervise => &["note", "level"],
+            ActionKind::Reply => &["note"],
             ActionKind::Report => &[
                 "category",
                 "grid",

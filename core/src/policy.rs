@@ -22,6 +22,15 @@ use crate::escalation::EscalationRule;
 /// are a city's choice (gridgov: not verified).
 pub const DEFAULT_VERIFIED_SOURCES: [Source; 3] = [Source::Hotline, Source::App, Source::Media];
 
+/// The default reply limits of 督办 orders: a general order 1 working day, after the "三个一"
+/// target of 联勤联动 practice (initial feedback within a working day; a local practice
+/// document, not a standard); a leader's order 4 working hours (gridgov's assumption: no
+/// published figure was found). Set them in `[engine.order_reply]`.
+pub const DEFAULT_ORDER_REPLY: [TimeLimit; 2] = [
+    TimeLimit::WorkingDays { days: 1 },
+    TimeLimit::Working { minutes: 240 },
+];
+
 /// What a failed check (返工) does to the handling clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Rework {
@@ -62,6 +71,15 @@ pub struct EngineConfig {
     pub verified: [bool; Source::ALL.len()],
     /// What a failed check does to the handling clock (default [`Rework::Keep`]).
     pub rework: Rework,
+    /// The reply limit of a 督办 order, per level ([`crate::case::SuperviseLevel`]: general,
+    /// leader's); `[engine.order_reply]`, default [`DEFAULT_ORDER_REPLY`].
+    pub order_reply: [TimeLimit; 2],
+    /// A callback (回访) rating at or above this is satisfied (`[engine.callback] satisfied`,
+    /// default 4: 满意 and 非常满意 on the 1–5 scale).
+    pub callback_satisfied: u8,
+    /// An unsatisfied callback sends the case back to its unit for redo
+    /// (`[engine.callback] redo`, default false).
+    pub callback_redo: bool,
     /// Escalation rules, in the model file's order.
     pub rules: Vec<EscalationRule>,
 }
@@ -115,6 +133,40 @@ pub struct EngineSection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = ["keep", "restart"]))]
     pub rework: Option<String>,
+    /// The reply limits of 督办 orders per level (`general`, `leader`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_reply: Option<OrderReplySection>,
+    /// Callbacks (回访): the satisfied threshold and whether an unsatisfied one means redo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback: Option<CallbackSection>,
+}
+
+/// `[engine.callback]`: callbacks (回访) before closing.
+#[derive(
+    Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackSection {
+    /// A rating at or above this (1–5) is satisfied (default 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfied: Option<u8>,
+    /// An unsatisfied callback sends the case back to its unit for redo (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redo: Option<bool>,
+}
+
+/// `[engine.order_reply]`: the reply limit of a 督办 order of each level.
+#[derive(
+    Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct OrderReplySection {
+    /// A general order's reply limit (default 1 working day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub general: Option<TimeLimit>,
+    /// A leader's order's reply limit (default 4 working hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader: Option<TimeLimit>,
 }
 
 impl EngineConfig {
@@ -170,6 +222,41 @@ impl EngineConfig {
                 format!("{other:?} is not a rework rule (\"keep\" or \"restart\")"),
             ),
         }
+        if let Some(o) = &section.order_reply {
+            for (i, given) in [o.general, o.leader].into_iter().enumerate() {
+                match given {
+                    Some(l)
+                        if matches!(
+                            l,
+                            TimeLimit::Working { minutes: ..=0 }
+                                | TimeLimit::Continuous { minutes: ..=0 }
+                                | TimeLimit::WorkingDays { days: ..=0 }
+                        ) =>
+                    {
+                        issues.push(
+                            format!(
+                                "{path}.order_reply.{}",
+                                crate::case::SuperviseLevel::ALL[i].as_str()
+                            ),
+                            format!("{l} is not a positive limit"),
+                        );
+                    }
+                    Some(l) => config.order_reply[i] = l,
+                    None => {}
+                }
+            }
+        }
+        if let Some(c) = &section.callback {
+            match c.satisfied {
+                Some(n) if (1..=5).contains(&n) => config.callback_satisfied = n,
+                Some(n) => issues.push(
+                    format!("{path}.callback.satisfied"),
+                    format!("{n} is not a rating 1–5"),
+                ),
+                None => {}
+            }
+            config.callback_redo = c.redo.unwrap_or(false);
+        }
         config.yellow_before_minutes = section.yellow_before.map(|l| match l {
             TimeLimit::Working { minutes } | TimeLimit::Continuous { minutes } => minutes,
             TimeLimit::WorkingDays { days } => days.saturating_mul(day_length_minutes),
@@ -186,6 +273,9 @@ impl Default for EngineConfig {
             permissions: Permissions::default(),
             verified: Source::ALL.map(|s| DEFAULT_VERIFIED_SOURCES.contains(&s)),
             rework: Rework::Keep,
+            order_reply: DEFAULT_ORDER_REPLY,
+            callback_satisfied: 4,
+            callback_redo: false,
             rules: Vec::new(),
         }
     }

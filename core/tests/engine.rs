@@ -406,18 +406,28 @@ fn self_handled_supervised_and_reopened() {
         t,
         Action::Supervise {
             note: reason("fix today"),
+            level: None,
         },
     )
     .unwrap();
+    // one unanswered 督办 order at a time: the unit replies, then a second order
+    let again = Action::Supervise {
+        note: reason("again"),
+        level: Some(gridgov::case::SuperviseLevel::Leader),
+    };
+    let e = eng.act(id, w("MG01"), t, again.clone()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidTransition);
+    let replier = handler_of(&eng, id);
     eng.act(
         id,
-        w("MG01"),
+        replier,
         t,
-        Action::Supervise {
-            note: reason("again"),
+        Action::Reply {
+            note: reason("on it"),
         },
     )
     .unwrap();
+    eng.act(id, w("MG01"), t, again).unwrap();
     assert_eq!(eng.case(id).unwrap().supervised_count, 2);
     let h = handler_of(&eng, id);
     eng.act(
@@ -528,7 +538,15 @@ fn terminal_paths() {
         assert_eq!(case.state, s);
         assert!(case.state.is_final() && case.timer.is_none());
         let e = eng
-            .act(id, w("MG01"), t, Action::Supervise { note: reason("x") })
+            .act(
+                id,
+                w("MG01"),
+                t,
+                Action::Supervise {
+                    note: reason("x"),
+                    level: None,
+                },
+            )
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidTransition);
     }
@@ -613,7 +631,10 @@ fn refusals_leave_the_engine_unchanged() {
         (
             w("AU01"),
             t,
-            Action::Supervise { note: reason("x") },
+            Action::Supervise {
+                note: reason("x"),
+                level: None,
+            },
             ErrorKind::PermissionDenied,
         ),
         (
@@ -925,7 +946,12 @@ fn action_of(k: ActionKind) -> Action {
         ActionKind::Reopen => Action::Reopen {
             reason: reason("r"),
         },
-        ActionKind::Supervise => Action::Supervise { note: reason("r") },
+        ActionKind::Supervise => Action::Supervise {
+            note: reason("r"),
+            level: None,
+        },
+        ActionKind::Reply => Action::Reply { note: reason("r") },
+        ActionKind::Callback => Action::Callback { satisfaction: 4 },
         ActionKind::SelfHandle => Action::SelfHandle {
             result: reason("r"),
         },
@@ -1054,7 +1080,8 @@ fn property_random_sequences() {
             if let Ok(c) = eng.case(id)
                 && rng.below(2) == 0
             {
-                // voids end cases: drawn seldom, so that enough cases reach closing
+                // voids end cases, orders wait for replies: drawn seldom, so that enough cases
+                // reach closing
                 let allow_void = rng.below(8) == 0;
                 let valid: Vec<ActionKind> = ActionKind::ALL[1..]
                     .iter()
@@ -1066,6 +1093,8 @@ fn property_random_sequences() {
                                 ActionKind::RequestVoid
                                     | ActionKind::ApproveVoid
                                     | ActionKind::DenyVoid
+                                    | ActionKind::Supervise
+                                    | ActionKind::Reply
                             )
                     })
                     .filter(|k| {
@@ -1105,7 +1134,9 @@ fn property_random_sequences() {
                     };
                     use gridgov::org::Role as R;
                     match kind {
-                        ActionKind::Accept | ActionKind::Reject => pick(R::Acceptor),
+                        ActionKind::Accept | ActionKind::Reject | ActionKind::Callback => {
+                            pick(R::Acceptor)
+                        }
                         ActionKind::Verify | ActionKind::Check => pick(R::Supervisor),
                         ActionKind::SelfHandle | ActionKind::Rate => c.reporter.clone(),
                         ActionKind::File
@@ -1672,6 +1703,7 @@ fn audit_chain_names_the_first_broken_link() {
         t + 120_000,
         Action::Supervise {
             note: reason("today"),
+            level: None,
         },
     )
     .unwrap();
@@ -1733,6 +1765,7 @@ fn replay_verifies_the_chain_unless_asked_not_to() {
         t + 120_000,
         Action::Supervise {
             note: reason("today"),
+            level: None,
         },
     )
     .unwrap();
@@ -1884,8 +1917,8 @@ fn lifecycle_table_exhaustive() {
                 | Action::DenyPostpone
                 | Action::RequestShelve { .. },
             ) => None,
-            (S::Closed, Action::Rate { .. }) => None,
-            (_, Action::Supervise { .. }) if open => None,
+            (S::Closed, Action::Rate { .. }) | (S::Checked, Action::Callback { .. }) => None,
+            (_, Action::Supervise { .. } | Action::Reply { .. }) if open => None,
             _ => return None,
         })
     };
@@ -1903,8 +1936,9 @@ fn lifecycle_table_exhaustive() {
             allowed += usize::from(got.is_some());
         }
     }
-    assert_eq!(State::ALL.len() * actions.len(), 14 * 28);
+    assert_eq!(State::ALL.len() * actions.len(), 14 * 30);
     // 43 before returns and voids were approved; + 2 × 3 return actions in dispatched and
-    // handling, + 7 × 3 void actions from filing to shelved
-    assert_eq!(allowed, 70, "number of allowed (state, action) pairs");
+    // handling, + 7 × 3 void actions from filing to shelved, + the reply to a 督办 order in
+    // the 10 open states, + the callback (回访) of a checked case
+    assert_eq!(allowed, 81, "number of allowed (state, action) pairs");
 }

@@ -1205,6 +1205,17 @@ fn record_schema_versions() {
         (what.as_str(), value.as_str()),
         ("records[0].void_cause", "lost")
     );
+    let (what, value, reason) = err(
+        "id,grid,reported_at,orders,orders_replied_on_time\n1,37990100100101,2026-03-02 08:00,1,2\n",
+    );
+    assert_eq!(
+        (what.as_str(), value.as_str()),
+        ("records[0].orders_replied_on_time", "2")
+    );
+    assert!(reason.contains("exceeds orders"), "{reason}");
+    let (what, _, _) =
+        err("schema_version,id,grid,reported_at,orders\n2,1,37990100100101,2026-03-02 08:00,0\n");
+    assert_eq!(what, "records.orders");
     // The shelf columns' own rules.
     let row = "id,grid,reported_at,dispatched_at,shelved,shelved_at,resumed_at\n1,37990100100101,2026-03-02 08:00,2026-03-02 09:00";
     let (what, _, _) = err(&format!("{row},true,,2026-03-02 10:00\n"));

@@ -16,7 +16,9 @@
 use std::sync::Arc;
 
 use chrono::{FixedOffset, TimeZone};
-use gridgov::case::{Action, Actor, Light, Report, ReturnCause, Source, State, VoidCause};
+use gridgov::case::{
+    Action, Actor, Light, Report, ReturnCause, Source, State, SuperviseLevel, VoidCause,
+};
 use gridgov::catalog::Stage;
 use gridgov::engine::{Engine, Rework};
 use gridgov::event::EventBody;
@@ -716,4 +718,268 @@ fn wrong_unit_returns_and_unjustified_voids_are_the_errors_scored() {
     let again = gridgov::score::Records::from_csv(Arc::clone(eng.model_arc()), &rec.to_csv(), None)
         .unwrap();
     assert_eq!(again.to_csv(), rec.to_csv());
+}
+
+// ---- Item 6: 督办 is an order, with a level, a reply deadline and a reply ----
+
+fn supervise(level: Option<SuperviseLevel>) -> Action {
+    Action::Supervise {
+        note: "report progress".into(),
+        level,
+    }
+}
+
+fn reply() -> Action {
+    Action::Reply {
+        note: "on site now".into(),
+    }
+}
+
+/// The sample city's order escalations of case `id`: (instant, target).
+fn order_firings(eng: &Engine, id: u64) -> Vec<(i64, Option<String>)> {
+    firings(eng, id)
+        .into_iter()
+        .filter(|(_, name, _)| name.contains("督办 order unanswered"))
+        .map(|(at, _, target)| (at, target))
+        .collect()
+}
+
+/// A general order issued Monday 09:00 has 1 working day (8 working hours: 09:00–12:00 and
+/// 14:00–18:00 Monday, 08:00–09:00 Tuesday): due Tuesday 09:00. Unanswered, it alerts the
+/// command centre then, and again a working day later (Wednesday 09:00). Answered Wednesday
+/// 10:00, late; a leader's order then has 4 working hours (10:00–12:00, 14:00–16:00): due
+/// 16:00, answered 15:00, on time. The dispatcher's table: 2 orders, 1 answered on time.
+#[test]
+fn an_unanswered_order_escalates_and_replies_are_scored() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let id = dispatched_case(&mut eng);
+    let t = at(2025, 11, 3, 9, 0);
+    // a reply with no order is refused
+    refused(&mut eng, id, "H-SANIT-1", t, reply());
+    eng.act(id, w("MG01"), t, supervise(None)).unwrap();
+    let due = at(2025, 11, 4, 9, 0);
+    let json = eng.case_json(id, t).unwrap();
+    assert_eq!(json["order"]["level"], "general");
+    assert_eq!(json["order"]["deadline"], due);
+    assert_eq!(json["order"]["limit"], "1 working_days");
+    // one unanswered order at a time
+    let text = refused(
+        &mut eng,
+        id,
+        "MG01",
+        t,
+        supervise(Some(SuperviseLevel::Leader)),
+    );
+    assert!(text.contains("waiting for its reply"), "{text}");
+    // the handler may not issue one
+    let e = eng.act(id, w("H-SANIT-1"), t, supervise(None)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PermissionDenied);
+    eng.sweep(at(2025, 11, 5, 9, 30)).unwrap();
+    let wed = at(2025, 11, 5, 9, 0);
+    assert_eq!(
+        order_firings(&eng, id),
+        [(due, Some("CMD".into())), (wed, Some("CMD".into()))]
+    );
+    eng.act(id, w("H-SANIT-1"), at(2025, 11, 5, 10, 0), reply())
+        .unwrap();
+    let c = eng.case(id).unwrap();
+    assert_eq!((c.orders, c.orders_replied_on_time), (1, 0));
+    let t2 = at(2025, 11, 5, 10, 0);
+    eng.act(id, w("MG01"), t2, supervise(Some(SuperviseLevel::Leader)))
+        .unwrap();
+    assert_eq!(
+        eng.case_json(id, t2).unwrap()["order"]["deadline"],
+        at(2025, 11, 5, 16, 0)
+    );
+    eng.act(id, w("H-SANIT-1"), at(2025, 11, 5, 15, 0), reply())
+        .unwrap();
+    let c = eng.case(id).unwrap();
+    assert_eq!(
+        (c.orders, c.orders_replied_on_time, c.supervised_count),
+        (2, 1, 2)
+    );
+    // answered: no further order escalation
+    eng.sweep(at(2025, 11, 10, 9, 0)).unwrap();
+    assert_eq!(order_firings(&eng, id).len(), 2);
+    assert_replays(&eng);
+    let rec = eng.records().unwrap();
+    let card =
+        gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), None).unwrap();
+    let dispatchers = card.posts("dispatcher").unwrap();
+    assert_eq!(dispatchers.value("DP01", "orders"), Some(2.0));
+    assert_eq!(
+        dispatchers.value("DP01", "orders_replied_on_time"),
+        Some(1.0)
+    );
+    assert_eq!(
+        dispatchers.value("DP01", "order_reply_on_time_rate"),
+        Some(0.5)
+    );
+}
+
+#[test]
+fn order_reply_limits_are_set_in_the_model_and_checked() {
+    let model = sample_with(
+        "rework = \"keep\"",
+        "rework = \"keep\"\n[engine.order_reply]\ngeneral = \"2 working_hours\"",
+    )
+    .unwrap();
+    let mut eng = Engine::new(Arc::new(model));
+    let id = dispatched_case(&mut eng);
+    eng.act(id, w("MG01"), at(2025, 11, 3, 9, 0), supervise(None))
+        .unwrap();
+    let json = eng.case_json(id, at(2025, 11, 3, 9, 0)).unwrap();
+    assert_eq!(json["order"]["deadline"], at(2025, 11, 3, 11, 0));
+    let e = sample_with(
+        "rework = \"keep\"",
+        "rework = \"keep\"\n[engine.order_reply]\nleader = \"0 working_hours\"",
+    )
+    .unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("engine.order_reply.leader") && text.contains("0 working_hours"),
+        "{text}"
+    );
+    let e = sample_with(
+        "trigger = { unsatisfied = 2 }",
+        "trigger = { unsatisfied = 2, order_overdue = true }",
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("order_overdue"), "{e}");
+}
+
+// ---- Item 8: callbacks (回访) before closing ----
+
+/// A citizen's E0102 report on Monday 09:00, verified, filed, dispatched, fed back at 10:00 and
+/// checked at 10:30: waiting to be closed.
+fn checked_public_case(eng: &mut Engine) -> u64 {
+    let t = at(2025, 11, 3, 9, 0);
+    let id = eng
+        .report(Actor::Citizen("c-1".into()), t, report(Source::App))
+        .unwrap();
+    eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+    eng.act(id, w("SV001"), t, Action::Verify { valid: true })
+        .unwrap();
+    eng.act(id, w("SL01"), t, Action::File).unwrap();
+    let dispatch = Action::Dispatch {
+        unit: None,
+        reason: None,
+    };
+    eng.act(id, w("DP01"), t, dispatch).unwrap();
+    let handle = Action::Handle {
+        result: "done".into(),
+    };
+    eng.act(id, w("H-SANIT-1"), at(2025, 11, 3, 10, 0), handle)
+        .unwrap();
+    eng.act(
+        id,
+        w("SV001"),
+        at(2025, 11, 3, 10, 30),
+        Action::Check { passed: true },
+    )
+    .unwrap();
+    id
+}
+
+/// The sample city redoes a case whose callback is below 4 (满意): rated 2 at 11:00, it goes
+/// back to its unit with a new handling run of 4 working hours (11:00–12:00, 14:00–17:00): due
+/// 17:00. Redone, checked and called back at 4, it stays checked and closes.
+#[test]
+fn an_unsatisfied_callback_sends_the_case_back_for_redo() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let id = checked_public_case(&mut eng);
+    let t = at(2025, 11, 3, 11, 0);
+    // only the acceptor calls back, only within 1–5, only a citizen's report
+    let e = eng
+        .act(id, w("SL01"), t, Action::Callback { satisfaction: 2 })
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PermissionDenied);
+    let e = eng
+        .act(id, w("AC01"), t, Action::Callback { satisfaction: 6 })
+        .unwrap_err();
+    assert!(
+        e.kind() == ErrorKind::InvalidValue && e.to_string().contains("callback.satisfaction"),
+        "{e}"
+    );
+    eng.act(id, w("AC01"), t, Action::Callback { satisfaction: 2 })
+        .unwrap();
+    let c = eng.case(id).unwrap();
+    assert_eq!(
+        (c.state, c.callback, c.callbacks, c.callback_redos),
+        (State::Dispatched, Some(2), 1, 1)
+    );
+    let timer = c.timer.as_ref().unwrap();
+    assert_eq!((timer.stage, timer.started), (Stage::Handle, t));
+    assert_eq!(eng.deadline(id).unwrap(), Some(at(2025, 11, 3, 17, 0)));
+    let handle = Action::Handle {
+        result: "redone".into(),
+    };
+    eng.act(id, w("H-SANIT-1"), at(2025, 11, 3, 15, 0), handle)
+        .unwrap();
+    eng.act(
+        id,
+        w("SV001"),
+        at(2025, 11, 3, 15, 30),
+        Action::Check { passed: true },
+    )
+    .unwrap();
+    let t2 = at(2025, 11, 3, 16, 0);
+    eng.act(id, w("AC01"), t2, Action::Callback { satisfaction: 4 })
+        .unwrap();
+    assert_eq!(eng.case(id).unwrap().state, State::Checked);
+    let close = Action::Close {
+        reason: "fixed".into(),
+    };
+    eng.act(id, w("SL01"), t2, close).unwrap();
+    assert_eq!(eng.case(id).unwrap().state, State::Closed);
+    assert_replays(&eng);
+    // a supervisor's report has no citizen to call back
+    let sv = dispatched_case(&mut eng);
+    let handle = Action::Handle {
+        result: "done".into(),
+    };
+    eng.act(sv, w("H-SANIT-1"), t2, handle).unwrap();
+    eng.act(sv, w("SV001"), t2, Action::Check { passed: true })
+        .unwrap();
+    let text = refused(
+        &mut eng,
+        sv,
+        "AC01",
+        t2,
+        Action::Callback { satisfaction: 3 },
+    );
+    assert!(text.contains("citizen"), "{text}");
+}
+
+#[test]
+fn the_callback_threshold_and_redo_are_model_options() {
+    let callback = "[engine.callback]\nsatisfied = 4\nredo = true";
+    // satisfied from 2: a rating of 2 closes
+    let mut eng = Engine::new(Arc::new(
+        sample_with(callback, "[engine.callback]\nsatisfied = 2\nredo = true").unwrap(),
+    ));
+    let id = checked_public_case(&mut eng);
+    let t = at(2025, 11, 3, 11, 0);
+    eng.act(id, w("AC01"), t, Action::Callback { satisfaction: 2 })
+        .unwrap();
+    assert_eq!(eng.case(id).unwrap().state, State::Checked);
+    // no redo: a rating of 1 is recorded and the case still waits to be closed
+    let mut eng = Engine::new(Arc::new(
+        sample_with(callback, "[engine.callback]\nsatisfied = 4\nredo = false").unwrap(),
+    ));
+    let id = checked_public_case(&mut eng);
+    eng.act(id, w("AC01"), t, Action::Callback { satisfaction: 1 })
+        .unwrap();
+    let c = eng.case(id).unwrap();
+    assert_eq!(
+        (c.state, c.callback, c.callback_redos),
+        (State::Checked, Some(1), 0)
+    );
+    // a threshold outside 1–5 is refused naming it
+    let e = sample_with(callback, "[engine.callback]\nsatisfied = 9").unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("engine.callback.satisfied") && text.contains('9'),
+        "{text}"
+    );
 }

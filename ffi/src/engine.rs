@@ -165,7 +165,11 @@ pub unsafe extern "C" fn gridgov_engine_report(
 /// required when `unit` overrides it), `start`, `request_postpone` (minutes),
 /// `approve_postpone`, `deny_postpone`, `request_shelve` (reason), `approve_shelve`, `handle`
 /// (result), `check` (passed: bool), `close` (reason), `rate` (satisfaction: 1–5), `reopen`
-/// (reason), `supervise` (note), `self_handle` (result); returns and voids after filing on
+/// (reason), `supervise` (note; level: `general` by default or `leader`: a 督办 order with a
+/// reply deadline, one unanswered at a time), `reply` (note: answers the order),
+/// `self_handle` (result), `callback` (satisfaction: 1–5; by the acceptor, on a checked
+/// citizen's report, before closing: below the model's `[engine.callback] satisfied` it sends
+/// the case back for redo when the model's `redo` is true); returns and voids after filing on
 /// approval: `request_return` (cause: `wrong_unit`, `outside_duty` or `other`; reason),
 /// `approve_return`, `deny_return`, `request_void` (cause: `duplicate`, `outside_scope` or
 /// `problem_gone`; reason), `approve_void`, `deny_void`. A plain `return`, or a `void` of a
@@ -216,7 +220,10 @@ pub unsafe extern "C" fn gridgov_engine_act(
 /// `"red"` or null when no timed stage runs), `rework_count`, `return_count`, `reopen_count`,
 /// `supervised_count`, `postponed_minutes`, `pending_postpone` (minutes or null),
 /// `pending_shelve` (reason or null), `wrong_unit_returns`, `pending_return` and
-/// `pending_void` (`{"cause", "reason"}` or null), `void_cause` and `void_reason` (an approved
+/// `pending_void` (`{"cause", "reason"}` or null), `order` (the last 督办 order:
+/// `{"level", "issued_at", "limit", "deadline", "replied_at"}`, or null), `orders` and
+/// `orders_replied_on_time`, `callback` (the last callback rating or null), `callbacks`,
+/// `callback_redos`, `void_cause` and `void_reason` (an approved
 /// void after filing, or null), `satisfaction` (1–5 or null), `closing_reason`,
 /// `closed_at`, `self_handled` and `history` (its events, as in the events export, without
 /// contact data).

@@ -154,6 +154,16 @@ class Case:
     #: The cause and reason of an approved void after filing (作废), kept.
     void_cause: Optional[str]
     void_reason: Optional[str]
+    #: The last 督办 order: ``{"level", "issued_at", "limit", "deadline", "replied_at"}``
+    #: (instants in epoch ms; ``replied_at`` ``None`` while it waits for its reply).
+    order: Optional[dict[str, Any]]
+    #: 督办 orders issued, and those answered by their reply deadline.
+    orders: int
+    orders_replied_on_time: int
+    #: The last callback rating (回访, 1-5), the callbacks made and those sent back for redo.
+    callback: Optional[int]
+    callbacks: int
+    callback_redos: int
     #: ``True`` while the case still needs work (not closed and not final), as the core's
     #: lifecycle says.
     is_open: bool
@@ -484,8 +494,12 @@ class Engine:
         override it), ``start``, ``request_postpone`` (minutes),
         ``approve_postpone``, ``deny_postpone``, ``request_shelve`` (reason),
         ``approve_shelve``, ``handle`` (result), ``check`` (passed: bool), ``close`` (reason),
-        ``rate`` (satisfaction: 1-5), ``reopen`` (reason), ``supervise`` (note),
-        ``self_handle`` (result).
+        ``rate`` (satisfaction: 1-5), ``reopen`` (reason), ``supervise`` (note; level:
+        ``general`` by default or ``leader``: a 督办 order with a reply deadline, one unanswered
+        at a time), ``reply`` (note: answers the order), ``self_handle`` (result), ``callback``
+        (satisfaction: 1-5; 回访 by the acceptor on a checked citizen's report before closing:
+        below the model's ``[engine.callback] satisfied`` it sends the case back for redo when
+        the model's ``redo`` is true).
 
         Returns (回退) and voids after filing (作废) are approved: ``request_return`` (cause:
         ``wrong_unit``, ``outside_duty`` or ``other``; reason) by the unit's handler, then
@@ -571,6 +585,12 @@ class Engine:
             pending_void=d["pending_void"],
             void_cause=d["void_cause"],
             void_reason=d["void_reason"],
+            order=d["order"],
+            orders=d["orders"],
+            orders_replied_on_time=d["orders_replied_on_time"],
+            callback=d["callback"],
+            callbacks=d["callbacks"],
+            callback_redos=d["callback_redos"],
             is_open=d["open"],
             history=tuple(d["history"]),
         )

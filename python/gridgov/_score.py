@@ -40,8 +40,9 @@ __all__ = [
 #: The version of the case-record schema this gridgov writes (the ``schema_version`` column of
 #: every export) and the newest it reads: 2 adds ``schema_version``, ``shelved_at`` and
 #: ``resumed_at``; 3 adds ``wrong_unit_returns`` and ``void_cause`` (returns and voids after
-#: filing are approved). A version-1 table (no ``schema_version`` column) still reads; an unknown
-#: version raises :class:`ValidationError` naming it (``records[0].schema_version``).
+#: filing are approved), ``orders`` and ``orders_replied_on_time`` (督办 orders). A version-1
+#: table (no ``schema_version`` column) still reads; an unknown version raises
+#: :class:`ValidationError` naming it (``records[0].schema_version``).
 RECORD_SCHEMA_VERSION: int = _gridgov.RECORD_SCHEMA_VERSION
 
 #: Column types of the case-record schema (the core checks them again).
@@ -58,14 +59,14 @@ _TIME = (
 )
 _INT = (
     "schema_version", "id", "satisfaction", "rework", "returns", "postponements", "extension_minutes",
-    "wrong_unit_returns",
+    "wrong_unit_returns", "orders", "orders_replied_on_time",
 )
 _BOOL = ("shelved", "self_handled")
 #: Every column of the schema, in the documented order.
 SCHEMA = ("schema_version", "id", "category", "urgency", "grid", "source", "reporter", "state", *_TIME[:9],
           "acceptor", "verifier", "filer", "dispatcher", "checker", "closer", "unit",
           "satisfaction", "rework", "returns", "postponements", "extension_minutes", *_BOOL,
-          *_TIME[13:], "wrong_unit_returns", "void_cause", *_TIME[9:13])
+          *_TIME[13:], "wrong_unit_returns", "void_cause", "orders", "orders_replied_on_time", *_TIME[9:13])
 
 StrPath = Union[str, "os.PathLike[str]"]
 

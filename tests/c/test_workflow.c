@@ -2,7 +2,9 @@
  * every node is timed (a report nobody accepts goes yellow, red and escalates to the shift
  * leader's unit), rework keeps the original deadline (and `rework = "restart"` restarts it),
  * verification depends on the source as the model says, returns and voids after filing are
- * requested and approved (and scored by their cause), and bad settings are typed errors.
+ * requested and approved (and scored by their cause), 督办 is an order with a reply deadline
+ * that escalates unanswered, an unsatisfied callback sends the case back for redo, and bad
+ * settings are typed errors.
  *
  * The sample calendar counts 08:00-12:00 and 14:00-18:00 on working days; acceptance and filing
  * (and closing) have 10 working minutes; E0102 (normal) 4 working hours of handling; yellow from 80 %. */
@@ -382,8 +384,99 @@ static void test_returns_and_voids_are_approved(void) {
   gridgov_engine_free(e);
 }
 
+/* Item 6: a general 督办 order issued Monday 09:00 has 1 working day: due Tuesday 09:00.
+ * Unanswered, it alerts the command centre (CMD) then and a working day later; answered
+ * Wednesday 10:00, late. A leader's order then has 4 working hours (due 16:00), answered at
+ * 15:00, on time: the dispatcher's table shows 2 orders, 1 answered on time. */
+static void test_orders(void) {
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  uint64_t id = dispatched(e);
+  const char *reply = "{\"action\":\"reply\",\"note\":\"on site\"}";
+  CHECK(act_status(e, id, HS1, T0, reply, GRIDGOV_STATUS_INVALID_TRANSITION));
+  CHECK_ERROR_MENTIONS("no 督办 order is waiting");
+  CHECK_STATUS(act(e, id, MG01, T0, "{\"action\":\"supervise\",\"note\":\"today\"}"),
+               GRIDGOV_STATUS_OK);
+  const int64_t due = T0 + DAY; /* Tuesday 09:00 */
+  char want[96];
+  snprintf(want, sizeof want, "\"deadline\":%lld,\"issued_at\":%lld", (long long)due, (long long)T0);
+  char *json = case_json(e, id, T0);
+  CHECK(has(json, want) && has(json, "\"level\":\"general\""));
+  gridgov_string_free(json);
+  const char *leader = "{\"action\":\"supervise\",\"note\":\"now\",\"level\":\"leader\"}";
+  CHECK(act_status(e, id, MG01, T0, leader, GRIDGOV_STATUS_INVALID_TRANSITION));
+  CHECK_ERROR_MENTIONS("waiting for its reply");
+  char *fired = NULL;
+  size_t n = 0;
+  CHECK_STATUS(gridgov_engine_sweep(e, T0 + 2 * DAY + 30 * MIN, &fired, &n), GRIDGOV_STATUS_OK);
+  char at1[64], at2[64];
+  snprintf(at1, sizeof at1, "\"at\":%lld", (long long)due);
+  snprintf(at2, sizeof at2, "\"at\":%lld", (long long)(due + DAY));
+  CHECK(has(fired, "督办 order unanswered") && has(fired, at1) && has(fired, at2) &&
+        has(fired, "\"target\":\"CMD\""));
+  gridgov_string_free(fired);
+  CHECK_STATUS(act(e, id, HS1, T0 + 2 * DAY + HOUR, reply), GRIDGOV_STATUS_OK); /* late */
+  CHECK_STATUS(act(e, id, MG01, T0 + 2 * DAY + HOUR, leader), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, HS1, T0 + 2 * DAY + 6 * HOUR, reply), GRIDGOV_STATUS_OK); /* on time */
+  json = case_json(e, id, T0 + 2 * DAY + 6 * HOUR);
+  snprintf(want, sizeof want, "\"deadline\":%lld", (long long)(T0 + 2 * DAY + 7 * HOUR));
+  CHECK(has(json, want) && has(json, "\"orders\":2") && has(json, "\"orders_replied_on_time\":1"));
+  gridgov_string_free(json);
+  gridgov_records *rec = NULL;
+  CHECK_STATUS(gridgov_engine_records(e, &rec), GRIDGOV_STATUS_OK);
+  gridgov_scorecard *card = NULL;
+  CHECK_STATUS(gridgov_score(rec, T0 - DAY, T0 + 30 * DAY, GRIDGOV_NO_TIME, &card), GRIDGOV_STATUS_OK);
+  gridgov_records_free(rec);
+  char *table = NULL;
+  CHECK_STATUS(gridgov_scorecard_table_json(card, "posts:dispatcher", &table, &n), GRIDGOV_STATUS_OK);
+  CHECK(row_has(table, "DP01", "\"orders\":2.0") && row_has(table, "DP01", "\"orders_replied_on_time\":1.0") &&
+        row_has(table, "DP01", "\"order_reply_on_time_rate\":0.5"));
+  gridgov_string_free(table);
+  gridgov_scorecard_free(card);
+  gridgov_engine_free(e);
+}
+
+/* Item 8: a citizen's E0102 case checked at 10:30; the sample city redoes a callback below 4:
+ * rated 2 at 11:00, it goes back to its unit with a new handling run of 4 working hours (due
+ * 17:00). A callback of 6 is an invalid value; a shift leader may not call back. */
+static void test_callback(void) {
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  uint64_t id = 0;
+  CHECK_STATUS(gridgov_engine_report(e, CITIZEN, T0, PUBLIC_REPORT, &id), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, AC01, T0, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, SV001, T0, "{\"action\":\"verify\",\"valid\":true}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, SL01, T0, "{\"action\":\"file\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, DP01, T0, "{\"action\":\"dispatch\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, HS1, T0 + HOUR, "{\"action\":\"handle\",\"result\":\"done\"}"),
+               GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, SV001, T0 + 90 * MIN, "{\"action\":\"check\",\"passed\":true}"),
+               GRIDGOV_STATUS_OK);
+  const int64_t t = T0 + 2 * HOUR;
+  CHECK(act_status(e, id, AC01, t, "{\"action\":\"callback\",\"satisfaction\":6}",
+                   GRIDGOV_STATUS_INVALID_VALUE));
+  CHECK_ERROR_MENTIONS("callback.satisfaction");
+  CHECK(act_status(e, id, SL01, t, "{\"action\":\"callback\",\"satisfaction\":2}",
+                   GRIDGOV_STATUS_PERMISSION_DENIED));
+  CHECK_STATUS(act(e, id, AC01, t, "{\"action\":\"callback\",\"satisfaction\":2}"), GRIDGOV_STATUS_OK);
+  char *json = case_json(e, id, t);
+  CHECK(has(json, "\"state\":\"dispatched\"") && has(json, "\"stage\":\"handle\"") &&
+        has(json, "\"callback\":2") && has(json, "\"callback_redos\":1"));
+  gridgov_string_free(json);
+  CHECK(shows(e, id, t, T0 + 8 * HOUR, "green")); /* 17:00 */
+  gridgov_engine_free(e);
+}
+
 int main(void) {
   test_never_accepted();
+  test_callback();
+  test_orders();
   test_returns_and_voids_are_approved();
   test_rework();
   test_verification_by_source();

@@ -327,6 +327,8 @@ def _raw_records(
     wrong_unit_returns = np.where(u() < 0.6, returns, np.minimum(returns, 1) * (u() < 0.5)).astype(np.int64)
     void_causes = np.array(["duplicate", "outside_scope", "problem_gone"], dtype=object)
     void_cause = np.where((state == STATES.index("voided")) & (u() < 0.6), rng.integers(0, 3, n), -1)
+    orders = np.where(disp & (u() < 0.05), 1 + (u() < 0.2), 0).astype(np.int64)
+    orders_on_time = np.minimum(orders, (u() < 0.7) + (u() < 0.3)).astype(np.int64)
     return {
         "schema_version": ("plain", np.full(n, 3, dtype=np.int64), None),
         "id": ("plain", np.arange(1, n + 1, dtype=np.int64), None),
@@ -357,6 +359,8 @@ def _raw_records(
         "returns": ("plain", returns, None),
         "wrong_unit_returns": ("plain", wrong_unit_returns, None),
         "void_cause": ("text", void_cause, void_causes),
+        "orders": ("plain", orders, None),
+        "orders_replied_on_time": ("plain", orders_on_time, None),
         "postponements": ("plain", postponements, None),
         "extension_minutes": ("plain", extension, None),
         "shelved": ("plain", shelved, None),
@@ -955,6 +959,9 @@ def _post_tables(
             # the column: every return)
             "returned": dispatches
             & (rec.count("wrong_unit_returns" if "wrong_unit_returns" in rec.df else "returns") > 0),
+            # 督办 orders on the cases dispatched, and those answered by their reply deadline
+            "orders": np.where(dispatches, rec.count("orders"), 0),
+            "orders_replied_on_time": np.where(dispatches, rec.count("orders_replied_on_time"), 0),
         },
         dispatches,
     )
@@ -963,8 +970,11 @@ def _post_tables(
     out["dispatched"] = d["dispatched"]
     out["dispatched_on_time"] = d["dispatched_on_time"]
     out["returned"] = d["returned"]
+    out["orders"] = d["orders"]
+    out["orders_replied_on_time"] = d["orders_replied_on_time"]
     out["dispatch_on_time_rate"] = _ratio(d["dispatched_on_time"], d["dispatched"])
     out["dispatch_accuracy_rate"] = _ratio(d["dispatched"] - d["returned"], d["dispatched"])
+    out["order_reply_on_time_rate"] = _ratio(d["orders_replied_on_time"], d["orders"])
     tables["dispatcher"] = out
     return tables
 
@@ -1325,7 +1335,7 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
     # one worker of each scored role
     acc = dict(accepted=0, accepted_on_time=0, accepted_accurate=0)
     sl = dict(filing_decisions=0, voided=0, filed_on_time=0, closings=0, closed_on_time=0)
-    dp = dict(dispatched=0, dispatched_on_time=0, returned=0)
+    dp = dict(dispatched=0, dispatched_on_time=0, returned=0, orders=0, orders_replied_on_time=0)
     sv = dict(
         reports=0, valid_reports=0, verify_due=0, verified_on_time=0,
         check_due=0, checked_on_time=0, filed_in_grids=0, missed=0,
@@ -1350,6 +1360,8 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
             dp["dispatched"] += 1
             dp["dispatched_on_time"] += on_time(ev(r, "dispatched_at"), due(r, "dispatch_deadline"))
             dp["returned"] += r.get("wrong_unit_returns", r["returns"]) > 0
+            dp["orders"] += r.get("orders", 0)
+            dp["orders_replied_on_time"] += r.get("orders_replied_on_time", 0)
         if r["source"] == "supervisor" and r["reporter"] == w_sv.id and within(ev(r, "reported_at")):
             sv["reports"] += 1
             sv["valid_reports"] += bool((ev(r, "filed_at") and r["state"] != "voided") or r["self_handled"])

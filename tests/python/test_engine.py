@@ -215,9 +215,14 @@ def test_reopen(eng: Engine) -> None:
 def test_supervised(eng: Engine) -> None:
     case = dispatched(eng, "C0101", MON)
     eng.act(case, "supervise", actor="MG01", at=MON, note="fix today")
-    eng.act(case, "supervise", actor="MG01", at=MON, note="again")
+    # one unanswered 督办 order at a time: the unit replies, then a second (a leader's) order
+    with pytest.raises(gridgov.InvalidTransition, match="waiting for its reply"):
+        eng.act(case, "supervise", actor="MG01", at=MON, note="again")
+    eng.act(case, "reply", actor="H-WATER-1", at=MON, note="on it")
+    eng.act(case, "supervise", actor="MG01", at=MON, note="again", level="leader")
     c = eng.case(case)
-    assert (c.state, c.supervised_count) == ("dispatched", 2)
+    assert (c.state, c.supervised_count, c.orders, c.orders_replied_on_time) == ("dispatched", 2, 2, 1)
+    assert c.order is not None and c.order["level"] == "leader"
 
 
 def test_terminal_paths(eng: Engine) -> None:

@@ -478,7 +478,12 @@ def test_due_shelved_and_rework_by_hand(city: gridgov.Model) -> None:
 def test_schema_versions(city: gridgov.Model, cases_frame: pd.DataFrame) -> None:
     """A version-1 table still reads; an unknown or inconsistent version, or a column the stated
     version lacks, raises ValidationError naming the value; so does a first-format card."""
-    v1 = cases_frame.drop(columns=["schema_version", "shelved_at", "resumed_at", "wrong_unit_returns", "void_cause"])
+    v1 = cases_frame.drop(
+        columns=[
+            "schema_version", "shelved_at", "resumed_at",
+            "wrong_unit_returns", "void_cause", "orders", "orders_replied_on_time",
+        ]
+    )
     card = gridgov.score(city, v1, *MARCH, as_of=AS_OF)
     assert card == gridgov.score(city, SCORE_CASES, *MARCH, as_of=AS_OF)
     bad = cases_frame.assign(schema_version=4)
@@ -488,7 +493,8 @@ def test_schema_versions(city: gridgov.Model, cases_frame: pd.DataFrame) -> None
     assert "1, 2, 3" in err.value.reason
     # version 3's approval columns: refused in a version-2 table; checked row by row
     with pytest.raises(gridgov.ValidationError) as err:
-        gridgov.Records(city, cases_frame.drop(columns=["void_cause"]).assign(schema_version=2))
+        v2 = cases_frame.drop(columns=["void_cause", "orders", "orders_replied_on_time"])
+        gridgov.Records(city, v2.assign(schema_version=2))
     assert err.value.what == "records.wrong_unit_returns" and "schema version 3" in err.value.reason
     v3 = cases_frame.assign(schema_version=3)
     with pytest.raises(gridgov.ValidationError) as err:
@@ -497,6 +503,9 @@ def test_schema_versions(city: gridgov.Model, cases_frame: pd.DataFrame) -> None
     with pytest.raises(gridgov.ValidationError) as err:
         gridgov.Records(city, v3.assign(void_cause="lost"))
     assert err.value.what == "records[0].void_cause" and err.value.value == "lost"
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, v3.assign(orders=1, orders_replied_on_time=2))
+    assert err.value.what == "records[0].orders_replied_on_time" and "exceeds orders" in err.value.reason
     mixed = cases_frame.copy()
     mixed.loc[5, "schema_version"] = 1
     with pytest.raises(gridgov.ValidationError) as err:

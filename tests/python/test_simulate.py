@@ -56,7 +56,8 @@ def test_a_fortnight_goes_through_every_path(fortnight: gridgov.Engine) -> None:
     by_action = actions(eng)
     for action in (
         "report", "accept", "reject", "verify", "file", "void", "dispatch", "start",
-        "request_return", "approve_return", "deny_return", "request_void", "approve_void",
+        "request_return", "approve_return", "deny_return", "request_void", "approve_void", "supervise", "reply",
+        "callback",
         "request_postpone", "approve_postpone", "deny_postpone", "request_shelve",
         "approve_shelve", "handle", "check", "close", "rate", "reopen", "self_handle",
         "escalate",

@@ -1,7 +1,9 @@
 """The workflow as cities run it (issue 12), hand-computed on the sample city: every node is
 timed (a report nobody accepts goes yellow, red and escalates to the shift leader's unit),
 rework keeps the original deadline (``rework = "restart"`` restarts it), returns and voids after
-filing are requested and approved (and scored by their cause), verification depends on the
+filing are requested and approved (and scored by their cause), 督办 is an order with a reply
+deadline that escalates unanswered, an unsatisfied callback (回访) sends the case back for redo,
+verification depends on the
 source as the model says, and bad settings are typed errors naming the value.
 
 The sample calendar counts 08:00-12:00 and 14:00-18:00 on working days; acceptance and filing
@@ -223,3 +225,99 @@ def test_a_void_after_filing_without_approval_is_refused_and_scoring_counts_the_
     assert (dp["dispatched"], dp["returned"], dp["dispatch_accuracy_rate"]) == (3, 1, pytest.approx(2 / 3))
     sl = card.posts("shift_leader").loc["SL01"]
     assert (sl["filing_decisions"], sl["voided"], sl["filing_accuracy_rate"]) == (3, 1, pytest.approx(2 / 3))
+
+
+# -- item 6: 督办 is an order, with a level, a reply deadline and a reply --------------------------
+
+
+def test_an_unanswered_order_escalates_and_replies_are_scored(sample: gridgov.Model) -> None:
+    """A general order issued Monday 09:00 has 1 working day: due Tuesday 09:00; unanswered, it
+    alerts the command centre then and a working day later. Answered Wednesday 10:00 (late); a
+    leader's order then has 4 working hours (due 16:00), answered at 15:00 (on time)."""
+    eng = Engine(sample)
+    case = dispatched(eng)
+    with pytest.raises(gridgov.InvalidTransition, match=rf"case {case}: cannot reply .*no 督办 order"):
+        eng.act(case, "reply", actor="H-SANIT-1", at=MON, note="on site")
+    eng.act(case, "supervise", actor="MG01", at=MON, note="report progress")
+    order = eng.case(case).order
+    assert order is not None
+    due = datetime(2025, 11, 4, 9, 0)
+    assert (order["level"], order["limit"], order["replied_at"]) == ("general", "1 working_days", None)
+    assert order["deadline"] == int(due.replace(tzinfo=sample.calendar.tzinfo).timestamp() * 1000)
+    with pytest.raises(gridgov.InvalidTransition, match="waiting for its reply"):
+        eng.act(case, "supervise", actor="MG01", at=MON, note="again", level="leader")
+    with pytest.raises(gridgov.ValidationError, match="urgent"):
+        eng.act(case, "reply", actor="H-SANIT-1", at=MON, note="x", level="urgent")
+    fired = [f for f in eng.sweep(datetime(2025, 11, 5, 9, 30)) if "督办 order" in f.name]
+    assert [(f.case_id, f.at, f.target) for f in fired] == [
+        (case, due, "CMD"),
+        (case, datetime(2025, 11, 5, 9, 0), "CMD"),
+    ]
+    eng.act(case, "reply", actor="H-SANIT-1", at=datetime(2025, 11, 5, 10, 0), note="on site")
+    eng.act(case, "supervise", actor="MG01", at=datetime(2025, 11, 5, 10, 0), note="now", level="leader")
+    eng.act(case, "reply", actor="H-SANIT-1", at=datetime(2025, 11, 5, 15, 0), note="done by 16:00")
+    c = eng.case(case)
+    assert (c.orders, c.orders_replied_on_time, c.supervised_count) == (2, 1, 2)
+    assert [f for f in eng.sweep(datetime(2025, 11, 10, 9, 0)) if "督办 order" in f.name] == []
+    frame = eng.records().to_frame()
+    assert frame[["orders", "orders_replied_on_time"]].iloc[0].tolist() == [2, 1]
+    card = gridgov.score(sample, eng, datetime(2025, 11, 1), datetime(2025, 12, 1))
+    dp = card.posts("dispatcher").loc["DP01"]
+    assert (dp["orders"], dp["orders_replied_on_time"], dp["order_reply_on_time_rate"]) == (2, 1, 0.5)
+    assert Engine.replay(sample, eng.events_jsonl()).events_jsonl() == eng.events_jsonl()
+
+
+# -- item 8: callbacks (回访) before closing -----------------------------------------------------
+
+
+def checked_public_case(eng: Engine) -> int:
+    """A citizen's E0102 report on Monday 09:00, verified, filed, dispatched, fed back at 10:00
+    and checked at 10:30: waiting to be closed."""
+    case = eng.report(Citizen("c-1"), category="E0102", grid=GRID, at=MON)
+    eng.act(case, "accept", actor="AC01", at=MON)
+    eng.act(case, "verify", actor="SV001", at=MON, valid=True)
+    eng.act(case, "file", actor="SL01", at=MON)
+    eng.act(case, "dispatch", actor="DP01", at=MON)
+    eng.act(case, "handle", actor="H-SANIT-1", at=MON + m(60), result="done")
+    eng.act(case, "check", actor="SV001", at=MON + m(90), passed=True)
+    return case
+
+
+def test_an_unsatisfied_callback_sends_the_case_back_for_redo(sample: gridgov.Model) -> None:
+    """The sample city redoes a callback below 4: rated 2 at 11:00, back to the unit with a new
+    handling run of 4 working hours (11:00-12:00, 14:00-17:00)."""
+    eng = Engine(sample)
+    case = checked_public_case(eng)
+    t = MON + m(120)
+    with pytest.raises(gridgov.ValidationError, match="callback.satisfaction"):
+        eng.act(case, "callback", actor="AC01", at=t, satisfaction=0)
+    with pytest.raises(gridgov.PermissionDenied):
+        eng.act(case, "callback", actor="SL01", at=t, satisfaction=2)
+    eng.act(case, "callback", actor="AC01", at=t, satisfaction=2)
+    c = eng.case(case)
+    assert (c.state, c.stage, c.callback, c.callbacks, c.callback_redos) == ("dispatched", "handle", 2, 1, 1)
+    assert c.deadline == datetime(2025, 11, 3, 17, 0)
+    eng.act(case, "handle", actor="H-SANIT-1", at=datetime(2025, 11, 3, 15, 0), result="redone")
+    eng.act(case, "check", actor="SV001", at=datetime(2025, 11, 3, 15, 30), passed=True)
+    eng.act(case, "callback", actor="AC01", at=datetime(2025, 11, 3, 16, 0), satisfaction=5)
+    assert eng.case(case).state == "checked"
+    eng.act(case, "close", actor="SL01", at=datetime(2025, 11, 3, 16, 0), reason="fixed")
+    assert Engine.replay(sample, eng.events_jsonl()).events_jsonl() == eng.events_jsonl()
+
+
+@pytest.mark.parametrize(
+    ("setting", "rating", "state"),
+    [("satisfied = 2\nredo = true", 2, "checked"), ("satisfied = 4\nredo = false", 1, "checked"),
+     ("satisfied = 5\nredo = true", 4, "dispatched")],
+)
+def test_the_callback_threshold_and_redo_are_model_options(setting: str, rating: int, state: str) -> None:
+    eng = Engine(sample_with("[engine.callback]\nsatisfied = 4\nredo = true", f"[engine.callback]\n{setting}"))
+    case = checked_public_case(eng)
+    eng.act(case, "callback", actor="AC01", at=MON + m(120), satisfaction=rating)
+    assert (eng.case(case).state, eng.case(case).callback) == (state, rating)
+
+
+def test_a_bad_callback_threshold_names_the_value() -> None:
+    with pytest.raises(gridgov.ModelError) as info:
+        sample_with("satisfied = 4\nredo = true", "satisfied = 0\nredo = true")
+    assert any(p == "engine.callback.satisfied" and "0" in msg for p, msg in info.value.issues), info.value.issues

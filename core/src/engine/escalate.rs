@@ -22,6 +22,7 @@ fn occurrence_of(case: &Case, rule: &EscalationRule) -> u32 {
     match rule.trigger {
         Trigger::Rework(_) => 0,
         Trigger::Unsatisfied(_) => case.reopen_count,
+        Trigger::OrderOverdue => case.orders,
         _ => case.timer_run,
     }
 }
@@ -38,6 +39,11 @@ impl Engine {
                 .rated_at
                 .filter(|_| case.satisfaction.is_some_and(|s| s <= n))
                 .map(|t| (case.reopen_count, t))),
+            // 督办: an unanswered order escalates at its reply deadline, like any deadline.
+            Trigger::OrderOverdue => Ok(case
+                .order
+                .filter(|o| o.is_open() && case.state.is_open())
+                .map(|o| (case.orders, o.deadline))),
             Trigger::Share(_) | Trigger::Before(_) | Trigger::After(_) | Trigger::Overdue => {
                 let Some(timer) = &case.timer else {
                     return Ok(None);
@@ -81,6 +87,9 @@ impl Engine {
         let armed = match rule.trigger {
             Trigger::Unsatisfied(n) => case.satisfaction.is_some_and(|s| s <= n),
             Trigger::Rework(n) => case.state.is_open() && case.rework_count >= n,
+            Trigger::OrderOverdue => {
+                case.state.is_open() && case.order.is_some_and(|o| o.is_open())
+            }
             _ => {
                 case.state.is_open()
                     && case

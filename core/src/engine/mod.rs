@@ -36,8 +36,8 @@ use crate::access::{self, Denial};
 use crate::audit;
 use crate::calendar::{Millis, TimeLimit};
 use crate::case::{
-    Action, ActionKind, Actor, Case, CaseId, Fired, HeldHandling, Light, Next, Report, ReturnCause,
-    State, Timer, transition,
+    Action, ActionKind, Actor, Case, CaseId, Fired, HeldHandling, Light, Next, Order, Report,
+    ReturnCause, State, Timer, transition,
 };
 use crate::catalog::Stage;
 use crate::error::{Error, Result};
@@ -321,6 +321,12 @@ impl Engine {
             void_cause: None,
             reopen_count: 0,
             supervised_count: 0,
+            callback: None,
+            callbacks: 0,
+            callback_redos: 0,
+            order: None,
+            orders: 0,
+            orders_replied_on_time: 0,
             satisfaction: None,
             closing_reason: None,
             self_handled: false,
@@ -479,6 +485,7 @@ impl Engine {
         action.validate()?;
         let mut new = case.clone();
         let mut recorded_unit: Option<UnitId> = None;
+        let mut order_limit: Option<TimeLimit> = None;
         // The stage the action starts (one rule, shared with the records' walk); a failed check
         // that resumes the handling it failed starts none (below).
         let mut started: Option<Stage> =
@@ -656,7 +663,59 @@ impl Engine {
             Action::Reject { .. } | Action::Void { .. } | Action::Verify { valid: false } => {
                 new.timer = None;
             }
-            Action::Supervise { .. } => new.supervised_count += 1,
+            // 督办 as an order: a level, a reply deadline from the model's limit of the level
+            // (the snapshot recorded in the event on replay), and a reply. One unanswered order
+            // at a time; an unanswered one escalates (`order_overdue`). Domain facts §11:
+            // dispatch centres track 应督查数 and 按时督查数; orders carry a level and a reply
+            // deadline.
+            Action::Supervise { level, .. } => {
+                if case.order.is_some_and(|o| o.is_open()) {
+                    return Err(refuse("a 督办 order is waiting for its reply"));
+                }
+                let level = level.unwrap_or_default();
+                let limit = snapshot.unwrap_or(self.config.order_reply[level as usize]);
+                let deadline = self.model.calendar().add_limit(at, limit)?;
+                new.supervised_count += 1;
+                new.orders += 1;
+                new.order = Some(Order {
+                    level,
+                    issued_at: at,
+                    limit,
+                    deadline,
+                    replied_at: None,
+                });
+                order_limit = Some(limit);
+            }
+            // 回访 before closing (hotline practice: the centre calls the citizen back; unsatisfied,
+            // the case goes back for redo, satisfied, it closes; the threshold is a local rule —
+            // domain facts §7, §11). Redo restarts the handling clock: the first run was done
+            // and checked.
+            Action::Callback { satisfaction } => {
+                if !case.source.is_public() {
+                    return Err(refuse("only a citizen's report has a citizen to call back"));
+                }
+                new.callback = Some(*satisfaction);
+                new.callbacks += 1;
+                // On replay the event says what happened: a recorded limit is a redo.
+                let redo = if self.replaying {
+                    snapshot.is_some()
+                } else {
+                    self.config.callback_redo && *satisfaction < self.config.callback_satisfied
+                };
+                if redo {
+                    new.callback_redos += 1;
+                    new.state = State::Dispatched;
+                } else {
+                    started = None;
+                }
+            }
+            Action::Reply { .. } => {
+                let Some(order) = new.order.as_mut().filter(|o| o.is_open()) else {
+                    return Err(refuse("no 督办 order is waiting for a reply"));
+                };
+                order.replied_at = Some(at);
+                new.orders_replied_on_time += u32::from(at <= order.deadline);
+            }
         }
         let limit = match started {
             None => None,
@@ -681,7 +740,8 @@ impl Engine {
                 });
                 Some(limit)
             }
-        };
+        }
+        .or(order_limit);
         if let Next::To(s) = next {
             new.state = s;
         }
@@ -906,6 +966,18 @@ impl Engine {
             "void_reason": c.void_cause.as_ref().map(|(_, reason)| reason.as_str()),
             "reopen_count": c.reopen_count,
             "supervised_count": c.supervised_count,
+            "order": c.order.map(|o| json!({
+                "level": o.level.as_str(),
+                "issued_at": o.issued_at,
+                "limit": o.limit.to_string(),
+                "deadline": o.deadline,
+                "replied_at": o.replied_at,
+            })),
+            "orders": c.orders,
+            "callback": c.callback,
+            "callbacks": c.callbacks,
+            "callback_redos": c.callback_redos,
+            "orders_replied_on_time": c.orders_replied_on_time,
             "postponed_minutes": c.postponed_minutes,
             "pending_postpone": c.pending_postpone,
             "pending_shelve": c.pending_shelve,

@@ -180,6 +180,10 @@ pub(super) struct EventIn<'a> {
     #[serde(default, deserialize_with = "present")]
     satisfaction: Option<u8>,
     #[serde(default, deserialize_with = "present", borrow)]
+    cause: Option<Text<'a>>,
+    #[serde(default, deserialize_with = "present")]
+    level: Option<Option<crate::case::SuperviseLevel>>,
+    #[serde(default, deserialize_with = "present", borrow)]
     note: Option<Text<'a>>,
     #[serde(default, deserialize_with = "present")]
     rule: Option<u32>,
@@ -299,6 +303,8 @@ impl EventIn<'_> {
             || self.passed.is_some()
             || self.satisfaction.is_some()
             || self.note.is_some()
+            || self.cause.is_some()
+            || self.level.is_some()
     }
 
     /// The action `name` from exactly its own fields.
@@ -313,6 +319,8 @@ impl EventIn<'_> {
             ("passed", self.passed.is_some()),
             ("satisfaction", self.satisfaction.is_some()),
             ("note", self.note.is_some()),
+            ("cause", self.cause.is_some()),
+            ("level", self.level.is_some()),
         ];
         if given
             .iter()
@@ -323,14 +331,7 @@ impl EventIn<'_> {
         // a reason that must be given is a string, never `null`
         let reason = self.reason.flatten().map(owned);
         Some(match kind {
-            // returns and voids on approval are read by the general path
-            crate::lifecycle::ActionKind::Report
-            | crate::lifecycle::ActionKind::RequestReturn
-            | crate::lifecycle::ActionKind::ApproveReturn
-            | crate::lifecycle::ActionKind::DenyReturn
-            | crate::lifecycle::ActionKind::RequestVoid
-            | crate::lifecycle::ActionKind::ApproveVoid
-            | crate::lifecycle::ActionKind::DenyVoid => return None,
+            crate::lifecycle::ActionKind::Report => return None,
             crate::lifecycle::ActionKind::Accept => Action::Accept,
             crate::lifecycle::ActionKind::Reject => Action::Reject { reason: reason? },
             crate::lifecycle::ActionKind::Verify => Action::Verify { valid: self.valid? },
@@ -364,7 +365,26 @@ impl EventIn<'_> {
             crate::lifecycle::ActionKind::Reopen => Action::Reopen { reason: reason? },
             crate::lifecycle::ActionKind::Supervise => Action::Supervise {
                 note: owned(self.note?),
+                level: self.level.flatten(),
             },
+            crate::lifecycle::ActionKind::Callback => Action::Callback {
+                satisfaction: self.satisfaction?,
+            },
+            crate::lifecycle::ActionKind::Reply => Action::Reply {
+                note: owned(self.note?),
+            },
+            crate::lifecycle::ActionKind::RequestReturn => Action::RequestReturn {
+                cause: crate::case::ReturnCause::parse(&self.cause?.0)?,
+                reason: reason?,
+            },
+            crate::lifecycle::ActionKind::RequestVoid => Action::RequestVoid {
+                cause: crate::case::VoidCause::parse(&self.cause?.0)?,
+                reason: reason?,
+            },
+            crate::lifecycle::ActionKind::ApproveReturn => Action::ApproveReturn,
+            crate::lifecycle::ActionKind::DenyReturn => Action::DenyReturn,
+            crate::lifecycle::ActionKind::ApproveVoid => Action::ApproveVoid,
+            crate::lifecycle::ActionKind::DenyVoid => Action::DenyVoid,
             crate::lifecycle::ActionKind::SelfHandle => Action::SelfHandle {
                 result: owned(self.result?),
             },

@@ -100,8 +100,29 @@ fn events() -> Vec<Event> {
         Action::Close { reason: s() },
         Action::Rate { satisfaction: 255 },
         Action::Reopen { reason: s() },
-        Action::Supervise { note: s() },
+        Action::Supervise {
+            note: s(),
+            level: None,
+        },
+        Action::Supervise {
+            note: s(),
+            level: Some(crate::case::SuperviseLevel::Leader),
+        },
+        Action::Reply { note: s() },
+        Action::Callback { satisfaction: 2 },
         Action::SelfHandle { result: s() },
+        Action::RequestReturn {
+            cause: crate::case::ReturnCause::OutsideDuty,
+            reason: s(),
+        },
+        Action::ApproveReturn,
+        Action::DenyReturn,
+        Action::RequestVoid {
+            cause: crate::case::VoidCause::ProblemGone,
+            reason: s(),
+        },
+        Action::ApproveVoid,
+        Action::DenyVoid,
     ] {
         bodies.push(EventBody::Action(a));
     }

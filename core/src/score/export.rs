@@ -276,6 +276,11 @@ impl Engine {
             "wrong_unit_returns",
             ints(&|i| i64::from(cases[i].wrong_unit_returns)),
         );
+        cols.push("orders", ints(&|i| i64::from(cases[i].orders)));
+        cols.push(
+            "orders_replied_on_time",
+            ints(&|i| i64::from(cases[i].orders_replied_on_time)),
+        );
         cols.push("postponements", ints(&|i| i64::from(acc[i].postponements)));
         cols.push("extension_minutes", ints(&|i| cases[i].postponed_minutes));
         cols.push(

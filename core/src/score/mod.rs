@@ -45,6 +45,7 @@
 //! | `self_handled` | bool | no | handled on the spot by the supervisor (自行处置), default false |
 //! | `shelved_at`, `resumed_at` | instant | no (version 2) | the last time on the shelf: the approval of the last shelving, and when handling resumed after it (or the case, closed from the shelf, was reopened) |
 //! | `wrong_unit_returns` | integer ≥ 0 | no (version 3) | of `returns`, those approved with the cause "wrong unit" (the dispatcher's error); absent: every return (the rule before returns were approved) |
+//! | `orders`, `orders_replied_on_time` | integer ≥ 0 | no (version 3) | 督办 orders issued on the case, and those answered by their reply deadline; default 0 |
 //! | `void_cause` | text | no (version 3) | the cause of an approved void after filing: `duplicate`, `outside_scope`, `problem_gone`; empty otherwise (a void before filing has none) |
 //! | `verify_deadline`, `dispatch_deadline`, `handle_deadline`, `check_deadline` | instant | no | stage deadlines |
 //!
@@ -61,12 +62,13 @@
 //! - `satisfaction` is 1–5 and comes with `rated_at`; counts are not negative;
 //! - `shelved_at` comes with `dispatched_at`, not earlier, and not with `shelved` false;
 //!   `resumed_at` comes with `shelved_at`, not earlier;
-//! - `wrong_unit_returns` does not exceed `returns`; `void_cause` is one of its names and is
+//! - `wrong_unit_returns` does not exceed `returns`, `orders_replied_on_time` not `orders`; `void_cause` is one of its names and is
 //!   given only for a voided case.
 //!
 //! **Versions.** [`SCHEMA_VERSION`] is 3; version 1 is the schema before issue 12 (no
 //! `schema_version`, no shelf columns), version 2 adds the shelf columns, version 3 the
-//! approval columns (`wrong_unit_returns`, `void_cause`). A table without `schema_version` is read as the
+//! approval columns (`wrong_unit_returns`, `void_cause`) and the order columns (`orders`,
+//! `orders_replied_on_time`). A table without `schema_version` is read as the
 //! current version: every column added since version 1 is optional, so an old table reads
 //! unchanged (its shelved cases judged by the `shelved` flag, see *Shelved cases*). Given, the
 //! column holds one version on every row, one this gridgov reads (`records[ROW].schema_version`
@@ -232,6 +234,12 @@
 //!   (`wrong_unit_returns > 0`; a table without the column: `returns > 0`). A return for a
 //!   matter outside the unit's duty, or another cause, is not the dispatcher's error (domain
 //!   facts §11: a return for a dispatch error is confirmed by the shift leader).
+//! - `orders` (督办数) = the 督办 orders issued on the cases w dispatched first in the period;
+//!   `orders_replied_on_time` = those answered by their reply deadline;
+//!   `order_reply_on_time_rate` = `orders_replied_on_time / orders` (督办按时回复率). Dispatch
+//!   centres track 应督查数 and 按时督查数 (domain facts §4.2, §11); gridgov has the manager issue
+//!   the orders, so the dispatcher's table counts the orders on its dispatches and how
+//!   promptly they were answered. Not weighted in the composite (no source gives a weight).
 //! - `dispatch_on_time_rate` (按时派遣率), `dispatch_accuracy_rate` =
 //!   `(dispatched − returned) / dispatched` (准确派遣率; the source subtracts 返工, but rework
 //!   is the department's failure while a return is the dispatcher's: eGova's 错误派遣).
@@ -288,8 +296,8 @@ pub use config::{ScoringConfig, ScoringSection, StepTable};
 pub use drill::{DRILL_COLUMNS, drill_down, drill_down_csv};
 pub use periods::{Freq, compare_at, merge_all, periods, score_periods};
 pub use records::{
-    APPROVAL_COLUMNS, Checked, ColumnData, ColumnType, Columns, DEADLINE_COLUMNS, NO_TIME, OnError,
-    PERSON_COLUMNS, Problem, Records, SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS, column_type,
-    schema_columns,
+    APPROVAL_COLUMNS, Checked, ColumnData, ColumnType, Columns, DEADLINE_COLUMNS, NO_TIME,
+    ORDER_COLUMNS, OnError, PERSON_COLUMNS, Problem, Records, SCHEMA_VERSION, SHELF_COLUMNS,
+    TIME_COLUMNS, column_type, schema_columns,
 };
 pub use spec::{Column, ColumnKind, Numerator, Subject, column_label_zh, column_labels_zh};

@@ -187,12 +187,15 @@ pub(crate) const SHIFT_LEADER: [Column; 8] = [
     rate("closing_on_time_rate", 4, 3),
 ];
 
-pub(crate) const DISPATCHER: [Column; 5] = [
+pub(crate) const DISPATCHER: [Column; 8] = [
     count("dispatched"),
     count("dispatched_on_time"),
     count("returned"),
+    count("orders"),
+    count("orders_replied_on_time"),
     rate("dispatch_on_time_rate", 1, 0),
     complement("dispatch_accuracy_rate", 2, 0),
+    rate("order_reply_on_time_rate", 4, 3),
 ];
 
 impl Subject {
@@ -348,6 +351,9 @@ pub fn column_label_zh(name: &str) -> Option<&'static str> {
         "dispatch_on_time_rate" => "按时派遣率",
         "dispatch_accuracy_rate" => "准确派遣率",
         "voided" => "作废数",
+        "orders" => "督办数",
+        "orders_replied_on_time" => "按时回复督办数",
+        "order_reply_on_time_rate" => "督办按时回复率",
         "score" => "综合得分",
         "grade" => "等级",
         "rank" => "排名",

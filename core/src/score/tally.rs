@@ -111,7 +111,7 @@ const JUSTIFIED_VOID: u8 = crate::case::VoidCause::ProblemGone as u8 + 1;
 pub(crate) type PostTally = BTreeMap<Arc<str>, Vec<u64>>;
 
 /// Counts per post role, in [`Subject`](super::spec::Subject) order from the supervisor.
-pub(crate) const POST_COUNTS: [usize; 4] = [6, 3, 5, 3];
+pub(crate) const POST_COUNTS: [usize; 4] = [6, 3, 5, 5];
 
 /// Per person column (in `PERSON_COLUMNS` order): the post role it counts for, the offset of
 /// its counts in that role's tally, and how many it has.
@@ -120,7 +120,7 @@ const PERSON_SLOTS: [(usize, usize, usize); 7] = [
     (1, 0, 3), // acceptor: accepted, on time, accurate
     (0, 2, 2), // verifier: supervisor verifications, on time
     (2, 0, 3), // filer: shift-leader filing decisions, on time, voided
-    (3, 0, 3), // dispatcher: dispatched, on time, returned
+    (3, 0, 5), // dispatcher: dispatched, on time, returned, 督办 orders, replied on time
     (0, 4, 2), // checker: supervisor checks, on time
     (2, 3, 2), // closer: shift-leader closings, on time
 ];
@@ -361,13 +361,16 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
             c[1] += u64::from(ok);
         }
         if rec.person[p::DISPATCHER][row] != NONE && in_p(dispatched) {
-            let c = &mut posts[p::DISPATCHER][slot(p::DISPATCHER)..][..3];
+            let c = &mut posts[p::DISPATCHER][slot(p::DISPATCHER)..][..5];
             c[0] += 1;
             let dl = rec.deadline[1][row];
             c[1] += u64::from(dl != NO_TIME && dispatched <= dl);
             // 错误派遣: an approved return for a wrong unit; other returns are not the
             // dispatcher's error.
             c[2] += u64::from(rec.wrong_unit_returns[row] > 0);
+            // 督办 orders on the cases dispatched, and those answered by their deadline.
+            c[3] += u64::from(rec.orders[0][row]);
+            c[4] += u64::from(rec.orders[1][row]);
         }
     }
     for (c, flat) in posts.iter().enumerate() {

@@ -30,6 +30,16 @@ pub struct Counts {
     pub voided_after_filing: usize,
     /// Cases with a denied void request.
     pub void_denied: usize,
+    /// Callbacks (回访) made before closing.
+    pub callbacks: usize,
+    /// Of those, the ones that sent the case back for redo.
+    pub callback_redos: usize,
+    /// 督办 orders issued.
+    pub orders: usize,
+    /// Of those, the ones answered by their reply deadline.
+    pub orders_replied_on_time: usize,
+    /// Of those, the ones answered after it.
+    pub orders_replied_late: usize,
     /// Cases with a failed check (rework).
     pub reworked: usize,
     /// Cases with an approved postponement.
@@ -107,6 +117,10 @@ impl Counts {
                         s.redispatched |= s.returned && matches!(a, Action::Dispatch { .. });
                         s.run = e.limit.map(|l| (e.at, l, 0));
                     }
+                    // a callback that sends the case back for redo starts a handling run
+                    Action::Callback { .. } if e.limit.is_some() => {
+                        s.run = e.limit.map(|l| (e.at, l, 0));
+                    }
                     Action::RequestPostpone { minutes } => s.pending = *minutes,
                     Action::ApprovePostpone => {
                         s.postponed = true;
@@ -150,6 +164,20 @@ impl Counts {
         c.shelved = count(|s| s.shelved);
         c.rated = count(|s| s.rated);
         c.reworked = eng.cases().iter().filter(|x| x.rework_count > 0).count();
+        c.orders = eng.cases().iter().map(|x| x.orders as usize).sum();
+        c.callbacks = eng.cases().iter().map(|x| x.callbacks as usize).sum();
+        c.callback_redos = eng.cases().iter().map(|x| x.callback_redos as usize).sum();
+        c.orders_replied_on_time = eng
+            .cases()
+            .iter()
+            .map(|x| x.orders_replied_on_time as usize)
+            .sum();
+        c.orders_replied_late = eng
+            .events()
+            .iter()
+            .filter(|e| matches!(&e.body, EventBody::Action(Action::Reply { .. })))
+            .count()
+            - c.orders_replied_on_time;
         c.reopened = eng.cases().iter().filter(|x| x.reopen_count > 0).count();
         c.self_handled = eng.cases().iter().filter(|x| x.self_handled).count();
         Ok(c)

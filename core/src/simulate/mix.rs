@@ -25,6 +25,13 @@ pub(super) const P_VOID_FILED: f64 = 0.01;
 /// Of the void requests, the shares of duplicate, outside city management and problem gone
 /// (our assumption).
 pub(super) const VOID_CAUSES: [f64; 3] = [0.5, 0.15, 0.35];
+/// Dispatched cases a manager supervises with a 督办 order when the unit starts (our
+/// assumption: weekly reports count 领导督办 cases apart, but no rate was found).
+pub(super) const P_ORDER: f64 = 0.03;
+/// Of the orders, the leader's (our assumption).
+pub(super) const P_LEADER_ORDER: f64 = 0.2;
+/// Checked public cases the acceptor calls back (回访) before closing (our assumption).
+pub(super) const P_CALLBACK: f64 = 0.5;
 /// Void requests the manager approves (our assumption).
 pub(super) const P_APPROVE_VOID: f64 = 0.8;
 pub(super) const P_LATE_HANDLE: f64 = 0.15;

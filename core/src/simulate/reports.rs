@@ -13,9 +13,9 @@ use crate::org::Role;
 use crate::territory::AreaId;
 
 use super::mix::{
-    CENTRE_HOURS, CITIZENS, DAY_OFF_PATROL, DAY_OFF_VOLUME, MINUTE, P_APPROVE, P_INVALID,
-    P_POSTPONE, P_REJECT, P_RETURN, P_SELF_HANDLE, P_SHELVE, P_URGENT, P_VOID, P_VOID_FILED,
-    SUPERVISOR_SHARE,
+    CENTRE_HOURS, CITIZENS, DAY_OFF_PATROL, DAY_OFF_VOLUME, MINUTE, P_APPROVE, P_CALLBACK,
+    P_INVALID, P_ORDER, P_POSTPONE, P_REJECT, P_RETURN, P_SELF_HANDLE, P_SHELVE, P_URGENT, P_VOID,
+    P_VOID_FILED, SUPERVISOR_SHARE,
 };
 use super::rng::Rng;
 use super::run::{Fate, Run, Step};
@@ -225,6 +225,8 @@ impl Run {
             approve: rng.chance(P_APPROVE),
             shelve: rng.chance(P_SHELVE),
             void_filed: rng.chance(P_VOID_FILED),
+            order: rng.chance(P_ORDER),
+            callback: public && rng.chance(P_CALLBACK),
             returned: false,
             late: false,
             was_late: false,

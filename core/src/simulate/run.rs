@@ -65,6 +65,10 @@ pub(super) struct Fate {
     pub(super) void: bool,
     /// The shift leader asks to void it after filing.
     pub(super) void_filed: bool,
+    /// A manager issues a 督办 order when the unit starts (answered at the unit's next step).
+    pub(super) order: bool,
+    /// The acceptor calls the citizen back before closing (once).
+    pub(super) callback: bool,
     pub(super) ret: bool,
     pub(super) postpone: bool,
     pub(super) approve: bool,

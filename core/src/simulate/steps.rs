@@ -3,13 +3,13 @@
 
 use crate::access::Party;
 use crate::calendar::{Millis, TimeLimit};
-use crate::case::{Action, ActionKind, CaseId, ReturnCause, VoidCause};
+use crate::case::{Action, ActionKind, CaseId, ReturnCause, State, SuperviseLevel, VoidCause};
 use crate::error::Result;
 use crate::org::Role;
 
 use super::mix::{
     CITIZEN_HOURS, HOUR, MAX_REWORK, MINUTE, P_APPROVE_RETURN, P_APPROVE_VOID, P_CHECK_FAIL,
-    P_RATE, P_REOPEN, RETURN_CAUSES, VOID_CAUSES,
+    P_LEADER_ORDER, P_RATE, P_REOPEN, RETURN_CAUSES, VOID_CAUSES,
 };
 use super::rng::Rng;
 
@@ -27,6 +27,53 @@ fn pick(rng: &mut Rng, weights: &[f64]) -> usize {
 use super::run::{Run, Step};
 
 impl Run {
+    /// A manager issues a 督办 order on case `id` at `t` (general, or a leader's).
+    fn issue_order(&mut self, id: CaseId, t: Millis) -> Result<()> {
+        let Some(actor) = self.who(id, ActionKind::Supervise, &[Role::Manager])? else {
+            return Ok(());
+        };
+        let level = if self.rng(id).chance(P_LEADER_ORDER) {
+            SuperviseLevel::Leader
+        } else {
+            SuperviseLevel::General
+        };
+        let note = "report progress today".into();
+        let level = Some(level);
+        self.act(id, actor, t, Action::Supervise { note, level })
+    }
+
+    /// A citizen's satisfaction (1–5): mostly 4–5, lower after a rework or a late handling.
+    fn draw_satisfaction(&mut self, id: CaseId) -> Result<u8> {
+        let reworked = self.eng.case(id)?.rework_count > 0;
+        let fate = self.fate(id);
+        let weights: [f64; 5] = if reworked || fate.was_late {
+            [0.14, 0.14, 0.17, 0.30, 0.25]
+        } else {
+            [0.04, 0.04, 0.07, 0.27, 0.58]
+        };
+        let mut u = fate.rng.unit();
+        for (i, w) in weights.iter().enumerate() {
+            if u < *w {
+                return Ok(i as u8 + 1);
+            }
+            u -= w;
+        }
+        Ok(5)
+    }
+
+    /// The unit answers an unanswered 督办 order at its next step (on time or late, as its
+    /// work goes).
+    fn reply_if_ordered(&mut self, id: CaseId, t: Millis) -> Result<()> {
+        if !self.eng.case(id)?.order.is_some_and(|o| o.is_open()) {
+            return Ok(());
+        }
+        let Some(actor) = self.handler(id, t, ActionKind::Reply)? else {
+            return Ok(());
+        };
+        let note = "work under way; feedback by the deadline".into();
+        self.act(id, actor, t, Action::Reply { note })
+    }
+
     #[allow(
         clippy::too_many_lines,
         reason = "one arm per step of the lifecycle reads best as one table"
@@ -164,6 +211,10 @@ impl Run {
                 };
                 self.act(id, actor, t, Action::Start)?;
                 self.new_handling_run(id);
+                if self.fate(id).order {
+                    self.fate(id).order = false;
+                    self.issue_order(id, t)?;
+                }
                 let fate = self.fate(id);
                 let (shelve, postpone) = (fate.shelve, fate.postpone);
                 if shelve {
@@ -196,6 +247,7 @@ impl Run {
                 }
             }
             Step::RequestShelve => {
+                self.reply_if_ordered(id, t)?;
                 let Some(actor) = self.handler(id, t, K::RequestShelve)? else {
                     return Ok(());
                 };
@@ -211,6 +263,7 @@ impl Run {
                 }
             }
             Step::RequestPostpone => {
+                self.reply_if_ordered(id, t)?;
                 let Some(actor) = self.handler(id, t, K::RequestPostpone)? else {
                     return Ok(());
                 };
@@ -251,6 +304,7 @@ impl Run {
                 self.schedule_handle(id, t, 0.2)?;
             }
             Step::Handle => {
+                self.reply_if_ordered(id, t)?;
                 let Some(actor) = self.handler(id, t, K::Handle)? else {
                     return Ok(());
                 };
@@ -275,6 +329,19 @@ impl Run {
                 }
             }
             Step::Close => {
+                // 回访 before closing: unsatisfied, the model may send it back for redo
+                if public && self.fate(id).callback {
+                    self.fate(id).callback = false;
+                    if let Some(actor) = self.who(id, K::Callback, &[Role::Acceptor])? {
+                        let satisfaction = self.draw_satisfaction(id)?;
+                        self.act(id, actor, t, Action::Callback { satisfaction })?;
+                        if self.eng.case(id)?.state == State::Dispatched {
+                            self.new_handling_run(id);
+                            self.schedule_handle(id, t, 0.2)?;
+                            return Ok(());
+                        }
+                    }
+                }
                 let Some(actor) = self.who(id, K::Close, &[Role::ShiftLeader])? else {
                     return Ok(());
                 };
@@ -300,23 +367,8 @@ impl Run {
                 let Some(actor) = self.reporter_if(id, Party::Citizen, K::Rate)? else {
                     return Ok(());
                 };
-                let case = self.eng.case(id)?;
-                let (reworked, reopened) = (case.rework_count > 0, case.reopen_count > 0);
-                let fate = self.fate(id);
-                let weights: [f64; 5] = if reworked || fate.was_late {
-                    [0.14, 0.14, 0.17, 0.30, 0.25]
-                } else {
-                    [0.04, 0.04, 0.07, 0.27, 0.58]
-                };
-                let mut u = fate.rng.unit();
-                let mut satisfaction = 5;
-                for (i, w) in weights.iter().enumerate() {
-                    if u < *w {
-                        satisfaction = i as u8 + 1;
-                        break;
-                    }
-                    u -= w;
-                }
+                let reopened = self.eng.case(id)?.reopen_count > 0;
+                let satisfaction = self.draw_satisfaction(id)?;
                 self.act(id, actor, t, Action::Rate { satisfaction })?;
                 if satisfaction <= 2 && !reopened && self.rng(id).chance(P_REOPEN) {
                     let at = self.centre(id, t, 30 * MINUTE, 6 * HOUR)?;

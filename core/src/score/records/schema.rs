@@ -83,12 +83,17 @@ pub const SHELF_COLUMNS: [&str; 2] = ["shelved_at", "resumed_at"];
 /// a case not voided after filing).
 pub const APPROVAL_COLUMNS: [&str; 2] = ["wrong_unit_returns", "void_cause"];
 
+/// The 督办 order columns (schema version 3): per case, the orders issued and those answered
+/// by their reply deadline.
+pub const ORDER_COLUMNS: [&str; 2] = ["orders", "orders_replied_on_time"];
+
 /// The version of the case-record schema this gridgov writes (the `schema_version` column of
 /// every export).
 ///
 /// - **1**: the schema up to gridgov's issue 12, without a `schema_version` column;
 /// - **2**: adds `schema_version` and the shelf columns [`SHELF_COLUMNS`];
-/// - **3**: adds the approval columns [`APPROVAL_COLUMNS`] (returns and voids are approved).
+/// - **3**: adds the approval columns [`APPROVAL_COLUMNS`] (returns and voids are approved)
+///   and the order columns [`ORDER_COLUMNS`] (督办 orders).
 ///
 /// A table without the column is read as the current version (every column added since 1 is
 /// optional, so a version-1 table reads unchanged); a table that states a version reads only
@@ -100,7 +105,7 @@ pub(super) const KNOWN_VERSIONS: &str = "1, 2, 3";
 
 /// The first schema version that has column `name` (`schema_version` itself may state 1).
 pub(super) fn since_version(name: &str) -> i64 {
-    if APPROVAL_COLUMNS.contains(&name) {
+    if APPROVAL_COLUMNS.contains(&name) || ORDER_COLUMNS.contains(&name) {
         3
     } else if SHELF_COLUMNS.contains(&name) {
         2
@@ -137,6 +142,7 @@ impl ColumnType {
 pub fn column_type(name: &str) -> Option<ColumnType> {
     Some(match name {
         "id" | "satisfaction" | "schema_version" | "wrong_unit_returns" => ColumnType::Int,
+        n if ORDER_COLUMNS.contains(&n) => ColumnType::Int,
         "category" | "urgency" | "grid" | "source" | "state" | "unit" | "void_cause" => {
             ColumnType::Text
         }
@@ -179,6 +185,7 @@ pub fn schema_columns() -> Vec<&'static str> {
     v.extend(FLAG_COLUMNS);
     v.extend(SHELF_COLUMNS);
     v.extend(APPROVAL_COLUMNS);
+    v.extend(ORDER_COLUMNS);
     v.extend(DEADLINE_COLUMNS);
     v
 }

@@ -45,6 +45,8 @@ pub struct Records<'a> {
     /// The cause of an approved void after filing: 0 none, else 1 + its index in
     /// [`VoidCause::ALL`].
     pub(crate) void_cause: Vec<u8>,
+    /// 督办 orders issued, and those answered on time.
+    pub(crate) orders: [Vec<u32>; 2],
     pub(crate) postponements: Vec<u32>,
     pub(crate) extension_minutes: Cow<'a, [i64]>,
     pub(crate) shelved: Cow<'a, [bool]>,
@@ -99,6 +101,7 @@ impl Records<'_> {
             returns: self.returns,
             wrong_unit_returns: self.wrong_unit_returns,
             void_cause: self.void_cause,
+            orders: self.orders,
             postponements: self.postponements,
             extension_minutes: Cow::Owned(self.extension_minutes.into_owned()),
             shelved: Cow::Owned(self.shelved.into_owned()),
@@ -189,6 +192,8 @@ impl Records<'_> {
                 "rework" => ints(&self.rework),
                 "returns" => ints(&self.returns),
                 "wrong_unit_returns" => ints(&self.wrong_unit_returns),
+                "orders" => ints(&self.orders[0]),
+                "orders_replied_on_time" => ints(&self.orders[1]),
                 "void_cause" => text(
                     VoidCause::ALL
                         .iter()

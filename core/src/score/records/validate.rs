@@ -328,6 +328,19 @@ impl<'a> Records<'a> {
         } else {
             returns.clone()
         };
+        // 督办 orders (schema 3): absent, none.
+        let orders = [
+            count_column(cols, "orders", n)?,
+            count_column(cols, "orders_replied_on_time", n)?,
+        ];
+        if let Some(row) = (0..n).find(|&r| orders[1][r] > orders[0][r]) {
+            return Err(bad(
+                row,
+                "orders_replied_on_time",
+                &orders[1][row],
+                format!("exceeds orders ({})", orders[0][row]),
+            ));
+        }
         let void_cause: Vec<u8> = resolve_text(cols, "void_cause", n, false, |c| {
             VoidCause::parse(c).map(|c| c as u32).ok_or_else(|| {
                 "is not a void cause (duplicate, outside_scope, problem_gone)".to_owned()
@@ -465,6 +478,7 @@ impl<'a> Records<'a> {
             returns,
             wrong_unit_returns,
             void_cause,
+            orders,
             postponements,
             extension_minutes,
             shelved,
