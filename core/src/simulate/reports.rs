@@ -13,9 +13,9 @@ use crate::org::Role;
 use crate::territory::AreaId;
 
 use super::mix::{
-    CENTRE_HOURS, CITIZENS, DAY_OFF_PATROL, DAY_OFF_VOLUME, MINUTE, P_APPROVE, P_CALLBACK,
-    P_INVALID, P_ORDER, P_POSTPONE, P_REJECT, P_RETURN, P_SELF_HANDLE, P_SHELVE, P_URGENT, P_VOID,
-    P_VOID_FILED, SUPERVISOR_SHARE,
+    CITIZENS, DAY_OFF_PATROL, DAY_OFF_VOLUME, MINUTE, P_APPROVE, P_CALLBACK, P_INVALID, P_ORDER,
+    P_POSTPONE, P_REJECT, P_RETURN, P_SELF_HANDLE, P_SHELVE, P_URGENT, P_VOID, P_VOID_FILED,
+    SUPERVISOR_SHARE,
 };
 use super::rng::Rng;
 use super::run::{Fate, Run, Step};
@@ -232,17 +232,14 @@ impl Run {
             was_late: false,
             rng,
         };
-        let (at, step) = if p.self_handle {
-            (
-                p.at + fate.rng.ms(5 * MINUTE, 40 * MINUTE),
-                Step::SelfHandle,
-            )
-        } else {
-            let t = p.at + fate.rng.ms(2 * MINUTE, 20 * MINUTE);
-            (self.hours(t, CENTRE_HOURS, &mut fate.rng)?, Step::Intake)
-        };
+        if p.self_handle {
+            let at = p.at + fate.rng.ms(5 * MINUTE, 40 * MINUTE);
+            self.fates.push(fate);
+            self.queue.insert((at, id), Step::SelfHandle);
+            return Ok(());
+        }
         self.fates.push(fate);
-        self.queue.insert((at, id), step);
-        Ok(())
+        // Accepted within the acceptance limit but for the share that goes late.
+        self.schedule_on_time_mostly(id, p.at, Step::Intake)
     }
 }

@@ -101,8 +101,7 @@ impl Run {
                     let at = self.stage_time(id, t, late, 0.1, 0.9)?;
                     self.schedule(id, at, Step::Verify);
                 } else {
-                    let at = self.centre(id, t, 5 * MINUTE, 30 * MINUTE)?;
-                    self.schedule(id, at, Step::File);
+                    self.schedule_on_time_mostly(id, t, Step::File)?;
                 }
             }
             Step::SelfHandle => {
@@ -122,8 +121,7 @@ impl Run {
                 let valid = !self.fate(id).invalid;
                 self.act(id, actor, t, Action::Verify { valid })?;
                 if valid {
-                    let at = self.centre(id, t, 5 * MINUTE, 30 * MINUTE)?;
-                    self.schedule(id, at, Step::File);
+                    self.schedule_on_time_mostly(id, t, Step::File)?;
                 }
             }
             Step::File => {
