@@ -704,8 +704,8 @@ fn write_event(
 
 /// The order of an event's members by key (byte order, as `serde_json` prints a map), as
 /// indices into `members`: an insertion sort of indices comparing keys byte by byte in line —
-/// a dozen short keys that mostly differ in their first byte, where sorting the members
-/// themselves, calling `memcmp` for every comparison, cost a third of writing the event.
+/// a dozen short keys that mostly differ in their first byte, where sorting the 40-byte members
+/// themselves, calling `memcmp` for every comparison, made writing an event 11 % dearer.
 fn sort_members(members: &[(&'static str, Val<'_>)], order: &mut [u8]) {
     #[inline]
     fn less(a: &[u8], b: &[u8]) -> bool {

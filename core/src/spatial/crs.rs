@@ -389,6 +389,7 @@ impl Guess {
     /// The offset at a WGS-84 point, within 3·10⁻⁶ degree of `gcj_offset` over the box (points
     /// beyond the tables get a rougher figure).
     #[inline]
+    #[allow(clippy::many_single_char_names, reason = "the formula's names")]
     fn offset(&self, lon: f64, lat: f64) -> (f64, f64) {
         let (x, y) = (lon - 105.0, lat - 35.0);
         let (i, a) = segment((x - X0) * X_PER_DEGREE, self.x.len());
@@ -907,6 +908,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::many_single_char_names, reason = "pairs of points")]
     fn the_tabulated_guess_is_within_its_bounds() {
         // The tabulated offset is within 3·10⁻⁶ degree of the formula's, the guess within
         // 3·10⁻⁶ degree of the preimage, the tabulated angles within 10⁻¹⁵ of `sin_cos`, on a
