@@ -182,6 +182,7 @@ fn gcj_to_wgs(lon: f64, lat: f64) -> (f64, f64) {
 /// for [`BLOCK`] points in lockstep so that the processor overlaps their (long, dependent)
 /// chains of arithmetic. The results are those of `gcj_to_wgs`, bit for bit.
 fn gcj_to_wgs_slice(lon: &[f64], lat: &[f64], out_lon: &mut [f64], out_lat: &mut [f64]) {
+    let guess = Guess::get();
     for ((lon, lat), (out_lon, out_lat)) in lon
         .chunks(BLOCK)
         .zip(lat.chunks(BLOCK))
@@ -189,7 +190,18 @@ fn gcj_to_wgs_slice(lon: &[f64], lat: &[f64], out_lon: &mut [f64], out_lat: &mut
     {
         let mut block = [Newton::DONE; BLOCK];
         for (n, (x, y)) in block.iter_mut().zip(lon.iter().zip(lat)) {
-            *n = Newton::start(*x, *y);
+            *n = Newton::begin(*x, *y);
+        }
+        // `Newton::start`'s guess, phase by phase over the block: each phase's table reads
+        // depend on the one before for the same point, not on the other points'.
+        for _ in 0..2 {
+            for n in block.iter_mut().filter(|n| !n.done) {
+                let (dx, dy) = guess.offset(n.x, n.y);
+                (n.x, n.y) = (n.g.0 - dx, n.g.1 - dy);
+            }
+        }
+        for n in block.iter_mut().filter(|n| !n.done) {
+            n.angles = guess.angles(n.x, n.y);
         }
         loop {
             let mut busy = false;
@@ -247,6 +259,25 @@ impl Newton {
         steps: 0,
         done: true,
     };
+
+    /// The state before the guess: at the input, or done outside China's box.
+    fn begin(lon: f64, lat: f64) -> Newton {
+        if out_of_china(lon, lat) {
+            return Newton {
+                x: lon,
+                y: lat,
+                ..Newton::DONE
+            };
+        }
+        Newton {
+            g: (lon, lat),
+            x: lon,
+            y: lat,
+            steps: 0,
+            done: false,
+            ..Newton::DONE
+        }
+    }
 
     fn start(lon: f64, lat: f64) -> Newton {
         if out_of_china(lon, lat) {
