@@ -450,10 +450,15 @@ pub fn to_json_lines(events: &[Event], with_contact: bool) -> Result<String> {
         }
         parts.push(out);
     }
-    if parts.len() == 1 {
-        return utf8(parts.pop().unwrap_or_default());
+    // the first part grows to hold the others (copying them, not itself)
+    let total: usize = parts.iter().map(Vec::len).sum();
+    let mut parts = parts.into_iter();
+    let mut out = parts.next().unwrap_or_default();
+    out.reserve_exact(total - out.len());
+    for part in parts {
+        out.extend_from_slice(&part);
     }
-    utf8(parts.concat())
+    utf8(out)
 }
 
 /// One event's JSON line (with the citizen contact, and its `hash`) and its chain link after
@@ -659,8 +664,9 @@ fn write_event(
             put("firing", Val::Uint(u64::from(f.firing)));
         }
     }
-    let members = &mut m[..n];
-    members.sort_unstable_by_key(|(k, _)| *k);
+    let members = &m[..n];
+    let mut order = [0u8; MAX_MEMBERS];
+    sort_members(members, &mut order[..n]);
     let start = buf.len();
     let mut w = Written {
         contact: 0..0,
@@ -675,7 +681,12 @@ fn write_event(
         )
     };
     buf.push(b'{');
-    for (i, (k, v)) in members.iter().enumerate() {
+    for (i, (k, v)) in order
+        .iter()
+        .take(n)
+        .map(|&j| &members[usize::from(j)])
+        .enumerate()
+    {
         let from = buf.len() - start;
         if i > 0 {
             buf.push(b',');
@@ -707,6 +718,33 @@ fn write_event(
         w.hash = w.end..w.end;
     }
     Ok(w)
+}
+
+/// The order of an event's members by key (byte order, as `serde_json` prints a map), as
+/// indices into `members`: an insertion sort of indices comparing keys byte by byte in line —
+/// a dozen short keys that mostly differ in their first byte, where sorting the 40-byte members
+/// themselves, calling `memcmp` for every comparison, made writing an event 11 % dearer.
+fn sort_members(members: &[(&'static str, Val<'_>)], order: &mut [u8]) {
+    #[inline]
+    fn less(a: &[u8], b: &[u8]) -> bool {
+        for (x, y) in a.iter().zip(b) {
+            if x != y {
+                return x < y;
+            }
+        }
+        a.len() < b.len()
+    }
+    for (i, o) in order.iter_mut().enumerate() {
+        *o = i as u8; // fewer than MAX_MEMBERS
+    }
+    let key = |j: u8| members[usize::from(j)].0.as_bytes();
+    for i in 1..order.len() {
+        let mut j = i;
+        while j > 0 && less(key(order[j]), key(order[j - 1])) {
+            order.swap(j, j - 1);
+            j -= 1;
+        }
+    }
 }
 
 fn write_val(buf: &mut Vec<u8>, v: Val<'_>) -> serde_json::Result<()> {
