@@ -108,3 +108,43 @@ fn compare_refuses_cards_judged_at_different_instants() {
         4
     );
 }
+
+/// A reversed period and cards of periods that neither equal nor adjoin are named in local time
+/// on the model's calendar, not in epoch milliseconds.
+#[test]
+fn period_errors_name_local_times() {
+    let m = Arc::new(Model::sample());
+    let eng = simulate(
+        Arc::clone(&m),
+        &Simulation::new(local(&m, "2026-03-02"), 3).with_seed(4),
+    )
+    .expect("simulates");
+    let rec = eng.records().expect("records");
+    let (mar, apr) = (local(&m, "2026-03-01"), local(&m, "2026-04-01"));
+    let text = score(&rec, apr, mar, None)
+        .expect_err("reversed")
+        .to_string();
+    assert!(
+        text.contains("2026-03-01 00:00 (UTC+8)") && text.contains("2026-04-01 00:00 (UTC+8)"),
+        "{text}"
+    );
+    assert!(!text.contains(&mar.to_string()), "{text}");
+    let as_of = Some(local(&m, "2026-05-01"));
+    let march = score(&rec, mar, apr, as_of).expect("card");
+    let may = score(
+        &rec,
+        local(&m, "2026-05-01"),
+        local(&m, "2026-06-01"),
+        as_of,
+    )
+    .expect("card");
+    let text = march.merge(&may).expect_err("a gap").to_string();
+    assert!(
+        text.contains("[2026-05-01 00:00 (UTC+8), 2026-06-01 00:00 (UTC+8))"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[2026-03-01 00:00 (UTC+8), 2026-04-01 00:00 (UTC+8))"),
+        "{text}"
+    );
+}

@@ -758,6 +758,7 @@ static void test_bad_input(void) {
                GRIDGOV_STATUS_INVALID_VALUE);
   CHECK_ERROR_MENTIONS("end");
   CHECK_ERROR_MENTIONS("is not after start");
+  CHECK_ERROR_MENTIONS("(UTC+8)"); /* in local time, not epoch milliseconds */
   CHECK_STATUS(gridgov_score(r, T_MAR_01, T_MAR_01, T_APR_10, &c_untouched),
                GRIDGOV_STATUS_INVALID_VALUE);
   CHECK_STATUS(gridgov_score(r, GRIDGOV_NO_TIME, T_APR_01, T_APR_10, &c_untouched),

@@ -310,7 +310,7 @@ def test_bad_records_name_row_and_column(city: gridgov.Model, cases_frame: pd.Da
     f.loc[0, "unit"] = 3.5
     assert _error(city, f).what == "records[0].unit"
     assert _error(city, cases_frame.drop(columns=["grid"])).what == "records.grid"
-    with pytest.raises(gridgov.ValidationError):
+    with pytest.raises(gridgov.ValidationError, match=r"is not after start \(\d{4}-\d\d-\d\d 00:00 \(UTC\+8\)\)"):
         gridgov.score(city, cases_frame, *reversed(MARCH))
     with pytest.raises(TypeError):
         gridgov.score(city, 42, *MARCH)

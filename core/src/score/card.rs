@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::calendar::Millis;
+use crate::calendar::{Calendar, Millis};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::org::{Role, UnitKind};
@@ -168,7 +168,8 @@ pub fn score(
     Scorecard::compute(records, start, end, as_of, None)
 }
 
-pub(super) fn check_period(start: Millis, end: Millis) -> Result<()> {
+/// Checks a period `[start, end)`; a reversed one is named in local time on `cal`.
+pub(super) fn check_period(cal: &Calendar, start: Millis, end: Millis) -> Result<()> {
     if start == i64::MIN || end == i64::MIN {
         return Err(Error::invalid("period", "NaT", "is not a time"));
     }
@@ -177,8 +178,11 @@ pub(super) fn check_period(start: Millis, end: Millis) -> Result<()> {
     if end <= start {
         return Err(Error::invalid(
             "end",
-            end,
-            format!("is not after start ({start})"),
+            super::local::local_text(cal, end),
+            format!(
+                "is not after start ({})",
+                super::local::local_text(cal, start)
+            ),
         ));
     }
     Ok(())
@@ -198,7 +202,7 @@ impl Scorecard {
         as_of: Option<Millis>,
         config: Option<ScoringConfig>,
     ) -> Result<Scorecard> {
-        check_period(start, end)?;
+        check_period(records.model().calendar(), start, end)?;
         if let Some(t) = as_of {
             crate::limits::check_instant("as_of", t)?;
         }
@@ -282,12 +286,15 @@ impl Scorecard {
         } else if other.end == self.start {
             (other.start, self.end)
         } else {
+            let cal = self.model.calendar();
+            let local = |t| super::local::local_text(cal, t);
             return Err(Error::invalid(
                 "other.period",
-                format!("[{}, {})", other.start, other.end),
+                format!("[{}, {})", local(other.start), local(other.end)),
                 format!(
                     "neither equals nor adjoins this card's period [{}, {})",
-                    self.start, self.end
+                    local(self.start),
+                    local(self.end)
                 ),
             ));
         };
@@ -822,7 +829,7 @@ impl Scorecard {
                 format!("is not {CARD_FORMAT}"),
             ));
         }
-        check_period(file.start, file.end)?;
+        check_period(model.calendar(), file.start, file.end)?;
         crate::limits::check_instant("as_of", file.as_of)?;
         let mut issues = crate::error::Issues::default();
         let config = ScoringConfig::from_section(&file.config, "config", &mut issues);

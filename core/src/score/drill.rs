@@ -92,7 +92,7 @@ pub fn drill_down(
     end: Millis,
     as_of: Option<Millis>,
 ) -> Result<Columns<'static>> {
-    super::card::check_period(start, end)?;
+    super::card::check_period(records.model().calendar(), start, end)?;
     if let Some(t) = as_of {
         crate::limits::check_instant("as_of", t)?;
     }

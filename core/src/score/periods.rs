@@ -90,7 +90,7 @@ pub fn periods(
     end: Millis,
     freq: Freq,
 ) -> Result<Vec<(Millis, Millis)>> {
-    super::card::check_period(start, end)?;
+    super::card::check_period(cal, start, end)?;
     let (Some(first), Some(last)) = (local_date(cal, start), local_date(cal, end - 1)) else {
         return Err(Error::invalid("period", start, "has no local date"));
     };
