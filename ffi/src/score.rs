@@ -11,12 +11,11 @@ use std::sync::Arc;
 use gridgov::Error;
 use gridgov::calendar::Millis;
 use gridgov::score::{
-    Freq, OnError, Records, Scorecard, compare, compare_at, drill_down, drill_down_csv, periods,
-    score,
+    Freq, OnError, Records, Scorecard, compare_at, drill_down, drill_down_csv, periods, score,
 };
 
 use crate::engine::gridgov_engine;
-use crate::error::gridgov_status;
+use crate::error::{Failure, gridgov_status};
 use crate::handle::{Handle, in_str, in_text, need, out_as_json, out_slice, out_string, write_out};
 use crate::model::gridgov_model;
 use crate::panic::guard;
@@ -563,18 +562,8 @@ pub unsafe extern "C" fn gridgov_compare_json(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> gridgov_status {
-    guard(|| {
-        let first = gridgov_scorecard::borrow(before)?;
-        let second = gridgov_scorecard::borrow(after)?;
-        let level = if level.is_null() {
-            None
-        } else {
-            Some(in_str(level, "level")?)
-        };
-        need(out, "out")?;
-        let changes = compare(first, second, level)?;
-        out_as_json(&changes, out, out_len)
-    })
+    // `compare` is `compare_at` with different instants allowed.
+    guard(|| compare_cards(before, after, level, true, out, out_len))
 }
 
 /// The calendar periods of `freq` that meet `[start, end)` (ms), as JSON `[[start, end], …]`
@@ -631,15 +620,34 @@ pub unsafe extern "C" fn gridgov_compare_at_json(
     out_len: *mut usize,
 ) -> gridgov_status {
     guard(|| {
-        let first = gridgov_scorecard::borrow(before)?;
-        let second = gridgov_scorecard::borrow(after)?;
-        let level = if level.is_null() {
-            None
-        } else {
-            Some(in_str(level, "level")?)
-        };
-        need(out, "out")?;
-        let changes = compare_at(first, second, level, allow_different_as_of != 0)?;
-        out_as_json(&changes, out, out_len)
+        compare_cards(
+            before,
+            after,
+            level,
+            allow_different_as_of != 0,
+            out,
+            out_len,
+        )
     })
+}
+
+/// The body of `gridgov_compare_json` and `gridgov_compare_at_json`.
+fn compare_cards(
+    before: *const gridgov_scorecard,
+    after: *const gridgov_scorecard,
+    level: *const c_char,
+    allow_different_as_of: bool,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> Result<(), Failure> {
+    let first = gridgov_scorecard::borrow(before)?;
+    let second = gridgov_scorecard::borrow(after)?;
+    let level = if level.is_null() {
+        None
+    } else {
+        Some(in_str(level, "level")?)
+    };
+    need(out, "out")?;
+    let changes = compare_at(first, second, level, allow_different_as_of)?;
+    out_as_json(&changes, out, out_len)
 }
