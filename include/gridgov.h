@@ -890,12 +890,42 @@ gridgov_status gridgov_model_to_json(const gridgov_model *model, char **out, siz
  `areas`, `grids`); and the staffing gaps, `staffing`: `units_without_handler` (units a
  duty rule or the territorial fallback assigns cases to with no worker of role `handler`:
  `unit`, `name`, `rules` — indices into the model's `duty` list — and `fallback_grids`) and
- `grids_without_supervisor` (unit grids no supervisor patrols: `code`, `name`).
+ `grids_without_supervisor` (unit grids no supervisor patrols: `code`, `name`); and
+ `unknown_divisions`, the division codes the built-in GB/T 2260 list lacks (as
+ `gridgov_model_unknown_divisions_json` gives them; empty when the model's
+ `division_codes.check` is `off`).
 
  # Safety
  `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
  */
 gridgov_status gridgov_model_check_json(const gridgov_model *model, char **out, size_t *out_len);
+
+/*
+ The division codes of the model's national area codes (their first six digits) that a list
+ of GB/T 2260 codes lacks, as a JSON array of `{code, level, area, index, areas, message}`
+ (`level`: `county`, `prefecture` or `province`; `area`/`index`: the first area using it and
+ its index in the model file's `areas`; `areas`: how many areas use it; `message`, e.g.
+ `unknown county-level code 510199 (not in the division list of 2022-10-31; …)`). Codes the
+ model declares in `division_codes.extra` are known.
+
+ `list`/`list_len` is the list as text (one `code,name` per line, `#` comments, a
+ `# as_of: YYYY-MM-DD` comment dating it; UTF-8); `list` NULL (with `list_len` 0) uses the
+ list shipped with gridgov (National Bureau of Statistics, cut-off 2022-10-31).
+ `gridgov_model_check_json` reports the same under `unknown_divisions` with the built-in list.
+
+ # Errors
+ `GRIDGOV_INVALID_CODE` naming the line of a list entry that is not six digits or is
+ given twice; `GRIDGOV_INVALID_UTF8`.
+
+ # Safety
+ `model` must be a valid handle; `list` NULL or `list_len` readable bytes; `out` a valid
+ pointer, `out_len` NULL or valid.
+ */
+gridgov_status gridgov_model_unknown_divisions_json(const gridgov_model *model,
+                                                    const char *list,
+                                                    size_t list_len,
+                                                    char **out,
+                                                    size_t *out_len);
 
 /*
  Routes a case of `category` (e.g. `"C0101"`) in unit grid `grid` to its responsible unit,

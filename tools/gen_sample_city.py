@@ -58,6 +58,12 @@ w('catalog = "default"')
 w('calendar = "china"')
 w('duty_fallback = "street_office"')
 w("")
+w("# The first six digits of every area code are checked against gridgov's GB/T 2260 list;")
+w("# the invented ones are declared here, as a city declares a code newer than the list.")
+w("[division_codes]")
+w('check = "warn"')
+w("extra = [" + ", ".join(q(c) for c in ["379900"] + [d[0] for d in DISTRICTS]) + "]")
+w("")
 
 areas = []
 streets = []
@@ -391,6 +397,12 @@ w("yellow_share = 0.8")
 w('verified_sources = ["hotline", "app", "media"]')
 w('rework = "keep"')
 w("")
+w("# 回访: the acceptor calls citizens back before closing; a rating below 4 (满意) sends the")
+w("# case back to its unit for redo, as hotline practice does (the threshold is a local rule).")
+w("[engine.callback]")
+w("satisfied = 4")
+w("redo = true")
+w("")
 escalation = [
     ("handling 80 % used: yellow warning", ["handle"], "share = 0.8", 'warn = "yellow"', None),
     ("handling overdue: remind the department (催办)", ["handle"], "overdue = true", 'notify = "$unit"',
@@ -415,9 +427,21 @@ for name, stages, trigger, action, repeat in escalation:
         w(f"repeat = {repeat}")
     w("")
 
+# Appended after the rules above so that stored logs keep naming those by their indices.
+w("")
+w("# 督办 orders have a reply deadline ([engine.order_reply], default: general 1 working day,")
+w("# leader's 4 working hours); an unanswered order escalates like any deadline. A 12345 rule set")
+w("# sends a reminder notice (催办通知书) after expiry and a public criticism (通报批评) after 5 more")
+w("# working days; the sample city alerts the command centre at the deadline and again a working")
+w("# day later.")
+w("[[escalation]]")
+w(f"name = {q('督办 order unanswered: alert the command centre (催办通知书)')}")
+w("trigger = { order_overdue = true }")
+w('action = { notify = "CMD" }')
+w('repeat = { every = "1 working_days", times = 1 }')
+
 data = pathlib.Path(__file__).resolve().parent.parent / "core" / "data"
-# (the trailing blank line is what `print` used to add)
-(data / "sample_city.toml").write_text("\n".join(out).rstrip() + "\n\n", encoding="utf-8")
+(data / "sample_city.toml").write_text("\n".join(out).rstrip() + "\n", encoding="utf-8")
 features.sort(key=lambda f: f["properties"]["code"])
 with open(data / "sample_boundaries.geojson", "w", encoding="utf-8") as f:
     f.write('{"type":"FeatureCollection","name":"清河市 Qinghe unit grids (fictional)",'

@@ -582,6 +582,9 @@ pub struct CheckReport {
     /// Staffing gaps: units that receive cases with no handler, unit grids no supervisor
     /// patrols ([`crate::Model::check`] fills them; the matrix alone knows no workers).
     pub staffing: Staffing,
+    /// Division codes of the model's national area codes that the GB/T 2260 list lacks
+    /// ([`crate::Model::check`] fills them unless the model's `division_codes.check` is `off`).
+    pub unknown_divisions: Vec<crate::divisions::UnknownDivision>,
 }
 
 /// Staffing gaps of a model: who would receive cases that nobody can handle, where nobody

@@ -5,6 +5,7 @@
 //! | module | what it models |
 //! |---|---|
 //! | [`territory`] | the area tree (city → district → street → community → unit grid), codes, attributes |
+//! | [`divisions`] | the dated list of GB/T 2260 division codes a national area code is checked against |
 //! | [`org`] | units (centres, departments, street offices), the reporting graph, workers and roles |
 //! | [`catalog`] | component (部件) and event (事件) categories, urgency levels, time limits |
 //! | [`calendar`] | working calendars (weekly windows, 调休 date rules) and working-time arithmetic |
@@ -40,6 +41,7 @@ pub mod calendar;
 pub mod case;
 pub mod catalog;
 pub mod division;
+pub mod divisions;
 pub mod duty;
 pub mod engine;
 pub mod error;

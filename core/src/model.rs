@@ -29,6 +29,9 @@ use serde_json::Value;
 
 use crate::calendar::{Calendar, CalendarSpec, Millis};
 use crate::catalog::{Catalog, CatalogSpec, CategoryKey};
+use crate::divisions::{
+    DivisionCheck, DivisionCodes, DivisionCodesSection, UnknownDivision, unknown_divisions,
+};
 use crate::duty::{CheckReport, DutyMatrix, DutyRuleConfig, Fallback, Route};
 use crate::error::{Error, Issues, Result};
 use crate::escalation::{EscalationRule, EscalationRuleConfig};
@@ -71,6 +74,10 @@ pub struct ModelFile {
     /// What decides when no duty rule covers a cell (default `none`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duty_fallback: Option<Fallback>,
+    /// How the first six digits of national area codes are checked against the GB/T 2260
+    /// list of division codes (default: `warn`, the built-in list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub division_codes: Option<DivisionCodesSection>,
     /// The area tree.
     #[serde(default)]
     pub areas: Vec<AreaConfig>,
@@ -208,7 +215,7 @@ fn kind_of(v: &Value) -> &'static str {
 }
 
 /// Top-level keys of a model file.
-const KNOWN: [&str; 16] = [
+const KNOWN: [&str; 17] = [
     "name",
     "version",
     "valid_from",
@@ -218,6 +225,7 @@ const KNOWN: [&str; 16] = [
     "catalog",
     "calendar",
     "duty_fallback",
+    "division_codes",
     "areas",
     "units",
     "workers",
@@ -272,6 +280,7 @@ impl ModelFile {
         let catalog = opt("catalog");
         let calendar = opt("calendar");
         let duty_fallback = opt("duty_fallback");
+        let division_codes = opt("division_codes");
         let areas = opt("areas");
         let units = opt("units");
         let workers = opt("workers");
@@ -289,6 +298,7 @@ impl ModelFile {
             catalog: catalog.and_then(|v| field(v, "catalog", &mut issues)),
             calendar: calendar.and_then(|v| field(v, "calendar", &mut issues)),
             duty_fallback: duty_fallback.and_then(|v| field(v, "duty_fallback", &mut issues)),
+            division_codes: division_codes.and_then(|v| field(v, "division_codes", &mut issues)),
             areas: list(areas, "areas", &mut issues),
             units: list(units, "units", &mut issues),
             workers: list(workers, "workers", &mut issues),
@@ -387,6 +397,14 @@ impl Model {
             Some(spec) => Calendar::from_spec(spec, "calendar", &mut issues),
         };
         let territory = Territory::from_config(&levels, format, &file.areas, &mut issues);
+        let divisions = file.division_codes.clone().unwrap_or_default();
+        divisions.validate("division_codes", &mut issues);
+        if divisions.check == Some(DivisionCheck::Error) && territory.is_some() {
+            let list = DivisionCodes::builtin();
+            for u in unknown_divisions(&file.areas, format, list, &divisions.extra) {
+                issues.push(format!("areas[{}].code", u.index), u.message);
+            }
+        }
         let org = territory
             .as_ref()
             .map(|t| Organisation::from_config(&file.units, &file.workers, t, &mut issues));
@@ -641,7 +659,34 @@ impl Model {
     pub fn check(&self) -> CheckReport {
         let mut report = self.duty.check(&self.territory, &self.org, &self.catalog);
         report.staffing = crate::duty::Staffing::of(&self.duty, &self.territory, &self.org);
+        let divisions = self.file.division_codes.clone().unwrap_or_default();
+        if divisions.check.unwrap_or_default() != DivisionCheck::Off {
+            report.unknown_divisions = self.unknown_divisions(DivisionCodes::builtin());
+        }
         report
+    }
+
+    /// The division codes of the model's national area codes (their first six digits) that
+    /// neither `list` nor the model's `division_codes.extra` holds, each once with the first
+    /// area using it. [`Model::check`] runs this with the built-in list
+    /// ([`DivisionCodes::builtin`]) unless `division_codes.check` is `off`; a city with a newer
+    /// list passes its own ([`DivisionCodes::parse`]). Empty for `code_format = "free"`.
+    ///
+    /// ```
+    /// use gridgov::divisions::DivisionCodes;
+    /// let m = gridgov::Model::sample();   // invented codes 3799xx, declared as extra
+    /// assert!(m.unknown_divisions(DivisionCodes::builtin()).is_empty());
+    /// let bare = DivisionCodes::parse("370000,山东省\n")?;
+    /// assert!(m.unknown_divisions(&bare).is_empty());
+    /// # Ok::<(), gridgov::Error>(())
+    /// ```
+    pub fn unknown_divisions(&self, list: &DivisionCodes) -> Vec<UnknownDivision> {
+        let extra = self
+            .file
+            .division_codes
+            .as_ref()
+            .map_or(&[][..], |d| &d.extra[..]);
+        unknown_divisions(&self.file.areas, self.territory.code_format(), list, extra)
     }
 
     /// Routes a case of `category` in unit grid `grid` to its responsible unit.

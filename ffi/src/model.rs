@@ -4,6 +4,7 @@ use std::ffi::c_char;
 use std::sync::Arc;
 
 use gridgov::Model;
+use gridgov::divisions::DivisionCodes;
 use gridgov::model::Format;
 use gridgov::org::Role;
 
@@ -190,7 +191,10 @@ pub unsafe extern "C" fn gridgov_model_to_json(
 /// `areas`, `grids`); and the staffing gaps, `staffing`: `units_without_handler` (units a
 /// duty rule or the territorial fallback assigns cases to with no worker of role `handler`:
 /// `unit`, `name`, `rules` — indices into the model's `duty` list — and `fallback_grids`) and
-/// `grids_without_supervisor` (unit grids no supervisor patrols: `code`, `name`).
+/// `grids_without_supervisor` (unit grids no supervisor patrols: `code`, `name`); and
+/// `unknown_divisions`, the division codes the built-in GB/T 2260 list lacks (as
+/// `gridgov_model_unknown_divisions_json` gives them; empty when the model's
+/// `division_codes.check` is `off`).
 ///
 /// # Safety
 /// `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
@@ -201,6 +205,46 @@ pub unsafe extern "C" fn gridgov_model_check_json(
     out_len: *mut usize,
 ) -> gridgov_status {
     model_string(model, out, out_len, |m| m.check().to_json())
+}
+
+/// The division codes of the model's national area codes (their first six digits) that a list
+/// of GB/T 2260 codes lacks, as a JSON array of `{code, level, area, index, areas, message}`
+/// (`level`: `county`, `prefecture` or `province`; `area`/`index`: the first area using it and
+/// its index in the model file's `areas`; `areas`: how many areas use it; `message`, e.g.
+/// `unknown county-level code 510199 (not in the division list of 2022-10-31; …)`). Codes the
+/// model declares in `division_codes.extra` are known.
+///
+/// `list`/`list_len` is the list as text (one `code,name` per line, `#` comments, a
+/// `# as_of: YYYY-MM-DD` comment dating it; UTF-8); `list` NULL (with `list_len` 0) uses the
+/// list shipped with gridgov (National Bureau of Statistics, cut-off 2022-10-31).
+/// `gridgov_model_check_json` reports the same under `unknown_divisions` with the built-in list.
+///
+/// # Errors
+/// `GRIDGOV_INVALID_CODE` naming the line of a list entry that is not six digits or is
+/// given twice; `GRIDGOV_INVALID_UTF8`.
+///
+/// # Safety
+/// `model` must be a valid handle; `list` NULL or `list_len` readable bytes; `out` a valid
+/// pointer, `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_unknown_divisions_json(
+    model: *const gridgov_model,
+    list: *const c_char,
+    list_len: usize,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let m = gridgov_model::borrow(model)?;
+        need(out, "out")?;
+        let found = if list.is_null() && list_len == 0 {
+            m.unknown_divisions(DivisionCodes::builtin())
+        } else {
+            let text = in_text(list, list_len, "list")?;
+            m.unknown_divisions(&DivisionCodes::parse(text)?)
+        };
+        out_as_json(&found, out, out_len)
+    })
 }
 
 /// Routes a case of `category` (e.g. `"C0101"`) in unit grid `grid` to its responsible unit,

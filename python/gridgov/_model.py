@@ -28,14 +28,22 @@ __all__ = [
     "Category",
     "CheckReport",
     "Conflict",
+    "DivisionCodes",
     "Gap",
     "Model",
     "Staffing",
     "Unit",
     "UnstaffedUnit",
+    "UnknownDivision",
     "UnsupervisedGrid",
     "Worker",
 ]
+
+#: A dated list of GB/T 2260 division codes: ``DivisionCodes.builtin()`` (the National Bureau
+#: of Statistics' list, cut-off 2022-10-31, shipped with gridgov) or ``DivisionCodes.parse(text)``
+#: (one ``code,name`` per line, ``#`` comments, ``# as_of: YYYY-MM-DD``); ``len()``, ``in``,
+#: ``.name(code)``, ``.as_of``. A bad line raises :class:`InvalidCodeError` naming it.
+DivisionCodes = _gridgov.DivisionCodes
 
 
 @dataclasses.dataclass(frozen=True)
@@ -175,6 +183,27 @@ class UnsupervisedGrid:
 
 
 @dataclasses.dataclass(frozen=True)
+class UnknownDivision:
+    """A division code (the first six digits of national area codes) the list lacks."""
+
+    code: str
+    #: ``"county"``, ``"prefecture"`` (``xxxx00``) or ``"province"`` (``xx0000``).
+    level: str
+    #: The first area (in the model file's order) whose code starts with it.
+    area: str
+    #: That area's index in the model file's ``areas``.
+    index: int
+    #: How many areas' codes start with it.
+    areas: int
+    #: E.g. ``unknown county-level code 510199 (not in the division list of 2022-10-31; ...)``.
+    message: str
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> UnknownDivision:
+        return cls(d["code"], d["level"], d["area"], d["index"], d["areas"], d["message"])
+
+
+@dataclasses.dataclass(frozen=True)
 class Staffing:
     """Staffing gaps: who would receive cases nobody can handle, where nobody patrols."""
 
@@ -204,6 +233,9 @@ class CheckReport:
     conflicts: tuple[Conflict, ...] = ()
     #: Staffing gaps (reported apart from the matrix's gaps and conflicts).
     staffing: Staffing = Staffing()
+    #: Division codes the built-in GB/T 2260 list lacks (empty when the model's
+    #: ``division_codes.check`` is ``"off"``); a warning, reported apart like staffing.
+    unknown_divisions: tuple[UnknownDivision, ...] = ()
 
     @property
     def is_clean(self) -> bool:
@@ -244,6 +276,7 @@ class CheckReport:
                     for g in d.get("staffing", {}).get("grids_without_supervisor", ())
                 ),
             ),
+            unknown_divisions=tuple(UnknownDivision.from_dict(u) for u in d.get("unknown_divisions", ())),
         )
 
 
@@ -391,8 +424,17 @@ class Model:
         """Static check of the responsibility matrix: gaps (no rule, no fallback) and
         conflicts (equally specific rules naming different units); and of its staffing
         (``report.staffing``): units that receive cases without a handler, unit grids without
-        a supervisor. The GIL is released."""
+        a supervisor; and of its division codes (``report.unknown_divisions``, see
+        :meth:`unknown_divisions`). The GIL is released."""
         return CheckReport.from_dict(json.loads(self._core.check_json()))
+
+    def unknown_divisions(self, codes: Optional[_gridgov.DivisionCodes] = None) -> list[UnknownDivision]:
+        """The division codes of the model's national area codes (their first six digits) that
+        ``codes`` lacks — the list shipped with gridgov when ``None`` (National Bureau of
+        Statistics, cut-off 2022-10-31) — each once, with the first area using it. Codes the
+        model declares in ``division_codes.extra`` are known. A city with a newer list passes
+        ``DivisionCodes.parse(text)``. The GIL is released."""
+        return [UnknownDivision.from_dict(u) for u in json.loads(self._core.unknown_divisions_json(codes))]
 
     def route(self, category: str, grid: str) -> str:
         """Id of the unit responsible for ``category`` (e.g. ``"C0101"``) in unit grid

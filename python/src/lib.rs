@@ -11,6 +11,7 @@
 
 mod calendar;
 mod division;
+mod divisions;
 mod engine;
 mod errors;
 mod model;
@@ -28,6 +29,8 @@ mod _gridgov {
     use super::calendar::PyCalendar;
     #[pymodule_export]
     use super::division::division_report_json;
+    #[pymodule_export]
+    use super::divisions::PyDivisionCodes;
     #[pymodule_export]
     use super::engine::{PyEngine, verify_events, verify_journal};
     #[pymodule_export]

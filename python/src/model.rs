@@ -15,6 +15,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 use crate::calendar::PyCalendar;
+use crate::divisions::PyDivisionCodes;
 use crate::errors::{OrRaise, invalid};
 use crate::spatial::PyGridMap;
 
@@ -198,6 +199,20 @@ impl PyModel {
     fn check_json(&self, py: Python<'_>) -> String {
         let model = &*self.inner;
         py.detach(|| model.check().to_json())
+    }
+
+    /// The division codes the list (the built-in one when `None`) lacks, as JSON.
+    #[pyo3(signature = (codes=None))]
+    fn unknown_divisions_json(&self, py: Python<'_>, codes: Option<&PyDivisionCodes>) -> String {
+        let model = &*self.inner;
+        let list = codes.map(|c| Arc::clone(&c.inner));
+        py.detach(|| {
+            let found = match &list {
+                Some(l) => model.unknown_divisions(l),
+                None => model.unknown_divisions(gridgov::divisions::DivisionCodes::builtin()),
+            };
+            serde_json::to_string(&found).unwrap_or_else(|_| String::from("[]"))
+        })
     }
 
     /// Unit id responsible for `category` in unit grid `grid`.

@@ -96,10 +96,15 @@ BY_FUNCTION = {
     ("gridgov_engine_open", "path"): "journal_path",
     ("gridgov_journal_verify", "path"): "journal_path",
     ("gridgov_engine_attach_journal", "path"): "journal_path",
+    ("gridgov_model_unknown_divisions_json", "list"): '"379900,x\\n379901\\n"',
 }
 
 # Pointers that may be NULL although the header says so in words `nullable` does not read.
-NULLABLE = {("gridgov_model_deadlines", "urgencies_json"), ("gridgov_engine_set_sink", "user")}
+NULLABLE = {
+    ("gridgov_model_deadlines", "urgencies_json"),
+    ("gridgov_engine_set_sink", "user"),
+    ("gridgov_model_unknown_divisions_json", "list"),
+}
 
 # Paths: taken as bytes by the file system, so invalid UTF-8 is not refused as such.
 PATHS = {
@@ -112,7 +117,7 @@ PATHS = {
 ARRAYS = {"starts_ms": "T0_ARRAY", "start_ms": "T0_ARRAY", "a_ms": "T0_ARRAY", "b_ms": "T1_ARRAY", "t_ms": "T0_ARRAY"}
 
 # The length argument that follows a text argument.
-LENGTH_OF = {"len", "config_len"}
+LENGTH_OF = {"len", "config_len", "list_len"}
 
 
 def parse(header):

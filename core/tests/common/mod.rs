@@ -203,6 +203,7 @@ pub fn large_city(
         catalog: Some(CatalogSpec::Custom(catalog)),
         calendar: Some(CalendarSpec::Builtin("china".into())),
         duty_fallback: Some(Fallback::StreetOffice),
+        division_codes: None,
         areas,
         units,
         workers: Vec::new(),

@@ -62,6 +62,11 @@ def _check_lines(report: CheckReport) -> list[str]:
             f"  conflict {c.category}: rules {', '.join(map(str, c.rules))} name {' and '.join(c.units)} "
             f"in {', '.join(c.areas)} ({c.grids} grids)"
         )
+    if report.unknown_divisions:
+        # A warning, not a problem: division lists change every year (see Model.unknown_divisions).
+        lines.append(f"division codes: {len(report.unknown_divisions)} not in the GB/T 2260 list (warning)")
+        for u in report.unknown_divisions:
+            lines.append(f"  warning  {u.message}: {u.areas} areas, first {u.area} (areas[{u.index}])")
     return lines
 
 
