@@ -90,7 +90,8 @@
 //! - `validate.rs`: polygon validity in O(n log n) with geo's findings and messages (segment
 //!   box hierarchies; geo's `relate` only where rings touch).
 //! - `adjacency.rs`: shared boundaries ([`GridMap::adjacency`], [`GridMap::adjacency_graph`]).
-//! - `crs.rs`: the coordinate systems ([`Crs`], [`convert`], [`convert_many`]).
+//! - `crs/`: the coordinate systems ([`Crs`], [`convert`], [`convert_many`]); `crs/gcj.rs` the
+//!   GCJ-02 formula and its inverse, `crs/bd.rs` BD-09.
 //! - `polygon_index.rs`: the index over a detailed polygon's edges (cells inside, outside or
 //!   crossed; edges per band), built on load, with the plain test's answer bit for bit.
 //! - `geometry.rs`: plane geometry on degrees — the exact point-in-ring test, local metric
