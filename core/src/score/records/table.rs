@@ -11,7 +11,7 @@ use crate::model::Model;
 
 use super::columns::{ColumnData, Columns};
 use super::schema::{
-    DEADLINE_COLUMNS, NONE, PERSON_COLUMNS, SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS,
+    DEADLINE_COLUMNS, LIST_SEPARATOR, NONE, PERSON_COLUMNS, SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS,
     schema_columns, t,
 };
 
@@ -34,6 +34,13 @@ pub struct Records<'a> {
     pub(crate) person: [Vec<u32>; 7],
     /// Unit index ([`NONE`]: not dispatched).
     pub(crate) unit: Vec<u32>,
+    /// The second-level unit's index ([`NONE`]: not passed on).
+    pub(crate) second_unit: Vec<u32>,
+    /// Per row: the co-handlers (`co_units`) and those on time (`co_on_time`), as an index
+    /// into `co_lists` ([`NONE`]: none).
+    pub(crate) co: [Vec<u32>; 2],
+    /// The distinct lists of unit indices the `co` columns name.
+    pub(crate) co_lists: [Vec<Box<[u32]>>; 2],
     pub(crate) time: [Cow<'a, [Millis]>; 9],
     pub(crate) deadline: [Cow<'a, [Millis]>; 4],
     /// `shelved_at`, `resumed_at` ([`SHELF_COLUMNS`](super::SHELF_COLUMNS)).
@@ -94,6 +101,9 @@ impl Records<'_> {
             people: self.people,
             person: self.person,
             unit: self.unit,
+            second_unit: self.second_unit,
+            co: self.co,
+            co_lists: self.co_lists,
             time: self.time.map(own),
             deadline: self.deadline.map(own),
             shelf: self.shelf.map(own),
@@ -189,6 +199,23 @@ impl Records<'_> {
                         .map(|&s| if s == 0 { f64::NAN } else { f64::from(s) })
                         .collect(),
                 )),
+                "second_unit" => text(org.units().iter().map(|u| u.id.clone()).collect(), &|i| {
+                    opt(self.second_unit[i])
+                }),
+                "co_units" | "co_on_time" => {
+                    let k = usize::from(name == "co_on_time");
+                    let sep = LIST_SEPARATOR.to_string();
+                    let values = self.co_lists[k]
+                        .iter()
+                        .map(|list| {
+                            list.iter()
+                                .map(|&u| org.units()[u as usize].id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(&sep)
+                        })
+                        .collect();
+                    text(values, &|i| opt(self.co[k][i]))
+                }
                 "rework" => ints(&self.rework),
                 "returns" => ints(&self.returns),
                 "wrong_unit_returns" => ints(&self.wrong_unit_returns),
