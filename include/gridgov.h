@@ -22,10 +22,11 @@
  The version of the case-record schema this library writes (the `schema_version` column
  of `gridgov_records_to_csv`) and the newest it reads: version 2 adds `schema_version`,
  `shelved_at` and `resumed_at`; version 3 adds `wrong_unit_returns` and `void_cause`
- (returns and voids after filing are approved); a version-1 table (no `schema_version`
- column) still reads.
+ (returns and voids after filing are approved); version 4 adds `second_unit`, `co_units`
+ and `co_on_time` (two-level and joint dispatch; the lists are unit ids joined by `;`); a
+ version-1 table (no `schema_version` column) still reads.
  */
-#define GRIDGOV_RECORD_SCHEMA_VERSION 3
+#define GRIDGOV_RECORD_SCHEMA_VERSION 4
 
 /*
  `errors` of `gridgov_records_from_csv_checked`: stop at the first bad row with an error
