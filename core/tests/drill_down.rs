@@ -118,7 +118,11 @@ fn the_drill_down_adds_up_to_the_card() {
             for row in &depts.rows {
                 let want = depts.value(&row.id, col).expect("a count");
                 let n = got.get(&row.id).copied().unwrap_or(0.0);
-                assert!((n - want).abs() < 0.5, "{col} of unit {}: {n} != {want}", row.id);
+                assert!(
+                    (n - want).abs() < 0.5,
+                    "{col} of unit {}: {n} != {want}",
+                    row.id
+                );
             }
         }
         let co_rows = flags(&drill, "dept_co");
@@ -134,7 +138,11 @@ fn the_drill_down_adds_up_to_the_card() {
             for row in &depts.rows {
                 let want = depts.value(&row.id, col).expect("a count");
                 let n = got.get(&row.id).copied().unwrap_or(0.0);
-                assert!((n - want).abs() < 0.5, "{col} of unit {}: {n} != {want}", row.id);
+                assert!(
+                    (n - want).abs() < 0.5,
+                    "{col} of unit {}: {n} != {want}",
+                    row.id
+                );
             }
         }
         assert!(

@@ -1927,7 +1927,10 @@ fn lifecycle_table_exhaustive() {
                 | Action::RequestShelve { .. },
             ) => None,
             (S::Closed, Action::Rate { .. }) | (S::Checked, Action::Callback { .. }) => None,
-            (S::Dispatched | S::Handling, Action::Subdispatch { .. } | Action::CoDispatch { .. })
+            (
+                S::Dispatched | S::Handling,
+                Action::Subdispatch { .. } | Action::CoDispatch { .. },
+            )
             | (S::Dispatched | S::Handling | S::Handled, Action::CoFeedback { .. }) => None,
             (_, Action::Supervise { .. } | Action::Reply { .. }) if open => None,
             _ => return None,

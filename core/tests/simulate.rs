@@ -101,7 +101,12 @@ fn a_month_goes_through_every_path() {
         ("sent jointly", n.joint, 40, 150),
         ("co-handlers", n.co_handlers, 50, 200),
         ("co-handlers' feedback", n.co_feedback, 40, 200),
-        ("co-handlers' feedback on time", n.co_feedback_on_time, 30, 180),
+        (
+            "co-handlers' feedback on time",
+            n.co_feedback_on_time,
+            30,
+            180,
+        ),
     ] {
         assert!(
             (lo..hi).contains(&count),

@@ -1024,7 +1024,9 @@ fn second_level_dispatch_keeps_the_deadline_and_credits_both_units() {
     assert_eq!(e.kind(), ErrorKind::InvalidValue, "{e}");
     let text = e.to_string();
     assert!(
-        text.contains("\"WATER\"") && text.contains("\"SANIT\"") && text.contains(&format!("case {id}")),
+        text.contains("\"WATER\"")
+            && text.contains("\"SANIT\"")
+            && text.contains(&format!("case {id}")),
         "{text}"
     );
     assert!(eng == before);
@@ -1049,7 +1051,10 @@ fn second_level_dispatch_keeps_the_deadline_and_credits_both_units() {
     assert_replays(&eng);
     let rec = eng.records().unwrap();
     assert_eq!(text_column(&rec, "unit"), [Some("SANIT".to_owned())]);
-    assert_eq!(text_column(&rec, "second_unit"), [Some("SANIT-E".to_owned())]);
+    assert_eq!(
+        text_column(&rec, "second_unit"),
+        [Some("SANIT-E".to_owned())]
+    );
     assert_eq!(text_column(&rec, "co_units"), [None]);
     let card =
         gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), None).unwrap();
@@ -1078,10 +1083,20 @@ fn second_level_dispatch_keeps_the_deadline_and_credits_both_units() {
         Some("SANIT-E".to_owned()),
         "rework goes back to the unit that handled it"
     );
-    eng.act(id, w("H-SANIT-1"), at(2025, 11, 3, 15, 10), request_return(ReturnCause::WrongUnit))
-        .unwrap();
-    eng.act(id, w("SL01"), at(2025, 11, 3, 15, 20), Action::ApproveReturn)
-        .unwrap();
+    eng.act(
+        id,
+        w("H-SANIT-1"),
+        at(2025, 11, 3, 15, 10),
+        request_return(ReturnCause::WrongUnit),
+    )
+    .unwrap();
+    eng.act(
+        id,
+        w("SL01"),
+        at(2025, 11, 3, 15, 20),
+        Action::ApproveReturn,
+    )
+    .unwrap();
     assert_eq!(eng.case(id).unwrap().second_unit, None);
     assert_replays(&eng);
 }
@@ -1114,7 +1129,13 @@ fn joint_dispatch_waits_for_every_co_handler_and_credits_each() {
     eng.act(id, w("H-WATER-1"), at(2025, 11, 3, 11, 0), feedback())
         .unwrap();
     // once per co-handler; only a co-handler's handler; not the lead's feedback
-    let again = refused(&mut eng, id, "H-WATER-2", at(2025, 11, 3, 11, 5), feedback());
+    let again = refused(
+        &mut eng,
+        id,
+        "H-WATER-2",
+        at(2025, 11, 3, 11, 5),
+        feedback(),
+    );
     assert!(again.contains("already fed back"), "{again}");
     let e = eng
         .act(id, w("H-LIGHT-1"), at(2025, 11, 3, 11, 5), feedback())
@@ -1149,7 +1170,13 @@ fn joint_dispatch_waits_for_every_co_handler_and_credits_each() {
         Action::Check { passed: false },
     )
     .unwrap();
-    assert!(eng.case(id).unwrap().co.iter().all(|h| h.fed_back_at.is_some()));
+    assert!(
+        eng.case(id)
+            .unwrap()
+            .co
+            .iter()
+            .all(|h| h.fed_back_at.is_some())
+    );
     eng.act(id, w("H-SANIT-1"), at(2025, 11, 3, 17, 30), handle())
         .unwrap();
     assert_replays(&eng);
@@ -1158,7 +1185,10 @@ fn joint_dispatch_waits_for_every_co_handler_and_credits_each() {
     assert_eq!(json["co_handlers"][0]["on_time"], true);
     assert_eq!(json["co_handlers"][1]["on_time"], false);
     let rec = eng.records().unwrap();
-    assert_eq!(text_column(&rec, "co_units"), [Some("WATER;POWER".to_owned())]);
+    assert_eq!(
+        text_column(&rec, "co_units"),
+        [Some("WATER;POWER".to_owned())]
+    );
     assert_eq!(text_column(&rec, "co_on_time"), [Some("WATER".to_owned())]);
     let card =
         gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), None).unwrap();
@@ -1192,8 +1222,15 @@ fn the_lead_may_feed_back_alone_when_the_model_says_so() {
     let mut eng = Engine::new(Arc::new(model));
     let id = dispatched_case(&mut eng);
     let t0 = at(2025, 11, 3, 9, 0);
-    eng.act(id, w("DP01"), t0, Action::CoDispatch { unit: "WATER".into() })
-        .unwrap();
+    eng.act(
+        id,
+        w("DP01"),
+        t0,
+        Action::CoDispatch {
+            unit: "WATER".into(),
+        },
+    )
+    .unwrap();
     eng.act(id, w("H-SANIT-1"), at(2025, 11, 3, 10, 0), handle())
         .unwrap();
     let feedback = Action::CoFeedback {
@@ -1217,14 +1254,21 @@ fn bad_dispatch_columns_are_typed_errors_naming_the_cell() {
     };
     let e = gridgov::score::Records::from_csv(Arc::clone(&model), &row("WATER;NOPE", "", 4), None)
         .unwrap_err();
-    assert!(e.to_string().contains("records[0].co_units") && e.to_string().contains("NOPE"), "{e}");
+    assert!(
+        e.to_string().contains("records[0].co_units") && e.to_string().contains("NOPE"),
+        "{e}"
+    );
     let e = gridgov::score::Records::from_csv(Arc::clone(&model), &row("WATER", "POWER", 4), None)
         .unwrap_err();
     assert!(e.to_string().contains("records[0].co_on_time"), "{e}");
     let e = gridgov::score::Records::from_csv(Arc::clone(&model), &row("WATER", "", 3), None)
         .unwrap_err();
     assert!(e.to_string().contains("schema version 4"), "{e}");
-    let ok = gridgov::score::Records::from_csv(Arc::clone(&model), &row("WATER;POWER", "POWER", 4), None)
-        .unwrap();
+    let ok = gridgov::score::Records::from_csv(
+        Arc::clone(&model),
+        &row("WATER;POWER", "POWER", 4),
+        None,
+    )
+    .unwrap();
     assert_eq!(text_column(&ok, "co_on_time"), [Some("POWER".to_owned())]);
 }

@@ -796,7 +796,9 @@ impl Engine {
             Action::CoFeedback { .. } => {
                 let mine = self.actor_unit(&actor);
                 let Some(k) = case.co.iter().position(|h| Some(h.unit) == mine) else {
-                    return Err(refuse("the actor's unit is not a co-handler (协办) of the case"));
+                    return Err(refuse(
+                        "the actor's unit is not a co-handler (协办) of the case",
+                    ));
                 };
                 if case.co[k].fed_back_at.is_some() {
                     return Err(refuse("this co-handler has already fed back"));

@@ -16,7 +16,8 @@ use super::config::ScoringConfig;
 use super::records::Records;
 use super::spec::{ColumnKind, Numerator, Subject};
 use super::tally::{
-    AREA_COUNTS, AreaTally, DEPT_COUNTS, DEPT_COUNTS_BEFORE_DISPATCH, DeptTally, POST_COUNTS, Tally, Window, ac, tally,
+    AREA_COUNTS, AreaTally, DEPT_COUNTS, DEPT_COUNTS_BEFORE_DISPATCH, DeptTally, POST_COUNTS,
+    Tally, Window, ac, tally,
 };
 
 const HOUR_MS: f64 = 3_600_000.0;

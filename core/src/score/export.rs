@@ -12,8 +12,8 @@ use crate::error::Result;
 use crate::event::EventBody;
 
 use super::records::{
-    ColumnData, Columns, DEADLINE_COLUMNS, LIST_SEPARATOR, NO_TIME, PERSON_COLUMNS, Records, SCHEMA_VERSION,
-    SHELF_COLUMNS, TIME_COLUMNS, p, t,
+    ColumnData, Columns, DEADLINE_COLUMNS, LIST_SEPARATOR, NO_TIME, PERSON_COLUMNS, Records,
+    SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS, p, t,
 };
 
 /// What the walk over a case's events keeps.
@@ -214,9 +214,7 @@ impl Engine {
             };
             a.co_units = list(false);
             a.co_on_time = list(true);
-            a.second_unit = case
-                .second_unit
-                .map(|u| Arc::from(org.unit(u).id.as_str()));
+            a.second_unit = case.second_unit.map(|u| Arc::from(org.unit(u).id.as_str()));
         }
         self.columns_of(&acc)
     }

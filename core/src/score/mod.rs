@@ -314,8 +314,8 @@ pub use config::{ScoringConfig, ScoringSection, StepTable};
 pub use drill::{DRILL_COLUMNS, drill_down, drill_down_csv};
 pub use periods::{Freq, compare_at, merge_all, periods, score_periods};
 pub use records::{
-    APPROVAL_COLUMNS, Checked, ColumnData, ColumnType, Columns, DEADLINE_COLUMNS,
-    DISPATCH_COLUMNS, LIST_SEPARATOR, NO_TIME, ORDER_COLUMNS, OnError, PERSON_COLUMNS, Problem, Records, SCHEMA_VERSION, SHELF_COLUMNS,
-    TIME_COLUMNS, column_type, schema_columns,
+    APPROVAL_COLUMNS, Checked, ColumnData, ColumnType, Columns, DEADLINE_COLUMNS, DISPATCH_COLUMNS,
+    LIST_SEPARATOR, NO_TIME, ORDER_COLUMNS, OnError, PERSON_COLUMNS, Problem, Records,
+    SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS, column_type, schema_columns,
 };
 pub use spec::{Column, ColumnKind, Numerator, Subject, column_label_zh, column_labels_zh};

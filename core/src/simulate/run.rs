@@ -142,7 +142,7 @@ impl Run {
         let c = self.eng.case(id)?;
         // a handler of the sub-unit it was passed on to does the work
         let (grid, unit) = (c.grid, c.second_unit.or(c.unit));
-        self.who_of(id, kind, prefer, grid, unit)
+        Ok(self.who_of(id, kind, prefer, grid, unit))
     }
 
     /// A worker allowed to perform `kind` on case `id` in `grid`, a handler drawn from `unit`.
@@ -153,9 +153,9 @@ impl Run {
         prefer: &[Role],
         grid: crate::territory::AreaId,
         unit: Option<crate::org::UnitId>,
-    ) -> Result<Option<Actor>> {
+    ) -> Option<Actor> {
         let idx = (id - 1) as usize;
-        Ok(self.staff.pick(
+        self.staff.pick(
             &self.model,
             &self.perms,
             kind,
@@ -163,7 +163,7 @@ impl Run {
             grid,
             unit,
             &mut self.fates[idx].rng,
-        ))
+        )
     }
 
     /// The reporter of case `id`, when `party` may perform `kind` (self-handling, rating).

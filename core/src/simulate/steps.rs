@@ -58,7 +58,7 @@ impl Run {
             let c = self.eng.case(id)?;
             (c.grid, c.unit)
         };
-        let Some(actor) = self.who_of(id, ActionKind::Subdispatch, &[Role::Handler], grid, first)?
+        let Some(actor) = self.who_of(id, ActionKind::Subdispatch, &[Role::Handler], grid, first)
         else {
             return Ok(());
         };
@@ -100,12 +100,11 @@ impl Run {
     fn gather_co_feedback(&mut self, id: CaseId, t: Millis) -> Result<()> {
         let (grid, last, pending) = {
             let c = self.eng.case(id)?;
-            let pending: Vec<UnitId> = c
-                .co
-                .iter()
-                .filter(|h| h.fed_back_at.is_none())
-                .map(|h| h.unit)
-                .collect();
+            let pending: Vec<UnitId> =
+                c.co.iter()
+                    .filter(|h| h.fed_back_at.is_none())
+                    .map(|h| h.unit)
+                    .collect();
             (c.grid, c.last_at, pending)
         };
         let mut times: Vec<Millis> = pending
@@ -115,7 +114,7 @@ impl Run {
         times.sort_unstable();
         for (u, at) in pending.into_iter().zip(times) {
             let Some(actor) =
-                self.who_of(id, ActionKind::CoFeedback, &[Role::Handler], grid, Some(u))?
+                self.who_of(id, ActionKind::CoFeedback, &[Role::Handler], grid, Some(u))
             else {
                 continue;
             };

@@ -11,8 +11,8 @@ use crate::model::Model;
 
 use super::columns::{ColumnData, Columns};
 use super::schema::{
-    DEADLINE_COLUMNS, LIST_SEPARATOR, NONE, PERSON_COLUMNS, SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS,
-    schema_columns, t,
+    DEADLINE_COLUMNS, LIST_SEPARATOR, NONE, PERSON_COLUMNS, SCHEMA_VERSION, SHELF_COLUMNS,
+    TIME_COLUMNS, schema_columns, t,
 };
 
 /// Validated case records, one row per case, stored by column.

@@ -525,7 +525,10 @@ fn dispatch_columns(
             let mut list = Vec::new();
             for id in text.split(super::LIST_SEPARATOR).map(str::trim) {
                 let u = org.find_unit(id).map_err(|e| {
-                    format!("{e} (a list of unit ids joined by \"{}\")", super::LIST_SEPARATOR)
+                    format!(
+                        "{e} (a list of unit ids joined by \"{}\")",
+                        super::LIST_SEPARATOR
+                    )
                 })?;
                 if list.contains(&u.0) {
                     return Err(format!("names unit {id:?} twice"));
@@ -537,15 +540,21 @@ fn dispatch_columns(
         })?
         .rows;
     }
-    for row in 0..n {
-        let (all, on_time) = (co[0][row], co[1][row]);
+    for (row, (&all, &on_time)) in co[0].iter().zip(&co[1]).enumerate() {
         if on_time == NONE {
             continue;
         }
         let given = |k: usize, i: u32| -> &[u32] {
-            if i == NONE { &[] } else { &co_lists[k][i as usize] }
+            if i == NONE {
+                &[]
+            } else {
+                &co_lists[k][i as usize]
+            }
         };
-        if let Some(&u) = given(1, on_time).iter().find(|u| !given(0, all).contains(u)) {
+        if let Some(&u) = given(1, on_time)
+            .iter()
+            .find(|u| !given(0, all).contains(u))
+        {
             return Err(bad(
                 row,
                 "co_on_time",
