@@ -67,7 +67,8 @@ def test_a_small_demo_run(demo: ModuleType, tmp_path: Path, capsys: Any) -> None
     lines = out.splitlines()
     assert len(lines) <= 30  # one screen
     for text in ("Responsibility check: clean", "GPS:", "Lights at", "Escalations in March", "supervise",
-                 "March against February", "streets ", "departments ", "dispatchers ", "Grid division", "Report: "):
+                 "March against February", "streets ", "departments ", "sub-units (二级派遣)", "dispatchers ",
+                 "Grid division", "Report: "):
         assert any(text in line for line in lines), text
     engine = gridgov.simulate(gridgov.Model.sample(), demo.START, demo.DAYS, seed=3, reports_per_day=60)
     assert f"{len(engine):,} cases and {engine.event_count:,} events" in out
