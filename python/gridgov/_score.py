@@ -627,7 +627,12 @@ def drill_down(
       ``public_filed``, ``due_to_close``, ``closed``, ``closed_on_time``, ``shelved`` (summed
       per grid they are the area table's counts) and ``dept_due``, ``dept_handled``,
       ``dept_handled_on_time``, ``dept_overdue_handled``, ``dept_overdue_unhandled``,
-      ``dept_shelved``, ``dept_postponed`` (summed per ``unit``, the department table's).
+      ``dept_shelved``, ``dept_postponed`` (summed per ``unit``, the department table's);
+    - two-level and joint dispatch: ``dept_second_handled``, ``dept_second_handled_on_time``
+      (summed per ``second_unit``, the sub-units' counts), ``dept_co`` (set on the rows whose
+      co-handler lists count: each unit named in ``co_units`` / ``co_on_time`` of those rows
+      is credited one ``co_assigned`` / ``co_on_time``), and the text columns
+      ``second_unit``, ``co_units``, ``co_on_time`` (lists joined by ``;``).
 
     A department's overdue cases: ``d[(d.unit == "U01") & d.dept_overdue_unhandled]``.
     Posts' counts are not drilled into."""

@@ -382,6 +382,10 @@ def test_second_level_dispatch_keeps_the_deadline_and_joint_dispatch_waits_for_c
     month = (datetime(2025, 11, 1), datetime(2025, 12, 1))
     again = gridgov.score(sample, gridgov.Records(sample, frame.reset_index()), *month)
     assert again.departments().equals(d)
+    # the drill-down lists them: the second-level case under SANIT-E, the joint one's co-handlers
+    drill = gridgov.drill_down(sample, eng, *month).set_index("id")
+    assert drill.loc[a, "second_unit"] == "SANIT-E" and bool(drill.loc[a, "dept_second_handled_on_time"])
+    assert drill.loc[b, "co_units"] == "WATER;POWER" and bool(drill.loc[b, "dept_co"])
 
 
 def test_the_lead_may_feed_back_alone_when_the_model_says_so() -> None:
