@@ -272,10 +272,16 @@ impl Permissions {
                         )));
                     }
                 } else if kind != ActionKind::Report
-                    && case.is_some_and(|c| c.unit != Some(w.unit) && c.second_unit != Some(w.unit))
+                    && let Some(c) = case
+                    && c.unit != Some(w.unit)
+                    && c.second_unit != Some(w.unit)
                 {
+                    let with = c
+                        .unit
+                        .map_or_else(|| "no unit".to_owned(), |u| format!("{:?}", org.unit(u).id));
                     return Err(denied(format!(
-                        "the case is not dispatched to their unit {:?}",
+                        "case {} is not dispatched to their unit {:?} (it is with {with})",
+                        c.id,
                         org.unit(w.unit).id
                     )));
                 }

@@ -1036,7 +1036,13 @@ fn second_level_dispatch_keeps_the_deadline_and_credits_both_units() {
     // not dispatched to the actor's unit
     let e = eng.act(id, w("H-WATER-1"), t, pass("SANIT-E")).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::PermissionDenied, "{e}");
-    assert!(e.to_string().contains("WATER"), "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains(&format!("case {id}"))
+            && text.contains("\"WATER\"")
+            && text.contains("\"SANIT\""),
+        "{text}"
+    );
     // passed on: the deadline holds
     eng.act(id, w("H-SANIT-1"), t, pass("SANIT-E")).unwrap();
     let c = eng.case(id).unwrap();

@@ -500,6 +500,7 @@ static void test_two_level_and_joint_dispatch(void) {
   CHECK_ERROR_MENTIONS("case 1");
   CHECK(act_status(e, a, hw, T0 + HOUR, "{\"action\":\"subdispatch\",\"unit\":\"SANIT-E\"}",
                    GRIDGOV_STATUS_PERMISSION_DENIED));
+  CHECK_ERROR_MENTIONS("case 1 is not dispatched to their unit \"WATER\" (it is with \"SANIT\")");
   CHECK_STATUS(act(e, a, HS1, T0 + HOUR, "{\"action\":\"subdispatch\",\"unit\":\"SANIT-E\"}"),
                GRIDGOV_STATUS_OK);
   char *json = case_json(e, a, T0 + HOUR);

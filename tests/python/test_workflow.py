@@ -343,7 +343,7 @@ def test_second_level_dispatch_keeps_the_deadline_and_joint_dispatch_waits_for_c
     t = MON + m(60)
     with pytest.raises(gridgov.ValidationError, match=rf'"WATER".*"SANIT".*case {a}'):
         eng.act(a, "subdispatch", actor="H-SANIT-1", at=t, unit="WATER")
-    with pytest.raises(gridgov.PermissionDenied, match="WATER"):
+    with pytest.raises(gridgov.PermissionDenied, match=rf'case {a} is not dispatched to their unit "WATER"'):
         eng.act(a, "subdispatch", actor="H-WATER-1", at=t, unit="SANIT-E")
     eng.act(a, "subdispatch", actor="H-SANIT-1", at=t, unit="SANIT-E")
     c = eng.case(a)
