@@ -220,9 +220,9 @@ pub fn drill_down(
             d_overdue_unhandled,
             d_shelved,
             d_due && rec.postponements[row] > 0,
-            d_handled && rec.second_unit[row] != NONE,
-            d_handled && on_time && rec.second_unit[row] != NONE,
-            dispatched_in && !on_shelf && rec.co[0][row] != NONE,
+            d_handled && rec.second_unit_at(row) != NONE,
+            d_handled && on_time && rec.second_unit_at(row) != NONE,
+            dispatched_in && !on_shelf && !rec.co_at(0, row).is_empty(),
         ];
         for (c, v) in counts.iter_mut().zip(values) {
             c.push(v);
@@ -314,7 +314,7 @@ pub fn drill_down(
         out.push(*name, ColumnData::Bool(Cow::Owned(v)));
     }
     let units: Vec<String> = org.units().iter().map(|u| u.id.clone()).collect();
-    out.push("second_unit", text(units, &|r| rec.second_unit[r]));
+    out.push("second_unit", text(units, &|r| rec.second_unit_at(r)));
     for (k, name) in ["co_units", "co_on_time"].into_iter().enumerate() {
         let sep = super::records::LIST_SEPARATOR.to_string();
         let lists: Vec<String> = rec.co_lists[k]
@@ -326,7 +326,10 @@ pub fn drill_down(
                     .join(&sep)
             })
             .collect();
-        out.push(name, text(lists, &|r| rec.co[k][r]));
+        out.push(
+            name,
+            text(lists, &|r| rec.co[k].get(r).copied().unwrap_or(NONE)),
+        );
     }
     Ok(out)
 }

@@ -307,20 +307,16 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
             // centre's deadline is its own); the second-level unit is credited with the
             // handling it did, the co-handlers with their own feedback.
             if !on_shelf {
-                let second = rec.second_unit[row];
+                let second = rec.second_unit_at(row);
                 if second != NONE && handle_ms.is_some() {
                     let s = &mut tally.units[second as usize];
                     s.counts[dc::SECOND_HANDLED] += 1;
                     s.counts[dc::SECOND_ON_TIME] += u64::from(on_time);
                 }
-                let list = |k: usize| match rec.co[k][row] {
-                    NONE => &[][..],
-                    i => &rec.co_lists[k][i as usize][..],
-                };
-                for &u in list(0) {
+                for &u in rec.co_at(0, row) {
                     tally.units[u as usize].counts[dc::CO_ASSIGNED] += 1;
                 }
-                for &u in list(1) {
+                for &u in rec.co_at(1, row) {
                     tally.units[u as usize].counts[dc::CO_ON_TIME] += 1;
                 }
             }

@@ -513,13 +513,21 @@ fn dispatch_columns(
     n: usize,
     org: &crate::org::Organisation,
 ) -> Result<(Vec<u32>, [Vec<u32>; 2], [Vec<Box<[u32]>>; 2])> {
-    let second_unit = resolve_text(cols, "second_unit", n, false, |u| {
-        org.find_unit(u).map(|u| u.0).map_err(|e| e.to_string())
-    })?
-    .rows;
+    // An absent column costs no memory (the accessors read a missing row as none).
+    let second_unit = if cols.get("second_unit").is_none() {
+        Vec::new()
+    } else {
+        resolve_text(cols, "second_unit", n, false, |u| {
+            org.find_unit(u).map(|u| u.0).map_err(|e| e.to_string())
+        })?
+        .rows
+    };
     let mut co: [Vec<u32>; 2] = Default::default();
     let mut co_lists: [Vec<Box<[u32]>>; 2] = Default::default();
     for (k, name) in ["co_units", "co_on_time"].into_iter().enumerate() {
+        if cols.get(name).is_none() {
+            continue;
+        }
         let lists = &mut co_lists[k];
         co[k] = resolve_text(cols, name, n, false, |text| {
             let mut list = Vec::new();
@@ -540,7 +548,8 @@ fn dispatch_columns(
         })?
         .rows;
     }
-    for (row, (&all, &on_time)) in co[0].iter().zip(&co[1]).enumerate() {
+    for (row, &on_time) in co[1].iter().enumerate() {
+        let all = co[0].get(row).copied().unwrap_or(NONE);
         if on_time == NONE {
             continue;
         }
