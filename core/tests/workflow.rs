@@ -1278,3 +1278,47 @@ fn bad_dispatch_columns_are_typed_errors_naming_the_cell() {
     .unwrap();
     assert_eq!(text_column(&ok, "co_on_time"), [Some("POWER".to_owned())]);
 }
+
+/// A reassignment by escalation moves the case to another unit, which starts over: no
+/// second-level unit, no co-handlers (the sample city with one more rule: reassign an overdue
+/// handling to WATER).
+#[test]
+fn a_reassignment_clears_the_second_level_unit_and_the_co_handlers() {
+    let text = format!(
+        "{SAMPLE}\n[[escalation]]\nname = \"overdue: reassign\"\nstages = [\"handle\"]\ntrigger = {{ overdue = true }}\naction = {{ reassign = \"WATER\" }}\n"
+    );
+    let model = Model::from_str_as(&text, gridgov::model::Format::Toml).unwrap();
+    let mut eng = Engine::new(Arc::new(model));
+    let id = dispatched_case(&mut eng);
+    let t = at(2025, 11, 3, 10, 0);
+    eng.act(
+        id,
+        w("H-SANIT-1"),
+        t,
+        Action::Subdispatch {
+            unit: "SANIT-E".into(),
+        },
+    )
+    .unwrap();
+    eng.act(
+        id,
+        w("DP01"),
+        t,
+        Action::CoDispatch {
+            unit: "POWER".into(),
+        },
+    )
+    .unwrap();
+    eng.sweep(at(2025, 11, 3, 15, 30)).unwrap(); // overdue at 15:00
+    let c = eng.case(id).unwrap();
+    assert_eq!(org_id(&eng, c.unit), Some("WATER".to_owned()));
+    assert_eq!((c.second_unit, c.co.len()), (None, 0));
+    // WATER's handler feeds back alone; SANIT-E's may no longer act
+    let e = eng
+        .act(id, w("H-SANIT-E-1"), at(2025, 11, 3, 16, 0), handle())
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PermissionDenied, "{e}");
+    eng.act(id, w("H-WATER-1"), at(2025, 11, 3, 16, 0), handle())
+        .unwrap();
+    assert_replays(&eng);
+}
