@@ -1322,3 +1322,31 @@ fn a_reassignment_clears_the_second_level_unit_and_the_co_handlers() {
         .unwrap();
     assert_replays(&eng);
 }
+
+/// A card file written before two-level and joint dispatch holds 9 counts per unit: it still
+/// reads, its second-level and co-handler counts none.
+#[test]
+fn a_card_without_the_dispatch_counts_still_reads() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let id = dispatched_case(&mut eng);
+    eng.act(id, w("H-SANIT-1"), at(2025, 11, 3, 10, 0), handle())
+        .unwrap();
+    let rec = eng.records().unwrap();
+    let card =
+        gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), None).unwrap();
+    let mut file: serde_json::Value = serde_json::from_str(&card.to_json()).unwrap();
+    let counts = &mut file["units"]["SANIT"]["counts"];
+    assert_eq!(counts.as_array().unwrap().len(), 13);
+    counts.as_array_mut().unwrap().truncate(9);
+    let old = gridgov::score::Scorecard::from_json(Arc::clone(eng.model_arc()), &file.to_string())
+        .unwrap();
+    assert_eq!(old, card);
+    counts_of(&mut file).truncate(8);
+    let e = gridgov::score::Scorecard::from_json(Arc::clone(eng.model_arc()), &file.to_string())
+        .unwrap_err();
+    assert!(e.to_string().contains("units.SANIT.counts"), "{e}");
+}
+
+fn counts_of(file: &mut serde_json::Value) -> &mut Vec<serde_json::Value> {
+    file["units"]["SANIT"]["counts"].as_array_mut().unwrap()
+}
