@@ -218,6 +218,11 @@ def summary(
     add("March's scorecards (best and worst):")
     add(f"  streets       {best_worst(mar.areas('street'), 'on_time_closure_rate')}")
     add(f"  departments   {best_worst(mar.departments(), 'on_time_rate')}")
+    depts = mar.departments()
+    subs = depts[depts["second_handled"] > 0]["second_handled"]
+    co, co_on_time = int(depts["co_assigned"].sum()), int(depts["co_on_time"].sum())
+    add("  sub-units (二级派遣): " + (", ".join(f"{u} {int(n):,}" for u, n in subs.items()) or "none")
+        + f" handled; co-handlers (协办) {co:,}, on time {pct(co_on_time / co if co else float('nan'))}")
     keys = {"supervisor": "check_on_time_rate", "acceptor": "accept_on_time_rate",
             "shift_leader": "filing_on_time_rate", "dispatcher": "dispatch_on_time_rate"}
     for role, key in keys.items():

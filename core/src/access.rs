@@ -26,6 +26,9 @@
 //! | supervise (a 督办 order) | manager |
 //! | reply (to the order) | handler, dispatcher, `shift_leader` |
 //! | callback (回访) | acceptor |
+//! | subdispatch (二级派遣, to a sub-unit) | handler |
+//! | `co_dispatch` (add a 协办 co-handler) | dispatcher |
+//! | `co_feedback` (a co-handler's own feedback) | handler |
 //! | rate | citizen (only on a case they reported) |
 //!
 //! The auditor performs no action (read-only). A model overrides rows with
@@ -34,7 +37,10 @@
 //! # Scope
 //!
 //! - a supervisor acts only on cases in the grids assigned to them;
-//! - a handler acts only on cases dispatched to their own unit;
+//! - a handler acts only on cases dispatched to their own unit, or passed on to it by that unit
+//!   (the second-level unit of [`crate::case`]'s two-level dispatch); a `co_feedback` only on
+//!   cases where their unit is a co-handler (协办), and a co-handler's handler does nothing else
+//!   on the case;
 //! - centre roles (acceptor, shift leader, dispatcher, manager) act on cases whose grid lies in
 //!   their unit's jurisdiction;
 //! - a citizen reports anywhere and rates only the cases they reported;
@@ -88,7 +94,7 @@ impl Default for Permissions {
         use ActionKind as A;
         use Role as R;
         let r = Party::Role;
-        let rows: [(ActionKind, Vec<Party>); 29] = [
+        let rows: [(ActionKind, Vec<Party>); 32] = [
             (
                 A::Report,
                 vec![
@@ -137,6 +143,12 @@ impl Default for Permissions {
             ),
             // 回访: the acceptor calls the citizen back (acceptors see contact data).
             (A::Callback, vec![r(R::Acceptor)]),
+            // Two-level and joint dispatch (domain facts §11): the unit holding a case passes
+            // it on to a sub-unit; the dispatcher names co-handlers (协办); each co-handler's
+            // handlers give its own feedback.
+            (A::Subdispatch, vec![r(R::Handler)]),
+            (A::CoDispatch, vec![r(R::Dispatcher)]),
+            (A::CoFeedback, vec![r(R::Handler)]),
         ];
         Permissions {
             table: rows.into_iter().collect(),
@@ -252,9 +264,24 @@ impl Permissions {
                 }
             }
             (Party::Role(Role::Handler), Some(w)) => {
-                if kind != ActionKind::Report && case.is_some_and(|c| c.unit != Some(w.unit)) {
+                if kind == ActionKind::CoFeedback {
+                    if case.is_some_and(|c| !c.co.iter().any(|h| h.unit == w.unit)) {
+                        return Err(denied(format!(
+                            "their unit {:?} is not a co-handler (协办) of the case",
+                            org.unit(w.unit).id
+                        )));
+                    }
+                } else if kind != ActionKind::Report
+                    && let Some(c) = case
+                    && c.unit != Some(w.unit)
+                    && c.second_unit != Some(w.unit)
+                {
+                    let with = c
+                        .unit
+                        .map_or_else(|| "no unit".to_owned(), |u| format!("{:?}", org.unit(u).id));
                     return Err(denied(format!(
-                        "the case is not dispatched to their unit {:?}",
+                        "case {} is not dispatched to their unit {:?} (it is with {with})",
+                        c.id,
                         org.unit(w.unit).id
                     )));
                 }

@@ -32,7 +32,10 @@
 //! | (a return pending) | `deny_return` | unchanged; the unit keeps the case |
 //! | dispatched, handling | return (reason) | refused: a return needs approval (read back from journals written before approvals) |
 //! | dispatched, shelved | start | handling |
-//! | dispatched, handling | handle (result) | handled (反馈) |
+//! | dispatched, handling | handle (result) | handled (反馈) — refused while a co-handler has not fed back, when the model requires it (`[engine] co_feedback_required`, default true) |
+//! | dispatched, handling | subdispatch (unit) | unchanged; passed on to a sub-unit (二级派遣), on the same deadline |
+//! | dispatched, handling | `co_dispatch` (unit) | unchanged; the unit becomes a co-handler (协办) |
+//! | dispatched, handling, handled | `co_feedback` (result) | unchanged; that co-handler's feedback (once per co-handler) |
 //! | handled | check (passed = true) | checked (核查) |
 //! | handled | check (passed = false) | dispatched — rework (返工), on the handling deadline it failed (the bundle deadline) unless `[engine] rework = "restart"` |
 //! | checked, shelved | close (reason) | closed (结案; the reason is kept: closed ≠ fixed) |
@@ -70,6 +73,42 @@
 //! in the project's domain facts, §11). Scoring: an approved "wrong unit" return is the
 //! dispatcher's error, other returns are not; a void for a problem gone after filing is
 //! justified and not the shift leader's filing error ([`crate::score`]).
+//!
+//! # Two-level and joint dispatch
+//!
+//! Systems record a first and a second unit (the department and its sub-unit), and cases
+//! needing several departments go to a lead unit (主办) with co-handlers (协办) (domain facts
+//! §11, from public 数字城管 system descriptions).
+//!
+//! **Second-level dispatch (二级派遣)**: a handler of the unit the case is dispatched to may pass
+//! it on (`subdispatch`) to a **sub-unit**: a unit whose chain of parents (`parent` in the
+//! model's `[[units]]`) reaches that unit, at any depth (a district 环卫所 under the city's
+//! 环卫 centre, a team under the 所). A handler of the second-level unit may pass it on again,
+//! to a sub-unit of its own. Anything else is refused ([`crate::Error::InvalidValue`] naming the
+//! case, the target and the unit holding the case); a handler of a unit that does not hold the
+//! case is refused by the access rules ([`crate::access`]). The case stays the first unit's
+//! (its `unit`, the one the centre dispatched to and scores), and `second_unit` is the last
+//! unit it was passed on to; handlers of both may act on it. Passing on does **not** restart
+//! the handling deadline: the centre gave the first unit one deadline for the disposal (the
+//! bundle deadline, 捆绑时限); how the unit organises its work inside does not buy it time, or a
+//! unit could reset its clock by passing cases down. Only approved postponements move it.
+//!
+//! **Joint dispatch (主办/协办)**: after dispatching a case (to its lead unit), the dispatcher
+//! names co-handlers one by one (`co_dispatch`, at the same instant or later while the case is
+//! being handled). Each co-handler gives its own feedback (`co_feedback`, once), on time when
+//! by the case's handling deadline. By default (`[engine] co_feedback_required = true`) the
+//! lead's feedback (`handle`) is **refused** while a co-handler has not fed back, with an
+//! [`crate::Error::InvalidValue`] naming the case and the missing co-handlers: in hotline
+//! practice the lead answers for the whole case and gathers the co-handlers' opinions before
+//! it replies, so a feedback without them would be incomplete. The engine refuses rather than
+//! waits: an action either happens or is refused, and a lead feedback held back invisibly would
+//! make the handling time lie. With `co_feedback_required = false` the lead's feedback alone
+//! handles the case, and co-handlers may still feed back after it. A failed check sends the
+//! case back to the lead (and its second-level unit), on the same deadline as any rework; the
+//! co-handlers' feedback stands (the check judged the lead's disposal; a co-handler is not
+//! asked to repeat a part nobody found wanting). An approved return (回退), a new dispatch or
+//! a reassignment by escalation clears the second-level unit and the co-handlers: the case
+//! starts over at its new unit.
 //!
 //! # Every node is timed
 //!
@@ -512,6 +551,22 @@ pub enum Action {
         /// What was done.
         result: String,
     },
+    /// 二级派遣: the unit holding the case passes it on to one of its sub-units.
+    Subdispatch {
+        /// The sub-unit's id.
+        unit: Arc<str>,
+    },
+    /// 协办: the dispatcher names a co-handler of the dispatched case (the unit it was
+    /// dispatched to leads, 主办).
+    CoDispatch {
+        /// The co-handler's unit id.
+        unit: Arc<str>,
+    },
+    /// 协办反馈: a co-handler's own feedback on its part.
+    CoFeedback {
+        /// What was done.
+        result: String,
+    },
 }
 
 impl Action {
@@ -546,6 +601,9 @@ impl Action {
             Action::DenyVoid => ActionKind::DenyVoid,
             Action::Reply { .. } => ActionKind::Reply,
             Action::Callback { .. } => ActionKind::Callback,
+            Action::Subdispatch { .. } => ActionKind::Subdispatch,
+            Action::CoDispatch { .. } => ActionKind::CoDispatch,
+            Action::CoFeedback { .. } => ActionKind::CoFeedback,
         }
     }
 
@@ -578,7 +636,8 @@ impl Action {
                      return, start, request_postpone, approve_postpone, deny_postpone, \
                      request_shelve, approve_shelve, handle, check, close, rate, reopen, \
                      supervise, self_handle, request_return, approve_return, deny_return, \
-                     request_void, approve_void, deny_void, reply, callback)",
+                     request_void, approve_void, deny_void, reply, callback, subdispatch, \
+                     co_dispatch, co_feedback)",
                 )
             })?;
         let fields = kind.fields();
@@ -622,7 +681,10 @@ impl Action {
             | Action::Reopen { reason }
             | Action::RequestReturn { reason, .. }
             | Action::RequestVoid { reason, .. } => text("reason", reason),
-            Action::Handle { result } | Action::SelfHandle { result } => text("result", result),
+            Action::Handle { result }
+            | Action::SelfHandle { result }
+            | Action::CoFeedback { result } => text("result", result),
+            Action::Subdispatch { unit } | Action::CoDispatch { unit } => text("unit", unit),
             Action::Supervise { note, .. } | Action::Reply { note } => text("note", note),
             Action::Dispatch {
                 reason: Some(r), ..
@@ -709,6 +771,8 @@ pub fn transition(state: State, action: &Action) -> Option<Next> {
             Action::ApproveVoid,
         ) => Next::To(S::Voided),
         (S::Dispatched | S::Shelved, Action::Start) => Next::To(S::Handling),
+        (S::Dispatched | S::Handling, Action::Subdispatch { .. } | Action::CoDispatch { .. })
+        | (S::Dispatched | S::Handling | S::Handled, Action::CoFeedback { .. }) => Next::Stay,
         (S::Dispatched | S::Handling, Action::Handle { .. }) => Next::To(S::Handled),
         (S::Handled, Action::Check { passed: true }) => Next::To(S::Checked),
         (S::Handled, Action::Check { passed: false }) => Next::To(S::Dispatched),
@@ -821,8 +885,12 @@ pub struct Case {
     pub reporter: Actor,
     /// Lifecycle state.
     pub state: State,
-    /// The unit it is dispatched to.
+    /// The unit it is dispatched to (the lead unit, 主办, of a joint dispatch).
     pub unit: Option<UnitId>,
+    /// The sub-unit it was last passed on to (二级派遣), if any.
+    pub second_unit: Option<UnitId>,
+    /// The co-handlers (协办) of a joint dispatch, in the order named.
+    pub co: Vec<CoHandler>,
     /// When it was reported.
     pub reported_at: Millis,
     /// Time of its last event.
@@ -886,6 +954,17 @@ pub struct Case {
     pub rated_at: Option<Millis>,
     /// Escalation firings: rule index → (trigger occurrence, firings so far).
     pub fired: Fired,
+}
+
+/// A co-handler (协办) of a joint dispatch and its own feedback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CoHandler {
+    /// The co-handler's unit.
+    pub unit: UnitId,
+    /// When it fed back (`co_feedback`).
+    pub fed_back_at: Option<Millis>,
+    /// Whether that feedback came by the case's handling deadline.
+    pub on_time: bool,
 }
 
 /// The handling run a case left at its feedback (反馈), kept until the check: a failed check

@@ -637,8 +637,13 @@ fn write_event(
                     }
                 }
                 Action::RequestPostpone { minutes } => put("minutes", Val::Int(*minutes)),
-                Action::Handle { result } | Action::SelfHandle { result } => {
+                Action::Handle { result }
+                | Action::SelfHandle { result }
+                | Action::CoFeedback { result } => {
                     put("result", Val::Str(result));
+                }
+                Action::Subdispatch { unit } | Action::CoDispatch { unit } => {
+                    put("unit", Val::Str(unit));
                 }
                 Action::Check { passed } => put("passed", Val::Bool(*passed)),
                 Action::Rate { satisfaction } | Action::Callback { satisfaction } => {

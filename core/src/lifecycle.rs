@@ -178,11 +178,17 @@ pub enum ActionKind {
     Supervise,
     /// [`Action::SelfHandle`](crate::case::Action::SelfHandle)
     SelfHandle,
+    /// [`Action::Subdispatch`](crate::case::Action::Subdispatch)
+    Subdispatch,
+    /// [`Action::CoDispatch`](crate::case::Action::CoDispatch)
+    CoDispatch,
+    /// [`Action::CoFeedback`](crate::case::Action::CoFeedback)
+    CoFeedback,
 }
 
 impl ActionKind {
     /// Every action kind, reporting first.
-    pub const ALL: [ActionKind; 29] = [
+    pub const ALL: [ActionKind; 32] = [
         ActionKind::Report,
         ActionKind::Accept,
         ActionKind::Reject,
@@ -212,6 +218,9 @@ impl ActionKind {
         ActionKind::DenyVoid,
         ActionKind::Reply,
         ActionKind::Callback,
+        ActionKind::Subdispatch,
+        ActionKind::CoDispatch,
+        ActionKind::CoFeedback,
     ];
 
     /// The `snake_case` name used in JSON, C and Python.
@@ -246,6 +255,9 @@ impl ActionKind {
             ActionKind::DenyVoid => "deny_void",
             ActionKind::Reply => "reply",
             ActionKind::Callback => "callback",
+            ActionKind::Subdispatch => "subdispatch",
+            ActionKind::CoDispatch => "co_dispatch",
+            ActionKind::CoFeedback => "co_feedback",
         }
     }
 
@@ -262,7 +274,8 @@ impl ActionKind {
             ActionKind::Verify => &["valid"],
             ActionKind::Dispatch => &["unit", "reason"],
             ActionKind::RequestPostpone => &["minutes"],
-            ActionKind::Handle | ActionKind::SelfHandle => &["result"],
+            ActionKind::Handle | ActionKind::SelfHandle | ActionKind::CoFeedback => &["result"],
+            ActionKind::Subdispatch | ActionKind::CoDispatch => &["unit"],
             ActionKind::Check => &["passed"],
             ActionKind::Rate | ActionKind::Callback => &["satisfaction"],
             ActionKind::Supervise => &["note", "level"],

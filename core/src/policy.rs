@@ -80,6 +80,10 @@ pub struct EngineConfig {
     /// An unsatisfied callback sends the case back to its unit for redo
     /// (`[engine.callback] redo`, default false).
     pub callback_redo: bool,
+    /// A joint dispatch's lead feedback (主办 `handle`) is refused until every co-handler (协办)
+    /// has fed back (`[engine] co_feedback_required`, default true: the lead answers for the
+    /// whole case and gathers the co-handlers' parts first; see [`crate::case`]).
+    pub co_feedback_required: bool,
     /// Escalation rules, in the model file's order.
     pub rules: Vec<EscalationRule>,
 }
@@ -139,6 +143,11 @@ pub struct EngineSection {
     /// Callbacks (回访): the satisfied threshold and whether an unsatisfied one means redo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback: Option<CallbackSection>,
+    /// Joint dispatch (主办/协办): whether the lead unit's feedback waits for every
+    /// co-handler's own feedback (default true: refused until then); false lets the lead's
+    /// feedback alone handle the case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub co_feedback_required: Option<bool>,
 }
 
 /// `[engine.callback]`: callbacks (回访) before closing.
@@ -257,6 +266,9 @@ impl EngineConfig {
             }
             config.callback_redo = c.redo.unwrap_or(false);
         }
+        if let Some(required) = section.co_feedback_required {
+            config.co_feedback_required = required;
+        }
         config.yellow_before_minutes = section.yellow_before.map(|l| match l {
             TimeLimit::Working { minutes } | TimeLimit::Continuous { minutes } => minutes,
             TimeLimit::WorkingDays { days } => days.saturating_mul(day_length_minutes),
@@ -276,6 +288,7 @@ impl Default for EngineConfig {
             order_reply: DEFAULT_ORDER_REPLY,
             callback_satisfied: 4,
             callback_redo: false,
+            co_feedback_required: true,
             rules: Vec::new(),
         }
     }

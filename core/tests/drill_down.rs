@@ -107,6 +107,48 @@ fn the_drill_down_adds_up_to_the_card() {
                 );
             }
         }
+        // Two-level and joint dispatch: the second-level flags add up per `second_unit`, the
+        // co-handler lists of the rows with `dept_co` per unit named.
+        let second = text(&drill, "second_unit");
+        for (name, col) in [
+            ("dept_second_handled", "second_handled"),
+            ("dept_second_handled_on_time", "second_handled_on_time"),
+        ] {
+            let got = counts(&second, &flags(&drill, name));
+            for row in &depts.rows {
+                let want = depts.value(&row.id, col).expect("a count");
+                let n = got.get(&row.id).copied().unwrap_or(0.0);
+                assert!(
+                    (n - want).abs() < 0.5,
+                    "{col} of unit {}: {n} != {want}",
+                    row.id
+                );
+            }
+        }
+        let co_rows = flags(&drill, "dept_co");
+        for (list, col) in [("co_units", "co_assigned"), ("co_on_time", "co_on_time")] {
+            let mut got: HashMap<String, f64> = HashMap::new();
+            for (ids, &set) in text(&drill, list).iter().zip(&co_rows) {
+                if let (Some(ids), true) = (ids, set) {
+                    for id in ids.split(';') {
+                        *got.entry(id.to_owned()).or_insert(0.0) += 1.0;
+                    }
+                }
+            }
+            for row in &depts.rows {
+                let want = depts.value(&row.id, col).expect("a count");
+                let n = got.get(&row.id).copied().unwrap_or(0.0);
+                assert!(
+                    (n - want).abs() < 0.5,
+                    "{col} of unit {}: {n} != {want}",
+                    row.id
+                );
+            }
+        }
+        assert!(
+            flags(&drill, "dept_second_handled").iter().any(|&x| x) && co_rows.iter().any(|&x| x),
+            "no second-level or joint case as of {as_of}"
+        );
         // The month has something to list in each of these.
         for name in [
             "due_to_close",

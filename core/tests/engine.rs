@@ -967,6 +967,15 @@ fn action_of(k: ActionKind) -> Action {
         },
         ActionKind::ApproveVoid => Action::ApproveVoid,
         ActionKind::DenyVoid => Action::DenyVoid,
+        ActionKind::Subdispatch => Action::Subdispatch {
+            unit: "SANIT-E".into(),
+        },
+        ActionKind::CoDispatch => Action::CoDispatch {
+            unit: "WATER".into(),
+        },
+        ActionKind::CoFeedback => Action::CoFeedback {
+            result: reason("r"),
+        },
         ActionKind::Report => Action::Accept,
     }
 }
@@ -1918,6 +1927,11 @@ fn lifecycle_table_exhaustive() {
                 | Action::RequestShelve { .. },
             ) => None,
             (S::Closed, Action::Rate { .. }) | (S::Checked, Action::Callback { .. }) => None,
+            (
+                S::Dispatched | S::Handling,
+                Action::Subdispatch { .. } | Action::CoDispatch { .. },
+            )
+            | (S::Dispatched | S::Handling | S::Handled, Action::CoFeedback { .. }) => None,
             (_, Action::Supervise { .. } | Action::Reply { .. }) if open => None,
             _ => return None,
         })
@@ -1936,9 +1950,10 @@ fn lifecycle_table_exhaustive() {
             allowed += usize::from(got.is_some());
         }
     }
-    assert_eq!(State::ALL.len() * actions.len(), 14 * 30);
+    assert_eq!(State::ALL.len() * actions.len(), 14 * 33);
     // 43 before returns and voids were approved; + 2 × 3 return actions in dispatched and
     // handling, + 7 × 3 void actions from filing to shelved, + the reply to a 督办 order in
-    // the 10 open states, + the callback (回访) of a checked case
-    assert_eq!(allowed, 81, "number of allowed (state, action) pairs");
+    // the 10 open states, + the callback (回访) of a checked case, + subdispatch and co_dispatch
+    // in dispatched and handling, co_feedback in dispatched, handling and handled
+    assert_eq!(allowed, 88, "number of allowed (state, action) pairs");
 }

@@ -1141,7 +1141,7 @@ fn record_schema_versions() {
         "{}",
         &csv[..40.min(csv.len())]
     );
-    assert!(csv.lines().nth(1).expect("a row").starts_with("3,"));
+    assert!(csv.lines().nth(1).expect("a row").starts_with("4,"));
     let stated = format!("schema_version,{}", cases_csv().replacen('\n', "\n1,", 8));
     let stated = Records::from_csv(Arc::clone(&m), &stated, None).expect("version 1 stated");
     assert_eq!(stated.to_csv(), csv);
@@ -1154,12 +1154,12 @@ fn record_schema_versions() {
         other => panic!("expected InvalidValue, got {other:?}"),
     };
     let head = "schema_version,id,grid,reported_at";
-    let (what, value, reason) = err(&format!("{head}\n4,1,37990100100101,2026-03-02 08:00\n"));
+    let (what, value, reason) = err(&format!("{head}\n5,1,37990100100101,2026-03-02 08:00\n"));
     assert_eq!(
         (what.as_str(), value.as_str()),
-        ("records[0].schema_version", "4")
+        ("records[0].schema_version", "5")
     );
-    assert!(reason.contains("1, 2, 3"), "{reason}");
+    assert!(reason.contains("1, 2, 3, 4"), "{reason}");
     let (what, value, _) = err(&format!(
         "{head}\n2,1,37990100100101,2026-03-02 08:00\n1,2,37990100100101,2026-03-02 08:00\n"
     ));
@@ -1305,7 +1305,7 @@ fn engine_records_fill_the_shelf_columns() {
         "the month shelves cases"
     );
     let version = cols.columns.iter().find(|(c, _)| c == "schema_version");
-    assert!(matches!(version, Some((_, ColumnData::Int(v))) if v.iter().all(|&x| x == 3)));
+    assert!(matches!(version, Some((_, ColumnData::Int(v))) if v.iter().all(|&x| x == 4)));
 }
 
 /// A unit that is not a department is listed once a case dispatched to it is due (or on the

@@ -96,6 +96,17 @@ fn a_month_goes_through_every_path() {
         ("self-handled", n.self_handled, 60, 160),
         ("rated", n.rated, 600, 1000),
         ("reopened", n.reopened, 2, 60),
+        // two-level and joint dispatch (rates: the simulator's assumptions)
+        ("passed on to a sub-unit", n.subdispatched, 40, 200),
+        ("sent jointly", n.joint, 40, 150),
+        ("co-handlers", n.co_handlers, 50, 200),
+        ("co-handlers' feedback", n.co_feedback, 40, 200),
+        (
+            "co-handlers' feedback on time",
+            n.co_feedback_on_time,
+            30,
+            180,
+        ),
     ] {
         assert!(
             (lo..hi).contains(&count),

@@ -983,3 +983,370 @@ fn the_callback_threshold_and_redo_are_model_options() {
         "{text}"
     );
 }
+
+// ---- Item 5: two-level and joint dispatch (二级派遣, 主办/协办) ----
+
+/// The text of a list or unit column of the records, per row (`None`: empty).
+fn text_column(rec: &gridgov::score::Records<'_>, name: &str) -> Vec<Option<String>> {
+    let cols = rec.to_columns();
+    match cols.columns.iter().find(|(n, _)| n == name) {
+        Some((_, gridgov::score::ColumnData::Text { codes, values })) => codes
+            .iter()
+            .map(|&c| usize::try_from(c).ok().map(|c| values[c].clone()))
+            .collect(),
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
+fn handle() -> Action {
+    Action::Handle {
+        result: "done".into(),
+    }
+}
+
+/// E0102 dispatched to SANIT on Monday 3 November 2025 at 09:00: 4 working hours of handling
+/// (09:00–12:00, 14:00–15:00), due 15:00. SANIT passes it on to its sub-unit SANIT-E at 10:00:
+/// the deadline stays 15:00. Passing it to WATER (not below SANIT) is refused naming the case
+/// and both units; a WATER handler, whose unit does not hold the case, is refused by the access
+/// rules. SANIT-E's handler feeds back at 14:30, on time: SANIT keeps its handled case, SANIT-E
+/// gets its second-level one.
+#[test]
+fn second_level_dispatch_keeps_the_deadline_and_credits_both_units() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let id = dispatched_case(&mut eng);
+    let due = at(2025, 11, 3, 15, 0);
+    assert_eq!(eng.deadline(id).unwrap(), Some(due));
+    let pass = |unit: &str| Action::Subdispatch { unit: unit.into() };
+    let t = at(2025, 11, 3, 10, 0);
+    // not a sub-unit of SANIT
+    let before = eng.clone();
+    let e = eng.act(id, w("H-SANIT-1"), t, pass("WATER")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidValue, "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains("\"WATER\"")
+            && text.contains("\"SANIT\"")
+            && text.contains(&format!("case {id}")),
+        "{text}"
+    );
+    assert!(eng == before);
+    // SANIT itself is not its own sub-unit
+    let e = eng.act(id, w("H-SANIT-1"), t, pass("SANIT")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidValue, "{e}");
+    // not dispatched to the actor's unit
+    let e = eng.act(id, w("H-WATER-1"), t, pass("SANIT-E")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PermissionDenied, "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains(&format!("case {id}"))
+            && text.contains("\"WATER\"")
+            && text.contains("\"SANIT\""),
+        "{text}"
+    );
+    // passed on: the deadline holds
+    eng.act(id, w("H-SANIT-1"), t, pass("SANIT-E")).unwrap();
+    let c = eng.case(id).unwrap();
+    let org = eng.model().org();
+    assert_eq!(org.unit(c.unit.unwrap()).id, "SANIT");
+    assert_eq!(org.unit(c.second_unit.unwrap()).id, "SANIT-E");
+    assert_eq!(c.state, State::Dispatched);
+    assert_eq!(eng.deadline(id).unwrap(), Some(due));
+    // the sub-unit's handler feeds back
+    eng.act(id, w("H-SANIT-E-1"), at(2025, 11, 3, 14, 30), handle())
+        .unwrap();
+    assert_replays(&eng);
+    let rec = eng.records().unwrap();
+    assert_eq!(text_column(&rec, "unit"), [Some("SANIT".to_owned())]);
+    assert_eq!(
+        text_column(&rec, "second_unit"),
+        [Some("SANIT-E".to_owned())]
+    );
+    assert_eq!(text_column(&rec, "co_units"), [None]);
+    let card =
+        gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), None).unwrap();
+    let depts = card.departments();
+    assert_eq!(depts.value("SANIT", "handled"), Some(1.0));
+    assert_eq!(depts.value("SANIT", "handled_on_time"), Some(1.0));
+    assert_eq!(depts.value("SANIT", "second_handled"), Some(0.0));
+    assert_eq!(depts.value("SANIT-E", "handled"), Some(0.0));
+    assert_eq!(depts.value("SANIT-E", "second_handled"), Some(1.0));
+    assert_eq!(depts.value("SANIT-E", "second_handled_on_time"), Some(1.0));
+    assert_eq!(depts.value("SANIT-E", "second_on_time_rate"), Some(1.0));
+    // the same through CSV
+    let again = gridgov::score::Records::from_csv(Arc::clone(eng.model_arc()), &rec.to_csv(), None)
+        .unwrap();
+    assert_eq!(again.to_csv(), rec.to_csv());
+    // an approved return clears the second-level unit
+    eng.act(
+        id,
+        w("SV001"),
+        at(2025, 11, 3, 15, 0),
+        Action::Check { passed: false },
+    )
+    .unwrap();
+    assert_eq!(
+        org_id(&eng, eng.case(id).unwrap().second_unit),
+        Some("SANIT-E".to_owned()),
+        "rework goes back to the unit that handled it"
+    );
+    eng.act(
+        id,
+        w("H-SANIT-1"),
+        at(2025, 11, 3, 15, 10),
+        request_return(ReturnCause::WrongUnit),
+    )
+    .unwrap();
+    eng.act(
+        id,
+        w("SL01"),
+        at(2025, 11, 3, 15, 20),
+        Action::ApproveReturn,
+    )
+    .unwrap();
+    assert_eq!(eng.case(id).unwrap().second_unit, None);
+    assert_replays(&eng);
+}
+
+fn org_id(eng: &Engine, u: Option<gridgov::org::UnitId>) -> Option<String> {
+    u.map(|u| eng.model().org().unit(u).id.clone())
+}
+
+/// The same case dispatched to SANIT (lead, 主办) at 09:00 with WATER and POWER as co-handlers
+/// (协办); the handling deadline is 15:00. WATER feeds back at 11:00 (on time); SANIT's
+/// feedback at 12:00 is refused naming POWER, the co-handler missing; POWER feeds back at
+/// 16:00 (late), SANIT at 16:30 (late). A failed check sends it back to SANIT alone: the
+/// co-handlers' feedback stands, and SANIT's second feedback is accepted.
+#[test]
+fn joint_dispatch_waits_for_every_co_handler_and_credits_each() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let id = dispatched_case(&mut eng);
+    let t0 = at(2025, 11, 3, 9, 0);
+    let co = |unit: &str| Action::CoDispatch { unit: unit.into() };
+    eng.act(id, w("DP01"), t0, co("WATER")).unwrap();
+    eng.act(id, w("DP01"), t0, co("POWER")).unwrap();
+    for (unit, why) in [("WATER", "already a co-handler"), ("SANIT", "lead unit")] {
+        let e = eng.act(id, w("DP01"), t0, co(unit)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidValue, "{e}");
+        assert!(e.to_string().contains(why), "{e}");
+    }
+    let feedback = || Action::CoFeedback {
+        result: "our part done".into(),
+    };
+    eng.act(id, w("H-WATER-1"), at(2025, 11, 3, 11, 0), feedback())
+        .unwrap();
+    // once per co-handler; only a co-handler's handler; not the lead's feedback
+    let again = refused(
+        &mut eng,
+        id,
+        "H-WATER-2",
+        at(2025, 11, 3, 11, 5),
+        feedback(),
+    );
+    assert!(again.contains("already fed back"), "{again}");
+    let e = eng
+        .act(id, w("H-LIGHT-1"), at(2025, 11, 3, 11, 5), feedback())
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PermissionDenied, "{e}");
+    let e = eng
+        .act(id, w("H-WATER-1"), at(2025, 11, 3, 11, 5), handle())
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PermissionDenied, "{e}");
+    // the lead's feedback waits for POWER
+    let before = eng.clone();
+    let e = eng
+        .act(id, w("H-SANIT-1"), at(2025, 11, 3, 12, 0), handle())
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidValue, "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains("POWER") && !text.contains("WATER") && text.contains(&format!("case {id}")),
+        "{text}"
+    );
+    assert!(eng == before);
+    eng.act(id, w("H-POWER-1"), at(2025, 11, 3, 16, 0), feedback())
+        .unwrap();
+    eng.act(id, w("H-SANIT-1"), at(2025, 11, 3, 16, 30), handle())
+        .unwrap();
+    assert_eq!(eng.case(id).unwrap().state, State::Handled);
+    // rework: back to the lead; the co-handlers' feedback stands
+    eng.act(
+        id,
+        w("SV001"),
+        at(2025, 11, 3, 17, 0),
+        Action::Check { passed: false },
+    )
+    .unwrap();
+    assert!(
+        eng.case(id)
+            .unwrap()
+            .co
+            .iter()
+            .all(|h| h.fed_back_at.is_some())
+    );
+    eng.act(id, w("H-SANIT-1"), at(2025, 11, 3, 17, 30), handle())
+        .unwrap();
+    assert_replays(&eng);
+    let json = eng.case_json(id, at(2025, 11, 3, 18, 0)).unwrap();
+    assert_eq!(json["co_handlers"][0]["unit"], "WATER");
+    assert_eq!(json["co_handlers"][0]["on_time"], true);
+    assert_eq!(json["co_handlers"][1]["on_time"], false);
+    let rec = eng.records().unwrap();
+    assert_eq!(
+        text_column(&rec, "co_units"),
+        [Some("WATER;POWER".to_owned())]
+    );
+    assert_eq!(text_column(&rec, "co_on_time"), [Some("WATER".to_owned())]);
+    let card =
+        gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), None).unwrap();
+    let depts = card.departments();
+    assert_eq!(depts.value("SANIT", "handled"), Some(1.0));
+    assert_eq!(depts.value("SANIT", "overdue_handled"), Some(1.0));
+    assert_eq!(depts.value("SANIT", "co_assigned"), Some(0.0));
+    assert_eq!(depts.value("WATER", "co_assigned"), Some(1.0));
+    assert_eq!(depts.value("WATER", "co_on_time"), Some(1.0));
+    assert_eq!(depts.value("WATER", "co_on_time_rate"), Some(1.0));
+    assert_eq!(depts.value("POWER", "co_assigned"), Some(1.0));
+    assert_eq!(depts.value("POWER", "co_on_time"), Some(0.0));
+    assert_eq!(depts.value("POWER", "co_on_time_rate"), Some(0.0));
+    assert_eq!(depts.value("WATER", "handled"), Some(0.0));
+    let again = gridgov::score::Records::from_csv(Arc::clone(eng.model_arc()), &rec.to_csv(), None)
+        .unwrap();
+    assert_eq!(again.to_csv(), rec.to_csv());
+}
+
+/// With `co_feedback_required = false` the lead's feedback alone handles the case; a
+/// co-handler may still feed back after it.
+#[test]
+fn the_lead_may_feed_back_alone_when_the_model_says_so() {
+    let model = sample_with(
+        "rework = \"keep\"\n",
+        "rework = \"keep\"\nco_feedback_required = false\n",
+    )
+    .unwrap();
+    assert!(!model.engine_config().co_feedback_required);
+    assert!(Model::sample().engine_config().co_feedback_required);
+    let mut eng = Engine::new(Arc::new(model));
+    let id = dispatched_case(&mut eng);
+    let t0 = at(2025, 11, 3, 9, 0);
+    eng.act(
+        id,
+        w("DP01"),
+        t0,
+        Action::CoDispatch {
+            unit: "WATER".into(),
+        },
+    )
+    .unwrap();
+    eng.act(id, w("H-SANIT-1"), at(2025, 11, 3, 10, 0), handle())
+        .unwrap();
+    let feedback = Action::CoFeedback {
+        result: "ours".into(),
+    };
+    eng.act(id, w("H-WATER-1"), at(2025, 11, 3, 10, 30), feedback)
+        .unwrap();
+    assert!(eng.case(id).unwrap().co[0].on_time);
+    assert_replays(&eng);
+}
+
+/// A records table naming an unknown co-handler, or an on-time co-handler outside its row's
+/// co-handlers, is refused naming the cell; a table that says schema version 3 may not hold
+/// the dispatch columns.
+#[test]
+fn bad_dispatch_columns_are_typed_errors_naming_the_cell() {
+    let model = Arc::new(Model::sample());
+    let head = "schema_version,id,grid,reported_at,unit,co_units,co_on_time\n";
+    let row = |co: &str, on: &str, v: u8| {
+        format!("{head}{v},1,{GRID},2025-11-03T09:00:00+08:00,SANIT,{co},{on}\n")
+    };
+    let e = gridgov::score::Records::from_csv(Arc::clone(&model), &row("WATER;NOPE", "", 4), None)
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("records[0].co_units") && e.to_string().contains("NOPE"),
+        "{e}"
+    );
+    let e = gridgov::score::Records::from_csv(Arc::clone(&model), &row("WATER", "POWER", 4), None)
+        .unwrap_err();
+    assert!(e.to_string().contains("records[0].co_on_time"), "{e}");
+    let e = gridgov::score::Records::from_csv(Arc::clone(&model), &row("WATER", "", 3), None)
+        .unwrap_err();
+    assert!(e.to_string().contains("schema version 4"), "{e}");
+    let ok = gridgov::score::Records::from_csv(
+        Arc::clone(&model),
+        &row("WATER;POWER", "POWER", 4),
+        None,
+    )
+    .unwrap();
+    assert_eq!(text_column(&ok, "co_on_time"), [Some("POWER".to_owned())]);
+}
+
+/// A reassignment by escalation moves the case to another unit, which starts over: no
+/// second-level unit, no co-handlers (the sample city with one more rule: reassign an overdue
+/// handling to WATER).
+#[test]
+fn a_reassignment_clears_the_second_level_unit_and_the_co_handlers() {
+    let text = format!(
+        "{SAMPLE}\n[[escalation]]\nname = \"overdue: reassign\"\nstages = [\"handle\"]\ntrigger = {{ overdue = true }}\naction = {{ reassign = \"WATER\" }}\n"
+    );
+    let model = Model::from_str_as(&text, gridgov::model::Format::Toml).unwrap();
+    let mut eng = Engine::new(Arc::new(model));
+    let id = dispatched_case(&mut eng);
+    let t = at(2025, 11, 3, 10, 0);
+    eng.act(
+        id,
+        w("H-SANIT-1"),
+        t,
+        Action::Subdispatch {
+            unit: "SANIT-E".into(),
+        },
+    )
+    .unwrap();
+    eng.act(
+        id,
+        w("DP01"),
+        t,
+        Action::CoDispatch {
+            unit: "POWER".into(),
+        },
+    )
+    .unwrap();
+    eng.sweep(at(2025, 11, 3, 15, 30)).unwrap(); // overdue at 15:00
+    let c = eng.case(id).unwrap();
+    assert_eq!(org_id(&eng, c.unit), Some("WATER".to_owned()));
+    assert_eq!((c.second_unit, c.co.len()), (None, 0));
+    // WATER's handler feeds back alone; SANIT-E's may no longer act
+    let e = eng
+        .act(id, w("H-SANIT-E-1"), at(2025, 11, 3, 16, 0), handle())
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PermissionDenied, "{e}");
+    eng.act(id, w("H-WATER-1"), at(2025, 11, 3, 16, 0), handle())
+        .unwrap();
+    assert_replays(&eng);
+}
+
+/// A card file written before two-level and joint dispatch holds 9 counts per unit: it still
+/// reads, its second-level and co-handler counts none.
+#[test]
+fn a_card_without_the_dispatch_counts_still_reads() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let id = dispatched_case(&mut eng);
+    eng.act(id, w("H-SANIT-1"), at(2025, 11, 3, 10, 0), handle())
+        .unwrap();
+    let rec = eng.records().unwrap();
+    let card =
+        gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), None).unwrap();
+    let mut file: serde_json::Value = serde_json::from_str(&card.to_json()).unwrap();
+    let counts = &mut file["units"]["SANIT"]["counts"];
+    assert_eq!(counts.as_array().unwrap().len(), 13);
+    counts.as_array_mut().unwrap().truncate(9);
+    let old = gridgov::score::Scorecard::from_json(Arc::clone(eng.model_arc()), &file.to_string())
+        .unwrap();
+    assert_eq!(old, card);
+    counts_of(&mut file).truncate(8);
+    let e = gridgov::score::Scorecard::from_json(Arc::clone(eng.model_arc()), &file.to_string())
+        .unwrap_err();
+    assert!(e.to_string().contains("units.SANIT.counts"), "{e}");
+}
+
+fn counts_of(file: &mut serde_json::Value) -> &mut Vec<serde_json::Value> {
+    file["units"]["SANIT"]["counts"].as_array_mut().unwrap()
+}

@@ -174,7 +174,13 @@ pub unsafe extern "C" fn gridgov_engine_report(
 /// `approve_return`, `deny_return`, `request_void` (cause: `duplicate`, `outside_scope` or
 /// `problem_gone`; reason), `approve_void`, `deny_void`. A plain `return`, or a `void` of a
 /// filed case, is refused with `GRIDGOV_STATUS_INVALID_TRANSITION` (the message names the case
-/// and the action).
+/// and the action). Two-level and joint dispatch: `subdispatch` (unit: a sub-unit, at any
+/// depth, of the unit holding the case; by its handler; the handling deadline does not move;
+/// any other unit is `GRIDGOV_STATUS_INVALID_VALUE` naming the case and both units),
+/// `co_dispatch` (unit: a co-handler, 协办, named by the dispatcher; the dispatched unit leads),
+/// `co_feedback` (result: a co-handler's own feedback, once, by its handler); the lead's
+/// `handle` is `GRIDGOV_STATUS_INVALID_VALUE` naming the co-handlers that have not fed back,
+/// while the model's `[engine] co_feedback_required` is true (the default).
 ///
 /// Errors, with the message in `gridgov_last_error`: `GRIDGOV_STATUS_INVALID_TRANSITION` (the
 /// case's state does not allow the action), `GRIDGOV_STATUS_PERMISSION_DENIED` (role or scope;
@@ -214,7 +220,8 @@ pub unsafe extern "C" fn gridgov_engine_act(
 
 /// Case `case_id` as a JSON object: `id`, `state`, `open` (true while the case still needs
 /// work: not closed and not in a final state), `category`, `urgency`, `grid` (code),
-/// `unit` (id or null), `source`, `reporter` (an actor), `reported_at`, `last_at` (ms),
+/// `unit` (id or null; the lead of a joint dispatch), `second_unit` (the sub-unit it was passed
+/// on to, or null), `co_handlers` (`[{"unit", "fed_back_at", "on_time"}]`), `source`, `reporter` (an actor), `reported_at`, `last_at` (ms),
 /// `stage` and `limit` of the running stage timer (null when none), `paused` (the clock is
 /// stopped: shelved), `deadline` (ms or null), `light` at `now_ms` (`"green"`, `"yellow"`,
 /// `"red"` or null when no timed stage runs), `rework_count`, `return_count`, `reopen_count`,

@@ -55,9 +55,10 @@ impl Handle for gridgov_scorecard {
 /// The version of the case-record schema this library writes (the `schema_version` column
 /// of `gridgov_records_to_csv`) and the newest it reads: version 2 adds `schema_version`,
 /// `shelved_at` and `resumed_at`; version 3 adds `wrong_unit_returns` and `void_cause`
-/// (returns and voids after filing are approved); a version-1 table (no `schema_version`
-/// column) still reads.
-pub const GRIDGOV_RECORD_SCHEMA_VERSION: i64 = 3;
+/// (returns and voids after filing are approved); version 4 adds `second_unit`, `co_units`
+/// and `co_on_time` (two-level and joint dispatch; the lists are unit ids joined by `;`); a
+/// version-1 table (no `schema_version` column) still reads.
+pub const GRIDGOV_RECORD_SCHEMA_VERSION: i64 = 4;
 
 /// An optional instant: `GRIDGOV_NO_TIME` is the default.
 fn optional_time(t: i64) -> Option<Millis> {

@@ -102,7 +102,7 @@ class Case:
     urgency: str
     #: Unit-grid code.
     grid: str
-    #: Id of the unit it is dispatched to.
+    #: Id of the unit it is dispatched to (the lead unit, 主办, of a joint dispatch).
     unit: Optional[str]
     #: Channel: ``supervisor``, ``hotline``, ``app``, ``media``, ``leader``, ``sensor``.
     source: str
@@ -164,6 +164,11 @@ class Case:
     callback: Optional[int]
     callbacks: int
     callback_redos: int
+    #: The sub-unit the case was passed on to (二级派遣), or ``None``.
+    second_unit: Optional[str]
+    #: The co-handlers (协办) of a joint dispatch, in the order named:
+    #: ``{"unit", "fed_back_at" (epoch ms or None), "on_time"}`` each.
+    co_handlers: tuple[dict[str, Any], ...]
     #: ``True`` while the case still needs work (not closed and not final), as the core's
     #: lifecycle says.
     is_open: bool
@@ -510,6 +515,15 @@ class Engine:
         naming the case and the action); ``void`` before filing is the shift leader's own
         decision.
 
+        Two-level and joint dispatch: ``subdispatch`` (unit) by a handler of the unit holding
+        the case passes it on to a sub-unit (a unit below it in the model's tree, at any
+        depth) without moving the handling deadline; another unit raises
+        :class:`ValidationError` naming the case and both units. ``co_dispatch`` (unit) by the
+        dispatcher names a co-handler (协办; the dispatched unit leads, 主办); ``co_feedback``
+        (result) by a co-handler's handler gives its own feedback, once. While the model's
+        ``[engine] co_feedback_required`` is true (the default) the lead's ``handle`` raises
+        :class:`ValidationError` naming the co-handlers that have not fed back.
+
         >>> eng.act(case, "dispatch", actor="DP01", at=t, unit="POWER", reason="a power cover")  # doctest: +SKIP
         """
         if isinstance(action, str):
@@ -591,6 +605,8 @@ class Engine:
             callback=d["callback"],
             callbacks=d["callbacks"],
             callback_redos=d["callback_redos"],
+            second_unit=d["second_unit"],
+            co_handlers=tuple(d["co_handlers"]),
             is_open=d["open"],
             history=tuple(d["history"]),
         )

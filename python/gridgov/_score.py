@@ -40,7 +40,9 @@ __all__ = [
 #: The version of the case-record schema this gridgov writes (the ``schema_version`` column of
 #: every export) and the newest it reads: 2 adds ``schema_version``, ``shelved_at`` and
 #: ``resumed_at``; 3 adds ``wrong_unit_returns`` and ``void_cause`` (returns and voids after
-#: filing are approved), ``orders`` and ``orders_replied_on_time`` (督办 orders). A version-1
+#: filing are approved), ``orders`` and ``orders_replied_on_time`` (督办 orders); 4 adds
+#: ``second_unit``, ``co_units`` and ``co_on_time`` (two-level and joint dispatch; the two
+#: lists are unit ids joined by ``;``, e.g. ``"POWER;LIGHT"``). A version-1
 #: table (no ``schema_version`` column) still reads; an unknown version raises
 #: :class:`ValidationError` naming it (``records[0].schema_version``).
 RECORD_SCHEMA_VERSION: int = _gridgov.RECORD_SCHEMA_VERSION
@@ -49,7 +51,7 @@ RECORD_SCHEMA_VERSION: int = _gridgov.RECORD_SCHEMA_VERSION
 _TEXT = (
     "category", "urgency", "grid", "source", "state", "unit",
     "reporter", "acceptor", "verifier", "filer", "dispatcher", "checker", "closer",
-    "void_cause",
+    "void_cause", "second_unit", "co_units", "co_on_time",
 )
 _TIME = (
     "reported_at", "accepted_at", "verified_at", "filed_at", "dispatched_at", "handled_at",
@@ -66,7 +68,8 @@ _BOOL = ("shelved", "self_handled")
 SCHEMA = ("schema_version", "id", "category", "urgency", "grid", "source", "reporter", "state", *_TIME[:9],
           "acceptor", "verifier", "filer", "dispatcher", "checker", "closer", "unit",
           "satisfaction", "rework", "returns", "postponements", "extension_minutes", *_BOOL,
-          *_TIME[13:], "wrong_unit_returns", "void_cause", "orders", "orders_replied_on_time", *_TIME[9:13])
+          *_TIME[13:], "wrong_unit_returns", "void_cause", "orders", "orders_replied_on_time",
+          "second_unit", "co_units", "co_on_time", *_TIME[9:13])
 
 StrPath = Union[str, "os.PathLike[str]"]
 
@@ -624,7 +627,12 @@ def drill_down(
       ``public_filed``, ``due_to_close``, ``closed``, ``closed_on_time``, ``shelved`` (summed
       per grid they are the area table's counts) and ``dept_due``, ``dept_handled``,
       ``dept_handled_on_time``, ``dept_overdue_handled``, ``dept_overdue_unhandled``,
-      ``dept_shelved``, ``dept_postponed`` (summed per ``unit``, the department table's).
+      ``dept_shelved``, ``dept_postponed`` (summed per ``unit``, the department table's);
+    - two-level and joint dispatch: ``dept_second_handled``, ``dept_second_handled_on_time``
+      (summed per ``second_unit``, the sub-units' counts), ``dept_co`` (set on the rows whose
+      co-handler lists count: each unit named in ``co_units`` / ``co_on_time`` of those rows
+      is credited one ``co_assigned`` / ``co_on_time``), and the text columns
+      ``second_unit``, ``co_units``, ``co_on_time`` (lists joined by ``;``).
 
     A department's overdue cases: ``d[(d.unit == "U01") & d.dept_overdue_unhandled]``.
     Posts' counts are not drilled into."""

@@ -1065,12 +1065,12 @@ static void test_schema_version_errors(void) {
   gridgov_model *m = score_city();
   gridgov_records *r_untouched = (gridgov_records *)0x1;
   gridgov_scorecard *c_untouched = (gridgov_scorecard *)0x1;
-  const char *v4 = "schema_version,id,grid,reported_at\n4,1," G1 ",2026-03-02 08:00\n";
-  CHECK_STATUS(gridgov_records_from_csv(m, v4, strlen(v4), GRIDGOV_NO_TIME, &r_untouched),
+  const char *v5 = "schema_version,id,grid,reported_at\n5,1," G1 ",2026-03-02 08:00\n";
+  CHECK_STATUS(gridgov_records_from_csv(m, v5, strlen(v5), GRIDGOV_NO_TIME, &r_untouched),
                GRIDGOV_STATUS_INVALID_VALUE);
   CHECK_ERROR_MENTIONS("records[0].schema_version");
-  CHECK_ERROR_MENTIONS("4");
-  CHECK_ERROR_MENTIONS("1, 2, 3");
+  CHECK_ERROR_MENTIONS("5");
+  CHECK_ERROR_MENTIONS("1, 2, 3, 4");
   const char *v2_void =
       "schema_version,id,grid,reported_at,void_cause\n2,1," G1 ",2026-03-02 08:00,\n";
   CHECK_STATUS(gridgov_records_from_csv(m, v2_void, strlen(v2_void), GRIDGOV_NO_TIME, &r_untouched),

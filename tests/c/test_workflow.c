@@ -473,9 +473,103 @@ static void test_callback(void) {
   gridgov_engine_free(e);
 }
 
+/* Item 5: two-level and joint dispatch. Case 1 (E0102, dispatched to SANIT at 09:00, due 15:00)
+ * is passed on by SANIT to its sub-unit SANIT-E at 10:00 (WATER, not below SANIT, is refused
+ * naming the case and both units); the deadline stays 15:00; SANIT-E feeds back at 14:30, on
+ * time. Case 2 goes to SANIT as lead (主办) with WATER and POWER as co-handlers (协办): WATER
+ * feeds back at 11:00 (on time), SANIT's feedback at 12:00 is refused naming POWER; POWER feeds
+ * back at 16:00 (late), then SANIT. The department table credits SANIT with both cases,
+ * SANIT-E with a second-level one, WATER and POWER with a co-handled case each. */
+static void test_two_level_and_joint_dispatch(void) {
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  const char *hse = "{\"worker\":\"H-SANIT-E-1\"}";
+  const char *hw = "{\"worker\":\"H-WATER-1\"}";
+  const char *hp = "{\"worker\":\"H-POWER-1\"}";
+  const char *handle = "{\"action\":\"handle\",\"result\":\"done\"}";
+  const char *co_feedback = "{\"action\":\"co_feedback\",\"result\":\"our part\"}";
+  uint64_t a = dispatched(e);
+  CHECK(shows(e, a, T0, T0 + 6 * HOUR, "green"));
+  CHECK(act_status(e, a, HS1, T0 + HOUR, "{\"action\":\"subdispatch\",\"unit\":\"WATER\"}",
+                   GRIDGOV_STATUS_INVALID_VALUE));
+  CHECK_ERROR_MENTIONS("\"WATER\"");
+  CHECK_ERROR_MENTIONS("\"SANIT\"");
+  CHECK_ERROR_MENTIONS("case 1");
+  CHECK(act_status(e, a, hw, T0 + HOUR, "{\"action\":\"subdispatch\",\"unit\":\"SANIT-E\"}",
+                   GRIDGOV_STATUS_PERMISSION_DENIED));
+  CHECK_ERROR_MENTIONS("case 1 is not dispatched to their unit \"WATER\" (it is with \"SANIT\")");
+  CHECK_STATUS(act(e, a, HS1, T0 + HOUR, "{\"action\":\"subdispatch\",\"unit\":\"SANIT-E\"}"),
+               GRIDGOV_STATUS_OK);
+  char *json = case_json(e, a, T0 + HOUR);
+  CHECK(has(json, "\"unit\":\"SANIT\"") && has(json, "\"second_unit\":\"SANIT-E\""));
+  gridgov_string_free(json);
+  CHECK(shows(e, a, T0 + HOUR, T0 + 6 * HOUR, "green")); /* still due 15:00 */
+  CHECK_STATUS(act(e, a, hse, T0 + 5 * HOUR + 30 * MIN, handle), GRIDGOV_STATUS_OK);
+
+  uint64_t b = dispatched(e);
+  CHECK_STATUS(act(e, b, DP01, T0, "{\"action\":\"co_dispatch\",\"unit\":\"WATER\"}"),
+               GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, b, DP01, T0, "{\"action\":\"co_dispatch\",\"unit\":\"POWER\"}"),
+               GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, b, hw, T0 + 2 * HOUR, co_feedback), GRIDGOV_STATUS_OK);
+  CHECK(act_status(e, b, HS1, T0 + 3 * HOUR, handle, GRIDGOV_STATUS_INVALID_VALUE));
+  CHECK_ERROR_MENTIONS("POWER");
+  CHECK_ERROR_MENTIONS("case 2");
+  json = case_json(e, b, T0 + 3 * HOUR);
+  CHECK(has(json, "\"state\":\"dispatched\"") &&
+        has(json, "\"co_handlers\":[{\"fed_back_at\":"));
+  gridgov_string_free(json);
+  CHECK_STATUS(act(e, b, hp, T0 + 7 * HOUR, co_feedback), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, b, HS1, T0 + 7 * HOUR + 30 * MIN, handle), GRIDGOV_STATUS_OK);
+
+  /* the events read back and replay to the same engine */
+  char *events = NULL;
+  size_t n = 0;
+  CHECK_STATUS(gridgov_engine_events_json(e, NULL, &events, &n), GRIDGOV_STATUS_OK);
+  CHECK(has(events, "\"action\":\"subdispatch\"") && has(events, "\"action\":\"co_feedback\""));
+  gridgov_model *m2 = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m2), GRIDGOV_STATUS_OK);
+  gridgov_engine *again = NULL;
+  CHECK_STATUS(gridgov_engine_replay(m2, events, n, &again), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m2);
+  gridgov_engine_free(again);
+  gridgov_string_free(events);
+
+  gridgov_records *rec = NULL;
+  CHECK_STATUS(gridgov_engine_records(e, &rec), GRIDGOV_STATUS_OK);
+  char *csv = NULL;
+  CHECK_STATUS(gridgov_records_to_csv(rec, &csv, &n), GRIDGOV_STATUS_OK);
+  CHECK(has(csv, "second_unit,co_units,co_on_time") && has(csv, ",SANIT-E,,") &&
+        has(csv, ",WATER;POWER,WATER,"));
+  gridgov_string_free(csv);
+  gridgov_scorecard *card = NULL;
+  CHECK_STATUS(gridgov_score(rec, T0 - DAY, T0 + 30 * DAY, GRIDGOV_NO_TIME, &card), GRIDGOV_STATUS_OK);
+  gridgov_records_free(rec);
+  char *table = NULL;
+  CHECK_STATUS(gridgov_scorecard_table_json(card, "departments", &table, &n), GRIDGOV_STATUS_OK);
+  CHECK(row_has(table, "SANIT", "\"handled\":2.0") &&
+        row_has(table, "SANIT", "\"handled_on_time\":1.0") &&
+        row_has(table, "SANIT", "\"second_handled\":0.0"));
+  CHECK(row_has(table, "SANIT-E", "\"handled\":0.0") &&
+        row_has(table, "SANIT-E", "\"second_handled\":1.0") &&
+        row_has(table, "SANIT-E", "\"second_handled_on_time\":1.0"));
+  CHECK(row_has(table, "WATER", "\"co_assigned\":1.0") &&
+        row_has(table, "WATER", "\"co_on_time\":1.0") &&
+        row_has(table, "POWER", "\"co_assigned\":1.0") &&
+        row_has(table, "POWER", "\"co_on_time\":0.0") &&
+        row_has(table, "POWER", "\"co_on_time_rate\":0.0"));
+  gridgov_string_free(table);
+  gridgov_scorecard_free(card);
+  gridgov_engine_free(e);
+}
+
 int main(void) {
   test_never_accepted();
   test_callback();
+  test_two_level_and_joint_dispatch();
   test_orders();
   test_returns_and_voids_are_approved();
   test_rework();

@@ -789,8 +789,23 @@ def _department_table(
     )
     minutes = pd.Series(handle_ms[handled] // MINUTE)
     median_minutes = minutes.groupby(unit[handled].to_numpy()).median()
+    # Two-level and joint dispatch: the second-level unit's own handled cases (the first unit
+    # keeps its counts above); each co-handler named in a row's `;`-joined lists.
+    second = rec._key("second_unit")
+    passed = second.notna().to_numpy()
+    t2 = _tally(second, {"second_handled": handled, "second_handled_on_time": on_time}, mask=passed)
+    counted = D & ~shelf
+
+    def per_co_unit(name: str) -> pd.Series:
+        if name not in rec.df:
+            return pd.Series(dtype=np.int64)
+        ids = rec.df[name].astype(object).where(counted).dropna().astype(str).str.split(";").explode()
+        return ids[ids != ""].value_counts()
+
+    co, co_on_time = per_co_unit("co_units"), per_co_unit("co_on_time")
 
     seen = unit[due | shelf].dropna().unique().tolist()  # units with cases due or shelved in the period
+    seen += [u for u in t2.index if t2.loc[u].sum() > 0] + list(co.index) + list(co_on_time.index)
     rows = sorted(set(seen) | {u.id for u in model.units() if u.kind in DEPARTMENT_KINDS})
     t = t.reindex(rows, fill_value=0).astype(np.int64)
     out = pd.DataFrame(index=pd.Index(rows, name="unit"))
@@ -810,6 +825,13 @@ def _department_table(
     out["postponement_rate"] = _ratio(t["postponed"], t["due"])
     out["mean_handle_hours"] = _ratio(t["handle_ms"], t["handled"]) / HOUR
     out["median_handle_hours"] = median_minutes.reindex(rows).astype(np.float64) / 60.0
+    t2 = t2.reindex(rows, fill_value=0).astype(np.int64)
+    out["second_handled"] = t2["second_handled"]
+    out["second_handled_on_time"] = t2["second_handled_on_time"]
+    out["second_on_time_rate"] = _ratio(t2["second_handled_on_time"], t2["second_handled"])
+    out["co_assigned"] = co.reindex(rows, fill_value=0).astype(np.int64)
+    out["co_on_time"] = co_on_time.reindex(rows, fill_value=0).astype(np.int64)
+    out["co_on_time_rate"] = _ratio(out["co_on_time"], out["co_assigned"])
     return out
 
 

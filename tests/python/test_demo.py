@@ -33,13 +33,15 @@ def demo() -> ModuleType:
 def test_the_demo_city_is_the_same_for_its_seed(demo: ModuleType) -> None:
     engine = demo.simulate_city()  # seed 2026, 1,000 reports a working day, Feb 1 to Mar 31 2026
     records = engine.records().to_frame()
-    assert (len(engine), engine.event_count) == (46_433, 459_978)
-    assert Counter(records["state"])["closed"] == 41_310
-    assert (int((records["rework"] > 0).sum()), int((records["returns"] > 0).sum())) == (4_859, 1_220)
-    assert (int((records["postponements"] > 0).sum()), int(records["shelved"].sum())) == (1_500, 385)
-    assert int(records["satisfaction"].notna().sum()) == 10_621
+    assert (len(engine), engine.event_count) == (46_433, 464_006)
+    assert Counter(records["state"])["closed"] == 41_291
+    assert (int((records["rework"] > 0).sum()), int((records["returns"] > 0).sum())) == (4_889, 1_202)
+    assert (int((records["postponements"] > 0).sum()), int(records["shelved"].sum())) == (1_500, 384)
+    assert int(records["satisfaction"].notna().sum()) == 10_546
     effects = Counter(re.findall(r'"effect":"(\w+)"', engine.events_jsonl()))
-    assert effects == {"notify": 38_005, "warn": 15_299, "escalate": 1_567, "supervise": 1_034}
+    assert effects == {"notify": 37_816, "warn": 15_244, "escalate": 1_564, "supervise": 1_048}
+    # two-level and joint dispatch (the simulator's assumed rates)
+    assert (int(records["second_unit"].notna().sum()), int(records["co_units"].notna().sum())) == (1_528, 1_274)
     assert engine.denials() == []
 
 
@@ -65,7 +67,8 @@ def test_a_small_demo_run(demo: ModuleType, tmp_path: Path, capsys: Any) -> None
     lines = out.splitlines()
     assert len(lines) <= 30  # one screen
     for text in ("Responsibility check: clean", "GPS:", "Lights at", "Escalations in March", "supervise",
-                 "March against February", "streets ", "departments ", "dispatchers ", "Grid division", "Report: "):
+                 "March against February", "streets ", "departments ", "sub-units (二级派遣)", "dispatchers ",
+                 "Grid division", "Report: "):
         assert any(text in line for line in lines), text
     engine = gridgov.simulate(gridgov.Model.sample(), demo.START, demo.DAYS, seed=3, reports_per_day=60)
     assert f"{len(engine):,} cases and {engine.event_count:,} events" in out

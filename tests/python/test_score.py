@@ -355,7 +355,7 @@ def test_engine_records_score(sample: gridgov.Model) -> None:
     rec = eng.records()
     assert len(rec) == 1
     f = rec.to_frame()
-    assert f.loc[0, "schema_version"] == gridgov.RECORD_SCHEMA_VERSION == 3
+    assert f.loc[0, "schema_version"] == gridgov.RECORD_SCHEMA_VERSION == 4
     assert f.loc[0, "dispatcher"] == "DP01" and f.loc[0, "unit"] == "WATER"
     assert f.loc[0, "handle_deadline"] == pd.Timestamp("2026-03-03 13:00", tz="UTC")  # 36 h
     card = gridgov.score(sample, eng, date(2026, 3, 1), date(2026, 4, 1))
@@ -482,21 +482,22 @@ def test_schema_versions(city: gridgov.Model, cases_frame: pd.DataFrame) -> None
         columns=[
             "schema_version", "shelved_at", "resumed_at",
             "wrong_unit_returns", "void_cause", "orders", "orders_replied_on_time",
+            "second_unit", "co_units", "co_on_time",
         ]
     )
     card = gridgov.score(city, v1, *MARCH, as_of=AS_OF)
     assert card == gridgov.score(city, SCORE_CASES, *MARCH, as_of=AS_OF)
-    bad = cases_frame.assign(schema_version=4)
+    bad = cases_frame.assign(schema_version=5)
     with pytest.raises(gridgov.ValidationError) as err:
         gridgov.Records(city, bad)
-    assert err.value.what == "records[0].schema_version" and err.value.value == "4"
-    assert "1, 2, 3" in err.value.reason
+    assert err.value.what == "records[0].schema_version" and err.value.value == "5"
+    assert "1, 2, 3, 4" in err.value.reason
     # version 3's approval columns: refused in a version-2 table; checked row by row
     with pytest.raises(gridgov.ValidationError) as err:
         v2 = cases_frame.drop(columns=["void_cause", "orders", "orders_replied_on_time"])
         gridgov.Records(city, v2.assign(schema_version=2))
     assert err.value.what == "records.wrong_unit_returns" and "schema version 3" in err.value.reason
-    v3 = cases_frame.assign(schema_version=3)
+    v3 = cases_frame.drop(columns=["second_unit", "co_units", "co_on_time"], errors="ignore").assign(schema_version=3)
     with pytest.raises(gridgov.ValidationError) as err:
         gridgov.Records(city, v3.assign(wrong_unit_returns=v3["returns"] + 1))
     assert err.value.what == "records[0].wrong_unit_returns" and "exceeds returns" in err.value.reason
@@ -556,6 +557,7 @@ def test_a_month_of_the_simulated_city_against_the_reference(sample: gridgov.Mod
             assert list(g["grade"].fillna("-")) == list(pd.Series(w["grade"]).fillna("-")), key
         d = card.departments()
         assert d["due"].sum() > 500 and d["shelved"].sum() > 0
+        assert d["second_handled"].sum() > 0 and d["co_assigned"].sum() > 0 and d["co_on_time"].sum() > 0
         assert (d["due"] == d["handled"] + d["overdue_unhandled"]).all()
         assert d["rework_rate"].dropna().le(1.0).all()
         city_row = card.areas("city").iloc[0]

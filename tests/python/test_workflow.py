@@ -321,3 +321,77 @@ def test_a_bad_callback_threshold_names_the_value() -> None:
     with pytest.raises(gridgov.ModelError) as info:
         sample_with("satisfied = 4\nredo = true", "satisfied = 0\nredo = true")
     assert any(p == "engine.callback.satisfied" and "0" in msg for p, msg in info.value.issues), info.value.issues
+
+
+# -- item 5: two-level and joint dispatch (二级派遣, 主办/协办) -------------------------------------
+
+
+def test_second_level_dispatch_keeps_the_deadline_and_joint_dispatch_waits_for_co_handlers(
+    sample: gridgov.Model,
+) -> None:
+    """Case a (E0102, dispatched to SANIT at 09:00, due 15:00) is passed on by SANIT to its
+    sub-unit SANIT-E at 10:00 (WATER, not below SANIT, is refused naming the case and both
+    units); the deadline stays 15:00; SANIT-E feeds back at 14:30, on time. Case b goes to SANIT
+    as lead with WATER and POWER as co-handlers: WATER feeds back at 11:00 (on time), SANIT's
+    feedback at 12:00 is refused naming POWER, POWER feeds back at 16:00 (late), then SANIT at
+    16:30 (late). The department table credits SANIT with both cases, SANIT-E with one
+    second-level case, WATER and POWER with one co-handled case each."""
+    eng = Engine(sample)
+    a = dispatched(eng)
+    due = datetime(2025, 11, 3, 15, 0)
+    assert eng.deadline(a) == due
+    t = MON + m(60)
+    with pytest.raises(gridgov.ValidationError, match=rf'"WATER".*"SANIT".*case {a}'):
+        eng.act(a, "subdispatch", actor="H-SANIT-1", at=t, unit="WATER")
+    with pytest.raises(gridgov.PermissionDenied, match=rf'case {a} is not dispatched to their unit "WATER"'):
+        eng.act(a, "subdispatch", actor="H-WATER-1", at=t, unit="SANIT-E")
+    eng.act(a, "subdispatch", actor="H-SANIT-1", at=t, unit="SANIT-E")
+    c = eng.case(a)
+    assert (c.unit, c.second_unit, c.state, c.deadline) == ("SANIT", "SANIT-E", "dispatched", due)
+    eng.act(a, "handle", actor="H-SANIT-E-1", at=datetime(2025, 11, 3, 14, 30), result="done")
+
+    b = dispatched(eng)
+    eng.act(b, "co_dispatch", actor="DP01", at=MON, unit="WATER")
+    eng.act(b, "co_dispatch", actor="DP01", at=MON, unit="POWER")
+    with pytest.raises(gridgov.ValidationError, match="lead unit"):
+        eng.act(b, "co_dispatch", actor="DP01", at=MON, unit="SANIT")
+    eng.act(b, "co_feedback", actor="H-WATER-1", at=datetime(2025, 11, 3, 11, 0), result="our part")
+    with pytest.raises(gridgov.ValidationError, match=rf"case {b}.*POWER") as refused:
+        eng.act(b, "handle", actor="H-SANIT-1", at=datetime(2025, 11, 3, 12, 0), result="done")
+    assert "WATER" not in str(refused.value)
+    assert eng.case(b).state == "dispatched"
+    eng.act(b, "co_feedback", actor="H-POWER-1", at=datetime(2025, 11, 3, 16, 0), result="our part")
+    eng.act(b, "handle", actor="H-SANIT-1", at=datetime(2025, 11, 3, 16, 30), result="done")
+    co = eng.case(b).co_handlers
+    assert [(h["unit"], h["on_time"]) for h in co] == [("WATER", True), ("POWER", False)]
+    assert Engine.replay(sample, eng.events_jsonl()).events_jsonl() == eng.events_jsonl()
+
+    frame = eng.records().to_frame().set_index("id")
+    assert frame["second_unit"].fillna("").tolist() == ["SANIT-E", ""]
+    assert frame["co_units"].fillna("").tolist() == ["", "WATER;POWER"]
+    assert frame["co_on_time"].fillna("").tolist() == ["", "WATER"]
+    card = gridgov.score(sample, eng, datetime(2025, 11, 1), datetime(2025, 12, 1))
+    d = card.departments()
+    assert tuple(d.loc["SANIT", ["handled", "handled_on_time", "second_handled"]]) == (2, 1, 0)
+    assert (d.loc["SANIT-E", "handled"], d.loc["SANIT-E", "second_handled"]) == (0, 1)
+    assert d.loc["SANIT-E", "second_on_time_rate"] == 1.0
+    co = ["co_assigned", "co_on_time", "co_on_time_rate"]
+    assert tuple(d.loc["WATER", co]) == (1, 1, 1.0)
+    assert tuple(d.loc["POWER", co]) == (1, 0, 0.0)
+    # the records read back from their frame score the same
+    month = (datetime(2025, 11, 1), datetime(2025, 12, 1))
+    again = gridgov.score(sample, gridgov.Records(sample, frame.reset_index()), *month)
+    assert again.departments().equals(d)
+    # the drill-down lists them: the second-level case under SANIT-E, the joint one's co-handlers
+    drill = gridgov.drill_down(sample, eng, *month).set_index("id")
+    assert drill.loc[a, "second_unit"] == "SANIT-E" and bool(drill.loc[a, "dept_second_handled_on_time"])
+    assert drill.loc[b, "co_units"] == "WATER;POWER" and bool(drill.loc[b, "dept_co"])
+
+
+def test_the_lead_may_feed_back_alone_when_the_model_says_so() -> None:
+    eng = Engine(sample_with('rework = "keep"\n', 'rework = "keep"\nco_feedback_required = false\n'))
+    case = dispatched(eng)
+    eng.act(case, "co_dispatch", actor="DP01", at=MON, unit="WATER")
+    eng.act(case, "handle", actor="H-SANIT-1", at=MON + m(60), result="done")
+    eng.act(case, "co_feedback", actor="H-WATER-1", at=MON + m(90), result="ours")
+    assert eng.case(case).co_handlers[0]["on_time"] is True

@@ -283,7 +283,12 @@ impl Engine {
         let case = &mut self.cases[idx];
         match action {
             EscalationAction::Supervise => case.supervised_count += 1,
-            EscalationAction::Reassign(u) => case.unit = Some(u),
+            EscalationAction::Reassign(u) => {
+                // the new unit starts over: no second-level unit, no co-handlers
+                case.unit = Some(u);
+                case.second_unit = None;
+                case.co.clear();
+            }
             _ => {}
         }
         case.fired.insert(r, (occurrence, firing));

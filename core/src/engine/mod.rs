@@ -36,8 +36,8 @@ use crate::access::{self, Denial};
 use crate::audit;
 use crate::calendar::{Millis, TimeLimit};
 use crate::case::{
-    Action, ActionKind, Actor, Case, CaseId, Fired, HeldHandling, Light, Next, Order, Report,
-    ReturnCause, State, Timer, transition,
+    Action, ActionKind, Actor, Case, CaseId, CoHandler, Fired, HeldHandling, Light, Next, Order,
+    Report, ReturnCause, State, Timer, transition,
 };
 use crate::catalog::Stage;
 use crate::error::{Error, Result};
@@ -307,6 +307,8 @@ impl Engine {
             reporter: actor.clone(),
             state: State::Reported,
             unit: None,
+            second_unit: None,
+            co: Vec::new(),
             reported_at: at,
             last_at: at,
             timer: Some(timer),
@@ -546,6 +548,8 @@ impl Engine {
             Action::Dispatch { unit, reason } => {
                 let resolved = self.dispatch_unit(&case, unit.as_deref(), reason.as_deref())?;
                 new.unit = Some(resolved);
+                new.second_unit = None;
+                new.co.clear();
                 // The event records where the case went, also when the duty matrix decided,
                 // so an export shows it and a replay does not depend on today's matrix.
                 recorded_unit = Some(resolved);
@@ -576,6 +580,8 @@ impl Engine {
                 new.return_count += 1;
                 new.wrong_unit_returns += u32::from(wrong_unit);
                 new.unit = None;
+                new.second_unit = None;
+                new.co.clear();
                 new.held = None;
                 new.pending_postpone = None;
                 new.pending_shelve = None;
@@ -618,6 +624,30 @@ impl Engine {
                 }
             }
             Action::Handle { .. } => {
+                // Joint dispatch: the lead feeds back after every co-handler, when the model
+                // says so (see `crate::case`, "Two-level and joint dispatch"). A journal holds
+                // only accepted feedback: replay reads it back whatever today's setting.
+                if self.config.co_feedback_required && !self.replaying {
+                    let org = self.model.org();
+                    let missing: Vec<&str> = case
+                        .co
+                        .iter()
+                        .filter(|h| h.fed_back_at.is_none())
+                        .map(|h| org.unit(h.unit).id.as_str())
+                        .collect();
+                    if !missing.is_empty() {
+                        return Err(Error::invalid(
+                            "handle",
+                            format!("case {id}"),
+                            format!(
+                                "co-handlers (协办) {} have not fed back (co_feedback); the model \
+                                 requires every co-handler's feedback before the lead's \
+                                 ([engine] co_feedback_required)",
+                                missing.join(", ")
+                            ),
+                        ));
+                    }
+                }
                 // Feeding back withdraws a return request: the unit did the work.
                 new.pending_return = None;
                 // The handling run is kept for a failed check to resume.
@@ -708,6 +738,81 @@ impl Engine {
                 } else {
                     started = None;
                 }
+            }
+            // 二级派遣: passed on to a sub-unit of the unit holding it, on the same deadline
+            // (no stage starts: the bundle deadline of the first dispatch still holds).
+            Action::Subdispatch { unit } => {
+                let org = self.model.org();
+                let target = org.find_unit(unit)?;
+                let Some(first) = case.unit else {
+                    return Err(refuse("the case is dispatched to no unit"));
+                };
+                // The unit holding it: the second-level unit when the actor is one of its
+                // workers, else the unit the centre dispatched to.
+                let holder = match (case.second_unit, self.actor_unit(&actor)) {
+                    (Some(second), Some(mine)) if mine == second => second,
+                    _ => first,
+                };
+                let below = target != holder && org.escalation_chain(target).any(|u| u == holder);
+                if !below {
+                    return Err(Error::invalid(
+                        "subdispatch.unit",
+                        unit,
+                        format!(
+                            "is not a sub-unit of {:?}, which holds case {id} (a sub-unit's \
+                             parents in the model's units reach it)",
+                            org.unit(holder).id
+                        ),
+                    ));
+                }
+                new.second_unit = Some(target);
+            }
+            // 协办: a co-handler of the dispatched case, other than its lead, named once.
+            Action::CoDispatch { unit } => {
+                let org = self.model.org();
+                let target = org.find_unit(unit)?;
+                if case.unit == Some(target) {
+                    return Err(Error::invalid(
+                        "co_dispatch.unit",
+                        unit,
+                        format!("is the lead unit (主办) of case {id}"),
+                    ));
+                }
+                if case.co.iter().any(|h| h.unit == target) {
+                    return Err(Error::invalid(
+                        "co_dispatch.unit",
+                        unit,
+                        format!("is already a co-handler (协办) of case {id}"),
+                    ));
+                }
+                new.co.push(CoHandler {
+                    unit: target,
+                    fed_back_at: None,
+                    on_time: false,
+                });
+            }
+            // A co-handler's own feedback, once; on time when by the case's handling deadline
+            // (the running handling's, or the one the lead's feedback ended).
+            Action::CoFeedback { .. } => {
+                let mine = self.actor_unit(&actor);
+                let Some(k) = case.co.iter().position(|h| Some(h.unit) == mine) else {
+                    return Err(refuse(
+                        "the actor's unit is not a co-handler (协办) of the case",
+                    ));
+                };
+                if case.co[k].fed_back_at.is_some() {
+                    return Err(refuse("this co-handler has already fed back"));
+                }
+                let handling = match &case.timer {
+                    Some(t) if t.stage == Stage::Handle => Some(t),
+                    _ => case.held.as_ref().map(|h| &h.timer),
+                };
+                let deadline = match handling {
+                    Some(t) => self.timer_deadline(t)?,
+                    None => None,
+                };
+                new.co[k].fed_back_at = Some(at);
+                new.co[k].on_time = deadline.is_some_and(|d| at <= d);
             }
             Action::Reply { .. } => {
                 let Some(order) = new.order.as_mut().filter(|o| o.is_open()) else {
@@ -801,6 +906,15 @@ impl Engine {
                 Ok(uid)
             }
         }
+    }
+
+    /// The unit of a worker actor (`None` for citizens, the system and unknown workers).
+    fn actor_unit(&self, actor: &Actor) -> Option<UnitId> {
+        let Actor::Worker(id) = actor else {
+            return None;
+        };
+        let org = self.model.org();
+        org.find_worker(id).ok().map(|w| org.worker(w).unit)
     }
 
     fn grid_code(&self, case: &Case) -> &str {
@@ -948,6 +1062,12 @@ impl Engine {
             "urgency": &*c.urgency,
             "grid": t.area(c.grid).code.as_str(),
             "unit": c.unit.map(|u| org.unit(u).id.as_str()),
+            "second_unit": c.second_unit.map(|u| org.unit(u).id.as_str()),
+            "co_handlers": c.co.iter().map(|h| json!({
+                "unit": org.unit(h.unit).id.as_str(),
+                "fed_back_at": h.fed_back_at,
+                "on_time": h.on_time,
+            })).collect::<Vec<Value>>(),
             "source": c.source,
             "reporter": c.reporter,
             "reported_at": c.reported_at,

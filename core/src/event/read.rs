@@ -388,6 +388,15 @@ impl EventIn<'_> {
             crate::lifecycle::ActionKind::SelfHandle => Action::SelfHandle {
                 result: owned(self.result?),
             },
+            crate::lifecycle::ActionKind::CoFeedback => Action::CoFeedback {
+                result: owned(self.result?),
+            },
+            crate::lifecycle::ActionKind::Subdispatch => Action::Subdispatch {
+                unit: shared(self.unit.flatten()?),
+            },
+            crate::lifecycle::ActionKind::CoDispatch => Action::CoDispatch {
+                unit: shared(self.unit.flatten()?),
+            },
         })
     }
 }

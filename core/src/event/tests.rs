@@ -123,6 +123,9 @@ fn events() -> Vec<Event> {
         },
         Action::ApproveVoid,
         Action::DenyVoid,
+        Action::Subdispatch { unit: odd.into() },
+        Action::CoDispatch { unit: odd.into() },
+        Action::CoFeedback { result: s() },
     ] {
         bodies.push(EventBody::Action(a));
     }

@@ -16,7 +16,8 @@ use super::config::ScoringConfig;
 use super::records::Records;
 use super::spec::{ColumnKind, Numerator, Subject};
 use super::tally::{
-    AREA_COUNTS, AreaTally, DEPT_COUNTS, DeptTally, POST_COUNTS, Tally, Window, ac, tally,
+    AREA_COUNTS, AreaTally, DEPT_COUNTS, DEPT_COUNTS_BEFORE_DISPATCH, DeptTally, POST_COUNTS,
+    Tally, Window, ac, tally,
 };
 
 const HOUR_MS: f64 = 3_600_000.0;
@@ -860,7 +861,9 @@ impl Scorecard {
         }
         for (id, u) in &file.units {
             let i = org.find_unit(id)?;
-            if u.counts.len() != DEPT_COUNTS {
+            // A card written before two-level and joint dispatch has the first 9 counts: the
+            // second-level and co-handler counts of its time were none.
+            if u.counts.len() != DEPT_COUNTS && u.counts.len() != DEPT_COUNTS_BEFORE_DISPATCH {
                 return Err(Error::invalid(
                     format!("units.{id}.counts"),
                     u.counts.len(),
@@ -868,7 +871,7 @@ impl Scorecard {
                 ));
             }
             let d = &mut tally.units[i.0 as usize];
-            d.counts.copy_from_slice(&u.counts);
+            d.counts[..u.counts.len()].copy_from_slice(&u.counts);
             d.handle_ms = u.handle_ms;
             for &[m, c] in &u.minutes {
                 let m = usize::try_from(m)

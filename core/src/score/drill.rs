@@ -21,7 +21,7 @@ use crate::territory::AreaId;
 use super::records::{ColumnData, Columns, NO_TIME, NONE, Records, t};
 
 /// The columns of [`drill_down`], in order.
-pub const DRILL_COLUMNS: [&str; 39] = [
+pub const DRILL_COLUMNS: [&str; 45] = [
     "id",
     "grid",
     "unit",
@@ -61,6 +61,12 @@ pub const DRILL_COLUMNS: [&str; 39] = [
     "dept_overdue_unhandled",
     "dept_shelved",
     "dept_postponed",
+    "dept_second_handled",
+    "dept_second_handled_on_time",
+    "dept_co",
+    "second_unit",
+    "co_units",
+    "co_on_time",
 ];
 
 /// The per-case drill-down of `records` over `[start, end)`, statuses as of `as_of` (default:
@@ -81,7 +87,13 @@ pub const DRILL_COLUMNS: [&str; 39] = [
 ///   `closed`, `closed_on_time`, `shelved` (summed per grid: the card's area table) and the
 ///   department counts `dept_due`, `dept_handled`, `dept_handled_on_time`,
 ///   `dept_overdue_handled`, `dept_overdue_unhandled`, `dept_shelved`, `dept_postponed`
-///   (summed per `unit`: the card's department table) as booleans.
+///   (summed per `unit`: the card's department table) as booleans;
+/// - two-level and joint dispatch: `dept_second_handled`, `dept_second_handled_on_time`
+///   (booleans summed per `second_unit`: its `second_handled` and `second_handled_on_time`),
+///   `dept_co` (the row counts for its co-handlers: the rows with it set whose `co_units`
+///   name a unit are that unit's `co_assigned`, those whose `co_on_time` name it its
+///   `co_on_time`), and the text columns `second_unit`, `co_units`, `co_on_time` as in the
+///   records (lists joined by `;`).
 ///
 /// # Errors
 /// [`Error::InvalidValue`] for an empty or reversed period or an `as_of` outside the range; a
@@ -120,7 +132,7 @@ pub fn drill_down(
     let mut flags: [Vec<f64>; 4] = Default::default();
     let mut bools: [Vec<bool>; 2] = Default::default();
     let mut hrs: [Vec<f64>; 2] = Default::default();
-    let mut counts: [Vec<bool>; 15] = Default::default();
+    let mut counts: [Vec<bool>; 18] = Default::default();
     for row in 0..rec.len() {
         let tm = |k: usize| {
             let v = rec.time[k][row];
@@ -208,6 +220,9 @@ pub fn drill_down(
             d_overdue_unhandled,
             d_shelved,
             d_due && rec.postponements[row] > 0,
+            d_handled && rec.second_unit_at(row) != NONE,
+            d_handled && on_time && rec.second_unit_at(row) != NONE,
+            dispatched_in && !on_shelf && !rec.co_at(0, row).is_empty(),
         ];
         for (c, v) in counts.iter_mut().zip(values) {
             c.push(v);
@@ -295,8 +310,26 @@ pub fn drill_down(
     for (name, v) in DRILL_COLUMNS[22..24].iter().zip(hrs) {
         out.push(*name, ColumnData::Float(Cow::Owned(v)));
     }
-    for (name, v) in DRILL_COLUMNS[24..].iter().zip(counts) {
+    for (name, v) in DRILL_COLUMNS[24..42].iter().zip(counts) {
         out.push(*name, ColumnData::Bool(Cow::Owned(v)));
+    }
+    let units: Vec<String> = org.units().iter().map(|u| u.id.clone()).collect();
+    out.push("second_unit", text(units, &|r| rec.second_unit_at(r)));
+    for (k, name) in ["co_units", "co_on_time"].into_iter().enumerate() {
+        let sep = super::records::LIST_SEPARATOR.to_string();
+        let lists: Vec<String> = rec.co_lists[k]
+            .iter()
+            .map(|l| {
+                l.iter()
+                    .map(|&u| org.units()[u as usize].id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(&sep)
+            })
+            .collect();
+        out.push(
+            name,
+            text(lists, &|r| rec.co[k].get(r).copied().unwrap_or(NONE)),
+        );
     }
     Ok(out)
 }

@@ -12,8 +12,8 @@ use crate::error::Result;
 use crate::event::EventBody;
 
 use super::records::{
-    ColumnData, Columns, DEADLINE_COLUMNS, NO_TIME, PERSON_COLUMNS, Records, SCHEMA_VERSION,
-    SHELF_COLUMNS, TIME_COLUMNS, p, t,
+    ColumnData, Columns, DEADLINE_COLUMNS, LIST_SEPARATOR, NO_TIME, PERSON_COLUMNS, Records,
+    SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS, p, t,
 };
 
 /// What the walk over a case's events keeps.
@@ -32,6 +32,10 @@ struct Acc {
     /// `shelved_at`, `resumed_at`: the last time on the shelf.
     shelf: [Option<Millis>; 2],
     unit: Option<Arc<str>>,
+    /// The dispatch columns (schema 4): second-level unit, co-handlers, those on time.
+    second_unit: Option<Arc<str>>,
+    co_units: Option<String>,
+    co_on_time: Option<String>,
 }
 
 fn actor_id(a: &Actor) -> Option<Arc<str>> {
@@ -197,6 +201,20 @@ impl Engine {
             if let Some(u) = case.unit {
                 a.unit = Some(Arc::from(self.model().org().unit(u).id.as_str()));
             }
+            // Two-level and joint dispatch, as the case holds them now.
+            let org = self.model().org();
+            let list = |on_time_only: bool| {
+                let ids: Vec<&str> = case
+                    .co
+                    .iter()
+                    .filter(|h| !on_time_only || (h.fed_back_at.is_some() && h.on_time))
+                    .map(|h| org.unit(h.unit).id.as_str())
+                    .collect();
+                (!ids.is_empty()).then(|| ids.join(&LIST_SEPARATOR.to_string()))
+            };
+            a.co_units = list(false);
+            a.co_on_time = list(true);
+            a.second_unit = case.second_unit.map(|u| Arc::from(org.unit(u).id.as_str()));
         }
         self.columns_of(&acc)
     }
@@ -245,6 +263,9 @@ impl Engine {
         text_col("source", &|i| Some(cases[i].source.as_str()));
         text_col("state", &|i| Some(cases[i].state.as_str()));
         text_col("unit", &|i| acc[i].unit.as_deref());
+        text_col("second_unit", &|i| acc[i].second_unit.as_deref());
+        text_col("co_units", &|i| acc[i].co_units.as_deref());
+        text_col("co_on_time", &|i| acc[i].co_on_time.as_deref());
         text_col("void_cause", &|i| {
             cases[i]
                 .void_cause

@@ -19,7 +19,7 @@
 //!
 //! | column | type | required | meaning |
 //! |---|---|---|---|
-//! | `schema_version` | integer | no | the version of this schema the table follows ([`SCHEMA_VERSION`], 3); absent: the current one |
+//! | `schema_version` | integer | no | the version of this schema the table follows ([`SCHEMA_VERSION`], 4); absent: the current one |
 //! | `id` | integer | yes | case id (unique) |
 //! | `grid` | text | yes | unit-grid code of the model |
 //! | `reported_at` | instant | yes | when it was reported |
@@ -47,6 +47,9 @@
 //! | `wrong_unit_returns` | integer ≥ 0 | no (version 3) | of `returns`, those approved with the cause "wrong unit" (the dispatcher's error); absent: every return (the rule before returns were approved) |
 //! | `orders`, `orders_replied_on_time` | integer ≥ 0 | no (version 3) | 督办 orders issued on the case, and those answered by their reply deadline; default 0 |
 //! | `void_cause` | text | no (version 3) | the cause of an approved void after filing: `duplicate`, `outside_scope`, `problem_gone`; empty otherwise (a void before filing has none) |
+//! | `second_unit` | text | no (version 4) | the sub-unit the case was last passed on to (二级派遣) by the unit in `unit`; empty: not passed on |
+//! | `co_units` | text list | no (version 4) | the co-handlers (协办) of a joint dispatch, whose lead (主办) is `unit`: unit ids joined by `;` (`POWER;LIGHT`), empty for none |
+//! | `co_on_time` | text list | no (version 4) | of `co_units`, those whose own feedback (`co_feedback`) came by the case's handling deadline, joined by `;` |
 //! | `verify_deadline`, `dispatch_deadline`, `handle_deadline`, `check_deadline` | instant | no | stage deadlines |
 //!
 //! Rules checked on load, each failure an [`crate::Error::InvalidValue`] whose `what` is
@@ -63,12 +66,15 @@
 //! - `shelved_at` comes with `dispatched_at`, not earlier, and not with `shelved` false;
 //!   `resumed_at` comes with `shelved_at`, not earlier;
 //! - `wrong_unit_returns` does not exceed `returns`, `orders_replied_on_time` not `orders`; `void_cause` is one of its names and is
-//!   given only for a voided case.
+//!   given only for a voided case;
+//! - `second_unit` and every id of `co_units` and `co_on_time` are units of the model, no list
+//!   names a unit twice, and `co_on_time` names only units of its row's `co_units`.
 //!
-//! **Versions.** [`SCHEMA_VERSION`] is 3; version 1 is the schema before issue 12 (no
+//! **Versions.** [`SCHEMA_VERSION`] is 4; version 1 is the schema before issue 12 (no
 //! `schema_version`, no shelf columns), version 2 adds the shelf columns, version 3 the
 //! approval columns (`wrong_unit_returns`, `void_cause`) and the order columns (`orders`,
-//! `orders_replied_on_time`). A table without `schema_version` is read as the
+//! `orders_replied_on_time`), version 4 the dispatch columns (`second_unit`, `co_units`,
+//! `co_on_time`). A table without `schema_version` is read as the
 //! current version: every column added since version 1 is optional, so an old table reads
 //! unchanged (its shelved cases judged by the `shelved` flag, see *Shelved cases*). Given, the
 //! column holds one version on every row, one this gridgov reads (`records[ROW].schema_version`
@@ -165,6 +171,18 @@
 //!   `rework` = Σ `rework` over the handled (返工次数: the failed checks, the repeat count);
 //!   `rework_rate` = `reworked / handled` (返工率), at most 100 %.
 //! - `postponed` = |due with postponements| (延期数); `postponement_rate` = `postponed / due`.
+//! - Two-level and joint dispatch ([`crate::case`]): the unit in `unit` (the one the centre
+//!   dispatched to, the lead 主办 of a joint dispatch) is credited with every count above, as
+//!   before: the centre's deadline is its own, and passing a case down does not pass on the
+//!   responsibility. The second-level unit (`second_unit`) is credited, in its own row, with
+//!   the handling it did: `second_handled` = |handled, passed on to it| (二级处置数),
+//!   `second_handled_on_time` (二级按期处置数), `second_on_time_rate` = their ratio. A
+//!   co-handler (协办) gets `co_assigned` = |dispatched in the period (not on the shelf) with it
+//!   among `co_units`| (协办数), `co_on_time` = |those with it among `co_on_time`| (按时协办反馈数:
+//!   its own feedback by the handling deadline), `co_on_time_rate` = their ratio. gridgov's
+//!   choice, as no standard defines department indicators for sub-units and co-handlers:
+//!   crediting both the first and the second unit keeps the first unit's figures comparable
+//!   with a city that does not record sub-units, while the sub-unit's row shows its own work.
 //!
 //!   | | the standard and the published reports | gridgov |
 //!   |---|---|---|
@@ -296,8 +314,8 @@ pub use config::{ScoringConfig, ScoringSection, StepTable};
 pub use drill::{DRILL_COLUMNS, drill_down, drill_down_csv};
 pub use periods::{Freq, compare_at, merge_all, periods, score_periods};
 pub use records::{
-    APPROVAL_COLUMNS, Checked, ColumnData, ColumnType, Columns, DEADLINE_COLUMNS, NO_TIME,
-    ORDER_COLUMNS, OnError, PERSON_COLUMNS, Problem, Records, SCHEMA_VERSION, SHELF_COLUMNS,
-    TIME_COLUMNS, column_type, schema_columns,
+    APPROVAL_COLUMNS, Checked, ColumnData, ColumnType, Columns, DEADLINE_COLUMNS, DISPATCH_COLUMNS,
+    LIST_SEPARATOR, NO_TIME, ORDER_COLUMNS, OnError, PERSON_COLUMNS, Problem, Records,
+    SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS, column_type, schema_columns,
 };
 pub use spec::{Column, ColumnKind, Numerator, Subject, column_label_zh, column_labels_zh};

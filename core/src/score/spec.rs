@@ -134,7 +134,7 @@ pub(crate) const AREA: [Column; 18] = [
 ];
 
 /// Department columns; the counts come first, in tally order.
-pub(crate) const DEPARTMENT: [Column; 16] = [
+pub(crate) const DEPARTMENT: [Column; 22] = [
     count("due"),
     count("handled"),
     count("handled_on_time"),
@@ -144,6 +144,10 @@ pub(crate) const DEPARTMENT: [Column; 16] = [
     count("rework"),
     count("postponed"),
     count("shelved"),
+    count("second_handled"),
+    count("second_handled_on_time"),
+    count("co_assigned"),
+    count("co_on_time"),
     rate("handle_rate", 1, 0),
     rate("on_time_rate", 2, 0),
     lower("overdue_unhandled_rate", 4, 0),
@@ -151,6 +155,8 @@ pub(crate) const DEPARTMENT: [Column; 16] = [
     lower("postponement_rate", 7, 0),
     hours("mean_handle_hours"),
     hours("median_handle_hours"),
+    rate("second_on_time_rate", 10, 9),
+    rate("co_on_time_rate", 12, 11),
 ];
 
 pub(crate) const SUPERVISOR: [Column; 12] = [
@@ -321,6 +327,12 @@ pub fn column_label_zh(name: &str) -> Option<&'static str> {
         "rework_rate" => "返工率",
         "returned" => "回退数",
         "postponed" => "延期数",
+        "second_handled" => "二级处置数",
+        "second_handled_on_time" => "二级按期处置数",
+        "second_on_time_rate" => "二级按期处置率",
+        "co_assigned" => "协办数",
+        "co_on_time" => "按时协办反馈数",
+        "co_on_time_rate" => "协办按时反馈率",
         "postponement_rate" => "延期率",
         "overdue_handled" => "超期处置数",
         "overdue_unhandled" => "超期未处置数",
@@ -413,6 +425,10 @@ mod label_tests {
             ("reworked", dc::REWORKED),
             ("rework", dc::REWORK),
             ("shelved", dc::SHELVED),
+            ("second_handled", dc::SECOND_HANDLED),
+            ("second_handled_on_time", dc::SECOND_ON_TIME),
+            ("co_assigned", dc::CO_ASSIGNED),
+            ("co_on_time", dc::CO_ON_TIME),
         ] {
             assert_eq!(Subject::Department.column(name), Some(i), "{name}");
         }

@@ -41,7 +41,10 @@ impl AreaTally {
 /// Number of count columns of an area ([`AREA`](super::spec::AREA)).
 pub(crate) const AREA_COUNTS: usize = 10;
 /// Number of count columns of a department ([`DEPARTMENT`](super::spec::DEPARTMENT)).
-pub(crate) const DEPT_COUNTS: usize = 9;
+pub(crate) const DEPT_COUNTS: usize = 13;
+/// The department counts of a card written before two-level and joint dispatch (the leading
+/// ones; the four after them are the second-level and co-handler counts).
+pub(crate) const DEPT_COUNTS_BEFORE_DISPATCH: usize = 9;
 
 /// Positions of the area counts (the leading columns of [`AREA`](super::spec::AREA)).
 pub(crate) mod ac {
@@ -69,6 +72,10 @@ pub(crate) mod dc {
     pub const REWORK: usize = 6;
     pub const POSTPONED: usize = 7;
     pub const SHELVED: usize = 8;
+    pub const SECOND_HANDLED: usize = 9;
+    pub const SECOND_ON_TIME: usize = 10;
+    pub const CO_ASSIGNED: usize = 11;
+    pub const CO_ON_TIME: usize = 12;
 }
 
 /// Counts of one unit, in the order of the department table's count columns.
@@ -295,6 +302,23 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
                 d.counts[dc::DUE] += 1;
                 d.counts[dc::OVERDUE_UNHANDLED] += 1;
                 d.counts[dc::POSTPONED] += u64::from(rec.postponements[row] > 0);
+            }
+            // Two-level and joint dispatch: the unit above stays credited as above (the
+            // centre's deadline is its own); the second-level unit is credited with the
+            // handling it did, the co-handlers with their own feedback.
+            if !on_shelf {
+                let second = rec.second_unit_at(row);
+                if second != NONE && handle_ms.is_some() {
+                    let s = &mut tally.units[second as usize];
+                    s.counts[dc::SECOND_HANDLED] += 1;
+                    s.counts[dc::SECOND_ON_TIME] += u64::from(on_time);
+                }
+                for &u in rec.co_at(0, row) {
+                    tally.units[u as usize].counts[dc::CO_ASSIGNED] += 1;
+                }
+                for &u in rec.co_at(1, row) {
+                    tally.units[u as usize].counts[dc::CO_ON_TIME] += 1;
+                }
             }
         }
 

@@ -61,6 +61,17 @@ pub struct Counts {
     pub handled_late: usize,
     /// Escalation events.
     pub escalations: usize,
+    /// Cases passed on to a sub-unit (二级派遣) at least once.
+    pub subdispatched: usize,
+    /// Cases given co-handlers (协办) at least once.
+    pub joint: usize,
+    /// Co-handlers named (`co_dispatch` actions).
+    pub co_handlers: usize,
+    /// Co-handlers' own feedback (`co_feedback` actions).
+    pub co_feedback: usize,
+    /// Of the co-handlers as the cases hold them now, those that fed back by the handling
+    /// deadline.
+    pub co_feedback_on_time: usize,
 }
 
 /// What [`Counts::of`] saw of one case.
@@ -79,6 +90,8 @@ struct Seen {
     denied: bool,
     shelved: bool,
     rated: bool,
+    subdispatched: bool,
+    joint: bool,
     /// The handling run: its start, limit and approved extension (minutes).
     run: Option<(Millis, TimeLimit, i64)>,
     pending: i64,
@@ -131,6 +144,12 @@ impl Counts {
                     Action::DenyPostpone => s.denied = true,
                     Action::ApproveShelve => s.shelved = true,
                     Action::Rate { .. } => s.rated = true,
+                    Action::Subdispatch { .. } => s.subdispatched = true,
+                    Action::CoDispatch { .. } => {
+                        s.joint = true;
+                        c.co_handlers += 1;
+                    }
+                    Action::CoFeedback { .. } => c.co_feedback += 1,
                     Action::Handle { .. } => {
                         c.handled += 1;
                         if let Some((start, limit, ext)) = s.run {
@@ -163,6 +182,14 @@ impl Counts {
         c.postponement_denied = count(|s| s.denied);
         c.shelved = count(|s| s.shelved);
         c.rated = count(|s| s.rated);
+        c.subdispatched = count(|s| s.subdispatched);
+        c.joint = count(|s| s.joint);
+        c.co_feedback_on_time = eng
+            .cases()
+            .iter()
+            .flat_map(|x| &x.co)
+            .filter(|h| h.fed_back_at.is_some() && h.on_time)
+            .count();
         c.reworked = eng.cases().iter().filter(|x| x.rework_count > 0).count();
         c.orders = eng.cases().iter().map(|x| x.orders as usize).sum();
         c.callbacks = eng.cases().iter().map(|x| x.callbacks as usize).sum();

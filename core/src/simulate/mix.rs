@@ -32,6 +32,15 @@ pub(super) const P_ORDER: f64 = 0.03;
 pub(super) const P_LEADER_ORDER: f64 = 0.2;
 /// Checked public cases the acceptor calls back (回访) before closing (our assumption).
 pub(super) const P_CALLBACK: f64 = 0.5;
+/// Cases a unit receives that it passes on to a sub-unit (二级派遣) when it has one with
+/// handlers whose jurisdiction holds the case's grid (our assumption: systems record a first
+/// and a second unit, domain facts §11, but no share was found).
+pub(super) const P_SUBDISPATCH: f64 = 0.3;
+/// Dispatched cases sent jointly, to the lead unit with co-handlers (主办/协办) (our assumption:
+/// "cases needing several departments", domain facts §11, with no published share).
+pub(super) const P_JOINT: f64 = 0.03;
+/// Of the joint cases, those with two co-handlers rather than one (our assumption).
+pub(super) const P_TWO_CO: f64 = 0.3;
 /// Void requests the manager approves (our assumption).
 pub(super) const P_APPROVE_VOID: f64 = 0.8;
 pub(super) const P_LATE_HANDLE: f64 = 0.15;

@@ -13,9 +13,9 @@ use crate::org::Role;
 use crate::territory::AreaId;
 
 use super::mix::{
-    CITIZENS, DAY_OFF_PATROL, DAY_OFF_VOLUME, MINUTE, P_APPROVE, P_CALLBACK, P_INVALID, P_ORDER,
-    P_POSTPONE, P_REJECT, P_RETURN, P_SELF_HANDLE, P_SHELVE, P_URGENT, P_VOID, P_VOID_FILED,
-    SUPERVISOR_SHARE,
+    CITIZENS, DAY_OFF_PATROL, DAY_OFF_VOLUME, MINUTE, P_APPROVE, P_CALLBACK, P_INVALID, P_JOINT,
+    P_ORDER, P_POSTPONE, P_REJECT, P_RETURN, P_SELF_HANDLE, P_SHELVE, P_SUBDISPATCH, P_URGENT,
+    P_VOID, P_VOID_FILED, SUPERVISOR_SHARE,
 };
 use super::rng::Rng;
 use super::run::{Fate, Run, Step};
@@ -227,6 +227,8 @@ impl Run {
             void_filed: rng.chance(P_VOID_FILED),
             order: rng.chance(P_ORDER),
             callback: public && rng.chance(P_CALLBACK),
+            subdispatch: rng.chance(P_SUBDISPATCH),
+            joint: rng.chance(P_JOINT),
             returned: false,
             late: false,
             was_late: false,

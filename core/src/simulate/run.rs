@@ -74,6 +74,10 @@ pub(super) struct Fate {
     pub(super) approve: bool,
     pub(super) shelve: bool,
     pub(super) returned: bool,
+    /// The unit passes it on to a sub-unit when it receives it (once).
+    pub(super) subdispatch: bool,
+    /// The dispatcher names co-handlers (协办) at the first dispatch.
+    pub(super) joint: bool,
     /// The current handling run is late.
     pub(super) late: bool,
     /// Some handling run was late (citizens notice).
@@ -136,9 +140,22 @@ impl Run {
         prefer: &[Role],
     ) -> Result<Option<Actor>> {
         let c = self.eng.case(id)?;
-        let (grid, unit) = (c.grid, c.unit);
+        // a handler of the sub-unit it was passed on to does the work
+        let (grid, unit) = (c.grid, c.second_unit.or(c.unit));
+        Ok(self.who_of(id, kind, prefer, grid, unit))
+    }
+
+    /// A worker allowed to perform `kind` on case `id` in `grid`, a handler drawn from `unit`.
+    pub(super) fn who_of(
+        &mut self,
+        id: CaseId,
+        kind: ActionKind,
+        prefer: &[Role],
+        grid: crate::territory::AreaId,
+        unit: Option<crate::org::UnitId>,
+    ) -> Option<Actor> {
         let idx = (id - 1) as usize;
-        Ok(self.staff.pick(
+        self.staff.pick(
             &self.model,
             &self.perms,
             kind,
@@ -146,7 +163,7 @@ impl Run {
             grid,
             unit,
             &mut self.fates[idx].rng,
-        ))
+        )
     }
 
     /// The reporter of case `id`, when `party` may perform `kind` (self-handling, rating).

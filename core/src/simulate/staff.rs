@@ -52,6 +52,13 @@ impl Staff {
         staff
     }
 
+    /// Whether `unit` has handlers.
+    pub(super) fn has_handlers(&self, unit: UnitId) -> bool {
+        self.of_unit
+            .get(unit.index())
+            .is_some_and(|h| !h.is_empty())
+    }
+
     /// Workers of `role` who may act on a case in `grid` dispatched to `unit`.
     fn candidates(
         &mut self,

@@ -5,11 +5,11 @@ use crate::access::Party;
 use crate::calendar::{Millis, TimeLimit};
 use crate::case::{Action, ActionKind, CaseId, ReturnCause, State, SuperviseLevel, VoidCause};
 use crate::error::Result;
-use crate::org::Role;
+use crate::org::{Role, UnitId, UnitKind};
 
 use super::mix::{
     CITIZEN_HOURS, HOUR, MAX_REWORK, MINUTE, P_APPROVE_RETURN, P_APPROVE_VOID, P_CHECK_FAIL,
-    P_LEADER_ORDER, P_RATE, P_REOPEN, RETURN_CAUSES, VOID_CAUSES,
+    P_LEADER_ORDER, P_RATE, P_REOPEN, P_TWO_CO, RETURN_CAUSES, VOID_CAUSES,
 };
 use super::rng::Rng;
 
@@ -27,6 +27,103 @@ fn pick(rng: &mut Rng, weights: &[f64]) -> usize {
 use super::run::{Run, Step};
 
 impl Run {
+    /// Units below `unit` (at any depth) with handlers whose jurisdiction holds case `id`'s
+    /// grid: where it may be passed on to.
+    fn sub_units(&self, id: CaseId) -> Result<Vec<UnitId>> {
+        let c = self.eng.case(id)?;
+        let Some(first) = c.unit else {
+            return Ok(Vec::new());
+        };
+        let org = self.model.org();
+        Ok((0..org.units().len() as u32)
+            .map(UnitId)
+            .filter(|&u| {
+                u != first
+                    && org.escalation_chain(u).any(|x| x == first)
+                    && self.staff.has_handlers(u)
+                    && org.in_jurisdiction(u, c.grid, self.model.territory())
+            })
+            .collect())
+    }
+
+    /// The first unit's handler passes case `id` on to a sub-unit (二级派遣) at `t`, when it has
+    /// one for the grid.
+    fn pass_on(&mut self, id: CaseId, t: Millis) -> Result<()> {
+        let subs = self.sub_units(id)?;
+        if subs.is_empty() {
+            return Ok(());
+        }
+        let target = subs[self.rng(id).below(subs.len())];
+        let (grid, first) = {
+            let c = self.eng.case(id)?;
+            (c.grid, c.unit)
+        };
+        let Some(actor) = self.who_of(id, ActionKind::Subdispatch, &[Role::Handler], grid, first)
+        else {
+            return Ok(());
+        };
+        let unit = self.model.org().unit(target).id.as_str().into();
+        self.act(id, actor, t, Action::Subdispatch { unit })
+    }
+
+    /// The dispatcher names one or two co-handlers (协办) of case `id` at `t`: departments with
+    /// handlers, other than the lead, whose jurisdiction holds the grid.
+    fn name_co_handlers(&mut self, id: CaseId, t: Millis) -> Result<()> {
+        let (grid, lead) = {
+            let c = self.eng.case(id)?;
+            (c.grid, c.unit)
+        };
+        let org = self.model.org();
+        let mut pool: Vec<UnitId> = (0..org.units().len() as u32)
+            .map(UnitId)
+            .filter(|&u| {
+                Some(u) != lead
+                    && org.unit(u).kind == UnitKind::Department
+                    && self.staff.has_handlers(u)
+                    && org.in_jurisdiction(u, grid, self.model.territory())
+            })
+            .collect();
+        let n = if self.rng(id).chance(P_TWO_CO) { 2 } else { 1 };
+        for _ in 0..n.min(pool.len()) {
+            let u = pool.remove(self.rng(id).below(pool.len()));
+            let Some(actor) = self.who(id, ActionKind::CoDispatch, &[Role::Dispatcher])? else {
+                return Ok(());
+            };
+            let unit = self.model.org().unit(u).id.as_str().into();
+            self.act(id, actor, t, Action::CoDispatch { unit })?;
+        }
+        Ok(())
+    }
+
+    /// The co-handlers that have not fed back do so before the lead's feedback at `t` (the lead
+    /// gathers their parts first), each at a time drawn between the case's last event and `t`.
+    fn gather_co_feedback(&mut self, id: CaseId, t: Millis) -> Result<()> {
+        let (grid, last, pending) = {
+            let c = self.eng.case(id)?;
+            let pending: Vec<UnitId> =
+                c.co.iter()
+                    .filter(|h| h.fed_back_at.is_none())
+                    .map(|h| h.unit)
+                    .collect();
+            (c.grid, c.last_at, pending)
+        };
+        let mut times: Vec<Millis> = pending
+            .iter()
+            .map(|_| last + self.rng(id).ms(0, (t - last).max(0) + 1))
+            .collect();
+        times.sort_unstable();
+        for (u, at) in pending.into_iter().zip(times) {
+            let Some(actor) =
+                self.who_of(id, ActionKind::CoFeedback, &[Role::Handler], grid, Some(u))
+            else {
+                continue;
+            };
+            let result = "our part is done".into();
+            self.act(id, actor, at.max(last), Action::CoFeedback { result })?;
+        }
+        Ok(())
+    }
+
     /// A manager issues a 督办 order on case `id` at `t` (general, or a leader's).
     fn issue_order(&mut self, id: CaseId, t: Millis) -> Result<()> {
         let Some(actor) = self.who(id, ActionKind::Supervise, &[Role::Manager])? else {
@@ -182,6 +279,10 @@ impl Run {
                     reason: None,
                 };
                 self.act(id, actor, t, action)?;
+                if self.fate(id).joint {
+                    self.fate(id).joint = false;
+                    self.name_co_handlers(id, t)?;
+                }
                 let at = self.stage_time(id, t, false, 0.02, 0.2)?;
                 self.schedule(id, at, Step::Receive);
             }
@@ -203,6 +304,10 @@ impl Run {
                     let at = self.centre(id, t, 10 * MINUTE, 2 * HOUR)?;
                     self.schedule(id, at, Step::DecideReturn);
                     return Ok(());
+                }
+                if self.fate(id).subdispatch {
+                    self.fate(id).subdispatch = false;
+                    self.pass_on(id, t)?;
                 }
                 let Some(actor) = self.handler(id, t, K::Start)? else {
                     return Ok(());
@@ -303,6 +408,7 @@ impl Run {
             }
             Step::Handle => {
                 self.reply_if_ordered(id, t)?;
+                self.gather_co_feedback(id, t)?;
                 let Some(actor) = self.handler(id, t, K::Handle)? else {
                     return Ok(());
                 };

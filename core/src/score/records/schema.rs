@@ -87,25 +87,38 @@ pub const APPROVAL_COLUMNS: [&str; 2] = ["wrong_unit_returns", "void_cause"];
 /// by their reply deadline.
 pub const ORDER_COLUMNS: [&str; 2] = ["orders", "orders_replied_on_time"];
 
+/// The dispatch columns (schema version 4): the second-level unit a case was last passed on
+/// to (二级派遣; a unit id, empty for none), the co-handlers (协办) of a joint dispatch, and those
+/// of them whose own feedback came by the case's handling deadline. The two lists are text:
+/// unit ids joined by `;` (e.g. `POWER;LIGHT`), empty for none; `co_on_time` names only units
+/// of `co_units`.
+pub const DISPATCH_COLUMNS: [&str; 3] = ["second_unit", "co_units", "co_on_time"];
+
+/// The separator of the unit ids in a list column ([`DISPATCH_COLUMNS`]).
+pub const LIST_SEPARATOR: char = ';';
+
 /// The version of the case-record schema this gridgov writes (the `schema_version` column of
 /// every export).
 ///
 /// - **1**: the schema up to gridgov's issue 12, without a `schema_version` column;
 /// - **2**: adds `schema_version` and the shelf columns [`SHELF_COLUMNS`];
 /// - **3**: adds the approval columns [`APPROVAL_COLUMNS`] (returns and voids are approved)
-///   and the order columns [`ORDER_COLUMNS`] (督办 orders).
+///   and the order columns [`ORDER_COLUMNS`] (督办 orders);
+/// - **4**: adds the dispatch columns [`DISPATCH_COLUMNS`] (two-level and joint dispatch).
 ///
 /// A table without the column is read as the current version (every column added since 1 is
 /// optional, so a version-1 table reads unchanged); a table that states a version reads only
 /// the columns of that version.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// The versions this gridgov reads, as text for messages.
-pub(super) const KNOWN_VERSIONS: &str = "1, 2, 3";
+pub(super) const KNOWN_VERSIONS: &str = "1, 2, 3, 4";
 
 /// The first schema version that has column `name` (`schema_version` itself may state 1).
 pub(super) fn since_version(name: &str) -> i64 {
-    if APPROVAL_COLUMNS.contains(&name) || ORDER_COLUMNS.contains(&name) {
+    if DISPATCH_COLUMNS.contains(&name) {
+        4
+    } else if APPROVAL_COLUMNS.contains(&name) || ORDER_COLUMNS.contains(&name) {
         3
     } else if SHELF_COLUMNS.contains(&name) {
         2
@@ -146,7 +159,7 @@ pub fn column_type(name: &str) -> Option<ColumnType> {
         "category" | "urgency" | "grid" | "source" | "state" | "unit" | "void_cause" => {
             ColumnType::Text
         }
-        n if PERSON_COLUMNS.contains(&n) => ColumnType::Text,
+        n if PERSON_COLUMNS.contains(&n) || DISPATCH_COLUMNS.contains(&n) => ColumnType::Text,
         n if TIME_COLUMNS.contains(&n)
             || DEADLINE_COLUMNS.contains(&n)
             || SHELF_COLUMNS.contains(&n) =>
@@ -186,6 +199,7 @@ pub fn schema_columns() -> Vec<&'static str> {
     v.extend(SHELF_COLUMNS);
     v.extend(APPROVAL_COLUMNS);
     v.extend(ORDER_COLUMNS);
+    v.extend(DISPATCH_COLUMNS);
     v.extend(DEADLINE_COLUMNS);
     v
 }

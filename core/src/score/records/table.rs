@@ -11,8 +11,8 @@ use crate::model::Model;
 
 use super::columns::{ColumnData, Columns};
 use super::schema::{
-    DEADLINE_COLUMNS, NONE, PERSON_COLUMNS, SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS,
-    schema_columns, t,
+    DEADLINE_COLUMNS, LIST_SEPARATOR, NONE, PERSON_COLUMNS, SCHEMA_VERSION, SHELF_COLUMNS,
+    TIME_COLUMNS, schema_columns, t,
 };
 
 /// Validated case records, one row per case, stored by column.
@@ -34,6 +34,16 @@ pub struct Records<'a> {
     pub(crate) person: [Vec<u32>; 7],
     /// Unit index ([`NONE`]: not dispatched).
     pub(crate) unit: Vec<u32>,
+    /// The second-level unit's index ([`NONE`]: not passed on); empty when the table has no
+    /// such column (no memory for a version-3 table of 10^8 rows): read it with
+    /// [`Records::second_unit_at`].
+    pub(crate) second_unit: Vec<u32>,
+    /// Per row: the co-handlers (`co_units`) and those on time (`co_on_time`), as an index
+    /// into `co_lists` ([`NONE`]: none); empty when the column is absent: read them with
+    /// [`Records::co_at`].
+    pub(crate) co: [Vec<u32>; 2],
+    /// The distinct lists of unit indices the `co` columns name.
+    pub(crate) co_lists: [Vec<Box<[u32]>>; 2],
     pub(crate) time: [Cow<'a, [Millis]>; 9],
     pub(crate) deadline: [Cow<'a, [Millis]>; 4],
     /// `shelved_at`, `resumed_at` ([`SHELF_COLUMNS`](super::SHELF_COLUMNS)).
@@ -57,6 +67,19 @@ pub struct Records<'a> {
 }
 
 impl Records<'_> {
+    /// The second-level unit of `row` ([`NONE`]: none).
+    pub(crate) fn second_unit_at(&self, row: usize) -> u32 {
+        self.second_unit.get(row).copied().unwrap_or(NONE)
+    }
+
+    /// The co-handlers of `row` (`k` = 0) or those of them on time (`k` = 1), as unit indices.
+    pub(crate) fn co_at(&self, k: usize, row: usize) -> &[u32] {
+        match self.co[k].get(row) {
+            Some(&i) if i != NONE => &self.co_lists[k][i as usize],
+            _ => &[],
+        }
+    }
+
     /// The earliest `reported_at`, `None` for no records.
     pub fn reported_min(&self) -> Option<Millis> {
         self.time[t::REPORTED].iter().copied().min()
@@ -94,6 +117,9 @@ impl Records<'_> {
             people: self.people,
             person: self.person,
             unit: self.unit,
+            second_unit: self.second_unit,
+            co: self.co,
+            co_lists: self.co_lists,
             time: self.time.map(own),
             deadline: self.deadline.map(own),
             shelf: self.shelf.map(own),
@@ -189,6 +215,23 @@ impl Records<'_> {
                         .map(|&s| if s == 0 { f64::NAN } else { f64::from(s) })
                         .collect(),
                 )),
+                "second_unit" => text(org.units().iter().map(|u| u.id.clone()).collect(), &|i| {
+                    opt(self.second_unit_at(i))
+                }),
+                "co_units" | "co_on_time" => {
+                    let k = usize::from(name == "co_on_time");
+                    let sep = LIST_SEPARATOR.to_string();
+                    let values = self.co_lists[k]
+                        .iter()
+                        .map(|list| {
+                            list.iter()
+                                .map(|&u| org.units()[u as usize].id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(&sep)
+                        })
+                        .collect();
+                    text(values, &|i| opt(self.co[k].get(i).copied().unwrap_or(NONE)))
+                }
                 "rework" => ints(&self.rework),
                 "returns" => ints(&self.returns),
                 "wrong_unit_returns" => ints(&self.wrong_unit_returns),

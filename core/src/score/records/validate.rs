@@ -460,6 +460,7 @@ impl<'a> Records<'a> {
                 format!("is given for a case that is {}", state[row]),
             ));
         }
+        let (second_unit, co, co_lists) = dispatch_columns(cols, n, org)?;
         let mut records = Records {
             model,
             id,
@@ -471,6 +472,9 @@ impl<'a> Records<'a> {
             people,
             person,
             unit,
+            second_unit,
+            co,
+            co_lists,
             time,
             deadline: Default::default(),
             shelf,
@@ -498,6 +502,77 @@ impl<'a> Records<'a> {
         }
         Ok(records)
     }
+}
+
+/// The dispatch columns (schema 4, [`DISPATCH_COLUMNS`](super::DISPATCH_COLUMNS)): the
+/// second-level unit, and the co-handler lists (unit ids joined by `;`, each distinct list
+/// resolved once) with the on-time ones a subset of the co-handlers on every row.
+#[allow(clippy::type_complexity)]
+fn dispatch_columns(
+    cols: &Columns<'_>,
+    n: usize,
+    org: &crate::org::Organisation,
+) -> Result<(Vec<u32>, [Vec<u32>; 2], [Vec<Box<[u32]>>; 2])> {
+    // An absent column costs no memory (the accessors read a missing row as none).
+    let second_unit = if cols.get("second_unit").is_none() {
+        Vec::new()
+    } else {
+        resolve_text(cols, "second_unit", n, false, |u| {
+            org.find_unit(u).map(|u| u.0).map_err(|e| e.to_string())
+        })?
+        .rows
+    };
+    let mut co: [Vec<u32>; 2] = Default::default();
+    let mut co_lists: [Vec<Box<[u32]>>; 2] = Default::default();
+    for (k, name) in ["co_units", "co_on_time"].into_iter().enumerate() {
+        if cols.get(name).is_none() {
+            continue;
+        }
+        let lists = &mut co_lists[k];
+        co[k] = resolve_text(cols, name, n, false, |text| {
+            let mut list = Vec::new();
+            for id in text.split(super::LIST_SEPARATOR).map(str::trim) {
+                let u = org.find_unit(id).map_err(|e| {
+                    format!(
+                        "{e} (a list of unit ids joined by \"{}\")",
+                        super::LIST_SEPARATOR
+                    )
+                })?;
+                if list.contains(&u.0) {
+                    return Err(format!("names unit {id:?} twice"));
+                }
+                list.push(u.0);
+            }
+            lists.push(list.into_boxed_slice());
+            Ok(lists.len() as u32 - 1)
+        })?
+        .rows;
+    }
+    for (row, &on_time) in co[1].iter().enumerate() {
+        let all = co[0].get(row).copied().unwrap_or(NONE);
+        if on_time == NONE {
+            continue;
+        }
+        let given = |k: usize, i: u32| -> &[u32] {
+            if i == NONE {
+                &[]
+            } else {
+                &co_lists[k][i as usize]
+            }
+        };
+        if let Some(&u) = given(1, on_time)
+            .iter()
+            .find(|u| !given(0, all).contains(u))
+        {
+            return Err(bad(
+                row,
+                "co_on_time",
+                &org.units()[u as usize].id,
+                "is not one of the row's co_units",
+            ));
+        }
+    }
+    Ok((second_unit, co, co_lists))
 }
 
 /// The `schema_version` column, when given: one version this gridgov reads, the same on every
