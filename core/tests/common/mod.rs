@@ -206,7 +206,7 @@ pub fn large_city(
         code_format: None,
         catalog: Some(CatalogSpec::Custom(catalog)),
         calendar: Some(CalendarSpec::Builtin("china".into())),
-        calendars: Default::default(),
+        calendars: std::collections::BTreeMap::new(),
         duty_fallback: Some(Fallback::StreetOffice),
         areas,
         units,
