@@ -33,13 +33,13 @@ def demo() -> ModuleType:
 def test_the_demo_city_is_the_same_for_its_seed(demo: ModuleType) -> None:
     engine = demo.simulate_city()  # seed 2026, 1,000 reports a working day, Feb 1 to Mar 31 2026
     records = engine.records().to_frame()
-    assert (len(engine), engine.event_count) == (46_433, 459_978)
-    assert Counter(records["state"])["closed"] == 41_310
-    assert (int((records["rework"] > 0).sum()), int((records["returns"] > 0).sum())) == (4_859, 1_220)
-    assert (int((records["postponements"] > 0).sum()), int(records["shelved"].sum())) == (1_500, 385)
-    assert int(records["satisfaction"].notna().sum()) == 10_621
+    assert (len(engine), engine.event_count) == (46_433, 461_687)
+    assert Counter(records["state"])["closed"] == 41_437
+    assert (int((records["rework"] > 0).sum()), int((records["returns"] > 0).sum())) == (4_876, 1_220)
+    assert (int((records["postponements"] > 0).sum()), int(records["shelved"].sum())) == (1_504, 385)
+    assert int(records["satisfaction"].notna().sum()) == 10_682
     effects = Counter(re.findall(r'"effect":"(\w+)"', engine.events_jsonl()))
-    assert effects == {"notify": 38_005, "warn": 15_299, "escalate": 1_567, "supervise": 1_034}
+    assert effects == {"notify": 38_863, "warn": 15_389, "escalate": 1_714, "supervise": 1_095}
     assert engine.denials() == []
 
 
