@@ -295,3 +295,29 @@ fn a_bad_calendar_name_is_refused_naming_it() {
     has("calendars.default", &["model's `calendar`"]);
     has("calendars.bad.workweek[0]", &["\"someday\""]);
 }
+
+/// A 督办 order is answered by whoever holds the case: its reply deadline (a general order, 1
+/// working day) counts on the handling unit's calendar. Issued on Friday 16:00: Saturday 16:00
+/// for the 7-day sanitation unit, Monday 16:00 for the enforcement bureau.
+#[test]
+fn an_order_reply_is_due_on_the_calendar_of_the_unit_that_holds_the_case() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let friday = at(2025, 11, 7, 16, 0);
+    let sanitation = dispatched(&mut eng, "C0302", friday);
+    let enforcement = dispatched(&mut eng, "C0601", friday);
+    for (id, due) in [
+        (sanitation, at(2025, 11, 8, 16, 0)),
+        (enforcement, at(2025, 11, 10, 16, 0)),
+    ] {
+        let order = Action::Supervise {
+            note: "report progress".into(),
+            level: None,
+        };
+        eng.act(id, w("MG01"), friday, order).unwrap();
+        let o = eng.case(id).unwrap().order.unwrap();
+        assert_eq!(
+            (o.limit.to_string(), o.deadline),
+            ("1 working_days".into(), due)
+        );
+    }
+}
