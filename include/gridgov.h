@@ -301,6 +301,42 @@ gridgov_status gridgov_calendar_from_text(const char *text,
 gridgov_status gridgov_model_calendar(const gridgov_model *model, gridgov_calendar **out);
 
 /*
+ Creates a calendar handle holding a copy of the model's calendar named `name` (free it
+ separately): `"default"` is the model's `calendar`, the others its `[calendars]`
+ (`gridgov_model_calendars_json` lists them).
+
+ # Errors
+ `GRIDGOV_STATUS_UNKNOWN` naming the calendar when the model has none of that name.
+
+ # Safety
+ `model` must be a valid handle; `name` a NUL-terminated string; `out` a valid pointer.
+ */
+gridgov_status gridgov_model_calendar_named(const gridgov_model *model,
+                                            const char *name,
+                                            gridgov_calendar **out);
+
+/*
+ The name of the calendar a deadline of `stage` (`"accept"`, `"verify"`, `"file"`,
+ `"dispatch"`, `"handle"`, `"check"`, `"close"`) is counted on, for `unit` (a unit id, or
+ NULL): the calendar of whoever must act — handling on the unit's calendar, the centre's
+ stages on the stage's (`[engine.stage_calendars]`), anything else on `"default"`. Open it
+ with `gridgov_model_calendar_named`.
+
+ # Errors
+ `GRIDGOV_STATUS_INVALID_VALUE` for an unknown stage; `GRIDGOV_STATUS_UNKNOWN` naming an
+ unknown unit.
+
+ # Safety
+ `model` must be a valid handle; `stage` a NUL-terminated string; `unit` NULL or a
+ NUL-terminated string; `out_name` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_model_calendar_for(const gridgov_model *model,
+                                          const char *stage,
+                                          const char *unit,
+                                          char **out_name,
+                                          size_t *out_len);
+
+/*
  Releases a calendar. NULL is accepted and ignored.
 
  # Safety
@@ -870,6 +906,20 @@ void gridgov_model_free(gridgov_model *model);
  `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
  */
 gridgov_status gridgov_model_summary_json(const gridgov_model *model, char **out, size_t *out_len);
+
+/*
+ The model's calendars as a JSON array, `"default"` (the model's `calendar`) first, then its
+ `[calendars]` by name: `[{"name": "seven_day", "calendar": "seven_day", "years": [2019,
+ 2026], "units": ["SANIT", ...], "stages": []}, ...]` — `calendar` is the calendar's own name,
+ `units` the units whose handling runs on it, `stages` the stages timed on it when no unit
+ acts (`"handle"` on `"default"`). Open one with `gridgov_model_calendar_named`.
+
+ # Safety
+ `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
+ */
+gridgov_status gridgov_model_calendars_json(const gridgov_model *model,
+                                            char **out,
+                                            size_t *out_len);
 
 /*
  The labels case records may use for the schema's ids, as JSON in the shape of the model's

@@ -299,6 +299,11 @@ for scode, sname, dcode in streets:
 for ccode, cname, scode in communities:
     units.append((f"C{ccode}", f"{cname}工作站", "community_station", f"S{scode}", [ccode]))
 
+# The units that work 7 days (环卫 sanitation), on `[calendars.seven_day]` (our sample's choice).
+SEVEN_DAY_UNITS = {"SANIT", "SANIT-W", "SANIT-E"}
+# A second sub-unit of the sanitation centre, for second-level dispatch (二级派遣), written after
+# SANIT-W; kept out of `units` so that the handlers drawn for those are unchanged.
+SANIT_E = ("SANIT-E", "东湖区环卫所", "department", "SANIT", ["379901"])
 for uid, name, kind, parent, jur in units:
     w("[[units]]")
     w(f"id = {q(uid)}")
@@ -307,7 +312,18 @@ for uid, name, kind, parent, jur in units:
     if parent:
         w(f"parent = {q(parent)}")
     w("jurisdiction = [" + ", ".join(q(j) for j in jur) + "]")
+    if uid in SEVEN_DAY_UNITS:
+        w('calendar = "seven_day"')
     w("")
+    if uid == "SANIT-W":
+        w("# A second sub-unit of the sanitation centre, for second-level dispatch (二级派遣): the")
+        w("# centre passes east-district cases on to it (a plausible name; the city is invented).")
+        w("[[units]]")
+        for key, value in zip(("id", "name", "kind", "parent"), SANIT_E[:4]):
+            w(f"{key} = {q(value)}")
+        w("jurisdiction = [" + ", ".join(q(j) for j in SANIT_E[4]) + "]")
+        w('calendar = "seven_day"')
+        w("")
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国志宏斌"
@@ -341,6 +357,11 @@ hunits = [u[0] for u in units if u[2] in ("department", "street_office")]
 for u in hunits:
     for i in range(1, 3):
         workers.append((f"H-{u}-{i}", person(), "handler", u, []))
+# SANIT-E's handler, named by hand (drawing the name would change every name after it).
+workers.insert(
+    next(i for i, wk in enumerate(workers) if wk[0] == "H-SANIT-W-2") + 1,
+    ("H-SANIT-E-1", "孔德明", "handler", "SANIT-E", []),
+)
 workers.append(("MG01", person(), "manager", "GOV", []))
 workers.append(("MG02", person(), "manager", "CMD", []))
 workers.append(("AU01", person(), "auditor", "GOV", []))
@@ -392,10 +413,42 @@ for cat, area, unit in duty:
 # (催办), escalated and supervised (督办). Every node is timed, and an overdue node at any stage
 # reaches at least the command centre's shift leader (值班长). Which sources are verified and
 # what rework does to the handling clock are the gridgov defaults, written out.
+# Calendars per unit and per stage (our sample's choice, not figures from a standard): see the
+# comment written with them.
+WEEK = 'workweek = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]'
+for line in [
+    "# Calendars per unit and per stage (our sample's choice, not figures from a standard). Published",
+    "# practice: the command centre works in duty shifts including weekends, and some units (环卫",
+    "# sanitation, emergency repair) work 7 days, so calendars differ per unit and per stage (domain",
+    "# facts §11). Every deadline is counted on the calendar of whoever must act: the centre's",
+    "# acceptance, filing, dispatch and closing on its duty roster, the sanitation units' handling",
+    "# on a 7-day week, everything else (the supervisors' verification and check, the other units'",
+    "# handling) on the China working calendar (`calendar` above).",
+    "# The command centre's duty roster: the usual daily windows kept by shifts every day of the",
+    "# year, weekends and public holidays included (值班).",
+    "[calendars.duty_roster]",
+    "years = [2019, 2026]",
+    WEEK,
+    'workday = ["08:00-12:00", "14:00-18:00"]',
+    "",
+    "# 7-day units (环卫 sanitation): the usual daily windows, every day, holidays included.",
+    "[calendars.seven_day]",
+    "years = [2019, 2026]",
+    WEEK,
+    'workday = ["08:00-12:00", "14:00-18:00"]',
+    "",
+]:
+    w(line)
 w("[engine]")
 w("yellow_share = 0.8")
 w('verified_sources = ["hotline", "app", "media"]')
 w('rework = "keep"')
+w("")
+w("# The centre's stages on its duty roster (verification and check are the supervisors', on")
+w("# the standard week; handling is on each unit's calendar).")
+w("[engine.stage_calendars]")
+for stage in ["accept", "file", "dispatch", "close"]:
+    w(f'{stage} = "duty_roster"')
 w("")
 w("# 回访: the acceptor calls citizens back before closing; a rating below 4 (满意) sends the")
 w("# case back to its unit for redo, as hotline practice does (the threshold is a local rule).")

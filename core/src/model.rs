@@ -6,13 +6,24 @@
 //! code_format = "national"                                        # or "free"
 //! catalog = "default"                                             # or a [catalog] table
 //! calendar = "china"                                              # or a [calendar] table
+//!                                                                 # (the default calendar)
 //! duty_fallback = "street_office"                                 # 属地兜底; or "none"
 //!
 //! [[areas]]   # code, name, level, parent, population, households, area_m2, neighbours
 //! [[units]]   # id, name, kind, parent, jurisdiction
 //! [[workers]] # id, name, role, unit, grids
 //! [[duty]]    # category, area, unit
+//!
+//! [calendars.duty_roster]   # more calendars, by name, each like `calendar`
+//! [engine.stage_calendars]  # accept = "duty_roster", …: the centre's stages' calendars
 //! ```
+//!
+//! **Calendars per unit and per stage.** Every deadline is counted on the calendar of whoever
+//! must act ([`Model::calendar_for`], the one place that decides): handling on the responsible
+//! unit's (`calendar = "seven_day"` in its `[[units]]` entry), the centre's stages on theirs
+//! (`[engine.stage_calendars]`), anything not named on the model's `calendar`. Domain facts
+//! §11: the centre works in duty shifts including weekends, and some units (环卫 sanitation,
+//! emergency repair) work 7 days.
 //!
 //! Loading checks the document in two passes and reports **every** problem with the path of
 //! the bad field (`areas[12].code: "11010" is not a 14- or 15-digit grid code`): first the
@@ -21,6 +32,7 @@
 //! Schema of the file, generated from these types, is [`ModelFile::json_schema`] and is
 //! checked in as `schema/model.schema.json`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -28,14 +40,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::calendar::{Calendar, CalendarSpec, Millis};
-use crate::catalog::{Catalog, CatalogSpec, CategoryKey};
+use crate::catalog::{Catalog, CatalogSpec, CategoryKey, Stage};
 use crate::divisions::{
     DivisionCheck, DivisionCodes, DivisionCodesSection, UnknownDivision, unknown_divisions,
 };
 use crate::duty::{CheckReport, DutyMatrix, DutyRuleConfig, Fallback, Route};
 use crate::error::{Error, Issues, Result};
 use crate::escalation::{EscalationRule, EscalationRuleConfig};
-use crate::org::{Organisation, Role, Unit, UnitConfig, WorkerConfig};
+use crate::org::{Organisation, Role, Unit, UnitConfig, UnitId, WorkerConfig};
 use crate::policy::{EngineConfig, EngineSection};
 use crate::score::labels::RecordLabels;
 use crate::score::{ScoringConfig, ScoringSection};
@@ -68,9 +80,16 @@ pub struct ModelFile {
     /// The problem category catalog: `"default"` or a table (default `"default"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<CatalogSpec>,
-    /// The working calendar: `"china"` or a table (default `"china"`).
+    /// The working calendar: `"china"` or a table (default `"china"`). It is the model's
+    /// default calendar, named `"default"`: every unit and stage not given another runs on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<CalendarSpec>,
+    /// More calendars, by name (each `"china"` or a table, like `calendar`), for the units and
+    /// the centre's stages that work other days or hours: e.g. `[calendars.seven_day]` with
+    /// `workweek` every day for sanitation, `[calendars.duty_roster]` for the centre's duty
+    /// shifts. Units name theirs with `calendar`, stages in `[engine.stage_calendars]`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub calendars: BTreeMap<String, CalendarSpec>,
     /// What decides when no duty rule covers a cell (default `none`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duty_fallback: Option<Fallback>,
@@ -215,7 +234,7 @@ fn kind_of(v: &Value) -> &'static str {
 }
 
 /// Top-level keys of a model file.
-const KNOWN: [&str; 17] = [
+const KNOWN: [&str; 18] = [
     "name",
     "version",
     "valid_from",
@@ -224,6 +243,7 @@ const KNOWN: [&str; 17] = [
     "code_format",
     "catalog",
     "calendar",
+    "calendars",
     "duty_fallback",
     "division_codes",
     "areas",
@@ -279,6 +299,7 @@ impl ModelFile {
         let code_format = opt("code_format");
         let catalog = opt("catalog");
         let calendar = opt("calendar");
+        let calendars = opt("calendars");
         let duty_fallback = opt("duty_fallback");
         let division_codes = opt("division_codes");
         let areas = opt("areas");
@@ -297,6 +318,9 @@ impl ModelFile {
             code_format: code_format.and_then(|v| field(v, "code_format", &mut issues)),
             catalog: catalog.and_then(|v| field(v, "catalog", &mut issues)),
             calendar: calendar.and_then(|v| field(v, "calendar", &mut issues)),
+            calendars: calendars
+                .and_then(|v| field(v, "calendars", &mut issues))
+                .unwrap_or_default(),
             duty_fallback: duty_fallback.and_then(|v| field(v, "duty_fallback", &mut issues)),
             division_codes: division_codes.and_then(|v| field(v, "division_codes", &mut issues)),
             areas: list(areas, "areas", &mut issues),
@@ -318,7 +342,14 @@ pub struct Model {
     territory: Territory,
     org: Organisation,
     catalog: Catalog,
-    calendar: Calendar,
+    /// The calendars by name: `calendars[0]` is `"default"`, the model's `calendar`; then the
+    /// `[calendars]` in name order.
+    calendars: Vec<(String, Calendar)>,
+    /// Per unit (by [`UnitId`]): the index in `calendars` of its calendar.
+    unit_calendars: Vec<usize>,
+    /// Per stage (in [`Stage::ALL`] order): the index in `calendars` of the centre's calendar
+    /// of that stage (`[engine.stage_calendars]`).
+    stage_calendars: [usize; Stage::ALL.len()],
     duty: DutyMatrix,
     grid_map: Option<std::sync::Arc<GridMap>>,
     engine: EngineConfig,
@@ -353,6 +384,59 @@ pub struct Summary {
     pub calendar: String,
     /// Covered years of the calendar.
     pub calendar_years: (i32, i32),
+}
+
+/// The name of the model's `calendar` among its calendars.
+pub const DEFAULT_CALENDAR: &str = "default";
+
+/// Builds the `[calendars]`, recording every problem with its path (`calendars.seven_day…`);
+/// `None` when any was recorded.
+fn named_calendars(
+    specs: &BTreeMap<String, CalendarSpec>,
+    issues: &mut Issues,
+) -> Option<Vec<(String, Calendar)>> {
+    let before = issues.len();
+    let mut out = Vec::with_capacity(specs.len());
+    for (name, spec) in specs {
+        let path = format!("calendars.{name}");
+        if name == DEFAULT_CALENDAR {
+            issues.push(
+                path,
+                "\"default\" is the model's `calendar`; give this calendar another name",
+            );
+            continue;
+        }
+        if name.trim().is_empty() || name.chars().any(char::is_whitespace) {
+            issues.push(path, format!("{name:?} is not a calendar name (no spaces)"));
+            continue;
+        }
+        if let Some(cal) = Calendar::from_spec_named(spec, Some(name), &path, issues) {
+            out.push((name.clone(), cal));
+        }
+    }
+    (issues.len() == before).then_some(out)
+}
+
+/// The index in `names` of each unit's calendar (0, the default, when it names none), every
+/// unknown name recorded at `units[i].calendar`.
+fn unit_calendars(units: &[UnitConfig], names: &[&str], issues: &mut Issues) -> Vec<usize> {
+    units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| match &u.calendar {
+            None => 0,
+            Some(name) => names.iter().position(|n| n == name).unwrap_or_else(|| {
+                issues.push(
+                    format!("units[{i}].calendar"),
+                    format!(
+                        "unknown calendar {name:?}; the model's calendars: {}",
+                        names.join(", ")
+                    ),
+                );
+                0
+            }),
+        })
+        .collect()
 }
 
 fn check_date(v: Option<&String>, path: &str, issues: &mut Issues) -> Option<chrono::NaiveDate> {
@@ -396,6 +480,15 @@ impl Model {
             None => Some(Calendar::china()),
             Some(spec) => Calendar::from_spec(spec, "calendar", &mut issues),
         };
+        let named = named_calendars(&file.calendars, &mut issues);
+        let names: Vec<&str> = std::iter::once(DEFAULT_CALENDAR)
+            .chain(
+                file.calendars
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|n| *n != DEFAULT_CALENDAR),
+            )
+            .collect();
         let territory = Territory::from_config(&levels, format, &file.areas, &mut issues);
         let divisions = file.division_codes.clone().unwrap_or_default();
         divisions.validate("division_codes", &mut issues);
@@ -429,20 +522,36 @@ impl Model {
             engine.rules =
                 EscalationRule::from_configs(&file.escalation, t, o, c.urgencies(), &mut issues);
         }
+        let stage_calendars = crate::policy::stage_calendars(
+            file.engine.as_ref().unwrap_or(&EngineSection::default()),
+            &names,
+            "engine",
+            &mut issues,
+        );
+        let unit_calendars = unit_calendars(&file.units, &names, &mut issues);
         let section = file.scoring.clone().unwrap_or_default();
         let scoring = ScoringConfig::from_section(&section, "scoring", &mut issues);
         let mut labels = RecordLabels::chinese();
         labels.extend(&section.labels, "scoring.labels", &mut issues);
-        match (territory, org, catalog, calendar, duty) {
-            (Some(territory), Some(org), Some(catalog), Some(calendar), Some(duty))
-                if issues.is_empty() =>
-            {
+        match (territory, org, catalog, calendar, duty, named) {
+            (
+                Some(territory),
+                Some(org),
+                Some(catalog),
+                Some(calendar),
+                Some(duty),
+                Some(named),
+            ) if issues.is_empty() => {
+                let mut calendars = vec![(DEFAULT_CALENDAR.to_owned(), calendar)];
+                calendars.extend(named);
                 Ok(Model {
                     file,
                     territory,
                     org,
                     catalog,
-                    calendar,
+                    calendars,
+                    unit_calendars,
+                    stage_calendars,
                     duty,
                     grid_map: None,
                     engine,
@@ -605,9 +714,76 @@ impl Model {
         &self.catalog
     }
 
-    /// The working calendar.
+    /// The model's default working calendar (its `calendar`, named `"default"`): the calendar
+    /// of every unit and stage not given another, of periods and of local times in messages.
     pub fn calendar(&self) -> &Calendar {
-        &self.calendar
+        &self.calendars[0].1
+    }
+
+    /// Every calendar of the model by name, `"default"` (the model's `calendar`) first, then
+    /// the `[calendars]` in name order.
+    ///
+    /// # Examples
+    /// ```
+    /// let m = gridgov::Model::sample();
+    /// let names: Vec<&str> = m.calendars().map(|(name, _)| name).collect();
+    /// assert_eq!(names, ["default", "duty_roster", "seven_day"]);
+    /// ```
+    pub fn calendars(&self) -> impl ExactSizeIterator<Item = (&str, &Calendar)> {
+        self.calendars.iter().map(|(n, c)| (n.as_str(), c))
+    }
+
+    /// A calendar of the model by name (`"default"` is the model's `calendar`).
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] (what `"calendar"`) naming the bad name.
+    pub fn calendar_named(&self, name: &str) -> Result<&Calendar> {
+        self.calendars
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c)
+            .ok_or_else(|| Error::unknown("calendar", name))
+    }
+
+    /// **The calendar a deadline of `stage` is counted on**: the calendar of whoever must act.
+    /// Handling ([`Stage::Handle`]) runs on the responsible `unit`'s calendar (its `calendar`
+    /// in `[[units]]`); the centre's stages (accept, verify, file, dispatch, check, close) on
+    /// the stage's calendar (`[engine.stage_calendars]`); anything not named, and handling
+    /// without a unit, on the model's `calendar`. The engine's deadlines, lights, escalation
+    /// triggers and 督办 reply deadlines, the deadlines case records compute from the
+    /// catalog, the scorecards' working hours and the drill-down all take their calendar from
+    /// here.
+    ///
+    /// # Panics
+    /// When `unit` is not a unit of this model.
+    ///
+    /// # Examples
+    /// ```
+    /// use gridgov::catalog::Stage;
+    /// let m = gridgov::Model::sample();
+    /// let sanitation = m.org().find_unit("SANIT-W")?;
+    /// assert_eq!(m.calendar_name_for(Stage::Handle, Some(sanitation)), "seven_day");
+    /// assert_eq!(m.calendar_name_for(Stage::Accept, None), "duty_roster");
+    /// assert_eq!(m.calendar_name_for(Stage::Check, None), "default");
+    /// # Ok::<(), gridgov::Error>(())
+    /// ```
+    pub fn calendar_for(&self, stage: Stage, unit: Option<UnitId>) -> &Calendar {
+        &self.calendars[self.calendar_index(stage, unit)].1
+    }
+
+    /// The name of [`Model::calendar_for`]'s calendar (a key of [`Model::calendars`]).
+    ///
+    /// # Panics
+    /// When `unit` is not a unit of this model.
+    pub fn calendar_name_for(&self, stage: Stage, unit: Option<UnitId>) -> &str {
+        &self.calendars[self.calendar_index(stage, unit)].0
+    }
+
+    fn calendar_index(&self, stage: Stage, unit: Option<UnitId>) -> usize {
+        match (stage, unit) {
+            (Stage::Handle, Some(u)) => self.unit_calendars[u.index()],
+            _ => self.stage_calendars[stage as usize],
+        }
     }
 
     /// The responsibility matrix.
@@ -718,13 +894,14 @@ impl Model {
     }
 
     /// The handling deadline of a case of `category` and `urgency` reported at `start`, on the
-    /// model's calendar (working time, or continuous time for continuous limits).
+    /// model's default calendar (working time, or continuous time for continuous limits); a
+    /// unit with its own calendar counts on it ([`Model::calendar_for`]).
     ///
     /// # Errors
     /// Unknown category or urgency, [`Error::CalendarRange`].
     pub fn deadline(&self, category: &str, urgency: &str, start: Millis) -> Result<Millis> {
         let limit = self.catalog.limit(category, urgency)?;
-        self.calendar.add_limit(start, limit)
+        self.calendar().add_limit(start, limit)
     }
 
     /// Bulk [`Model::deadline`]: `out[i]` is the deadline of a case of `categories[i]` with
@@ -778,7 +955,7 @@ impl Model {
                 }
             };
             out[i] = self
-                .calendar
+                .calendar()
                 .add_limit(starts[i], limit)
                 .map_err(|e| match e {
                     Error::CalendarRange { .. } => e,
@@ -810,8 +987,8 @@ impl Model {
                 .collect(),
             categories: self.catalog.categories().len(),
             duty_rules: self.duty.rules().len(),
-            calendar: self.calendar.name().to_owned(),
-            calendar_years: self.calendar.years(),
+            calendar: self.calendar().name().to_owned(),
+            calendar_years: self.calendar().years(),
         }
     }
 

@@ -166,6 +166,10 @@ pub struct Unit {
     pub parent: Option<UnitId>,
     /// Areas (whole subtrees) it acts in.
     pub jurisdiction: Vec<AreaId>,
+    /// The name of the calendar its deadlines are counted on (`None`: the model's calendar);
+    /// checked against the model's `[calendars]` by the model
+    /// ([`crate::Model::calendar_for`]).
+    pub calendar: Option<String>,
 }
 
 /// A worker.
@@ -200,6 +204,12 @@ pub struct UnitConfig {
     /// Codes of the areas (whole subtrees) it acts in.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub jurisdiction: Vec<String>,
+    /// The calendar its deadlines are counted on: the name of one of the model's
+    /// `[calendars]`, e.g. `"seven_day"` for a sanitation or emergency-repair unit that works
+    /// every day (default: the model's `calendar`). Handling runs on the responsible unit's
+    /// calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
 }
 
 /// A worker as written in the model file (`[[workers]]`).
@@ -313,6 +323,7 @@ impl Organisation {
                 kind: u.kind,
                 parent,
                 jurisdiction,
+                calendar: u.calendar.clone(),
             });
         }
         // Report every cycle: name one, cut it, look again (each round removes an edge).

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use crate::access::Permissions;
 use crate::calendar::TimeLimit;
 use crate::case::Source;
+use crate::catalog::Stage;
 use crate::error::Issues;
 use crate::escalation::EscalationRule;
 
@@ -148,6 +149,15 @@ pub struct EngineSection {
     /// feedback alone handle the case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub co_feedback_required: Option<bool>,
+    /// The calendar each of the centre's stages is timed on: stage name (`accept`, `verify`,
+    /// `file`, `dispatch`, `check`, `close`) → the name of one of the model's `[calendars]`
+    /// (or `"default"`), e.g. `accept = "duty_roster"` for a centre that takes reports in duty
+    /// shifts at weekends too. A stage not named runs on the model's `calendar`; handling runs
+    /// on the responsible unit's calendar (`calendar` of its `[[units]]` entry), so `handle`
+    /// is not set here. Domain facts §11: the centre works in duty shifts including weekends,
+    /// and calendars differ per unit and per stage.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stage_calendars: BTreeMap<String, String>,
 }
 
 /// `[engine.callback]`: callbacks (回访) before closing.
@@ -275,6 +285,52 @@ impl EngineConfig {
         });
         config
     }
+}
+
+/// Resolves `[engine.stage_calendars]` against the model's calendar names (`names[0]` is
+/// `"default"`, the model's `calendar`): the index into `names` of each stage's calendar, in
+/// [`Stage::ALL`] order, recording every unknown stage or calendar under `path`.
+pub(crate) fn stage_calendars(
+    section: &EngineSection,
+    names: &[&str],
+    path: &str,
+    issues: &mut Issues,
+) -> [usize; Stage::ALL.len()] {
+    let mut out = [0; Stage::ALL.len()];
+    for (stage_name, calendar) in &section.stage_calendars {
+        let at = format!("{path}.stage_calendars.{stage_name}");
+        let stage = Stage::ALL.iter().position(|s| s.as_str() == stage_name);
+        match stage {
+            Some(i) if Stage::ALL[i] == Stage::Handle => issues.push(
+                at.clone(),
+                "handling runs on the responsible unit's calendar: set `calendar` on the unit \
+                 ([[units]]), not a stage calendar",
+            ),
+            Some(_) => {}
+            None => issues.push(
+                at.clone(),
+                format!(
+                    "{stage_name:?} is not a centre stage (accept, verify, file, dispatch, check, \
+                     close)"
+                ),
+            ),
+        }
+        match names.iter().position(|n| n == calendar) {
+            Some(c) => {
+                if let Some(i) = stage {
+                    out[i] = c;
+                }
+            }
+            None => issues.push(
+                at,
+                format!(
+                    "unknown calendar {calendar:?}; the model's calendars: {}",
+                    names.join(", ")
+                ),
+            ),
+        }
+    }
+    out
 }
 
 impl Default for EngineConfig {

@@ -76,6 +76,26 @@ fn dispatched(eng: &mut Engine, category: &str, t: i64) -> u64 {
     id
 }
 
+/// As [`dispatched`], to `unit` rather than the duty matrix's unit.
+fn dispatched_to(eng: &mut Engine, category: &str, t: i64, unit: &str) -> u64 {
+    let id = eng
+        .report(w("SV001"), t, report(category, GRID, Source::Supervisor))
+        .unwrap();
+    eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+    eng.act(id, w("SL01"), t, Action::File).unwrap();
+    eng.act(
+        id,
+        w("DP01"),
+        t,
+        Action::Dispatch {
+            unit: Some(unit.into()),
+            reason: Some(reason("the test's unit")),
+        },
+    )
+    .unwrap();
+    id
+}
+
 /// Reports a citizen's case through the app and drives it to `dispatched` at `t`.
 fn public_dispatched(eng: &mut Engine, citizen: &Actor, category: &str, t: i64) -> u64 {
     let id = eng
@@ -552,7 +572,9 @@ fn terminal_paths() {
     }
 }
 
-/// Deadlines across a weekend, a 调休 Saturday, a holiday week and the lunch break.
+/// Deadlines across a weekend, a 调休 Saturday, a holiday week and the lunch break, for a unit
+/// on the model's (China) calendar: the sample city's sanitation units, which E0102 routes to,
+/// work 7 days, so the case goes to the enforcement bureau (a standard-week unit).
 #[test]
 fn deadlines_on_the_calendar() {
     let cases = [
@@ -566,7 +588,7 @@ fn deadlines_on_the_calendar() {
     ];
     for (t, due) in cases {
         let mut eng = engine();
-        let id = dispatched(&mut eng, "E0102", t);
+        let id = dispatched_to(&mut eng, "E0102", t, "ENFORCE");
         assert_eq!(eng.deadline(id).unwrap(), Some(due), "dispatched at {t}");
     }
     // C0101 normal is 36 continuous hours: the holiday does not count
@@ -1360,7 +1382,8 @@ action = { notify = "$unit" }"#,
     let fired = firings(eng.sweep(at(2025, 11, 10, 12, 0)).unwrap());
     assert_eq!(fired.len(), 2);
     assert_eq!(fired[0].1, at(2025, 11, 7, 20, 0)); // continuous: Friday 20:00
-    assert_eq!(fired[1].1, at(2025, 11, 10, 9, 0)); // working: Monday 09:00, not Friday night
+    // working, on the sanitation unit's 7-day calendar: Saturday 09:00, not Friday night
+    assert_eq!(fired[1].1, at(2025, 11, 8, 9, 0));
     assert_eq!(eng.case(id).unwrap().supervised_count, 1);
 }
 

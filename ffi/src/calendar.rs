@@ -3,10 +3,11 @@
 use std::ffi::c_char;
 
 use gridgov::calendar::Calendar;
+use gridgov::catalog::Stage;
 use gridgov::model::Format;
 
 use crate::error::gridgov_status;
-use crate::handle::{Handle, in_slice, in_text, need, out_slice, write_out};
+use crate::handle::{Handle, in_slice, in_str, in_text, need, out_slice, out_string, write_out};
 use crate::model::{format_of, gridgov_model};
 use crate::panic::guard;
 
@@ -68,6 +69,67 @@ pub unsafe extern "C" fn gridgov_model_calendar(
     guard(|| {
         let m = gridgov_model::borrow(model)?;
         gridgov_calendar::emit(m.calendar().clone(), out)
+    })
+}
+
+/// Creates a calendar handle holding a copy of the model's calendar named `name` (free it
+/// separately): `"default"` is the model's `calendar`, the others its `[calendars]`
+/// (`gridgov_model_calendars_json` lists them).
+///
+/// # Errors
+/// `GRIDGOV_STATUS_UNKNOWN` naming the calendar when the model has none of that name.
+///
+/// # Safety
+/// `model` must be a valid handle; `name` a NUL-terminated string; `out` a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_calendar_named(
+    model: *const gridgov_model,
+    name: *const c_char,
+    out: *mut *mut gridgov_calendar,
+) -> gridgov_status {
+    guard(|| {
+        let m = gridgov_model::borrow(model)?;
+        let name = in_str(name, "name")?;
+        need(out, "out")?;
+        gridgov_calendar::emit(m.calendar_named(name)?.clone(), out)
+    })
+}
+
+/// The name of the calendar a deadline of `stage` (`"accept"`, `"verify"`, `"file"`,
+/// `"dispatch"`, `"handle"`, `"check"`, `"close"`) is counted on, for `unit` (a unit id, or
+/// NULL): the calendar of whoever must act — handling on the unit's calendar, the centre's
+/// stages on the stage's (`[engine.stage_calendars]`), anything else on `"default"`. Open it
+/// with `gridgov_model_calendar_named`.
+///
+/// # Errors
+/// `GRIDGOV_STATUS_INVALID_VALUE` for an unknown stage; `GRIDGOV_STATUS_UNKNOWN` naming an
+/// unknown unit.
+///
+/// # Safety
+/// `model` must be a valid handle; `stage` a NUL-terminated string; `unit` NULL or a
+/// NUL-terminated string; `out_name` a valid pointer; `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_calendar_for(
+    model: *const gridgov_model,
+    stage: *const c_char,
+    unit: *const c_char,
+    out_name: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let m = gridgov_model::borrow(model)?;
+        let stage: Stage = in_str(stage, "stage")?.parse()?;
+        let unit = if unit.is_null() {
+            None
+        } else {
+            Some(m.org().find_unit(in_str(unit, "unit")?)?)
+        };
+        need(out_name, "out_name")?;
+        out_string(
+            m.calendar_name_for(stage, unit).to_owned(),
+            out_name,
+            out_len,
+        )
     })
 }
 

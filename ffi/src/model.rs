@@ -4,9 +4,10 @@ use std::ffi::c_char;
 use std::sync::Arc;
 
 use gridgov::Model;
+use gridgov::catalog::Stage;
 use gridgov::divisions::DivisionCodes;
 use gridgov::model::Format;
-use gridgov::org::Role;
+use gridgov::org::{Role, UnitId};
 
 use crate::error::{Failure, gridgov_status};
 use crate::handle::{Handle, in_str, in_text, need, out_as_json, out_string, write_out};
@@ -155,6 +156,51 @@ pub unsafe extern "C" fn gridgov_model_summary_json(
     out_len: *mut usize,
 ) -> gridgov_status {
     model_json(model, out, out_len, Model::summary)
+}
+
+#[derive(serde::Serialize)]
+struct CalendarOut<'a> {
+    name: &'a str,
+    calendar: &'a str,
+    years: (i32, i32),
+    units: Vec<&'a str>,
+    stages: Vec<&'static str>,
+}
+
+/// The model's calendars as a JSON array, `"default"` (the model's `calendar`) first, then its
+/// `[calendars]` by name: `[{"name": "seven_day", "calendar": "seven_day", "years": [2019,
+/// 2026], "units": ["SANIT", ...], "stages": []}, ...]` — `calendar` is the calendar's own name,
+/// `units` the units whose handling runs on it, `stages` the stages timed on it when no unit
+/// acts (`"handle"` on `"default"`). Open one with `gridgov_model_calendar_named`.
+///
+/// # Safety
+/// `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_model_calendars_json(
+    model: *const gridgov_model,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> gridgov_status {
+    model_json(model, out, out_len, |m| {
+        let org = m.org();
+        m.calendars()
+            .map(|(name, cal)| CalendarOut {
+                name,
+                calendar: cal.name(),
+                years: cal.years(),
+                units: (0..org.units().len())
+                    .map(|i| UnitId(i as u32))
+                    .filter(|&u| m.calendar_name_for(Stage::Handle, Some(u)) == name)
+                    .map(|u| org.unit(u).id.as_str())
+                    .collect(),
+                stages: Stage::ALL
+                    .into_iter()
+                    .filter(|&s| m.calendar_name_for(s, None) == name)
+                    .map(Stage::as_str)
+                    .collect(),
+            })
+            .collect::<Vec<_>>()
+    })
 }
 
 /// The labels case records may use for the schema's ids, as JSON in the shape of the model's

@@ -364,8 +364,36 @@ class Model:
 
     @property
     def calendar(self) -> Calendar:
-        """The model's working calendar."""
+        """The model's default working calendar (its ``calendar``, named ``"default"`` in
+        :attr:`calendars`): the calendar of every unit and stage not given another, of periods
+        and of local times."""
         return Calendar._wrap(self._core.calendar)
+
+    @property
+    def calendars(self) -> dict[str, Calendar]:
+        """Every calendar of the model by name: ``"default"`` (:attr:`calendar`) first, then
+        the model's ``[calendars]`` in name order, e.g. the sample city's ``"duty_roster"``
+        (the command centre's duty shifts, every day) and ``"seven_day"`` (its sanitation
+        units)."""
+        return {name: Calendar._wrap(core) for name, core in self._core.calendars}
+
+    def calendar_name_for(self, stage: str = "handle", unit: Optional[str] = None) -> str:
+        """The name (a key of :attr:`calendars`) of the calendar a deadline of ``stage``
+        (``"accept"``, ``"verify"``, ``"file"``, ``"dispatch"``, ``"handle"``, ``"check"``,
+        ``"close"``) is counted on: the calendar of whoever must act. Handling runs on the
+        responsible ``unit``'s calendar (its ``calendar`` in ``[[units]]``), the centre's
+        stages on theirs (``[engine.stage_calendars]``), anything not named on ``"default"``.
+        Raises :class:`ValidationError` for an unknown stage, :class:`UnknownError` for an
+        unknown unit."""
+        return self._core.calendar_name_for(stage, unit)
+
+    def calendar_for(self, stage: str = "handle", unit: Optional[str] = None) -> Calendar:
+        """The calendar a deadline of ``stage`` is counted on for ``unit``
+        (:meth:`calendar_name_for`): ``model.calendar_for(unit="SANIT")`` is the sanitation
+        unit's handling calendar, ``model.calendar_for("accept")`` the centre's for
+        acceptance. The engine, the deadlines records compute from the catalog and the
+        scorecards all count on it."""
+        return self.calendars[self.calendar_name_for(stage, unit)]
 
     @property
     def grid_map(self) -> Optional[GridMap]:

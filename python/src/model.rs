@@ -43,14 +43,24 @@ type WorkerRow = (String, String, String, String, Vec<String>);
 pub struct PyModel {
     pub(crate) inner: Arc<Model>,
     calendar: Py<PyCalendar>,
+    /// Every calendar of the model by name, `"default"` first (the same object as `calendar`).
+    calendars: Vec<(String, Py<PyCalendar>)>,
 }
 
 impl PyModel {
     fn new(py: Python<'_>, model: Model) -> PyResult<Self> {
         let calendar = Py::new(py, PyCalendar::new(model.calendar().clone()))?;
+        let mut calendars = vec![(
+            gridgov::model::DEFAULT_CALENDAR.to_owned(),
+            calendar.clone_ref(py),
+        )];
+        for (name, cal) in model.calendars().skip(1) {
+            calendars.push((name.to_owned(), Py::new(py, PyCalendar::new(cal.clone()))?));
+        }
         Ok(Self {
             inner: Arc::new(model),
             calendar,
+            calendars,
         })
     }
 
@@ -145,6 +155,28 @@ impl PyModel {
     #[getter]
     fn calendar(&self, py: Python<'_>) -> Py<PyCalendar> {
         self.calendar.clone_ref(py)
+    }
+
+    /// Every calendar of the model as (name, calendar) pairs, `"default"` (the model's
+    /// `calendar`) first, then its `[calendars]` by name.
+    #[getter]
+    fn calendars(&self, py: Python<'_>) -> Vec<(String, Py<PyCalendar>)> {
+        self.calendars
+            .iter()
+            .map(|(n, c)| (n.clone(), c.clone_ref(py)))
+            .collect()
+    }
+
+    /// The name of the calendar a deadline of `stage` is counted on for `unit` (a unit id or
+    /// `None`): the calendar of whoever must act (`Model::calendar_for`).
+    #[pyo3(signature = (stage, unit=None))]
+    fn calendar_name_for(&self, stage: &str, unit: Option<&str>) -> PyResult<String> {
+        let stage: gridgov::catalog::Stage = stage.parse().or_raise()?;
+        let unit = match unit {
+            None => None,
+            Some(u) => Some(self.inner.org().find_unit(u).or_raise()?),
+        };
+        Ok(self.inner.calendar_name_for(stage, unit).to_owned())
     }
 
     /// A copy of the model's unit-grid boundaries; `None` when the model has none.

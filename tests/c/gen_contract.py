@@ -97,6 +97,10 @@ BY_FUNCTION = {
     ("gridgov_journal_verify", "path"): "journal_path",
     ("gridgov_engine_attach_journal", "path"): "journal_path",
     ("gridgov_model_unknown_divisions_json", "list"): '"379900,x\\n379901\\n"',
+    # calendars per unit and per stage (the sample city's)
+    ("gridgov_model_calendar_named", "name"): '"seven_day"',
+    ("gridgov_model_calendar_for", "stage"): '"handle"',
+    ("gridgov_model_calendar_for", "unit"): '"SANIT"',
 }
 
 # Pointers that may be NULL although the header says so in words `nullable` does not read.

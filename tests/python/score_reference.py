@@ -598,18 +598,33 @@ class _Records:
             ok |= ~np.isnat(done) & np.isnat(due)
         return ok
 
-    def working_ms(self, a: str, b: str, mask: np.ndarray) -> np.ndarray:
-        """Working milliseconds from ``a`` to ``b`` on the model calendar where ``mask``, else 0."""
+    def working_ms(self, a: str, b: str, mask: np.ndarray, stage: str) -> np.ndarray:
+        """Working milliseconds from ``a`` to ``b`` where ``mask``, else 0, on the calendar of
+        whoever acts in ``stage`` (``Model.calendar_for``): handling on each row's unit's."""
         out = np.zeros(self.n, dtype=np.int64)
-        out[mask] = self.cal.working_between_many(self.t[a][mask], self.t[b][mask], local=False).astype(np.int64)
+        for cal, rows in self._calendars(stage, mask):
+            out[rows] = cal.working_between_many(self.t[a][rows], self.t[b][rows], local=False).astype(np.int64)
         return out
 
-    def within_limit(self, event: str, base: np.ndarray, minutes: int, mask: np.ndarray) -> np.ndarray:
-        """``event ≤ base + minutes`` working minutes, where ``mask`` (False elsewhere)."""
+    def within_limit(self, event: str, base: np.ndarray, minutes: int, mask: np.ndarray, stage: str) -> np.ndarray:
+        """``event ≤ base + minutes`` working minutes on ``stage``'s calendar, where ``mask``
+        (False elsewhere)."""
         out = np.zeros(self.n, dtype=bool)
-        due = self.cal.add_working_many(base[mask], np.int64(minutes), local=False)
+        due = self.model.calendar_for(stage).add_working_many(base[mask], np.int64(minutes), local=False)
         out[mask] = self.t[event][mask] <= due
         return out
+
+    def _calendars(self, stage: str, mask: np.ndarray) -> list[tuple[gridgov.Calendar, np.ndarray]]:
+        """The rows of ``mask`` grouped by the calendar they are counted on."""
+        if stage != "handle" or "unit" not in self.df:
+            return [(self.model.calendar_for(stage), mask)]
+        units = self.df["unit"].to_numpy(dtype=object)
+        groups: dict[str, np.ndarray] = {}
+        for u in pd.unique(units[mask]):
+            name = self.model.calendar_name_for("handle", None if pd.isna(u) or u == "" else str(u))
+            rows = mask & (pd.isna(units) if pd.isna(u) else units == u)
+            groups[name] = groups[name] | rows if name in groups else rows
+        return [(self.model.calendars[name], rows) for name, rows in groups.items()]
 
 
 def _instant_column(df: pd.DataFrame, name: str) -> np.ndarray:
@@ -723,9 +738,9 @@ def _grid_tallies(rec: _Records, start: np.datetime64, end: np.datetime64, no_de
             "rated": rated,
             "satisfied": satisfied,
             "responded": responded,
-            "response_ms": rec.working_ms("reported_at", "dispatched_at", responded),
+            "response_ms": rec.working_ms("reported_at", "dispatched_at", responded, "dispatch"),
             "worked": worked,
-            "handle_ms": rec.working_ms("dispatched_at", "handled_at", worked),
+            "handle_ms": rec.working_ms("dispatched_at", "handled_at", worked, "handle"),
         },
     )
     return tallies.reindex(rec.model.grids(), fill_value=0).astype(np.int64)
@@ -772,7 +787,7 @@ def _department_table(
     deadline = rec.t["handle_deadline"]
     overdue_unhandled = D & ~shelf & ~rec.has("handled_at") & ~np.isnat(deadline) & (deadline < rec.as_of)
     due = handled | overdue_unhandled  # 应处置数 = 处置数 + 超期未处置数
-    handle_ms = rec.working_ms("dispatched_at", "handled_at", handled)
+    handle_ms = rec.working_ms("dispatched_at", "handled_at", handled, "handle")
     t = _tally(
         unit,
         {
@@ -921,7 +936,7 @@ def _post_tables(
         acceptor,
         {
             "accepted": acts,
-            "accepted_on_time": rec.within_limit("accepted_at", t["reported_at"], accept_limit, acts),
+            "accepted_on_time": rec.within_limit("accepted_at", t["reported_at"], accept_limit, acts, "accept"),
             "accepted_accurate": acts & (state != "invalid").to_numpy(),
         },
         acts,
@@ -947,7 +962,7 @@ def _post_tables(
             "voided": decisions
             & (state == "voided").to_numpy()
             & (rec._key("void_cause", "") != "problem_gone").to_numpy(),
-            "filed_on_time": rec.within_limit("filed_at", file_base, file_limit, decisions),
+            "filed_on_time": rec.within_limit("filed_at", file_base, file_limit, decisions, "file"),
         },
         decisions,
     )
@@ -957,7 +972,10 @@ def _post_tables(
     )
     c = _tally(
         closer,
-        {"closings": closings, "closed_on_time": rec.within_limit("closed_at", close_base, close_limit, closings)},
+        {
+            "closings": closings,
+            "closed_on_time": rec.within_limit("closed_at", close_base, close_limit, closings, "close"),
+        },
         closings,
     )
     sl = frame(rows("shift_leader", f, c), [f, c])

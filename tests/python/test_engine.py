@@ -260,7 +260,9 @@ def test_report_by_point(eng: Engine) -> None:
 
 @pytest.mark.parametrize(
     ("start", "due"),
-    [  # E0102 暴露垃圾: 4 working hours; the hand-computed values of core/tests/engine.rs
+    [  # E0102 暴露垃圾: 4 working hours; the hand-computed values of core/tests/engine.rs, for a unit
+        # on the model's (China) calendar: the sample's sanitation units work 7 days, so the case
+        # goes to the enforcement bureau
         (datetime(2025, 11, 3, 11, 0), datetime(2025, 11, 3, 17, 0)),  # lunch break
         (datetime(2025, 11, 7, 16, 30), datetime(2025, 11, 10, 10, 30)),  # weekend
         (datetime(2025, 10, 10, 17, 0), datetime(2025, 10, 11, 11, 0)),  # 调休 Saturday
@@ -270,7 +272,10 @@ def test_report_by_point(eng: Engine) -> None:
     ],
 )
 def test_deadlines_on_the_calendar(eng: Engine, start: datetime, due: datetime) -> None:
-    case = dispatched(eng, "E0102", start)
+    case = eng.report("SV001", category="E0102", grid=GRID, at=start)
+    eng.act(case, "accept", actor="AC01", at=start)
+    eng.act(case, "file", actor="SL01", at=start)
+    eng.act(case, "dispatch", actor="DP01", at=start, unit="ENFORCE", reason="the test's unit")
     assert eng.case(case).deadline == due
     assert eng.deadline(case) == due
 

@@ -121,6 +121,18 @@ impl Calendar {
     /// assert_eq!(issues.0[0].path, "calendar.workday[1]");
     /// ```
     pub fn from_spec(spec: &CalendarSpec, path: &str, issues: &mut Issues) -> Option<Calendar> {
+        Calendar::from_spec_named(spec, None, path, issues)
+    }
+
+    /// As [`Calendar::from_spec`], a table without its own `name` taking `key` as its name: a
+    /// model's named calendar (`[calendars.seven_day]`) is called by its key, also when it
+    /// extends a `base`.
+    pub(crate) fn from_spec_named(
+        spec: &CalendarSpec,
+        key: Option<&str>,
+        path: &str,
+        issues: &mut Issues,
+    ) -> Option<Calendar> {
         match spec {
             CalendarSpec::Builtin(name) => {
                 let found = builtin_calendar(name).cloned();
@@ -136,7 +148,10 @@ impl Calendar {
                 found
             }
             CalendarSpec::Custom(cfg) => {
-                let r = resolve(cfg, path, issues)?;
+                let mut r = resolve(cfg, path, issues)?;
+                if let (None, Some(key)) = (&cfg.name, key) {
+                    r.name = Some(key.to_owned());
+                }
                 Some(Calendar::build(spec.clone(), &r, "custom"))
             }
         }

@@ -51,7 +51,7 @@ impl Engine {
                 if timer.paused_since.is_some() || !rule.applies_to_stage(timer.stage) {
                     return Ok(None);
                 }
-                let cal = self.model.calendar();
+                let cal = self.model.calendar_for(timer.stage, case.unit);
                 let total = timers::total_ms(cal, timer);
                 let base = match rule.trigger {
                     Trigger::Share(f) => {
@@ -139,7 +139,7 @@ impl Engine {
         }
         let at = match (done, rule.repeat) {
             (0, _) => base,
-            (n, Some((every, _))) => timers::step(self.model.calendar(), base, every, n)?,
+            (n, Some((every, _))) => timers::step(self.case_calendar(case), base, every, n)?,
             (_, None) => return Ok(None),
         };
         Ok(Some((occurrence, done + 1, at)))

@@ -294,7 +294,7 @@ impl Engine {
             pauses: Vec::new(),
             paused_since: None,
         };
-        self.timer_deadline(&timer)?;
+        self.timer_deadline(&timer, None)?;
         let id = self.cases.len() as CaseId + 1;
         let actor = self.intern_actor(actor);
         let case_category = self.intern(category.key.as_str());
@@ -704,7 +704,8 @@ impl Engine {
                 }
                 let level = level.unwrap_or_default();
                 let limit = snapshot.unwrap_or(self.config.order_reply[level as usize]);
-                let deadline = self.model.calendar().add_limit(at, limit)?;
+                // The reply is due on the calendar of whoever holds the case now.
+                let deadline = self.case_calendar(&case).add_limit(at, limit)?;
                 new.supervised_count += 1;
                 new.orders += 1;
                 new.order = Some(Order {
@@ -808,7 +809,7 @@ impl Engine {
                     _ => case.held.as_ref().map(|h| &h.timer),
                 };
                 let deadline = match handling {
-                    Some(t) => self.timer_deadline(t)?,
+                    Some(t) => self.timer_deadline(t, case.unit)?,
                     None => None,
                 };
                 new.co[k].fed_back_at = Some(at);
@@ -1001,12 +1002,23 @@ impl Engine {
     pub(crate) fn deadline_of(&self, case: &Case) -> Result<Option<Millis>> {
         case.timer
             .as_ref()
-            .map_or(Ok(None), |t| self.timer_deadline(t))
+            .map_or(Ok(None), |t| self.timer_deadline(t, case.unit))
     }
 
-    /// The deadline of a timer (`None` while it is paused).
-    pub(crate) fn timer_deadline(&self, t: &Timer) -> Result<Option<Millis>> {
-        timers::deadline(self.model.calendar(), t)
+    /// The deadline of a timer (`None` while it is paused), on the calendar of whoever acts in
+    /// its stage: `unit`'s for handling, the stage's for the centre's stages
+    /// ([`Model::calendar_for`]).
+    pub(crate) fn timer_deadline(&self, t: &Timer, unit: Option<UnitId>) -> Result<Option<Millis>> {
+        timers::deadline(self.model.calendar_for(t.stage, unit), t)
+    }
+
+    /// The calendar of whoever must act on a case now: that of its running stage (the unit's
+    /// while it handles), the model's when no stage runs ([`Model::calendar_for`]).
+    pub(crate) fn case_calendar(&self, case: &Case) -> &crate::calendar::Calendar {
+        match &case.timer {
+            Some(t) => self.model.calendar_for(t.stage, case.unit),
+            None => self.model.calendar(),
+        }
     }
 
     /// The deadline of the case's running stage: `None` when no stage runs (closed or final)
@@ -1030,9 +1042,10 @@ impl Engine {
     /// [`Error::Unknown`] for an unknown case; [`Error::CalendarRange`].
     pub fn light(&self, id: CaseId, now: Millis) -> Result<Option<Light>> {
         check_instant(now)?;
-        match &self.case(id)?.timer {
+        let case = self.case(id)?;
+        match &case.timer {
             None => Ok(None),
-            Some(t) => timers::light(self.model.calendar(), &self.config, t, now),
+            Some(t) => timers::light(self.case_calendar(case), &self.config, t, now),
         }
     }
 

@@ -5,6 +5,10 @@
 //! `working_hours` and `working_days` limits (a working day is the calendar's day length), plain
 //! time for continuous limits. Closed pauses (shelving) do not count; approved postponements
 //! extend the limit ([`Timer::extension_minutes`]). A paused timer has no deadline.
+//!
+//! The calendar is that of whoever acts in the timer's stage, chosen by
+//! [`crate::Model::calendar_for`] (the responsible unit's for handling, the stage's for the
+//! centre's stages); the engine's callers pass it (`Engine::case_calendar`).
 
 use crate::calendar::{Calendar, MINUTE_MS, Millis, TimeLimit};
 use crate::case::{Light, Timer};

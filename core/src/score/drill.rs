@@ -13,9 +13,11 @@
 
 use std::borrow::Cow;
 
-use crate::calendar::Millis;
+use crate::calendar::{Calendar, Millis};
 use crate::case::State;
+use crate::catalog::Stage;
 use crate::error::{Error, Result};
+use crate::org::UnitId;
 use crate::territory::AreaId;
 
 use super::records::{ColumnData, Columns, NO_TIME, NONE, Records, t};
@@ -111,12 +113,13 @@ pub fn drill_down(
     let as_of = as_of.unwrap_or(records.as_of);
     let rec = records;
     let model = &rec.model;
-    let cal = model.calendar();
     let catalog = model.catalog();
     let territory = model.territory();
     let org = model.org();
     let in_p = |v: Millis| v != NO_TIME && v >= start && v < end;
-    let hours = |row: usize, a: Millis, b: Millis, col: &str| -> Result<f64> {
+    // Working hours on the calendar of whoever acts (`Model::calendar_for`), as the tally
+    // counts them: handling on the unit's, reported → dispatched on dispatch's.
+    let hours = |cal: &Calendar, row: usize, a: Millis, b: Millis, col: &str| -> Result<f64> {
         if a == NO_TIME || b == NO_TIME {
             return Ok(f64::NAN);
         }
@@ -189,9 +192,18 @@ pub fn drill_down(
         }
         bools[0].push(handled == NO_TIME && overdue);
         bools[1].push(on_shelf);
-        hrs[0].push(hours(row, tm(t::REPORTED), dispatched, "dispatched_at")?);
+        let centre = model.calendar_for(Stage::Dispatch, None);
+        hrs[0].push(hours(
+            centre,
+            row,
+            tm(t::REPORTED),
+            dispatched,
+            "dispatched_at",
+        )?);
+        let unit = (rec.unit[row] != NONE).then(|| UnitId(rec.unit[row]));
         hrs[1].push(if handled != NO_TIME && dispatched != NO_TIME {
-            hours(row, dispatched, handled, "handled_at")?
+            let cal = model.calendar_for(Stage::Handle, unit);
+            hours(cal, row, dispatched, handled, "handled_at")?
         } else {
             f64::NAN
         });

@@ -61,6 +61,7 @@ impl Engine {
     /// [`crate::Error::CalendarRange`] when a deadline falls outside the calendar.
     pub fn records(&self) -> Result<Records<'static>> {
         let cases = self.cases();
+        let org = self.model().org();
         let mut acc: Vec<Acc> = (0..cases.len()).map(|_| Acc::default()).collect();
         for e in self.events() {
             let a = &mut acc[(e.case - 1) as usize];
@@ -78,7 +79,8 @@ impl Engine {
             // The deadline of the running timer as it ends (or is replaced) now.
             let ending = match &a.timer {
                 Some(tm) if e.limit.is_some() || ends_timer(action) => {
-                    Some((tm.stage, self.timer_deadline(tm)?))
+                    let unit = a.unit.as_deref().and_then(|u| org.find_unit(u).ok());
+                    Some((tm.stage, self.timer_deadline(tm, unit)?))
                 }
                 _ => None,
             };
@@ -196,7 +198,7 @@ impl Engine {
                 && let Some(tm) = &a.timer
                 && tm.stage == Stage::Handle
             {
-                a.deadline[2] = self.timer_deadline(tm)?;
+                a.deadline[2] = self.timer_deadline(tm, case.unit)?;
             }
             if let Some(u) = case.unit {
                 a.unit = Some(Arc::from(self.model().org().unit(u).id.as_str()));

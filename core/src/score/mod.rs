@@ -83,8 +83,15 @@
 //! ([`Records::to_columns`], [`Records::to_csv`], [`crate::engine::Engine::records`]) state
 //! the current version.
 //!
-//! **Deadlines.** When a deadline *column* is absent, it is computed on the model's calendar
-//! from the catalog limits (`category` and `urgency` are then needed for the rows that reach
+//! **Calendars.** Every deadline and working-time span is counted on the calendar of whoever
+//! acts in it, [`crate::Model::calendar_for`]: the handling deadline and the handling hours
+//! (`dispatched_at` → `handled_at`) on the row's `unit`'s calendar, the other deadlines and the
+//! acceptor's, filer's and closer's limits on their stage's calendar (verify, dispatch, check;
+//! accept, file, close), the response hours (`reported_at` → `dispatched_at`) on the dispatch
+//! stage's. A model without `[calendars]` counts everything on its one `calendar`.
+//!
+//! **Deadlines.** When a deadline *column* is absent, it is computed on the calendar of its
+//! stage (above) from the catalog limits (`category` and `urgency` are then needed for the rows that reach
 //! the stage): verify from `accepted_at` (public sources only), dispatch from `filed_at`,
 //! handle from `dispatched_at` plus `extension_minutes`, check from `handled_at`. Computed
 //! deadlines ignore shelving pauses; the engine's export carries the exact ones. A missing
@@ -106,7 +113,7 @@
 //!
 //! "Handled on time" means `handled_at ≤ handle_deadline`; "overdue" means the deadline is
 //! before `as_of` and the case was not handled. Durations (response, handling) are working
-//! time on the model's calendar between the two instants.
+//! time between the two instants, on the calendars above.
 //!
 //! **Shelved cases (挂账).** A case is *on the shelf* as of `as_of` when it is not closed and
 //! `shelved_at` is before `as_of` with no `resumed_at` before `as_of`; in a row without

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use crate::calendar::{Calendar, Millis, TimeLimit};
 use crate::case::{Source, State};
+use crate::catalog::Stage;
 use crate::error::{Error, Result};
+use crate::org::UnitId;
 use crate::parallel;
 
 use super::config::ScoringConfig;
@@ -188,23 +190,30 @@ fn err_at(row: usize, column: &str, value: Millis, e: &Error) -> Error {
 /// Tallies the records of `rows` (a chunk).
 fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Result<Tally> {
     let model = &rec.model;
-    let cal: &Calendar = model.calendar();
+    // Each span on the calendar of whoever acts in it (`Model::calendar_for`): handling on the
+    // unit's, the centre's steps on their stage's; reported → dispatched on dispatch's.
+    let centre = |stage: Stage| -> &Calendar { model.calendar_for(stage, None) };
     let mut tally = Tally::empty(model.territory().len(), model.org().units().len());
     // Per person column: counts per id of its dictionary (see `PERSON_SLOTS`).
     let mut posts: [Vec<u64>; 7] =
         std::array::from_fn(|c| vec![0; rec.people[c].len() * PERSON_SLOTS[c].2]);
     let in_p = |v: Millis| v != NO_TIME && v >= w.start && v < w.end;
-    let between = |row: usize, a: usize, b: usize| -> Result<i64> {
+    let between = |cal: &Calendar, row: usize, a: usize, b: usize| -> Result<i64> {
         cal.working_between(rec.time[a][row], rec.time[b][row])
             .map_err(|e| err_at(row, TIME_COLUMNS[b], rec.time[b][row], &e))
     };
-    let within =
-        |row: usize, at: Millis, base: Millis, limit: TimeLimit, col: &str| -> Result<bool> {
-            let due = cal
-                .add_limit(base, limit)
-                .map_err(|e| err_at(row, col, base, &e))?;
-            Ok(at <= due)
-        };
+    let within = |stage: Stage,
+                  row: usize,
+                  at: Millis,
+                  base: Millis,
+                  limit: TimeLimit,
+                  col: &str|
+     -> Result<bool> {
+        let due = centre(stage)
+            .add_limit(base, limit)
+            .map_err(|e| err_at(row, col, base, &e))?;
+        Ok(at <= due)
+    };
     for row in rows {
         let tm = |k: usize| {
             let v = rec.time[k][row];
@@ -265,10 +274,12 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
         }
         let mut handle_ms = None;
         if handled != NO_TIME && dispatched != NO_TIME {
-            handle_ms = Some(between(row, t::DISPATCHED, t::HANDLED)?);
+            let unit = (rec.unit[row] != NONE).then(|| UnitId(rec.unit[row]));
+            let cal = model.calendar_for(Stage::Handle, unit);
+            handle_ms = Some(between(cal, row, t::DISPATCHED, t::HANDLED)?);
         }
         if filed_cohort && dispatched != NO_TIME {
-            let ms = between(row, t::REPORTED, t::DISPATCHED)?;
+            let ms = between(centre(Stage::Dispatch), row, t::REPORTED, t::DISPATCHED)?;
             let a = &mut tally.areas[grid];
             a.response_ms += i128::from(ms);
             a.response_n += 1;
@@ -348,6 +359,7 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
         let accepted = tm(t::ACCEPTED);
         if rec.person[p::ACCEPTOR][row] != NONE && in_p(accepted) {
             let ok = within(
+                Stage::Accept,
                 row,
                 accepted,
                 reported,
@@ -365,7 +377,14 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
                 .map(|&k| rec.time[k][row])
                 .find(|&v| v != NO_TIME)
                 .unwrap_or(reported);
-            let ok = within(row, filed, base, w.config.file_limit, "filed_at")?;
+            let ok = within(
+                Stage::File,
+                row,
+                filed,
+                base,
+                w.config.file_limit,
+                "filed_at",
+            )?;
             let c = &mut posts[p::FILER][slot(p::FILER)..][..3];
             c[0] += 1;
             c[1] += u64::from(ok);
@@ -379,7 +398,14 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
                 .map(|&k| rec.time[k][row])
                 .find(|&v| v != NO_TIME)
                 .unwrap_or(reported);
-            let ok = within(row, closed, base, w.config.close_limit, "closed_at")?;
+            let ok = within(
+                Stage::Close,
+                row,
+                closed,
+                base,
+                w.config.close_limit,
+                "closed_at",
+            )?;
             let c = &mut posts[p::CLOSER][slot(p::CLOSER)..][..2];
             c[0] += 1;
             c[1] += u64::from(ok);

@@ -4,8 +4,10 @@ use std::collections::BTreeMap;
 
 use crate::calendar::{Millis, TimeLimit};
 use crate::case::Action;
+use crate::catalog::Stage;
 use crate::engine::Engine;
 use crate::error::Result;
+use crate::org::UnitId;
 
 use super::mix::MINUTE;
 
@@ -95,6 +97,8 @@ struct Seen {
     /// The handling run: its start, limit and approved extension (minutes).
     run: Option<(Millis, TimeLimit, i64)>,
     pending: i64,
+    /// The unit the case was last dispatched to (its calendar times handling).
+    unit: Option<UnitId>,
 }
 
 impl Counts {
@@ -105,7 +109,6 @@ impl Counts {
     /// computed.
     pub fn of(eng: &Engine) -> Result<Counts> {
         use crate::event::EventBody;
-        let cal = eng.model().calendar();
         let n = eng.cases().len();
         let mut c = Counts {
             cases: n,
@@ -128,6 +131,10 @@ impl Counts {
                     Action::DenyVoid => s.void_denied = true,
                     Action::Dispatch { .. } | Action::Check { passed: false } => {
                         s.redispatched |= s.returned && matches!(a, Action::Dispatch { .. });
+                        // the event records the unit; handling runs on its calendar
+                        if let Action::Dispatch { unit: Some(u), .. } = a {
+                            s.unit = eng.model().org().find_unit(u).ok();
+                        }
                         s.run = e.limit.map(|l| (e.at, l, 0));
                     }
                     // a callback that sends the case back for redo starts a handling run
@@ -153,6 +160,7 @@ impl Counts {
                     Action::Handle { .. } => {
                         c.handled += 1;
                         if let Some((start, limit, ext)) = s.run {
+                            let cal = eng.model().calendar_for(Stage::Handle, s.unit);
                             let (minutes, working) = match limit {
                                 TimeLimit::Working { minutes } => (minutes, true),
                                 TimeLimit::WorkingDays { days } => {

@@ -372,7 +372,10 @@ impl Run {
                 };
                 let minutes = {
                     let case = self.eng.case(id)?;
-                    let day = self.model.calendar().day_length_minutes();
+                    let day = self
+                        .model
+                        .calendar_for(crate::catalog::Stage::Handle, case.unit)
+                        .day_length_minutes();
                     let limit =
                         case.timer
                             .as_ref()

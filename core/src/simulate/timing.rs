@@ -56,7 +56,8 @@ impl Run {
             return Ok(t + self.rng(id).ms(10 * MINUTE, HOUR));
         };
         let model = Arc::clone(&self.model);
-        let cal = model.calendar();
+        // the calendar the deadline is counted on: whoever acts in the stage
+        let cal = model.calendar_for(timer.stage, c.unit);
         let (minutes, working) = match timer.limit {
             TimeLimit::Working { minutes } => (minutes, true),
             TimeLimit::WorkingDays { days } => (days * cal.day_length_minutes(), true),

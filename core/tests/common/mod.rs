@@ -140,6 +140,7 @@ pub fn large_city(
         kind: UnitKind::CommandCentre,
         parent: None,
         jurisdiction: vec!["110100".into()],
+        calendar: None,
     }];
     let mut duty = Vec::new();
     for m in &majors {
@@ -149,6 +150,7 @@ pub fn large_city(
             kind: UnitKind::Department,
             parent: Some("CMD".into()),
             jurisdiction: vec!["110100".into()],
+            calendar: None,
         });
         duty.push(DutyRuleConfig {
             category: m.clone(),
@@ -164,6 +166,7 @@ pub fn large_city(
             kind: UnitKind::Other,
             parent: Some("CMD".into()),
             jurisdiction: vec![dc.clone()],
+            calendar: None,
         });
         for m in ["E01", "E06"] {
             duty.push(DutyRuleConfig {
@@ -180,6 +183,7 @@ pub fn large_city(
             kind: UnitKind::StreetOffice,
             parent: Some("CMD".into()),
             jurisdiction: vec![s.clone()],
+            calendar: None,
         });
     }
     for c in &categories {
@@ -202,6 +206,7 @@ pub fn large_city(
         code_format: None,
         catalog: Some(CatalogSpec::Custom(catalog)),
         calendar: Some(CalendarSpec::Builtin("china".into())),
+        calendars: std::collections::BTreeMap::new(),
         duty_fallback: Some(Fallback::StreetOffice),
         division_codes: None,
         areas,

@@ -1,12 +1,14 @@
 //! Deadlines computed where a deadline column is absent: the catalog's limit for the case's
-//! category and urgency (and stage), added on the model's calendar to the instant the stage
-//! started; handling is lengthened by the approved extension minutes.
+//! category and urgency (and stage), added to the instant the stage started on the calendar of
+//! whoever acts in it ([`crate::Model::calendar_for`]: handling on the row's unit's calendar, the
+//! centre's stages on theirs); handling is lengthened by the approved extension minutes.
 
 use std::collections::HashMap;
 
 use crate::calendar::{Millis, TimeLimit};
 use crate::catalog::Stage;
 use crate::error::Result;
+use crate::org::UnitId;
 
 use super::schema::{DEADLINE_COLUMNS, NO_TIME, NONE, bad, t};
 use super::table::Records;
@@ -22,7 +24,6 @@ impl Records<'_> {
         };
         let model = &self.model;
         let catalog = model.catalog();
-        let cal = model.calendar();
         let mut limits: HashMap<(u32, u8), TimeLimit> = HashMap::new();
         let n = self.len();
         let mut out = vec![NO_TIME; n];
@@ -62,6 +63,10 @@ impl Records<'_> {
                     l
                 }
             };
+            // handling on the responsible unit's calendar, the centre's stages on theirs
+            let unit =
+                (stage == Stage::Handle && self.unit[row] != NONE).then(|| UnitId(self.unit[row]));
+            let cal = model.calendar_for(stage, unit);
             let limit = if stage == Stage::Handle {
                 extend(limit, self.extension_minutes[row], cal.day_length_minutes())
             } else {
