@@ -211,7 +211,10 @@ fn posts_by_hand() {
             ("valid_reports", Some(2.0)),
             ("verify_due", Some(1.0)),
             ("verified_on_time", Some(1.0)),
-            ("check_due", Some(2.0)),
+            // Every check counts (issue 12, item 12): case 2's failed check (`rework` 1 in a
+            // table without the check columns) besides the two passed ones.
+            ("check_due", Some(3.0)),
+            ("failed_checks", Some(1.0)),
             ("checked_on_time", Some(1.0)),
             ("filed_in_grids", Some(2.0)),
             ("missed", Some(1.0)),
@@ -219,7 +222,12 @@ fn posts_by_hand() {
             ("missed_rate", Some(0.5)),
         ],
     );
-    close(sup.row("S1").and_then(|r| r.score), 80.0, "S1 score");
+    // 40 × 1 + 20 × (1 − 0.5) + 20 × 1 + 20 × 1/3
+    close(
+        sup.row("S1").and_then(|r| r.score),
+        40.0 + 10.0 + 20.0 + 20.0 / 3.0,
+        "S1 score",
+    );
     check_row(
         &sup,
         "S2",
@@ -1141,7 +1149,7 @@ fn record_schema_versions() {
         "{}",
         &csv[..40.min(csv.len())]
     );
-    assert!(csv.lines().nth(1).expect("a row").starts_with("3,"));
+    assert!(csv.lines().nth(1).expect("a row").starts_with("4,"));
     let stated = format!("schema_version,{}", cases_csv().replacen('\n', "\n1,", 8));
     let stated = Records::from_csv(Arc::clone(&m), &stated, None).expect("version 1 stated");
     assert_eq!(stated.to_csv(), csv);
@@ -1154,12 +1162,12 @@ fn record_schema_versions() {
         other => panic!("expected InvalidValue, got {other:?}"),
     };
     let head = "schema_version,id,grid,reported_at";
-    let (what, value, reason) = err(&format!("{head}\n4,1,37990100100101,2026-03-02 08:00\n"));
+    let (what, value, reason) = err(&format!("{head}\n5,1,37990100100101,2026-03-02 08:00\n"));
     assert_eq!(
         (what.as_str(), value.as_str()),
-        ("records[0].schema_version", "4")
+        ("records[0].schema_version", "5")
     );
-    assert!(reason.contains("1, 2, 3"), "{reason}");
+    assert!(reason.contains("1, 2, 3, 4"), "{reason}");
     let (what, value, _) = err(&format!(
         "{head}\n2,1,37990100100101,2026-03-02 08:00\n1,2,37990100100101,2026-03-02 08:00\n"
     ));
@@ -1246,8 +1254,8 @@ fn record_schema_versions() {
 fn a_first_format_scorecard_file_is_refused() {
     let m = city();
     let json = march(&m).to_json();
-    assert!(json.contains("gridgov-scorecard/2"));
-    let old = json.replace("gridgov-scorecard/2", "gridgov-scorecard/1");
+    assert!(json.contains("gridgov-scorecard/3"));
+    let old = json.replace("gridgov-scorecard/3", "gridgov-scorecard/1");
     match Scorecard::from_json(Arc::clone(&m), &old) {
         Err(Error::InvalidValue {
             what,
@@ -1305,7 +1313,7 @@ fn engine_records_fill_the_shelf_columns() {
         "the month shelves cases"
     );
     let version = cols.columns.iter().find(|(c, _)| c == "schema_version");
-    assert!(matches!(version, Some((_, ColumnData::Int(v))) if v.iter().all(|&x| x == 3)));
+    assert!(matches!(version, Some((_, ColumnData::Int(v))) if v.iter().all(|&x| x == 4)));
 }
 
 /// A unit that is not a department is listed once a case dispatched to it is due (or on the

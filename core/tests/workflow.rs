@@ -983,3 +983,68 @@ fn the_callback_threshold_and_redo_are_model_options() {
         "{text}"
     );
 }
+
+// ---- Item 12: every check counts, failed ones too ----
+
+/// A case checked twice: failed at 11:00 (its check due 11:30, one working hour after the
+/// 10:30 feedback: on time), passed at 16:00 after the 14:30 feedback (due 15:30: late). The
+/// record carries 2 checks, 1 on time, 1 failed (`rework`); SV001's table counts both.
+#[test]
+fn a_case_checked_twice_counts_two_checks_one_failed() {
+    let (mut eng, id) = reworked(Model::sample());
+    let feedback = Action::Handle {
+        result: "done again".into(),
+    };
+    eng.act(id, w("H-SANIT-1"), at(2025, 11, 3, 14, 30), feedback)
+        .unwrap();
+    eng.act(
+        id,
+        w("SV001"),
+        at(2025, 11, 3, 16, 0),
+        Action::Check { passed: true },
+    )
+    .unwrap();
+    let rec = eng.records().unwrap();
+    let cols = rec.to_columns();
+    let ints = |name: &str| match cols.columns.iter().find(|(n, _)| n == name) {
+        Some((_, gridgov::score::ColumnData::Int(v))) => v.to_vec(),
+        other => panic!("{name}: {other:?}"),
+    };
+    assert_eq!(ints("checks"), [2]);
+    assert_eq!(ints("checks_on_time"), [1]);
+    assert_eq!(ints("rework"), [1]);
+    assert_eq!(ints("schema_version"), [4]);
+    match cols.columns.iter().find(|(n, _)| n == "last_checked_at") {
+        Some((_, gridgov::score::ColumnData::Time(v))) => {
+            assert_eq!(v.to_vec(), [at(2025, 11, 3, 16, 0)]);
+        }
+        other => panic!("last_checked_at: {other:?}"),
+    }
+    let card =
+        gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), None).unwrap();
+    let sup = card.posts("supervisor").unwrap();
+    assert_eq!(sup.value("SV001", "check_due"), Some(2.0));
+    assert_eq!(sup.value("SV001", "failed_checks"), Some(1.0));
+    assert_eq!(sup.value("SV001", "checked_on_time"), Some(1.0));
+    assert_eq!(sup.value("SV001", "check_on_time_rate"), Some(0.5));
+    // The same through CSV; the table without the check columns (version 3) falls back to
+    // the failed checks plus the passed one, judged on time by check_deadline only: 2, 0.
+    let csv = rec.to_csv();
+    let again = gridgov::score::Records::from_csv(Arc::clone(eng.model_arc()), &csv, None).unwrap();
+    assert_eq!(again.to_csv(), csv);
+    let mut v3 = again.to_columns();
+    v3.columns.retain(|(n, _)| {
+        !matches!(
+            n.as_str(),
+            "checks" | "checks_on_time" | "last_checked_at" | "last_checker" | "schema_version"
+        )
+    });
+    let old =
+        gridgov::score::Records::from_columns(Arc::clone(eng.model_arc()), &v3, None).unwrap();
+    let card =
+        gridgov::score::score(&old, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), None).unwrap();
+    let sup = card.posts("supervisor").unwrap();
+    assert_eq!(sup.value("SV001", "check_due"), Some(2.0));
+    assert_eq!(sup.value("SV001", "failed_checks"), Some(1.0));
+    assert_eq!(sup.value("SV001", "checked_on_time"), Some(0.0));
+}

@@ -473,7 +473,43 @@ static void test_callback(void) {
   gridgov_engine_free(e);
 }
 
+/* Item 12: every check counts. The reworked case (fed back 10:30, failed 11:00: its check due
+ * 11:30, on time) fed back again at 14:30 and passed at 16:00 (due 15:30: late): its record has
+ * 2 checks, 1 on time, 1 failed (rework), and SV001's table counts both. */
+static void test_every_check_counts(void) {
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  uint64_t id = reworked(e);
+  char *csv = records_after_second_feedback(e, id, T0 + 330 * MIN);
+  gridgov_string_free(csv);
+  CHECK_STATUS(act(e, id, SV001, T0 + 7 * HOUR, "{\"action\":\"check\",\"passed\":true}"),
+               GRIDGOV_STATUS_OK);
+  gridgov_records *rec = NULL;
+  CHECK_STATUS(gridgov_engine_records(e, &rec), GRIDGOV_STATUS_OK);
+  size_t n = 0;
+  csv = NULL;
+  CHECK_STATUS(gridgov_records_to_csv(rec, &csv, &n), GRIDGOV_STATUS_OK);
+  CHECK(has(csv, "checks,checks_on_time,last_checked_at,last_checker"));
+  CHECK(has(csv, ",2,1,2025-11-03T08:00:00.000Z,SV001,")); /* 16:00 +08:00 */
+  gridgov_string_free(csv);
+  gridgov_scorecard *card = NULL;
+  CHECK_STATUS(gridgov_score(rec, T0 - DAY, T0 + 30 * DAY, GRIDGOV_NO_TIME, &card), GRIDGOV_STATUS_OK);
+  gridgov_records_free(rec);
+  char *table = NULL;
+  CHECK_STATUS(gridgov_scorecard_table_json(card, "posts:supervisor", &table, &n), GRIDGOV_STATUS_OK);
+  CHECK(row_has(table, "SV001", "\"check_due\":2.0") && row_has(table, "SV001", "\"failed_checks\":1.0") &&
+        row_has(table, "SV001", "\"checked_on_time\":1.0") &&
+        row_has(table, "SV001", "\"check_on_time_rate\":0.5"));
+  gridgov_string_free(table);
+  gridgov_scorecard_free(card);
+  gridgov_engine_free(e);
+}
+
 int main(void) {
+  test_every_check_counts();
   test_never_accepted();
   test_callback();
   test_orders();

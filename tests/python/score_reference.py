@@ -856,12 +856,27 @@ def _post_tables(
         },
         verify,
     )
-    check = rec.within("checked_at", start, end) & checker.notna().to_numpy()
+    # 核查: every check, failed ones included (schema 4: `checks`, `checks_on_time`, credited to
+    # `last_checker` at `last_checked_at`); a table without them: the failed checks (`rework`)
+    # and the passed one, credited to `checker` at `checked_at`, only the passed one on time.
+    rework = rec.count("rework")
+    if "checks" in rec.df:
+        last = rec._instants("last_checked_at")
+        last = np.where(last < rec.as_of, last, NAT)
+        last_checker = rec._key("last_checker")
+        checks, checks_on_time = rec.count("checks"), rec.count("checks_on_time")
+    else:
+        last = rec.t["checked_at"]
+        last_checker = checker
+        checks = rework + ~np.isnat(rec._instants("checked_at"))
+        checks_on_time = rec.on_time("checked_at", "check_deadline", no_deadline_on_time).astype(np.int64)
+    check = (last >= start) & (last < end) & last_checker.notna().to_numpy()
     by_check = _tally(
-        checker,
+        last_checker,
         {
-            "check_due": check,
-            "checked_on_time": check & rec.on_time("checked_at", "check_deadline", no_deadline_on_time),
+            "check_due": np.where(check, checks, 0),
+            "failed_checks": np.where(check, np.minimum(rework, checks), 0),
+            "checked_on_time": np.where(check, checks_on_time, 0),
         },
         check,
     )
@@ -885,6 +900,7 @@ def _post_tables(
     out["verified_on_time"] = s["verified_on_time"]
     out["verify_on_time_rate"] = _ratio(s["verified_on_time"], s["verify_due"])
     out["check_due"] = s["check_due"]
+    out["failed_checks"] = s["failed_checks"]
     out["checked_on_time"] = s["checked_on_time"]
     out["check_on_time_rate"] = _ratio(s["checked_on_time"], s["check_due"])
     out["filed_in_grids"] = s["filed_in_grids"]
@@ -1152,7 +1168,9 @@ def self_check(n: int = 5000, seed: int = 1) -> dict[str, pd.DataFrame]:
     assert card["posts:shift_leader"]["closings"].sum() == within("closed_at").sum()
     assert card["posts:dispatcher"]["dispatched"].sum() == D.sum()
     assert s["verify_due"].sum() == within("verified_at").sum()
-    assert s["check_due"].sum() == within("checked_at").sum()
+    # every check counts: the failed ones (rework) and the passed one of each checked case
+    checked = within("checked_at") & df["checker"].notna()
+    assert s["check_due"].sum() == (df["rework"].fillna(0)[checked] + 1).sum()
     for role, rates in {
         "acceptor": ("accept_on_time_rate", "accept_accuracy_rate"),
         "shift_leader": ("filing_on_time_rate", "filing_accuracy_rate"),
@@ -1338,7 +1356,7 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
     dp = dict(dispatched=0, dispatched_on_time=0, returned=0, orders=0, orders_replied_on_time=0)
     sv = dict(
         reports=0, valid_reports=0, verify_due=0, verified_on_time=0,
-        check_due=0, checked_on_time=0, filed_in_grids=0, missed=0,
+        check_due=0, failed_checks=0, checked_on_time=0, filed_in_grids=0, missed=0,
     )
     w_sv = model.workers(role="supervisor")[9]
     w_acc, w_sl, w_dp = (model.workers(role=role)[0].id for role in ("acceptor", "shift_leader", "dispatcher"))
@@ -1368,9 +1386,17 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
         if r["verifier"] == w_sv.id and within(ev(r, "verified_at")):
             sv["verify_due"] += 1
             sv["verified_on_time"] += on_time(ev(r, "verified_at"), due(r, "verify_deadline"))
-        if r["checker"] == w_sv.id and within(ev(r, "checked_at")):
-            sv["check_due"] += 1
-            sv["checked_on_time"] += on_time(ev(r, "checked_at"), due(r, "check_deadline"))
+        if "checks" in r:
+            who, at = r["last_checker"], ev(r, "last_checked_at")
+            n, failed, n_on_time = r["checks"], min(r["rework"], r["checks"]), r["checks_on_time"]
+        else:
+            who, at = r["checker"], ev(r, "checked_at")
+            n = r["rework"] + (not pd.isna(r["checked_at"]))
+            failed, n_on_time = r["rework"], on_time(at, due(r, "check_deadline"))
+        if who == w_sv.id and within(at):
+            sv["check_due"] += n
+            sv["failed_checks"] += failed
+            sv["checked_on_time"] += n_on_time
         if r["grid"] in w_sv.grids and within(ev(r, "filed_at")) and r["state"] != "voided":
             sv["filed_in_grids"] += 1
             sv["missed"] += r["source"] in PUBLIC_SOURCES

@@ -68,7 +68,10 @@ def test_departments_and_posts_by_hand(card: gridgov.Scorecard) -> None:
     assert d.loc["A", "score"] == pytest.approx(250 / 3)
     assert d.loc["B", "overdue_unhandled"] == 1 and np.isnan(d.loc["B", "rework_rate"])
     s = card.posts("supervisor")
-    assert s.loc["S1", "score"] == pytest.approx(80.0) and s.loc["S2", "score"] == pytest.approx(50.0)
+    # every check counts (issue 12, item 12): case 2's failed check (rework 1) besides the two
+    # passed ones, so S1's on-time check rate is 1/3: 40 + 10 + 20 + 20/3
+    assert (s.loc["S1", "check_due"], s.loc["S1", "failed_checks"], s.loc["S1", "checked_on_time"]) == (3, 1, 1)
+    assert s.loc["S1", "score"] == pytest.approx(70 + 20 / 3) and s.loc["S2", "score"] == pytest.approx(50.0)
     assert s.loc["S1", "missed"] == 1 and s.loc["S1", "filed_in_grids"] == 2
     a = card.posts("acceptor").loc["AC1"]
     assert (a.accepted, a.accepted_on_time, a.accepted_accurate) == (6, 5, 5)
@@ -355,7 +358,7 @@ def test_engine_records_score(sample: gridgov.Model) -> None:
     rec = eng.records()
     assert len(rec) == 1
     f = rec.to_frame()
-    assert f.loc[0, "schema_version"] == gridgov.RECORD_SCHEMA_VERSION == 3
+    assert f.loc[0, "schema_version"] == gridgov.RECORD_SCHEMA_VERSION == 4
     assert f.loc[0, "dispatcher"] == "DP01" and f.loc[0, "unit"] == "WATER"
     assert f.loc[0, "handle_deadline"] == pd.Timestamp("2026-03-03 13:00", tz="UTC")  # 36 h
     card = gridgov.score(sample, eng, date(2026, 3, 1), date(2026, 4, 1))
@@ -475,28 +478,39 @@ def test_due_shelved_and_rework_by_hand(city: gridgov.Model) -> None:
     assert gridgov.score(city, frame, *MARCH, as_of=AS_OF) == card
 
 
+#: The check columns of schema version 4 (every check counts, issue 12 item 12).
+V4_CHECKS = ("checks", "checks_on_time", "last_checked_at", "last_checker")
+
+
 def test_schema_versions(city: gridgov.Model, cases_frame: pd.DataFrame) -> None:
     """A version-1 table still reads; an unknown or inconsistent version, or a column the stated
     version lacks, raises ValidationError naming the value; so does a first-format card."""
     v1 = cases_frame.drop(
         columns=[
             "schema_version", "shelved_at", "resumed_at",
-            "wrong_unit_returns", "void_cause", "orders", "orders_replied_on_time",
+            "wrong_unit_returns", "void_cause", "orders", "orders_replied_on_time", *V4_CHECKS,
         ]
     )
     card = gridgov.score(city, v1, *MARCH, as_of=AS_OF)
     assert card == gridgov.score(city, SCORE_CASES, *MARCH, as_of=AS_OF)
-    bad = cases_frame.assign(schema_version=4)
+    bad = cases_frame.assign(schema_version=5)
     with pytest.raises(gridgov.ValidationError) as err:
         gridgov.Records(city, bad)
-    assert err.value.what == "records[0].schema_version" and err.value.value == "4"
-    assert "1, 2, 3" in err.value.reason
+    assert err.value.what == "records[0].schema_version" and err.value.value == "5"
+    assert "1, 2, 3, 4" in err.value.reason
+    # version 4's check columns: refused in a version-3 table; on-time checks within checks
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, cases_frame.assign(schema_version=3))
+    assert err.value.what.startswith("records.") and "schema version 4" in err.value.reason
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, cases_frame.assign(checks=1, checks_on_time=2, rework=0))
+    assert err.value.what == "records[0].checks_on_time" and "exceeds checks" in err.value.reason
     # version 3's approval columns: refused in a version-2 table; checked row by row
     with pytest.raises(gridgov.ValidationError) as err:
         v2 = cases_frame.drop(columns=["void_cause", "orders", "orders_replied_on_time"])
         gridgov.Records(city, v2.assign(schema_version=2))
     assert err.value.what == "records.wrong_unit_returns" and "schema version 3" in err.value.reason
-    v3 = cases_frame.assign(schema_version=3)
+    v3 = cases_frame.drop(columns=list(V4_CHECKS)).assign(schema_version=3)
     with pytest.raises(gridgov.ValidationError) as err:
         gridgov.Records(city, v3.assign(wrong_unit_returns=v3["returns"] + 1))
     assert err.value.what == "records[0].wrong_unit_returns" and "exceeds returns" in err.value.reason
@@ -520,7 +534,7 @@ def test_schema_versions(city: gridgov.Model, cases_frame: pd.DataFrame) -> None
     with pytest.raises(gridgov.ValidationError) as err:
         gridgov.Records(city, resumed_early)
     assert err.value.what == "records[5].resumed_at" and "earlier than shelved_at" in err.value.reason
-    old = card.to_json().replace("gridgov-scorecard/2", "gridgov-scorecard/1")
+    old = card.to_json().replace("gridgov-scorecard/3", "gridgov-scorecard/1")
     with pytest.raises(gridgov.ValidationError) as err:
         gridgov.Scorecard.from_json(city, old)
     assert err.value.what == "format" and err.value.value == "gridgov-scorecard/1"

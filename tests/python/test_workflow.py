@@ -321,3 +321,23 @@ def test_a_bad_callback_threshold_names_the_value() -> None:
     with pytest.raises(gridgov.ModelError) as info:
         sample_with("satisfied = 4\nredo = true", "satisfied = 0\nredo = true")
     assert any(p == "engine.callback.satisfied" and "0" in msg for p, msg in info.value.issues), info.value.issues
+
+
+# -- item 12: every check counts, failed ones too ----------------------------------------------
+
+
+def test_a_case_checked_twice_counts_two_checks_one_failed(sample: gridgov.Model) -> None:
+    """The reworked case (fed back 10:30, failed 11:00: due 11:30, on time) fed back again at
+    14:30 and passed at 16:00 (due 15:30: late): 2 checks, 1 on time, 1 failed; SV001's table
+    counts both."""
+    eng = Engine(sample)
+    case = reworked(eng)
+    eng.act(case, "handle", actor="H-SANIT-1", at=datetime(2025, 11, 3, 14, 30), result="done again")
+    eng.act(case, "check", actor="SV001", at=datetime(2025, 11, 3, 16, 0), passed=True)
+    row = eng.records().to_frame().set_index("id").loc[case]
+    assert (row["checks"], row["checks_on_time"], row["rework"], row["last_checker"]) == (2, 1, 1, "SV001")
+    assert row["last_checked_at"].tz_localize(None) == datetime(2025, 11, 3, 16, 0)
+    card = gridgov.score(sample, eng, datetime(2025, 11, 1), datetime(2025, 12, 1))
+    sv = card.posts("supervisor").loc["SV001"]
+    assert (sv["check_due"], sv["failed_checks"], sv["checked_on_time"]) == (2, 1, 1)
+    assert sv["check_on_time_rate"] == 0.5

@@ -736,11 +736,11 @@ struct UnitFile {
     minutes: Vec<[u64; 2]>,
 }
 
-const CARD_FORMAT: &str = "gridgov-scorecard/2";
+const CARD_FORMAT: &str = "gridgov-scorecard/3";
 const POST_ROLES: [&str; 4] = ["supervisor", "acceptor", "shift_leader", "dispatcher"];
 
 impl Scorecard {
-    /// The card as JSON (format `gridgov-scorecard/2`): its period, `as_of`, configuration
+    /// The card as JSON (format `gridgov-scorecard/3`): its period, `as_of`, configuration
     /// and every tally, so a card computed on one machine merges on another
     /// ([`Scorecard::from_json`]).
     pub fn to_json(&self) -> String {
@@ -819,6 +819,17 @@ impl Scorecard {
                 format!(
                     "is the format of an earlier gridgov, whose tallies lack 应结案数 and 挂账数 \
                      (issue 12): score the records again to get a {CARD_FORMAT} card"
+                ),
+            ));
+        }
+        if file.format == "gridgov-scorecard/2" {
+            return Err(Error::invalid(
+                "format",
+                &file.format,
+                format!(
+                    "is the format of an earlier gridgov, whose supervisor tallies count only the \
+                     last passed check (issue 12, item 12): score the records again to get a \
+                     {CARD_FORMAT} card"
                 ),
             ));
         }

@@ -19,7 +19,7 @@
 //!
 //! | column | type | required | meaning |
 //! |---|---|---|---|
-//! | `schema_version` | integer | no | the version of this schema the table follows ([`SCHEMA_VERSION`], 3); absent: the current one |
+//! | `schema_version` | integer | no | the version of this schema the table follows ([`SCHEMA_VERSION`], 4); absent: the current one |
 //! | `id` | integer | yes | case id (unique) |
 //! | `grid` | text | yes | unit-grid code of the model |
 //! | `reported_at` | instant | yes | when it was reported |
@@ -47,6 +47,8 @@
 //! | `wrong_unit_returns` | integer ≥ 0 | no (version 3) | of `returns`, those approved with the cause "wrong unit" (the dispatcher's error); absent: every return (the rule before returns were approved) |
 //! | `orders`, `orders_replied_on_time` | integer ≥ 0 | no (version 3) | 督办 orders issued on the case, and those answered by their reply deadline; default 0 |
 //! | `void_cause` | text | no (version 3) | the cause of an approved void after filing: `duplicate`, `outside_scope`, `problem_gone`; empty otherwise (a void before filing has none) |
+//! | `checks`, `checks_on_time` | integer ≥ 0 | no (version 4) | every check (核查) done on the case, failed ones included, and those done by their own check deadline; absent: `rework` + 1 for a checked case (`rework` without), of which the passed one on time by `check_deadline` |
+//! | `last_checked_at`, `last_checker` | instant, text | no (version 4) | the last check, passed or failed, and its supervisor (the checks are credited to them); absent: `checked_at`, `checker` |
 //! | `verify_deadline`, `dispatch_deadline`, `handle_deadline`, `check_deadline` | instant | no | stage deadlines |
 //!
 //! Rules checked on load, each failure an [`crate::Error::InvalidValue`] whose `what` is
@@ -63,12 +65,15 @@
 //! - `shelved_at` comes with `dispatched_at`, not earlier, and not with `shelved` false;
 //!   `resumed_at` comes with `shelved_at`, not earlier;
 //! - `wrong_unit_returns` does not exceed `returns`, `orders_replied_on_time` not `orders`; `void_cause` is one of its names and is
-//!   given only for a voided case.
+//!   given only for a voided case;
+//! - `checks_on_time` comes with `checks` and does not exceed it; with `checks` given,
+//!   `rework` (the failed checks) does not exceed it.
 //!
-//! **Versions.** [`SCHEMA_VERSION`] is 3; version 1 is the schema before issue 12 (no
+//! **Versions.** [`SCHEMA_VERSION`] is 4; version 1 is the schema before issue 12 (no
 //! `schema_version`, no shelf columns), version 2 adds the shelf columns, version 3 the
 //! approval columns (`wrong_unit_returns`, `void_cause`) and the order columns (`orders`,
-//! `orders_replied_on_time`). A table without `schema_version` is read as the
+//! `orders_replied_on_time`), version 4 the check columns (`checks`, `checks_on_time`,
+//! `last_checked_at`, `last_checker`). A table without `schema_version` is read as the
 //! current version: every column added since version 1 is optional, so an old table reads
 //! unchanged (its shelved cases judged by the `shelved` flag, see *Shelved cases*). Given, the
 //! column holds one version on every row, one this gridgov reads (`records[ROW].schema_version`
@@ -192,8 +197,22 @@
 //! - `verify_due` = verifications by w in the period (`verifier`, `verified_at`);
 //!   `verified_on_time` = those with `verified_at ≤ verify_deadline`; `verify_on_time_rate`.
 //!   A verification not yet done has no verifier and is not counted.
-//! - `check_due`, `checked_on_time`, `check_on_time_rate`: the same with `checker`,
-//!   `checked_at`, `check_deadline`.
+//! - `check_due` = every check (核查) done, failed ones included (Σ `checks`);
+//!   `failed_checks` = those that failed (Σ `rework`, 核查不通过); `checked_on_time` = those
+//!   done by their own check deadline (Σ `checks_on_time`); `check_on_time_rate` =
+//!   `checked_on_time / check_due` (按时核查率). A case's checks are credited to the
+//!   supervisor of its last check (`last_checker`) in the period of that check
+//!   (`last_checked_at`): records keep one row per case, so checks of one case by several
+//!   supervisors, or in several periods, go to the last. A table before version 4 gives the
+//!   failed checks and the last passed one to `checker` at `checked_at`, only the passed one
+//!   judged on time.
+//!
+//!   | | the standard and the practice | gridgov |
+//!   |---|---|---|
+//!   | 按时核查率 | 按时核查数 / 应核查数 (CJ/T 292 监督员评价, restated by missaouib); 核查 counts every check done, failed ones included, 按时核查数 those done and replied on time (domain facts §11) | `checked_on_time / check_due` over every check, failed ones included |
+//!
+//!   Before issue 12 item 12 only the last passed check of a case counted, so a unit's sham
+//!   feedback failed on site cost the supervisor nothing and earned nothing.
 //! - `filed_in_grids` = |F in the grids w patrols (model)|; `missed` = those from a public
 //!   source (漏报数); `missed_rate` = `missed / filed_in_grids`.
 //! - Composite: `valid_report_rate` 40, `missed_rate` 20 (inverse), `verify_on_time_rate` 20,
@@ -296,8 +315,8 @@ pub use config::{ScoringConfig, ScoringSection, StepTable};
 pub use drill::{DRILL_COLUMNS, drill_down, drill_down_csv};
 pub use periods::{Freq, compare_at, merge_all, periods, score_periods};
 pub use records::{
-    APPROVAL_COLUMNS, Checked, ColumnData, ColumnType, Columns, DEADLINE_COLUMNS, NO_TIME,
-    ORDER_COLUMNS, OnError, PERSON_COLUMNS, Problem, Records, SCHEMA_VERSION, SHELF_COLUMNS,
-    TIME_COLUMNS, column_type, schema_columns,
+    APPROVAL_COLUMNS, CHECK_COLUMNS, Checked, ColumnData, ColumnType, Columns, DEADLINE_COLUMNS,
+    NO_TIME, ORDER_COLUMNS, OnError, PERSON_COLUMNS, Problem, Records, SCHEMA_VERSION,
+    SHELF_COLUMNS, TIME_COLUMNS, column_type, schema_columns,
 };
 pub use spec::{Column, ColumnKind, Numerator, Subject, column_label_zh, column_labels_zh};

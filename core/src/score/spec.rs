@@ -153,19 +153,20 @@ pub(crate) const DEPARTMENT: [Column; 16] = [
     hours("median_handle_hours"),
 ];
 
-pub(crate) const SUPERVISOR: [Column; 12] = [
+pub(crate) const SUPERVISOR: [Column; 13] = [
     count("reports"),
     count("valid_reports"),
     count("verify_due"),
     count("verified_on_time"),
     count("check_due"),
+    count("failed_checks"),
     count("checked_on_time"),
     count("filed_in_grids"),
     count("missed"),
     rate("valid_report_rate", 1, 0),
     rate("verify_on_time_rate", 3, 2),
-    rate("check_on_time_rate", 5, 4),
-    lower("missed_rate", 7, 6),
+    rate("check_on_time_rate", 6, 4),
+    lower("missed_rate", 8, 7),
 ];
 
 pub(crate) const ACCEPTOR: [Column; 5] = [
@@ -333,6 +334,7 @@ pub fn column_label_zh(name: &str) -> Option<&'static str> {
         "verified_on_time" => "按时核实数",
         "verify_on_time_rate" => "按时核实率",
         "check_due" => "应核查数",
+        "failed_checks" => "核查不通过数",
         "checked_on_time" => "按时核查数",
         "check_on_time_rate" => "按时核查率",
         "accepted" => "受理数",

@@ -111,18 +111,20 @@ const JUSTIFIED_VOID: u8 = crate::case::VoidCause::ProblemGone as u8 + 1;
 pub(crate) type PostTally = BTreeMap<Arc<str>, Vec<u64>>;
 
 /// Counts per post role, in [`Subject`](super::spec::Subject) order from the supervisor.
-pub(crate) const POST_COUNTS: [usize; 4] = [6, 3, 5, 5];
+pub(crate) const POST_COUNTS: [usize; 4] = [7, 3, 5, 5];
 
 /// Per person column (in `PERSON_COLUMNS` order): the post role it counts for, the offset of
 /// its counts in that role's tally, and how many it has.
-const PERSON_SLOTS: [(usize, usize, usize); 7] = [
+/// A width of 0: the column is not counted (the checks are credited to `last_checker`).
+const PERSON_SLOTS: [(usize, usize, usize); 8] = [
     (0, 0, 2), // reporter: supervisor reports, valid reports
     (1, 0, 3), // acceptor: accepted, on time, accurate
     (0, 2, 2), // verifier: supervisor verifications, on time
     (2, 0, 3), // filer: shift-leader filing decisions, on time, voided
     (3, 0, 5), // dispatcher: dispatched, on time, returned, 督办 orders, replied on time
-    (0, 4, 2), // checker: supervisor checks, on time
+    (0, 4, 0), // checker: the last passed check, counted with every check below
     (2, 3, 2), // closer: shift-leader closings, on time
+    (0, 4, 3), // last_checker: supervisor checks (failed included), failed, on time
 ];
 
 /// The partial aggregate of a period: additive in every field.
@@ -184,7 +186,7 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
     let cal: &Calendar = model.calendar();
     let mut tally = Tally::empty(model.territory().len(), model.org().units().len());
     // Per person column: counts per id of its dictionary (see `PERSON_SLOTS`).
-    let mut posts: [Vec<u64>; 7] =
+    let mut posts: [Vec<u64>; 8] =
         std::array::from_fn(|c| vec![0; rec.people[c].len() * PERSON_SLOTS[c].2]);
     let in_p = |v: Millis| v != NO_TIME && v >= w.start && v < w.end;
     let between = |row: usize, a: usize, b: usize| -> Result<i64> {
@@ -314,12 +316,14 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
             let dl = rec.deadline[0][row];
             c[1] += u64::from(dl != NO_TIME && verified <= dl);
         }
-        let checked = tm(t::CHECKED);
-        if rec.person[p::CHECKER][row] != NONE && in_p(checked) {
-            let c = &mut posts[p::CHECKER][slot(p::CHECKER)..][..2];
-            c[0] += 1;
-            let dl = rec.deadline[3][row];
-            c[1] += u64::from(dl != NO_TIME && checked <= dl);
+        // 核查: every check of the case, failed ones included, credited to the supervisor of
+        // its last check at the instant of that check (records keep one row per case).
+        let last_check = rec.last_checked_at[row];
+        if rec.person[p::LAST_CHECKER][row] != NONE && last_check < w.as_of && in_p(last_check) {
+            let c = &mut posts[p::LAST_CHECKER][slot(p::LAST_CHECKER)..][..3];
+            c[0] += u64::from(rec.checks[0][row]);
+            c[1] += u64::from(rec.rework[row].min(rec.checks[0][row]));
+            c[2] += u64::from(rec.checks[1][row]);
         }
         let accepted = tm(t::ACCEPTED);
         if rec.person[p::ACCEPTOR][row] != NONE && in_p(accepted) {
@@ -375,6 +379,9 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
     }
     for (c, flat) in posts.iter().enumerate() {
         let (k, offset, width) = PERSON_SLOTS[c];
+        if width == 0 {
+            continue;
+        }
         for (i, counts) in flat.chunks_exact(width).enumerate() {
             if counts.iter().any(|&x| x > 0) {
                 let e = tally.posts[k]

@@ -44,8 +44,9 @@ pub const DEADLINE_COLUMNS: [&str; 4] = [
     "check_deadline",
 ];
 
-/// The person columns; the first is the reporter.
-pub const PERSON_COLUMNS: [&str; 7] = [
+/// The person columns; the first is the reporter. `last_checker` (schema version 4) is the
+/// supervisor of the case's last check, passed or failed.
+pub const PERSON_COLUMNS: [&str; 8] = [
     "reporter",
     "acceptor",
     "verifier",
@@ -53,6 +54,7 @@ pub const PERSON_COLUMNS: [&str; 7] = [
     "dispatcher",
     "checker",
     "closer",
+    "last_checker",
 ];
 
 /// Positions in [`PERSON_COLUMNS`].
@@ -64,6 +66,7 @@ pub(crate) mod p {
     pub const DISPATCHER: usize = 4;
     pub const CHECKER: usize = 5;
     pub const CLOSER: usize = 6;
+    pub const LAST_CHECKER: usize = 7;
 }
 
 /// The integer columns (besides `id` and `satisfaction`).
@@ -87,25 +90,37 @@ pub const APPROVAL_COLUMNS: [&str; 2] = ["wrong_unit_returns", "void_cause"];
 /// by their reply deadline.
 pub const ORDER_COLUMNS: [&str; 2] = ["orders", "orders_replied_on_time"];
 
+/// The check columns (schema version 4): per case, every check (核查) done, failed ones
+/// included, and those done by their own check deadline; `last_checked_at` and
+/// `last_checker` (a person column) say when and by whom the last of them was done. The
+/// failed checks are `rework`. Absent (a table of version 1–3): the failed checks (`rework`)
+/// plus the last passed one, credited to `checker` at `checked_at`, the passed one on time by
+/// `check_deadline` and the failed ones not (their deadlines are not in the table).
+pub const CHECK_COLUMNS: [&str; 3] = ["checks", "checks_on_time", "last_checked_at"];
+
 /// The version of the case-record schema this gridgov writes (the `schema_version` column of
 /// every export).
 ///
 /// - **1**: the schema up to gridgov's issue 12, without a `schema_version` column;
 /// - **2**: adds `schema_version` and the shelf columns [`SHELF_COLUMNS`];
 /// - **3**: adds the approval columns [`APPROVAL_COLUMNS`] (returns and voids are approved)
-///   and the order columns [`ORDER_COLUMNS`] (督办 orders).
+///   and the order columns [`ORDER_COLUMNS`] (督办 orders);
+/// - **4**: adds the check columns [`CHECK_COLUMNS`] and `last_checker` (every check counts,
+///   failed ones too).
 ///
 /// A table without the column is read as the current version (every column added since 1 is
 /// optional, so a version-1 table reads unchanged); a table that states a version reads only
 /// the columns of that version.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// The versions this gridgov reads, as text for messages.
-pub(super) const KNOWN_VERSIONS: &str = "1, 2, 3";
+pub(super) const KNOWN_VERSIONS: &str = "1, 2, 3, 4";
 
 /// The first schema version that has column `name` (`schema_version` itself may state 1).
 pub(super) fn since_version(name: &str) -> i64 {
-    if APPROVAL_COLUMNS.contains(&name) || ORDER_COLUMNS.contains(&name) {
+    if CHECK_COLUMNS.contains(&name) || name == "last_checker" {
+        4
+    } else if APPROVAL_COLUMNS.contains(&name) || ORDER_COLUMNS.contains(&name) {
         3
     } else if SHELF_COLUMNS.contains(&name) {
         2
@@ -143,6 +158,8 @@ pub fn column_type(name: &str) -> Option<ColumnType> {
     Some(match name {
         "id" | "satisfaction" | "schema_version" | "wrong_unit_returns" => ColumnType::Int,
         n if ORDER_COLUMNS.contains(&n) => ColumnType::Int,
+        "checks" | "checks_on_time" => ColumnType::Int,
+        "last_checked_at" => ColumnType::Time,
         "category" | "urgency" | "grid" | "source" | "state" | "unit" | "void_cause" => {
             ColumnType::Text
         }
@@ -186,6 +203,8 @@ pub fn schema_columns() -> Vec<&'static str> {
     v.extend(SHELF_COLUMNS);
     v.extend(APPROVAL_COLUMNS);
     v.extend(ORDER_COLUMNS);
+    v.extend(CHECK_COLUMNS);
+    v.push("last_checker");
     v.extend(DEADLINE_COLUMNS);
     v
 }
