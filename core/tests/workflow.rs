@@ -1048,3 +1048,87 @@ fn a_case_checked_twice_counts_two_checks_one_failed() {
     assert_eq!(sup.value("SV001", "failed_checks"), Some(1.0));
     assert_eq!(sup.value("SV001", "checked_on_time"), Some(0.0));
 }
+
+// ---- Item 13: 漏报 only in scope, in patrol hours, not a duplicate ----
+
+/// Four public reports filed in SV001's grid: E0102 at Monday 09:00 (in the sample city's
+/// scope and patrol hours, 08:00–18:00: a 漏报), E0102 at 19:00 (outside patrol hours),
+/// E0401 at 10:00 (emergencies, outside the scope) and E0102 at 10:00 voided after filing as
+/// a duplicate (not in the filed cohort). One 漏报; three public filed cases.
+#[test]
+fn missed_reports_count_only_in_scope_in_patrol_hours_and_not_duplicates() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let mut filed = |category: &str, t: i64| {
+        let mut r = report(Source::App);
+        r.category = category.into();
+        let id = eng.report(Actor::Citizen("c".into()), t, r).unwrap();
+        eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+        eng.act(id, w("SV001"), t, Action::Verify { valid: true })
+            .unwrap();
+        eng.act(id, w("SL01"), t, Action::File).unwrap();
+        id
+    };
+    filed("E0102", at(2025, 11, 3, 9, 0));
+    filed("E0102", at(2025, 11, 3, 19, 0));
+    filed("E0401", at(2025, 11, 3, 10, 0));
+    let dup = filed("E0102", at(2025, 11, 3, 10, 0));
+    let t = at(2025, 11, 3, 10, 30);
+    let (cause, reason) = (VoidCause::Duplicate, "same as case 1".into());
+    eng.act(dup, w("SL01"), t, Action::RequestVoid { cause, reason })
+        .unwrap();
+    eng.act(dup, w("MG01"), t, Action::ApproveVoid).unwrap();
+    let cfg = eng.model().scoring_config();
+    assert_eq!(cfg.patrol_hours, [8 * 60, 18 * 60]);
+    assert!(cfg.in_scope(Some("E0102")) && cfg.in_scope(Some("C0101")));
+    assert!(!cfg.in_scope(Some("E0401")) && !cfg.in_scope(None));
+    let rec = eng.records().unwrap();
+    let as_of = Some(at(2025, 11, 4, 0, 0)); // after the 19:00 report
+    let card =
+        gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), as_of).unwrap();
+    let grids = card.areas("grid").unwrap();
+    assert_eq!(grids.value(GRID, "public_filed"), Some(3.0));
+    assert_eq!(grids.value(GRID, "missed"), Some(1.0));
+    let sup = card.posts("supervisor").unwrap();
+    assert_eq!(sup.value("SV001", "filed_in_grids"), Some(3.0));
+    assert_eq!(sup.value("SV001", "missed"), Some(1.0));
+    assert_eq!(sup.value("SV001", "missed_rate"), Some(1.0 / 3.0));
+    // Without the settings (the defaults: every category, the whole day) all three count.
+    let cut = SAMPLE.find("[scoring]").unwrap();
+    let end = SAMPLE[cut..].find("\n\n").unwrap() + cut;
+    let plain = Model::from_str_as(
+        &format!("{}{}", &SAMPLE[..cut], &SAMPLE[end..]),
+        gridgov::model::Format::Toml,
+    )
+    .unwrap();
+    let rec = gridgov::score::Records::from_csv(Arc::new(plain), &rec.to_csv(), None).unwrap();
+    let card =
+        gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), as_of).unwrap();
+    let sup = card.posts("supervisor").unwrap();
+    assert_eq!(sup.value("SV001", "missed"), Some(3.0));
+}
+
+/// Bad 漏报 settings are typed errors naming the value.
+#[test]
+fn bad_missed_settings_name_the_value() {
+    for (from, to, path) in [
+        (
+            r#"patrol_hours = "08:00-18:00""#,
+            r#"patrol_hours = "18:00-08:00""#,
+            "scoring.patrol_hours",
+        ),
+        (
+            r#"patrol_hours = "08:00-18:00""#,
+            r#"patrol_hours = "8-18""#,
+            "scoring.patrol_hours",
+        ),
+        (
+            r#"missed_scope = ["C", "E01", "E02", "E03", "E05"]"#,
+            r#"missed_scope = ["C", "E99"]"#,
+            "scoring.missed_scope[1]",
+        ),
+    ] {
+        let err = sample_with(from, to).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Model, "{err}");
+        assert!(err.to_string().contains(path), "{err}");
+    }
+}

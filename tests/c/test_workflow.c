@@ -508,7 +508,57 @@ static void test_every_check_counts(void) {
   gridgov_engine_free(e);
 }
 
+/* Item 13: four public reports filed in SV001's grid. E0102 at 09:00 is in the sample city's
+ * collection scope and patrol hours (08:00-18:00): a 漏报; E0102 at 19:00 is outside patrol
+ * hours; E0401 (emergencies) outside the scope; E0102 at 10:00 voided as a duplicate is not
+ * filed. One 漏报, three public filed cases. */
+static void test_missed_in_scope_only(void) {
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  const char *cats[4] = {"E0102", "E0102", "E0401", "E0102"};
+  const int64_t times[4] = {T0, T0 + 10 * HOUR, T0 + HOUR, T0 + HOUR};
+  uint64_t ids[4] = {0, 0, 0, 0};
+  for (int i = 0; i < 4; i++) {
+    char report[160];
+    snprintf(report, sizeof report, "{\"category\":\"%s\",\"grid\":\"" GRID "\",\"source\":\"app\"}", cats[i]);
+    CHECK_STATUS(gridgov_engine_report(e, CITIZEN, times[i], report, &ids[i]), GRIDGOV_STATUS_OK);
+    CHECK_STATUS(act(e, ids[i], AC01, times[i], "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+    CHECK_STATUS(act(e, ids[i], SV001, times[i], "{\"action\":\"verify\",\"valid\":true}"), GRIDGOV_STATUS_OK);
+    CHECK_STATUS(act(e, ids[i], SL01, times[i], "{\"action\":\"file\"}"), GRIDGOV_STATUS_OK);
+  }
+  const int64_t t = T0 + 90 * MIN;
+  CHECK_STATUS(act(e, ids[3], SL01, t,
+                   "{\"action\":\"request_void\",\"cause\":\"duplicate\",\"reason\":\"see case 1\"}"),
+               GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, ids[3], MG01, t, "{\"action\":\"approve_void\"}"), GRIDGOV_STATUS_OK);
+  gridgov_records *rec = NULL;
+  CHECK_STATUS(gridgov_engine_records(e, &rec), GRIDGOV_STATUS_OK);
+  gridgov_scorecard *card = NULL;
+  CHECK_STATUS(gridgov_score(rec, T0 - DAY, T0 + 30 * DAY, T0 + DAY, &card), GRIDGOV_STATUS_OK);
+  gridgov_records_free(rec);
+  char *table = NULL;
+  size_t n = 0;
+  CHECK_STATUS(gridgov_scorecard_table_json(card, "posts:supervisor", &table, &n), GRIDGOV_STATUS_OK);
+  CHECK(row_has(table, "SV001", "\"filed_in_grids\":3.0") && row_has(table, "SV001", "\"missed\":1.0"));
+  gridgov_string_free(table);
+  CHECK_STATUS(gridgov_scorecard_table_json(card, "areas:grid", &table, &n), GRIDGOV_STATUS_OK);
+  CHECK(row_has(table, GRID, "\"public_filed\":3.0") && row_has(table, GRID, "\"missed\":1.0"));
+  gridgov_string_free(table);
+  gridgov_scorecard_free(card);
+  gridgov_engine_free(e);
+  /* A bad setting is a model error naming it. */
+  gridgov_status st = GRIDGOV_STATUS_OK;
+  gridgov_model *bad = sample_with("patrol_hours = \"08:00-18:00\"", "patrol_hours = \"18:00-08:00\"", &st);
+  CHECK(bad == NULL && st == GRIDGOV_STATUS_MODEL);
+  CHECK_ERROR_MENTIONS("scoring.patrol_hours");
+  gridgov_model_free(bad);
+}
+
 int main(void) {
+  test_missed_in_scope_only();
   test_every_check_counts();
   test_never_accepted();
   test_callback();

@@ -648,6 +648,22 @@ def _tally(key: pd.Series, columns: dict[str, np.ndarray], mask: Optional[np.nda
 # ---------------------------------------------------------------------------------------------
 
 
+def sample_missed_settings() -> dict[str, Any]:
+    """The sample city's 漏报 settings (``missed_scope``, ``patrol_hours``), read from its model
+    file with tomllib, as keyword arguments of :func:`reference_scorecard`."""
+    import tomllib
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "core" / "data" / "sample_city.toml"
+    scoring = tomllib.loads(path.read_text(encoding="utf-8")).get("scoring", {})
+    out: dict[str, Any] = {}
+    if "missed_scope" in scoring:
+        out["missed_scope"] = list(scoring["missed_scope"])
+    if "patrol_hours" in scoring:
+        out["patrol_hours"] = scoring["patrol_hours"]
+    return out
+
+
 def reference_scorecard(
     model: gridgov.Model,
     df: pd.DataFrame,
@@ -662,6 +678,8 @@ def reference_scorecard(
     close_limit_minutes: int = 10,
     no_deadline_on_time: bool = False,
     shrink_empty: bool = False,
+    missed_scope: Optional[list[str]] = None,
+    patrol_hours: str = "00:00-24:00",
 ) -> dict[str, pd.DataFrame]:
     """The spec's tables for the period ``[start, end)`` judged as of ``as_of`` (``None``: the
     records' latest event instant).
@@ -669,6 +687,9 @@ def reference_scorecard(
     Keys: ``"areas:<level>"`` for every level of the model, ``"departments"``, and
     ``"posts:<role>"`` for supervisor, acceptor, shift_leader and dispatcher. Each table has the
     spec's indicator columns, then ``score``, ``grade``, ``rank`` and ``sample``.
+
+    ``missed_scope`` and ``patrol_hours`` are the model's ``[scoring]`` settings of 漏报 (the
+    caller reads them from the model file: the reference does not ask gridgov for them).
     """
     t_start, t_end = _instant(model, start), _instant(model, end)
     t_as_of = latest_event(df) if as_of is None else _instant(model, as_of)
@@ -676,7 +697,7 @@ def reference_scorecard(
     opts: dict[str, Any] = dict(min_sample=min_sample, shrinkage=shrinkage, shrink_empty=shrink_empty)
 
     cards: dict[str, pd.DataFrame] = {}
-    per_grid = _grid_tallies(rec, t_start, t_end, no_deadline_on_time)
+    per_grid = _grid_tallies(rec, t_start, t_end, no_deadline_on_time, _patrol_mask(rec, missed_scope, patrol_hours))
     period_days = float((t_end - t_start).astype(np.int64)) / DAY
     for level in model.levels:
         cards[f"areas:{level}"] = _finish(_area_table(model, per_grid, level, period_days), AREA_SCORE, "filed", **opts)
@@ -695,7 +716,26 @@ def reference_scorecard(
 # -- areas ------------------------------------------------------------------------------------
 
 
-def _grid_tallies(rec: _Records, start: np.datetime64, end: np.datetime64, no_deadline_on_time: bool) -> pd.DataFrame:
+def _patrol_mask(rec: _Records, scope: Optional[list[str]], hours: str) -> np.ndarray:
+    """Rows a supervisor should have found (漏报 scope): the category starts with one of
+    ``scope`` (``None``: every category; a row without a category is then in, else out), and
+    the local time of day of ``reported_at`` is within ``hours`` ("HH:MM-HH:MM", end excluded)."""
+    if scope is None:
+        in_scope = np.ones(rec.n, dtype=bool)
+    elif "category" in rec.df:
+        cat = rec.df["category"].astype(object)
+        in_scope = np.array([isinstance(c, str) and any(c.startswith(p) for p in scope) for c in cat], dtype=bool)
+    else:
+        in_scope = np.zeros(rec.n, dtype=bool)
+    a, b = ((int(t[:2]) * 60 + int(t[3:])) for t in hours.split("-"))
+    local = pd.to_datetime(rec._instants("reported_at"), utc=True).tz_convert(rec.cal.tzinfo)
+    minute = np.asarray(local.hour * 60 + local.minute)
+    return in_scope & (minute >= a) & (minute < b)
+
+
+def _grid_tallies(
+    rec: _Records, start: np.datetime64, end: np.datetime64, no_deadline_on_time: bool, patrol: np.ndarray
+) -> pd.DataFrame:
     """Additive tallies per unit grid (every grid of the model, zeros when no case)."""
     R = rec.within("reported_at", start, end)
     F = rec.within("filed_at", start, end) & (rec.state != "voided").to_numpy()
@@ -722,6 +762,7 @@ def _grid_tallies(rec: _Records, start: np.datetime64, end: np.datetime64, no_de
             "shelved": F & shelf,
             "rated": rated,
             "satisfied": satisfied,
+            "missed": F & rec.public & patrol,
             "responded": responded,
             "response_ms": rec.working_ms("reported_at", "dispatched_at", responded),
             "worked": worked,
@@ -741,7 +782,8 @@ def _area_table(model: gridgov.Model, per_grid: pd.DataFrame, level: str, period
 
     out = pd.DataFrame(index=pd.Index(t.index, name="area"))
     counts = (
-        "reported", "public_reported", "filed", "public_filed", "due_to_close", "closed", "closed_on_time", "shelved"
+        "reported", "public_reported", "filed", "public_filed", "due_to_close", "closed", "closed_on_time", "shelved",
+        "missed",
     )
     for c in counts:
         out[c] = t[c]
@@ -884,11 +926,11 @@ def _post_tables(
         [(w.id, g) for w in model.workers(role="supervisor") for g in w.grids], columns=["worker", "grid"]
     )
     by_grids = (
-        per_grid.loc[patrol["grid"], ["filed", "public_filed"]]
+        per_grid.loc[patrol["grid"], ["filed", "missed"]]
         .set_axis(patrol["worker"].to_numpy())
         .groupby(level=0)
         .sum()
-        .rename(columns={"filed": "filed_in_grids", "public_filed": "missed"})
+        .rename(columns={"filed": "filed_in_grids"})
     )
     index = rows("supervisor", by_report, by_verify, by_check)
     s = frame(index, [by_report, by_verify, by_check, by_grids])

@@ -377,7 +377,7 @@ def test_scorecard_matches_an_independent_pandas_computation(sample: gridgov.Mod
     start, end = pd.Timestamp("2026-02-01", tz="Asia/Shanghai"), pd.Timestamp("2026-03-15", tz="Asia/Shanghai")
     as_of = pd.Timestamp("2026-03-20", tz="Asia/Shanghai")
     card = gridgov.score(sample, df, start.to_pydatetime(), end.to_pydatetime(), as_of=as_of.to_pydatetime())
-    want = ref.reference_scorecard(sample, df, start, end, as_of)
+    want = ref.reference_scorecard(sample, df, start, end, as_of, **ref.sample_missed_settings())
     got = {f"areas:{lvl}": card.areas(lvl) for lvl in sample.levels}
     got["departments"] = card.departments()
     for role in ("supervisor", "acceptor", "shift_leader", "dispatcher"):
@@ -554,7 +554,7 @@ def test_a_month_of_the_simulated_city_against_the_reference(sample: gridgov.Mod
     start, end = datetime(2026, 3, 1), datetime(2026, 4, 1)
     for as_of in (rec.as_of, datetime(2026, 3, 20, 10)):
         card = gridgov.score(sample, rec, start, end, as_of=as_of)
-        want = ref.reference_scorecard(sample, frame, start, end, as_of)
+        want = ref.reference_scorecard(sample, frame, start, end, as_of, **ref.sample_missed_settings())
         got = {f"areas:{lvl}": card.areas(lvl) for lvl in sample.levels}
         got["departments"] = card.departments()
         for key in got:

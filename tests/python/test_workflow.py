@@ -341,3 +341,30 @@ def test_a_case_checked_twice_counts_two_checks_one_failed(sample: gridgov.Model
     sv = card.posts("supervisor").loc["SV001"]
     assert (sv["check_due"], sv["failed_checks"], sv["checked_on_time"]) == (2, 1, 1)
     assert sv["check_on_time_rate"] == 0.5
+
+
+# -- item 13: 漏报 only in scope, in patrol hours, not a duplicate ------------------------------
+
+
+def test_missed_counts_only_in_scope_in_patrol_hours_and_not_duplicates(sample: gridgov.Model) -> None:
+    """Four public reports filed in SV001's grid: E0102 at 09:00 (in the sample city's scope and
+    patrol hours 08:00-18:00: a 漏报), E0102 at 19:00 (outside patrol hours), E0401 at 10:00
+    (emergencies: outside the scope), E0102 at 10:00 voided as a duplicate. One 漏报."""
+    eng = Engine(sample)
+    ids = []
+    for category, at in (("E0102", MON), ("E0102", MON + m(600)), ("E0401", MON + m(60)), ("E0102", MON + m(60))):
+        case = eng.report(Citizen("c"), category=category, grid=GRID, source="app", at=at)
+        eng.act(case, "accept", actor="AC01", at=at)
+        eng.act(case, "verify", actor="SV001", at=at, valid=True)
+        eng.act(case, "file", actor="SL01", at=at)
+        ids.append(case)
+    eng.act(ids[3], "request_void", actor="SL01", at=MON + m(90), cause="duplicate", reason="same as the first")
+    eng.act(ids[3], "approve_void", actor="MG01", at=MON + m(90))
+    card = gridgov.score(sample, eng, datetime(2025, 11, 1), datetime(2025, 12, 1), as_of=datetime(2025, 11, 4))
+    sv = card.posts("supervisor").loc["SV001"]
+    assert (sv["filed_in_grids"], sv["missed"]) == (3, 1)
+    assert sv["missed_rate"] == pytest.approx(1 / 3)
+    grid = card.areas("grid").loc[GRID]
+    assert (grid["public_filed"], grid["missed"]) == (3, 1)
+    with pytest.raises(gridgov.ModelError, match="scoring.patrol_hours"):
+        sample_with('patrol_hours = "08:00-18:00"', 'patrol_hours = "18:00-08:00"')

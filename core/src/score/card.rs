@@ -446,13 +446,14 @@ impl Scorecard {
             let counts = self.tally.posts[k].get(id.as_str()).unwrap_or(&zeros);
             let mut all = counts.clone();
             if subject == Subject::Supervisor {
-                // filed_in_grids and missed come from the grids the supervisor patrols.
+                // filed_in_grids and missed (漏报: public reports in the collection scope during
+                // patrol hours) come from the grids the supervisor patrols.
                 let (mut filed, mut public) = (0, 0);
                 if let Ok(w) = org.find_worker(&id) {
                     for g in &org.worker(w).grids {
                         let a = &self.tally.areas[g.index()];
                         filed = a.counts[ac::FILED].saturating_add(filed);
-                        public = a.counts[ac::PUBLIC_FILED].saturating_add(public);
+                        public = a.counts[ac::MISSED].saturating_add(public);
                     }
                 }
                 all.extend([filed, public]);

@@ -127,6 +127,8 @@
 //! - `due_to_close` = |F closed, or not closed, not on the shelf, and `handle_deadline`
 //!   before `as_of`| (应结案数); `closed` = |F closed| (结案数); `closed_on_time` = |F closed
 //!   and handled on time| (按期结案数); `shelved` = |F on the shelf| (挂账数).
+//! - `missed` = |F from a public source, in the supervisors' collection scope, reported during
+//!   patrol hours| (漏报数, see the supervisor's `missed` below).
 //! - `public_share` = `public_filed / filed` — 监督举报率, scored inversely (a high share of
 //!   problems found by the public means the supervisors missed them).
 //! - `closure_rate` = `closed / due_to_close` (结案率); `on_time_closure_rate` =
@@ -214,7 +216,22 @@
 //!   Before issue 12 item 12 only the last passed check of a case counted, so a unit's sham
 //!   feedback failed on site cost the supervisor nothing and earned nothing.
 //! - `filed_in_grids` = |F in the grids w patrols (model)|; `missed` = those from a public
-//!   source (漏报数); `missed_rate` = `missed / filed_in_grids`.
+//!   source, whose category is in the supervisors' collection scope (`[scoring]
+//!   missed_scope`: catalog keys, each with the categories under it; default every category;
+//!   a row without a category is out of a given scope) and reported during patrol hours
+//!   (`[scoring] patrol_hours`, local time `"HH:MM-HH:MM"`, start included, end excluded,
+//!   every day; default the whole day) (漏报数); `missed_rate` = `missed / filed_in_grids`.
+//!   A case voided as a duplicate (or for any cause) is not in F, so it is never a 漏报.
+//!
+//!   | | the standard and the practice | gridgov |
+//!   |---|---|---|
+//!   | 漏报数 | problems confirmed as should-have-been-reported but found through public reports (CJ/T 292 监督员评价, restated by missaouib); a public report of a problem in the supervisors' collection scope during patrol hours, not a duplicate (domain facts §11) | public filed cases in w's grids, category in `missed_scope`, `reported_at` within `patrol_hours`; voided cases never |
+//!   | 漏报率 | 漏报数 / 立案数 | `missed / filed_in_grids` (立案数 of the grids w patrols) |
+//!
+//!   Which categories supervisors must collect and when they patrol are a city's rules (no
+//!   source gives a list): the sample city's scope (every 部件 class and the event classes
+//!   E01, E02, E03, E05; not emergencies E04 or local extensions E06) and hours (08:00–18:00)
+//!   are gridgov's choice. Before issue 12 item 13 every public filed case was a 漏报.
 //! - Composite: `valid_report_rate` 40, `missed_rate` 20 (inverse), `verify_on_time_rate` 20,
 //!   `check_on_time_rate` 20.
 //!
@@ -287,7 +304,7 @@
 //! cases gets `p̄`; the tables still show the raw rates). Ranking is by score, highest first; equal scores share a rank (1, 2, 2, 4);
 //! subjects without a score are not ranked.
 //!
-//! Everything above (limits, weights, step tables, grade bands, `min_sample`, `shrinkage`) is
+//! Everything above (limits, weights, step tables, grade bands, `min_sample`, `shrinkage`, the 漏报 scope and patrol hours) is
 //! overridable in the model file's `[scoring]` section ([`ScoringConfig`]).
 //!
 //! # Merging and comparing

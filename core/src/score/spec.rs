@@ -112,7 +112,7 @@ const fn value(name: &'static str) -> Column {
 }
 
 /// Area columns; the counts come first, in tally order.
-pub(crate) const AREA: [Column; 18] = [
+pub(crate) const AREA: [Column; 19] = [
     count("reported"),
     count("public_reported"),
     count("filed"),
@@ -123,6 +123,7 @@ pub(crate) const AREA: [Column; 18] = [
     count("shelved"),
     count("rated"),
     count("satisfied"),
+    count("missed"),
     lower("public_share", 3, 2),
     rate("closure_rate", 5, 4),
     rate("on_time_closure_rate", 6, 4),

@@ -39,7 +39,7 @@ impl AreaTally {
 }
 
 /// Number of count columns of an area ([`AREA`](super::spec::AREA)).
-pub(crate) const AREA_COUNTS: usize = 10;
+pub(crate) const AREA_COUNTS: usize = 11;
 /// Number of count columns of a department ([`DEPARTMENT`](super::spec::DEPARTMENT)).
 pub(crate) const DEPT_COUNTS: usize = 9;
 
@@ -55,6 +55,7 @@ pub(crate) mod ac {
     pub const SHELVED: usize = 7;
     pub const RATED: usize = 8;
     pub const SATISFIED: usize = 9;
+    pub const MISSED: usize = 10;
 }
 
 /// Positions of the department counts (the leading columns of
@@ -189,6 +190,15 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
     let mut posts: [Vec<u64>; 8] =
         std::array::from_fn(|c| vec![0; rec.people[c].len() * PERSON_SLOTS[c].2]);
     let in_p = |v: Millis| v != NO_TIME && v >= w.start && v < w.end;
+    // 漏报 scope per catalog leaf (and for a row without a category, the last slot).
+    let categories = model.catalog().categories();
+    let scoped: Vec<bool> = categories
+        .iter()
+        .map(|c| Some(c.key.as_str()))
+        .chain([None])
+        .map(|key| w.config.in_scope(key))
+        .collect();
+    let offset_ms = i64::from(cal.utc_offset_minutes()) * 60_000;
     let between = |row: usize, a: usize, b: usize| -> Result<i64> {
         cal.working_between(rec.time[a][row], rec.time[b][row])
             .map_err(|e| err_at(row, TIME_COLUMNS[b], rec.time[b][row], &e))
@@ -243,6 +253,20 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
         if filed_cohort {
             a.counts[ac::FILED] += 1;
             a.counts[ac::PUBLIC_FILED] += u64::from(public);
+            // 漏报: a public report in the supervisors' collection scope, made during patrol
+            // hours (local time); voided cases (duplicates included) are not in F.
+            if public {
+                let cat = rec.category[row];
+                let in_scope = scoped[if cat == NONE {
+                    categories.len()
+                } else {
+                    cat as usize
+                }];
+                let minute = (reported.saturating_add(offset_ms)).rem_euclid(86_400_000) / 60_000;
+                let hours = w.config.patrol_hours;
+                let in_hours = (i64::from(hours[0])..i64::from(hours[1])).contains(&minute);
+                a.counts[ac::MISSED] += u64::from(in_scope && in_hours);
+            }
             if closed != NO_TIME {
                 a.counts[ac::DUE_TO_CLOSE] += 1;
                 a.counts[ac::CLOSED] += 1;
