@@ -16,7 +16,7 @@ use crate::score::local::local_text;
 use super::columns::{ColumnData, Columns, bool_column, count_column, int_column, time_column};
 use super::schema::{
     ColumnType, DEADLINE_COLUMNS, KNOWN_VERSIONS, NO_TIME, NONE, PERSON_COLUMNS, SCHEMA_VERSION,
-    SHELF_COLUMNS, TIME_COLUMNS, bad, column_type, p, schema_columns, since_version, t,
+    SHELF_COLUMNS, TIME_COLUMNS, bad, column_type, schema_columns, since_version, t,
 };
 use super::table::Records;
 use super::text::resolve_text;
@@ -545,8 +545,11 @@ impl<'a> Records<'a> {
         records.last_checked_at =
             last_checked_at.unwrap_or_else(|| records.time[t::CHECKED].clone());
         if cols.get("last_checker").is_none() {
-            records.person[p::LAST_CHECKER] = records.person[p::CHECKER].clone();
-            records.people[p::LAST_CHECKER] = records.people[p::CHECKER].clone();
+            // (positions p::CHECKER and p::LAST_CHECKER)
+            let [_, _, _, _, _, checker, _, last] = &mut records.person;
+            last.clone_from(checker);
+            let [_, _, _, _, _, checker, _, last] = &mut records.people;
+            last.clone_from(checker);
         }
         if !checks_given {
             let checked = &records.time[t::CHECKED];
