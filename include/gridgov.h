@@ -23,7 +23,8 @@
  of `gridgov_records_to_csv`) and the newest it reads: version 2 adds `schema_version`,
  `shelved_at` and `resumed_at`; version 3 adds `wrong_unit_returns` and `void_cause`
  (returns and voids after filing are approved); version 4 adds `checks`, `checks_on_time`,
- `last_checked_at` and `last_checker` (every check counts, failed ones too); a version-1
+ `last_checked_at` and `last_checker` (every check counts, failed ones too) and
+ `verify_assignee` (verification tasks are assigned); a version-1
  table (no `schema_version` column) still reads.
  */
 #define GRIDGOV_RECORD_SCHEMA_VERSION 4

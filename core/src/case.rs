@@ -886,6 +886,9 @@ pub struct Case {
     pub rated_at: Option<Millis>,
     /// Escalation firings: rule index → (trigger occurrence, firings so far).
     pub fired: Fired,
+    /// The supervisor the verification task was assigned to when the report was accepted
+    /// (`None`: no verification, or no supervisor patrols the grid but the reporter).
+    pub verify_assignee: Option<Arc<str>>,
 }
 
 /// The handling run a case left at its feedback (反馈), kept until the check: a failed check

@@ -234,13 +234,18 @@ fn posts_by_hand() {
         &[
             ("reports", Some(2.0)),
             ("valid_reports", Some(1.0)),
-            ("verify_due", Some(1.0)),
-            ("verified_on_time", Some(0.0)),
+            // Verification tasks count in the period they were issued (issue 12, item 12b):
+            // case 8's, accepted March 31 17:05 and verified April 1 08:30 (due 09:00), is
+            // March's; case 3's was late.
+            ("verify_due", Some(2.0)),
+            ("verified", Some(2.0)),
+            ("verified_on_time", Some(1.0)),
             ("check_on_time_rate", None),
             ("missed_rate", Some(0.0)),
         ],
     );
-    close(sup.row("S2").and_then(|r| r.score), 50.0, "S2 score");
+    // (40 × 0.5 + 20 × 1 + 20 × 0.5) / 80 × 100
+    close(sup.row("S2").and_then(|r| r.score), 62.5, "S2 score");
 
     let acc = card.posts("acceptor").expect("acceptors");
     check_row(

@@ -1132,3 +1132,127 @@ fn bad_missed_settings_name_the_value() {
         assert!(err.to_string().contains(path), "{err}");
     }
 }
+
+// ---- Item 12b: verification tasks are assigned ----
+
+/// The sample city with SV002 patrolling SV001's grid 37990100100101 too (and, with
+/// `supervisor_verified`, supervisors' reports verified).
+fn two_supervisors(supervisor_verified: bool) -> Model {
+    let from = r#"grids = ["37990100100106","#;
+    let to = r#"grids = ["37990100100101", "37990100100106","#;
+    let text = SAMPLE.replacen(from, to, 1);
+    assert_ne!(text, SAMPLE);
+    let text = if supervisor_verified {
+        text.replacen(
+            r#"verified_sources = ["hotline", "app", "media"]"#,
+            r#"verified_sources = ["supervisor", "hotline", "app", "media"]"#,
+            1,
+        )
+    } else {
+        text
+    };
+    Model::from_str_as(&text, gridgov::model::Format::Toml).unwrap()
+}
+
+/// Two citizens' reports accepted at 09:00 in a grid SV001 and SV002 patrol: the tasks go in
+/// turn by case id (case 1 to SV001, case 2 to SV002), recorded in the accept event. Only the
+/// assignee verifies (SV001 is refused case 2, the denial logged). SV001 verifies case 1 at
+/// 09:30 (due 10:00: on time); case 2 stays unverified: it counts in SV002's 应核实数, not in
+/// 核实数.
+#[test]
+fn verification_tasks_are_assigned_and_counted_done_or_not() {
+    let mut eng = Engine::new(Arc::new(two_supervisors(false)));
+    let t = at(2025, 11, 3, 9, 0);
+    let ids: Vec<u64> = (0..2)
+        .map(|i| {
+            let id = eng
+                .report(
+                    Actor::Citizen(format!("c-{i}").into()),
+                    t,
+                    report(Source::App),
+                )
+                .unwrap();
+            let e = eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+            assert_eq!(e.assigned_to.as_deref(), Some(["SV001", "SV002"][i]));
+            id
+        })
+        .collect();
+    assert_eq!(
+        eng.case(ids[1]).unwrap().verify_assignee.as_deref(),
+        Some("SV002")
+    );
+    let err = eng
+        .act(ids[1], w("SV001"), t, Action::Verify { valid: true })
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PermissionDenied);
+    assert!(
+        err.to_string().contains("assigned to supervisor \"SV002\""),
+        "{err}"
+    );
+    assert_eq!(eng.denials().len(), 1);
+    eng.act(
+        ids[0],
+        w("SV001"),
+        at(2025, 11, 3, 9, 30),
+        Action::Verify { valid: true },
+    )
+    .unwrap();
+    let lines = eng.events_json_lines(None).unwrap();
+    assert!(lines.contains(r#""assigned_to":"SV002""#));
+    assert_replays(&eng);
+    let again = Engine::replay_json_lines(Arc::clone(eng.model_arc()), &lines).unwrap();
+    assert!(again == eng);
+    let rec = eng.records().unwrap();
+    let cols = rec.to_columns();
+    match cols.columns.iter().find(|(n, _)| n == "verify_assignee") {
+        Some((_, gridgov::score::ColumnData::Text { codes, values })) => {
+            let got: Vec<&str> = codes.iter().map(|&c| values[c as usize].as_str()).collect();
+            assert_eq!(got, ["SV001", "SV002"]);
+        }
+        other => panic!("verify_assignee: {other:?}"),
+    }
+    let as_of = Some(at(2025, 11, 4, 9, 0));
+    let card =
+        gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), as_of).unwrap();
+    let sup = card.posts("supervisor").unwrap();
+    let row = |id: &str| {
+        [
+            "verify_due",
+            "verified",
+            "verified_on_time",
+            "verify_on_time_rate",
+        ]
+        .map(|c| sup.value(id, c))
+    };
+    assert_eq!(row("SV001"), [Some(1.0), Some(1.0), Some(1.0), Some(1.0)]);
+    assert_eq!(row("SV002"), [Some(1.0), Some(0.0), Some(0.0), Some(0.0)]);
+}
+
+/// A supervisor's own report, where the model verifies supervisors' reports, goes to the other
+/// supervisor of the grid, whatever the turn; with nobody else there it is assigned to nobody
+/// and any supervisor of the grid may verify.
+#[test]
+fn a_supervisor_is_not_assigned_their_own_report() {
+    let t = at(2025, 11, 3, 9, 0);
+    let mut eng = Engine::new(Arc::new(two_supervisors(true)));
+    for _ in 0..2 {
+        let id = eng
+            .report(w("SV001"), t, report(Source::Supervisor))
+            .unwrap();
+        let e = eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+        assert_eq!(e.assigned_to.as_deref(), Some("SV002"));
+    }
+    let model = sample_with(
+        r#"verified_sources = ["hotline", "app", "media"]"#,
+        r#"verified_sources = ["supervisor", "hotline", "app", "media"]"#,
+    )
+    .unwrap();
+    let mut eng = Engine::new(Arc::new(model));
+    let id = eng
+        .report(w("SV001"), t, report(Source::Supervisor))
+        .unwrap();
+    let e = eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+    assert_eq!(e.assigned_to, None);
+    eng.act(id, w("SV001"), t, Action::Verify { valid: true })
+        .unwrap();
+}

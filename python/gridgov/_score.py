@@ -42,7 +42,7 @@ __all__ = [
 #: ``resumed_at``; 3 adds ``wrong_unit_returns`` and ``void_cause`` (returns and voids after
 #: filing are approved), ``orders`` and ``orders_replied_on_time`` (督办 orders); 4 adds
 #: ``checks``, ``checks_on_time``, ``last_checked_at`` and ``last_checker`` (every check
-#: counts, failed ones too). A version-1
+#: counts, failed ones too) and ``verify_assignee`` (verification tasks are assigned). A version-1
 #: table (no ``schema_version`` column) still reads; an unknown version raises
 #: :class:`ValidationError` naming it (``records[0].schema_version``).
 RECORD_SCHEMA_VERSION: int = _gridgov.RECORD_SCHEMA_VERSION
@@ -51,7 +51,7 @@ RECORD_SCHEMA_VERSION: int = _gridgov.RECORD_SCHEMA_VERSION
 _TEXT = (
     "category", "urgency", "grid", "source", "state", "unit",
     "reporter", "acceptor", "verifier", "filer", "dispatcher", "checker", "closer",
-    "void_cause", "last_checker",
+    "void_cause", "last_checker", "verify_assignee",
 )
 _TIME = (
     "reported_at", "accepted_at", "verified_at", "filed_at", "dispatched_at", "handled_at",
@@ -69,7 +69,7 @@ SCHEMA = ("schema_version", "id", "category", "urgency", "grid", "source", "repo
           "acceptor", "verifier", "filer", "dispatcher", "checker", "closer", "unit",
           "satisfaction", "rework", "returns", "postponements", "extension_minutes", *_BOOL,
           *_TIME[13:15], "wrong_unit_returns", "void_cause", "orders", "orders_replied_on_time",
-          "checks", "checks_on_time", "last_checked_at", "last_checker", *_TIME[9:13])
+          "checks", "checks_on_time", "last_checked_at", "last_checker", "verify_assignee", *_TIME[9:13])
 
 StrPath = Union[str, "os.PathLike[str]"]
 

@@ -290,7 +290,11 @@ static void test_departments_and_posts_by_hand(void) {
   EXPECT_VALUE(sup, "S1", "score", 70 + 20.0 / 3.0);
   EXPECT_VALUE(sup, "S2", "valid_reports", 1);
   EXPECT_NULL(sup, "S2", "check_on_time_rate");
-  EXPECT_VALUE(sup, "S2", "score", 50);
+  /* verification tasks count when issued: case 8's (accepted March 31, verified on time on
+   * April 1) is March's (issue 12, item 12b) */
+  EXPECT_VALUE(sup, "S2", "verify_due", 2);
+  EXPECT_VALUE(sup, "S2", "verified", 2);
+  EXPECT_VALUE(sup, "S2", "score", 62.5);
   char *acc = table(card, "posts:acceptor");
   EXPECT_VALUE(acc, "AC1", "accepted", 6);
   EXPECT_VALUE(acc, "AC1", "accepted_on_time", 5);

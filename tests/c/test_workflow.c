@@ -557,7 +557,54 @@ static void test_missed_in_scope_only(void) {
   gridgov_model_free(bad);
 }
 
+/* Item 12b: with SV002 patrolling SV001's grid too, two citizens' reports accepted at 09:00 go
+ * in turn (case 1 to SV001, case 2 to SV002), recorded in the accept event; SV001 may not
+ * verify case 2. SV001 verifies case 1 at 09:30 (due 10:00); case 2 stays unverified but counts
+ * in SV002's 应核实数. */
+static void test_verification_tasks_are_assigned(void) {
+  gridgov_status st = GRIDGOV_STATUS_OK;
+  gridgov_model *m = sample_with("grids = [\"37990100100106\",",
+                                 "grids = [\"37990100100101\", \"37990100100106\",", &st);
+  CHECK(m != NULL && st == GRIDGOV_STATUS_OK);
+  if (m == NULL) return;
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  uint64_t ids[2] = {0, 0};
+  for (int i = 0; i < 2; i++) {
+    CHECK_STATUS(gridgov_engine_report(e, CITIZEN, T0, PUBLIC_REPORT, &ids[i]), GRIDGOV_STATUS_OK);
+    char *event = NULL;
+    CHECK_STATUS(gridgov_engine_act(e, ids[i], AC01, T0, "{\"action\":\"accept\"}", &event, NULL),
+                 GRIDGOV_STATUS_OK);
+    CHECK(has(event, i == 0 ? "\"assigned_to\":\"SV001\"" : "\"assigned_to\":\"SV002\""));
+    gridgov_string_free(event);
+  }
+  CHECK(act_status(e, ids[1], SV001, T0, "{\"action\":\"verify\",\"valid\":true}",
+                   GRIDGOV_STATUS_PERMISSION_DENIED));
+  CHECK_ERROR_MENTIONS("assigned to supervisor \"SV002\"");
+  CHECK_STATUS(act(e, ids[0], SV001, T0 + 30 * MIN, "{\"action\":\"verify\",\"valid\":true}"),
+               GRIDGOV_STATUS_OK);
+  char *json = case_json(e, ids[1], T0 + HOUR);
+  CHECK(has(json, "\"verify_assignee\":\"SV002\""));
+  gridgov_string_free(json);
+  gridgov_records *rec = NULL;
+  CHECK_STATUS(gridgov_engine_records(e, &rec), GRIDGOV_STATUS_OK);
+  gridgov_scorecard *card = NULL;
+  CHECK_STATUS(gridgov_score(rec, T0 - DAY, T0 + 30 * DAY, T0 + DAY, &card), GRIDGOV_STATUS_OK);
+  gridgov_records_free(rec);
+  char *table = NULL;
+  size_t n = 0;
+  CHECK_STATUS(gridgov_scorecard_table_json(card, "posts:supervisor", &table, &n), GRIDGOV_STATUS_OK);
+  CHECK(row_has(table, "SV001", "\"verify_due\":1.0") && row_has(table, "SV001", "\"verified_on_time\":1.0"));
+  CHECK(row_has(table, "SV002", "\"verify_due\":1.0") && row_has(table, "SV002", "\"verified\":0.0") &&
+        row_has(table, "SV002", "\"verify_on_time_rate\":0.0"));
+  gridgov_string_free(table);
+  gridgov_scorecard_free(card);
+  gridgov_engine_free(e);
+}
+
 int main(void) {
+  test_verification_tasks_are_assigned();
   test_missed_in_scope_only();
   test_every_check_counts();
   test_never_accepted();

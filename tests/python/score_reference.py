@@ -889,11 +889,16 @@ def _post_tables(
     own = rec.within("reported_at", start, end) & rec.supervisor_source
     valid = (rec.has("filed_at") & (state != "voided").to_numpy()) | rec.flag("self_handled")
     by_report = _tally(reporter, {"reports": own, "valid_reports": own & valid}, own)
-    verify = rec.within("verified_at", start, end) & verifier.notna().to_numpy()
+    # 应核实数: the tasks assigned (schema 4: `verify_assignee`; before: the verifications done,
+    # by their verifier), done or not, in the period they were issued (accepted; else verified)
+    assignee = rec._key("verify_assignee") if "verify_assignee" in rec.df else verifier
+    issued = np.where(rec.has("accepted_at"), rec.t["accepted_at"], rec.t["verified_at"])
+    verify = (issued >= start) & (issued < end) & assignee.notna().to_numpy()
     by_verify = _tally(
-        verifier,
+        assignee,
         {
             "verify_due": verify,
+            "verified": verify & rec.has("verified_at"),
             "verified_on_time": verify & rec.on_time("verified_at", "verify_deadline", no_deadline_on_time),
         },
         verify,
@@ -939,6 +944,7 @@ def _post_tables(
     out["valid_reports"] = s["valid_reports"]
     out["valid_report_rate"] = _ratio(s["valid_reports"], s["reports"])
     out["verify_due"] = s["verify_due"]
+    out["verified"] = s["verified"]
     out["verified_on_time"] = s["verified_on_time"]
     out["verify_on_time_rate"] = _ratio(s["verified_on_time"], s["verify_due"])
     out["check_due"] = s["check_due"]
@@ -1209,7 +1215,9 @@ def self_check(n: int = 5000, seed: int = 1) -> dict[str, pd.DataFrame]:
     assert card["posts:shift_leader"]["filing_decisions"].sum() == within("filed_at").sum()
     assert card["posts:shift_leader"]["closings"].sum() == within("closed_at").sum()
     assert card["posts:dispatcher"]["dispatched"].sum() == D.sum()
-    assert s["verify_due"].sum() == within("verified_at").sum()
+    issued = df["accepted_at"].where(df["accepted_at"].notna(), df["verified_at"])
+    tasks = issued.notna() & (issued >= pd.Timestamp(t_start, tz="UTC")) & (issued < pd.Timestamp(t_end, tz="UTC"))
+    assert s["verify_due"].sum() == (tasks & df["verifier"].notna()).sum()
     # every check counts: the failed ones (rework) and the passed one of each checked case
     checked = within("checked_at") & df["checker"].notna()
     assert s["check_due"].sum() == (df["rework"].fillna(0)[checked] + 1).sum()
@@ -1397,7 +1405,7 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
     sl = dict(filing_decisions=0, voided=0, filed_on_time=0, closings=0, closed_on_time=0)
     dp = dict(dispatched=0, dispatched_on_time=0, returned=0, orders=0, orders_replied_on_time=0)
     sv = dict(
-        reports=0, valid_reports=0, verify_due=0, verified_on_time=0,
+        reports=0, valid_reports=0, verify_due=0, verified=0, verified_on_time=0,
         check_due=0, failed_checks=0, checked_on_time=0, filed_in_grids=0, missed=0,
     )
     w_sv = model.workers(role="supervisor")[9]
@@ -1425,8 +1433,10 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
         if r["source"] == "supervisor" and r["reporter"] == w_sv.id and within(ev(r, "reported_at")):
             sv["reports"] += 1
             sv["valid_reports"] += bool((ev(r, "filed_at") and r["state"] != "voided") or r["self_handled"])
-        if r["verifier"] == w_sv.id and within(ev(r, "verified_at")):
+        assignee = r["verify_assignee"] if "verify_assignee" in r else r["verifier"]
+        if assignee == w_sv.id and within(ev(r, "accepted_at") or ev(r, "verified_at")):
             sv["verify_due"] += 1
+            sv["verified"] += ev(r, "verified_at") is not None
             sv["verified_on_time"] += on_time(ev(r, "verified_at"), due(r, "verify_deadline"))
         if "checks" in r:
             who, at = r["last_checker"], ev(r, "last_checked_at")

@@ -71,7 +71,7 @@ def test_departments_and_posts_by_hand(card: gridgov.Scorecard) -> None:
     # every check counts (issue 12, item 12): case 2's failed check (rework 1) besides the two
     # passed ones, so S1's on-time check rate is 1/3: 40 + 10 + 20 + 20/3
     assert (s.loc["S1", "check_due"], s.loc["S1", "failed_checks"], s.loc["S1", "checked_on_time"]) == (3, 1, 1)
-    assert s.loc["S1", "score"] == pytest.approx(70 + 20 / 3) and s.loc["S2", "score"] == pytest.approx(50.0)
+    assert s.loc["S1", "score"] == pytest.approx(70 + 20 / 3) and s.loc["S2", "score"] == pytest.approx(62.5)  # case 8's task is March's
     assert s.loc["S1", "missed"] == 1 and s.loc["S1", "filed_in_grids"] == 2
     a = card.posts("acceptor").loc["AC1"]
     assert (a.accepted, a.accepted_on_time, a.accepted_accurate) == (6, 5, 5)
@@ -478,8 +478,8 @@ def test_due_shelved_and_rework_by_hand(city: gridgov.Model) -> None:
     assert gridgov.score(city, frame, *MARCH, as_of=AS_OF) == card
 
 
-#: The check columns of schema version 4 (every check counts, issue 12 item 12).
-V4_CHECKS = ("checks", "checks_on_time", "last_checked_at", "last_checker")
+#: The columns of schema version 4 (every check counts, tasks assigned: issue 12 item 12).
+V4_CHECKS = ("checks", "checks_on_time", "last_checked_at", "last_checker", "verify_assignee")
 
 
 def test_schema_versions(city: gridgov.Model, cases_frame: pd.DataFrame) -> None:
@@ -557,6 +557,9 @@ def test_a_month_of_the_simulated_city_against_the_reference(sample: gridgov.Mod
         want = ref.reference_scorecard(sample, frame, start, end, as_of, **ref.sample_missed_settings())
         got = {f"areas:{lvl}": card.areas(lvl) for lvl in sample.levels}
         got["departments"] = card.departments()
+        # the posts too: every check (failed included), the verification tasks assigned, 漏报
+        for role in ("supervisor", "acceptor", "shift_leader", "dispatcher"):
+            got[f"posts:{role}"] = card.posts(role)
         for key in got:
             w, g = want[key], got[key]
             assert list(g.index) == list(w.index), key
@@ -574,3 +577,7 @@ def test_a_month_of_the_simulated_city_against_the_reference(sample: gridgov.Mod
         assert d["rework_rate"].dropna().le(1.0).all()
         city_row = card.areas("city").iloc[0]
         assert city_row.due_to_close <= city_row.filed - city_row.shelved
+        sup = card.posts("supervisor")
+        assert sup["check_due"].sum() > sup["failed_checks"].sum() > 0  # every check, failed ones too
+        assert sup["verify_due"].sum() >= sup["verified"].sum() >= sup["verified_on_time"].sum() > 0
+        assert 0 < city_row.missed < city_row.public_filed  # 漏报: in scope and patrol hours only

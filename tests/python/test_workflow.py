@@ -368,3 +368,32 @@ def test_missed_counts_only_in_scope_in_patrol_hours_and_not_duplicates(sample: 
     assert (grid["public_filed"], grid["missed"]) == (3, 1)
     with pytest.raises(gridgov.ModelError, match="scoring.patrol_hours"):
         sample_with('patrol_hours = "08:00-18:00"', 'patrol_hours = "18:00-08:00"')
+
+
+# -- item 12b: verification tasks are assigned ----------------------------------------------------
+
+
+def test_verification_tasks_are_assigned_and_counted_done_or_not() -> None:
+    """With SV002 patrolling SV001's grid too, two citizens' reports accepted at 09:00 go in turn
+    (case 1 to SV001, case 2 to SV002); SV001 may not verify case 2; case 1 verified at 09:30 (due
+    10:00); case 2 unverified still counts in SV002's 应核实数."""
+    model = sample_with('grids = ["37990100100106",', 'grids = ["37990100100101", "37990100100106",')
+    eng = Engine(model)
+    cases = []
+    for i in range(2):
+        case = eng.report(Citizen(f"c-{i}"), category="E0102", grid=GRID, source="app", at=MON)
+        eng.act(case, "accept", actor="AC01", at=MON)
+        cases.append(case)
+    with pytest.raises(gridgov.PermissionDenied, match='assigned to supervisor "SV002"'):
+        eng.act(cases[1], "verify", actor="SV001", at=MON, valid=True)
+    eng.act(cases[0], "verify", actor="SV001", at=MON + m(30), valid=True)
+    assert '"assigned_to":"SV002"' in eng.events_jsonl()
+    frame = eng.records().to_frame().set_index("id")
+    assert frame.loc[cases, "verify_assignee"].tolist() == ["SV001", "SV002"]
+    card = gridgov.score(model, eng, datetime(2025, 11, 1), datetime(2025, 12, 1), as_of=datetime(2025, 11, 4))
+    sv = card.posts("supervisor")
+    cols = ["verify_due", "verified", "verified_on_time", "verify_on_time_rate"]
+    assert sv.loc["SV001", cols].tolist() == [1, 1, 1, 1.0]
+    assert sv.loc["SV002", cols].tolist() == [1, 0, 0, 0.0]
+    again = Engine.replay(model, eng.events_jsonl())
+    assert again.events_jsonl() == eng.events_jsonl()

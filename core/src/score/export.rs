@@ -20,7 +20,7 @@ use super::records::{
 #[derive(Default)]
 struct Acc {
     time: [Option<Millis>; 9],
-    person: [Option<Arc<str>>; 8],
+    person: [Option<Arc<str>>; 9],
     deadline: [Option<Millis>; 4],
     timer: Option<Timer>,
     /// The handling run a feedback ended, kept for a failed check to resume (the engine's
@@ -98,6 +98,9 @@ impl Engine {
             }
             match action {
                 Action::Accept | Action::Reject { .. } => {
+                    if let Some(w) = &e.assigned_to {
+                        a.person[p::VERIFY_ASSIGNEE] = Some(Arc::clone(w));
+                    }
                     a.time[t::ACCEPTED].get_or_insert(at);
                     if a.person[p::ACCEPTOR].is_none() {
                         a.person[p::ACCEPTOR] = who;

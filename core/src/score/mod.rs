@@ -48,6 +48,7 @@
 //! | `orders`, `orders_replied_on_time` | integer ≥ 0 | no (version 3) | 督办 orders issued on the case, and those answered by their reply deadline; default 0 |
 //! | `void_cause` | text | no (version 3) | the cause of an approved void after filing: `duplicate`, `outside_scope`, `problem_gone`; empty otherwise (a void before filing has none) |
 //! | `checks`, `checks_on_time` | integer ≥ 0 | no (version 4) | every check (核查) done on the case, failed ones included, and those done by their own check deadline; absent: `rework` + 1 for a checked case (`rework` without), of which the passed one on time by `check_deadline` |
+//! | `verify_assignee` | text | no (version 4) | the supervisor the verification task was assigned to when the report was accepted; absent: `verifier` (the verification done is the task) |
 //! | `last_checked_at`, `last_checker` | instant, text | no (version 4) | the last check, passed or failed, and its supervisor (the checks are credited to them); absent: `checked_at`, `checker` |
 //! | `verify_deadline`, `dispatch_deadline`, `handle_deadline`, `check_deadline` | instant | no | stage deadlines |
 //!
@@ -73,7 +74,7 @@
 //! `schema_version`, no shelf columns), version 2 adds the shelf columns, version 3 the
 //! approval columns (`wrong_unit_returns`, `void_cause`) and the order columns (`orders`,
 //! `orders_replied_on_time`), version 4 the check columns (`checks`, `checks_on_time`,
-//! `last_checked_at`, `last_checker`). A table without `schema_version` is read as the
+//! `last_checked_at`, `last_checker`) and the task column `verify_assignee`. A table without `schema_version` is read as the
 //! current version: every column added since version 1 is optional, so an old table reads
 //! unchanged (its shelved cases judged by the `shelved` flag, see *Shelved cases*). Given, the
 //! column holds one version on every row, one this gridgov reads (`records[ROW].schema_version`
@@ -196,9 +197,22 @@
 //! **Supervisor** (监督员):
 //! - `reports` = |R with source `supervisor` and `reporter` = w|; `valid_reports` = those
 //!   filed (not voided) or self-handled (有效上报数); `valid_report_rate`.
-//! - `verify_due` = verifications by w in the period (`verifier`, `verified_at`);
-//!   `verified_on_time` = those with `verified_at ≤ verify_deadline`; `verify_on_time_rate`.
-//!   A verification not yet done has no verifier and is not counted.
+//! - `verify_due` = the verification tasks assigned to w (`verify_assignee`) issued in the
+//!   period (`accepted_at`; a row without it: `verified_at`), done or not (应核实数);
+//!   `verified` = those done as of `as_of` (核实数); `verified_on_time` = those with
+//!   `verified_at ≤ verify_deadline` (按时核实数); `verify_on_time_rate` =
+//!   `verified_on_time / verify_due` (按时核实率). The engine assigns a task when it accepts a
+//!   report from a verified source: to a supervisor who patrols the grid, never the reporter,
+//!   in turn by case id among them (gridgov's rule: no source gives one), and only that
+//!   supervisor may verify it ([`crate::access`]); a task verified by a shift leader the model
+//!   lets verify still counts for its assignee. A table before version 4 (no
+//!   `verify_assignee`) counts the verifications done, by their verifier.
+//!
+//!   | | the standard and the practice | gridgov |
+//!   |---|---|---|
+//!   | 按时核实率 | 按时核实数 / 应核实数 (CJ/T 292 监督员评价, restated by missaouib); 应核实数 counts every verification task assigned, done or not (domain facts §11) | `verified_on_time / verify_due` over the tasks assigned to w |
+//!
+//!   Before issue 12 item 12 a task not yet done had no verifier and counted for nobody.
 //! - `check_due` = every check (核查) done, failed ones included (Σ `checks`);
 //!   `failed_checks` = those that failed (Σ `rework`, 核查不通过); `checked_on_time` = those
 //!   done by their own check deadline (Σ `checks_on_time`); `check_on_time_rate` =

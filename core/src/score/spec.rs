@@ -154,10 +154,11 @@ pub(crate) const DEPARTMENT: [Column; 16] = [
     hours("median_handle_hours"),
 ];
 
-pub(crate) const SUPERVISOR: [Column; 13] = [
+pub(crate) const SUPERVISOR: [Column; 14] = [
     count("reports"),
     count("valid_reports"),
     count("verify_due"),
+    count("verified"),
     count("verified_on_time"),
     count("check_due"),
     count("failed_checks"),
@@ -165,9 +166,9 @@ pub(crate) const SUPERVISOR: [Column; 13] = [
     count("filed_in_grids"),
     count("missed"),
     rate("valid_report_rate", 1, 0),
-    rate("verify_on_time_rate", 3, 2),
-    rate("check_on_time_rate", 6, 4),
-    lower("missed_rate", 8, 7),
+    rate("verify_on_time_rate", 4, 2),
+    rate("check_on_time_rate", 7, 5),
+    lower("missed_rate", 9, 8),
 ];
 
 pub(crate) const ACCEPTOR: [Column; 5] = [
@@ -332,6 +333,7 @@ pub fn column_label_zh(name: &str) -> Option<&'static str> {
         "missed" => "漏报数",
         "missed_rate" => "漏报率",
         "verify_due" => "应核实数",
+        "verified" => "核实数",
         "verified_on_time" => "按时核实数",
         "verify_on_time_rate" => "按时核实率",
         "check_due" => "应核查数",

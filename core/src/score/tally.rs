@@ -112,20 +112,21 @@ const JUSTIFIED_VOID: u8 = crate::case::VoidCause::ProblemGone as u8 + 1;
 pub(crate) type PostTally = BTreeMap<Arc<str>, Vec<u64>>;
 
 /// Counts per post role, in [`Subject`](super::spec::Subject) order from the supervisor.
-pub(crate) const POST_COUNTS: [usize; 4] = [7, 3, 5, 5];
+pub(crate) const POST_COUNTS: [usize; 4] = [8, 3, 5, 5];
 
 /// Per person column (in `PERSON_COLUMNS` order): the post role it counts for, the offset of
 /// its counts in that role's tally, and how many it has.
 /// A width of 0: the column is not counted (the checks are credited to `last_checker`).
-const PERSON_SLOTS: [(usize, usize, usize); 8] = [
+const PERSON_SLOTS: [(usize, usize, usize); 9] = [
     (0, 0, 2), // reporter: supervisor reports, valid reports
     (1, 0, 3), // acceptor: accepted, on time, accurate
-    (0, 2, 2), // verifier: supervisor verifications, on time
+    (0, 2, 0), // verifier: the verification done, counted with its task below
     (2, 0, 3), // filer: shift-leader filing decisions, on time, voided
     (3, 0, 5), // dispatcher: dispatched, on time, returned, 督办 orders, replied on time
-    (0, 4, 0), // checker: the last passed check, counted with every check below
+    (0, 5, 0), // checker: the last passed check, counted with every check below
     (2, 3, 2), // closer: shift-leader closings, on time
-    (0, 4, 3), // last_checker: supervisor checks (failed included), failed, on time
+    (0, 5, 3), // last_checker: supervisor checks (failed included), failed, on time
+    (0, 2, 3), // verify_assignee: verification tasks assigned, done, done on time
 ];
 
 /// The partial aggregate of a period: additive in every field.
@@ -187,7 +188,7 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
     let cal: &Calendar = model.calendar();
     let mut tally = Tally::empty(model.territory().len(), model.org().units().len());
     // Per person column: counts per id of its dictionary (see `PERSON_SLOTS`).
-    let mut posts: [Vec<u64>; 8] =
+    let mut posts: [Vec<u64>; 9] =
         std::array::from_fn(|c| vec![0; rec.people[c].len() * PERSON_SLOTS[c].2]);
     let in_p = |v: Millis| v != NO_TIME && v >= w.start && v < w.end;
     // 漏报 scope per catalog leaf (and for a row without a category, the last slot).
@@ -333,12 +334,20 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
             let valid = (filed != NO_TIME && state != State::Voided) || rec.self_handled[row];
             c[1] += u64::from(valid);
         }
+        // 应核实数: verification tasks assigned to the supervisor, done or not, in the period
+        // they were issued (the acceptance; a row without it: the verification); 核实数 and
+        // 按时核实数 the ones done (as of `as_of`), and by their deadline.
         let verified = tm(t::VERIFIED);
-        if rec.person[p::VERIFIER][row] != NONE && in_p(verified) {
-            let c = &mut posts[p::VERIFIER][slot(p::VERIFIER)..][..2];
+        let issued = match tm(t::ACCEPTED) {
+            NO_TIME => verified,
+            a => a,
+        };
+        if rec.person[p::VERIFY_ASSIGNEE][row] != NONE && in_p(issued) {
+            let c = &mut posts[p::VERIFY_ASSIGNEE][slot(p::VERIFY_ASSIGNEE)..][..3];
             c[0] += 1;
+            c[1] += u64::from(verified != NO_TIME);
             let dl = rec.deadline[0][row];
-            c[1] += u64::from(dl != NO_TIME && verified <= dl);
+            c[2] += u64::from(verified != NO_TIME && dl != NO_TIME && verified <= dl);
         }
         // 核查: every check of the case, failed ones included, credited to the supervisor of
         // its last check at the instant of that check (records keep one row per case).

@@ -45,8 +45,9 @@ pub const DEADLINE_COLUMNS: [&str; 4] = [
 ];
 
 /// The person columns; the first is the reporter. `last_checker` (schema version 4) is the
-/// supervisor of the case's last check, passed or failed.
-pub const PERSON_COLUMNS: [&str; 8] = [
+/// supervisor of the case's last check, passed or failed; `verify_assignee` (version 4) the
+/// supervisor the verification task was assigned to.
+pub const PERSON_COLUMNS: [&str; 9] = [
     "reporter",
     "acceptor",
     "verifier",
@@ -55,6 +56,7 @@ pub const PERSON_COLUMNS: [&str; 8] = [
     "checker",
     "closer",
     "last_checker",
+    "verify_assignee",
 ];
 
 /// Positions in [`PERSON_COLUMNS`].
@@ -67,6 +69,7 @@ pub(crate) mod p {
     pub const CHECKER: usize = 5;
     pub const CLOSER: usize = 6;
     pub const LAST_CHECKER: usize = 7;
+    pub const VERIFY_ASSIGNEE: usize = 8;
 }
 
 /// The integer columns (besides `id` and `satisfaction`).
@@ -106,7 +109,7 @@ pub const CHECK_COLUMNS: [&str; 3] = ["checks", "checks_on_time", "last_checked_
 /// - **3**: adds the approval columns [`APPROVAL_COLUMNS`] (returns and voids are approved)
 ///   and the order columns [`ORDER_COLUMNS`] (督办 orders);
 /// - **4**: adds the check columns [`CHECK_COLUMNS`] and `last_checker` (every check counts,
-///   failed ones too).
+///   failed ones too), and `verify_assignee` (verification tasks are assigned).
 ///
 /// A table without the column is read as the current version (every column added since 1 is
 /// optional, so a version-1 table reads unchanged); a table that states a version reads only
@@ -118,7 +121,7 @@ pub(super) const KNOWN_VERSIONS: &str = "1, 2, 3, 4";
 
 /// The first schema version that has column `name` (`schema_version` itself may state 1).
 pub(super) fn since_version(name: &str) -> i64 {
-    if CHECK_COLUMNS.contains(&name) || name == "last_checker" {
+    if CHECK_COLUMNS.contains(&name) || name == "last_checker" || name == "verify_assignee" {
         4
     } else if APPROVAL_COLUMNS.contains(&name) || ORDER_COLUMNS.contains(&name) {
         3
@@ -205,6 +208,7 @@ pub fn schema_columns() -> Vec<&'static str> {
     v.extend(ORDER_COLUMNS);
     v.extend(CHECK_COLUMNS);
     v.push("last_checker");
+    v.push("verify_assignee");
     v.extend(DEADLINE_COLUMNS);
     v
 }

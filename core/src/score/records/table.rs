@@ -29,9 +29,9 @@ pub struct Records<'a> {
     pub(crate) source: Vec<Source>,
     pub(crate) state: Vec<State>,
     /// Per person column: the ids given.
-    pub(crate) people: [Vec<Arc<str>>; 8],
+    pub(crate) people: [Vec<Arc<str>>; 9],
     /// Per person column: index into its `people` list.
-    pub(crate) person: [Vec<u32>; 8],
+    pub(crate) person: [Vec<u32>; 9],
     /// Unit index ([`NONE`]: not dispatched).
     pub(crate) unit: Vec<u32>,
     pub(crate) time: [Cow<'a, [Millis]>; 9],

@@ -279,8 +279,8 @@ impl<'a> Records<'a> {
         let state_given = cols.get("state").is_some();
         let states = next_text()?;
         let unit = next_text()?;
-        let mut people: [Vec<Arc<str>>; 8] = Default::default();
-        let mut person: [Vec<u32>; 8] = Default::default();
+        let mut people: [Vec<Arc<str>>; 9] = Default::default();
+        let mut person: [Vec<u32>; 9] = Default::default();
         for (k, r) in persons.into_iter().enumerate() {
             let (rows, dict) = r?;
             person[k] = rows;
@@ -546,10 +546,18 @@ impl<'a> Records<'a> {
             last_checked_at.unwrap_or_else(|| records.time[t::CHECKED].clone());
         if cols.get("last_checker").is_none() {
             // (positions p::CHECKER and p::LAST_CHECKER)
-            let [_, _, _, _, _, checker, _, last] = &mut records.person;
+            let [_, _, _, _, _, checker, _, last, _] = &mut records.person;
             last.clone_from(checker);
-            let [_, _, _, _, _, checker, _, last] = &mut records.people;
+            let [_, _, _, _, _, checker, _, last, _] = &mut records.people;
             last.clone_from(checker);
+        }
+        // Tables before schema 4: the verification done, by its verifier, is the task.
+        if cols.get("verify_assignee").is_none() {
+            // (positions p::VERIFIER and p::VERIFY_ASSIGNEE)
+            let [_, _, verifier, _, _, _, _, _, assignee] = &mut records.person;
+            assignee.clone_from(verifier);
+            let [_, _, verifier, _, _, _, _, _, assignee] = &mut records.people;
+            assignee.clone_from(verifier);
         }
         if !checks_given {
             let checked = &records.time[t::CHECKED];
