@@ -237,13 +237,14 @@ def summary(
 
 def workflow_paths(engine: gridgov.Engine, frame: pd.DataFrame) -> str:
     """The counts of the workflow paths of issue 12 over both months: returns, voids, 督办
-    orders, callbacks, rework, shelving and checks (two lines)."""
+    orders, callbacks, rework, shelving, checks and verification tasks (two lines)."""
     jsonl = engine.events_jsonl()
     acts = Counter(re.findall(r'"action":"(\w+)"', jsonl))
     ratings = [int(x) for x in re.findall(r'"action":"callback"[^\n]*?"satisfaction":(\d)', jsonl)]
     redo = sum(r < 4 for r in ratings)  # the sample city redoes a callback below 4 ([engine.callback])
     orders, on_time = int(frame["orders"].sum()), int(frame["orders_replied_on_time"].sum())
     late = acts["reply"] - on_time
+    tasks = jsonl.count('"assigned_to"')  # accept events that assigned a verification task
     return (
         f"Workflow: returns requested {acts['request_return']:,} (approved {acts['approve_return']:,}, "
         f"denied {acts['deny_return']:,}) · voids {acts['void'] + acts['approve_void']:,} · 督办 orders "
@@ -251,7 +252,7 @@ def workflow_paths(engine: gridgov.Engine, frame: pd.DataFrame) -> str:
         f"callbacks {len(ratings):,} (satisfied {len(ratings) - redo:,}, redo {redo:,})\n"
         f"  reworked cases {int((frame['rework'] > 0).sum()):,} · shelved (挂账) {int(frame['shelved'].sum()):,} · "
         f"checks {int(frame['checks'].sum()):,} (failed {int(frame['rework'].sum()):,}) · "
-        f"verifications {acts['verify']:,}"
+        f"verification tasks {tasks:,} (verified {acts['verify']:,})"
     )
 
 

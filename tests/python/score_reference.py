@@ -651,8 +651,9 @@ def _tally(key: pd.Series, columns: dict[str, np.ndarray], mask: Optional[np.nda
 def sample_missed_settings() -> dict[str, Any]:
     """The sample city's 漏报 settings (``missed_scope``, ``patrol_hours``), read from its model
     file with tomllib, as keyword arguments of :func:`reference_scorecard`."""
-    import tomllib
     from pathlib import Path
+
+    import tomllib
 
     path = Path(__file__).parents[2] / "core" / "data" / "sample_city.toml"
     scoring = tomllib.loads(path.read_text(encoding="utf-8")).get("scoring", {})

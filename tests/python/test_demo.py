@@ -40,6 +40,8 @@ def test_the_demo_city_is_the_same_for_its_seed(demo: ModuleType) -> None:
     assert int(records["satisfaction"].notna().sum()) == 10_621
     # every check counts (issue 12, item 12): checks done and failed (the failed ones are rework)
     assert (int(records["checks"].sum()), int(records["rework"].sum())) == (47_321, 5_493)
+    # verification tasks are assigned (item 12b): one per accepted report from a verified source
+    assert engine.events_jsonl().count('"assigned_to"') == 15_625
     effects = Counter(re.findall(r'"effect":"(\w+)"', engine.events_jsonl()))
     assert effects == {"notify": 38_005, "warn": 15_299, "escalate": 1_567, "supervise": 1_034}
     assert engine.denials() == []
@@ -75,8 +77,11 @@ def test_a_small_demo_run(demo: ModuleType, tmp_path: Path, capsys: Any) -> None
     assert f"{len(engine):,} report points in GCJ-02 located into unit grids: {len(engine):,} in the grid" in out
     # the workflow counts (issue 12) are the records' own
     frame = engine.records().to_frame()
-    assert f"reworked cases {int((frame['rework'] > 0).sum()):,} · shelved (挂账) {int(frame['shelved'].sum()):,}" in out
+    reworked, shelved = int((frame["rework"] > 0).sum()), int(frame["shelved"].sum())
+    assert f"reworked cases {reworked:,} · shelved (挂账) {shelved:,}" in out
     assert f"checks {int(frame['checks'].sum()):,} (failed {int(frame['rework'].sum()):,})" in out
+    tasks = engine.events_jsonl().count('"assigned_to"')
+    assert tasks > 0 and f"verification tasks {tasks:,} (verified " in out
     assert f"督办 orders {int(frame['orders'].sum()):,} (on time {int(frame['orders_replied_on_time'].sum()):,}," in out
     assert (tmp_path / "report.html").is_file()
     assert (tmp_path / "records.csv").read_text(encoding="utf-8") == engine.records().to_csv()

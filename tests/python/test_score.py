@@ -71,7 +71,8 @@ def test_departments_and_posts_by_hand(card: gridgov.Scorecard) -> None:
     # every check counts (issue 12, item 12): case 2's failed check (rework 1) besides the two
     # passed ones, so S1's on-time check rate is 1/3: 40 + 10 + 20 + 20/3
     assert (s.loc["S1", "check_due"], s.loc["S1", "failed_checks"], s.loc["S1", "checked_on_time"]) == (3, 1, 1)
-    assert s.loc["S1", "score"] == pytest.approx(70 + 20 / 3) and s.loc["S2", "score"] == pytest.approx(62.5)  # case 8's task is March's
+    assert s.loc["S1", "score"] == pytest.approx(70 + 20 / 3)
+    assert s.loc["S2", "score"] == pytest.approx(62.5)  # case 8's verification task is March's
     assert s.loc["S1", "missed"] == 1 and s.loc["S1", "filed_in_grids"] == 2
     a = card.posts("acceptor").loc["AC1"]
     assert (a.accepted, a.accepted_on_time, a.accepted_accurate) == (6, 5, 5)
