@@ -201,6 +201,7 @@ def summary(
     add(f"Escalations in March: {sum(effects.values()):,}: " + " · ".join(
         f"{k} {effects[k]:,}" for k in ("warn", "notify", "escalate", "supervise", "reassign") if effects[k])
         + " (supervise = 督办)")
+    add(workflow_paths(engine, records.to_frame()))
     b, a = feb.areas("city").iloc[0], mar.areas("city").iloc[0]
 
     def hours(col: str, target: float) -> str:
@@ -237,6 +238,27 @@ def summary(
     if gridgov._report.cjk_font() is None:
         add("  (no CJK font found: the charts' text is in English; Debian: apt-get install fonts-noto-cjk)")
     return "\n".join(lines) + "\n"
+
+
+def workflow_paths(engine: gridgov.Engine, frame: pd.DataFrame) -> str:
+    """The counts of the workflow paths of issue 12 over both months: returns, voids, 督办
+    orders, callbacks, rework, shelving, checks and verification tasks (two lines)."""
+    jsonl = engine.events_jsonl()
+    acts = Counter(re.findall(r'"action":"(\w+)"', jsonl))
+    ratings = [int(x) for x in re.findall(r'"action":"callback"[^\n]*?"satisfaction":(\d)', jsonl)]
+    redo = sum(r < 4 for r in ratings)  # the sample city redoes a callback below 4 ([engine.callback])
+    orders, on_time = int(frame["orders"].sum()), int(frame["orders_replied_on_time"].sum())
+    late = acts["reply"] - on_time
+    tasks = jsonl.count('"assigned_to"')  # accept events that assigned a verification task
+    return (
+        f"Workflow: returns requested {acts['request_return']:,} (approved {acts['approve_return']:,}, "
+        f"denied {acts['deny_return']:,}) · voids {acts['void'] + acts['approve_void']:,} · 督办 orders "
+        f"{orders:,} (on time {on_time:,}, late {late:,}, unanswered {orders - on_time - late:,}) · "
+        f"callbacks {len(ratings):,} (satisfied {len(ratings) - redo:,}, redo {redo:,})\n"
+        f"  reworked cases {int((frame['rework'] > 0).sum()):,} · shelved (挂账) {int(frame['shelved'].sum()):,} · "
+        f"checks {int(frame['checks'].sum()):,} (failed {int(frame['rework'].sum()):,}) · "
+        f"verification tasks {tasks:,} (verified {acts['verify']:,})"
+    )
 
 
 # -- main ----------------------------------------------------------------------------------------

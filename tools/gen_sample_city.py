@@ -456,6 +456,16 @@ w("[engine.callback]")
 w("satisfied = 4")
 w("redo = true")
 w("")
+w("# 漏报 (a supervisor's missed report) counts only public reports the supervisors should have")
+w('# found: in the categories they collect on patrol, made during patrol hours (domain facts §11).')
+w("# No source gives a city's list: the sample city's scope is our choice, every 部件 class and the")
+w('# street-level event classes (E01 市容环境, E02 宣传广告, E03 施工管理, E05 街面秩序), leaving')
+w('# emergencies (E04 突发事件) and local extension events (E06) out; the patrol hours are the')
+w("# sample calendar's working day.")
+w('[scoring]')
+w('missed_scope = ["C", "E01", "E02", "E03", "E05"]')
+w('patrol_hours = "08:00-18:00"')
+w("")
 escalation = [
     ("handling 80 % used: yellow warning", ["handle"], "share = 0.8", 'warn = "yellow"', None),
     ("handling overdue: remind the department (催办)", ["handle"], "overdue = true", 'notify = "$unit"',

@@ -37,6 +37,11 @@
 //! # Scope
 //!
 //! - a supervisor acts only on cases in the grids assigned to them;
+//! - a verification task is assigned to one supervisor when the report is accepted
+//!   ([`Case::verify_assignee`]): only that supervisor verifies it; another role the model lets
+//!   verify (`[engine.permissions] verify = ["supervisor", "shift_leader"]`: the shift leader
+//!   taking over a task) is not bound by the assignment, and a task assigned to nobody (no
+//!   other supervisor patrols the grid) is any of the grid's supervisors' to do;
 //! - a handler acts only on cases dispatched to their own unit, or passed on to it by that unit
 //!   (the second-level unit of [`crate::case`]'s two-level dispatch); a `co_feedback` only on
 //!   cases where their unit is a co-handler (协办), and a co-handler's handler does nothing else
@@ -261,6 +266,16 @@ impl Permissions {
                     return Err(denied(
                         "only the supervisor who reported a case may self-handle it".into(),
                     ));
+                }
+                if kind == ActionKind::Verify
+                    && let Some(c) = case
+                    && let Some(assignee) = &c.verify_assignee
+                    && assignee.as_ref() != w.id.as_str()
+                {
+                    return Err(denied(format!(
+                        "the verification of case {} is assigned to supervisor {:?}",
+                        c.id, assignee
+                    )));
                 }
             }
             (Party::Role(Role::Handler), Some(w)) => {

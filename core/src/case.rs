@@ -954,6 +954,9 @@ pub struct Case {
     pub rated_at: Option<Millis>,
     /// Escalation firings: rule index → (trigger occurrence, firings so far).
     pub fired: Fired,
+    /// The supervisor the verification task was assigned to when the report was accepted
+    /// (`None`: no verification, or no supervisor patrols the grid but the reporter).
+    pub verify_assignee: Option<Arc<str>>,
 }
 
 /// A co-handler (协办) of a joint dispatch and its own feedback.

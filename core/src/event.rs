@@ -22,6 +22,9 @@
 //!   `target`, `firing`), and no others.
 //! - `limit`: the time limit of the stage this event started, as in force then (the policy
 //!   snapshot); absent when no stage started.
+//! - `assigned_to`: on an `accept` that issues a verification task, the worker id of the
+//!   supervisor it was assigned to; absent otherwise (and in logs written before tasks were
+//!   assigned).
 //! - `contact` appears only in exports made for a role allowed to see citizen contact data
 //!   ([`crate::access::CONTACT_ROLES`]); `contact_sha256` (its digest) appears whenever the
 //!   report had contact data.
@@ -68,6 +71,9 @@ pub struct Event {
     pub body: EventBody,
     /// The limit of the stage this event started, as in force then.
     pub limit: Option<TimeLimit>,
+    /// The supervisor the verification task this event issued was assigned to (an `accept`
+    /// of a report from a verified source); `None` otherwise.
+    pub assigned_to: Option<Arc<str>>,
 }
 
 /// The content of an event.
@@ -179,6 +185,8 @@ struct EventOut<'a> {
     body: BodyOut<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     limit: Option<TimeLimit>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assigned_to: Option<&'a str>,
 }
 
 /// The members an event's content adds, `action` among them.
@@ -259,6 +267,7 @@ impl Event {
             actor: &self.actor,
             body,
             limit: self.limit,
+            assigned_to: self.assigned_to.as_deref(),
         };
         match serde_json::to_value(&out) {
             Ok(v @ Value::Object(_)) => Ok(v),
@@ -316,6 +325,20 @@ impl Event {
             Some(Value::String(s)) => Some(s.parse::<TimeLimit>()?),
             Some(other) => return Err(Error::invalid("event.limit", other, "must be a string")),
         };
+        let assigned_to = match take("assigned_to") {
+            None => None,
+            Some(Value::String(s)) => {
+                crate::limits::check_identifier("event.assigned_to", &s)?;
+                Some(Arc::from(s))
+            }
+            Some(other) => {
+                return Err(Error::invalid(
+                    "event.assigned_to",
+                    other,
+                    "must be a worker id",
+                ));
+            }
+        };
         let body = match m.get("action").and_then(Value::as_str) {
             Some("escalate") => {
                 m.remove("action");
@@ -343,6 +366,7 @@ impl Event {
             actor,
             body,
             limit,
+            assigned_to,
         })
     }
 }
@@ -564,6 +588,9 @@ fn write_event(
     put("actor", Val::Actor(&e.actor));
     if let Some(l) = e.limit {
         put("limit", Val::Limit(l));
+    }
+    if let Some(w) = &e.assigned_to {
+        put("assigned_to", Val::Str(w));
     }
     if with_hash {
         put("hash", Val::Hash);

@@ -531,6 +531,9 @@ impl Model {
         let unit_calendars = unit_calendars(&file.units, &names, &mut issues);
         let section = file.scoring.clone().unwrap_or_default();
         let scoring = ScoringConfig::from_section(&section, "scoring", &mut issues);
+        if let Some(c) = &catalog {
+            scoring.check_scope(c, &mut issues);
+        }
         let mut labels = RecordLabels::chinese();
         labels.extend(&section.labels, "scoring.labels", &mut issues);
         match (territory, org, catalog, calendar, duty, named) {

@@ -16,7 +16,7 @@ use gridgov::simulate::{Simulation, simulate};
 use gridgov::spatial::Crs;
 
 /// Events in the stored two weeks.
-const EVENTS: usize = 1164;
+const EVENTS: usize = 1219;
 
 fn fixture(name: &str) -> PathBuf {
     common::fixture_path(&format!("events/{name}"))

@@ -211,7 +211,10 @@ fn posts_by_hand() {
             ("valid_reports", Some(2.0)),
             ("verify_due", Some(1.0)),
             ("verified_on_time", Some(1.0)),
-            ("check_due", Some(2.0)),
+            // Every check counts (issue 12, item 12): case 2's failed check (`rework` 1 in a
+            // table without the check columns) besides the two passed ones.
+            ("check_due", Some(3.0)),
+            ("failed_checks", Some(1.0)),
             ("checked_on_time", Some(1.0)),
             ("filed_in_grids", Some(2.0)),
             ("missed", Some(1.0)),
@@ -219,20 +222,30 @@ fn posts_by_hand() {
             ("missed_rate", Some(0.5)),
         ],
     );
-    close(sup.row("S1").and_then(|r| r.score), 80.0, "S1 score");
+    // 40 × 1 + 20 × (1 − 0.5) + 20 × 1 + 20 × 1/3
+    close(
+        sup.row("S1").and_then(|r| r.score),
+        40.0 + 10.0 + 20.0 + 20.0 / 3.0,
+        "S1 score",
+    );
     check_row(
         &sup,
         "S2",
         &[
             ("reports", Some(2.0)),
             ("valid_reports", Some(1.0)),
-            ("verify_due", Some(1.0)),
-            ("verified_on_time", Some(0.0)),
+            // Verification tasks count in the period they were issued (issue 12, item 12b):
+            // case 8's, accepted March 31 17:05 and verified April 1 08:30 (due 09:00), is
+            // March's; case 3's was late.
+            ("verify_due", Some(2.0)),
+            ("verified", Some(2.0)),
+            ("verified_on_time", Some(1.0)),
             ("check_on_time_rate", None),
             ("missed_rate", Some(0.0)),
         ],
     );
-    close(sup.row("S2").and_then(|r| r.score), 50.0, "S2 score");
+    // (40 × 0.5 + 20 × 1 + 20 × 0.5) / 80 × 100
+    close(sup.row("S2").and_then(|r| r.score), 62.5, "S2 score");
 
     let acc = card.posts("acceptor").expect("acceptors");
     check_row(
@@ -1246,8 +1259,8 @@ fn record_schema_versions() {
 fn a_first_format_scorecard_file_is_refused() {
     let m = city();
     let json = march(&m).to_json();
-    assert!(json.contains("gridgov-scorecard/2"));
-    let old = json.replace("gridgov-scorecard/2", "gridgov-scorecard/1");
+    assert!(json.contains("gridgov-scorecard/3"));
+    let old = json.replace("gridgov-scorecard/3", "gridgov-scorecard/1");
     match Scorecard::from_json(Arc::clone(&m), &old) {
         Err(Error::InvalidValue {
             what,

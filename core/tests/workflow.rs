@@ -1351,3 +1351,276 @@ fn a_card_without_the_dispatch_counts_still_reads() {
 fn counts_of(file: &mut serde_json::Value) -> &mut Vec<serde_json::Value> {
     file["units"]["SANIT"]["counts"].as_array_mut().unwrap()
 }
+
+// ---- Item 12: every check counts, failed ones too ----
+
+/// A case checked twice: failed at 11:00 (its check due 11:30, one working hour after the
+/// 10:30 feedback: on time), passed at 16:00 after the 14:30 feedback (due 15:30: late). The
+/// record carries 2 checks, 1 on time, 1 failed (`rework`); SV001's table counts both.
+#[test]
+fn a_case_checked_twice_counts_two_checks_one_failed() {
+    let (mut eng, id) = reworked(Model::sample());
+    let feedback = Action::Handle {
+        result: "done again".into(),
+    };
+    eng.act(id, w("H-SANIT-1"), at(2025, 11, 3, 14, 30), feedback)
+        .unwrap();
+    eng.act(
+        id,
+        w("SV001"),
+        at(2025, 11, 3, 16, 0),
+        Action::Check { passed: true },
+    )
+    .unwrap();
+    let rec = eng.records().unwrap();
+    let cols = rec.to_columns();
+    let ints = |name: &str| match cols.columns.iter().find(|(n, _)| n == name) {
+        Some((_, gridgov::score::ColumnData::Int(v))) => v.to_vec(),
+        other => panic!("{name}: {other:?}"),
+    };
+    assert_eq!(ints("checks"), [2]);
+    assert_eq!(ints("checks_on_time"), [1]);
+    assert_eq!(ints("rework"), [1]);
+    assert_eq!(ints("schema_version"), [4]);
+    match cols.columns.iter().find(|(n, _)| n == "last_checked_at") {
+        Some((_, gridgov::score::ColumnData::Time(v))) => {
+            assert_eq!(v.to_vec(), [at(2025, 11, 3, 16, 0)]);
+        }
+        other => panic!("last_checked_at: {other:?}"),
+    }
+    let card =
+        gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), None).unwrap();
+    let sup = card.posts("supervisor").unwrap();
+    assert_eq!(sup.value("SV001", "check_due"), Some(2.0));
+    assert_eq!(sup.value("SV001", "failed_checks"), Some(1.0));
+    assert_eq!(sup.value("SV001", "checked_on_time"), Some(1.0));
+    assert_eq!(sup.value("SV001", "check_on_time_rate"), Some(0.5));
+    // The same through CSV; the table without the check columns (version 3) falls back to
+    // the failed checks plus the passed one, judged on time by check_deadline only: 2, 0.
+    let csv = rec.to_csv();
+    let again = gridgov::score::Records::from_csv(Arc::clone(eng.model_arc()), &csv, None).unwrap();
+    assert_eq!(again.to_csv(), csv);
+    let mut v3 = again.to_columns();
+    v3.columns.retain(|(n, _)| {
+        !matches!(
+            n.as_str(),
+            "checks" | "checks_on_time" | "last_checked_at" | "last_checker" | "schema_version"
+        )
+    });
+    let old =
+        gridgov::score::Records::from_columns(Arc::clone(eng.model_arc()), &v3, None).unwrap();
+    let card =
+        gridgov::score::score(&old, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), None).unwrap();
+    let sup = card.posts("supervisor").unwrap();
+    assert_eq!(sup.value("SV001", "check_due"), Some(2.0));
+    assert_eq!(sup.value("SV001", "failed_checks"), Some(1.0));
+    assert_eq!(sup.value("SV001", "checked_on_time"), Some(0.0));
+}
+
+// ---- Item 13: 漏报 only in scope, in patrol hours, not a duplicate ----
+
+/// Four public reports filed in SV001's grid: E0102 at Monday 09:00 (in the sample city's
+/// scope and patrol hours, 08:00–18:00: a 漏报), E0102 at 19:00 (outside patrol hours),
+/// E0401 at 10:00 (emergencies, outside the scope) and E0102 at 10:00 voided after filing as
+/// a duplicate (not in the filed cohort). One 漏报; three public filed cases.
+#[test]
+fn missed_reports_count_only_in_scope_in_patrol_hours_and_not_duplicates() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let mut filed = |category: &str, t: i64| {
+        let mut r = report(Source::App);
+        r.category = category.into();
+        let id = eng.report(Actor::Citizen("c".into()), t, r).unwrap();
+        eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+        eng.act(id, w("SV001"), t, Action::Verify { valid: true })
+            .unwrap();
+        eng.act(id, w("SL01"), t, Action::File).unwrap();
+        id
+    };
+    filed("E0102", at(2025, 11, 3, 9, 0));
+    filed("E0102", at(2025, 11, 3, 19, 0));
+    filed("E0401", at(2025, 11, 3, 10, 0));
+    let dup = filed("E0102", at(2025, 11, 3, 10, 0));
+    let t = at(2025, 11, 3, 10, 30);
+    let (cause, reason) = (VoidCause::Duplicate, "same as case 1".into());
+    eng.act(dup, w("SL01"), t, Action::RequestVoid { cause, reason })
+        .unwrap();
+    eng.act(dup, w("MG01"), t, Action::ApproveVoid).unwrap();
+    let cfg = eng.model().scoring_config();
+    assert_eq!(cfg.patrol_hours, [8 * 60, 18 * 60]);
+    assert!(cfg.in_scope(Some("E0102")) && cfg.in_scope(Some("C0101")));
+    assert!(!cfg.in_scope(Some("E0401")) && !cfg.in_scope(None));
+    let rec = eng.records().unwrap();
+    let as_of = Some(at(2025, 11, 4, 0, 0)); // after the 19:00 report
+    let card =
+        gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), as_of).unwrap();
+    let grids = card.areas("grid").unwrap();
+    assert_eq!(grids.value(GRID, "public_filed"), Some(3.0));
+    assert_eq!(grids.value(GRID, "missed"), Some(1.0));
+    let sup = card.posts("supervisor").unwrap();
+    assert_eq!(sup.value("SV001", "filed_in_grids"), Some(3.0));
+    assert_eq!(sup.value("SV001", "missed"), Some(1.0));
+    assert_eq!(sup.value("SV001", "missed_rate"), Some(1.0 / 3.0));
+    // Without the settings (the defaults: every category, the whole day) all three count.
+    let cut = SAMPLE.find("[scoring]").unwrap();
+    let end = SAMPLE[cut..].find("\n\n").unwrap() + cut;
+    let plain = Model::from_str_as(
+        &format!("{}{}", &SAMPLE[..cut], &SAMPLE[end..]),
+        gridgov::model::Format::Toml,
+    )
+    .unwrap();
+    let rec = gridgov::score::Records::from_csv(Arc::new(plain), &rec.to_csv(), None).unwrap();
+    let card =
+        gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), as_of).unwrap();
+    let sup = card.posts("supervisor").unwrap();
+    assert_eq!(sup.value("SV001", "missed"), Some(3.0));
+}
+
+/// Bad 漏报 settings are typed errors naming the value.
+#[test]
+fn bad_missed_settings_name_the_value() {
+    for (from, to, path) in [
+        (
+            r#"patrol_hours = "08:00-18:00""#,
+            r#"patrol_hours = "18:00-08:00""#,
+            "scoring.patrol_hours",
+        ),
+        (
+            r#"patrol_hours = "08:00-18:00""#,
+            r#"patrol_hours = "8-18""#,
+            "scoring.patrol_hours",
+        ),
+        (
+            r#"missed_scope = ["C", "E01", "E02", "E03", "E05"]"#,
+            r#"missed_scope = ["C", "E99"]"#,
+            "scoring.missed_scope[1]",
+        ),
+    ] {
+        let err = sample_with(from, to).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Model, "{err}");
+        assert!(err.to_string().contains(path), "{err}");
+    }
+}
+
+// ---- Item 12b: verification tasks are assigned ----
+
+/// The sample city with SV002 patrolling SV001's grid 37990100100101 too (and, with
+/// `supervisor_verified`, supervisors' reports verified).
+fn two_supervisors(supervisor_verified: bool) -> Model {
+    let from = r#"grids = ["37990100100106","#;
+    let to = r#"grids = ["37990100100101", "37990100100106","#;
+    let text = SAMPLE.replacen(from, to, 1);
+    assert_ne!(text, SAMPLE);
+    let text = if supervisor_verified {
+        text.replacen(
+            r#"verified_sources = ["hotline", "app", "media"]"#,
+            r#"verified_sources = ["supervisor", "hotline", "app", "media"]"#,
+            1,
+        )
+    } else {
+        text
+    };
+    Model::from_str_as(&text, gridgov::model::Format::Toml).unwrap()
+}
+
+/// Two citizens' reports accepted at 09:00 in a grid SV001 and SV002 patrol: the tasks go in
+/// turn by case id (case 1 to SV001, case 2 to SV002), recorded in the accept event. Only the
+/// assignee verifies (SV001 is refused case 2, the denial logged). SV001 verifies case 1 at
+/// 09:30 (due 10:00: on time); case 2 stays unverified: it counts in SV002's 应核实数, not in
+/// 核实数.
+#[test]
+fn verification_tasks_are_assigned_and_counted_done_or_not() {
+    let mut eng = Engine::new(Arc::new(two_supervisors(false)));
+    let t = at(2025, 11, 3, 9, 0);
+    let ids: Vec<u64> = (0..2)
+        .map(|i| {
+            let id = eng
+                .report(
+                    Actor::Citizen(format!("c-{i}").into()),
+                    t,
+                    report(Source::App),
+                )
+                .unwrap();
+            let e = eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+            assert_eq!(e.assigned_to.as_deref(), Some(["SV001", "SV002"][i]));
+            id
+        })
+        .collect();
+    assert_eq!(
+        eng.case(ids[1]).unwrap().verify_assignee.as_deref(),
+        Some("SV002")
+    );
+    let err = eng
+        .act(ids[1], w("SV001"), t, Action::Verify { valid: true })
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PermissionDenied);
+    assert!(
+        err.to_string().contains("assigned to supervisor \"SV002\""),
+        "{err}"
+    );
+    assert_eq!(eng.denials().len(), 1);
+    eng.act(
+        ids[0],
+        w("SV001"),
+        at(2025, 11, 3, 9, 30),
+        Action::Verify { valid: true },
+    )
+    .unwrap();
+    let lines = eng.events_json_lines(None).unwrap();
+    assert!(lines.contains(r#""assigned_to":"SV002""#));
+    assert_replays(&eng);
+    let again = Engine::replay_json_lines(Arc::clone(eng.model_arc()), &lines).unwrap();
+    assert!(again == eng);
+    let rec = eng.records().unwrap();
+    let cols = rec.to_columns();
+    match cols.columns.iter().find(|(n, _)| n == "verify_assignee") {
+        Some((_, gridgov::score::ColumnData::Text { codes, values })) => {
+            let got: Vec<&str> = codes.iter().map(|&c| values[c as usize].as_str()).collect();
+            assert_eq!(got, ["SV001", "SV002"]);
+        }
+        other => panic!("verify_assignee: {other:?}"),
+    }
+    let as_of = Some(at(2025, 11, 4, 9, 0));
+    let card =
+        gridgov::score::score(&rec, at(2025, 11, 1, 0, 0), at(2025, 12, 1, 0, 0), as_of).unwrap();
+    let sup = card.posts("supervisor").unwrap();
+    let row = |id: &str| {
+        [
+            "verify_due",
+            "verified",
+            "verified_on_time",
+            "verify_on_time_rate",
+        ]
+        .map(|c| sup.value(id, c))
+    };
+    assert_eq!(row("SV001"), [Some(1.0), Some(1.0), Some(1.0), Some(1.0)]);
+    assert_eq!(row("SV002"), [Some(1.0), Some(0.0), Some(0.0), Some(0.0)]);
+}
+
+/// A supervisor's own report, where the model verifies supervisors' reports, goes to the other
+/// supervisor of the grid, whatever the turn; with nobody else there it is assigned to nobody
+/// and any supervisor of the grid may verify.
+#[test]
+fn a_supervisor_is_not_assigned_their_own_report() {
+    let t = at(2025, 11, 3, 9, 0);
+    let mut eng = Engine::new(Arc::new(two_supervisors(true)));
+    for _ in 0..2 {
+        let id = eng
+            .report(w("SV001"), t, report(Source::Supervisor))
+            .unwrap();
+        let e = eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+        assert_eq!(e.assigned_to.as_deref(), Some("SV002"));
+    }
+    let model = sample_with(
+        r#"verified_sources = ["hotline", "app", "media"]"#,
+        r#"verified_sources = ["supervisor", "hotline", "app", "media"]"#,
+    )
+    .unwrap();
+    let mut eng = Engine::new(Arc::new(model));
+    let id = eng
+        .report(w("SV001"), t, report(Source::Supervisor))
+        .unwrap();
+    let e = eng.act(id, w("AC01"), t, Action::Accept).unwrap();
+    assert_eq!(e.assigned_to, None);
+    eng.act(id, w("SV001"), t, Action::Verify { valid: true })
+        .unwrap();
+}

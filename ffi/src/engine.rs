@@ -221,7 +221,8 @@ pub unsafe extern "C" fn gridgov_engine_act(
 /// Case `case_id` as a JSON object: `id`, `state`, `open` (true while the case still needs
 /// work: not closed and not in a final state), `category`, `urgency`, `grid` (code),
 /// `unit` (id or null; the lead of a joint dispatch), `second_unit` (the sub-unit it was passed
-/// on to, or null), `co_handlers` (`[{"unit", "fed_back_at", "on_time"}]`), `source`, `reporter` (an actor), `reported_at`, `last_at` (ms),
+/// on to, or null), `co_handlers` (`[{"unit", "fed_back_at", "on_time"}]`), `source`, `reporter` (an actor),
+/// `verify_assignee` (the supervisor its verification task was assigned to, or null), `reported_at`, `last_at` (ms),
 /// `stage` and `limit` of the running stage timer (null when none), `paused` (the clock is
 /// stopped: shelved), `deadline` (ms or null), `light` at `now_ms` (`"green"`, `"yellow"`,
 /// `"red"` or null when no timed stage runs), `rework_count`, `return_count`, `reopen_count`,

@@ -55,8 +55,10 @@ impl Handle for gridgov_scorecard {
 /// The version of the case-record schema this library writes (the `schema_version` column
 /// of `gridgov_records_to_csv`) and the newest it reads: version 2 adds `schema_version`,
 /// `shelved_at` and `resumed_at`; version 3 adds `wrong_unit_returns` and `void_cause`
-/// (returns and voids after filing are approved); version 4 adds `second_unit`, `co_units`
-/// and `co_on_time` (two-level and joint dispatch; the lists are unit ids joined by `;`); a
+/// (returns and voids after filing are approved); version 4 adds `checks`, `checks_on_time`,
+/// `last_checked_at` and `last_checker` (every check counts, failed ones too),
+/// `verify_assignee` (verification tasks are assigned), and `second_unit`, `co_units` and
+/// `co_on_time` (two-level and joint dispatch; the lists are unit ids joined by `;`); a
 /// version-1 table (no `schema_version` column) still reads.
 pub const GRIDGOV_RECORD_SCHEMA_VERSION: i64 = 4;
 
@@ -493,7 +495,7 @@ pub unsafe extern "C" fn gridgov_scorecard_merge(
     })
 }
 
-/// The card as JSON (format `gridgov-scorecard/2`; a `/1` card of an earlier gridgov is refused by
+/// The card as JSON (format `gridgov-scorecard/3`; a `/1` card of an earlier gridgov is refused by
 /// `gridgov_scorecard_from_json`, naming its format): its period, `as_of`, scoring
 /// configuration and every tally, so that a card computed on one machine is read back with
 /// `gridgov_scorecard_from_json` and merged on another.

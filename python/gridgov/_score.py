@@ -41,6 +41,8 @@ __all__ = [
 #: every export) and the newest it reads: 2 adds ``schema_version``, ``shelved_at`` and
 #: ``resumed_at``; 3 adds ``wrong_unit_returns`` and ``void_cause`` (returns and voids after
 #: filing are approved), ``orders`` and ``orders_replied_on_time`` (督办 orders); 4 adds
+#: ``checks``, ``checks_on_time``, ``last_checked_at`` and ``last_checker`` (every check
+#: counts, failed ones too), ``verify_assignee`` (verification tasks are assigned), and
 #: ``second_unit``, ``co_units`` and ``co_on_time`` (two-level and joint dispatch; the two
 #: lists are unit ids joined by ``;``, e.g. ``"POWER;LIGHT"``). A version-1
 #: table (no ``schema_version`` column) still reads; an unknown version raises
@@ -51,24 +53,25 @@ RECORD_SCHEMA_VERSION: int = _gridgov.RECORD_SCHEMA_VERSION
 _TEXT = (
     "category", "urgency", "grid", "source", "state", "unit",
     "reporter", "acceptor", "verifier", "filer", "dispatcher", "checker", "closer",
-    "void_cause", "second_unit", "co_units", "co_on_time",
+    "void_cause", "last_checker", "verify_assignee", "second_unit", "co_units", "co_on_time",
 )
 _TIME = (
     "reported_at", "accepted_at", "verified_at", "filed_at", "dispatched_at", "handled_at",
     "checked_at", "closed_at", "rated_at",
     "verify_deadline", "dispatch_deadline", "handle_deadline", "check_deadline",
-    "shelved_at", "resumed_at",
+    "shelved_at", "resumed_at", "last_checked_at",
 )
 _INT = (
     "schema_version", "id", "satisfaction", "rework", "returns", "postponements", "extension_minutes",
-    "wrong_unit_returns", "orders", "orders_replied_on_time",
+    "wrong_unit_returns", "orders", "orders_replied_on_time", "checks", "checks_on_time",
 )
 _BOOL = ("shelved", "self_handled")
 #: Every column of the schema, in the documented order.
 SCHEMA = ("schema_version", "id", "category", "urgency", "grid", "source", "reporter", "state", *_TIME[:9],
           "acceptor", "verifier", "filer", "dispatcher", "checker", "closer", "unit",
           "satisfaction", "rework", "returns", "postponements", "extension_minutes", *_BOOL,
-          *_TIME[13:], "wrong_unit_returns", "void_cause", "orders", "orders_replied_on_time",
+          *_TIME[13:15], "wrong_unit_returns", "void_cause", "orders", "orders_replied_on_time",
+          "checks", "checks_on_time", "last_checked_at", "last_checker", "verify_assignee",
           "second_unit", "co_units", "co_on_time", *_TIME[9:13])
 
 StrPath = Union[str, "os.PathLike[str]"]
@@ -815,7 +818,7 @@ class Scorecard:
         return Scorecard(_gridgov.Scorecard.merge_all([c._core for c in cards]), cards[0]._model)
 
     def to_json(self) -> str:
-        """The card's tallies as JSON (format ``gridgov-scorecard/2``), to merge elsewhere."""
+        """The card's tallies as JSON (format ``gridgov-scorecard/3``), to merge elsewhere."""
         return self._core.to_json()
 
     @classmethod

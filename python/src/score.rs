@@ -452,7 +452,7 @@ impl PyScorecard {
             .map(|c| PyScorecard { inner: Arc::new(c) })
     }
 
-    /// The card as JSON (`gridgov-scorecard/2`).
+    /// The card as JSON (`gridgov-scorecard/3`).
     fn to_json(&self) -> String {
         self.inner.to_json()
     }

@@ -283,10 +283,18 @@ static void test_departments_and_posts_by_hand(void) {
   EXPECT_VALUE(sup, "S1", "reports", 2);
   EXPECT_VALUE(sup, "S1", "filed_in_grids", 2);
   EXPECT_VALUE(sup, "S1", "missed", 1);
-  EXPECT_VALUE(sup, "S1", "score", 80);
+  /* every check counts (issue 12, item 12): case 2's failed check (rework 1) besides the two
+   * passed ones; 40 + 10 + 20 + 20 x 1/3 */
+  EXPECT_VALUE(sup, "S1", "check_due", 3);
+  EXPECT_VALUE(sup, "S1", "failed_checks", 1);
+  EXPECT_VALUE(sup, "S1", "score", 70 + 20.0 / 3.0);
   EXPECT_VALUE(sup, "S2", "valid_reports", 1);
   EXPECT_NULL(sup, "S2", "check_on_time_rate");
-  EXPECT_VALUE(sup, "S2", "score", 50);
+  /* verification tasks count when issued: case 8's (accepted March 31, verified on time on
+   * April 1) is March's (issue 12, item 12b) */
+  EXPECT_VALUE(sup, "S2", "verify_due", 2);
+  EXPECT_VALUE(sup, "S2", "verified", 2);
+  EXPECT_VALUE(sup, "S2", "score", 62.5);
   char *acc = table(card, "posts:acceptor");
   EXPECT_VALUE(acc, "AC1", "accepted", 6);
   EXPECT_VALUE(acc, "AC1", "accepted_on_time", 5);
@@ -357,7 +365,7 @@ static void test_merge_equals_whole(void) {
   CHECK(start == cut[0] && end == cut[4] && as_of == T_APR_10);
   char *jw = card_json(whole), *jm = card_json(merged);
   CHECK(same(jw, jm));
-  CHECK(jw != NULL && strstr(jw, "\"format\":\"gridgov-scorecard/2\"") != NULL);
+  CHECK(jw != NULL && strstr(jw, "\"format\":\"gridgov-scorecard/3\"") != NULL);
   const char *names[] = {"areas:grid", "areas:street", "areas:city", "departments",
                          "posts:supervisor", "posts:acceptor", "posts:shift_leader",
                          "posts:dispatcher"};
@@ -790,7 +798,7 @@ static void test_bad_input(void) {
   CHECK_ERROR_MENTIONS("scorecard");
   char *good = card_json(card);
   if (good) {
-    char *p = strstr(good, "gridgov-scorecard/2");
+    char *p = strstr(good, "gridgov-scorecard/3");
     CHECK(p != NULL);
     if (p) p[strlen("gridgov-scorecard/")] = '9';
     CHECK_STATUS(gridgov_scorecard_from_json(m, good, strlen(good), &c_untouched),
@@ -1045,7 +1053,7 @@ static void test_due_shelved_and_rework_by_hand(void) {
   gridgov_scorecard *card2 = again ? march(again) : NULL;
   char *j1 = card_json(card), *j2 = card2 ? card_json(card2) : NULL;
   CHECK(same(j1, j2));
-  CHECK(j1 && strstr(j1, "gridgov-scorecard/2"));
+  CHECK(j1 && strstr(j1, "gridgov-scorecard/3"));
   gridgov_string_free(j1);
   gridgov_string_free(j2);
   gridgov_scorecard_free(card2);
@@ -1071,6 +1079,17 @@ static void test_schema_version_errors(void) {
   CHECK_ERROR_MENTIONS("records[0].schema_version");
   CHECK_ERROR_MENTIONS("5");
   CHECK_ERROR_MENTIONS("1, 2, 3, 4");
+  /* Version 4's check columns: not in a version-3 table; on-time checks within the checks. */
+  const char *v3_checks = "schema_version,id,grid,reported_at,checks\n3,1," G1 ",2026-03-02 08:00,1\n";
+  CHECK_STATUS(gridgov_records_from_csv(m, v3_checks, strlen(v3_checks), GRIDGOV_NO_TIME, &r_untouched),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("records.checks");
+  CHECK_ERROR_MENTIONS("schema version 4");
+  const char *too_many = "id,grid,reported_at,checks,checks_on_time\n1," G1 ",2026-03-02 08:00,1,2\n";
+  CHECK_STATUS(gridgov_records_from_csv(m, too_many, strlen(too_many), GRIDGOV_NO_TIME, &r_untouched),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("records[0].checks_on_time");
+  CHECK_ERROR_MENTIONS("exceeds checks");
   const char *v2_void =
       "schema_version,id,grid,reported_at,void_cause\n2,1," G1 ",2026-03-02 08:00,\n";
   CHECK_STATUS(gridgov_records_from_csv(m, v2_void, strlen(v2_void), GRIDGOV_NO_TIME, &r_untouched),
@@ -1102,7 +1121,7 @@ static void test_schema_version_errors(void) {
   gridgov_scorecard *card = r ? march(r) : NULL;
   char *json = card ? card_json(card) : NULL;
   if (json) {
-    char *p = strstr(json, "gridgov-scorecard/2");
+    char *p = strstr(json, "gridgov-scorecard/3");
     CHECK(p != NULL);
     if (p) p[strlen("gridgov-scorecard/")] = '1';
     CHECK_STATUS(gridgov_scorecard_from_json(m, json, strlen(json), &c_untouched),

@@ -567,7 +567,140 @@ static void test_two_level_and_joint_dispatch(void) {
   gridgov_engine_free(e);
 }
 
+/* Item 12: every check counts. The reworked case (fed back 10:30, failed 11:00: its check due
+ * 11:30, on time) fed back again at 14:30 and passed at 16:00 (due 15:30: late): its record has
+ * 2 checks, 1 on time, 1 failed (rework), and SV001's table counts both. */
+static void test_every_check_counts(void) {
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  uint64_t id = reworked(e);
+  char *csv = records_after_second_feedback(e, id, T0 + 330 * MIN);
+  gridgov_string_free(csv);
+  CHECK_STATUS(act(e, id, SV001, T0 + 7 * HOUR, "{\"action\":\"check\",\"passed\":true}"),
+               GRIDGOV_STATUS_OK);
+  gridgov_records *rec = NULL;
+  CHECK_STATUS(gridgov_engine_records(e, &rec), GRIDGOV_STATUS_OK);
+  size_t n = 0;
+  csv = NULL;
+  CHECK_STATUS(gridgov_records_to_csv(rec, &csv, &n), GRIDGOV_STATUS_OK);
+  CHECK(has(csv, "checks,checks_on_time,last_checked_at,last_checker"));
+  CHECK(has(csv, ",2,1,2025-11-03T08:00:00.000Z,SV001,")); /* 16:00 +08:00 */
+  gridgov_string_free(csv);
+  gridgov_scorecard *card = NULL;
+  CHECK_STATUS(gridgov_score(rec, T0 - DAY, T0 + 30 * DAY, GRIDGOV_NO_TIME, &card), GRIDGOV_STATUS_OK);
+  gridgov_records_free(rec);
+  char *table = NULL;
+  CHECK_STATUS(gridgov_scorecard_table_json(card, "posts:supervisor", &table, &n), GRIDGOV_STATUS_OK);
+  CHECK(row_has(table, "SV001", "\"check_due\":2.0") && row_has(table, "SV001", "\"failed_checks\":1.0") &&
+        row_has(table, "SV001", "\"checked_on_time\":1.0") &&
+        row_has(table, "SV001", "\"check_on_time_rate\":0.5"));
+  gridgov_string_free(table);
+  gridgov_scorecard_free(card);
+  gridgov_engine_free(e);
+}
+
+/* Item 13: four public reports filed in SV001's grid. E0102 at 09:00 is in the sample city's
+ * collection scope and patrol hours (08:00-18:00): a 漏报; E0102 at 19:00 is outside patrol
+ * hours; E0401 (emergencies) outside the scope; E0102 at 10:00 voided as a duplicate is not
+ * filed. One 漏报, three public filed cases. */
+static void test_missed_in_scope_only(void) {
+  gridgov_model *m = NULL;
+  CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  const char *cats[4] = {"E0102", "E0102", "E0401", "E0102"};
+  const int64_t times[4] = {T0, T0 + 10 * HOUR, T0 + HOUR, T0 + HOUR};
+  uint64_t ids[4] = {0, 0, 0, 0};
+  for (int i = 0; i < 4; i++) {
+    char report[160];
+    snprintf(report, sizeof report, "{\"category\":\"%s\",\"grid\":\"" GRID "\",\"source\":\"app\"}", cats[i]);
+    CHECK_STATUS(gridgov_engine_report(e, CITIZEN, times[i], report, &ids[i]), GRIDGOV_STATUS_OK);
+    CHECK_STATUS(act(e, ids[i], AC01, times[i], "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+    CHECK_STATUS(act(e, ids[i], SV001, times[i], "{\"action\":\"verify\",\"valid\":true}"), GRIDGOV_STATUS_OK);
+    CHECK_STATUS(act(e, ids[i], SL01, times[i], "{\"action\":\"file\"}"), GRIDGOV_STATUS_OK);
+  }
+  const int64_t t = T0 + 90 * MIN;
+  CHECK_STATUS(act(e, ids[3], SL01, t,
+                   "{\"action\":\"request_void\",\"cause\":\"duplicate\",\"reason\":\"see case 1\"}"),
+               GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, ids[3], MG01, t, "{\"action\":\"approve_void\"}"), GRIDGOV_STATUS_OK);
+  gridgov_records *rec = NULL;
+  CHECK_STATUS(gridgov_engine_records(e, &rec), GRIDGOV_STATUS_OK);
+  gridgov_scorecard *card = NULL;
+  CHECK_STATUS(gridgov_score(rec, T0 - DAY, T0 + 30 * DAY, T0 + DAY, &card), GRIDGOV_STATUS_OK);
+  gridgov_records_free(rec);
+  char *table = NULL;
+  size_t n = 0;
+  CHECK_STATUS(gridgov_scorecard_table_json(card, "posts:supervisor", &table, &n), GRIDGOV_STATUS_OK);
+  CHECK(row_has(table, "SV001", "\"filed_in_grids\":3.0") && row_has(table, "SV001", "\"missed\":1.0"));
+  gridgov_string_free(table);
+  CHECK_STATUS(gridgov_scorecard_table_json(card, "areas:grid", &table, &n), GRIDGOV_STATUS_OK);
+  CHECK(row_has(table, GRID, "\"public_filed\":3.0") && row_has(table, GRID, "\"missed\":1.0"));
+  gridgov_string_free(table);
+  gridgov_scorecard_free(card);
+  gridgov_engine_free(e);
+  /* A bad setting is a model error naming it. */
+  gridgov_status st = GRIDGOV_STATUS_OK;
+  gridgov_model *bad = sample_with("patrol_hours = \"08:00-18:00\"", "patrol_hours = \"18:00-08:00\"", &st);
+  CHECK(bad == NULL && st == GRIDGOV_STATUS_MODEL);
+  CHECK_ERROR_MENTIONS("scoring.patrol_hours");
+  gridgov_model_free(bad);
+}
+
+/* Item 12b: with SV002 patrolling SV001's grid too, two citizens' reports accepted at 09:00 go
+ * in turn (case 1 to SV001, case 2 to SV002), recorded in the accept event; SV001 may not
+ * verify case 2. SV001 verifies case 1 at 09:30 (due 10:00); case 2 stays unverified but counts
+ * in SV002's 应核实数. */
+static void test_verification_tasks_are_assigned(void) {
+  gridgov_status st = GRIDGOV_STATUS_OK;
+  gridgov_model *m = sample_with("grids = [\"37990100100106\",",
+                                 "grids = [\"37990100100101\", \"37990100100106\",", &st);
+  CHECK(m != NULL && st == GRIDGOV_STATUS_OK);
+  if (m == NULL) return;
+  gridgov_engine *e = NULL;
+  CHECK_STATUS(gridgov_engine_new(m, &e), GRIDGOV_STATUS_OK);
+  gridgov_model_free(m);
+  uint64_t ids[2] = {0, 0};
+  for (int i = 0; i < 2; i++) {
+    CHECK_STATUS(gridgov_engine_report(e, CITIZEN, T0, PUBLIC_REPORT, &ids[i]), GRIDGOV_STATUS_OK);
+    char *event = NULL;
+    CHECK_STATUS(gridgov_engine_act(e, ids[i], AC01, T0, "{\"action\":\"accept\"}", &event, NULL),
+                 GRIDGOV_STATUS_OK);
+    CHECK(has(event, i == 0 ? "\"assigned_to\":\"SV001\"" : "\"assigned_to\":\"SV002\""));
+    gridgov_string_free(event);
+  }
+  CHECK(act_status(e, ids[1], SV001, T0, "{\"action\":\"verify\",\"valid\":true}",
+                   GRIDGOV_STATUS_PERMISSION_DENIED));
+  CHECK_ERROR_MENTIONS("assigned to supervisor \"SV002\"");
+  CHECK_STATUS(act(e, ids[0], SV001, T0 + 30 * MIN, "{\"action\":\"verify\",\"valid\":true}"),
+               GRIDGOV_STATUS_OK);
+  char *json = case_json(e, ids[1], T0 + HOUR);
+  CHECK(has(json, "\"verify_assignee\":\"SV002\""));
+  gridgov_string_free(json);
+  gridgov_records *rec = NULL;
+  CHECK_STATUS(gridgov_engine_records(e, &rec), GRIDGOV_STATUS_OK);
+  gridgov_scorecard *card = NULL;
+  CHECK_STATUS(gridgov_score(rec, T0 - DAY, T0 + 30 * DAY, T0 + DAY, &card), GRIDGOV_STATUS_OK);
+  gridgov_records_free(rec);
+  char *table = NULL;
+  size_t n = 0;
+  CHECK_STATUS(gridgov_scorecard_table_json(card, "posts:supervisor", &table, &n), GRIDGOV_STATUS_OK);
+  CHECK(row_has(table, "SV001", "\"verify_due\":1.0") && row_has(table, "SV001", "\"verified_on_time\":1.0"));
+  CHECK(row_has(table, "SV002", "\"verify_due\":1.0") && row_has(table, "SV002", "\"verified\":0.0") &&
+        row_has(table, "SV002", "\"verify_on_time_rate\":0.0"));
+  gridgov_string_free(table);
+  gridgov_scorecard_free(card);
+  gridgov_engine_free(e);
+}
+
 int main(void) {
+  test_verification_tasks_are_assigned();
+  test_missed_in_scope_only();
+  test_every_check_counts();
   test_never_accepted();
   test_callback();
   test_two_level_and_joint_dispatch();

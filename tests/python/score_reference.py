@@ -663,6 +663,23 @@ def _tally(key: pd.Series, columns: dict[str, np.ndarray], mask: Optional[np.nda
 # ---------------------------------------------------------------------------------------------
 
 
+def sample_missed_settings() -> dict[str, Any]:
+    """The sample city's 漏报 settings (``missed_scope``, ``patrol_hours``), read from its model
+    file with tomllib, as keyword arguments of :func:`reference_scorecard`."""
+    from pathlib import Path
+
+    import tomllib
+
+    path = Path(__file__).parents[2] / "core" / "data" / "sample_city.toml"
+    scoring = tomllib.loads(path.read_text(encoding="utf-8")).get("scoring", {})
+    out: dict[str, Any] = {}
+    if "missed_scope" in scoring:
+        out["missed_scope"] = list(scoring["missed_scope"])
+    if "patrol_hours" in scoring:
+        out["patrol_hours"] = scoring["patrol_hours"]
+    return out
+
+
 def reference_scorecard(
     model: gridgov.Model,
     df: pd.DataFrame,
@@ -677,6 +694,8 @@ def reference_scorecard(
     close_limit_minutes: int = 10,
     no_deadline_on_time: bool = False,
     shrink_empty: bool = False,
+    missed_scope: Optional[list[str]] = None,
+    patrol_hours: str = "00:00-24:00",
 ) -> dict[str, pd.DataFrame]:
     """The spec's tables for the period ``[start, end)`` judged as of ``as_of`` (``None``: the
     records' latest event instant).
@@ -684,6 +703,9 @@ def reference_scorecard(
     Keys: ``"areas:<level>"`` for every level of the model, ``"departments"``, and
     ``"posts:<role>"`` for supervisor, acceptor, shift_leader and dispatcher. Each table has the
     spec's indicator columns, then ``score``, ``grade``, ``rank`` and ``sample``.
+
+    ``missed_scope`` and ``patrol_hours`` are the model's ``[scoring]`` settings of 漏报 (the
+    caller reads them from the model file: the reference does not ask gridgov for them).
     """
     t_start, t_end = _instant(model, start), _instant(model, end)
     t_as_of = latest_event(df) if as_of is None else _instant(model, as_of)
@@ -691,7 +713,7 @@ def reference_scorecard(
     opts: dict[str, Any] = dict(min_sample=min_sample, shrinkage=shrinkage, shrink_empty=shrink_empty)
 
     cards: dict[str, pd.DataFrame] = {}
-    per_grid = _grid_tallies(rec, t_start, t_end, no_deadline_on_time)
+    per_grid = _grid_tallies(rec, t_start, t_end, no_deadline_on_time, _patrol_mask(rec, missed_scope, patrol_hours))
     period_days = float((t_end - t_start).astype(np.int64)) / DAY
     for level in model.levels:
         cards[f"areas:{level}"] = _finish(_area_table(model, per_grid, level, period_days), AREA_SCORE, "filed", **opts)
@@ -710,7 +732,26 @@ def reference_scorecard(
 # -- areas ------------------------------------------------------------------------------------
 
 
-def _grid_tallies(rec: _Records, start: np.datetime64, end: np.datetime64, no_deadline_on_time: bool) -> pd.DataFrame:
+def _patrol_mask(rec: _Records, scope: Optional[list[str]], hours: str) -> np.ndarray:
+    """Rows a supervisor should have found (漏报 scope): the category starts with one of
+    ``scope`` (``None``: every category; a row without a category is then in, else out), and
+    the local time of day of ``reported_at`` is within ``hours`` ("HH:MM-HH:MM", end excluded)."""
+    if scope is None:
+        in_scope = np.ones(rec.n, dtype=bool)
+    elif "category" in rec.df:
+        cat = rec.df["category"].astype(object)
+        in_scope = np.array([isinstance(c, str) and any(c.startswith(p) for p in scope) for c in cat], dtype=bool)
+    else:
+        in_scope = np.zeros(rec.n, dtype=bool)
+    a, b = ((int(t[:2]) * 60 + int(t[3:])) for t in hours.split("-"))
+    local = pd.to_datetime(rec._instants("reported_at"), utc=True).tz_convert(rec.cal.tzinfo)
+    minute = np.asarray(local.hour * 60 + local.minute)
+    return in_scope & (minute >= a) & (minute < b)
+
+
+def _grid_tallies(
+    rec: _Records, start: np.datetime64, end: np.datetime64, no_deadline_on_time: bool, patrol: np.ndarray
+) -> pd.DataFrame:
     """Additive tallies per unit grid (every grid of the model, zeros when no case)."""
     R = rec.within("reported_at", start, end)
     F = rec.within("filed_at", start, end) & (rec.state != "voided").to_numpy()
@@ -737,6 +778,7 @@ def _grid_tallies(rec: _Records, start: np.datetime64, end: np.datetime64, no_de
             "shelved": F & shelf,
             "rated": rated,
             "satisfied": satisfied,
+            "missed": F & rec.public & patrol,
             "responded": responded,
             "response_ms": rec.working_ms("reported_at", "dispatched_at", responded, "dispatch"),
             "worked": worked,
@@ -756,7 +798,8 @@ def _area_table(model: gridgov.Model, per_grid: pd.DataFrame, level: str, period
 
     out = pd.DataFrame(index=pd.Index(t.index, name="area"))
     counts = (
-        "reported", "public_reported", "filed", "public_filed", "due_to_close", "closed", "closed_on_time", "shelved"
+        "reported", "public_reported", "filed", "public_filed", "due_to_close", "closed", "closed_on_time", "shelved",
+        "missed",
     )
     for c in counts:
         out[c] = t[c]
@@ -884,21 +927,41 @@ def _post_tables(
     own = rec.within("reported_at", start, end) & rec.supervisor_source
     valid = (rec.has("filed_at") & (state != "voided").to_numpy()) | rec.flag("self_handled")
     by_report = _tally(reporter, {"reports": own, "valid_reports": own & valid}, own)
-    verify = rec.within("verified_at", start, end) & verifier.notna().to_numpy()
+    # 应核实数: the tasks assigned (schema 4: `verify_assignee`; before: the verifications done,
+    # by their verifier), done or not, in the period they were issued (accepted; else verified)
+    assignee = rec._key("verify_assignee") if "verify_assignee" in rec.df else verifier
+    issued = np.where(rec.has("accepted_at"), rec.t["accepted_at"], rec.t["verified_at"])
+    verify = (issued >= start) & (issued < end) & assignee.notna().to_numpy()
     by_verify = _tally(
-        verifier,
+        assignee,
         {
             "verify_due": verify,
+            "verified": verify & rec.has("verified_at"),
             "verified_on_time": verify & rec.on_time("verified_at", "verify_deadline", no_deadline_on_time),
         },
         verify,
     )
-    check = rec.within("checked_at", start, end) & checker.notna().to_numpy()
+    # 核查: every check, failed ones included (schema 4: `checks`, `checks_on_time`, credited to
+    # `last_checker` at `last_checked_at`); a table without them: the failed checks (`rework`)
+    # and the passed one, credited to `checker` at `checked_at`, only the passed one on time.
+    rework = rec.count("rework")
+    if "checks" in rec.df:
+        last = rec._instants("last_checked_at")
+        last = np.where(last < rec.as_of, last, NAT)
+        last_checker = rec._key("last_checker")
+        checks, checks_on_time = rec.count("checks"), rec.count("checks_on_time")
+    else:
+        last = rec.t["checked_at"]
+        last_checker = checker
+        checks = rework + ~np.isnat(rec._instants("checked_at"))
+        checks_on_time = rec.on_time("checked_at", "check_deadline", no_deadline_on_time).astype(np.int64)
+    check = (last >= start) & (last < end) & last_checker.notna().to_numpy()
     by_check = _tally(
-        checker,
+        last_checker,
         {
-            "check_due": check,
-            "checked_on_time": check & rec.on_time("checked_at", "check_deadline", no_deadline_on_time),
+            "check_due": np.where(check, checks, 0),
+            "failed_checks": np.where(check, np.minimum(rework, checks), 0),
+            "checked_on_time": np.where(check, checks_on_time, 0),
         },
         check,
     )
@@ -906,11 +969,11 @@ def _post_tables(
         [(w.id, g) for w in model.workers(role="supervisor") for g in w.grids], columns=["worker", "grid"]
     )
     by_grids = (
-        per_grid.loc[patrol["grid"], ["filed", "public_filed"]]
+        per_grid.loc[patrol["grid"], ["filed", "missed"]]
         .set_axis(patrol["worker"].to_numpy())
         .groupby(level=0)
         .sum()
-        .rename(columns={"filed": "filed_in_grids", "public_filed": "missed"})
+        .rename(columns={"filed": "filed_in_grids"})
     )
     index = rows("supervisor", by_report, by_verify, by_check)
     s = frame(index, [by_report, by_verify, by_check, by_grids])
@@ -919,9 +982,11 @@ def _post_tables(
     out["valid_reports"] = s["valid_reports"]
     out["valid_report_rate"] = _ratio(s["valid_reports"], s["reports"])
     out["verify_due"] = s["verify_due"]
+    out["verified"] = s["verified"]
     out["verified_on_time"] = s["verified_on_time"]
     out["verify_on_time_rate"] = _ratio(s["verified_on_time"], s["verify_due"])
     out["check_due"] = s["check_due"]
+    out["failed_checks"] = s["failed_checks"]
     out["checked_on_time"] = s["checked_on_time"]
     out["check_on_time_rate"] = _ratio(s["checked_on_time"], s["check_due"])
     out["filed_in_grids"] = s["filed_in_grids"]
@@ -1191,8 +1256,12 @@ def self_check(n: int = 5000, seed: int = 1) -> dict[str, pd.DataFrame]:
     assert card["posts:shift_leader"]["filing_decisions"].sum() == within("filed_at").sum()
     assert card["posts:shift_leader"]["closings"].sum() == within("closed_at").sum()
     assert card["posts:dispatcher"]["dispatched"].sum() == D.sum()
-    assert s["verify_due"].sum() == within("verified_at").sum()
-    assert s["check_due"].sum() == within("checked_at").sum()
+    issued = df["accepted_at"].where(df["accepted_at"].notna(), df["verified_at"])
+    tasks = issued.notna() & (issued >= pd.Timestamp(t_start, tz="UTC")) & (issued < pd.Timestamp(t_end, tz="UTC"))
+    assert s["verify_due"].sum() == (tasks & df["verifier"].notna()).sum()
+    # every check counts: the failed ones (rework) and the passed one of each checked case
+    checked = within("checked_at") & df["checker"].notna()
+    assert s["check_due"].sum() == (df["rework"].fillna(0)[checked] + 1).sum()
     for role, rates in {
         "acceptor": ("accept_on_time_rate", "accept_accuracy_rate"),
         "shift_leader": ("filing_on_time_rate", "filing_accuracy_rate"),
@@ -1377,8 +1446,8 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
     sl = dict(filing_decisions=0, voided=0, filed_on_time=0, closings=0, closed_on_time=0)
     dp = dict(dispatched=0, dispatched_on_time=0, returned=0, orders=0, orders_replied_on_time=0)
     sv = dict(
-        reports=0, valid_reports=0, verify_due=0, verified_on_time=0,
-        check_due=0, checked_on_time=0, filed_in_grids=0, missed=0,
+        reports=0, valid_reports=0, verify_due=0, verified=0, verified_on_time=0,
+        check_due=0, failed_checks=0, checked_on_time=0, filed_in_grids=0, missed=0,
     )
     w_sv = model.workers(role="supervisor")[9]
     w_acc, w_sl, w_dp = (model.workers(role=role)[0].id for role in ("acceptor", "shift_leader", "dispatcher"))
@@ -1405,12 +1474,22 @@ def _row_by_row_check(model: gridgov.Model, n: int = 1500, seed: int = 7) -> Non
         if r["source"] == "supervisor" and r["reporter"] == w_sv.id and within(ev(r, "reported_at")):
             sv["reports"] += 1
             sv["valid_reports"] += bool((ev(r, "filed_at") and r["state"] != "voided") or r["self_handled"])
-        if r["verifier"] == w_sv.id and within(ev(r, "verified_at")):
+        assignee = r["verify_assignee"] if "verify_assignee" in r else r["verifier"]
+        if assignee == w_sv.id and within(ev(r, "accepted_at") or ev(r, "verified_at")):
             sv["verify_due"] += 1
+            sv["verified"] += ev(r, "verified_at") is not None
             sv["verified_on_time"] += on_time(ev(r, "verified_at"), due(r, "verify_deadline"))
-        if r["checker"] == w_sv.id and within(ev(r, "checked_at")):
-            sv["check_due"] += 1
-            sv["checked_on_time"] += on_time(ev(r, "checked_at"), due(r, "check_deadline"))
+        if "checks" in r:
+            who, at = r["last_checker"], ev(r, "last_checked_at")
+            n, failed, n_on_time = r["checks"], min(r["rework"], r["checks"]), r["checks_on_time"]
+        else:
+            who, at = r["checker"], ev(r, "checked_at")
+            n = r["rework"] + (not pd.isna(r["checked_at"]))
+            failed, n_on_time = r["rework"], on_time(at, due(r, "check_deadline"))
+        if who == w_sv.id and within(at):
+            sv["check_due"] += n
+            sv["failed_checks"] += failed
+            sv["checked_on_time"] += n_on_time
         if r["grid"] in w_sv.grids and within(ev(r, "filed_at")) and r["state"] != "voided":
             sv["filed_in_grids"] += 1
             sv["missed"] += r["source"] in PUBLIC_SOURCES

@@ -33,11 +33,15 @@ def demo() -> ModuleType:
 def test_the_demo_city_is_the_same_for_its_seed(demo: ModuleType) -> None:
     engine = demo.simulate_city()  # seed 2026, 1,000 reports a working day, Feb 1 to Mar 31 2026
     records = engine.records().to_frame()
-    assert (len(engine), engine.event_count) == (46_433, 464_006)
-    assert Counter(records["state"])["closed"] == 41_291
-    assert (int((records["rework"] > 0).sum()), int((records["returns"] > 0).sum())) == (4_889, 1_202)
-    assert (int((records["postponements"] > 0).sum()), int(records["shelved"].sum())) == (1_500, 384)
-    assert int(records["satisfaction"].notna().sum()) == 10_546
+    assert (len(engine), engine.event_count) == (46_433, 459_978)
+    assert Counter(records["state"])["closed"] == 41_310
+    assert (int((records["rework"] > 0).sum()), int((records["returns"] > 0).sum())) == (4_859, 1_220)
+    assert (int((records["postponements"] > 0).sum()), int(records["shelved"].sum())) == (1_500, 385)
+    assert int(records["satisfaction"].notna().sum()) == 10_621
+    # every check counts (issue 12, item 12): checks done and failed (the failed ones are rework)
+    assert (int(records["checks"].sum()), int(records["rework"].sum())) == (47_321, 5_493)
+    # verification tasks are assigned (item 12b): one per accepted report from a verified source
+    assert engine.events_jsonl().count('"assigned_to"') == 15_625
     effects = Counter(re.findall(r'"effect":"(\w+)"', engine.events_jsonl()))
     assert effects == {"notify": 37_816, "warn": 15_244, "escalate": 1_564, "supervise": 1_048}
     # two-level and joint dispatch (the simulator's assumed rates)
@@ -67,12 +71,21 @@ def test_a_small_demo_run(demo: ModuleType, tmp_path: Path, capsys: Any) -> None
     lines = out.splitlines()
     assert len(lines) <= 30  # one screen
     for text in ("Responsibility check: clean", "GPS:", "Lights at", "Escalations in March", "supervise",
+                 "Workflow: returns requested", "督办 orders", "callbacks", "reworked cases", "checks",
                  "March against February", "streets ", "departments ", "sub-units (二级派遣)", "dispatchers ",
                  "Grid division", "Report: "):
         assert any(text in line for line in lines), text
     engine = gridgov.simulate(gridgov.Model.sample(), demo.START, demo.DAYS, seed=3, reports_per_day=60)
     assert f"{len(engine):,} cases and {engine.event_count:,} events" in out
     assert f"{len(engine):,} report points in GCJ-02 located into unit grids: {len(engine):,} in the grid" in out
+    # the workflow counts (issue 12) are the records' own
+    frame = engine.records().to_frame()
+    reworked, shelved = int((frame["rework"] > 0).sum()), int(frame["shelved"].sum())
+    assert f"reworked cases {reworked:,} · shelved (挂账) {shelved:,}" in out
+    assert f"checks {int(frame['checks'].sum()):,} (failed {int(frame['rework'].sum()):,})" in out
+    tasks = engine.events_jsonl().count('"assigned_to"')
+    assert tasks > 0 and f"verification tasks {tasks:,} (verified " in out
+    assert f"督办 orders {int(frame['orders'].sum()):,} (on time {int(frame['orders_replied_on_time'].sum()):,}," in out
     assert (tmp_path / "report.html").is_file()
     assert (tmp_path / "records.csv").read_text(encoding="utf-8") == engine.records().to_csv()
     # the command it suggests judges the file as the report does: at the engine's own as_of

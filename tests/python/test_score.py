@@ -68,7 +68,11 @@ def test_departments_and_posts_by_hand(card: gridgov.Scorecard) -> None:
     assert d.loc["A", "score"] == pytest.approx(250 / 3)
     assert d.loc["B", "overdue_unhandled"] == 1 and np.isnan(d.loc["B", "rework_rate"])
     s = card.posts("supervisor")
-    assert s.loc["S1", "score"] == pytest.approx(80.0) and s.loc["S2", "score"] == pytest.approx(50.0)
+    # every check counts (issue 12, item 12): case 2's failed check (rework 1) besides the two
+    # passed ones, so S1's on-time check rate is 1/3: 40 + 10 + 20 + 20/3
+    assert (s.loc["S1", "check_due"], s.loc["S1", "failed_checks"], s.loc["S1", "checked_on_time"]) == (3, 1, 1)
+    assert s.loc["S1", "score"] == pytest.approx(70 + 20 / 3)
+    assert s.loc["S2", "score"] == pytest.approx(62.5)  # case 8's verification task is March's
     assert s.loc["S1", "missed"] == 1 and s.loc["S1", "filed_in_grids"] == 2
     a = card.posts("acceptor").loc["AC1"]
     assert (a.accepted, a.accepted_on_time, a.accepted_accurate) == (6, 5, 5)
@@ -374,7 +378,7 @@ def test_scorecard_matches_an_independent_pandas_computation(sample: gridgov.Mod
     start, end = pd.Timestamp("2026-02-01", tz="Asia/Shanghai"), pd.Timestamp("2026-03-15", tz="Asia/Shanghai")
     as_of = pd.Timestamp("2026-03-20", tz="Asia/Shanghai")
     card = gridgov.score(sample, df, start.to_pydatetime(), end.to_pydatetime(), as_of=as_of.to_pydatetime())
-    want = ref.reference_scorecard(sample, df, start, end, as_of)
+    want = ref.reference_scorecard(sample, df, start, end, as_of, **ref.sample_missed_settings())
     got = {f"areas:{lvl}": card.areas(lvl) for lvl in sample.levels}
     got["departments"] = card.departments()
     for role in ("supervisor", "acceptor", "shift_leader", "dispatcher"):
@@ -475,13 +479,17 @@ def test_due_shelved_and_rework_by_hand(city: gridgov.Model) -> None:
     assert gridgov.score(city, frame, *MARCH, as_of=AS_OF) == card
 
 
+#: The columns of schema version 4 (every check counts, tasks assigned: issue 12 item 12).
+V4_CHECKS = ("checks", "checks_on_time", "last_checked_at", "last_checker", "verify_assignee")
+
+
 def test_schema_versions(city: gridgov.Model, cases_frame: pd.DataFrame) -> None:
     """A version-1 table still reads; an unknown or inconsistent version, or a column the stated
     version lacks, raises ValidationError naming the value; so does a first-format card."""
     v1 = cases_frame.drop(
         columns=[
             "schema_version", "shelved_at", "resumed_at",
-            "wrong_unit_returns", "void_cause", "orders", "orders_replied_on_time",
+            "wrong_unit_returns", "void_cause", "orders", "orders_replied_on_time", *V4_CHECKS,
             "second_unit", "co_units", "co_on_time",
         ]
     )
@@ -492,12 +500,21 @@ def test_schema_versions(city: gridgov.Model, cases_frame: pd.DataFrame) -> None
         gridgov.Records(city, bad)
     assert err.value.what == "records[0].schema_version" and err.value.value == "5"
     assert "1, 2, 3, 4" in err.value.reason
+    # version 4's check columns: refused in a version-3 table; on-time checks within checks
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, cases_frame.assign(schema_version=3))
+    assert err.value.what.startswith("records.") and "schema version 4" in err.value.reason
+    with pytest.raises(gridgov.ValidationError) as err:
+        gridgov.Records(city, cases_frame.assign(checks=1, checks_on_time=2, rework=0))
+    assert err.value.what == "records[0].checks_on_time" and "exceeds checks" in err.value.reason
     # version 3's approval columns: refused in a version-2 table; checked row by row
     with pytest.raises(gridgov.ValidationError) as err:
         v2 = cases_frame.drop(columns=["void_cause", "orders", "orders_replied_on_time"])
         gridgov.Records(city, v2.assign(schema_version=2))
     assert err.value.what == "records.wrong_unit_returns" and "schema version 3" in err.value.reason
-    v3 = cases_frame.drop(columns=["second_unit", "co_units", "co_on_time"], errors="ignore").assign(schema_version=3)
+    v3 = cases_frame.drop(columns=[*V4_CHECKS, "second_unit", "co_units", "co_on_time"], errors="ignore").assign(
+        schema_version=3
+    )
     with pytest.raises(gridgov.ValidationError) as err:
         gridgov.Records(city, v3.assign(wrong_unit_returns=v3["returns"] + 1))
     assert err.value.what == "records[0].wrong_unit_returns" and "exceeds returns" in err.value.reason
@@ -521,7 +538,7 @@ def test_schema_versions(city: gridgov.Model, cases_frame: pd.DataFrame) -> None
     with pytest.raises(gridgov.ValidationError) as err:
         gridgov.Records(city, resumed_early)
     assert err.value.what == "records[5].resumed_at" and "earlier than shelved_at" in err.value.reason
-    old = card.to_json().replace("gridgov-scorecard/2", "gridgov-scorecard/1")
+    old = card.to_json().replace("gridgov-scorecard/3", "gridgov-scorecard/1")
     with pytest.raises(gridgov.ValidationError) as err:
         gridgov.Scorecard.from_json(city, old)
     assert err.value.what == "format" and err.value.value == "gridgov-scorecard/1"
@@ -541,9 +558,12 @@ def test_a_month_of_the_simulated_city_against_the_reference(sample: gridgov.Mod
     start, end = datetime(2026, 3, 1), datetime(2026, 4, 1)
     for as_of in (rec.as_of, datetime(2026, 3, 20, 10)):
         card = gridgov.score(sample, rec, start, end, as_of=as_of)
-        want = ref.reference_scorecard(sample, frame, start, end, as_of)
+        want = ref.reference_scorecard(sample, frame, start, end, as_of, **ref.sample_missed_settings())
         got = {f"areas:{lvl}": card.areas(lvl) for lvl in sample.levels}
         got["departments"] = card.departments()
+        # the posts too: every check (failed included), the verification tasks assigned, 漏报
+        for role in ("supervisor", "acceptor", "shift_leader", "dispatcher"):
+            got[f"posts:{role}"] = card.posts(role)
         for key in got:
             w, g = want[key], got[key]
             assert list(g.index) == list(w.index), key
@@ -562,3 +582,7 @@ def test_a_month_of_the_simulated_city_against_the_reference(sample: gridgov.Mod
         assert d["rework_rate"].dropna().le(1.0).all()
         city_row = card.areas("city").iloc[0]
         assert city_row.due_to_close <= city_row.filed - city_row.shelved
+        sup = card.posts("supervisor")
+        assert sup["check_due"].sum() > sup["failed_checks"].sum() > 0  # every check, failed ones too
+        assert sup["verify_due"].sum() >= sup["verified"].sum() >= sup["verified_on_time"].sum() > 0
+        assert 0 < city_row.missed < city_row.public_filed  # 漏报: in scope and patrol hours only

@@ -396,3 +396,79 @@ def test_the_lead_may_feed_back_alone_when_the_model_says_so() -> None:
     eng.act(case, "handle", actor="H-SANIT-1", at=MON + m(60), result="done")
     eng.act(case, "co_feedback", actor="H-WATER-1", at=MON + m(90), result="ours")
     assert eng.case(case).co_handlers[0]["on_time"] is True
+
+
+# -- item 12: every check counts, failed ones too ----------------------------------------------
+
+
+def test_a_case_checked_twice_counts_two_checks_one_failed(sample: gridgov.Model) -> None:
+    """The reworked case (fed back 10:30, failed 11:00: due 11:30, on time) fed back again at
+    14:30 and passed at 16:00 (due 15:30: late): 2 checks, 1 on time, 1 failed; SV001's table
+    counts both."""
+    eng = Engine(sample)
+    case = reworked(eng)
+    eng.act(case, "handle", actor="H-SANIT-1", at=datetime(2025, 11, 3, 14, 30), result="done again")
+    eng.act(case, "check", actor="SV001", at=datetime(2025, 11, 3, 16, 0), passed=True)
+    row = eng.records().to_frame().set_index("id").loc[case]
+    assert (row["checks"], row["checks_on_time"], row["rework"], row["last_checker"]) == (2, 1, 1, "SV001")
+    assert row["last_checked_at"].tz_localize(None) == datetime(2025, 11, 3, 16, 0)
+    card = gridgov.score(sample, eng, datetime(2025, 11, 1), datetime(2025, 12, 1))
+    sv = card.posts("supervisor").loc["SV001"]
+    assert (sv["check_due"], sv["failed_checks"], sv["checked_on_time"]) == (2, 1, 1)
+    assert sv["check_on_time_rate"] == 0.5
+
+
+# -- item 13: 漏报 only in scope, in patrol hours, not a duplicate ------------------------------
+
+
+def test_missed_counts_only_in_scope_in_patrol_hours_and_not_duplicates(sample: gridgov.Model) -> None:
+    """Four public reports filed in SV001's grid: E0102 at 09:00 (in the sample city's scope and
+    patrol hours 08:00-18:00: a 漏报), E0102 at 19:00 (outside patrol hours), E0401 at 10:00
+    (emergencies: outside the scope), E0102 at 10:00 voided as a duplicate. One 漏报."""
+    eng = Engine(sample)
+    ids = []
+    for category, at in (("E0102", MON), ("E0102", MON + m(600)), ("E0401", MON + m(60)), ("E0102", MON + m(60))):
+        case = eng.report(Citizen("c"), category=category, grid=GRID, source="app", at=at)
+        eng.act(case, "accept", actor="AC01", at=at)
+        eng.act(case, "verify", actor="SV001", at=at, valid=True)
+        eng.act(case, "file", actor="SL01", at=at)
+        ids.append(case)
+    eng.act(ids[3], "request_void", actor="SL01", at=MON + m(90), cause="duplicate", reason="same as the first")
+    eng.act(ids[3], "approve_void", actor="MG01", at=MON + m(90))
+    card = gridgov.score(sample, eng, datetime(2025, 11, 1), datetime(2025, 12, 1), as_of=datetime(2025, 11, 4))
+    sv = card.posts("supervisor").loc["SV001"]
+    assert (sv["filed_in_grids"], sv["missed"]) == (3, 1)
+    assert sv["missed_rate"] == pytest.approx(1 / 3)
+    grid = card.areas("grid").loc[GRID]
+    assert (grid["public_filed"], grid["missed"]) == (3, 1)
+    with pytest.raises(gridgov.ModelError, match="scoring.patrol_hours"):
+        sample_with('patrol_hours = "08:00-18:00"', 'patrol_hours = "18:00-08:00"')
+
+
+# -- item 12b: verification tasks are assigned ----------------------------------------------------
+
+
+def test_verification_tasks_are_assigned_and_counted_done_or_not() -> None:
+    """With SV002 patrolling SV001's grid too, two citizens' reports accepted at 09:00 go in turn
+    (case 1 to SV001, case 2 to SV002); SV001 may not verify case 2; case 1 verified at 09:30 (due
+    10:00); case 2 unverified still counts in SV002's 应核实数."""
+    model = sample_with('grids = ["37990100100106",', 'grids = ["37990100100101", "37990100100106",')
+    eng = Engine(model)
+    cases = []
+    for i in range(2):
+        case = eng.report(Citizen(f"c-{i}"), category="E0102", grid=GRID, source="app", at=MON)
+        eng.act(case, "accept", actor="AC01", at=MON)
+        cases.append(case)
+    with pytest.raises(gridgov.PermissionDenied, match='assigned to supervisor "SV002"'):
+        eng.act(cases[1], "verify", actor="SV001", at=MON, valid=True)
+    eng.act(cases[0], "verify", actor="SV001", at=MON + m(30), valid=True)
+    assert '"assigned_to":"SV002"' in eng.events_jsonl()
+    frame = eng.records().to_frame().set_index("id")
+    assert frame.loc[cases, "verify_assignee"].tolist() == ["SV001", "SV002"]
+    card = gridgov.score(model, eng, datetime(2025, 11, 1), datetime(2025, 12, 1), as_of=datetime(2025, 11, 4))
+    sv = card.posts("supervisor")
+    cols = ["verify_due", "verified", "verified_on_time", "verify_on_time_rate"]
+    assert sv.loc["SV001", cols].tolist() == [1, 1, 1, 1.0]
+    assert sv.loc["SV002", cols].tolist() == [1, 0, 0, 0.0]
+    again = Engine.replay(model, eng.events_jsonl())
+    assert again.events_jsonl() == eng.events_jsonl()

@@ -27,7 +27,7 @@ mod replay;
 mod sinks;
 mod timers;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -44,7 +44,7 @@ use crate::error::{Error, Result};
 use crate::escalation::EscalationAction;
 use crate::event::{self, Event, EventBody, RuleLabel};
 use crate::model::Model;
-use crate::org::UnitId;
+use crate::org::{Role, UnitId};
 use crate::territory::AreaId;
 
 pub use crate::access::CONTACT_ROLES;
@@ -84,6 +84,9 @@ pub struct Engine {
     undo: Vec<(usize, Case)>,
     /// The journal and the host's sink, the chain head, the open batch.
     sinks: Sinks,
+    /// Per unit grid (by area index): the ids of the supervisors who patrol it, sorted
+    /// (interned): whom a verification task goes to.
+    patrols: HashMap<AreaId, Vec<Arc<str>>>,
 }
 
 /// Two engines are equal when they hold the same cases and events (the security log is not
@@ -134,7 +137,24 @@ impl Engine {
             rule_labels,
             undo: Vec::new(),
             sinks: Sinks::default(),
+            patrols: HashMap::new(),
         };
+        let mut patrols: HashMap<AreaId, Vec<Arc<str>>> = HashMap::new();
+        for w in eng.model.org().workers_with(Some(Role::Supervisor)) {
+            for g in &w.grids {
+                patrols
+                    .entry(*g)
+                    .or_default()
+                    .push(Arc::from(w.id.as_str()));
+            }
+        }
+        for ids in patrols.values_mut() {
+            ids.sort();
+            for id in ids.iter_mut() {
+                *id = eng.intern(id);
+            }
+        }
+        eng.patrols = patrols;
         // Unit ids and lights interned once: a firing then names its target without hashing.
         let model = Arc::clone(&eng.model);
         eng.unit_ids = model
@@ -339,6 +359,7 @@ impl Engine {
             last_rework_at: None,
             rated_at: None,
             fired: Fired::default(),
+            verify_assignee: None,
         };
         self.cases.push(case);
         self.last_of_case.push(u32::MAX);
@@ -412,13 +433,14 @@ impl Engine {
     /// unchanged on error.
     pub fn act(&mut self, id: CaseId, actor: Actor, at: Millis, action: Action) -> Result<&Event> {
         let seq = self.transact(Rollback::Touched, |eng| {
-            eng.act_with_limit(id, actor, at, action, None)
+            eng.act_with_limit(id, actor, at, action, None, None)
                 .map(|e| e.seq)
         })?;
         Ok(&self.events[(seq - 1) as usize])
     }
 
-    /// `act`, taking the stage limit from a recorded event instead of the model (replay).
+    /// `act`, taking the stage limit (and the verification's assignee) from a recorded event
+    /// instead of the model (replay).
     fn act_with_limit(
         &mut self,
         id: CaseId,
@@ -426,6 +448,7 @@ impl Engine {
         at: Millis,
         action: Action,
         snapshot: Option<TimeLimit>,
+        recorded_assignee: Option<Arc<str>>,
     ) -> Result<&Event> {
         check_instant(at)?;
         self.case(id)?;
@@ -614,6 +637,17 @@ impl Engine {
                 }
             }
             Action::Check { passed: true } => new.held = None,
+            // The verification task is assigned when it is issued (domain facts §11: 应核实数
+            // counts every task assigned, done or not): to a supervisor who patrols the grid,
+            // not the reporter, in turn by case id among them (sorted ids); on replay, to the
+            // one the event recorded.
+            Action::Accept if started == Some(Stage::Verify) => {
+                new.verify_assignee = if self.replaying {
+                    recorded_assignee
+                } else {
+                    self.verify_assignee_of(&case)
+                };
+            }
             Action::Accept | Action::Verify { valid: true } => {}
             Action::File | Action::Reopen { .. } => {
                 if matches!(action, Action::Reopen { .. }) {
@@ -873,11 +907,37 @@ impl Engine {
             }
             (a, _) => a,
         };
-        let seq = self
-            .record(id, at, actor, EventBody::Action(action_to_record), limit)
-            .seq;
+        let assigned = match &action_to_record {
+            Action::Accept => self.cases[(id - 1) as usize].verify_assignee.clone(),
+            _ => None,
+        };
+        self.record(id, at, actor, EventBody::Action(action_to_record), limit);
+        let last = self.events.len() - 1;
+        self.events[last].assigned_to = assigned;
+        let seq = self.events[last].seq;
         self.reschedule(id)?;
         Ok(&self.events[(seq - 1) as usize])
+    }
+
+    /// The supervisor a new verification task of `case` goes to: among those who patrol its
+    /// grid, leaving out the reporter (a supervisor does not verify their own report), the
+    /// one at `(id − 1) mod n` in id order, so tasks go round; `None` when nobody else patrols
+    /// the grid (then any supervisor of the grid may verify, as before assignment).
+    fn verify_assignee_of(&self, case: &Case) -> Option<Arc<str>> {
+        let reporter = match &case.reporter {
+            Actor::Worker(id) => Some(id.as_ref()),
+            _ => None,
+        };
+        let ids: Vec<&Arc<str>> = self
+            .patrols
+            .get(&case.grid)?
+            .iter()
+            .filter(|id| Some(id.as_ref()) != reporter)
+            .collect();
+        if ids.is_empty() {
+            return None;
+        }
+        Some(Arc::clone(ids[((case.id - 1) % ids.len() as u64) as usize]))
     }
 
     fn dispatch_unit(
@@ -994,6 +1054,7 @@ impl Engine {
             actor,
             body,
             limit,
+            assigned_to: None,
         });
         &self.events[self.events.len() - 1]
     }
@@ -1067,7 +1128,8 @@ impl Engine {
             .into_iter()
             .map(|e| e.to_json(false))
             .collect::<Result<Vec<Value>>>()?;
-        Ok(json!({
+        // Two objects merged: one `json!` of every field exceeds the macro recursion limit.
+        let mut value = json!({
             "id": c.id,
             "state": c.state,
             "open": c.state.is_open(),
@@ -1083,6 +1145,9 @@ impl Engine {
             })).collect::<Vec<Value>>(),
             "source": c.source,
             "reporter": c.reporter,
+            "verify_assignee": c.verify_assignee.as_deref(),
+        });
+        let rest = json!({
             "reported_at": c.reported_at,
             "last_at": c.last_at,
             "stage": c.timer.as_ref().map(|t| t.stage.as_str()),
@@ -1119,7 +1184,11 @@ impl Engine {
             "closed_at": c.closed_at,
             "self_handled": c.self_handled,
             "history": history,
-        }))
+        });
+        if let (Value::Object(head), Value::Object(tail)) = (&mut value, rest) {
+            head.extend(tail);
+        }
+        Ok(value)
     }
 
     /// All events as JSON lines with their audit chain ([`crate::event::to_json_lines`]).

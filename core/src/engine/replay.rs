@@ -74,7 +74,7 @@ impl Engine {
                 }
             }
             EventBody::Action(a) => {
-                eng.act_with_limit(e.case, e.actor, e.at, a, e.limit)
+                eng.act_with_limit(e.case, e.actor, e.at, a, e.limit, e.assigned_to)
                     .map_err(|err| bad(err.to_string()))?;
             }
             EventBody::Escalation(ref f) => {

@@ -145,6 +145,8 @@ pub(super) struct EventIn<'a> {
     actor: Option<Actor>,
     #[serde(default, deserialize_with = "present", borrow)]
     limit: Option<Option<Text<'a>>>,
+    #[serde(default, deserialize_with = "present", borrow)]
+    assigned_to: Option<Text<'a>>,
     #[serde(default, deserialize_with = "present", rename = "hash")]
     _hash: Option<serde::de::IgnoredAny>,
     #[serde(default, deserialize_with = "present", borrow)]
@@ -235,6 +237,13 @@ impl EventIn<'_> {
             || self.effect.is_some()
             || self.target.is_some()
             || self.firing.is_some();
+        let assigned_to = match self.assigned_to.take() {
+            None => None,
+            Some(t) if crate::limits::check_identifier("event.assigned_to", &t.0).is_ok() => {
+                Some(shared(t))
+            }
+            Some(_) => return None, // the general path names the bad id
+        };
         let actions = self.has_action_fields();
         let action = self.action.take()?;
         let body = match action.0.as_ref() {
@@ -291,6 +300,7 @@ impl EventIn<'_> {
             actor,
             body,
             limit,
+            assigned_to,
         })
     }
 

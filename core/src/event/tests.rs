@@ -148,6 +148,7 @@ fn events() -> Vec<Event> {
             actor: actors[i % 3].clone(),
             body,
             limit: (i % 2 == 0).then(|| "4 working_hours".parse().expect("a limit")),
+            assigned_to: (i % 3 == 1).then(|| std::sync::Arc::from("SV001")),
         })
         .collect()
 }

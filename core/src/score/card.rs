@@ -447,13 +447,14 @@ impl Scorecard {
             let counts = self.tally.posts[k].get(id.as_str()).unwrap_or(&zeros);
             let mut all = counts.clone();
             if subject == Subject::Supervisor {
-                // filed_in_grids and missed come from the grids the supervisor patrols.
+                // filed_in_grids and missed (漏报: public reports in the collection scope during
+                // patrol hours) come from the grids the supervisor patrols.
                 let (mut filed, mut public) = (0, 0);
                 if let Ok(w) = org.find_worker(&id) {
                     for g in &org.worker(w).grids {
                         let a = &self.tally.areas[g.index()];
                         filed = a.counts[ac::FILED].saturating_add(filed);
-                        public = a.counts[ac::PUBLIC_FILED].saturating_add(public);
+                        public = a.counts[ac::MISSED].saturating_add(public);
                     }
                 }
                 all.extend([filed, public]);
@@ -737,11 +738,11 @@ struct UnitFile {
     minutes: Vec<[u64; 2]>,
 }
 
-const CARD_FORMAT: &str = "gridgov-scorecard/2";
+const CARD_FORMAT: &str = "gridgov-scorecard/3";
 const POST_ROLES: [&str; 4] = ["supervisor", "acceptor", "shift_leader", "dispatcher"];
 
 impl Scorecard {
-    /// The card as JSON (format `gridgov-scorecard/2`): its period, `as_of`, configuration
+    /// The card as JSON (format `gridgov-scorecard/3`): its period, `as_of`, configuration
     /// and every tally, so a card computed on one machine merges on another
     /// ([`Scorecard::from_json`]).
     pub fn to_json(&self) -> String {
@@ -820,6 +821,17 @@ impl Scorecard {
                 format!(
                     "is the format of an earlier gridgov, whose tallies lack 应结案数 and 挂账数 \
                      (issue 12): score the records again to get a {CARD_FORMAT} card"
+                ),
+            ));
+        }
+        if file.format == "gridgov-scorecard/2" {
+            return Err(Error::invalid(
+                "format",
+                &file.format,
+                format!(
+                    "is the format of an earlier gridgov, whose supervisor tallies count only the \
+                     last passed check (issue 12, item 12): score the records again to get a \
+                     {CARD_FORMAT} card"
                 ),
             ));
         }

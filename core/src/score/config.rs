@@ -117,6 +117,15 @@ pub struct ScoringSection {
     /// weighted).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub steps: BTreeMap<String, BTreeMap<String, StepTable>>,
+    /// The categories supervisors must collect on patrol (漏报 counts only public reports in
+    /// them): catalog keys, each naming a category and every category under it (`"C"` every
+    /// 部件, `"E01"` one event class, `"E0102"` one leaf). Default: every category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missed_scope: Option<Vec<String>>,
+    /// The supervisors' patrol hours in local time, `"HH:MM-HH:MM"` (漏报 counts only public
+    /// reports made within them). Default: the whole day, `"00:00-24:00"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patrol_hours: Option<String>,
     /// The model's own words for the ids of the record schema (see [`crate::score::labels`]).
     #[serde(default, skip_serializing_if = "LabelsSection::is_empty")]
     pub labels: LabelsSection,
@@ -141,6 +150,10 @@ pub struct ScoringConfig {
     pub weights: [Vec<(usize, f64)>; 6],
     /// Step tables per subject: column index → table.
     pub steps: [BTreeMap<usize, StepTable>; 6],
+    /// The supervisors' collection scope as catalog key prefixes (`None`: every category).
+    pub missed_scope: Option<Vec<String>>,
+    /// The patrol hours, local minutes of the day `[start, end)` (default `[0, 1440)`).
+    pub patrol_hours: [u32; 2],
 }
 
 /// 10 working minutes: the "三个一" target of transferring within 10 minutes (联勤联动 practice,
@@ -251,6 +264,8 @@ impl Default for ScoringConfig {
             grades: [90.0, 75.0, 60.0, 40.0],
             weights: Subject::ALL.map(default_weights),
             steps: Subject::ALL.map(default_steps),
+            missed_scope: None,
+            patrol_hours: [0, 1440],
         }
     }
 }
@@ -270,6 +285,29 @@ impl ScoringConfig {
         }
         if let Some(m) = section.min_sample {
             c.min_sample = m;
+        }
+        if let Some(scope) = &section.missed_scope {
+            for (i, key) in scope.iter().enumerate() {
+                if key.is_empty() || !key.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+                    issues.push(
+                        format!("{path}.missed_scope[{i}]"),
+                        format!("{key:?} is not a catalog key (C…, E…)"),
+                    );
+                }
+            }
+            c.missed_scope = Some(scope.clone());
+        }
+        if let Some(text) = &section.patrol_hours {
+            match parse_hours(text) {
+                Some(h) => c.patrol_hours = h,
+                None => issues.push(
+                    format!("{path}.patrol_hours"),
+                    format!(
+                        "{text:?} is not local hours \"HH:MM-HH:MM\" with the start before the \
+                         end (e.g. \"08:00-18:00\")"
+                    ),
+                ),
+            }
         }
         if let Some(k) = section.shrinkage {
             if k.is_finite() && k >= 0.0 {
@@ -354,6 +392,39 @@ impl ScoringConfig {
         c
     }
 
+    /// Whether a report of category `key` at local minute of the day `minute` is one the
+    /// supervisors should have found (漏报 scope): the category is in `missed_scope` and the
+    /// minute within `patrol_hours`.
+    pub fn in_patrol(&self, key: Option<&str>, minute: u32) -> bool {
+        self.in_scope(key) && minute >= self.patrol_hours[0] && minute < self.patrol_hours[1]
+    }
+
+    /// Whether category `key` is in the supervisors' collection scope (a row without a
+    /// category is, only when the model sets no scope).
+    pub fn in_scope(&self, key: Option<&str>) -> bool {
+        match (&self.missed_scope, key) {
+            (None, _) => true,
+            (Some(scope), Some(key)) => scope.iter().any(|p| key.starts_with(p.as_str())),
+            (Some(_), None) => false,
+        }
+    }
+
+    /// Checks `missed_scope` against the catalog: every entry names at least one category.
+    pub fn check_scope(&self, catalog: &crate::catalog::Catalog, issues: &mut Issues) {
+        for (i, key) in self.missed_scope.iter().flatten().enumerate() {
+            if !catalog
+                .categories()
+                .iter()
+                .any(|c| c.key.as_str().starts_with(key.as_str()))
+            {
+                issues.push(
+                    format!("scoring.missed_scope[{i}]"),
+                    format!("{key:?} names no category of the catalog"),
+                );
+            }
+        }
+    }
+
     /// The grade of a score: `A` ≥ `grades[0]`, … `D` ≥ `grades[3]`, else `E`.
     pub fn grade(&self, score: f64) -> char {
         ['A', 'B', 'C', 'D']
@@ -395,7 +466,28 @@ impl ScoringConfig {
             grades: Some(self.grades),
             weights,
             steps,
+            missed_scope: self.missed_scope.clone(),
+            patrol_hours: Some(format_hours(self.patrol_hours)),
             labels: LabelsSection::default(), // labels live on the model (Model::record_labels)
         }
     }
+}
+
+/// `"HH:MM-HH:MM"` as local minutes of the day `[start, end)`, the end up to `24:00`.
+fn parse_hours(text: &str) -> Option<[u32; 2]> {
+    let minute = |t: &str| -> Option<u32> {
+        let (h, m) = t.trim().split_once(':')?;
+        if h.len() != 2 || m.len() != 2 {
+            return None;
+        }
+        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+        (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
+    };
+    let (a, b) = text.split_once('-')?;
+    let (a, b) = (minute(a)?, minute(b)?);
+    (a < b).then_some([a, b])
+}
+
+fn format_hours([a, b]: [u32; 2]) -> String {
+    format!("{:02}:{:02}-{:02}:{:02}", a / 60, a % 60, b / 60, b % 60)
 }

@@ -20,12 +20,16 @@ use super::records::{
 #[derive(Default)]
 struct Acc {
     time: [Option<Millis>; 9],
-    person: [Option<Arc<str>>; 7],
+    person: [Option<Arc<str>>; 9],
     deadline: [Option<Millis>; 4],
     timer: Option<Timer>,
     /// The handling run a feedback ended, kept for a failed check to resume (the engine's
     /// rework on the original deadline).
     held: Option<Timer>,
+    /// Checks done (failed ones included), those done by their check deadline, and when
+    /// the last was done.
+    checks: [u32; 2],
+    last_checked_at: Option<Millis>,
     pending_postpone: i64,
     postponements: u32,
     shelved: bool,
@@ -78,7 +82,11 @@ impl Engine {
             };
             // The deadline of the running timer as it ends (or is replaced) now.
             let ending = match &a.timer {
-                Some(tm) if e.limit.is_some() || ends_timer(action) => {
+                Some(tm)
+                    if e.limit.is_some()
+                        || ends_timer(action)
+                        || matches!(action, Action::Check { .. }) =>
+                {
                     let unit = a.unit.as_deref().and_then(|u| org.find_unit(u).ok());
                     Some((tm.stage, self.timer_deadline(tm, unit)?))
                 }
@@ -86,8 +94,19 @@ impl Engine {
             };
             let ended =
                 |stage: Stage| ending.and_then(|(s, d)| (s == stage).then_some(d).flatten());
+            if let Action::Check { .. } = action {
+                // Every check counts, failed ones too (domain facts §11: 核查 counts every
+                // check done; 按时核查 those done by their deadline).
+                a.checks[0] += 1;
+                a.checks[1] += u32::from(ended(Stage::Check).is_some_and(|d| at <= d));
+                a.last_checked_at = Some(at);
+                a.person[p::LAST_CHECKER].clone_from(&who);
+            }
             match action {
                 Action::Accept | Action::Reject { .. } => {
+                    if let Some(w) = &e.assigned_to {
+                        a.person[p::VERIFY_ASSIGNEE] = Some(Arc::clone(w));
+                    }
                     a.time[t::ACCEPTED].get_or_insert(at);
                     if a.person[p::ACCEPTOR].is_none() {
                         a.person[p::ACCEPTOR] = who;
@@ -292,7 +311,14 @@ impl Engine {
                 .collect();
             cols.push(*name, ColumnData::Time(Cow::Owned(v)));
         }
+        let v = acc
+            .iter()
+            .map(|a| a.last_checked_at.unwrap_or(NO_TIME))
+            .collect();
+        cols.push("last_checked_at", ColumnData::Time(Cow::Owned(v)));
         let ints = |f: &dyn Fn(usize) -> i64| ColumnData::Int(Cow::Owned((0..n).map(f).collect()));
+        cols.push("checks", ints(&|i| i64::from(acc[i].checks[0])));
+        cols.push("checks_on_time", ints(&|i| i64::from(acc[i].checks[1])));
         cols.push("rework", ints(&|i| i64::from(cases[i].rework_count)));
         cols.push("returns", ints(&|i| i64::from(cases[i].return_count)));
         cols.push(

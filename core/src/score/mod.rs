@@ -47,6 +47,9 @@
 //! | `wrong_unit_returns` | integer ≥ 0 | no (version 3) | of `returns`, those approved with the cause "wrong unit" (the dispatcher's error); absent: every return (the rule before returns were approved) |
 //! | `orders`, `orders_replied_on_time` | integer ≥ 0 | no (version 3) | 督办 orders issued on the case, and those answered by their reply deadline; default 0 |
 //! | `void_cause` | text | no (version 3) | the cause of an approved void after filing: `duplicate`, `outside_scope`, `problem_gone`; empty otherwise (a void before filing has none) |
+//! | `checks`, `checks_on_time` | integer ≥ 0 | no (version 4) | every check (核查) done on the case, failed ones included, and those done by their own check deadline; absent: `rework` + 1 for a checked case (`rework` without), of which the passed one on time by `check_deadline` |
+//! | `verify_assignee` | text | no (version 4) | the supervisor the verification task was assigned to when the report was accepted; absent: `verifier` (the verification done is the task) |
+//! | `last_checked_at`, `last_checker` | instant, text | no (version 4) | the last check, passed or failed, and its supervisor (the checks are credited to them); absent: `checked_at`, `checker` |
 //! | `second_unit` | text | no (version 4) | the sub-unit the case was last passed on to (二级派遣) by the unit in `unit`; empty: not passed on |
 //! | `co_units` | text list | no (version 4) | the co-handlers (协办) of a joint dispatch, whose lead (主办) is `unit`: unit ids joined by `;` (`POWER;LIGHT`), empty for none |
 //! | `co_on_time` | text list | no (version 4) | of `co_units`, those whose own feedback (`co_feedback`) came by the case's handling deadline, joined by `;` |
@@ -67,14 +70,17 @@
 //!   `resumed_at` comes with `shelved_at`, not earlier;
 //! - `wrong_unit_returns` does not exceed `returns`, `orders_replied_on_time` not `orders`; `void_cause` is one of its names and is
 //!   given only for a voided case;
+//! - `checks_on_time` comes with `checks` and does not exceed it; with `checks` given,
+//!   `rework` (the failed checks) does not exceed it.
 //! - `second_unit` and every id of `co_units` and `co_on_time` are units of the model, no list
 //!   names a unit twice, and `co_on_time` names only units of its row's `co_units`.
 //!
 //! **Versions.** [`SCHEMA_VERSION`] is 4; version 1 is the schema before issue 12 (no
 //! `schema_version`, no shelf columns), version 2 adds the shelf columns, version 3 the
 //! approval columns (`wrong_unit_returns`, `void_cause`) and the order columns (`orders`,
-//! `orders_replied_on_time`), version 4 the dispatch columns (`second_unit`, `co_units`,
-//! `co_on_time`). A table without `schema_version` is read as the
+//! `orders_replied_on_time`), version 4 the check columns (`checks`, `checks_on_time`,
+//! `last_checked_at`, `last_checker`), the task column `verify_assignee` and the dispatch
+//! columns (`second_unit`, `co_units`, `co_on_time`). A table without `schema_version` is read as the
 //! current version: every column added since version 1 is optional, so an old table reads
 //! unchanged (its shelved cases judged by the `shelved` flag, see *Shelved cases*). Given, the
 //! column holds one version on every row, one this gridgov reads (`records[ROW].schema_version`
@@ -135,6 +141,8 @@
 //! - `due_to_close` = |F closed, or not closed, not on the shelf, and `handle_deadline`
 //!   before `as_of`| (应结案数); `closed` = |F closed| (结案数); `closed_on_time` = |F closed
 //!   and handled on time| (按期结案数); `shelved` = |F on the shelf| (挂账数).
+//! - `missed` = |F from a public source, in the supervisors' collection scope, reported during
+//!   patrol hours| (漏报数, see the supervisor's `missed` below).
 //! - `public_share` = `public_filed / filed` — 监督举报率, scored inversely (a high share of
 //!   problems found by the public means the supervisors missed them).
 //! - `closure_rate` = `closed / due_to_close` (结案率); `on_time_closure_rate` =
@@ -214,13 +222,55 @@
 //! **Supervisor** (监督员):
 //! - `reports` = |R with source `supervisor` and `reporter` = w|; `valid_reports` = those
 //!   filed (not voided) or self-handled (有效上报数); `valid_report_rate`.
-//! - `verify_due` = verifications by w in the period (`verifier`, `verified_at`);
-//!   `verified_on_time` = those with `verified_at ≤ verify_deadline`; `verify_on_time_rate`.
-//!   A verification not yet done has no verifier and is not counted.
-//! - `check_due`, `checked_on_time`, `check_on_time_rate`: the same with `checker`,
-//!   `checked_at`, `check_deadline`.
+//! - `verify_due` = the verification tasks assigned to w (`verify_assignee`) issued in the
+//!   period (`accepted_at`; a row without it: `verified_at`), done or not (应核实数);
+//!   `verified` = those done as of `as_of` (核实数); `verified_on_time` = those with
+//!   `verified_at ≤ verify_deadline` (按时核实数); `verify_on_time_rate` =
+//!   `verified_on_time / verify_due` (按时核实率). The engine assigns a task when it accepts a
+//!   report from a verified source: to a supervisor who patrols the grid, never the reporter,
+//!   in turn by case id among them (gridgov's rule: no source gives one), and only that
+//!   supervisor may verify it ([`crate::access`]); a task verified by a shift leader the model
+//!   lets verify still counts for its assignee. A table before version 4 (no
+//!   `verify_assignee`) counts the verifications done, by their verifier.
+//!
+//!   | | the standard and the practice | gridgov |
+//!   |---|---|---|
+//!   | 按时核实率 | 按时核实数 / 应核实数 (CJ/T 292 监督员评价, restated by missaouib); 应核实数 counts every verification task assigned, done or not (domain facts §11) | `verified_on_time / verify_due` over the tasks assigned to w |
+//!
+//!   Before issue 12 item 12 a task not yet done had no verifier and counted for nobody.
+//! - `check_due` = every check (核查) done, failed ones included (Σ `checks`);
+//!   `failed_checks` = those that failed (Σ `rework`, 核查不通过); `checked_on_time` = those
+//!   done by their own check deadline (Σ `checks_on_time`); `check_on_time_rate` =
+//!   `checked_on_time / check_due` (按时核查率). A case's checks are credited to the
+//!   supervisor of its last check (`last_checker`) in the period of that check
+//!   (`last_checked_at`): records keep one row per case, so checks of one case by several
+//!   supervisors, or in several periods, go to the last. A table before version 4 gives the
+//!   failed checks and the last passed one to `checker` at `checked_at`, only the passed one
+//!   judged on time.
+//!
+//!   | | the standard and the practice | gridgov |
+//!   |---|---|---|
+//!   | 按时核查率 | 按时核查数 / 应核查数 (CJ/T 292 监督员评价, restated by missaouib); 核查 counts every check done, failed ones included, 按时核查数 those done and replied on time (domain facts §11) | `checked_on_time / check_due` over every check, failed ones included |
+//!
+//!   Before issue 12 item 12 only the last passed check of a case counted, so a unit's sham
+//!   feedback failed on site cost the supervisor nothing and earned nothing.
 //! - `filed_in_grids` = |F in the grids w patrols (model)|; `missed` = those from a public
-//!   source (漏报数); `missed_rate` = `missed / filed_in_grids`.
+//!   source, whose category is in the supervisors' collection scope (`[scoring]
+//!   missed_scope`: catalog keys, each with the categories under it; default every category;
+//!   a row without a category is out of a given scope) and reported during patrol hours
+//!   (`[scoring] patrol_hours`, local time `"HH:MM-HH:MM"`, start included, end excluded,
+//!   every day; default the whole day) (漏报数); `missed_rate` = `missed / filed_in_grids`.
+//!   A case voided as a duplicate (or for any cause) is not in F, so it is never a 漏报.
+//!
+//!   | | the standard and the practice | gridgov |
+//!   |---|---|---|
+//!   | 漏报数 | problems confirmed as should-have-been-reported but found through public reports (CJ/T 292 监督员评价, restated by missaouib); a public report of a problem in the supervisors' collection scope during patrol hours, not a duplicate (domain facts §11) | public filed cases in w's grids, category in `missed_scope`, `reported_at` within `patrol_hours`; voided cases never |
+//!   | 漏报率 | 漏报数 / 立案数 | `missed / filed_in_grids` (立案数 of the grids w patrols) |
+//!
+//!   Which categories supervisors must collect and when they patrol are a city's rules (no
+//!   source gives a list): the sample city's scope (every 部件 class and the event classes
+//!   E01, E02, E03, E05; not emergencies E04 or local extensions E06) and hours (08:00–18:00)
+//!   are gridgov's choice. Before issue 12 item 13 every public filed case was a 漏报.
 //! - Composite: `valid_report_rate` 40, `missed_rate` 20 (inverse), `verify_on_time_rate` 20,
 //!   `check_on_time_rate` 20.
 //!
@@ -293,7 +343,7 @@
 //! cases gets `p̄`; the tables still show the raw rates). Ranking is by score, highest first; equal scores share a rank (1, 2, 2, 4);
 //! subjects without a score are not ranked.
 //!
-//! Everything above (limits, weights, step tables, grade bands, `min_sample`, `shrinkage`) is
+//! Everything above (limits, weights, step tables, grade bands, `min_sample`, `shrinkage`, the 漏报 scope and patrol hours) is
 //! overridable in the model file's `[scoring]` section ([`ScoringConfig`]).
 //!
 //! # Merging and comparing
@@ -321,8 +371,8 @@ pub use config::{ScoringConfig, ScoringSection, StepTable};
 pub use drill::{DRILL_COLUMNS, drill_down, drill_down_csv};
 pub use periods::{Freq, compare_at, merge_all, periods, score_periods};
 pub use records::{
-    APPROVAL_COLUMNS, Checked, ColumnData, ColumnType, Columns, DEADLINE_COLUMNS, DISPATCH_COLUMNS,
-    LIST_SEPARATOR, NO_TIME, ORDER_COLUMNS, OnError, PERSON_COLUMNS, Problem, Records,
-    SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS, column_type, schema_columns,
+    APPROVAL_COLUMNS, CHECK_COLUMNS, Checked, ColumnData, ColumnType, Columns, DEADLINE_COLUMNS,
+    DISPATCH_COLUMNS, LIST_SEPARATOR, NO_TIME, ORDER_COLUMNS, OnError, PERSON_COLUMNS, Problem,
+    Records, SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS, column_type, schema_columns,
 };
 pub use spec::{Column, ColumnKind, Numerator, Subject, column_label_zh, column_labels_zh};

@@ -112,7 +112,7 @@ const fn value(name: &'static str) -> Column {
 }
 
 /// Area columns; the counts come first, in tally order.
-pub(crate) const AREA: [Column; 18] = [
+pub(crate) const AREA: [Column; 19] = [
     count("reported"),
     count("public_reported"),
     count("filed"),
@@ -123,6 +123,7 @@ pub(crate) const AREA: [Column; 18] = [
     count("shelved"),
     count("rated"),
     count("satisfied"),
+    count("missed"),
     lower("public_share", 3, 2),
     rate("closure_rate", 5, 4),
     rate("on_time_closure_rate", 6, 4),
@@ -159,19 +160,21 @@ pub(crate) const DEPARTMENT: [Column; 22] = [
     rate("co_on_time_rate", 12, 11),
 ];
 
-pub(crate) const SUPERVISOR: [Column; 12] = [
+pub(crate) const SUPERVISOR: [Column; 14] = [
     count("reports"),
     count("valid_reports"),
     count("verify_due"),
+    count("verified"),
     count("verified_on_time"),
     count("check_due"),
+    count("failed_checks"),
     count("checked_on_time"),
     count("filed_in_grids"),
     count("missed"),
     rate("valid_report_rate", 1, 0),
-    rate("verify_on_time_rate", 3, 2),
-    rate("check_on_time_rate", 5, 4),
-    lower("missed_rate", 7, 6),
+    rate("verify_on_time_rate", 4, 2),
+    rate("check_on_time_rate", 7, 5),
+    lower("missed_rate", 9, 8),
 ];
 
 pub(crate) const ACCEPTOR: [Column; 5] = [
@@ -342,9 +345,11 @@ pub fn column_label_zh(name: &str) -> Option<&'static str> {
         "missed" => "漏报数",
         "missed_rate" => "漏报率",
         "verify_due" => "应核实数",
+        "verified" => "核实数",
         "verified_on_time" => "按时核实数",
         "verify_on_time_rate" => "按时核实率",
         "check_due" => "应核查数",
+        "failed_checks" => "核查不通过数",
         "checked_on_time" => "按时核查数",
         "check_on_time_rate" => "按时核查率",
         "accepted" => "受理数",

@@ -41,7 +41,7 @@ impl AreaTally {
 }
 
 /// Number of count columns of an area ([`AREA`](super::spec::AREA)).
-pub(crate) const AREA_COUNTS: usize = 10;
+pub(crate) const AREA_COUNTS: usize = 11;
 /// Number of count columns of a department ([`DEPARTMENT`](super::spec::DEPARTMENT)).
 pub(crate) const DEPT_COUNTS: usize = 13;
 /// The department counts of a card written before two-level and joint dispatch (the leading
@@ -60,6 +60,7 @@ pub(crate) mod ac {
     pub const SHELVED: usize = 7;
     pub const RATED: usize = 8;
     pub const SATISFIED: usize = 9;
+    pub const MISSED: usize = 10;
 }
 
 /// Positions of the department counts (the leading columns of
@@ -120,18 +121,21 @@ const JUSTIFIED_VOID: u8 = crate::case::VoidCause::ProblemGone as u8 + 1;
 pub(crate) type PostTally = BTreeMap<Arc<str>, Vec<u64>>;
 
 /// Counts per post role, in [`Subject`](super::spec::Subject) order from the supervisor.
-pub(crate) const POST_COUNTS: [usize; 4] = [6, 3, 5, 5];
+pub(crate) const POST_COUNTS: [usize; 4] = [8, 3, 5, 5];
 
 /// Per person column (in `PERSON_COLUMNS` order): the post role it counts for, the offset of
 /// its counts in that role's tally, and how many it has.
-const PERSON_SLOTS: [(usize, usize, usize); 7] = [
+/// A width of 0: the column is not counted (the checks are credited to `last_checker`).
+const PERSON_SLOTS: [(usize, usize, usize); 9] = [
     (0, 0, 2), // reporter: supervisor reports, valid reports
     (1, 0, 3), // acceptor: accepted, on time, accurate
-    (0, 2, 2), // verifier: supervisor verifications, on time
+    (0, 2, 0), // verifier: the verification done, counted with its task below
     (2, 0, 3), // filer: shift-leader filing decisions, on time, voided
     (3, 0, 5), // dispatcher: dispatched, on time, returned, 督办 orders, replied on time
-    (0, 4, 2), // checker: supervisor checks, on time
+    (0, 5, 0), // checker: the last passed check, counted with every check below
     (2, 3, 2), // closer: shift-leader closings, on time
+    (0, 5, 3), // last_checker: supervisor checks (failed included), failed, on time
+    (0, 2, 3), // verify_assignee: verification tasks assigned, done, done on time
 ];
 
 /// The partial aggregate of a period: additive in every field.
@@ -195,9 +199,19 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
     let centre = |stage: Stage| -> &Calendar { model.calendar_for(stage, None) };
     let mut tally = Tally::empty(model.territory().len(), model.org().units().len());
     // Per person column: counts per id of its dictionary (see `PERSON_SLOTS`).
-    let mut posts: [Vec<u64>; 7] =
+    let mut posts: [Vec<u64>; 9] =
         std::array::from_fn(|c| vec![0; rec.people[c].len() * PERSON_SLOTS[c].2]);
     let in_p = |v: Millis| v != NO_TIME && v >= w.start && v < w.end;
+    // 漏报 scope per catalog leaf (and for a row without a category, the last slot).
+    let categories = model.catalog().categories();
+    let scoped: Vec<bool> = categories
+        .iter()
+        .map(|c| Some(c.key.as_str()))
+        .chain([None])
+        .map(|key| w.config.in_scope(key))
+        .collect();
+    // Patrol hours are local time (every calendar of a model has the model's UTC offset).
+    let offset_ms = i64::from(model.calendar().utc_offset_minutes()) * 60_000;
     let between = |cal: &Calendar, row: usize, a: usize, b: usize| -> Result<i64> {
         cal.working_between(rec.time[a][row], rec.time[b][row])
             .map_err(|e| err_at(row, TIME_COLUMNS[b], rec.time[b][row], &e))
@@ -257,6 +271,20 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
         if filed_cohort {
             a.counts[ac::FILED] += 1;
             a.counts[ac::PUBLIC_FILED] += u64::from(public);
+            // 漏报: a public report in the supervisors' collection scope, made during patrol
+            // hours (local time); voided cases (duplicates included) are not in F.
+            if public {
+                let cat = rec.category[row];
+                let in_scope = scoped[if cat == NONE {
+                    categories.len()
+                } else {
+                    cat as usize
+                }];
+                let minute = (reported.saturating_add(offset_ms)).rem_euclid(86_400_000) / 60_000;
+                let hours = w.config.patrol_hours;
+                let in_hours = (i64::from(hours[0])..i64::from(hours[1])).contains(&minute);
+                a.counts[ac::MISSED] += u64::from(in_scope && in_hours);
+            }
             if closed != NO_TIME {
                 a.counts[ac::DUE_TO_CLOSE] += 1;
                 a.counts[ac::CLOSED] += 1;
@@ -342,19 +370,29 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
             let valid = (filed != NO_TIME && state != State::Voided) || rec.self_handled[row];
             c[1] += u64::from(valid);
         }
+        // 应核实数: verification tasks assigned to the supervisor, done or not, in the period
+        // they were issued (the acceptance; a row without it: the verification); 核实数 and
+        // 按时核实数 the ones done (as of `as_of`), and by their deadline.
         let verified = tm(t::VERIFIED);
-        if rec.person[p::VERIFIER][row] != NONE && in_p(verified) {
-            let c = &mut posts[p::VERIFIER][slot(p::VERIFIER)..][..2];
+        let issued = match tm(t::ACCEPTED) {
+            NO_TIME => verified,
+            a => a,
+        };
+        if rec.person[p::VERIFY_ASSIGNEE][row] != NONE && in_p(issued) {
+            let c = &mut posts[p::VERIFY_ASSIGNEE][slot(p::VERIFY_ASSIGNEE)..][..3];
             c[0] += 1;
+            c[1] += u64::from(verified != NO_TIME);
             let dl = rec.deadline[0][row];
-            c[1] += u64::from(dl != NO_TIME && verified <= dl);
+            c[2] += u64::from(verified != NO_TIME && dl != NO_TIME && verified <= dl);
         }
-        let checked = tm(t::CHECKED);
-        if rec.person[p::CHECKER][row] != NONE && in_p(checked) {
-            let c = &mut posts[p::CHECKER][slot(p::CHECKER)..][..2];
-            c[0] += 1;
-            let dl = rec.deadline[3][row];
-            c[1] += u64::from(dl != NO_TIME && checked <= dl);
+        // 核查: every check of the case, failed ones included, credited to the supervisor of
+        // its last check at the instant of that check (records keep one row per case).
+        let last_check = rec.last_checked_at[row];
+        if rec.person[p::LAST_CHECKER][row] != NONE && last_check < w.as_of && in_p(last_check) {
+            let c = &mut posts[p::LAST_CHECKER][slot(p::LAST_CHECKER)..][..3];
+            c[0] += u64::from(rec.checks[0][row]);
+            c[1] += u64::from(rec.rework[row].min(rec.checks[0][row]));
+            c[2] += u64::from(rec.checks[1][row]);
         }
         let accepted = tm(t::ACCEPTED);
         if rec.person[p::ACCEPTOR][row] != NONE && in_p(accepted) {
@@ -425,6 +463,9 @@ fn tally_chunk(rec: &Records, w: Window<'_>, rows: std::ops::Range<usize>) -> Re
     }
     for (c, flat) in posts.iter().enumerate() {
         let (k, offset, width) = PERSON_SLOTS[c];
+        if width == 0 {
+            continue;
+        }
         for (i, counts) in flat.chunks_exact(width).enumerate() {
             if counts.iter().any(|&x| x > 0) {
                 let e = tally.posts[k]

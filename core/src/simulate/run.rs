@@ -24,7 +24,8 @@ pub(super) enum Step {
     Intake,
     /// The reporting supervisor fixes it on the spot.
     SelfHandle,
-    /// A supervisor of the grid verifies.
+    /// The supervisor the verification task was assigned to verifies (a supervisor of the
+    /// grid where none was).
     Verify,
     /// The shift leader files or voids.
     File,

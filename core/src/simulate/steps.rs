@@ -1,9 +1,13 @@
 //! The per-stage actors: for each [`Step`] of a case, who acts (drawn among the workers allowed
 //! to), what they do (as the case's fate says), and which step comes next and when.
 
+use std::sync::Arc;
+
 use crate::access::Party;
 use crate::calendar::{Millis, TimeLimit};
-use crate::case::{Action, ActionKind, CaseId, ReturnCause, State, SuperviseLevel, VoidCause};
+use crate::case::{
+    Action, ActionKind, Actor, CaseId, ReturnCause, State, SuperviseLevel, VoidCause,
+};
 use crate::error::Result;
 use crate::org::{Role, UnitId, UnitKind};
 
@@ -212,8 +216,14 @@ impl Run {
                 self.schedule_close(id, t)?;
             }
             Step::Verify => {
-                let Some(actor) = self.who(id, K::Verify, &[Role::Supervisor])? else {
+                let Some(drawn) = self.who(id, K::Verify, &[Role::Supervisor])? else {
                     return Ok(());
+                };
+                // The supervisor the task was assigned to verifies it (the draw above keeps
+                // the case's random stream as it was).
+                let actor = match &self.eng.case(id)?.verify_assignee {
+                    Some(w) => Actor::Worker(Arc::clone(w)),
+                    None => drawn,
                 };
                 let valid = !self.fate(id).invalid;
                 self.act(id, actor, t, Action::Verify { valid })?;

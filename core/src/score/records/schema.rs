@@ -44,8 +44,10 @@ pub const DEADLINE_COLUMNS: [&str; 4] = [
     "check_deadline",
 ];
 
-/// The person columns; the first is the reporter.
-pub const PERSON_COLUMNS: [&str; 7] = [
+/// The person columns; the first is the reporter. `last_checker` (schema version 4) is the
+/// supervisor of the case's last check, passed or failed; `verify_assignee` (version 4) the
+/// supervisor the verification task was assigned to.
+pub const PERSON_COLUMNS: [&str; 9] = [
     "reporter",
     "acceptor",
     "verifier",
@@ -53,6 +55,8 @@ pub const PERSON_COLUMNS: [&str; 7] = [
     "dispatcher",
     "checker",
     "closer",
+    "last_checker",
+    "verify_assignee",
 ];
 
 /// Positions in [`PERSON_COLUMNS`].
@@ -64,6 +68,8 @@ pub(crate) mod p {
     pub const DISPATCHER: usize = 4;
     pub const CHECKER: usize = 5;
     pub const CLOSER: usize = 6;
+    pub const LAST_CHECKER: usize = 7;
+    pub const VERIFY_ASSIGNEE: usize = 8;
 }
 
 /// The integer columns (besides `id` and `satisfaction`).
@@ -87,6 +93,13 @@ pub const APPROVAL_COLUMNS: [&str; 2] = ["wrong_unit_returns", "void_cause"];
 /// by their reply deadline.
 pub const ORDER_COLUMNS: [&str; 2] = ["orders", "orders_replied_on_time"];
 
+/// The check columns (schema version 4): per case, every check (核查) done, failed ones
+/// included, and those done by their own check deadline; `last_checked_at` and
+/// `last_checker` (a person column) say when and by whom the last of them was done. The
+/// failed checks are `rework`. Absent (a table of version 1–3): the failed checks (`rework`)
+/// plus the last passed one, credited to `checker` at `checked_at`, the passed one on time by
+/// `check_deadline` and the failed ones not (their deadlines are not in the table).
+pub const CHECK_COLUMNS: [&str; 3] = ["checks", "checks_on_time", "last_checked_at"];
 /// The dispatch columns (schema version 4): the second-level unit a case was last passed on
 /// to (二级派遣; a unit id, empty for none), the co-handlers (协办) of a joint dispatch, and those
 /// of them whose own feedback came by the case's handling deadline. The two lists are text:
@@ -104,7 +117,9 @@ pub const LIST_SEPARATOR: char = ';';
 /// - **2**: adds `schema_version` and the shelf columns [`SHELF_COLUMNS`];
 /// - **3**: adds the approval columns [`APPROVAL_COLUMNS`] (returns and voids are approved)
 ///   and the order columns [`ORDER_COLUMNS`] (督办 orders);
-/// - **4**: adds the dispatch columns [`DISPATCH_COLUMNS`] (two-level and joint dispatch).
+/// - **4**: adds the check columns [`CHECK_COLUMNS`] and `last_checker` (every check counts,
+///   failed ones too), `verify_assignee` (verification tasks are assigned) and the dispatch
+///   columns [`DISPATCH_COLUMNS`] (two-level and joint dispatch).
 ///
 /// A table without the column is read as the current version (every column added since 1 is
 /// optional, so a version-1 table reads unchanged); a table that states a version reads only
@@ -116,7 +131,11 @@ pub(super) const KNOWN_VERSIONS: &str = "1, 2, 3, 4";
 
 /// The first schema version that has column `name` (`schema_version` itself may state 1).
 pub(super) fn since_version(name: &str) -> i64 {
-    if DISPATCH_COLUMNS.contains(&name) {
+    if DISPATCH_COLUMNS.contains(&name)
+        || CHECK_COLUMNS.contains(&name)
+        || name == "last_checker"
+        || name == "verify_assignee"
+    {
         4
     } else if APPROVAL_COLUMNS.contains(&name) || ORDER_COLUMNS.contains(&name) {
         3
@@ -156,6 +175,8 @@ pub fn column_type(name: &str) -> Option<ColumnType> {
     Some(match name {
         "id" | "satisfaction" | "schema_version" | "wrong_unit_returns" => ColumnType::Int,
         n if ORDER_COLUMNS.contains(&n) => ColumnType::Int,
+        "checks" | "checks_on_time" => ColumnType::Int,
+        "last_checked_at" => ColumnType::Time,
         "category" | "urgency" | "grid" | "source" | "state" | "unit" | "void_cause" => {
             ColumnType::Text
         }
@@ -199,6 +220,9 @@ pub fn schema_columns() -> Vec<&'static str> {
     v.extend(SHELF_COLUMNS);
     v.extend(APPROVAL_COLUMNS);
     v.extend(ORDER_COLUMNS);
+    v.extend(CHECK_COLUMNS);
+    v.push("last_checker");
+    v.push("verify_assignee");
     v.extend(DISPATCH_COLUMNS);
     v.extend(DEADLINE_COLUMNS);
     v

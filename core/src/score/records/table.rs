@@ -29,9 +29,9 @@ pub struct Records<'a> {
     pub(crate) source: Vec<Source>,
     pub(crate) state: Vec<State>,
     /// Per person column: the ids given.
-    pub(crate) people: [Vec<Arc<str>>; 7],
+    pub(crate) people: [Vec<Arc<str>>; 9],
     /// Per person column: index into its `people` list.
-    pub(crate) person: [Vec<u32>; 7],
+    pub(crate) person: [Vec<u32>; 9],
     /// Unit index ([`NONE`]: not dispatched).
     pub(crate) unit: Vec<u32>,
     /// The second-level unit's index ([`NONE`]: not passed on); empty when the table has no
@@ -57,6 +57,11 @@ pub struct Records<'a> {
     pub(crate) void_cause: Vec<u8>,
     /// 督办 orders issued, and those answered on time.
     pub(crate) orders: [Vec<u32>; 2],
+    /// Checks done (failed ones included), and those done by their check deadline (schema 4;
+    /// a table without the columns: one check per checked case).
+    pub(crate) checks: [Vec<u32>; 2],
+    /// `last_checked_at`: the last check, passed or failed.
+    pub(crate) last_checked_at: Cow<'a, [Millis]>,
     pub(crate) postponements: Vec<u32>,
     pub(crate) extension_minutes: Cow<'a, [i64]>,
     pub(crate) shelved: Cow<'a, [bool]>,
@@ -128,6 +133,8 @@ impl Records<'_> {
             wrong_unit_returns: self.wrong_unit_returns,
             void_cause: self.void_cause,
             orders: self.orders,
+            checks: self.checks,
+            last_checked_at: own(self.last_checked_at),
             postponements: self.postponements,
             extension_minutes: Cow::Owned(self.extension_minutes.into_owned()),
             shelved: Cow::Owned(self.shelved.into_owned()),
@@ -237,6 +244,9 @@ impl Records<'_> {
                 "wrong_unit_returns" => ints(&self.wrong_unit_returns),
                 "orders" => ints(&self.orders[0]),
                 "orders_replied_on_time" => ints(&self.orders[1]),
+                "checks" => ints(&self.checks[0]),
+                "checks_on_time" => ints(&self.checks[1]),
+                "last_checked_at" => ColumnData::Time(Cow::Borrowed(&self.last_checked_at)),
                 "void_cause" => text(
                     VoidCause::ALL
                         .iter()

@@ -279,8 +279,8 @@ impl<'a> Records<'a> {
         let state_given = cols.get("state").is_some();
         let states = next_text()?;
         let unit = next_text()?;
-        let mut people: [Vec<Arc<str>>; 7] = Default::default();
-        let mut person: [Vec<u32>; 7] = Default::default();
+        let mut people: [Vec<Arc<str>>; 9] = Default::default();
+        let mut person: [Vec<u32>; 9] = Default::default();
         for (k, r) in persons.into_iter().enumerate() {
             let (rows, dict) = r?;
             person[k] = rows;
@@ -340,6 +340,47 @@ impl<'a> Records<'a> {
                 &orders[1][row],
                 format!("exceeds orders ({})", orders[0][row]),
             ));
+        }
+        // Checks (schema 4): every check done, failed ones included. Absent, the fallback
+        // after the deadlines are known (one check per checked case).
+        let checks_given = cols.get("checks").is_some();
+        let checks = [
+            count_column(cols, "checks", n)?,
+            count_column(cols, "checks_on_time", n)?,
+        ];
+        if !checks_given && cols.get("checks_on_time").is_some() {
+            return Err(Error::invalid(
+                "records.checks_on_time",
+                "checks_on_time",
+                "is given without checks (give both columns, or neither)",
+            ));
+        }
+        if checks_given && let Some(row) = (0..n).find(|&r| checks[1][r] > checks[0][r]) {
+            return Err(bad(
+                row,
+                "checks_on_time",
+                &checks[1][row],
+                format!("exceeds checks ({})", checks[0][row]),
+            ));
+        }
+        if checks_given && let Some(row) = (0..n).find(|&r| rework[r] > checks[0][r]) {
+            return Err(bad(
+                row,
+                "rework",
+                &rework[row],
+                format!(
+                    "exceeds checks ({}): every failed check is a check",
+                    checks[0][row]
+                ),
+            ));
+        }
+        let last_checked_at = time_column(cols, "last_checked_at", n)?;
+        if let Some(col) = &last_checked_at
+            && let Some(row) = col.iter().position(|&v| {
+                v != NO_TIME && crate::limits::check_instant("last_checked_at", v).is_err()
+            })
+        {
+            return Err(bad(row, "last_checked_at", &col[row], instant_reason()));
         }
         let void_cause: Vec<u8> = resolve_text(cols, "void_cause", n, false, |c| {
             VoidCause::parse(c).map(|c| c as u32).ok_or_else(|| {
@@ -483,6 +524,8 @@ impl<'a> Records<'a> {
             wrong_unit_returns,
             void_cause,
             orders,
+            checks,
+            last_checked_at: Cow::Owned(Vec::new()),
             postponements,
             extension_minutes,
             shelved,
@@ -499,6 +542,36 @@ impl<'a> Records<'a> {
                 Some(v) => v,
                 None => Cow::Owned(records.compute_deadlines(k)?),
             };
+        }
+        // Tables before schema 4: the failed checks (`rework`) and the last passed one, all
+        // credited to its checker at `checked_at`; only the passed one is judged on time
+        // (by `check_deadline`: the failed checks' deadlines are not in the table).
+        records.last_checked_at =
+            last_checked_at.unwrap_or_else(|| records.time[t::CHECKED].clone());
+        if cols.get("last_checker").is_none() {
+            // (positions p::CHECKER and p::LAST_CHECKER)
+            let [_, _, _, _, _, checker, _, last, _] = &mut records.person;
+            last.clone_from(checker);
+            let [_, _, _, _, _, checker, _, last, _] = &mut records.people;
+            last.clone_from(checker);
+        }
+        // Tables before schema 4: the verification done, by its verifier, is the task.
+        if cols.get("verify_assignee").is_none() {
+            // (positions p::VERIFIER and p::VERIFY_ASSIGNEE)
+            let [_, _, verifier, _, _, _, _, _, assignee] = &mut records.person;
+            assignee.clone_from(verifier);
+            let [_, _, verifier, _, _, _, _, _, assignee] = &mut records.people;
+            assignee.clone_from(verifier);
+        }
+        if !checks_given {
+            let checked = &records.time[t::CHECKED];
+            let deadline = &records.deadline[3];
+            for row in 0..n {
+                let done = checked[row] != NO_TIME;
+                records.checks[0][row] = records.rework[row].saturating_add(u32::from(done));
+                records.checks[1][row] =
+                    u32::from(done && deadline[row] != NO_TIME && checked[row] <= deadline[row]);
+            }
         }
         Ok(records)
     }
