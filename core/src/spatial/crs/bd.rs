@@ -3,7 +3,7 @@
 
 use std::f64::consts::PI;
 
-use super::{INVERSE_MAX_STEPS, out_of_china};
+use super::gcj::{INVERSE_MAX_STEPS, out_of_china};
 
 /// Baidu's `x_pi`.
 const X_PI: f64 = PI * 3000.0 / 180.0;

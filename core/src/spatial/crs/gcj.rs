@@ -5,7 +5,13 @@
 
 use std::f64::consts::PI;
 
-use super::{INVERSE_MAX_STEPS, out_of_china};
+/// Upper bound on inverse iterations (2–4 are needed in practice).
+pub(super) const INVERSE_MAX_STEPS: usize = 30;
+
+/// Whether a point lies outside the conventional GCJ-02 box (no offset there).
+pub(super) fn out_of_china(lon: f64, lat: f64) -> bool {
+    !((72.004..=137.8347).contains(&lon) && (0.8293..=55.8271).contains(&lat))
+}
 
 /// Krasovsky semi-major axis used by GCJ-02.
 const GCJ_A: f64 = 6_378_245.0;

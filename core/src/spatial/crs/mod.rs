@@ -113,13 +113,6 @@ enum Family {
     Bd,
 }
 
-/// Upper bound on inverse iterations (2–4 are needed in practice).
-pub(super) const INVERSE_MAX_STEPS: usize = 30;
-
-/// Whether a point lies outside the conventional GCJ-02 box (no offset there).
-pub(crate) fn out_of_china(lon: f64, lat: f64) -> bool {
-    !((72.004..=137.8347).contains(&lon) && (0.8293..=55.8271).contains(&lat))
-}
 
 /// Converts a point that is known to be valid (finite, in range).
 pub(crate) fn convert_unchecked(lon: f64, lat: f64, from: Crs, to: Crs) -> (f64, f64) {
