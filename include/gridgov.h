@@ -23,9 +23,10 @@
  of `gridgov_records_to_csv`) and the newest it reads: version 2 adds `schema_version`,
  `shelved_at` and `resumed_at`; version 3 adds `wrong_unit_returns` and `void_cause`
  (returns and voids after filing are approved); version 4 adds `checks`, `checks_on_time`,
- `last_checked_at` and `last_checker` (every check counts, failed ones too) and
- `verify_assignee` (verification tasks are assigned); a version-1
- table (no `schema_version` column) still reads.
+ `last_checked_at` and `last_checker` (every check counts, failed ones too),
+ `verify_assignee` (verification tasks are assigned), and `second_unit`, `co_units` and
+ `co_on_time` (two-level and joint dispatch; the lists are unit ids joined by `;`); a
+ version-1 table (no `schema_version` column) still reads.
  */
 #define GRIDGOV_RECORD_SCHEMA_VERSION 4
 
@@ -302,6 +303,42 @@ gridgov_status gridgov_calendar_from_text(const char *text,
 gridgov_status gridgov_model_calendar(const gridgov_model *model, gridgov_calendar **out);
 
 /*
+ Creates a calendar handle holding a copy of the model's calendar named `name` (free it
+ separately): `"default"` is the model's `calendar`, the others its `[calendars]`
+ (`gridgov_model_calendars_json` lists them).
+
+ # Errors
+ `GRIDGOV_STATUS_UNKNOWN` naming the calendar when the model has none of that name.
+
+ # Safety
+ `model` must be a valid handle; `name` a NUL-terminated string; `out` a valid pointer.
+ */
+gridgov_status gridgov_model_calendar_named(const gridgov_model *model,
+                                            const char *name,
+                                            gridgov_calendar **out);
+
+/*
+ The name of the calendar a deadline of `stage` (`"accept"`, `"verify"`, `"file"`,
+ `"dispatch"`, `"handle"`, `"check"`, `"close"`) is counted on, for `unit` (a unit id, or
+ NULL): the calendar of whoever must act — handling on the unit's calendar, the centre's
+ stages on the stage's (`[engine.stage_calendars]`), anything else on `"default"`. Open it
+ with `gridgov_model_calendar_named`.
+
+ # Errors
+ `GRIDGOV_STATUS_INVALID_VALUE` for an unknown stage; `GRIDGOV_STATUS_UNKNOWN` naming an
+ unknown unit.
+
+ # Safety
+ `model` must be a valid handle; `stage` a NUL-terminated string; `unit` NULL or a
+ NUL-terminated string; `out_name` a valid pointer; `out_len` NULL or valid.
+ */
+gridgov_status gridgov_model_calendar_for(const gridgov_model *model,
+                                          const char *stage,
+                                          const char *unit,
+                                          char **out_name,
+                                          size_t *out_len);
+
+/*
  Releases a calendar. NULL is accepted and ignored.
 
  # Safety
@@ -519,7 +556,13 @@ gridgov_status gridgov_engine_report(gridgov_engine *engine,
  `approve_return`, `deny_return`, `request_void` (cause: `duplicate`, `outside_scope` or
  `problem_gone`; reason), `approve_void`, `deny_void`. A plain `return`, or a `void` of a
  filed case, is refused with `GRIDGOV_STATUS_INVALID_TRANSITION` (the message names the case
- and the action).
+ and the action). Two-level and joint dispatch: `subdispatch` (unit: a sub-unit, at any
+ depth, of the unit holding the case; by its handler; the handling deadline does not move;
+ any other unit is `GRIDGOV_STATUS_INVALID_VALUE` naming the case and both units),
+ `co_dispatch` (unit: a co-handler, 协办, named by the dispatcher; the dispatched unit leads),
+ `co_feedback` (result: a co-handler's own feedback, once, by its handler); the lead's
+ `handle` is `GRIDGOV_STATUS_INVALID_VALUE` naming the co-handlers that have not fed back,
+ while the model's `[engine] co_feedback_required` is true (the default).
 
  Errors, with the message in `gridgov_last_error`: `GRIDGOV_STATUS_INVALID_TRANSITION` (the
  case's state does not allow the action), `GRIDGOV_STATUS_PERMISSION_DENIED` (role or scope;
@@ -547,8 +590,9 @@ gridgov_status gridgov_engine_act(gridgov_engine *engine,
 /*
  Case `case_id` as a JSON object: `id`, `state`, `open` (true while the case still needs
  work: not closed and not in a final state), `category`, `urgency`, `grid` (code),
- `unit` (id or null), `source`, `reporter` (an actor), `verify_assignee` (the supervisor
- its verification task was assigned to, or null), `reported_at`, `last_at` (ms),
+ `unit` (id or null; the lead of a joint dispatch), `second_unit` (the sub-unit it was passed
+ on to, or null), `co_handlers` (`[{"unit", "fed_back_at", "on_time"}]`), `source`, `reporter` (an actor),
+ `verify_assignee` (the supervisor its verification task was assigned to, or null), `reported_at`, `last_at` (ms),
  `stage` and `limit` of the running stage timer (null when none), `paused` (the clock is
  stopped: shelved), `deadline` (ms or null), `light` at `now_ms` (`"green"`, `"yellow"`,
  `"red"` or null when no timed stage runs), `rework_count`, `return_count`, `reopen_count`,
@@ -867,6 +911,20 @@ void gridgov_model_free(gridgov_model *model);
 gridgov_status gridgov_model_summary_json(const gridgov_model *model, char **out, size_t *out_len);
 
 /*
+ The model's calendars as a JSON array, `"default"` (the model's `calendar`) first, then its
+ `[calendars]` by name: `[{"name": "seven_day", "calendar": "seven_day", "years": [2019,
+ 2026], "units": ["SANIT", ...], "stages": []}, ...]` — `calendar` is the calendar's own name,
+ `units` the units whose handling runs on it, `stages` the stages timed on it when no unit
+ acts (`"handle"` on `"default"`). Open one with `gridgov_model_calendar_named`.
+
+ # Safety
+ `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
+ */
+gridgov_status gridgov_model_calendars_json(const gridgov_model *model,
+                                            char **out,
+                                            size_t *out_len);
+
+/*
  The labels case records may use for the schema's ids, as JSON in the shape of the model's
  `[scoring.labels]`: `{"state": {"已结案": "closed", ...}, "source": {...}, "urgency": {...},
  "boolean": {"是": true, ...}}` — the built-in Chinese labels plus the model's own.
@@ -893,12 +951,42 @@ gridgov_status gridgov_model_to_json(const gridgov_model *model, char **out, siz
  `areas`, `grids`); and the staffing gaps, `staffing`: `units_without_handler` (units a
  duty rule or the territorial fallback assigns cases to with no worker of role `handler`:
  `unit`, `name`, `rules` — indices into the model's `duty` list — and `fallback_grids`) and
- `grids_without_supervisor` (unit grids no supervisor patrols: `code`, `name`).
+ `grids_without_supervisor` (unit grids no supervisor patrols: `code`, `name`); and
+ `unknown_divisions`, the division codes the built-in GB/T 2260 list lacks (as
+ `gridgov_model_unknown_divisions_json` gives them; empty when the model's
+ `division_codes.check` is `off`).
 
  # Safety
  `model` must be a valid handle, `out` a valid pointer, `out_len` NULL or valid.
  */
 gridgov_status gridgov_model_check_json(const gridgov_model *model, char **out, size_t *out_len);
+
+/*
+ The division codes of the model's national area codes (their first six digits) that a list
+ of GB/T 2260 codes lacks, as a JSON array of `{code, level, area, index, areas, message}`
+ (`level`: `county`, `prefecture` or `province`; `area`/`index`: the first area using it and
+ its index in the model file's `areas`; `areas`: how many areas use it; `message`, e.g.
+ `unknown county-level code 510199 (not in the division list of 2022-10-31; …)`). Codes the
+ model declares in `division_codes.extra` are known.
+
+ `list`/`list_len` is the list as text (one `code,name` per line, `#` comments, a
+ `# as_of: YYYY-MM-DD` comment dating it; UTF-8); `list` NULL (with `list_len` 0) uses the
+ list shipped with gridgov (National Bureau of Statistics, cut-off 2022-10-31).
+ `gridgov_model_check_json` reports the same under `unknown_divisions` with the built-in list.
+
+ # Errors
+ `GRIDGOV_INVALID_CODE` naming the line of a list entry that is not six digits or is
+ given twice; `GRIDGOV_INVALID_UTF8`.
+
+ # Safety
+ `model` must be a valid handle; `list` NULL or `list_len` readable bytes; `out` a valid
+ pointer, `out_len` NULL or valid.
+ */
+gridgov_status gridgov_model_unknown_divisions_json(const gridgov_model *model,
+                                                    const char *list,
+                                                    size_t list_len,
+                                                    char **out,
+                                                    size_t *out_len);
 
 /*
  Routes a case of `category` (e.g. `"C0101"`) in unit grid `grid` to its responsible unit,
