@@ -64,7 +64,7 @@ static void test_calendars_listed_and_opened(void) {
   CHECK_STATUS(gridgov_model_calendars_json(m, &json, &len), GRIDGOV_STATUS_OK);
   CHECK(json != NULL && strncmp(json, "[{\"name\":\"default\",\"calendar\":\"china\"", 37) == 0);
   CHECK(json != NULL && strstr(json, "{\"name\":\"seven_day\",\"calendar\":\"seven_day\","
-                                     "\"years\":[2019,2026],\"units\":[\"SANIT\",\"SANIT-W\"],"
+                                     "\"years\":[2019,2026],\"units\":[\"SANIT\",\"SANIT-W\",\"SANIT-E\"],"
                                      "\"stages\":[]}") != NULL);
   CHECK(json != NULL && strstr(json, "\"stages\":[\"accept\",\"file\",\"dispatch\",\"close\"]"));
   gridgov_string_free(json);
