@@ -21,9 +21,9 @@ mod validate;
 pub use columns::{ColumnData, Columns};
 pub use problems::{Checked, OnError, Problem};
 pub use schema::{
-    APPROVAL_COLUMNS, CHECK_COLUMNS, ColumnType, DEADLINE_COLUMNS, DISPATCH_COLUMNS, LIST_SEPARATOR,
-    NO_TIME, NONE, ORDER_COLUMNS, PERSON_COLUMNS, SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS,
-    column_type, schema_columns,
+    APPROVAL_COLUMNS, CHECK_COLUMNS, ColumnType, DEADLINE_COLUMNS, DISPATCH_COLUMNS,
+    LIST_SEPARATOR, NO_TIME, NONE, ORDER_COLUMNS, PERSON_COLUMNS, SCHEMA_VERSION, SHELF_COLUMNS,
+    TIME_COLUMNS, column_type, schema_columns,
 };
 pub(crate) use schema::{p, t};
 pub use table::Records;

@@ -113,7 +113,6 @@ enum Family {
     Bd,
 }
 
-
 /// Converts a point that is known to be valid (finite, in range).
 pub(crate) fn convert_unchecked(lon: f64, lat: f64, from: Crs, to: Crs) -> (f64, f64) {
     match (from.family(), to.family()) {
