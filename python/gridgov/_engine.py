@@ -169,6 +169,9 @@ class Case:
     #: The co-handlers (协办) of a joint dispatch, in the order named:
     #: ``{"unit", "fed_back_at" (epoch ms or None), "on_time"}`` each.
     co_handlers: tuple[dict[str, Any], ...]
+    #: The supervisor its verification task was assigned to when the report was accepted (only
+    #: they verify it), or ``None`` (no task, or nobody else patrols the grid).
+    verify_assignee: Optional[str]
     #: ``True`` while the case still needs work (not closed and not final), as the core's
     #: lifecycle says.
     is_open: bool
@@ -607,6 +610,7 @@ class Engine:
             callback_redos=d["callback_redos"],
             second_unit=d["second_unit"],
             co_handlers=tuple(d["co_handlers"]),
+            verify_assignee=d["verify_assignee"],
             is_open=d["open"],
             history=tuple(d["history"]),
         )

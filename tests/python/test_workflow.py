@@ -463,6 +463,7 @@ def test_verification_tasks_are_assigned_and_counted_done_or_not() -> None:
         eng.act(cases[1], "verify", actor="SV001", at=MON, valid=True)
     eng.act(cases[0], "verify", actor="SV001", at=MON + m(30), valid=True)
     assert '"assigned_to":"SV002"' in eng.events_jsonl()
+    assert [eng.case(c).verify_assignee for c in cases] == ["SV001", "SV002"]
     frame = eng.records().to_frame().set_index("id")
     assert frame.loc[cases, "verify_assignee"].tolist() == ["SV001", "SV002"]
     card = gridgov.score(model, eng, datetime(2025, 11, 1), datetime(2025, 12, 1), as_of=datetime(2025, 11, 4))
