@@ -27,9 +27,18 @@ pub(super) struct Scanned {
 /// The line's `hash` and `contact` members when the line is in canonical form (see the module
 /// documentation); `None` sends the line to the general path.
 pub(super) fn scan(line: &[u8]) -> Option<Scanned> {
+    scan_members(line, |_, _| {})
+}
+
+/// [`scan`], also handing every top-level member to `each` as it is read: its key's span and
+/// its value (a line [`scan`] does not take may have handed some of its members already).
+pub(super) fn scan_members(
+    line: &[u8],
+    mut each: impl FnMut(Range<usize>, &Value),
+) -> Option<Scanned> {
     let mut s = Scanner { b: line, i: 0 };
     let mut top = Top::default();
-    s.object(0, Some(&mut top))?;
+    s.object(0, Some((&mut top, &mut each)))?;
     if s.i != line.len() {
         return None;
     }
@@ -88,10 +97,10 @@ struct Top {
 }
 
 /// What [`Scanner::value`] read: a string (its text's span, whether it holds escapes), or
-/// another value.
-enum Value {
+/// another value (its span).
+pub(crate) enum Value {
     Text(Range<usize>, bool),
-    Other,
+    Other(Range<usize>),
 }
 
 /// Whether any byte of `w` is a quote, a backslash or below 0x20 (bytes of 0x80 and above are
@@ -118,7 +127,11 @@ impl Scanner<'_> {
     }
 
     /// An object whose keys are strictly increasing (as a sorted map prints them).
-    fn object(&mut self, depth: usize, mut top: Option<&mut Top>) -> Option<()> {
+    fn object<F: FnMut(Range<usize>, &Value)>(
+        &mut self,
+        depth: usize,
+        mut top: Option<(&mut Top, &mut F)>,
+    ) -> Option<()> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -138,7 +151,8 @@ impl Scanner<'_> {
             last = key_bytes;
             self.eat(b':')?;
             let text = self.value(depth + 1)?;
-            if let Some(top) = top.as_deref_mut() {
+            if let Some((top, each)) = top.as_mut() {
+                each(key.clone(), &text);
                 let inner = || match &text {
                     Value::Text(r, false) => Some(r.clone()),
                     _ => None,
@@ -185,16 +199,17 @@ impl Scanner<'_> {
 
     /// A value; for a string, its text's span and whether it holds escapes.
     fn value(&mut self, depth: usize) -> Option<Value> {
+        let start = self.i;
         match *self.b.get(self.i)? {
             b'"' => return self.string().map(|(r, escaped)| Value::Text(r, escaped)),
-            b'{' => self.object(depth, None)?,
+            b'{' => self.object::<fn(Range<usize>, &Value)>(depth, None)?,
             b'[' => self.array(depth)?,
             b't' => self.literal(b"true")?,
             b'f' => self.literal(b"false")?,
             b'n' => self.literal(b"null")?,
             _ => self.number()?,
         }
-        Some(Value::Other)
+        Some(Value::Other(start..self.i))
     }
 
     fn literal(&mut self, word: &[u8]) -> Option<()> {

@@ -178,11 +178,18 @@ fn read_verified(text: &str, batches: &mpsc::SyncSender<Vec<Event>>) -> Result<(
         if line.trim().is_empty() {
             continue;
         }
-        chain.follow(i, line)?;
         if unread.is_some() {
+            chain.follow(i, line)?;
             continue;
         }
-        match event::read_line_at(line, i) {
+        // one pass over the line checks its link and reads its members
+        let mut members = event::Members::default();
+        let taken = chain.follow_members(i, line, |key, value| members.take(line, key, value))?;
+        let read = match taken.then(|| members.into_event()).flatten() {
+            Some(e) => Ok(e),
+            None => event::read_line_at(line, i),
+        };
+        match read {
             Ok(e) => batch.push(e),
             Err(e) => unread = Some(e),
         }
