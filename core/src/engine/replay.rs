@@ -126,6 +126,8 @@ impl Engine {
             move || read_verified(text, &batches),
             move || {
                 let mut eng = Engine::with_config(model, config);
+                // room for every line's event at once (no copy as the history grows)
+                eng.reserve(line_count(text));
                 eng.replaying = true;
                 let mut failed = None;
                 let mut i = 0;
@@ -161,6 +163,11 @@ impl Engine {
     }
 }
 
+/// The lines of `text` (its line feeds, and one for a last line without one).
+fn line_count(text: &str) -> usize {
+    text.as_bytes().iter().filter(|&&b| b == b'\n').count() + usize::from(!text.ends_with('\n'))
+}
+
 /// Batches of events read ahead of the replay (each of [`REPLAY_BATCH`] events).
 const REPLAY_BATCHES_AHEAD: usize = 8;
 
@@ -172,6 +179,7 @@ const REPLAY_BATCH: usize = 4096;
 /// else the first line that does not read.
 fn read_verified(text: &str, batches: &mpsc::SyncSender<Vec<Event>>) -> Result<()> {
     let mut chain = audit::Follower::new();
+    let mut strings = event::Strings::new();
     let mut unread = None;
     let mut batch = Vec::with_capacity(REPLAY_BATCH);
     for (i, line) in text.lines().enumerate() {
@@ -183,7 +191,7 @@ fn read_verified(text: &str, batches: &mpsc::SyncSender<Vec<Event>>) -> Result<(
             continue;
         }
         // one pass over the line checks its link and reads its members
-        let mut members = event::Members::default();
+        let mut members = event::Members::new(&mut strings);
         let taken = chain.follow_members(i, line, |key, value| members.take(line, key, value))?;
         let read = match taken.then(|| members.into_event()).flatten() {
             Some(e) => Ok(e),

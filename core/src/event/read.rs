@@ -3,6 +3,7 @@
 //! take.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -205,13 +206,22 @@ pub(super) struct EventIn<'a> {
 /// `serde` reader fills, and a member this reader does not take as `serde` would (an unknown
 /// key, a value of another kind, a number that is not a plain integer…) leaves the line to
 /// [`read_line_at`], which reads it, or refuses it, exactly as before.
-#[derive(Default)]
-pub(crate) struct Members<'a> {
+pub(crate) struct Members<'a, 's> {
     fields: EventIn<'a>,
     refused: bool,
+    strings: &'s mut Strings,
 }
 
-impl<'a> Members<'a> {
+impl<'a, 's> Members<'a, 's> {
+    /// A line's members to come, its ids taken from `strings`.
+    pub(crate) fn new(strings: &'s mut Strings) -> Members<'a, 's> {
+        Members {
+            fields: EventIn::default(),
+            refused: false,
+            strings,
+        }
+    }
+
     /// Takes the member whose key spans `key` in `line` (keys come once each, as the scan
     /// refuses a repeated key).
     pub(crate) fn take(&mut self, line: &'a str, key: Range<usize>, value: &Member) {
@@ -227,7 +237,7 @@ impl<'a> Members<'a> {
             "seq" => f.seq = Some(int(line, value)?),
             "case" => f.case = Some(int(line, value)?),
             "at" => f.at = Some(int(line, value)?),
-            "actor" => f.actor = Some(actor(line, value)?),
+            "actor" => f.actor = Some(actor(line, value, self.strings)?),
             "limit" => f.limit = Some(nullable(line, value)?),
             "hash" => f._hash = Some(serde::de::IgnoredAny),
             "action" => f.action = Some(text(line, value)?),
@@ -265,7 +275,7 @@ impl<'a> Members<'a> {
         if self.refused {
             return None;
         }
-        self.fields.into_event()
+        self.fields.into_event_with(self.strings)
     }
 }
 
@@ -321,7 +331,7 @@ fn json<'de, T: Deserialize<'de>>(line: &'de str, value: &Member) -> Option<T> {
 
 /// The actor: `"system"` and `{"worker": id}` or `{"citizen": id}` without escapes read here,
 /// any other form by its `serde` reader.
-fn actor(line: &str, value: &Member) -> Option<Actor> {
+fn actor(line: &str, value: &Member, strings: &mut Strings) -> Option<Actor> {
     let v = raw(line, value);
     if v == "\"system\"" {
         return Some(Actor::System);
@@ -332,14 +342,14 @@ fn actor(line: &str, value: &Member) -> Option<Actor> {
         .and_then(|r| r.strip_suffix("\"}"))
         .filter(|id| plain(id))
     {
-        return Some(Actor::Worker(Arc::from(id)));
+        return Some(Actor::Worker(strings.get(id)));
     }
     if let Some(id) = v
         .strip_prefix("{\"citizen\":\"")
         .and_then(|r| r.strip_suffix("\"}"))
         .filter(|id| plain(id))
     {
-        return Some(Actor::Citizen(Arc::from(id)));
+        return Some(Actor::Citizen(strings.get(id)));
     }
     json(line, value)
 }
@@ -348,15 +358,63 @@ fn owned(t: Text<'_>) -> String {
     t.0.into_owned()
 }
 
-#[allow(clippy::needless_pass_by_value)] // taken as `map`'s function
-fn shared(t: Text<'_>) -> Arc<str> {
-    Arc::from(t.0.as_ref())
+/// Ids shared by many events (actors, categories, grids, units, rule names), each allocated
+/// once by a reader that keeps them ([`Strings::new`]), up to [`STRINGS_KEPT`] at a time.
+pub(crate) struct Strings {
+    kept: HashSet<Arc<str>>,
+    limit: usize,
+}
+
+/// The most ids a [`Strings`] keeps (it starts afresh when full).
+const STRINGS_KEPT: usize = 1 << 16;
+
+impl Strings {
+    /// A reader's ids, kept.
+    pub(crate) fn new() -> Strings {
+        Strings {
+            kept: HashSet::new(),
+            limit: STRINGS_KEPT,
+        }
+    }
+
+    /// Ids allocated each time (a reader of one line).
+    fn none() -> Strings {
+        Strings {
+            kept: HashSet::new(),
+            limit: 0,
+        }
+    }
+
+    fn get(&mut self, s: &str) -> Arc<str> {
+        if self.limit == 0 {
+            return Arc::from(s);
+        }
+        if let Some(a) = self.kept.get(s) {
+            return Arc::clone(a);
+        }
+        if self.kept.len() >= self.limit {
+            self.kept.clear();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.kept.insert(Arc::clone(&a));
+        a
+    }
+
+    #[allow(clippy::needless_pass_by_value)] // taken as `map`'s function
+    fn shared(&mut self, t: Text<'_>) -> Arc<str> {
+        self.get(&t.0)
+    }
 }
 
 impl EventIn<'_> {
     /// The event, exactly as [`Event::from_json`] reads the same line; `None` for whatever the
     /// general path is to read (or refuse).
-    pub(super) fn into_event(mut self) -> Option<Event> {
+    pub(super) fn into_event(self) -> Option<Event> {
+        self.into_event_with(&mut Strings::none())
+    }
+
+    /// [`EventIn::into_event`], its ids from `strings`.
+    fn into_event_with(mut self, strings: &mut Strings) -> Option<Event> {
         if self.v != Some(u64::from(EVENT_SCHEMA_VERSION)) {
             return None;
         }
@@ -396,8 +454,10 @@ impl EventIn<'_> {
                     self.contact_sha256.flatten().map(owned)
                 };
                 EventBody::Report(Box::new(Report {
-                    category: shared(self.category?),
-                    grid: self.grid.map_or_else(|| Arc::from(""), shared),
+                    category: strings.shared(self.category?),
+                    grid: self
+                        .grid
+                        .map_or_else(|| Arc::from(""), |g| strings.shared(g)),
                     point: self.point.flatten(),
                     urgency: self.urgency.flatten().map(owned),
                     source: self.source.unwrap_or_default(),
@@ -418,17 +478,17 @@ impl EventIn<'_> {
                     rule: self.rule?,
                     firing: self.firing?,
                     label: Arc::new(RuleLabel {
-                        name: shared(self.name?),
+                        name: strings.shared(self.name?),
                         effect,
                     }),
-                    target: self.target.flatten().map(shared),
+                    target: self.target.flatten().map(|t| strings.shared(t)),
                 })
             }
             name => {
                 if report || firing {
                     return None;
                 }
-                EventBody::Action(self.action_of(name)?)
+                EventBody::Action(self.action_of(name, strings)?)
             }
         };
         Some(Event {
@@ -455,7 +515,7 @@ impl EventIn<'_> {
     }
 
     /// The action `name` from exactly its own fields.
-    fn action_of(self, name: &str) -> Option<Action> {
+    fn action_of(self, name: &str, strings: &mut Strings) -> Option<Action> {
         let kind = crate::lifecycle::ActionKind::from_name(name)?;
         let given = [
             ("reason", self.reason.is_some()),
@@ -485,7 +545,7 @@ impl EventIn<'_> {
             crate::lifecycle::ActionKind::File => Action::File,
             crate::lifecycle::ActionKind::Void => Action::Void { reason: reason? },
             crate::lifecycle::ActionKind::Dispatch => Action::Dispatch {
-                unit: self.unit.flatten().map(shared),
+                unit: self.unit.flatten().map(|u| strings.shared(u)),
                 reason,
             },
             crate::lifecycle::ActionKind::Return => Action::Return { reason: reason? },

@@ -279,7 +279,8 @@ fn the_members_of_the_scan_read_as_the_fast_reader() {
             .and_then(EventIn::into_event)
     };
     let members = |line: &str| {
-        let mut m = read::Members::default();
+        let mut strings = read::Strings::new();
+        let mut m = read::Members::new(&mut strings);
         let canonical = crate::audit::scan_members(line, |k, v| m.take(line, k, v));
         canonical.then(|| m.into_event()).flatten()
     };
