@@ -127,7 +127,7 @@ impl Engine {
             move || {
                 let mut eng = Engine::with_config(model, config);
                 // room for every line's event at once (no copy as the history grows)
-                eng.reserve(line_count(text));
+                eng.reserve(text.lines().count());
                 eng.replaying = true;
                 let mut failed = None;
                 let mut i = 0;
@@ -161,11 +161,6 @@ impl Engine {
     pub fn replay_json_lines_unverified(model: Arc<Model>, text: &str) -> Result<Engine> {
         Engine::replay(model, &event::from_json_lines(text)?)
     }
-}
-
-/// The lines of `text` (its line feeds, and one for a last line without one).
-fn line_count(text: &str) -> usize {
-    text.as_bytes().iter().filter(|&&b| b == b'\n').count() + usize::from(!text.ends_with('\n'))
 }
 
 /// Batches of events read ahead of the replay (each of [`REPLAY_BATCH`] events).

@@ -230,6 +230,7 @@ impl<'a, 's> Members<'a, 's> {
         }
     }
 
+    #[allow(clippy::used_underscore_binding)] // `hash` is taken and not read
     fn set(&mut self, line: &'a str, key: &str, value: &Member) -> Option<()> {
         let f = &mut self.fields;
         match key {
@@ -282,7 +283,7 @@ impl<'a, 's> Members<'a, 's> {
 /// The whole JSON value of a member (a string with its quotes).
 fn raw<'a>(line: &'a str, value: &Member) -> &'a str {
     match value {
-        Member::Text(r, _) => &line[r.start - 1..r.end + 1],
+        Member::Text(r, _) => &line[(r.start - 1)..=r.end],
         Member::Other(r) => &line[r.clone()],
     }
 }
@@ -299,6 +300,7 @@ fn text<'a>(line: &'a str, value: &Member) -> Option<Text<'a>> {
 }
 
 /// A string or `null`.
+#[allow(clippy::option_option)] // `null` and a string, as the members `EventIn` holds
 fn nullable<'a>(line: &'a str, value: &Member) -> Option<Option<Text<'a>>> {
     match value {
         Member::Other(r) if &line[r.clone()] == "null" => Some(None),

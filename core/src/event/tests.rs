@@ -292,7 +292,7 @@ fn the_members_of_the_scan_read_as_the_fast_reader() {
             assert_eq!(got, fast(line), "{line}");
             taken += usize::from(got.is_some());
             for (key, value) in [
-                ("reason", r#"null"#),
+                ("reason", "null"),
                 ("reason", r#""r\"\n""#),
                 ("contact", "null"),
                 ("contact_sha256", "null"),
