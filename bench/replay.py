@@ -54,7 +54,8 @@ def main() -> None:
     head = eng.verify()
     events = head["events"]
     del eng
-    print(f"gridgov {gridgov.__version__} · {os.cpu_count()} cores · {events:,} events, {len(text.encode()) / 2**20:,.0f} MiB")
+    mib = len(text.encode()) / 2**20
+    print(f"gridgov {gridgov.__version__} · {os.cpu_count()} cores · {events:,} events, {mib:,.0f} MiB")
     gridgov.verify_events(text)  # the UTF-8 copy Rust reads is made once, before any timing
 
     def timed(f: Any) -> tuple[float, float, Any]:
