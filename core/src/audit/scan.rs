@@ -105,15 +105,20 @@ pub(crate) enum Value {
 
 /// Whether any byte of `w` is a quote, a backslash or below 0x20 (bytes of 0x80 and above are
 /// never flagged: the borrow into the top bit is masked by `!w`).
+#[cfg(test)]
 fn has_special(w: u64) -> bool {
+    special_bytes(w) != 0
+}
+
+/// The top bit of each byte of `w` that may be a quote, a backslash or below 0x20: every such
+/// byte is flagged, and the lowest flagged byte is always one (a borrow only flags bytes above
+/// a true match), so `trailing_zeros / 8` is the index of the first special byte.
+fn special_bytes(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-    (zero_byte(w ^ (ONES * u64::from(b'"')))
-        | zero_byte(w ^ (ONES * u64::from(b'\\')))
-        | below_space)
-        != 0
+    zero_byte(w ^ (ONES * u64::from(b'"'))) | zero_byte(w ^ (ONES * u64::from(b'\\'))) | below_space
 }
 
 struct Scanner<'a> {
@@ -225,10 +230,12 @@ impl Scanner<'_> {
         let start = self.i;
         let mut escaped = false;
         loop {
-            // eight plain bytes at a time (none a quote, a backslash or a control character)
+            // eight plain bytes at a time (none a quote, a backslash or a control character),
+            // then straight to the first special byte of the word
             while let Some(word) = self.b.get(self.i..self.i + 8) {
-                let w = u64::from_le_bytes(word.try_into().ok()?);
-                if has_special(w) {
+                let special = special_bytes(u64::from_le_bytes(word.try_into().ok()?));
+                if special != 0 {
+                    self.i += (special.trailing_zeros() / 8) as usize;
                     break;
                 }
                 self.i += 8;
@@ -431,6 +438,16 @@ mod tests {
                 .iter()
                 .any(|&b| b == b'"' || b == b'\\' || b < 0x20);
             assert_eq!(has_special(x), naive, "{x:#x}");
+            let first = x
+                .to_le_bytes()
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            let flagged = special_bytes(x);
+            assert_eq!(
+                (flagged != 0).then(|| (flagged.trailing_zeros() / 8) as usize),
+                first,
+                "{x:#x}"
+            );
             // and with most bytes plain
             let w = (x & 0x0f0f_0f0f_0f0f_0f0f) | 0x4040_4040_4040_4040;
             let w = w & !(0xff << ((x >> 61) * 8)) | (u64::from(b'\\') << ((x >> 61) * 8));
