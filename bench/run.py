@@ -65,6 +65,8 @@ SCRIPTS = (
            "the journal against plain sqlite3"),
     Script("city", (), ("--days", "2", "--reports-per-day", "500", "--districts", "2", "--streets", "2"),
            "a big city's month: simulate, score, the audit chain, the journal, against a Python loop"),
+    Script("replay", (), ("--days", "1", "--reports-per-day", "500", "--rounds", "2"),
+           "the verified replay beside the Python loop, in alternating rounds (issue 17's 5× goal)"),
     Script("dask_scale", ("--records", "100000000"), ("--records", "40000", "--partition", "10000"),
            "scoring 10^8 records: one process against a LocalCluster of 1 and 2 workers"),
 )

@@ -209,6 +209,11 @@ fn follows(line: &str, prev: &[u8; 32]) -> Option<[u8; 32]> {
     let Some(s) = scan::scan(line.as_bytes()) else {
         return check_line(line, 0, prev).ok();
     };
+    follows_scanned(line, &s, prev)
+}
+
+/// [`follows`] for a line [`scan::scan`] took.
+fn follows_scanned(line: &str, s: &scan::Scanned, prev: &[u8; 32]) -> Option<[u8; 32]> {
     let b = line.as_bytes();
     let (skip, h) = match &s.contact {
         Some((member, text, digest)) => {
@@ -289,7 +294,40 @@ impl Follower {
         self.events += 1;
         Ok(())
     }
+
+    /// [`Follower::follow`], handing the line's top-level members to `each` (the span of the
+    /// key, and the value) from the same pass that checks the link: `Ok(true)` when the line
+    /// was in canonical form and every member was handed, `Ok(false)` when it was checked by
+    /// the general path (members may have been handed before the scan gave up: ignore them).
+    pub(crate) fn follow_members(
+        &mut self,
+        i: usize,
+        line: &str,
+        each: impl FnMut(Range<usize>, &Member),
+    ) -> Result<bool> {
+        let scanned = scan::scan_members(line.as_bytes(), each);
+        let taken = scanned.is_some();
+        // as `follow`: a line the fast path does not take, or whose link it finds broken, is
+        // checked (and its error given) by the general path
+        self.prev = match scanned.and_then(|s| follows_scanned(line, &s, &self.prev)) {
+            Some(stated) => stated,
+            None => check_line(line, i, &self.prev)?,
+        };
+        self.events += 1;
+        Ok(taken)
+    }
 }
+
+/// Hands the top-level members of `line` to `each` as [`Follower::follow_members`] does,
+/// without checking its link; whether the line is in canonical form.
+#[cfg(test)]
+pub(crate) fn scan_members(line: &str, each: impl FnMut(Range<usize>, &Member)) -> bool {
+    scan::scan_members(line.as_bytes(), each).is_some()
+}
+
+/// A top-level member's value as [`Follower::follow_members`] hands it: a string (its text's
+/// span without the quotes, and whether it holds escapes) or another value (its span).
+pub(crate) use scan::Value as Member;
 
 /// The general path for one line (`i` counts lines from 0): parsed, its contact checked
 /// against its digest, printed in canonical form and hashed after `prev`; the link it states.

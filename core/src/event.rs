@@ -51,7 +51,7 @@ use crate::escalation::EscalationAction;
 mod read;
 
 pub use read::from_json_lines;
-pub(crate) use read::read_line_at;
+pub(crate) use read::{Members, Strings, read_line_at};
 
 /// Version of the event JSON schema written by [`to_json_lines`].
 pub const EVENT_SCHEMA_VERSION: u32 = 1;

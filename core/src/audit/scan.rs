@@ -27,9 +27,18 @@ pub(super) struct Scanned {
 /// The line's `hash` and `contact` members when the line is in canonical form (see the module
 /// documentation); `None` sends the line to the general path.
 pub(super) fn scan(line: &[u8]) -> Option<Scanned> {
+    scan_members(line, |_, _| {})
+}
+
+/// [`scan`], also handing every top-level member to `each` as it is read: its key's span and
+/// its value (a line [`scan`] does not take may have handed some of its members already).
+pub(super) fn scan_members(
+    line: &[u8],
+    mut each: impl FnMut(Range<usize>, &Value),
+) -> Option<Scanned> {
     let mut s = Scanner { b: line, i: 0 };
     let mut top = Top::default();
-    s.object(0, Some(&mut top))?;
+    s.object(0, Some((&mut top, &mut each)))?;
     if s.i != line.len() {
         return None;
     }
@@ -88,23 +97,28 @@ struct Top {
 }
 
 /// What [`Scanner::value`] read: a string (its text's span, whether it holds escapes), or
-/// another value.
-enum Value {
+/// another value (its span).
+pub(crate) enum Value {
     Text(Range<usize>, bool),
-    Other,
+    Other(Range<usize>),
 }
 
 /// Whether any byte of `w` is a quote, a backslash or below 0x20 (bytes of 0x80 and above are
 /// never flagged: the borrow into the top bit is masked by `!w`).
+#[cfg(test)]
 fn has_special(w: u64) -> bool {
+    special_bytes(w) != 0
+}
+
+/// The top bit of each byte of `w` that may be a quote, a backslash or below 0x20: every such
+/// byte is flagged, and the lowest flagged byte is always one (a borrow only flags bytes above
+/// a true match), so `trailing_zeros / 8` is the index of the first special byte.
+fn special_bytes(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-    (zero_byte(w ^ (ONES * u64::from(b'"')))
-        | zero_byte(w ^ (ONES * u64::from(b'\\')))
-        | below_space)
-        != 0
+    zero_byte(w ^ (ONES * u64::from(b'"'))) | zero_byte(w ^ (ONES * u64::from(b'\\'))) | below_space
 }
 
 struct Scanner<'a> {
@@ -118,7 +132,11 @@ impl Scanner<'_> {
     }
 
     /// An object whose keys are strictly increasing (as a sorted map prints them).
-    fn object(&mut self, depth: usize, mut top: Option<&mut Top>) -> Option<()> {
+    fn object<F: FnMut(Range<usize>, &Value)>(
+        &mut self,
+        depth: usize,
+        mut top: Option<(&mut Top, &mut F)>,
+    ) -> Option<()> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -138,7 +156,8 @@ impl Scanner<'_> {
             last = key_bytes;
             self.eat(b':')?;
             let text = self.value(depth + 1)?;
-            if let Some(top) = top.as_deref_mut() {
+            if let Some((top, each)) = top.as_mut() {
+                each(key.clone(), &text);
                 let inner = || match &text {
                     Value::Text(r, false) => Some(r.clone()),
                     _ => None,
@@ -185,16 +204,17 @@ impl Scanner<'_> {
 
     /// A value; for a string, its text's span and whether it holds escapes.
     fn value(&mut self, depth: usize) -> Option<Value> {
+        let start = self.i;
         match *self.b.get(self.i)? {
             b'"' => return self.string().map(|(r, escaped)| Value::Text(r, escaped)),
-            b'{' => self.object(depth, None)?,
+            b'{' => self.object::<fn(Range<usize>, &Value)>(depth, None)?,
             b'[' => self.array(depth)?,
             b't' => self.literal(b"true")?,
             b'f' => self.literal(b"false")?,
             b'n' => self.literal(b"null")?,
             _ => self.number()?,
         }
-        Some(Value::Other)
+        Some(Value::Other(start..self.i))
     }
 
     fn literal(&mut self, word: &[u8]) -> Option<()> {
@@ -210,10 +230,12 @@ impl Scanner<'_> {
         let start = self.i;
         let mut escaped = false;
         loop {
-            // eight plain bytes at a time (none a quote, a backslash or a control character)
+            // eight plain bytes at a time (none a quote, a backslash or a control character),
+            // then straight to the first special byte of the word
             while let Some(word) = self.b.get(self.i..self.i + 8) {
-                let w = u64::from_le_bytes(word.try_into().ok()?);
-                if has_special(w) {
+                let special = special_bytes(u64::from_le_bytes(word.try_into().ok()?));
+                if special != 0 {
+                    self.i += (special.trailing_zeros() / 8) as usize;
                     break;
                 }
                 self.i += 8;
@@ -416,6 +438,16 @@ mod tests {
                 .iter()
                 .any(|&b| b == b'"' || b == b'\\' || b < 0x20);
             assert_eq!(has_special(x), naive, "{x:#x}");
+            let first = x
+                .to_le_bytes()
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            let flagged = special_bytes(x);
+            assert_eq!(
+                (flagged != 0).then(|| (flagged.trailing_zeros() / 8) as usize),
+                first,
+                "{x:#x}"
+            );
             // and with most bytes plain
             let w = (x & 0x0f0f_0f0f_0f0f_0f0f) | 0x4040_4040_4040_4040;
             let w = w & !(0xff << ((x >> 61) * 8)) | (u64::from(b'\\') << ((x >> 61) * 8));

@@ -126,6 +126,8 @@ impl Engine {
             move || read_verified(text, &batches),
             move || {
                 let mut eng = Engine::with_config(model, config);
+                // room for every line's event at once (no copy as the history grows)
+                eng.reserve(text.lines().count());
                 eng.replaying = true;
                 let mut failed = None;
                 let mut i = 0;
@@ -172,17 +174,25 @@ const REPLAY_BATCH: usize = 4096;
 /// else the first line that does not read.
 fn read_verified(text: &str, batches: &mpsc::SyncSender<Vec<Event>>) -> Result<()> {
     let mut chain = audit::Follower::new();
+    let mut strings = event::Strings::new();
     let mut unread = None;
     let mut batch = Vec::with_capacity(REPLAY_BATCH);
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        chain.follow(i, line)?;
         if unread.is_some() {
+            chain.follow(i, line)?;
             continue;
         }
-        match event::read_line_at(line, i) {
+        // one pass over the line checks its link and reads its members
+        let mut members = event::Members::new(&mut strings);
+        let taken = chain.follow_members(i, line, |key, value| members.take(line, key, value))?;
+        let read = match taken.then(|| members.into_event()).flatten() {
+            Some(e) => Ok(e),
+            None => event::read_line_at(line, i),
+        };
+        match read {
             Ok(e) => batch.push(e),
             Err(e) => unread = Some(e),
         }

@@ -3,12 +3,15 @@
 //! take.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::{EVENT_SCHEMA_VERSION, Event, EventBody, Firing, RuleLabel};
+use crate::audit::Member;
 use crate::calendar::TimeLimit;
 use crate::case::{Action, Actor, Point, Report, Source};
 use crate::error::{Error, Result};
@@ -129,7 +132,7 @@ fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
 
 /// Every member an event line may have, read in one pass (the fast path of
 /// [`from_json_lines`]). `Option<Option<T>>`: absent, `null`, or a value.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[allow(clippy::option_option)] // absent, `null` and a value are three different lines
 #[serde(deny_unknown_fields)]
 pub(super) struct EventIn<'a> {
@@ -199,19 +202,223 @@ pub(super) struct EventIn<'a> {
     firing: Option<u32>,
 }
 
+/// An event read from the top-level members of a line in canonical form as the audit chain's
+/// scan hands them ([`crate::audit::Follower::follow_members`]), so the line is read in the
+/// same pass that checks its link: the members fill the same [`EventIn`] the fast path's
+/// `serde` reader fills, and a member this reader does not take as `serde` would (an unknown
+/// key, a value of another kind, a number that is not a plain integer…) leaves the line to
+/// [`read_line_at`], which reads it, or refuses it, exactly as before.
+pub(crate) struct Members<'a, 's> {
+    fields: EventIn<'a>,
+    refused: bool,
+    strings: &'s mut Strings,
+}
+
+impl<'a, 's> Members<'a, 's> {
+    /// A line's members to come, its ids taken from `strings`.
+    pub(crate) fn new(strings: &'s mut Strings) -> Members<'a, 's> {
+        Members {
+            fields: EventIn::default(),
+            refused: false,
+            strings,
+        }
+    }
+
+    /// Takes the member whose key spans `key` in `line` (keys come once each, as the scan
+    /// refuses a repeated key).
+    pub(crate) fn take(&mut self, line: &'a str, key: Range<usize>, value: &Member) {
+        if !self.refused && self.set(line, &line[key], value).is_none() {
+            self.refused = true;
+        }
+    }
+
+    #[allow(clippy::used_underscore_binding)] // `hash` is taken and not read
+    fn set(&mut self, line: &'a str, key: &str, value: &Member) -> Option<()> {
+        let f = &mut self.fields;
+        match key {
+            "v" => f.v = Some(int(line, value)?),
+            "seq" => f.seq = Some(int(line, value)?),
+            "case" => f.case = Some(int(line, value)?),
+            "at" => f.at = Some(int(line, value)?),
+            "actor" => f.actor = Some(actor(line, value, self.strings)?),
+            "limit" => f.limit = Some(nullable(line, value)?),
+            "hash" => f._hash = Some(serde::de::IgnoredAny),
+            "action" => f.action = Some(text(line, value)?),
+            "category" => f.category = Some(text(line, value)?),
+            "grid" => f.grid = Some(text(line, value)?),
+            "point" => f.point = Some(json(line, value)?),
+            "urgency" => f.urgency = Some(nullable(line, value)?),
+            "source" => f.source = Some(json(line, value)?),
+            "description" => f.description = Some(text(line, value)?),
+            "contact" => f.contact = Some(nullable(line, value)?),
+            "contact_sha256" => f.contact_sha256 = Some(nullable(line, value)?),
+            "reason" => f.reason = Some(nullable(line, value)?),
+            "valid" => f.valid = Some(boolean(line, value)?),
+            "unit" => f.unit = Some(nullable(line, value)?),
+            "minutes" => f.minutes = Some(int(line, value)?),
+            "result" => f.result = Some(text(line, value)?),
+            "passed" => f.passed = Some(boolean(line, value)?),
+            "satisfaction" => f.satisfaction = Some(int(line, value)?),
+            "cause" => f.cause = Some(text(line, value)?),
+            "level" => f.level = Some(json(line, value)?),
+            "note" => f.note = Some(text(line, value)?),
+            "rule" => f.rule = Some(int(line, value)?),
+            "name" => f.name = Some(text(line, value)?),
+            "effect" => f.effect = Some(text(line, value)?),
+            "target" => f.target = Some(nullable(line, value)?),
+            "firing" => f.firing = Some(int(line, value)?),
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// The event, as [`EventIn::into_event`] gives it; `None` when a member was refused or the
+    /// members make no event (the caller then reads the line with [`read_line_at`]).
+    pub(crate) fn into_event(self) -> Option<Event> {
+        if self.refused {
+            return None;
+        }
+        self.fields.into_event_with(self.strings)
+    }
+}
+
+/// The whole JSON value of a member (a string with its quotes).
+fn raw<'a>(line: &'a str, value: &Member) -> &'a str {
+    match value {
+        Member::Text(r, _) => &line[(r.start - 1)..=r.end],
+        Member::Other(r) => &line[r.clone()],
+    }
+}
+
+/// A string, borrowed from the line when it holds no escapes.
+fn text<'a>(line: &'a str, value: &Member) -> Option<Text<'a>> {
+    match value {
+        Member::Text(r, false) => Some(Text(Cow::Borrowed(&line[r.clone()]))),
+        Member::Text(..) => serde_json::from_str::<String>(raw(line, value))
+            .ok()
+            .map(|s| Text(Cow::Owned(s))),
+        Member::Other(_) => None,
+    }
+}
+
+/// A string or `null`.
+#[allow(clippy::option_option)] // `null` and a string, as the members `EventIn` holds
+fn nullable<'a>(line: &'a str, value: &Member) -> Option<Option<Text<'a>>> {
+    match value {
+        Member::Other(r) if &line[r.clone()] == "null" => Some(None),
+        _ => text(line, value).map(Some),
+    }
+}
+
+/// A plain integer of the type (the scan took only numbers as `serde_json` prints them: no
+/// sign but `-`, no leading zero); a float, or an integer out of range, is refused, as the
+/// `serde` reader refuses it.
+fn int<T: std::str::FromStr>(line: &str, value: &Member) -> Option<T> {
+    match value {
+        Member::Other(r) => line[r.clone()].parse().ok(),
+        Member::Text(..) => None,
+    }
+}
+
+fn boolean(line: &str, value: &Member) -> Option<bool> {
+    match raw(line, value) {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// Any other member, read by its own `serde` reader.
+fn json<'de, T: Deserialize<'de>>(line: &'de str, value: &Member) -> Option<T> {
+    serde_json::from_str(raw(line, value)).ok()
+}
+
+/// The actor: `"system"` and `{"worker": id}` or `{"citizen": id}` without escapes read here,
+/// any other form by its `serde` reader.
+fn actor(line: &str, value: &Member, strings: &mut Strings) -> Option<Actor> {
+    let v = raw(line, value);
+    if v == "\"system\"" {
+        return Some(Actor::System);
+    }
+    let plain = |id: &str| !id.contains(['"', '\\']);
+    if let Some(id) = v
+        .strip_prefix("{\"worker\":\"")
+        .and_then(|r| r.strip_suffix("\"}"))
+        .filter(|id| plain(id))
+    {
+        return Some(Actor::Worker(strings.get(id)));
+    }
+    if let Some(id) = v
+        .strip_prefix("{\"citizen\":\"")
+        .and_then(|r| r.strip_suffix("\"}"))
+        .filter(|id| plain(id))
+    {
+        return Some(Actor::Citizen(strings.get(id)));
+    }
+    json(line, value)
+}
+
 fn owned(t: Text<'_>) -> String {
     t.0.into_owned()
 }
 
-#[allow(clippy::needless_pass_by_value)] // taken as `map`'s function
-fn shared(t: Text<'_>) -> Arc<str> {
-    Arc::from(t.0.as_ref())
+/// Ids shared by many events (actors, categories, grids, units, rule names), each allocated
+/// once by a reader that keeps them ([`Strings::new`]), up to [`STRINGS_KEPT`] at a time.
+pub(crate) struct Strings {
+    kept: HashSet<Arc<str>>,
+    limit: usize,
+}
+
+/// The most ids a [`Strings`] keeps (it starts afresh when full).
+const STRINGS_KEPT: usize = 1 << 16;
+
+impl Strings {
+    /// A reader's ids, kept.
+    pub(crate) fn new() -> Strings {
+        Strings {
+            kept: HashSet::new(),
+            limit: STRINGS_KEPT,
+        }
+    }
+
+    /// Ids allocated each time (a reader of one line).
+    fn none() -> Strings {
+        Strings {
+            kept: HashSet::new(),
+            limit: 0,
+        }
+    }
+
+    fn get(&mut self, s: &str) -> Arc<str> {
+        if self.limit == 0 {
+            return Arc::from(s);
+        }
+        if let Some(a) = self.kept.get(s) {
+            return Arc::clone(a);
+        }
+        if self.kept.len() >= self.limit {
+            self.kept.clear();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.kept.insert(Arc::clone(&a));
+        a
+    }
+
+    #[allow(clippy::needless_pass_by_value)] // taken as `map`'s function
+    fn shared(&mut self, t: Text<'_>) -> Arc<str> {
+        self.get(&t.0)
+    }
 }
 
 impl EventIn<'_> {
     /// The event, exactly as [`Event::from_json`] reads the same line; `None` for whatever the
     /// general path is to read (or refuse).
-    pub(super) fn into_event(mut self) -> Option<Event> {
+    pub(super) fn into_event(self) -> Option<Event> {
+        self.into_event_with(&mut Strings::none())
+    }
+
+    /// [`EventIn::into_event`], its ids from `strings`.
+    fn into_event_with(mut self, strings: &mut Strings) -> Option<Event> {
         if self.v != Some(u64::from(EVENT_SCHEMA_VERSION)) {
             return None;
         }
@@ -258,8 +465,10 @@ impl EventIn<'_> {
                     self.contact_sha256.flatten().map(owned)
                 };
                 EventBody::Report(Box::new(Report {
-                    category: shared(self.category?),
-                    grid: self.grid.map_or_else(|| Arc::from(""), shared),
+                    category: strings.shared(self.category?),
+                    grid: self
+                        .grid
+                        .map_or_else(|| Arc::from(""), |g| strings.shared(g)),
                     point: self.point.flatten(),
                     urgency: self.urgency.flatten().map(owned),
                     source: self.source.unwrap_or_default(),
@@ -280,17 +489,17 @@ impl EventIn<'_> {
                     rule: self.rule?,
                     firing: self.firing?,
                     label: Arc::new(RuleLabel {
-                        name: shared(self.name?),
+                        name: strings.shared(self.name?),
                         effect,
                     }),
-                    target: self.target.flatten().map(shared),
+                    target: self.target.flatten().map(|t| strings.shared(t)),
                 })
             }
             name => {
                 if report || firing {
                     return None;
                 }
-                EventBody::Action(self.action_of(name)?)
+                EventBody::Action(self.action_of(name, strings)?)
             }
         };
         Some(Event {
@@ -318,7 +527,7 @@ impl EventIn<'_> {
     }
 
     /// The action `name` from exactly its own fields.
-    fn action_of(self, name: &str) -> Option<Action> {
+    fn action_of(self, name: &str, strings: &mut Strings) -> Option<Action> {
         let kind = crate::lifecycle::ActionKind::from_name(name)?;
         let given = [
             ("reason", self.reason.is_some()),
@@ -348,7 +557,7 @@ impl EventIn<'_> {
             crate::lifecycle::ActionKind::File => Action::File,
             crate::lifecycle::ActionKind::Void => Action::Void { reason: reason? },
             crate::lifecycle::ActionKind::Dispatch => Action::Dispatch {
-                unit: self.unit.flatten().map(shared),
+                unit: self.unit.flatten().map(|u| strings.shared(u)),
                 reason,
             },
             crate::lifecycle::ActionKind::Return => Action::Return { reason: reason? },

@@ -270,3 +270,104 @@ fn the_fast_reader_agrees_with_the_general_one() {
         .to_string();
     assert!(err.contains("line 1"), "{err}");
 }
+
+/// The reader fed by the chain's scan ([`read::Members`]) takes a line only when the `serde`
+/// reader reads the same event from it, and takes every line the writer writes that the
+/// `serde` reader takes.
+#[test]
+fn the_members_of_the_scan_read_as_the_fast_reader() {
+    let events = events();
+    let fast = |line: &str| {
+        serde_json::from_str::<EventIn<'_>>(line)
+            .ok()
+            .and_then(EventIn::into_event)
+    };
+    let members = |line: &str| {
+        let mut strings = read::Strings::new();
+        let mut m = read::Members::new(&mut strings);
+        let canonical = crate::audit::scan_members(line, |k, v| m.take(line, k, v));
+        canonical.then(|| m.into_event()).flatten()
+    };
+    let (mut taken, mut edited_taken) = (0, 0);
+    for with_contact in [false, true] {
+        let text = to_json_lines(&events, with_contact).expect("writes");
+        for line in text.lines() {
+            let got = members(line);
+            assert_eq!(got, fast(line), "{line}");
+            taken += usize::from(got.is_some());
+            for (key, value) in [
+                ("reason", "null"),
+                ("reason", r#""r\"\n""#),
+                ("contact", "null"),
+                ("contact_sha256", "null"),
+                ("contact_sha256", r#""d""#),
+                ("grid", "null"),
+                ("grid", "7"),
+                ("unit", "null"),
+                ("unit", "[]"),
+                ("target", "null"),
+                ("urgency", "null"),
+                ("point", "null"),
+                ("point", r#"{"lat":1.5,"lon":2}"#),
+                ("point", r#"{"lat":1.5,"lon":2,"x":0}"#),
+                ("limit", "null"),
+                ("limit", r#""3 hours""#),
+                ("limit", r#""3 fortnights""#),
+                ("hash", "5"),
+                ("v", "1.0"),
+                ("v", "2"),
+                ("v", "-1"),
+                ("seq", "-1"),
+                ("seq", "18446744073709551615"),
+                ("case", "9223372036854775807"),
+                ("at", "1.5"),
+                ("at", r#""1""#),
+                ("x", "1"),
+                ("valid", "true"),
+                ("valid", "null"),
+                ("passed", "0"),
+                ("rule", "1"),
+                ("rule", "4294967296"),
+                ("action", r#""accept""#),
+                ("action", r#""report""#),
+                ("action", r#""escalate""#),
+                ("action", r#""nope""#),
+                ("action", r#""\u00e9""#),
+                ("actor", r#""system""#),
+                ("actor", r#""worker""#),
+                ("actor", r#"{"worker":"a\"b"}"#),
+                ("actor", r#"{"citizen":"c"}"#),
+                ("actor", r#"{"worker":1}"#),
+                ("actor", r#"{"worker":"a","x":1}"#),
+                ("satisfaction", "300"),
+                ("satisfaction", "5"),
+                ("source", "null"),
+                ("source", r#""app""#),
+                ("level", "null"),
+                ("level", r#""leader""#),
+                ("level", r#""no""#),
+                ("description", r#""\u4e2d""#),
+                ("description", r#""a\\b""#),
+                ("effect", r#""warn""#),
+                ("firing", "0"),
+            ] {
+                let Ok(Value::Object(mut o)) = serde_json::from_str::<Value>(line) else {
+                    panic!("{line}");
+                };
+                o.insert(
+                    key.to_owned(),
+                    serde_json::from_str(value).expect("a value"),
+                );
+                let edited = Value::Object(o).to_string();
+                let got = members(&edited);
+                edited_taken += usize::from(got.is_some());
+                assert_eq!(
+                    got.is_some().then(|| fast(&edited)).flatten(),
+                    got,
+                    "{edited}"
+                );
+            }
+        }
+    }
+    assert!(taken > 0 && edited_taken > 0, "{taken} {edited_taken}");
+}
