@@ -267,6 +267,7 @@ impl<'a, 's> Members<'a, 's> {
             "effect" => f.effect = Some(text(line, value)?),
             "target" => f.target = Some(nullable(line, value)?),
             "firing" => f.firing = Some(int(line, value)?),
+            "assigned_to" => f.assigned_to = Some(text(line, value)?),
             _ => return None,
         }
         Some(())
@@ -447,7 +448,7 @@ impl EventIn<'_> {
         let assigned_to = match self.assigned_to.take() {
             None => None,
             Some(t) if crate::limits::check_identifier("event.assigned_to", &t.0).is_ok() => {
-                Some(shared(t))
+                Some(strings.shared(t))
             }
             Some(_) => return None, // the general path names the bad id
         };
@@ -611,10 +612,10 @@ impl EventIn<'_> {
                 result: owned(self.result?),
             },
             crate::lifecycle::ActionKind::Subdispatch => Action::Subdispatch {
-                unit: shared(self.unit.flatten()?),
+                unit: strings.shared(self.unit.flatten()?),
             },
             crate::lifecycle::ActionKind::CoDispatch => Action::CoDispatch {
-                unit: shared(self.unit.flatten()?),
+                unit: strings.shared(self.unit.flatten()?),
             },
         })
     }
