@@ -457,21 +457,22 @@ impl Engine {
             // rest if the action is refused).
             self.fire_due(Some(id), at)?;
         }
-        let case = self.case(id)?.clone();
-        if at < case.last_at {
+        let last_at = self.case(id)?.last_at;
+        if at < last_at {
             return Err(Error::invalid(
                 "at",
                 at,
-                format!(
-                    "is earlier than the last event of case {id} ({})",
-                    case.last_at
-                ),
+                format!("is earlier than the last event of case {id} ({last_at})"),
             ));
         }
         let kind = action.kind();
-        if let Err(e) = self.authorize(&actor, kind, case.grid, Some(&case)) {
+        let case = self.case(id)?;
+        if let Err(e) = self.authorize(&actor, kind, case.grid, Some(case)) {
             return Err(self.deny(at, &actor, Some(id), kind, e));
         }
+        // Read in place: the case is copied once, into `new`, and the original goes to the
+        // undo log when `new` replaces it (no method that changes the engine runs before).
+        let case = self.case(id)?;
         let refuse = |detail: &'static str| Error::InvalidTransition {
             case: id,
             state: case.state,
