@@ -836,6 +836,20 @@ pub struct Timer {
     pub paused_since: Option<Millis>,
 }
 
+impl Timer {
+    /// A stage started at `at` under `limit`: no extension, never paused.
+    pub fn start(stage: Stage, limit: TimeLimit, at: Millis) -> Timer {
+        Timer {
+            stage,
+            limit,
+            started: at,
+            extension_minutes: 0,
+            pauses: Vec::new(),
+            paused_since: None,
+        }
+    }
+}
+
 /// The traffic light of a case (红黄绿灯), as digital city management systems show it: red for a
 /// case overdue and not handled (eGova's 红灯 counts `overtimeToDisposeNum`), yellow for one about
 /// to expire; the yellow threshold has no published figure and is configured

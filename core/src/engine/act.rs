@@ -467,14 +467,7 @@ impl Engine {
                 };
                 new.runs += 1;
                 new.timer_run = new.runs;
-                new.timer = Some(Timer {
-                    stage,
-                    limit,
-                    started: at,
-                    extension_minutes: 0,
-                    pauses: Vec::new(),
-                    paused_since: None,
-                });
+                new.timer = Some(Timer::start(stage, limit, at));
                 Some(limit)
             }
         }

@@ -305,14 +305,7 @@ impl Engine {
                 .catalog()
                 .stage_limit(category.key.as_str(), Stage::Accept, &urgency)?,
         };
-        let timer = Timer {
-            stage: Stage::Accept,
-            limit,
-            started: at,
-            extension_minutes: 0,
-            pauses: Vec::new(),
-            paused_since: None,
-        };
+        let timer = Timer::start(Stage::Accept, limit, at);
         self.timer_deadline(&timer, None)?;
         let id = self.cases.len() as CaseId + 1;
         let actor = self.intern_actor(actor);

@@ -199,14 +199,7 @@ impl Engine {
             if let Some(limit) = e.limit
                 && let Some(stage) = stage_started(action, verified)
             {
-                a.timer = Some(Timer {
-                    stage,
-                    limit,
-                    started: at,
-                    extension_minutes: 0,
-                    pauses: Vec::new(),
-                    paused_since: None,
-                });
+                a.timer = Some(Timer::start(stage, limit, at));
             } else if ends_timer(action) {
                 a.timer = None;
             }
