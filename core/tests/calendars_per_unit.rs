@@ -15,9 +15,10 @@
     reason = "test code: unwraps on known-good fixtures"
 )]
 
+mod common;
+
 use std::sync::Arc;
 
-use chrono::{FixedOffset, TimeZone};
 use gridgov::case::{Action, Actor, Light, Report, Source};
 use gridgov::catalog::Stage;
 use gridgov::engine::Engine;
@@ -25,21 +26,10 @@ use gridgov::event::EventBody;
 use gridgov::score::{ColumnData, Columns, Records, score};
 use gridgov::{Error, Model};
 
+use common::{at, w};
+
 const GRID: &str = "37990100100101"; // east district, patrolled by SV001
 const SAMPLE: &str = include_str!("../data/sample_city.toml");
-
-fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
-    FixedOffset::east_opt(8 * 3600)
-        .unwrap()
-        .with_ymd_and_hms(y, mo, d, h, mi, 0)
-        .single()
-        .unwrap()
-        .timestamp_millis()
-}
-
-fn w(id: &str) -> Actor {
-    Actor::Worker(id.into())
-}
 
 fn report(category: &str, source: Source) -> Report {
     Report {

@@ -13,7 +13,6 @@ mod common;
 
 use std::sync::Arc;
 
-use chrono::{FixedOffset, TimeZone};
 use gridgov::case::{Action, ActionKind, Actor, Light, Report, Source, State};
 use gridgov::engine::Engine;
 use gridgov::event::EventBody;
@@ -21,19 +20,6 @@ use gridgov::{ErrorKind, Model};
 
 const GRID: &str = "37990100100101"; // patrolled by SV001, district 东湖区
 const GRID_W: &str = "37990200100101"; // 西山区: E01 events go to SANIT-W
-
-fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
-    FixedOffset::east_opt(8 * 3600)
-        .unwrap()
-        .with_ymd_and_hms(y, mo, d, h, mi, 0)
-        .single()
-        .unwrap()
-        .timestamp_millis()
-}
-
-fn w(id: &str) -> Actor {
-    Actor::Worker(id.into())
-}
 
 fn report(category: &str, grid: &str, source: Source) -> Report {
     Report {
@@ -1251,6 +1237,8 @@ fn property_random_sequences() {
 
 use gridgov::engine::EngineConfig;
 use gridgov::escalation::{EscalationRule, EscalationRuleConfig};
+
+use common::{at, w};
 
 fn rules_engine(rules_toml: &str) -> Engine {
     #[derive(serde::Deserialize)]

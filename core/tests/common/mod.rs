@@ -670,3 +670,19 @@ pub fn fractal_coastline(
     ring.push(ring[0]);
     ring
 }
+
+/// Epoch milliseconds of a time on the sample city's clock (UTC+8).
+pub fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
+    use chrono::TimeZone;
+    chrono::FixedOffset::east_opt(8 * 3600)
+        .expect("UTC+8")
+        .with_ymd_and_hms(y, mo, d, h, mi, 0)
+        .single()
+        .expect("a time")
+        .timestamp_millis()
+}
+
+/// The worker `id` as an actor.
+pub fn w(id: &str) -> gridgov::case::Actor {
+    gridgov::case::Actor::Worker(id.into())
+}
