@@ -1,7 +1,7 @@
 //! `gridgov._gridgov.DivisionCodes`: a frozen handle on a dated list of GB/T 2260 division
 //! codes (the core's [`DivisionCodes`]).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use gridgov::divisions::DivisionCodes;
 use pyo3::prelude::*;
@@ -19,8 +19,10 @@ impl PyDivisionCodes {
     /// The list shipped with gridgov (National Bureau of Statistics, cut-off 2022-10-31).
     #[staticmethod]
     fn builtin() -> Self {
+        // One shared copy of the shipped list, not a copy per call.
+        static BUILTIN: OnceLock<Arc<DivisionCodes>> = OnceLock::new();
         Self {
-            inner: Arc::new(DivisionCodes::builtin().clone()),
+            inner: Arc::clone(BUILTIN.get_or_init(|| Arc::new(DivisionCodes::builtin().clone()))),
         }
     }
 
