@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use gridgov::Model;
-use gridgov::score::{ColumnData, Columns, DRILL_COLUMNS, drill_down, drill_down_csv, score};
+use gridgov::score::{
+    ColumnData, Columns, DRILL_COLUMNS, Table, drill_down, drill_down_csv, score,
+};
 use gridgov::simulate::{Simulation, simulate};
 
 fn local(m: &Model, s: &str) -> i64 {
@@ -40,6 +42,21 @@ fn counts(keys: &[Option<String>], f: &[bool]) -> HashMap<String, f64> {
         }
     }
     out
+}
+
+/// Asserts that the counts `got` (per row id) equal column `col` of `table` on every row
+/// (`what` names the rows in the message).
+#[track_caller]
+fn same_as_table(table: &Table, got: &HashMap<String, f64>, col: &str, what: &str) {
+    for row in &table.rows {
+        let want = table.value(&row.id, col).expect("a count");
+        let n = got.get(&row.id).copied().unwrap_or(0.0);
+        assert!(
+            (n - want).abs() < 0.5,
+            "{col} of {what} {}: {n} != {want}",
+            row.id
+        );
+    }
 }
 
 #[test]
@@ -97,15 +114,7 @@ fn the_drill_down_adds_up_to_the_card() {
             ("dept_postponed", "postponed"),
         ] {
             let got = counts(&units, &flags(&drill, name));
-            for row in &depts.rows {
-                let want = depts.value(&row.id, col).expect("a count");
-                let n = got.get(&row.id).copied().unwrap_or(0.0);
-                assert!(
-                    (n - want).abs() < 0.5,
-                    "{col} of unit {}: {n} != {want} as of {as_of}",
-                    row.id
-                );
-            }
+            same_as_table(&depts, &got, col, &format!("(as of {as_of}) unit"));
         }
         // Two-level and joint dispatch: the second-level flags add up per `second_unit`, the
         // co-handler lists of the rows with `dept_co` per unit named.
@@ -115,15 +124,7 @@ fn the_drill_down_adds_up_to_the_card() {
             ("dept_second_handled_on_time", "second_handled_on_time"),
         ] {
             let got = counts(&second, &flags(&drill, name));
-            for row in &depts.rows {
-                let want = depts.value(&row.id, col).expect("a count");
-                let n = got.get(&row.id).copied().unwrap_or(0.0);
-                assert!(
-                    (n - want).abs() < 0.5,
-                    "{col} of unit {}: {n} != {want}",
-                    row.id
-                );
-            }
+            same_as_table(&depts, &got, col, "unit");
         }
         let co_rows = flags(&drill, "dept_co");
         for (list, col) in [("co_units", "co_assigned"), ("co_on_time", "co_on_time")] {
@@ -135,15 +136,7 @@ fn the_drill_down_adds_up_to_the_card() {
                     }
                 }
             }
-            for row in &depts.rows {
-                let want = depts.value(&row.id, col).expect("a count");
-                let n = got.get(&row.id).copied().unwrap_or(0.0);
-                assert!(
-                    (n - want).abs() < 0.5,
-                    "{col} of unit {}: {n} != {want}",
-                    row.id
-                );
-            }
+            same_as_table(&depts, &got, col, "unit");
         }
         assert!(
             flags(&drill, "dept_second_handled").iter().any(|&x| x) && co_rows.iter().any(|&x| x),
