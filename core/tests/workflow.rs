@@ -1614,3 +1614,67 @@ fn a_supervisor_is_not_assigned_their_own_report() {
     eng.act(id, w("SV001"), t, Action::Verify { valid: true })
         .unwrap();
 }
+
+/// The records a case's events build are kept with the case as each event is recorded
+/// (not rebuilt from the events): an action a batch rolls back, or one that is refused, must
+/// leave them exactly as they were, and a replay must build the same.
+#[test]
+fn records_follow_rollbacks_and_refusals() {
+    let mut eng = Engine::new(Arc::new(Model::sample()));
+    let id = dispatched_case(&mut eng);
+    let before = eng.records().unwrap().to_csv();
+    let snapshot = eng.clone();
+    eng.begin_batch().unwrap();
+    eng.act(
+        id,
+        w("H-SANIT-1"),
+        at(2025, 11, 3, 10, 30),
+        Action::Handle {
+            result: "done".into(),
+        },
+    )
+    .unwrap();
+    eng.act(
+        id,
+        w("SV001"),
+        at(2025, 11, 3, 11, 0),
+        Action::Check { passed: true },
+    )
+    .unwrap();
+    let second = eng
+        .report(
+            w("SV001"),
+            at(2025, 11, 3, 11, 5),
+            report(Source::Supervisor),
+        )
+        .unwrap();
+    assert_ne!(eng.records().unwrap().to_csv(), before);
+    assert_eq!(eng.rollback_batch().unwrap(), 3);
+    assert!(eng == snapshot, "the rollback left a trail behind");
+    assert_eq!(eng.records().unwrap().to_csv(), before);
+    assert!(eng.case(second).is_err());
+    // a refused check (nothing was handled) changes nothing either
+    refused(
+        &mut eng,
+        id,
+        "SV001",
+        at(2025, 11, 3, 11, 0),
+        Action::Check { passed: true },
+    );
+    assert_eq!(eng.records().unwrap().to_csv(), before);
+    // the same actions outside a batch give what a replay of their events gives
+    eng.act(
+        id,
+        w("H-SANIT-1"),
+        at(2025, 11, 3, 10, 30),
+        Action::Handle {
+            result: "done".into(),
+        },
+    )
+    .unwrap();
+    let rec = eng.records().unwrap().to_csv();
+    assert_ne!(rec, before);
+    let again = Engine::replay(Arc::clone(eng.model_arc()), eng.events()).unwrap();
+    assert_eq!(again.records().unwrap().to_csv(), rec);
+    assert_replays(&eng);
+}

@@ -501,10 +501,16 @@ impl Engine {
             Action::Accept => self.cases[(id - 1) as usize].verify_assignee.clone(),
             _ => None,
         };
-        self.record(id, at, actor, EventBody::Action(action_to_record), limit);
-        let last = self.events.len() - 1;
-        self.events[last].assigned_to = assigned;
-        let seq = self.events[last].seq;
+        let seq = self
+            .record(
+                id,
+                at,
+                actor,
+                EventBody::Action(action_to_record),
+                limit,
+                assigned,
+            )
+            .seq;
         self.reschedule(id)?;
         Ok(&self.events[(seq - 1) as usize])
     }

@@ -16,7 +16,7 @@ use crate::event;
 use crate::sink::{Commit, EventSink, line_after};
 
 use super::Engine;
-use super::sinks::{Mark, Rollback};
+use super::sinks::{Mark, Rollback, Undo};
 
 impl Engine {
     pub(super) fn mark(&self) -> Mark {
@@ -24,6 +24,7 @@ impl Engine {
             events: self.events.len(),
             cases: self.cases.len(),
             undo: self.undo.len(),
+            last_event_at: self.last_event_at,
         }
     }
 
@@ -32,7 +33,7 @@ impl Engine {
     #[inline]
     pub(super) fn save_case(&mut self, idx: usize, old: Case) {
         if !self.replaying {
-            self.undo.push((idx, old));
+            self.undo.push(Undo::Case(idx, old));
         }
     }
 
@@ -152,13 +153,20 @@ impl Engine {
     pub(super) fn rollback(&mut self, mark: Mark, queue: Rollback) {
         let mut touched = Vec::new();
         while self.undo.len() > mark.undo {
-            let Some((idx, case)) = self.undo.pop() else {
-                break;
-            };
-            if idx < self.cases.len() {
-                self.cases[idx] = case;
+            match self.undo.pop() {
+                Some(Undo::Case(idx, case)) => {
+                    if idx < self.cases.len() {
+                        self.cases[idx] = case;
+                    }
+                    touched.push(idx);
+                }
+                Some(Undo::Trail(idx, trail)) => {
+                    if idx < self.trails.len() {
+                        self.trails[idx] = trail;
+                    }
+                }
+                None => break,
             }
-            touched.push(idx);
         }
         touched.sort_unstable();
         touched.dedup();
@@ -178,6 +186,8 @@ impl Engine {
         self.prev_of_case.truncate(mark.events);
         self.cases.truncate(mark.cases);
         self.last_of_case.truncate(mark.cases);
+        self.trails.truncate(mark.cases);
+        self.last_event_at = mark.last_event_at;
         if queue == Rollback::Rebuild || removed {
             self.queue.truncate_cases(mark.cases);
             // The rebuild cannot fail where it did not before: every case is as it was when its

@@ -299,7 +299,7 @@ impl Engine {
             label: Arc::clone(&self.rule_labels[r as usize]),
             target,
         });
-        self.record(id, at, Actor::System, body, None);
+        self.record(id, at, Actor::System, body, None, None);
         self.reschedule(id)
     }
 

@@ -27,7 +27,7 @@ mod escalate;
 mod queue;
 mod replay;
 mod sinks;
-mod timers;
+pub(crate) mod timers;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -44,6 +44,7 @@ use crate::escalation::EscalationAction;
 use crate::event::{self, Event, EventBody, RuleLabel};
 use crate::model::Model;
 use crate::org::{Role, UnitId};
+use crate::score::trail::Trail;
 use crate::territory::AreaId;
 
 pub use crate::access::CONTACT_ROLES;
@@ -53,7 +54,7 @@ pub use crate::policy::{DEFAULT_VERIFIED_SOURCES, EngineConfig, EngineSection, R
 pub use crate::sink::{Commit, EventSink};
 
 use queue::Queue;
-use sinks::{Rollback, Sinks};
+use sinks::{Rollback, Sinks, Undo};
 
 /// The case engine.
 #[derive(Debug, Clone)]
@@ -66,6 +67,10 @@ pub struct Engine {
     prev_of_case: Vec<u32>,
     /// Per case: the index of its last event.
     last_of_case: Vec<u32>,
+    /// Per case: what its row of case records is built from, kept current with its events.
+    trails: Vec<Trail>,
+    /// When the last event happened (the records' `as_of` is 1 ms later).
+    last_event_at: Option<Millis>,
     /// Interned ids (actors, categories, urgencies), so cases and events share them.
     strings: HashSet<Arc<str>>,
     denials: Vec<Denial>,
@@ -78,9 +83,9 @@ pub struct Engine {
     unit_ids: Vec<Arc<str>>,
     /// Per rule: its name and effect, shared by its firings.
     rule_labels: Vec<Arc<RuleLabel>>,
-    /// The cases changed by the call (or batch) in progress, as they were before (by index):
-    /// what a rollback puts back.
-    undo: Vec<(usize, Case)>,
+    /// The cases (and their trails) changed by the call (or batch) in progress, as they were
+    /// before (by index): what a rollback puts back.
+    undo: Vec<Undo>,
     /// The journal and the host's sink, the chain head, the open batch.
     sinks: Sinks,
     /// Per unit grid (by area index): the ids of the supervisors who patrol it, sorted
@@ -88,11 +93,14 @@ pub struct Engine {
     patrols: HashMap<AreaId, Vec<Arc<str>>>,
 }
 
-/// Two engines are equal when they hold the same cases and events (the security log is not
-/// part of the state).
+/// Two engines are equal when they hold the same cases, events and records trails (the
+/// security log is not part of the state).
 impl PartialEq for Engine {
     fn eq(&self, other: &Self) -> bool {
-        self.cases == other.cases && self.events == other.events
+        self.cases == other.cases
+            && self.events == other.events
+            && self.trails == other.trails
+            && self.last_event_at == other.last_event_at
     }
 }
 
@@ -127,6 +135,8 @@ impl Engine {
             events: Vec::new(),
             prev_of_case: Vec::new(),
             last_of_case: Vec::new(),
+            trails: Vec::new(),
+            last_event_at: None,
             strings: HashSet::new(),
             denials: Vec::new(),
             queue: Queue::default(),
@@ -368,6 +378,7 @@ impl Engine {
             actor,
             EventBody::Report(Box::new(report)),
             Some(limit),
+            None,
         );
         self.reschedule(id)?;
         Ok(id)
@@ -478,11 +489,13 @@ impl Engine {
         actor: Actor,
         body: EventBody,
         limit: Option<TimeLimit>,
+        assigned_to: Option<Arc<str>>,
     ) -> &Event {
         let seq = self.events.len() as u64 + 1;
         let actor = self.intern_actor(actor);
         let index = self.events.len() as u32;
-        let last = &mut self.last_of_case[(case - 1) as usize];
+        let idx = (case - 1) as usize;
+        let last = &mut self.last_of_case[idx];
         self.prev_of_case.push(*last);
         *last = index;
         self.events.push(Event {
@@ -492,9 +505,30 @@ impl Engine {
             actor,
             body,
             limit,
-            assigned_to: None,
+            assigned_to,
         });
-        &self.events[self.events.len() - 1]
+        self.last_event_at = Some(at);
+        let e = &self.events[self.events.len() - 1];
+        if Trail::takes(e) {
+            if idx == self.trails.len() {
+                self.trails.push(Trail::new());
+            } else if !self.replaying {
+                self.undo.push(Undo::Trail(idx, self.trails[idx].clone()));
+            }
+            let verified = self.config.verifies(self.cases[idx].source);
+            self.trails[idx].step(e, &self.model, verified);
+        }
+        e
+    }
+
+    /// Per case (by id − 1): what its row of case records is built from.
+    pub(crate) fn trails(&self) -> &[Trail] {
+        &self.trails
+    }
+
+    /// When the last recorded event happened (`None`: no event yet).
+    pub fn last_event_at(&self) -> Option<Millis> {
+        self.last_event_at
     }
 
     /// The deadline of a case's running stage (`None`: no timed stage, or the clock is stopped).

@@ -3,6 +3,9 @@
 
 use std::sync::Mutex;
 
+use crate::calendar::Millis;
+use crate::case::Case;
+use crate::score::trail::Trail;
 use crate::sink::EventSink;
 
 /// The sinks of an engine and the head of its chain. A clone of an engine is an in-memory
@@ -45,6 +48,14 @@ pub(super) struct Mark {
     pub(super) events: usize,
     pub(super) cases: usize,
     pub(super) undo: usize,
+    pub(super) last_event_at: Option<Millis>,
+}
+
+/// An entry of the undo log: a case, or its records trail, as it was before a change.
+#[derive(Debug, Clone)]
+pub(super) enum Undo {
+    Case(usize, Case),
+    Trail(usize, Trail),
 }
 
 /// How a rollback puts the escalation queue back.

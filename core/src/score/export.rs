@@ -5,48 +5,24 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::calendar::Millis;
-use crate::case::{Action, Actor, Timer, stage_started};
-use crate::catalog::Stage;
 use crate::engine::Engine;
 use crate::error::Result;
-use crate::event::EventBody;
 
 use super::records::{
     ColumnData, Columns, DEADLINE_COLUMNS, LIST_SEPARATOR, NO_TIME, PERSON_COLUMNS, Records,
-    SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS, p, t,
+    SCHEMA_VERSION, SHELF_COLUMNS, TIME_COLUMNS, t,
 };
+use super::trail::Trail;
 
-/// What the walk over a case's events keeps.
-#[derive(Default)]
-struct Acc {
-    time: [Option<Millis>; 9],
-    person: [Option<Arc<str>>; 9],
-    deadline: [Option<Millis>; 4],
-    timer: Option<Timer>,
-    /// The handling run a feedback ended, kept for a failed check to resume (the engine's
-    /// rework on the original deadline).
-    held: Option<Timer>,
-    /// Checks done (failed ones included), those done by their check deadline, and when
-    /// the last was done.
-    checks: [u32; 2],
-    last_checked_at: Option<Millis>,
-    pending_postpone: i64,
-    postponements: u32,
-    shelved: bool,
-    /// `shelved_at`, `resumed_at`: the last time on the shelf.
-    shelf: [Option<Millis>; 2],
-    unit: Option<Arc<str>>,
+/// What records take from the case beyond its trail.
+struct Tail<'s> {
+    /// The `handle_deadline` column ([`Trail::handle_deadline`]).
+    handle_deadline: Millis,
+    unit: Option<&'s str>,
     /// The dispatch columns (schema 4): second-level unit, co-handlers, those on time.
-    second_unit: Option<Arc<str>>,
+    second_unit: Option<&'s str>,
     co_units: Option<String>,
     co_on_time: Option<String>,
-}
-
-fn actor_id(a: &Actor) -> Option<Arc<str>> {
-    match a {
-        Actor::Worker(id) | Actor::Citizen(id) => Some(Arc::clone(id)),
-        Actor::System => None,
-    }
 }
 
 impl Engine {
@@ -61,162 +37,28 @@ impl Engine {
     /// approved shelving, `resumed_at` when handling resumed after it, or when a case closed
     /// from the shelf was reopened).
     ///
+    /// One pass over the cases, not the events: the engine keeps each case's trail (what its
+    /// row is built from) as it records the case's events, so the records of an engine with
+    /// years of history cost what its cases cost.
+    ///
     /// # Errors
-    /// [`crate::Error::CalendarRange`] when a deadline falls outside the calendar.
+    /// [`crate::Error::CalendarRange`] when a deadline falls outside the calendar (the first
+    /// such deadline in event order).
     pub fn records(&self) -> Result<Records<'static>> {
         let cases = self.cases();
-        let org = self.model().org();
-        let mut acc: Vec<Acc> = (0..cases.len()).map(|_| Acc::default()).collect();
-        for e in self.events() {
-            let a = &mut acc[(e.case - 1) as usize];
-            let at = e.at;
-            let who = actor_id(&e.actor);
-            let action = match &e.body {
-                EventBody::Report(_) => {
-                    a.time[t::REPORTED] = Some(at);
-                    a.person[p::REPORTER] = who;
-                    continue;
-                }
-                EventBody::Escalation(_) => continue,
-                EventBody::Action(action) => action,
-            };
-            // The deadline of the running timer as it ends (or is replaced) now.
-            let ending = match &a.timer {
-                Some(tm)
-                    if e.limit.is_some()
-                        || ends_timer(action)
-                        || matches!(action, Action::Check { .. }) =>
-                {
-                    let unit = a.unit.as_deref().and_then(|u| org.find_unit(u).ok());
-                    Some((tm.stage, self.timer_deadline(tm, unit)?))
-                }
-                _ => None,
-            };
-            let ended =
-                |stage: Stage| ending.and_then(|(s, d)| (s == stage).then_some(d).flatten());
-            if let Action::Check { .. } = action {
-                // Every check counts, failed ones too (domain facts §11: 核查 counts every
-                // check done; 按时核查 those done by their deadline).
-                a.checks[0] += 1;
-                a.checks[1] += u32::from(ended(Stage::Check).is_some_and(|d| at <= d));
-                a.last_checked_at = Some(at);
-                a.person[p::LAST_CHECKER].clone_from(&who);
-            }
-            match action {
-                Action::Accept | Action::Reject { .. } => {
-                    if let Some(w) = &e.assigned_to {
-                        a.person[p::VERIFY_ASSIGNEE] = Some(Arc::clone(w));
-                    }
-                    a.time[t::ACCEPTED].get_or_insert(at);
-                    if a.person[p::ACCEPTOR].is_none() {
-                        a.person[p::ACCEPTOR] = who;
-                    }
-                }
-                Action::Verify { .. } if a.time[t::VERIFIED].is_none() => {
-                    a.time[t::VERIFIED] = Some(at);
-                    a.person[p::VERIFIER] = who;
-                    a.deadline[0] = ended(Stage::Verify);
-                }
-                Action::File | Action::Void { .. } if a.time[t::FILED].is_none() => {
-                    a.time[t::FILED] = Some(at);
-                    a.person[p::FILER] = who;
-                }
-                Action::Dispatch { unit, .. } => {
-                    a.held = None;
-                    if a.time[t::DISPATCHED].is_none() {
-                        a.time[t::DISPATCHED] = Some(at);
-                        a.person[p::DISPATCHER] = who;
-                        a.deadline[1] = ended(Stage::Dispatch);
-                    }
-                    a.unit.clone_from(unit);
-                }
-                Action::Handle { .. } => {
-                    a.held = a.timer.clone();
-                    a.time[t::HANDLED] = Some(at);
-                    a.deadline[2] = ended(Stage::Handle);
-                    a.time[t::CHECKED] = None;
-                    a.person[p::CHECKER] = None;
-                    a.deadline[3] = None;
-                }
-                Action::SelfHandle { .. } => {
-                    a.time[t::HANDLED] = Some(at);
-                }
-                Action::Check { passed: false } => {
-                    // Rework on the original deadline: the handling run the feedback ended
-                    // resumes, unless the event records a limit (the model's `restart`).
-                    let held = a.held.take();
-                    if e.limit.is_none() {
-                        a.timer = held;
-                    }
-                }
-                Action::Return { .. } => a.held = None,
-                Action::Check { passed: true } => {
-                    a.held = None;
-                    a.time[t::CHECKED] = Some(at);
-                    a.person[p::CHECKER] = who;
-                    a.deadline[3] = ended(Stage::Check);
-                }
-                Action::Close { .. } => {
-                    a.time[t::CLOSED] = Some(at);
-                    a.person[p::CLOSER] = who;
-                }
-                Action::Reopen { .. } => {
-                    if a.shelf[0].is_some() && a.shelf[1].is_none() {
-                        a.shelf[1] = Some(at);
-                    }
-                    a.time[t::CLOSED] = None;
-                    a.person[p::CLOSER] = None;
-                    a.time[t::RATED] = None;
-                }
-                Action::Rate { .. } => a.time[t::RATED] = Some(at),
-                Action::RequestPostpone { minutes } => a.pending_postpone = *minutes,
-                Action::ApprovePostpone => {
-                    a.postponements += 1;
-                    if let Some(tm) = &mut a.timer {
-                        tm.extension_minutes += a.pending_postpone;
-                    }
-                }
-                Action::ApproveShelve => {
-                    a.shelved = true;
-                    a.shelf = [Some(at), None];
-                    if let Some(tm) = &mut a.timer {
-                        tm.paused_since = Some(at);
-                    }
-                }
-                Action::Start => {
-                    if a.shelf[0].is_some() && a.shelf[1].is_none() {
-                        a.shelf[1] = Some(at);
-                    }
-                    if let Some(tm) = &mut a.timer
-                        && let Some(since) = tm.paused_since.take()
-                    {
-                        tm.pauses.push((since, at));
-                    }
-                }
-                _ => {}
-            }
-            let verified = self.config().verifies(cases[(e.case - 1) as usize].source);
-            if let Some(limit) = e.limit
-                && let Some(stage) = stage_started(action, verified)
-            {
-                a.timer = Some(Timer::start(stage, limit, at));
-            } else if ends_timer(action) {
-                a.timer = None;
-            }
+        let trails = self.trails();
+        // The first deadline the events could not compute, as a walk over them would meet it.
+        if let Some(first) = trails
+            .iter()
+            .filter_map(|tr| tr.error.as_deref())
+            .min_by_key(|(seq, _)| *seq)
+        {
+            return Err(first.1.clone());
         }
-        // A case never handled: the running handling run's deadline.
-        for (a, case) in acc.iter_mut().zip(cases) {
-            if a.time[t::HANDLED].is_none()
-                && let Some(tm) = &a.timer
-                && tm.stage == Stage::Handle
-            {
-                a.deadline[2] = self.timer_deadline(tm, case.unit)?;
-            }
-            if let Some(u) = case.unit {
-                a.unit = Some(Arc::from(self.model().org().unit(u).id.as_str()));
-            }
-            // Two-level and joint dispatch, as the case holds them now.
-            let org = self.model().org();
+        let model = self.model();
+        let org = model.org();
+        let mut tails = Vec::with_capacity(cases.len());
+        for (tr, case) in trails.iter().zip(cases) {
             let list = |on_time_only: bool| {
                 let ids: Vec<&str> = case
                     .co
@@ -226,14 +68,22 @@ impl Engine {
                     .collect();
                 (!ids.is_empty()).then(|| ids.join(&LIST_SEPARATOR.to_string()))
             };
-            a.co_units = list(false);
-            a.co_on_time = list(true);
-            a.second_unit = case.second_unit.map(|u| Arc::from(org.unit(u).id.as_str()));
+            tails.push(Tail {
+                handle_deadline: tr.handle_deadline(model, case.unit)?,
+                unit: case.unit.or(tr.unit).map(|u| org.unit(u).id.as_str()),
+                second_unit: case.second_unit.map(|u| org.unit(u).id.as_str()),
+                co_units: list(false),
+                co_on_time: list(true),
+            });
         }
-        self.columns_of(&acc)
+        self.columns_of(trails, &tails)
     }
 
-    fn columns_of<'s>(&'s self, acc: &'s [Acc]) -> Result<Records<'static>> {
+    fn columns_of<'s>(
+        &'s self,
+        acc: &'s [Trail],
+        tails: &'s [Tail<'s>],
+    ) -> Result<Records<'static>> {
         let cases = self.cases();
         let model = self.model();
         let n = cases.len();
@@ -276,10 +126,10 @@ impl Engine {
         });
         text_col("source", &|i| Some(cases[i].source.as_str()));
         text_col("state", &|i| Some(cases[i].state.as_str()));
-        text_col("unit", &|i| acc[i].unit.as_deref());
-        text_col("second_unit", &|i| acc[i].second_unit.as_deref());
-        text_col("co_units", &|i| acc[i].co_units.as_deref());
-        text_col("co_on_time", &|i| acc[i].co_on_time.as_deref());
+        text_col("unit", &|i| tails[i].unit);
+        text_col("second_unit", &|i| tails[i].second_unit);
+        text_col("co_units", &|i| tails[i].co_units.as_deref());
+        text_col("co_on_time", &|i| tails[i].co_on_time.as_deref());
         text_col("void_cause", &|i| {
             cases[i]
                 .void_cause
@@ -290,24 +140,22 @@ impl Engine {
             text_col(name, &|i| acc[i].person[k].as_deref());
         }
         for (k, name) in TIME_COLUMNS.iter().enumerate() {
-            let v = acc.iter().map(|a| a.time[k].unwrap_or(NO_TIME)).collect();
+            let v = acc.iter().map(|a| a.time[k]).collect();
             cols.push(*name, ColumnData::Time(Cow::Owned(v)));
         }
         for (k, name) in SHELF_COLUMNS.iter().enumerate() {
-            let v = acc.iter().map(|a| a.shelf[k].unwrap_or(NO_TIME)).collect();
+            let v = acc.iter().map(|a| a.shelf[k]).collect();
             cols.push(*name, ColumnData::Time(Cow::Owned(v)));
         }
         for (k, name) in DEADLINE_COLUMNS.iter().enumerate() {
-            let v = acc
-                .iter()
-                .map(|a| a.deadline[k].unwrap_or(NO_TIME))
-                .collect();
+            let v = if k == 2 {
+                tails.iter().map(|tl| tl.handle_deadline).collect()
+            } else {
+                acc.iter().map(|a| a.deadline[k]).collect()
+            };
             cols.push(*name, ColumnData::Time(Cow::Owned(v)));
         }
-        let v = acc
-            .iter()
-            .map(|a| a.last_checked_at.unwrap_or(NO_TIME))
-            .collect();
+        let v = acc.iter().map(|a| a.last_checked_at).collect();
         cols.push("last_checked_at", ColumnData::Time(Cow::Owned(v)));
         let ints = |f: &dyn Fn(usize) -> i64| ColumnData::Int(Cow::Owned((0..n).map(f).collect()));
         cols.push("checks", ints(&|i| i64::from(acc[i].checks[0])));
@@ -328,10 +176,10 @@ impl Engine {
         cols.push(
             "satisfaction",
             ints(&|i| {
-                if acc[i].time[t::RATED].is_some() {
-                    cases[i].satisfaction.map_or(0, i64::from)
-                } else {
+                if acc[i].time[t::RATED] == NO_TIME {
                     0
+                } else {
+                    cases[i].satisfaction.map_or(0, i64::from)
                 }
             }),
         );
@@ -343,21 +191,7 @@ impl Engine {
             "self_handled",
             ColumnData::Bool(Cow::Owned(cases.iter().map(|c| c.self_handled).collect())),
         );
-        let as_of = self.events().last().map_or(0, |e| e.at.saturating_add(1));
+        let as_of = self.last_event_at().map_or(0, |at| at.saturating_add(1));
         Records::from_columns(Arc::clone(self.model_arc()), &cols, Some(as_of))
     }
-}
-
-/// Actions after which no stage timer runs (unless the event starts one).
-fn ends_timer(action: &Action) -> bool {
-    matches!(
-        action,
-        Action::Accept
-            | Action::Reject { .. }
-            | Action::Verify { .. }
-            | Action::Void { .. }
-            | Action::Check { passed: true }
-            | Action::Close { .. }
-            | Action::SelfHandle { .. }
-    )
 }

@@ -365,6 +365,7 @@ mod periods;
 mod records;
 mod spec;
 mod tally;
+pub(crate) mod trail;
 
 pub use card::{COMPARED, Change, Row, Scorecard, Table, compare, score};
 pub use config::{ScoringConfig, ScoringSection, StepTable};
