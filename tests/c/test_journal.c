@@ -54,6 +54,18 @@ static size_t events_in_journal(void) {
   return n;
 }
 
+/* The engine's case records as CSV (free it). */
+static char *records_of(const gridgov_engine *e) {
+  gridgov_records *r = NULL;
+  char *csv = NULL;
+  size_t len = 0;
+  if (gridgov_engine_records(e, &r) == GRIDGOV_STATUS_OK) {
+    if (gridgov_records_to_csv(r, &csv, &len) != GRIDGOV_STATUS_OK) csv = NULL;
+  }
+  gridgov_records_free(r);
+  return csv;
+}
+
 static gridgov_engine *open_journal(const gridgov_model *m) {
   gridgov_engine *e = NULL;
   CHECK_STATUS(gridgov_engine_open(m, path, NULL, &e), GRIDGOV_STATUS_OK);
@@ -162,16 +174,37 @@ static void test_batches(const gridgov_model *m) {
   CHECK_STATUS(gridgov_engine_batch_commit(e, &n), GRIDGOV_STATUS_OK);
   CHECK(n == 2);
   CHECK(events_in_journal() == 2);
-  /* rollback drops the batch */
+  /* rollback drops the batch, and the case records go back with it (the engine keeps each
+   * case's record as it records the case's events) */
+  char *records_before = records_of(e);
+  CHECK(records_before != NULL);
   CHECK_STATUS(gridgov_engine_batch_begin(e), GRIDGOV_STATUS_OK);
   CHECK_STATUS(act(e, id, SL01, T0 + 2 * MIN, "{\"action\":\"file\"}"), GRIDGOV_STATUS_OK);
+  char *records_in_batch = records_of(e);
+  CHECK(records_in_batch != NULL && records_before != NULL &&
+        strcmp(records_in_batch, records_before) != 0);
   CHECK_STATUS(gridgov_engine_batch_rollback(e, &n), GRIDGOV_STATUS_OK);
   CHECK(n == 1);
+  char *records_after = records_of(e);
+  CHECK(records_after != NULL && records_before != NULL &&
+        strcmp(records_after, records_before) == 0);
+  gridgov_string_free(records_in_batch);
+  gridgov_string_free(records_after);
   CHECK_STATUS(gridgov_engine_batch_rollback(e, NULL), GRIDGOV_STATUS_INVALID_VALUE);
   CHECK_STATUS(gridgov_engine_batch_commit(e, NULL), GRIDGOV_STATUS_INVALID_VALUE);
   CHECK_STATUS(gridgov_engine_len(e, &cases, &events), GRIDGOV_STATUS_OK);
   CHECK(cases == 1 && events == 2);
   gridgov_engine_free(e);
+  /* reopened (a replay of the journal): the same records */
+  e = open_journal(m);
+  if (e) {
+    char *records_reopened = records_of(e);
+    CHECK(records_reopened != NULL && records_before != NULL &&
+          strcmp(records_reopened, records_before) == 0);
+    gridgov_string_free(records_reopened);
+    gridgov_engine_free(e);
+  }
+  gridgov_string_free(records_before);
 }
 
 /* A host's store: the lines it accepted, or a refusal. */

@@ -276,3 +276,27 @@ def test_attaching_is_refused_where_histories_would_mix(sample: gridgov.Model, p
         mem.attach_journal(path.with_name("x.journal"), synchronous="sometimes")
     with pytest.raises(gridgov.ValidationError, match="migrate"):
         mem.attach_journal(path.with_name("x.journal"), migrate="yes")  # type: ignore[arg-type]
+
+
+def test_records_follow_a_rolled_back_batch_and_a_reopening(sample: gridgov.Model, path: Path) -> None:
+    """The engine keeps each case's record as it records the case's events: a batch that
+    fails after changing a case leaves its record as it was, and the reopened journal (a
+    replay) gives the same records."""
+    eng = Engine.open(sample, path)
+    first = main_path(eng, 0)
+    case = eng.report("SV001", category="E0102", grid=GRID, at=MON + timedelta(hours=1))
+    eng.act(case, "accept", actor="AC01", at=MON + timedelta(hours=1, minutes=1))
+    before = eng.records().to_csv()
+    assert isinstance(before, str)
+    with pytest.raises(gridgov.InvalidTransition), eng.batch():
+        eng.act(case, "file", actor="SL01", at=MON + timedelta(hours=1, minutes=2))
+        eng.act(case, "dispatch", actor="DP01", at=MON + timedelta(hours=1, minutes=3))
+        assert eng.records().to_csv() != before
+        eng.act(first, "close", actor="SL01", at=MON + timedelta(hours=2), reason="again")
+    assert eng.records().to_csv() == before
+    eng.act(case, "file", actor="SL01", at=MON + timedelta(hours=1, minutes=2))
+    after = eng.records().to_csv()
+    assert after != before
+    del eng
+    again = Engine.open(sample, path)
+    assert again.records().to_csv() == after
