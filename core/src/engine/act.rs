@@ -16,6 +16,7 @@ use crate::event::{Event, EventBody};
 use crate::org::UnitId;
 use crate::policy::Rework;
 
+use super::escalate::Memo;
 use super::sinks::Rollback;
 use super::{Engine, check_instant};
 
@@ -484,7 +485,7 @@ impl Engine {
         }
         new.last_at = at;
         // Everything that can fail has been checked: the deadline must be computable too.
-        self.deadline_of(&new)?;
+        let deadline = self.deadline_of(&new)?;
         let old = std::mem::replace(&mut self.cases[(id - 1) as usize], new);
         self.save_case((id - 1) as usize, old);
         let action_to_record = match (action, recorded_unit) {
@@ -511,7 +512,7 @@ impl Engine {
                 assigned,
             )
             .seq;
-        self.reschedule(id)?;
+        self.reschedule_with(id, Memo::Known(deadline))?;
         Ok(&self.events[(seq - 1) as usize])
     }
 

@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use crate::calendar::{MINUTE_MS, Millis};
-use crate::case::{Actor, Case, CaseId};
+use crate::calendar::{Calendar, MINUTE_MS, Millis};
+use crate::case::{Actor, Case, CaseId, Timer};
 use crate::error::Result;
 use crate::escalation::{EscalationAction, EscalationRule, Trigger};
 use crate::event::{Event, EventBody, Firing};
@@ -27,9 +27,38 @@ fn occurrence_of(case: &Case, rule: &EscalationRule) -> u32 {
     }
 }
 
+/// The deadline of one case's running timer, computed at most once while the rules are tried
+/// on the case (several rules are based on it: overdue, after, before).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) enum Memo {
+    /// Not computed yet.
+    #[default]
+    Unknown,
+    /// Computed (`None`: the timer is paused).
+    Known(Option<Millis>),
+}
+
+impl Memo {
+    fn deadline(&mut self, cal: &Calendar, timer: &Timer) -> Result<Option<Millis>> {
+        match *self {
+            Memo::Known(d) => Ok(d),
+            Memo::Unknown => {
+                let d = timers::deadline(cal, timer)?;
+                *self = Memo::Known(d);
+                Ok(d)
+            }
+        }
+    }
+}
+
 impl Engine {
     /// The occurrence key and base instant of a rule's trigger on a case, if it is armed.
-    fn trigger_base(&self, case: &Case, rule: &EscalationRule) -> Result<Option<(u32, Millis)>> {
+    fn trigger_base(
+        &self,
+        case: &Case,
+        rule: &EscalationRule,
+        memo: &mut Memo,
+    ) -> Result<Option<(u32, Millis)>> {
         match rule.trigger {
             Trigger::Rework(n) => Ok(case
                 .last_rework_at
@@ -62,10 +91,11 @@ impl Engine {
                     {
                         timers::instant_at_used(cal, timer, total - timers::limit_ms(cal, d))?
                     }
-                    Trigger::Before(d) => timers::deadline(cal, timer)?
+                    Trigger::Before(d) => memo
+                        .deadline(cal, timer)?
                         .map(|dl| dl.saturating_sub(timers::limit_ms(cal, d))),
-                    Trigger::Overdue => timers::deadline(cal, timer)?,
-                    Trigger::After(d) => match timers::deadline(cal, timer)? {
+                    Trigger::Overdue => memo.deadline(cal, timer)?,
+                    Trigger::After(d) => match memo.deadline(cal, timer)? {
                         Some(dl) => Some(timers::step(cal, dl, d, 1)?),
                         None => None,
                     },
@@ -81,6 +111,16 @@ impl Engine {
         &self,
         case: &Case,
         rule_index: u32,
+    ) -> Result<Option<(u32, u32, Millis)>> {
+        self.next_firing_with(case, rule_index, &mut Memo::default())
+    }
+
+    /// [`Engine::next_firing`] with the case's deadline kept in `memo` from rule to rule.
+    fn next_firing_with(
+        &self,
+        case: &Case,
+        rule_index: u32,
+        memo: &mut Memo,
     ) -> Result<Option<(u32, u32, Millis)>> {
         let rule = &self.config.rules[rule_index as usize];
         // Cheap tests first: most rules are not armed on most cases.
@@ -127,7 +167,7 @@ impl Engine {
         {
             return Ok(None);
         }
-        let Some((occurrence, base)) = self.trigger_base(case, rule)? else {
+        let Some((occurrence, base)) = self.trigger_base(case, rule, memo)? else {
             return Ok(None);
         };
         let done = match case.fired.get(rule_index) {
@@ -147,6 +187,11 @@ impl Engine {
 
     /// Recomputes the queue entries of a case after it changed.
     pub(super) fn reschedule(&mut self, id: CaseId) -> Result<()> {
+        self.reschedule_with(id, Memo::default())
+    }
+
+    /// [`Engine::reschedule`], given what the caller already knows of the case's deadline.
+    pub(super) fn reschedule_with(&mut self, id: CaseId, mut memo: Memo) -> Result<()> {
         if self.config.rules.is_empty() {
             return Ok(());
         }
@@ -155,7 +200,7 @@ impl Engine {
         // One entry per case: its earliest next firing (firing it schedules the next one).
         let mut earliest: Option<(Millis, u32)> = None;
         for r in 0..self.config.rules.len() as u32 {
-            if let Some((_, _, at)) = self.next_firing(&self.cases[idx], r)?
+            if let Some((_, _, at)) = self.next_firing_with(&self.cases[idx], r, &mut memo)?
                 && earliest.is_none_or(|(b, _)| at < b)
             {
                 earliest = Some((at, r));
@@ -181,8 +226,9 @@ impl Engine {
                 continue;
             }
             let mut earliest: Option<(Millis, u32)> = None;
+            let mut memo = Memo::default();
             for r in 0..self.config.rules.len() as u32 {
-                if let Some((_, _, at)) = self.next_firing(case, r)?
+                if let Some((_, _, at)) = self.next_firing_with(case, r, &mut memo)?
                     && earliest.is_none_or(|(b, _)| at < b)
                 {
                     earliest = Some((at, r));
