@@ -19,7 +19,8 @@
 //! - `action` and its fields as in [`Action`]'s JSON form; for `"report"` the fields of
 //!   [`Report`] (`category`, `grid`, `point`, `urgency`, `source`, `description`, `contact`);
 //!   for `"escalate"` (actor `"system"`) the members of [`Firing`] (`rule`, `name`, `effect`,
-//!   `target`, `firing`), and no others.
+//!   `target`, `firing`), and no others; for `"migrate"` (case 0, actor `"system"`: a journal
+//!   moved to another model) `from` and `to`, the two models' SHA-256 ([`Migration`]).
 //! - `limit`: the time limit of the stage this event started, as in force then (the policy
 //!   snapshot); absent when no stage started.
 //! - `assigned_to`: on an `accept` that issues a verification task, the worker id of the
@@ -86,6 +87,45 @@ pub enum EventBody {
     /// An escalation rule fired (actor: the system). Held inline: a sweep records one per
     /// firing, and an allocation per firing would be most of its cost.
     Escalation(Firing),
+    /// The engine moved to another model (an explicit migration of a journal,
+    /// [`crate::journal::OpenOptions::migrate`]): case 0, actor the system.
+    Migration(Box<Migration>),
+}
+
+/// A change of model, recorded in the event log (and so in the audit chain) where it
+/// happened: the events before it were accepted under `from`, those after under `to`. Its
+/// JSON form (in the event schema) is `{"action": "migrate", "from": "…", "to": "…"}`, with
+/// `case` 0 and actor `"system"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Migration {
+    /// The SHA-256 (lower-case hex) of the model before.
+    pub from: String,
+    /// The SHA-256 (lower-case hex) of the model after.
+    pub to: String,
+}
+
+impl Migration {
+    /// Checks both hashes are 64 lower-case hex digits.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming the member.
+    pub fn validate(&self) -> Result<()> {
+        for (name, v) in [("from", &self.from), ("to", &self.to)] {
+            if v.len() != 64
+                || !v
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            {
+                return Err(Error::invalid(
+                    format!("event.{name}"),
+                    v,
+                    "must be a model's SHA-256 as 64 lower-case hex digits",
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What an escalation rule is called and does: shared by every firing of the rule (one
@@ -200,6 +240,11 @@ enum BodyOut<'a> {
         #[serde(flatten)]
         firing: &'a Firing,
     },
+    Migration {
+        action: &'static str,
+        #[serde(flatten)]
+        migration: &'a Migration,
+    },
 }
 
 /// A report as an event writes it: the contact only on request, its digest always.
@@ -257,6 +302,10 @@ impl Event {
             EventBody::Escalation(f) => BodyOut::Escalation {
                 action: "escalate",
                 firing: f,
+            },
+            EventBody::Migration(m) => BodyOut::Migration {
+                action: "migrate",
+                migration: m,
             },
         };
         let out = EventOut {
@@ -346,6 +395,20 @@ impl Event {
                     serde_json::from_value(Value::Object(m))
                         .map_err(|e| Error::invalid("event", "escalate", e.to_string()))?,
                 )
+            }
+            Some("migrate") => {
+                m.remove("action");
+                let migration: Migration = serde_json::from_value(Value::Object(m))
+                    .map_err(|e| Error::invalid("event", "migrate", e.to_string()))?;
+                migration.validate()?;
+                if case != 0 || actor != Actor::System || limit.is_some() || assigned_to.is_some() {
+                    return Err(Error::invalid(
+                        "event.case",
+                        case,
+                        "a migration belongs to no case: case 0, actor \"system\", no limit or assignee",
+                    ));
+                }
+                EventBody::Migration(Box::new(migration))
             }
             Some("report") => {
                 m.remove("action");
@@ -694,6 +757,11 @@ fn write_event(
                 put("target", Val::Str(t));
             }
             put("firing", Val::Uint(u64::from(f.firing)));
+        }
+        EventBody::Migration(mig) => {
+            put("action", Val::Str("migrate"));
+            put("from", Val::Str(&mig.from));
+            put("to", Val::Str(&mig.to));
         }
     }
     let members = &m[..n];

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use common::{MAIN_PATH_T0, Rng, main_path_call, main_path_calls};
 use gridgov::case::{Action, Actor};
 use gridgov::engine::{Engine, EventSink};
+use gridgov::event::EventBody;
 use gridgov::journal::{self, OpenOptions};
 use gridgov::sink::Commit;
 use gridgov::{Error, ErrorKind, Model};
@@ -469,18 +470,61 @@ fn another_model_is_refused_naming_both_hashes_unless_migrating() {
     main_path_call(&mut eng, 8).expect("a call under the new model");
     drop(eng);
     let verified = journal::verify(&path).expect("the migration verifies");
-    assert_eq!(verified.events, 9);
+    // eight calls, the migration (an event of the chain), one call under the new model
+    assert_eq!(verified.events, 10);
     let c = Connection::open(&path).expect("reader");
-    let (rows, from_seq): (i64, i64) = c
-        .query_row("SELECT count(*), max(from_seq) FROM models", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+    let (rows, from_seq, new_sha): (i64, i64, String) = c
+        .query_row(
+            "SELECT count(*), max(from_seq), (SELECT sha256 FROM models ORDER BY id DESC LIMIT 1) FROM models",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .expect("models");
     assert_eq!((rows, from_seq), (2, 9));
+    let (case_id, actor, action, line): (i64, String, String, String) = c
+        .query_row(
+            "SELECT case_id, actor, action, line FROM events WHERE seq = 9",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .expect("the migration event");
+    assert_eq!(
+        (case_id, actor.as_str(), action.as_str()),
+        (0, "system", "migrate")
+    );
+    assert!(
+        line.contains(&format!(r#""from":"{stored}""#))
+            && line.contains(&format!(r#""to":"{new_sha}""#)),
+        "{line}"
+    );
     drop(c);
     let err = open(&path).expect_err("the old model is now the other one");
     assert!(err.to_string().contains(&stored), "{err}");
-    Engine::open(other, &path, &OpenOptions::default()).expect("the new model opens it");
+    let eng = Engine::open(Arc::clone(&other), &path, &OpenOptions::default())
+        .expect("the new model opens it");
+    match &eng.events()[8].body {
+        EventBody::Migration(m) => assert_eq!(
+            (m.from.as_str(), m.to.as_str()),
+            (stored.as_str(), new_sha.as_str())
+        ),
+        other => panic!("event 9 is {other:?}"),
+    }
+    assert_eq!(eng.events()[8].case, 0);
+    // the exported log carries it and replays to the same engine
+    let text = eng.events_json_lines(None).expect("export");
+    let again = Engine::replay_json_lines(Arc::clone(&other), &text).expect("replay");
+    assert!(again == eng);
+    drop(eng);
+    // the model record and the event must agree: a record naming another model is found
+    let c = Connection::open(&path).expect("writer by hand");
+    c.execute(
+        "UPDATE models SET previous = ?1 WHERE from_seq = 9",
+        [new_sha.as_str()],
+    )
+    .expect("edit");
+    drop(c);
+    let err = journal::verify(&path).expect_err("an edited model record");
+    assert_eq!(err.kind(), ErrorKind::Tampered, "{err}");
 }
 
 #[test]

@@ -102,6 +102,66 @@ static void test_open_commit_reopen(const gridgov_model *m) {
   gridgov_engine_free(again);
 }
 
+/* A migration to another model after events is an event of the chain: case 0, actor the
+ * system, naming both models' hashes; the journal then opens with the new model only. */
+static void test_migration(const gridgov_model *m) {
+  remove_journal();
+  gridgov_engine *e = open_journal(m);
+  if (!e) return;
+  uint64_t id = 0;
+  CHECK_STATUS(gridgov_engine_report(e, SV001, T0, REPORT, &id), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, AC01, T0 + MIN, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  gridgov_engine_free(e);
+  char *json = NULL;
+  size_t len = 0;
+  CHECK_STATUS(gridgov_model_to_json(m, &json, &len), GRIDGOV_STATUS_OK);
+  if (!json) return;
+  /* the same model under another name: another hash */
+  const char *at = strstr(json, "\"name\":\"");
+  CHECK(at != NULL);
+  if (!at) {
+    gridgov_string_free(json);
+    return;
+  }
+  size_t head = (size_t)(at - json) + 8;
+  char *renamed = malloc(len + 4);
+  CHECK(renamed != NULL);
+  if (!renamed) {
+    gridgov_string_free(json);
+    return;
+  }
+  memcpy(renamed, json, head);
+  memcpy(renamed + head, "v2 ", 3);
+  memcpy(renamed + head + 3, json + head, len - head + 1);
+  gridgov_string_free(json);
+  gridgov_model *other = NULL;
+  CHECK_STATUS(gridgov_model_from_text(renamed, len + 3, GRIDGOV_FORMAT_JSON, &other),
+               GRIDGOV_STATUS_OK);
+  free(renamed);
+  if (!other) return;
+  gridgov_engine *refused = NULL;
+  CHECK_STATUS(gridgov_engine_open(other, path, NULL, &refused), GRIDGOV_STATUS_JOURNAL);
+  CHECK_ERROR_MENTIONS("migrate");
+  gridgov_engine *migrated = NULL;
+  CHECK_STATUS(gridgov_engine_open(other, path, "{\"migrate\":true}", &migrated),
+               GRIDGOV_STATUS_OK);
+  CHECK(events_in_journal() == 3);
+  char *events = migrated ? events_of(migrated) : NULL;
+  const char *last = events ? strstr(events, "\"action\":\"migrate\"") : NULL;
+  CHECK(last != NULL && strstr(last, "\"case\":0") != NULL && strstr(last, "\"from\":\"") != NULL &&
+        strstr(last, "\"seq\":3") != NULL);
+  gridgov_string_free(events);
+  gridgov_engine_free(migrated);
+  /* reopened with the new model: the migration replays; the old model is now refused */
+  gridgov_engine *again = NULL;
+  CHECK_STATUS(gridgov_engine_open(other, path, NULL, &again), GRIDGOV_STATUS_OK);
+  gridgov_engine_free(again);
+  again = NULL;
+  CHECK_STATUS(gridgov_engine_open(m, path, NULL, &again), GRIDGOV_STATUS_JOURNAL);
+  CHECK(again == NULL);
+  gridgov_model_free(other);
+}
+
 /* An edit made outside gridgov — bytes changed in the file itself, as a disk editor or a
  * careless script would — is found by verification, naming the event; opening refuses the
  * file. */
@@ -365,6 +425,7 @@ int main(void) {
   CHECK_STATUS(gridgov_model_sample(&m), GRIDGOV_STATUS_OK);
   test_open_commit_reopen(m);
   test_tamper(m);
+  test_migration(m);
   test_batches(m);
   test_sink(m);
   test_attach(m);

@@ -186,6 +186,30 @@ def test_another_model_is_refused_naming_both_hashes(sample: gridgov.Model, path
     assert gridgov.verify_journal(path)["events"] == 0
 
 
+def test_a_migration_after_events_is_an_event_of_the_chain(sample: gridgov.Model, path: Path) -> None:
+    eng = Engine.open(sample, path)
+    main_path(eng, 0)
+    old = gridgov.verify_journal(path)
+    del eng
+    doc = sample.to_dict()
+    doc["name"] = "v2 " + doc["name"]
+    renamed = gridgov.Model.from_dict(doc)
+    eng = Engine.open(renamed, path, migrate=True)
+    assert eng.event_count == old["events"] + 1
+    frame = eng.events_frame()
+    last = frame.iloc[-1]
+    assert (last["action"], last["case"], last["actor_kind"]) == ("migrate", 0, "system")
+    assert len(last["from"]) == 64 and len(last["to"]) == 64 and last["from"] != last["to"]
+    main_path(eng, 1)
+    del eng
+    assert gridgov.verify_journal(path)["events"] == old["events"] + 9
+    again = Engine.open(renamed, path)
+    assert Engine.replay(renamed, again.events_jsonl()) == again
+    del again
+    with pytest.raises(gridgov.JournalError, match="sha256"):
+        Engine.open(sample, path)
+
+
 def test_newer_schema_is_refused(sample: gridgov.Model, path: Path) -> None:
     del_me = Engine.open(sample, path)
     del del_me

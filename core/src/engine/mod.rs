@@ -493,6 +493,21 @@ impl Engine {
     ) -> &Event {
         let seq = self.events.len() as u64 + 1;
         let actor = self.intern_actor(actor);
+        if case == 0 {
+            // a migration: no case to link or trail
+            self.prev_of_case.push(u32::MAX);
+            self.events.push(Event {
+                seq,
+                case,
+                at,
+                actor,
+                body,
+                limit,
+                assigned_to,
+            });
+            self.last_event_at = Some(at);
+            return &self.events[self.events.len() - 1];
+        }
         let index = self.events.len() as u32;
         let idx = (case - 1) as usize;
         let last = &mut self.last_of_case[idx];

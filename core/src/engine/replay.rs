@@ -5,6 +5,7 @@
 use std::sync::{Arc, mpsc};
 
 use crate::audit;
+use crate::case::Actor;
 use crate::error::{Error, Result};
 use crate::event::{self, Event, EventBody};
 use crate::model::Model;
@@ -76,6 +77,17 @@ impl Engine {
             EventBody::Action(a) => {
                 eng.act_with_limit(e.case, e.actor, e.at, a, e.limit, e.assigned_to)
                     .map_err(|err| bad(err.to_string()))?;
+            }
+            EventBody::Migration(m) => {
+                // belongs to no case: kept in the log as it is (the journal checks the models
+                // it names against its `models` table)
+                m.validate().map_err(|err| bad(err.to_string()))?;
+                if e.case != 0 || e.actor != Actor::System || e.limit.is_some() {
+                    return Err(bad(
+                        "a migration belongs to no case: case 0, actor \"system\", no limit".into(),
+                    ));
+                }
+                eng.record(0, e.at, e.actor, EventBody::Migration(m), None, None);
             }
             EventBody::Escalation(ref f) => {
                 eng.case(e.case).map_err(|err| bad(err.to_string()))?;

@@ -375,3 +375,45 @@ fn the_members_of_the_scan_read_as_the_fast_reader() {
     }
     assert!(taken > 0 && edited_taken > 0, "{taken} {edited_taken}");
 }
+
+/// A migration is an event of no case: written as `{"action":"migrate","from":…,"to":…}`
+/// with case 0 and the system as actor, read back as it was; any other case, actor or a hash
+/// that is not one is refused, naming the member.
+#[test]
+fn a_migration_is_an_event_of_no_case() {
+    let a = "a".repeat(64);
+    let b = "0123456789abcdef".repeat(4);
+    let e = Event {
+        seq: 9,
+        case: 0,
+        at: 1_772_406_599_645,
+        actor: Actor::System,
+        body: EventBody::Migration(Box::new(Migration {
+            from: a.clone(),
+            to: b.clone(),
+        })),
+        limit: None,
+        assigned_to: None,
+    };
+    let text = to_json_lines(std::slice::from_ref(&e), true).expect("writes");
+    assert_eq!(text, through_values(std::slice::from_ref(&e), true));
+    assert!(text.starts_with(&format!(
+        r#"{{"action":"migrate","actor":"system","at":1772406599645,"case":0,"from":"{a}","hash":"#
+    )));
+    assert_eq!(from_json_lines(&text).expect("reads"), vec![e.clone()]);
+    let line = text.trim_end();
+    for (edit, member) in [
+        ((r#""case":0"#, r#""case":3"#), "event.case"),
+        (
+            (r#""actor":"system""#, r#""actor":{"worker":"SV001"}"#),
+            "event.case",
+        ),
+        ((r#""from":"aaaa"#, r#""from":"AAAA"#), "event.from"),
+        ((r#""to":"0123"#, r#""to":"x123"#), "event.to"),
+    ] {
+        let bad = line.replacen(edit.0, edit.1, 1);
+        assert_ne!(bad, line);
+        let err = from_json_lines(&bad).expect_err(&bad);
+        assert!(err.to_string().contains(member), "{err}");
+    }
+}

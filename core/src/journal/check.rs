@@ -47,6 +47,7 @@ pub(super) fn columns(e: &Event) -> (&'static str, &str, &'static str) {
     let action = match &e.body {
         EventBody::Report(_) => "report",
         EventBody::Escalation(_) => "escalate",
+        EventBody::Migration(_) => "migrate",
         EventBody::Action(a) => a.kind().as_str(),
     };
     (kind, actor, action)
@@ -135,8 +136,27 @@ struct ModelRow {
     link: String,
 }
 
-/// Checks the `models` chain; returns (`from_seq`, head) of each row for the event walk.
-fn check_models(c: &Connection, path: &Path) -> Result<Vec<(u64, String)>> {
+/// Where the event walk meets a model record: its first event, the chain head before it, and
+/// for a migration that must be an event (`from`, `to`).
+struct Boundary {
+    from_seq: u64,
+    head: String,
+    migration: Option<(String, String)>,
+}
+
+/// Checks the `models` chain; returns where each row meets the event walk.
+fn check_models(c: &Connection, path: &Path) -> Result<Vec<Boundary>> {
+    // The first event from which a migration is an event of the chain (absent: a journal
+    // no writer of this version has opened, whose migrations are model records only).
+    let events_from: u64 = c
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'migration_events'",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(u64::MAX);
     let err = |e: &rusqlite::Error| sql_error(path, "reading the models", e);
     let mut stmt = c
         .prepare(
@@ -187,8 +207,18 @@ fn check_models(c: &Connection, path: &Path) -> Result<Vec<(u64, String)>> {
             return Err(bad("its link does not follow from the record before it"));
         }
         prev = link;
+        let migration = match &row.previous {
+            Some(before) if from_seq > 1 && from_seq >= events_from => {
+                Some((before.clone(), row.sha256.clone()))
+            }
+            _ => None,
+        };
         prev_sha = Some(row.sha256.clone());
-        out.push((from_seq, row.head));
+        out.push(Boundary {
+            from_seq,
+            head: row.head,
+            migration,
+        });
     }
     if out.is_empty() {
         return Err(journal_error(path, "has no model record"));
@@ -206,6 +236,8 @@ pub(super) fn scan(c: &Connection, path: &Path, verify: bool, keep: bool) -> Res
         Vec::new()
     };
     let mut next_model = models.iter().peekable();
+    // The migration the next event must be (from, to), when a model record starts there.
+    let mut expected: Option<&(String, String)> = None;
     let mut stmt = c
         .prepare(
             "SELECT seq, case_id, at, actor_kind, actor, action, line, hash FROM events ORDER BY seq",
@@ -217,15 +249,18 @@ pub(super) fn scan(c: &Connection, path: &Path, verify: bool, keep: bool) -> Res
     let mut count = 0u64;
     loop {
         let position = count + 1;
-        while let Some((from_seq, head)) = next_model.peek() {
-            if *from_seq > position {
+        while let Some(b) = next_model.peek() {
+            if b.from_seq > position {
                 break;
             }
-            if *from_seq == position && *head != audit::hex(&prev) {
+            if b.from_seq == position && b.head != audit::hex(&prev) {
                 return Err(Error::Tampered {
                     seq: position,
                     reason: "the model record starting here names another chain head".into(),
                 });
+            }
+            if b.from_seq == position {
+                expected = b.migration.as_ref();
             }
             next_model.next();
         }
@@ -257,14 +292,36 @@ pub(super) fn scan(c: &Connection, path: &Path, verify: bool, keep: bool) -> Res
                 .ok_or_else(|| bad(format!("its hash column {:?} is not a hash", row.hash)))?;
             Event::from_json(value).map_err(|e| bad(format!("its line is not an event ({e})")))?
         };
+        if let Some((from, to)) = expected.take() {
+            let found = match &event.body {
+                EventBody::Migration(m) => m.from == *from && m.to == *to,
+                _ => false,
+            };
+            if !found {
+                return Err(Error::Tampered {
+                    seq: position,
+                    reason: format!(
+                        "a model record says the journal migrated here from model {from} to {to}, but this event is not that migration"
+                    ),
+                });
+            }
+        } else if let EventBody::Migration(_) = event.body
+            && verify
+        {
+            return Err(Error::Tampered {
+                seq: position,
+                reason: "a migration event with no model record starting at it".into(),
+            });
+        }
         if keep {
             events.push(event);
         }
         count += 1;
     }
-    if let Some((from_seq, _)) = next_model.next() {
+    if let Some(b) = next_model.next() {
+        let from_seq = b.from_seq;
         return Err(Error::Tampered {
-            seq: *from_seq,
+            seq: from_seq,
             reason: format!(
                 "a model record starts at event {from_seq}, after the last stored event {count}: events were removed"
             ),

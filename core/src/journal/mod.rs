@@ -5,8 +5,8 @@
 //!
 //! | table | what it holds |
 //! |---|---|
-//! | `meta` | `schema_version` (this library writes [`SCHEMA_VERSION`]) and `created_by` |
-//! | `models` | each model the journal ran on: its SHA-256, its text (the model file as JSON), its boundaries (GeoJSON), the first event written under it, and a link chaining it to the events before it |
+//! | `meta` | `schema_version` (this library writes [`SCHEMA_VERSION`]), `created_by`, and `migration_events` (the first event from which a migration is also an event of the chain; journals migrated before keep those as `models` rows only) |
+//! | `models` | each model the journal ran on: its SHA-256, its text (the model file as JSON), its boundaries (GeoJSON), the first event written under it (after events: its `migrate` event), and a link chaining it to the events before it |
 //! | `events` | the event log: one row per event with its JSON line (contact data included) and its audit-chain `hash` ([`crate::audit`]), plus `case_id`, `at`, `actor_kind`, `actor` and `action` copied out for queries |
 //! | `cases` | every case as of the last commit (state, unit, stage, deadline, counters…), written in the same transaction as the events, so readers need not replay; derived, not covered by the chain |
 //!
@@ -37,9 +37,12 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 use serde::Deserialize;
 
 use crate::audit::{self, GENESIS};
+use crate::case::Actor;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
+use crate::event::{Event, EventBody, Migration};
 use crate::model::Model;
+use crate::sink::line_after;
 
 pub use check::verify;
 pub use schema::SCHEMA_VERSION;
@@ -83,8 +86,11 @@ pub struct OpenOptions {
     pub verify: bool,
     /// `PRAGMA synchronous` (default [`Synchronous::Full`]).
     pub synchronous: Synchronous,
-    /// Accept a model other than the journal's last one, recording the change in the `models`
-    /// table (chained to the event log); without it a different model is refused.
+    /// Accept a model other than the journal's last one; without it a different model is
+    /// refused. The change is recorded, in one transaction, as a row of the `models` table
+    /// (the model's text, chained) and — when the journal holds events — as an event of the
+    /// chain ([`crate::event::EventBody::Migration`]: case 0, actor the system, both hashes),
+    /// which [`verify`] checks against the row.
     pub migrate: bool,
     /// How long a commit waits for a reader's checkpoint (milliseconds; default 5000).
     pub busy_timeout_ms: u32,
@@ -259,7 +265,17 @@ fn prepare_schema(c: &Connection, path: &Path, model: &Model) -> Result<()> {
             .optional()
             .map_err(|e| err("reading the schema version", &e))?;
         match version.as_deref().map(str::parse::<u32>) {
-            Some(Ok(SCHEMA_VERSION)) => Ok(()),
+            Some(Ok(SCHEMA_VERSION)) => {
+                // Migrations are events from here on (journals written before that have
+                // their migrations as model records only).
+                c.execute(
+                    "INSERT OR IGNORE INTO meta (key, value)
+                     SELECT 'migration_events', CAST(coalesce(max(seq), 0) + 1 AS TEXT) FROM events",
+                    [],
+                )
+                .map_err(|e| err("reading the schema", &e))?;
+                Ok(())
+            }
             Some(Ok(v)) if v > SCHEMA_VERSION => Err(journal_error(
                 path,
                 format!(
@@ -292,7 +308,8 @@ fn prepare_schema(c: &Connection, path: &Path, model: &Model) -> Result<()> {
     }
 }
 
-/// Checks the model against the journal's last one; records a migration when asked.
+/// Checks the model against the journal's last one; records a migration when asked, and
+/// returns its event with the new chain head when there were events before it.
 fn check_model(
     c: &Connection,
     path: &Path,
@@ -300,7 +317,7 @@ fn check_model(
     options: &OpenOptions,
     stored_events: u64,
     head: &[u8; 32],
-) -> Result<()> {
+) -> Result<Option<(Event, [u8; 32])>> {
     let err = |what: &str, e: &rusqlite::Error| sql_error(path, what, e);
     let (stored, link): (String, String) = c
         .query_row(
@@ -311,7 +328,7 @@ fn check_model(
         .map_err(|e| err("reading the model", &e))?;
     let (text, boundaries, sha) = model_identity(model);
     if stored == sha {
-        return Ok(());
+        return Ok(None);
     }
     if !options.migrate {
         return Err(journal_error(
@@ -323,26 +340,84 @@ fn check_model(
     }
     let from_seq = stored_events + 1;
     let prev = check::parse_hash(&link).unwrap_or(GENESIS);
-    let head = audit::hex(head);
+    let head_hex = audit::hex(head);
     let record = audit::link(
         &prev,
-        model_record(&sha, from_seq, Some(&stored), &head).as_bytes(),
+        model_record(&sha, from_seq, Some(&stored), &head_hex).as_bytes(),
     );
-    c.execute(
-        "INSERT INTO models (sha256, text, boundaries, from_seq, previous, head, link)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            sha,
-            text,
-            boundaries,
-            from_seq as i64,
-            stored,
-            head,
-            audit::hex(&record)
-        ],
-    )
-    .map_err(|e| err("recording the migration", &e))?;
-    Ok(())
+    // After events, the migration is itself an event of the chain (case 0, the system), in
+    // the same transaction as its model record; before any event there is nothing to mark.
+    let event = (stored_events > 0)
+        .then(|| migration_event(c, path, from_seq, &stored, &sha, head))
+        .transpose()?;
+    c.execute_batch("BEGIN IMMEDIATE")
+        .map_err(|e| err("recording the migration", &e))?;
+    let written = (|| -> Result<()> {
+        c.execute(
+            "INSERT INTO models (sha256, text, boundaries, from_seq, previous, head, link)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                sha,
+                text,
+                boundaries,
+                from_seq as i64,
+                stored,
+                head_hex,
+                audit::hex(&record)
+            ],
+        )
+        .map_err(|e| err("recording the migration", &e))?;
+        if let Some((e, line, _, hex)) = &event {
+            let (kind, actor, action) = check::columns(e);
+            c.execute(
+                "INSERT INTO events (seq, case_id, at, actor_kind, actor, action, line, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![e.seq as i64, 0, e.at, kind, actor, action, line, hex],
+            )
+            .map_err(|er| err("recording the migration event", &er))?;
+        }
+        c.execute_batch("COMMIT")
+            .map_err(|e| err("recording the migration", &e))
+    })();
+    if let Err(e) = written {
+        let _ = c.execute_batch("ROLLBACK");
+        return Err(e);
+    }
+    Ok(event.map(|(e, _, link, _)| (e, link)))
+}
+
+/// The migration event at `seq` (after the chain head `head`): now, or the last event's time
+/// if the clock is behind it; its line, link and link as hex.
+fn migration_event(
+    c: &Connection,
+    path: &Path,
+    seq: u64,
+    from: &str,
+    to: &str,
+    head: &[u8; 32],
+) -> Result<(Event, String, [u8; 32], String)> {
+    let last_at: i64 = c
+        .query_row("SELECT at FROM events ORDER BY seq DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .map_err(|e| sql_error(path, "reading the last event", &e))?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let e = Event {
+        seq,
+        case: 0,
+        at: now.max(last_at),
+        actor: Actor::System,
+        body: EventBody::Migration(Box::new(Migration {
+            from: from.to_owned(),
+            to: to.to_owned(),
+        })),
+        limit: None,
+        assigned_to: None,
+    };
+    let (line, link, hex) = line_after(head, &e)?;
+    Ok((e, line, link, hex))
 }
 
 impl Engine {
@@ -389,8 +464,14 @@ impl Engine {
         let lock = lock_writer(path)?;
         let conn = connect(path, options)?;
         prepare_schema(&conn, path, &model)?;
-        let stored = check::scan(&conn, path, options.verify, true)?;
-        check_model(&conn, path, &model, options, stored.count, &stored.head)?;
+        let mut stored = check::scan(&conn, path, options.verify, true)?;
+        if let Some((migration, head)) =
+            check_model(&conn, path, &model, options, stored.count, &stored.head)?
+        {
+            stored.events.push(migration);
+            stored.count += 1;
+            stored.head = head;
+        }
         let mut engine = Engine::replay(model, &stored.events).map_err(|e| {
             journal_error(path, format!("its events do not replay on this model: {e}"))
         })?;
@@ -466,6 +547,7 @@ impl Engine {
                 ),
             ));
         }
+        // an empty journal: a migration records no event (nothing ran under the old model)
         check_model(&conn, path, &model, options, 0, &stored.head)?;
         let cases = self
             .cases()

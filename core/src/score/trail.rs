@@ -105,7 +105,7 @@ impl Trail {
 
     /// Whether an event of this kind changes a trail (escalations do not).
     pub(crate) fn takes(e: &Event) -> bool {
-        !matches!(e.body, EventBody::Escalation(_))
+        !matches!(e.body, EventBody::Escalation(_) | EventBody::Migration(_))
     }
 
     /// Takes one event of the case, after the engine applied it; `verified`: whether the case's
@@ -125,7 +125,7 @@ impl Trail {
                 a.person[p::REPORTER] = who;
                 return;
             }
-            EventBody::Escalation(_) => return,
+            EventBody::Escalation(_) | EventBody::Migration(_) => return,
             EventBody::Action(action) => action,
         };
         // The deadline of the running timer as it ends (or is replaced) now.

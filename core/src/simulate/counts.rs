@@ -120,8 +120,12 @@ impl Counts {
         }
         let mut seen = vec![Seen::default(); n];
         for e in eng.events() {
+            if let EventBody::Migration(_) = e.body {
+                continue; // belongs to no case
+            }
             let s = &mut seen[(e.case - 1) as usize];
             match &e.body {
+                EventBody::Migration(_) => {}
                 EventBody::Escalation(_) => c.escalations += 1,
                 EventBody::Report(r) => c.public += usize::from(r.source.is_public()),
                 EventBody::Action(a) => match a {
