@@ -138,6 +138,12 @@ enum gridgov_status
    The event sink refused the events of a call; the call was refused.
    */
   GRIDGOV_STATUS_SINK = 113,
+  /*
+   The host's event sink is behind the journal: the journal committed a call's events and
+   the sink then failed to take them (the call took effect), or a call was refused because
+   the sink is still behind. Catch it up with `gridgov_engine_set_sink_from`.
+   */
+  GRIDGOV_STATUS_SINK_BEHIND = 114,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

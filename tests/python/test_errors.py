@@ -23,6 +23,7 @@ TREE = [
     (gridgov.JournalError, (gridgov.GridgovError, OSError)),
     (gridgov.TamperedError, (gridgov.GridgovError, ValueError)),
     (gridgov.SinkError, (gridgov.GridgovError,)),
+    (gridgov.SinkBehindError, (gridgov.GridgovError,)),
     (gridgov.MissingDependencyError, (gridgov.GridgovError, ImportError)),
 ]
 
