@@ -50,7 +50,11 @@ impl Engine {
 
     /// At most `max` committed events after event `after`, in order: where redelivery reads
     /// them. Today they come from the engine's memory; an engine that leaves its events in
-    /// the journal reads them back here.
+    /// the journal reads them back here (hence the `Result` and the `Cow`).
+    #[allow(
+        clippy::unnecessary_wraps,
+        reason = "reading the events back from the journal can fail"
+    )]
     fn committed_events_after(&self, after: u64, max: usize) -> Result<Cow<'_, [Event]>> {
         let end = self.committed_seq() as usize;
         let start = (after as usize).min(end);
