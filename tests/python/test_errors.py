@@ -90,6 +90,7 @@ def test_every_core_error_kind_has_its_class() -> None:
         "journal",
         "tampered",
         "sink",
+        "sink_behind",
     ]
     assert numbers == list(range(100, 115))
     classes = [cls for _, _, cls in kinds]
