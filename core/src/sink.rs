@@ -87,9 +87,11 @@ pub trait EventSink: Send {
     /// Whatever the sink reports; the engine returns it to the caller unchanged.
     fn write(&mut self, commit: &Commit<'_>) -> Result<()>;
 
-    /// Called after every sink took the commit (`true`), or when a later sink refused it
-    /// (`false`). A sink that holds a transaction open in [`EventSink::write`] commits or rolls
-    /// it back here; the default does nothing.
+    /// Called after every sink took the commit (`true`; the journal, when there is one, has
+    /// committed it by then), or when the commit is dropped after this sink took it (`false`:
+    /// a later sink refused it, or the journal failed to commit). Not called after this sink's
+    /// own [`EventSink::write`] refused. A sink that holds a transaction open in `write` commits
+    /// or rolls it back here; the default does nothing.
     ///
     /// # Errors
     /// A failure to commit. Without a journal the engine refuses the call; after the journal
