@@ -138,6 +138,12 @@ enum gridgov_status
    The event sink refused the events of a call; the call was refused.
    */
   GRIDGOV_STATUS_SINK = 113,
+  /*
+   The host's event sink is behind the journal: the journal committed a call's events and
+   the sink then failed to take them (the call took effect), or a call was refused because
+   the sink is still behind. Catch it up with `gridgov_engine_set_sink_from`.
+   */
+  GRIDGOV_STATUS_SINK_BEHIND = 114,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -259,10 +265,29 @@ typedef struct gridgov_scorecard gridgov_scorecard;
  returns. `lines` holds `len` bytes (NUL-terminated as well): one JSON line per event, each
  ending in `\n`, exactly as `gridgov_engine_events_json` writes them with contact data
  (`hash` included). Return 0 to accept; any other value refuses the call, which then fails
- with `GRIDGOV_STATUS_SINK` and leaves the engine unchanged. The sink must not call the
- engine; `user` is passed through untouched.
+ with `GRIDGOV_STATUS_SINK` and leaves the engine (and its journal) unchanged. The sink must
+ not call the engine; `user` is passed through untouched.
+
+ With a journal the callback runs after the journal wrote the events and before it commits
+ them. A sink that commits its own transaction inside the callback can therefore end one
+ commit *ahead* of the journal if the journal's commit then fails or the process dies in
+ between (`gridgov_engine_set_sink_from` then reports the host's last `seq` beyond the
+ journal's); one that commits in a `gridgov_sink_finish` callback can only end *behind*, and
+ is caught up.
  */
 typedef int32_t (*gridgov_sink)(void *user, const char *lines, size_t len);
+
+/*
+ A host's commit callback, for a sink that writes each commit in a transaction it opens in
+ its `gridgov_sink` and ends here: called with `commit` 1 once the journal (if any) committed
+ the events (commit yours; return 0, or non-zero when your commit failed), or 0 when the call
+ is refused after your sink took the events (roll yours back; the return value is ignored).
+ With a journal, a failure here leaves your database *behind* the journal, never ahead: the
+ call returns `GRIDGOV_STATUS_SINK_BEHIND` (it took effect), later calls are refused with the
+ same status until `gridgov_engine_set_sink_from` catches your sink up. Without a journal a
+ failure refuses the call (`GRIDGOV_STATUS_SINK`, the engine unchanged).
+ */
+typedef int32_t (*gridgov_sink_finish)(void *user, int32_t commit);
 
 #ifdef __cplusplus
 extern "C" {
@@ -850,6 +875,40 @@ gridgov_status gridgov_engine_batch_rollback(gridgov_engine *engine, size_t *out
  stays callable, with `user`, until the sink is replaced or the engine freed.
  */
 gridgov_status gridgov_engine_set_sink(gridgov_engine *engine, gridgov_sink sink, void *user);
+
+/*
+ Catches a host's sink up, then sets it as the engine's event sink (replacing any): every
+ committed event after event `after_seq` — the last one the host stored; 0 for none — is
+ redelivered to `sink` in order, in commits of at most 8,192 events, each one line per event
+ with its `hash` exactly as a live commit (and `gridgov_engine_events_json` with contact data)
+ writes it, each followed by `finish(user, 1)` when `finish` is not NULL. Then the sink takes
+ every later commit. The number of events redelivered is written to `out_delivered` (NULL:
+ not wanted). With `after_seq` the engine's last event it redelivers nothing: this is also how
+ a sink with a commit callback is set.
+
+ The restart path of a host that keeps its own database: open the journal
+ (`gridgov_engine_open`), ask the host for the last `seq` it stored, call this. And the way
+ back after `GRIDGOV_STATUS_SINK_BEHIND`. Store by `seq` and the redelivery gives no
+ duplicates.
+
+ Errors: `GRIDGOV_STATUS_NULL_POINTER` (`sink` NULL); `GRIDGOV_STATUS_INVALID_VALUE` inside a
+ batch, or when `after_seq` is beyond the engine's last event (both numbers named: your
+ database holds events the journal never committed — drop those after the journal's last
+ `seq`, then call again); `GRIDGOV_STATUS_SINK` when the sink refuses (the commits before the
+ refused one stay delivered: ask the host again and call again). On error the engine is
+ unchanged and keeps the sink it had.
+
+ # Safety
+ `engine` must be a valid handle used by no other thread; `sink` and `finish` (NULL or) a
+ function that stays callable, with `user`, until the sink is replaced or the engine freed;
+ `out_delivered` NULL or valid.
+ */
+gridgov_status gridgov_engine_set_sink_from(gridgov_engine *engine,
+                                            gridgov_sink sink,
+                                            gridgov_sink_finish finish,
+                                            void *user,
+                                            uint64_t after_seq,
+                                            size_t *out_delivered);
 
 /*
  Verifies the journal at `path` without opening an engine on it (read-only; another engine

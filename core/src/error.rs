@@ -319,6 +319,24 @@ pub enum Error {
         /// The sink's reason.
         reason: String,
     },
+    /// The host's event sink is behind the journal: the journal committed events up to
+    /// `committed_seq` but the host's sink has taken them only up to `sink_seq`. Returned by the
+    /// call whose events the journal committed when the host's sink then failed to commit them
+    /// (the call took effect: the engine keeps its events, they are durable), and by every
+    /// changing call after it, refused unchanged, until the sink is caught up
+    /// (`Engine::set_sink_from`).
+    #[error(
+        "the host's event sink is behind the journal: the journal committed events up to seq {committed_seq}, the sink took them up to seq {sink_seq} ({}); catch the sink up from its last stored seq before the next call",
+        Text(.reason)
+    )]
+    SinkBehind {
+        /// The last event the host's sink took.
+        sink_seq: u64,
+        /// The last event the journal committed.
+        committed_seq: u64,
+        /// Why the sink is behind (its error when it fell behind).
+        reason: String,
+    },
 }
 
 /// Declares [`ErrorKind`] from one list: each kind's variant, stable number and name. The
@@ -382,6 +400,8 @@ error_kinds! {
     Tampered = 112, "tampered";
     /// [`Error::Sink`]
     Sink = 113, "sink";
+    /// [`Error::SinkBehind`]
+    SinkBehind = 114, "sink_behind";
 }
 
 impl ErrorKind {
@@ -427,6 +447,7 @@ impl Error {
             Self::Journal { .. } => ErrorKind::Journal,
             Self::Tampered { .. } => ErrorKind::Tampered,
             Self::Sink { .. } => ErrorKind::Sink,
+            Self::SinkBehind { .. } => ErrorKind::SinkBehind,
         }
     }
 

@@ -19,7 +19,7 @@
 //! | [`engine`] | the case engine: actions, stage timers and lights, the escalation queue and sweeps, replay |
 //! | [`event`] | events and their JSON form on disk (schema version 1) |
 //! | [`audit`] | the SHA-256 chain over exported events and its verification |
-//! | [`sink`] | event sinks: the contract of a store that takes each commit's events (`EventSink`) |
+//! | [`sink`] | event sinks: the contract of a store that takes each commit's events (`EventSink`); a host's sink behind the journal is caught up by `seq` (`Engine::set_sink_from`) |
 //! | `journal` | the engine on disk (feature `journal`, on by default): a SQLite journal, `Engine::open`, its verification |
 //! | [`division`] | grid-division analysis: household bounds, load per worker outliers, adjacency, merge and split suggestions |
 //! | [`score`] | performance evaluation: case records, indicators, composite scores, fair rankings, mergeable scorecards, period comparison |

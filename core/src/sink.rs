@@ -26,19 +26,34 @@ pub struct Commit<'a> {
     pub prev: [u8; 32],
     /// The ids of the cases these events created or changed, ascending, each once.
     pub case_ids: &'a [CaseId],
-    /// Those cases as they are after the commit, with the deadline of their running stage.
+    /// Those cases as they are after the commit, with the deadline of their running stage (in
+    /// a commit redelivered by [`crate::engine::Engine::catch_up`]: as they are now).
     pub cases: &'a [(&'a Case, Option<Millis>)],
     /// The model the engine runs on.
     pub model: &'a Model,
 }
 
 /// A destination for committed events: the engine calls [`EventSink::write`] with the events
-/// of each accepted call before the call returns. Returning an error refuses the call: the
-/// engine is put back as it was and the caller gets the error ([`crate::Error::Sink`] for a
-/// host's refusal).
+/// of each accepted call before the call returns, then [`EventSink::finish`]. Returning an
+/// error from `write` refuses the call: the engine is put back as it was, nothing is committed
+/// anywhere, and the caller gets the error ([`crate::Error::Sink`] for a host's refusal).
 ///
-/// This, with [`crate::engine::Engine::replay`], is the whole contract of an external store: write the lines
-/// in the host's own transaction; on restart, replay them.
+/// With a journal ([`crate::engine::Engine::open`]) the order is: the journal's `write`, the
+/// host's `write`, the journal's `finish(true)` (it commits), the host's `finish(true)`. A
+/// host's sink that opens its transaction in `write` and commits it in `finish` can therefore
+/// only be *behind* the journal, never ahead: when its `finish` fails (or the process dies
+/// before it), the journal has events the host lacks. The call then returns
+/// [`crate::Error::SinkBehind`] (the call took effect; the engine keeps its events), later
+/// calls are refused until [`crate::engine::Engine::set_sink_from`] redelivers the missing
+/// events, keyed by `seq`. A sink that commits inside `write` itself (the C and Python
+/// callbacks) can instead end one commit *ahead* if the journal's commit then fails or the
+/// process dies in between: on restart its last seq is beyond the journal's, which
+/// `set_sink_from` refuses naming both numbers; the host drops its events after the
+/// journal's last seq (they were never acknowledged) and catches up.
+///
+/// This, with [`crate::engine::Engine::replay`] or the journal, is the whole contract of an
+/// external store: write the lines in the host's own transaction; on restart, catch up from the
+/// host's last stored `seq`.
 ///
 /// # Examples
 /// ```
@@ -72,12 +87,15 @@ pub trait EventSink: Send {
     /// Whatever the sink reports; the engine returns it to the caller unchanged.
     fn write(&mut self, commit: &Commit<'_>) -> Result<()>;
 
-    /// Called after every sink took the commit (`true`), or when a later sink refused it
-    /// (`false`). A sink that holds a transaction open in [`EventSink::write`] commits or rolls
-    /// it back here; the default does nothing.
+    /// Called after every sink took the commit (`true`; the journal, when there is one, has
+    /// committed it by then), or when the commit is dropped after this sink took it (`false`:
+    /// a later sink refused it, or the journal failed to commit). Not called after this sink's
+    /// own [`EventSink::write`] refused. A sink that holds a transaction open in `write` commits
+    /// or rolls it back here; the default does nothing.
     ///
     /// # Errors
-    /// A failure to commit: the engine refuses the call.
+    /// A failure to commit. Without a journal the engine refuses the call; after the journal
+    /// committed, the call stands and returns [`crate::Error::SinkBehind`].
     fn finish(&mut self, _commit: bool) -> Result<()> {
         Ok(())
     }

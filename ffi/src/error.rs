@@ -56,6 +56,10 @@ pub enum gridgov_status {
     Tampered = 112,
     /// The event sink refused the events of a call; the call was refused.
     Sink = 113,
+    /// The host's event sink is behind the journal: the journal committed a call's events and
+    /// the sink then failed to take them (the call took effect), or a call was refused because
+    /// the sink is still behind. Catch it up with `gridgov_engine_set_sink_from`.
+    SinkBehind = 114,
 }
 
 /// One arm per core kind and no catch-all: a kind added to the core does not compile until it
@@ -77,6 +81,7 @@ impl From<ErrorKind> for gridgov_status {
             ErrorKind::Journal => Self::Journal,
             ErrorKind::Tampered => Self::Tampered,
             ErrorKind::Sink => Self::Sink,
+            ErrorKind::SinkBehind => Self::SinkBehind,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The engine on disk and the event sink: `gridgov_engine_open` (a SQLite journal), batches,
-//! `gridgov_engine_set_sink` (a host's callback taking each commit's events) and
-//! `gridgov_journal_verify`.
+//! `gridgov_engine_set_sink` (a host's callback taking each commit's events),
+//! `gridgov_engine_set_sink_from` (a host's sink caught up from its last stored event, with an
+//! optional commit callback) and `gridgov_journal_verify`.
 
 use std::ffi::{CString, c_char, c_void};
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use gridgov::sink::Commit;
 
 use crate::engine::{borrow_mut, gridgov_engine, parse};
 use crate::error::{Failure, gridgov_status};
-use crate::handle::{Handle, in_str, need, out_as_json, write_out};
+use crate::handle::{Handle, in_str, need, null, out_as_json, write_out};
 use crate::model::gridgov_model;
 use crate::panic::guard;
 
@@ -20,15 +21,34 @@ use crate::panic::guard;
 /// returns. `lines` holds `len` bytes (NUL-terminated as well): one JSON line per event, each
 /// ending in `\n`, exactly as `gridgov_engine_events_json` writes them with contact data
 /// (`hash` included). Return 0 to accept; any other value refuses the call, which then fails
-/// with `GRIDGOV_STATUS_SINK` and leaves the engine unchanged. The sink must not call the
-/// engine; `user` is passed through untouched.
+/// with `GRIDGOV_STATUS_SINK` and leaves the engine (and its journal) unchanged. The sink must
+/// not call the engine; `user` is passed through untouched.
+///
+/// With a journal the callback runs after the journal wrote the events and before it commits
+/// them. A sink that commits its own transaction inside the callback can therefore end one
+/// commit *ahead* of the journal if the journal's commit then fails or the process dies in
+/// between (`gridgov_engine_set_sink_from` then reports the host's last `seq` beyond the
+/// journal's); one that commits in a `gridgov_sink_finish` callback can only end *behind*, and
+/// is caught up.
 #[allow(non_camel_case_types, reason = "C naming")]
 pub type gridgov_sink =
     Option<unsafe extern "C" fn(user: *mut c_void, lines: *const c_char, len: usize) -> i32>;
 
-/// A C callback as a core [`EventSink`].
+/// A host's commit callback, for a sink that writes each commit in a transaction it opens in
+/// its `gridgov_sink` and ends here: called with `commit` 1 once the journal (if any) committed
+/// the events (commit yours; return 0, or non-zero when your commit failed), or 0 when the call
+/// is refused after your sink took the events (roll yours back; the return value is ignored).
+/// With a journal, a failure here leaves your database *behind* the journal, never ahead: the
+/// call returns `GRIDGOV_STATUS_SINK_BEHIND` (it took effect), later calls are refused with the
+/// same status until `gridgov_engine_set_sink_from` catches your sink up. Without a journal a
+/// failure refuses the call (`GRIDGOV_STATUS_SINK`, the engine unchanged).
+#[allow(non_camel_case_types, reason = "C naming")]
+pub type gridgov_sink_finish = Option<unsafe extern "C" fn(user: *mut c_void, commit: i32) -> i32>;
+
+/// A C callback (and its optional commit callback) as a core [`EventSink`].
 struct CSink {
     call: unsafe extern "C" fn(*mut c_void, *const c_char, usize) -> i32,
+    finish: gridgov_sink_finish,
     user: *mut c_void,
 }
 
@@ -60,6 +80,21 @@ impl EventSink for CSink {
                     commit.events.first().map_or(0, |e| e.seq),
                     commit.events.last().map_or(0, |e| e.seq)
                 ),
+            })
+        }
+    }
+
+    fn finish(&mut self, commit: bool) -> gridgov::Result<()> {
+        let Some(finish) = self.finish else {
+            return Ok(());
+        };
+        // SAFETY: `finish` is the caller's function, given `user` as registered.
+        let status = unsafe { finish(self.user, i32::from(commit)) };
+        if status == 0 || !commit {
+            Ok(())
+        } else {
+            Err(Error::Sink {
+                reason: format!("the sink's commit returned {status}"),
             })
         }
     }
@@ -221,9 +256,58 @@ pub unsafe extern "C" fn gridgov_engine_set_sink(
         let eng = borrow_mut(engine)?;
         let sink: Option<Box<dyn EventSink>> = match sink {
             None => None,
-            Some(call) => Some(Box::new(CSink { call, user })),
+            Some(call) => Some(Box::new(CSink {
+                call,
+                finish: None,
+                user,
+            })),
         };
         eng.set_sink(sink)?;
+        Ok(())
+    })
+}
+
+/// Catches a host's sink up, then sets it as the engine's event sink (replacing any): every
+/// committed event after event `after_seq` — the last one the host stored; 0 for none — is
+/// redelivered to `sink` in order, in commits of at most 8,192 events, each one line per event
+/// with its `hash` exactly as a live commit (and `gridgov_engine_events_json` with contact data)
+/// writes it, each followed by `finish(user, 1)` when `finish` is not NULL. Then the sink takes
+/// every later commit. The number of events redelivered is written to `out_delivered` (NULL:
+/// not wanted). With `after_seq` the engine's last event it redelivers nothing: this is also how
+/// a sink with a commit callback is set.
+///
+/// The restart path of a host that keeps its own database: open the journal
+/// (`gridgov_engine_open`), ask the host for the last `seq` it stored, call this. And the way
+/// back after `GRIDGOV_STATUS_SINK_BEHIND`. Store by `seq` and the redelivery gives no
+/// duplicates.
+///
+/// Errors: `GRIDGOV_STATUS_NULL_POINTER` (`sink` NULL); `GRIDGOV_STATUS_INVALID_VALUE` inside a
+/// batch, or when `after_seq` is beyond the engine's last event (both numbers named: your
+/// database holds events the journal never committed — drop those after the journal's last
+/// `seq`, then call again); `GRIDGOV_STATUS_SINK` when the sink refuses (the commits before the
+/// refused one stay delivered: ask the host again and call again). On error the engine is
+/// unchanged and keeps the sink it had.
+///
+/// # Safety
+/// `engine` must be a valid handle used by no other thread; `sink` and `finish` (NULL or) a
+/// function that stays callable, with `user`, until the sink is replaced or the engine freed;
+/// `out_delivered` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_engine_set_sink_from(
+    engine: *mut gridgov_engine,
+    sink: gridgov_sink,
+    finish: gridgov_sink_finish,
+    user: *mut c_void,
+    after_seq: u64,
+    out_delivered: *mut usize,
+) -> gridgov_status {
+    guard(|| {
+        let eng = borrow_mut(engine)?;
+        let call = sink.ok_or_else(|| null("sink"))?;
+        let n = eng.set_sink_from(Box::new(CSink { call, finish, user }), after_seq)?;
+        if !out_delivered.is_null() {
+            write_out(out_delivered, n)?;
+        }
         Ok(())
     })
 }

@@ -146,7 +146,7 @@ mod tests {
             assert_eq!(status as usize, i);
             assert_eq!(name(status as u32), expected);
         }
-        for unknown in [6, 99, 114, 9999, u32::MAX] {
+        for unknown in [6, 99, 115, 9999, u32::MAX] {
             assert_eq!(name(unknown), "GRIDGOV_STATUS_UNKNOWN_CODE", "{unknown}");
         }
     }

@@ -29,11 +29,20 @@ if TYPE_CHECKING:
 __all__ = ["Actor", "Case", "Citizen", "Engine", "Escalation", "verify_events", "verify_journal"]
 
 #: A host's event sink: called with the JSON lines (``hash`` included) of each accepted call or
-#: batch before the call returns; raising refuses the call.
+#: batch before the call returns; raising refuses the call. An object that also has a
+#: ``finish(commit: bool)`` method gets ``True`` once the journal committed (commit your
+#: transaction there) and ``False`` when the call is refused after it took the lines.
 Sink = Callable[[list[str]], object]
 
 
 _U64_MAX = 2**64 - 1
+
+
+def _seq(value: object, what: str) -> int:
+    """An event's ``seq`` (or 0) as an ``int`` in the unsigned 64-bit range."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _U64_MAX:
+        raise _invalid(what, repr(value), "must be an int from 0 (no event) to 2**64 - 1")
+    return value
 
 
 @dataclasses.dataclass(frozen=True)
@@ -408,16 +417,66 @@ class Engine:
         """Whether a :meth:`batch` is open."""
         return self._core.in_batch()
 
-    def set_sink(self, sink: Optional[Sink]) -> None:
+    def set_sink(self, sink: Optional[Sink], after_seq: Optional[int] = None) -> int:
         """Sets the event sink, or removes it with ``None``: ``sink(lines)`` is called with
         the JSON lines (``hash`` included, contact data included) of each accepted call or batch
         before the call returns, in order, each event once — write them in your own database's
         transaction. Raising refuses the call: it raises :class:`SinkError` and the engine (and
-        its journal) are unchanged. With :meth:`replay` this is the whole contract of an
-        external store. The sink must not call the engine."""
+        its journal) are unchanged. The sink must not call the engine.
+
+        Events recorded before are not sent, unless ``after_seq`` says which the host lacks:
+        with ``after_seq`` (the last ``seq`` your database stored, 0 for none) every committed
+        event after it is redelivered first, in order, in commits of at most 8,192 events, with
+        the lines and hashes a live commit carries; returns the number redelivered. That is the
+        restart path of a host with its own database (open the journal, ask your database for
+        its last ``seq``, ``set_sink(sink, after_seq=last)``) and the way back after
+        :class:`SinkBehindError`. An ``after_seq`` beyond the last committed event raises
+        :class:`ValidationError` naming both (drop your rows after the journal's last ``seq``,
+        then call again); a sink raising during the redelivery raises :class:`SinkError`, the
+        commits before stay delivered and the engine keeps its previous sink: call again.
+
+        A sink with a ``finish(commit)`` method (see :data:`Sink`) commits there, after the
+        journal did: if that fails the call raises :class:`SinkBehindError` (the call took
+        effect; do not retry it) and later calls raise it too, until the sink is caught up.
+
+        >>> eng = Engine(Model.sample())
+        >>> t = datetime(2025, 11, 3, 9, 0)
+        >>> _ = eng.report("SV001", category="C0101", grid="37990100100101", at=t)
+        >>> host: list[str] = []
+        >>> eng.set_sink(host.extend, after_seq=0)     # the host stored nothing yet
+        1
+        >>> _ = eng.report("SV001", category="C0101", grid="37990100100101", at=t)
+        >>> len(host)
+        2
+        """
         if sink is not None and not callable(sink):
             raise TypeError(f"sink must be callable or None, not {type(sink).__name__}")
-        self._core.set_sink(sink)
+        if after_seq is not None:
+            if sink is None:
+                raise _invalid("sink", "None", "after_seq needs a sink to catch up")
+            after_seq = _seq(after_seq, "after_seq")
+        return int(self._core.set_sink(sink, after_seq))
+
+    def catch_up(self, sink: Sink, after_seq: int) -> int:
+        """Redelivers to ``sink`` (called as a sink is, and not attached) every committed event
+        after ``after_seq``, as :meth:`set_sink` with ``after_seq`` does; returns the number
+        delivered. The engine does not change."""
+        if not callable(sink):
+            raise TypeError(f"sink must be callable, not {type(sink).__name__}")
+        return int(self._core.catch_up(sink, _seq(after_seq, "after_seq")))
+
+    @property
+    def sink_behind(self) -> Optional[int]:
+        """The last ``seq`` the host's sink took when it is behind the journal (its commit
+        failed after the journal's: see :class:`SinkBehindError`), else ``None``."""
+        behind = self._core.sink_behind()
+        return None if behind is None else int(behind)
+
+    @property
+    def committed_seq(self) -> int:
+        """The ``seq`` of the last committed event (0 when none; inside a batch, the last one
+        before it)."""
+        return int(self._core.committed_seq())
 
     # -- conversions (gridgov._convert, in the calendar's zone) ------------------------------
 

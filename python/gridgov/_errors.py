@@ -26,6 +26,7 @@ __all__ = [
     "ParseError",
     "PermissionDenied",
     "RoutingError",
+    "SinkBehindError",
     "SinkError",
     "TamperedError",
     "UnknownError",
@@ -218,6 +219,23 @@ class SinkError(GridgovError):
 
     def __init__(self, message: str = "", *, reason: str = "") -> None:
         super().__init__(message)
+        self.reason = reason
+
+
+class SinkBehindError(GridgovError):
+    """The host's event sink is behind the journal: the journal committed events up to
+    ``committed_seq``, the sink took them only up to ``sink_seq``. Raised by the call whose
+    events the journal committed when the sink then failed (the call **took effect**: do not
+    retry it), and by every changing call after it (refused, nothing changed) until
+    :meth:`Engine.set_sink` with ``after_seq`` catches the sink up. Not a :class:`SinkError`,
+    whose calls were refused. ``reason`` is why the sink fell behind."""
+
+    def __init__(
+        self, message: str = "", *, sink_seq: int = 0, committed_seq: int = 0, reason: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.sink_seq = sink_seq
+        self.committed_seq = committed_seq
         self.reason = reason
 
 

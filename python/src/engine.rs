@@ -19,7 +19,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 use serde_json::Value;
 
-use crate::errors::OrRaise;
+use crate::errors::{OrRaise, invalid};
 use crate::model::PyModel;
 
 /// An escalation as a tuple: seq, case id, instant (ms), rule index, rule name, effect,
@@ -86,24 +86,53 @@ fn full_jsonl(eng: &Engine) -> gridgov::Result<String> {
 }
 
 /// A Python callable as the engine's event sink: called with the list of the commit's JSON
-/// lines; raising refuses the call.
-struct PySink(Py<PyAny>);
+/// lines; raising refuses the call. When the object also has a callable `finish`, it is called
+/// with `True` once the journal committed (the host commits its transaction) or `False` when
+/// the call is refused after the sink took the lines.
+struct PySink {
+    call: Py<PyAny>,
+    finish: Option<Py<PyAny>>,
+}
+
+impl PySink {
+    fn new(py: Python<'_>, call: Py<PyAny>) -> PySink {
+        let finish = call
+            .bind(py)
+            .getattr("finish")
+            .ok()
+            .filter(PyAnyMethods::is_callable)
+            .map(Bound::unbind);
+        PySink { call, finish }
+    }
+}
+
+/// A Python exception raised by a sink as the core's sink error.
+fn sink_error(e: &PyErr) -> Error {
+    Error::Sink {
+        reason: Python::attach(|py| {
+            let name = e
+                .get_type(py)
+                .name()
+                .map_or_else(|_| "exception".to_owned(), |n| n.to_string());
+            format!("{name}: {e}")
+        }),
+    }
+}
 
 impl EventSink for PySink {
     fn write(&mut self, commit: &Commit<'_>) -> gridgov::Result<()> {
         Python::attach(|py| {
             let lines = PyList::new(py, commit.lines.iter().map(String::as_str))?;
-            self.0.call1(py, (lines,)).map(|_| ())
+            self.call.call1(py, (lines,)).map(|_| ())
         })
-        .map_err(|e| Error::Sink {
-            reason: Python::attach(|py| {
-                let name = e
-                    .get_type(py)
-                    .name()
-                    .map_or_else(|_| "exception".to_owned(), |n| n.to_string());
-                format!("{name}: {e}")
-            }),
-        })
+        .map_err(|e| sink_error(&e))
+    }
+
+    fn finish(&mut self, commit: bool) -> gridgov::Result<()> {
+        let Some(finish) = &self.finish else {
+            return Ok(());
+        };
+        Python::attach(|py| finish.call1(py, (commit,)).map(|_| ())).map_err(|e| sink_error(&e))
     }
 }
 
@@ -242,14 +271,48 @@ impl PyEngine {
     }
 
     /// Sets the event sink (a callable taking the list of each commit's JSON lines), or
-    /// removes it with `None`.
-    #[pyo3(signature = (sink = None))]
-    fn set_sink(&self, py: Python<'_>, sink: Option<Py<PyAny>>) -> PyResult<()> {
-        let sink: Option<Box<dyn EventSink>> = match sink {
-            None => None,
-            Some(s) => Some(Box::new(PySink(s))),
-        };
-        self.with(py, move |eng| eng.set_sink(sink))
+    /// removes it with `None`. With `after_seq`, first redelivers every committed event after
+    /// it to the sink; returns the number redelivered.
+    #[pyo3(signature = (sink = None, after_seq = None))]
+    fn set_sink(
+        &self,
+        py: Python<'_>,
+        sink: Option<Py<PyAny>>,
+        after_seq: Option<u64>,
+    ) -> PyResult<usize> {
+        match (sink, after_seq) {
+            (None, None) => self.with(py, |eng| eng.set_sink(None).map(|()| 0)),
+            (None, Some(_)) => Err(invalid(
+                "sink",
+                "None",
+                "after_seq needs a sink to catch up",
+            )),
+            (Some(s), None) => {
+                let sink: Box<dyn EventSink> = Box::new(PySink::new(py, s));
+                self.with(py, move |eng| eng.set_sink(Some(sink)).map(|()| 0))
+            }
+            (Some(s), Some(after)) => {
+                let sink: Box<dyn EventSink> = Box::new(PySink::new(py, s));
+                self.with(py, move |eng| eng.set_sink_from(sink, after))
+            }
+        }
+    }
+
+    /// Redelivers every committed event after `after_seq` to `sink` (not attached); returns
+    /// the number delivered.
+    fn catch_up(&self, py: Python<'_>, sink: Py<PyAny>, after_seq: u64) -> PyResult<usize> {
+        let mut sink = PySink::new(py, sink);
+        self.with(py, move |eng| eng.catch_up(&mut sink, after_seq))
+    }
+
+    /// The last event the host's sink took when it is behind the journal, else `None`.
+    fn sink_behind(&self, py: Python<'_>) -> PyResult<Option<u64>> {
+        self.with(py, |eng| Ok(eng.sink_behind()))
+    }
+
+    /// The seq of the last committed event (0 when none).
+    fn committed_seq(&self, py: Python<'_>) -> PyResult<u64> {
+        self.with(py, |eng| Ok(eng.committed_seq()))
     }
 
     /// The model the engine runs on.

@@ -29,6 +29,7 @@ mod classes {
     pyo3::import_exception!(gridgov._errors, JournalError);
     pyo3::import_exception!(gridgov._errors, TamperedError);
     pyo3::import_exception!(gridgov._errors, SinkError);
+    pyo3::import_exception!(gridgov._errors, SinkBehindError);
 }
 
 /// The exception class of a kind of core error (an `Io` error for a missing file is the
@@ -50,6 +51,7 @@ pub(crate) fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
         ErrorKind::Journal => py.get_type::<c::JournalError>(),
         ErrorKind::Tampered => py.get_type::<c::TamperedError>(),
         ErrorKind::Sink => py.get_type::<c::SinkError>(),
+        ErrorKind::SinkBehind => py.get_type::<c::SinkBehindError>(),
     }
 }
 
@@ -185,6 +187,15 @@ fn fields<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py, PyDict>> {
             kw.set_item("reason", reason)?;
         }
         Error::Sink { reason } => {
+            kw.set_item("reason", reason)?;
+        }
+        Error::SinkBehind {
+            sink_seq,
+            committed_seq,
+            reason,
+        } => {
+            kw.set_item("sink_seq", sink_seq)?;
+            kw.set_item("committed_seq", committed_seq)?;
             kw.set_item("reason", reason)?;
         }
     }

@@ -79,6 +79,8 @@ BY_NAME = {
     "duration_ms": "3600000",
     "options_json": '"{\\"verify\\": true}"',
     "sink": "NULL",
+    "finish": "NULL",
+    "after_seq": "0",
     "user": "NULL",
     "categories_json": '"[\\"C0101\\"]"',
     "urgencies_json": '"[\\"normal\\"]"',
@@ -107,6 +109,7 @@ BY_FUNCTION = {
 NULLABLE = {
     ("gridgov_model_deadlines", "urgencies_json"),
     ("gridgov_engine_set_sink", "user"),
+    ("gridgov_engine_set_sink_from", "user"),
     ("gridgov_model_unknown_divisions_json", "list"),
 }
 

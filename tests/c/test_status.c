@@ -29,11 +29,12 @@ static const struct {
     NAMED(GRIDGOV_STATUS_JOURNAL),
     NAMED(GRIDGOV_STATUS_TAMPERED),
     NAMED(GRIDGOV_STATUS_SINK),
+    NAMED(GRIDGOV_STATUS_SINK_BEHIND),
 };
 
 static void test_every_status_is_named(void) {
   size_t n = sizeof STATUSES / sizeof *STATUSES;
-  CHECK(n == 20);
+  CHECK(n == 21);
   for (size_t i = 0; i < n; i++) {
     const char *got = gridgov_status_name(STATUSES[i].status);
     CHECK(got != NULL && strcmp(got, STATUSES[i].name) == 0);
@@ -48,10 +49,11 @@ static void test_every_status_is_named(void) {
   CHECK(GRIDGOV_STATUS_INVALID_ENUM == 5 && GRIDGOV_STATUS_INVALID_VALUE == 100);
   CHECK(GRIDGOV_STATUS_PERMISSION_DENIED == 110);
   CHECK(GRIDGOV_STATUS_JOURNAL == 111 && GRIDGOV_STATUS_SINK == 113);
+  CHECK(GRIDGOV_STATUS_SINK_BEHIND == 114);
 }
 
 static void test_unknown_numbers(void) {
-  const uint32_t unknown[] = {6, 99, 114, 9999, UINT32_MAX};
+  const uint32_t unknown[] = {6, 99, 115, 9999, UINT32_MAX};
   for (size_t i = 0; i < sizeof unknown / sizeof *unknown; i++) {
     CHECK(strcmp(gridgov_status_name(unknown[i]), "GRIDGOV_STATUS_UNKNOWN_CODE") == 0);
   }

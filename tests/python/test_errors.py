@@ -23,6 +23,7 @@ TREE = [
     (gridgov.JournalError, (gridgov.GridgovError, OSError)),
     (gridgov.TamperedError, (gridgov.GridgovError, ValueError)),
     (gridgov.SinkError, (gridgov.GridgovError,)),
+    (gridgov.SinkBehindError, (gridgov.GridgovError,)),
     (gridgov.MissingDependencyError, (gridgov.GridgovError, ImportError)),
 ]
 
@@ -89,8 +90,9 @@ def test_every_core_error_kind_has_its_class() -> None:
         "journal",
         "tampered",
         "sink",
+        "sink_behind",
     ]
-    assert numbers == list(range(100, 114))
+    assert numbers == list(range(100, 115))
     classes = [cls for _, _, cls in kinds]
     assert len(set(classes)) == len(classes)
     for cls in classes:

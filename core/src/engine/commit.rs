@@ -8,7 +8,6 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Mutex, PoisonError};
 
-use crate::audit::GENESIS;
 use crate::calendar::Millis;
 use crate::case::{Case, CaseId};
 use crate::error::{Error, Result};
@@ -39,18 +38,28 @@ impl Engine {
 
     /// Runs one changing call as a transaction: on success its events are committed to the
     /// sinks (or left for the open batch); on error, refusal by a sink or panic, the engine is
-    /// put back as it was before the call.
+    /// put back as it was before the call. While the host's sink is behind the journal the
+    /// call is refused before it starts ([`Error::SinkBehind`]); when the journal commits the
+    /// call's events and the host's sink then fails, the engine keeps them and the call returns
+    /// [`Error::SinkBehind`].
     pub(super) fn transact<T>(
         &mut self,
         queue: Rollback,
         f: impl FnOnce(&mut Engine) -> Result<T>,
     ) -> Result<T> {
+        self.refuse_while_behind()?;
         let mark = self.mark();
         let out = panic::catch_unwind(AssertUnwindSafe(|| f(self)));
         let out = match out {
             Ok(Ok(v)) if self.sinks.batch.is_some() => return Ok(v),
             Ok(Ok(v)) => match panic::catch_unwind(AssertUnwindSafe(|| self.commit_since(mark))) {
-                Ok(done) => done.map(|()| v),
+                Ok(Ok(None)) => Ok(v),
+                Ok(Ok(Some(behind))) => {
+                    // The journal has the events: the engine keeps them.
+                    self.undo.clear();
+                    return Err(behind);
+                }
+                Ok(Err(e)) => Err(e),
                 Err(payload) => {
                     self.rollback(mark, queue);
                     self.undo.clear();
@@ -83,11 +92,13 @@ impl Engine {
 
     /// Hands the events since `mark` to the sinks (journal first, then the host's): all take
     /// them, or the first refusal is returned after the earlier sinks were told to drop them.
-    fn commit_since(&mut self, mark: Mark) -> Result<()> {
+    /// `Ok(Some(error))`: the journal committed them but the host's sink failed to (the head
+    /// moves on, the sink is marked behind, `error` is the [`Error::SinkBehind`] to return).
+    fn commit_since(&mut self, mark: Mark) -> Result<Option<Error>> {
         if self.events.len() == mark.events
             || (self.sinks.durable.is_none() && self.sinks.host.is_none())
         {
-            return Ok(());
+            return Ok(None);
         }
         let mut durable = self.sinks.durable.take().map(unlock);
         let mut host = self.sinks.host.take().map(unlock);
@@ -96,22 +107,45 @@ impl Engine {
         }));
         self.sinks.durable = durable.map(Mutex::new);
         self.sinks.host = host.map(Mutex::new);
-        match result {
-            Ok(result) => self.sinks.head = result?,
+        let (head, behind) = match result {
+            Ok(result) => result?,
             Err(payload) => panic::resume_unwind(payload),
-        }
-        Ok(())
+        };
+        self.sinks.head = head;
+        Ok(behind.map(|e| {
+            let sink_seq = self.events[mark.events].seq - 1;
+            self.sinks.behind = Some(sink_seq);
+            Error::SinkBehind {
+                sink_seq,
+                committed_seq: self.committed_seq(),
+                reason: e.to_string(),
+            }
+        }))
     }
 
-    /// Builds the commit of the events since `mark` and delivers it; returns the new head.
+    /// Builds the commit of the events since `mark` and delivers it; returns the new head, and
+    /// the host's error when the journal committed but the host's sink did not.
     fn deliver_since(
         &self,
         mark: Mark,
         durable: Option<&mut (dyn EventSink + 'static)>,
         host: Option<&mut (dyn EventSink + 'static)>,
-    ) -> Result<[u8; 32]> {
-        let events = &self.events[mark.events..];
-        let prev = self.sinks.head;
+    ) -> Result<([u8; 32], Option<Error>)> {
+        let (behind, head) =
+            self.with_commit(&self.events[mark.events..], self.sinks.head, |commit| {
+                deliver(commit, durable, host)
+            })?;
+        Ok((head, behind?))
+    }
+
+    /// Builds the commit of `events` (chained after `prev`, the cases they touched as they are
+    /// now) and hands it to `f`; returns `f`'s answer and the chain link of the last event.
+    pub(super) fn with_commit<R>(
+        &self,
+        events: &[crate::event::Event],
+        prev: [u8; 32],
+        f: impl FnOnce(&Commit<'_>) -> R,
+    ) -> Result<(R, [u8; 32])> {
         let mut hashes = Vec::with_capacity(events.len());
         let mut hex = Vec::with_capacity(events.len());
         let mut lines = Vec::with_capacity(events.len());
@@ -143,8 +177,7 @@ impl Engine {
             cases: &cases,
             model: &self.model,
         };
-        deliver(&commit, durable, host)?;
-        Ok(link)
+        Ok((f(&commit), link))
     }
 
     /// Puts the engine back to `mark`: cases from the undo log (newest first, so each ends as
@@ -204,7 +237,10 @@ impl Engine {
     }
 
     /// Attaches a host's sink (replacing any), or detaches it with `None`. The sink takes
-    /// every later commit; events already recorded are not sent again.
+    /// every later commit; events already recorded are **not** sent (on an engine with history,
+    /// a host that lacks some of them is caught up with [`Engine::set_sink_from`]). Either way
+    /// the engine no longer counts a sink as behind ([`Engine::sink_behind`]): the caller says
+    /// the new sink holds every event so far.
     ///
     /// # Errors
     /// [`Error::InvalidValue`] inside an open batch; as [`crate::event::chain`] while computing
@@ -218,12 +254,10 @@ impl Engine {
             ));
         }
         if sink.is_some() && self.sinks.durable.is_none() && self.sinks.host.is_none() {
-            self.sinks.head = event::chain(&self.events)?
-                .last()
-                .copied()
-                .unwrap_or(GENESIS);
+            self.sinks.head = event::chain_head(&self.events)?;
         }
         self.sinks.host = sink.map(Mutex::new);
+        self.sinks.behind = None;
         Ok(())
     }
 
@@ -249,8 +283,10 @@ impl Engine {
     /// engine back to where the batch began and says why).
     ///
     /// # Errors
-    /// [`Error::InvalidValue`] when a batch is already open.
+    /// [`Error::InvalidValue`] when a batch is already open; [`Error::SinkBehind`] while the
+    /// host's sink is behind the journal.
     pub fn begin_batch(&mut self) -> Result<()> {
+        self.refuse_while_behind()?;
         if self.sinks.batch.is_some() {
             return Err(Error::invalid("batch", "(open)", "a batch is already open"));
         }
@@ -271,7 +307,8 @@ impl Engine {
     /// # Errors
     /// [`Error::InvalidValue`] when no batch is open, or when a call inside it failed (then
     /// nothing is committed and the engine is back where the batch began); the sink's or
-    /// journal's error when it refuses (likewise).
+    /// journal's error when it refuses (likewise); [`Error::SinkBehind`] when the journal
+    /// committed the batch but the host's sink failed to (the engine keeps the batch).
     pub fn commit_batch(&mut self) -> Result<usize> {
         let Some(mark) = self.sinks.batch.take() else {
             return Err(Error::invalid("batch", "(none)", "no batch is open"));
@@ -298,7 +335,11 @@ impl Engine {
             self.rollback(mark, Rollback::Rebuild);
         }
         self.undo.clear();
-        out.map(|()| n)
+        match out? {
+            None => Ok(n),
+            // The journal has the batch: the engine keeps it.
+            Some(behind) => Err(behind),
+        }
     }
 
     /// Drops the open batch: the engine goes back to where [`Engine::begin_batch`] left it and
@@ -357,41 +398,66 @@ impl Engine {
     }
 }
 
-/// Gives the commit to the durable sink, then the host's, then finishes both; on a refusal the
-/// sinks that took it are told to drop it.
+/// Gives the commit to the durable sink, then the host's, then finishes both (the durable sink
+/// first). `Err`: refused, nothing committed anywhere (the sinks that took the commit were told
+/// to drop it). `Ok(Some(error))`: the durable sink committed, then the host's sink failed (or
+/// panicked) in its [`EventSink::finish`]: the commit stands and the host's sink is behind.
 fn deliver(
     commit: &Commit<'_>,
-    durable: Option<&mut (dyn EventSink + 'static)>,
-    host: Option<&mut (dyn EventSink + 'static)>,
-) -> Result<()> {
-    let mut taken: Vec<&mut (dyn EventSink + 'static)> = Vec::with_capacity(2);
-    for sink in [durable, host].into_iter().flatten() {
-        match panic::catch_unwind(AssertUnwindSafe(|| sink.write(commit))) {
-            Ok(Ok(())) => taken.push(sink),
+    mut durable: Option<&mut (dyn EventSink + 'static)>,
+    mut host: Option<&mut (dyn EventSink + 'static)>,
+) -> Result<Option<Error>> {
+    if let Some(d) = durable.as_deref_mut() {
+        d.write(commit)?;
+    }
+    if let Some(h) = host.as_deref_mut() {
+        match panic::catch_unwind(AssertUnwindSafe(|| h.write(commit))) {
+            Ok(Ok(())) => {}
             Ok(Err(e)) => {
-                for s in taken {
-                    let _ = s.finish(false);
+                if let Some(d) = durable {
+                    let _ = d.finish(false);
                 }
                 return Err(e);
             }
             Err(payload) => {
-                // A panicking sink refuses too: the sinks that took the commit drop it first.
-                for s in taken {
-                    let _ = s.finish(false);
+                // A panicking sink refuses too: the journal drops the commit first.
+                if let Some(d) = durable {
+                    let _ = d.finish(false);
                 }
                 panic::resume_unwind(payload);
             }
         }
     }
-    let mut first_error = None;
-    for s in taken {
-        if let Err(e) = s.finish(first_error.is_none())
-            && first_error.is_none()
-        {
-            first_error = Some(e);
+    let Some(d) = durable else {
+        // No journal: the host's failure to commit refuses the call.
+        return host.map_or(Ok(None), |h| h.finish(true).map(|()| None));
+    };
+    if let Err(e) = d.finish(true) {
+        if let Some(h) = host {
+            let _ = h.finish(false);
         }
+        return Err(e);
     }
-    first_error.map_or(Ok(()), Err)
+    let Some(h) = host else {
+        return Ok(None);
+    };
+    // The journal committed: from here on the call stands whatever the host's sink does.
+    match panic::catch_unwind(AssertUnwindSafe(|| h.finish(true))) {
+        Ok(Ok(())) => Ok(None),
+        Ok(Err(e)) => Ok(Some(e)),
+        Err(payload) => Ok(Some(Error::Sink {
+            reason: format!("the sink panicked: {}", panic_text(payload.as_ref())),
+        })),
+    }
+}
+
+/// A panic's message, when it has one.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
 }
 
 /// The sink out of its mutex (a sink whose call panicked is still the sink).

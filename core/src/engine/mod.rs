@@ -16,12 +16,14 @@
 //! | `engine/escalate.rs` | when rules fire, what a firing does, [`Engine::sweep`] |
 //! | `engine/replay.rs` | [`Engine::replay`] and the verified replay of exported text |
 //! | `engine/commit.rs` | each changing call as a transaction: the undo log, the rollback, delivering commits to the sinks ([`EventSink`]), batches |
-//! | `engine/sinks.rs` | the engine's sink state: the journal, the host's sink, the chain head, the open batch |
+//! | `engine/catch_up.rs` | redelivering committed events to a host's sink that lacks them ([`Engine::catch_up`], [`Engine::set_sink_from`]), the sink being behind the journal ([`Engine::sink_behind`]) |
+//! | `engine/sinks.rs` | the engine's sink state: the journal, the host's sink, the chain head, the open batch, whether the host's sink is behind |
 //!
 //! What an event looks like on disk is [`crate::event`]; the audit chain over it is
 //! [`crate::audit`].
 
 mod act;
+mod catch_up;
 mod commit;
 mod escalate;
 mod queue;
@@ -52,6 +54,7 @@ pub use crate::event::EVENT_SCHEMA_VERSION;
 pub use crate::policy::{DEFAULT_VERIFIED_SOURCES, EngineConfig, EngineSection, Rework};
 
 pub use crate::sink::{Commit, EventSink};
+pub use catch_up::CATCH_UP_CHUNK;
 
 use queue::Queue;
 use sinks::{Rollback, Sinks, Undo};

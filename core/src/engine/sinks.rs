@@ -1,5 +1,5 @@
 //! The engine's sink state: the journal and the host's sink, the chain head, the open batch,
-//! and the marks a rollback returns to. What a commit does with them is `engine/commit.rs`.
+//! whether the host's sink is behind the journal, and the marks a rollback returns to. What a commit does with them is `engine/commit.rs`.
 
 use std::sync::Mutex;
 
@@ -24,6 +24,10 @@ pub(super) struct Sinks {
     pub(super) batch: Option<Mark>,
     /// Whether a call inside the open batch failed (the batch then commits nothing).
     pub(super) batch_failed: Option<String>,
+    /// When the host's sink is behind the journal: the last event it took (the journal
+    /// committed later ones, then the sink failed to). Changing calls are refused until
+    /// [`crate::engine::Engine::set_sink_from`] catches it up.
+    pub(super) behind: Option<u64>,
 }
 
 impl Clone for Sinks {
@@ -38,6 +42,7 @@ impl std::fmt::Debug for Sinks {
             .field("durable", &self.durable.is_some())
             .field("host", &self.host.is_some())
             .field("batch", &self.batch.is_some())
+            .field("behind", &self.behind)
             .finish_non_exhaustive()
     }
 }
