@@ -24,7 +24,8 @@ pub struct Commit<'a> {
     pub hex: &'a [String],
     /// The chain link before the first new event (32 zero bytes before the first event ever).
     pub prev: [u8; 32],
-    /// The ids of the cases these events created or changed, ascending, each once.
+    /// The ids of the cases these events created or changed, ascending, each once (a
+    /// migration event, case 0, belongs to none).
     pub case_ids: &'a [CaseId],
     /// Those cases as they are after the commit, with the deadline of their running stage (in
     /// a commit redelivered by [`crate::engine::Engine::catch_up`]: as they are now).

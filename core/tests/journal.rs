@@ -510,8 +510,12 @@ fn another_model_is_refused_naming_both_hashes_unless_migrating() {
         other => panic!("event 9 is {other:?}"),
     }
     assert_eq!(eng.events()[8].case, 0);
-    // the exported log carries it and replays to the same engine
+    // the exported log carries it and replays to the same engine; a host catching up gets it
     let text = eng.events_json_lines(None).expect("export");
+    let host = Arc::new(Mutex::new(Vec::new()));
+    let mut keeping = Keeping(Arc::clone(&host));
+    assert_eq!(eng.catch_up(&mut keeping, 0).expect("catch up"), 10);
+    assert_eq!(host.lock().expect("host").join("\n") + "\n", text);
     let again = Engine::replay_json_lines(Arc::clone(&other), &text).expect("replay");
     assert!(again == eng);
     drop(eng);

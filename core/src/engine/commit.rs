@@ -157,7 +157,8 @@ impl Engine {
             hex.push(h);
             lines.push(line);
         }
-        let mut case_ids: Vec<CaseId> = events.iter().map(|e| e.case).collect();
+        // a migration (case 0) belongs to no case
+        let mut case_ids: Vec<CaseId> = events.iter().map(|e| e.case).filter(|&c| c != 0).collect();
         case_ids.sort_unstable();
         case_ids.dedup();
         let cases = case_ids
