@@ -68,6 +68,7 @@ impl Engine {
         match out {
             Ok(v) => {
                 self.undo.clear();
+                self.forget_committed();
                 Ok(v)
             }
             Err(e) => {
@@ -168,8 +169,8 @@ impl Engine {
                 continue;
             }
             let mut i = self.last_of_case[idx];
-            while i != u32::MAX && i as usize >= mark.events {
-                i = self.prev_of_case[i as usize];
+            while i != u32::MAX && u64::from(i) >= self.base + mark.events as u64 {
+                i = self.prev_of_case[(u64::from(i) - self.base) as usize];
             }
             self.last_of_case[idx] = i;
         }
@@ -207,6 +208,9 @@ impl Engine {
                 "cannot change the sink inside a batch",
             ));
         }
+        if sink.is_some() && !self.keep_events && self.sinks.durable.is_none() {
+            return Err(self.no_journal());
+        }
         if sink.is_some() && self.sinks.durable.is_none() && self.sinks.host.is_none() {
             self.sinks.head = event::chain(&self.events)?
                 .last()
@@ -215,6 +219,26 @@ impl Engine {
         }
         self.sinks.host = sink.map(Mutex::new);
         Ok(())
+    }
+
+    /// When the events stay on disk and a journal took the commit: drops the committed events
+    /// from memory (the last call's stay until the next, for its return value). A clone has no
+    /// journal: its events stay in memory.
+    fn forget_committed(&mut self) {
+        if !self.keep_events && self.sinks.durable.is_some() && self.sinks.batch.is_none() {
+            self.forget_events();
+        }
+    }
+
+    /// Events on disk from now on ([`crate::journal::OpenOptions::keep_events`] off): drops
+    /// the events in memory, which the journal holds.
+    pub(crate) fn keep_events_on_disk(&mut self) {
+        self.forgotten_at = self.last_event_at();
+        self.keep_events = false;
+        self.base += self.events.len() as u64;
+        self.events = Vec::new();
+        self.prev_of_case = Vec::new();
+        self.recent = Vec::new();
     }
 
     /// Attaches the durable store (the journal) whose stored chain ends at `head`.
@@ -288,6 +312,9 @@ impl Engine {
             self.rollback(mark, Rollback::Rebuild);
         }
         self.undo.clear();
+        if out.is_ok() {
+            self.forget_committed();
+        }
         out.map(|()| n)
     }
 

@@ -61,10 +61,24 @@ pub struct Engine {
     model: Arc<Model>,
     config: EngineConfig,
     cases: Vec<Case>,
+    /// The events in memory: every event (the default), or, when the events stay on disk
+    /// ([`Engine::events_on_disk`]), those of the call or batch in progress.
     events: Vec<Event>,
-    /// Per event: the index of the previous event of the same case (`u32::MAX`: none).
+    /// How many events came before `events[0]` (0 unless the events stay on disk): the event
+    /// with `seq` s is `events[s - 1 - base]`.
+    base: u64,
+    /// Whether every event stays in memory (`true`, the default) or only those of the call in
+    /// progress, the journal holding the rest ([`crate::journal::OpenOptions::keep_events`]).
+    keep_events: bool,
+    /// Events on disk: those of the last committed call, kept until the next call so that
+    /// [`Engine::act`] and [`Engine::sweep`] can return them (they are in the journal).
+    recent: Vec<Event>,
+    /// Events on disk: the time of the last event no longer in memory.
+    forgotten_at: Option<Millis>,
+    /// Per in-memory event: the position (`seq - 1`) of the previous event of the same case
+    /// (`u32::MAX`: none).
     prev_of_case: Vec<u32>,
-    /// Per case: the index of its last event.
+    /// Per case: the position (`seq - 1`) of its last event (`u32::MAX`: none).
     last_of_case: Vec<u32>,
     /// Interned ids (actors, categories, urgencies), so cases and events share them.
     strings: HashSet<Arc<str>>,
@@ -96,6 +110,9 @@ impl PartialEq for Engine {
     }
 }
 
+/// Events read back from a journal and written again at once ([`Engine::all_json_lines`]).
+const LINES_CHUNK: usize = 8192;
+
 fn check_instant(at: Millis) -> Result<()> {
     crate::limits::check_instant("at", at)
 }
@@ -125,6 +142,10 @@ impl Engine {
             config,
             cases: Vec::new(),
             events: Vec::new(),
+            base: 0,
+            keep_events: true,
+            recent: Vec::new(),
+            forgotten_at: None,
             prev_of_case: Vec::new(),
             last_of_case: Vec::new(),
             strings: HashSet::new(),
@@ -198,9 +219,79 @@ impl Engine {
         &self.cases
     }
 
-    /// All events, in order.
+    /// The events in memory, in order: every event, unless the events stay on disk
+    /// ([`Engine::events_on_disk`], an engine opened with
+    /// [`crate::journal::OpenOptions::keep_events`] off), where this holds only the events of
+    /// the call or batch in progress — empty between calls, once each commit reached the
+    /// journal. [`Engine::event_count`] counts every event; [`Engine::history_owned`] and
+    /// [`Engine::events_json_lines`] read the journal.
     pub fn events(&self) -> &[Event] {
         &self.events
+    }
+
+    /// How many events the engine recorded (in memory or on disk): the `seq` of the last one.
+    pub fn event_count(&self) -> u64 {
+        self.base + self.events.len() as u64
+    }
+
+    /// Whether the events stay on disk: the engine was opened on a journal with
+    /// [`crate::journal::OpenOptions::keep_events`] off, and keeps in memory only the events of
+    /// the call or batch in progress. History, the JSON lines and [`Engine::verify`] then read
+    /// the journal; [`Engine::history`] (borrowed events) is refused. A clone of such an engine
+    /// has no journal, so it cannot read its history (those calls fail with
+    /// [`Error::InvalidValue`] naming `events`).
+    pub fn events_on_disk(&self) -> bool {
+        !self.keep_events
+    }
+
+    /// The time of the last recorded event (in memory or on disk), `None` before the first.
+    pub fn last_event_at(&self) -> Option<Millis> {
+        self.events
+            .last()
+            .or(self.recent.last())
+            .map(|e| e.at)
+            .or(self.forgotten_at)
+    }
+
+    /// The event with `seq`, while it is in memory (the call in progress, or on disk the last
+    /// committed call).
+    fn event_at_seq(&self, seq: u64) -> &Event {
+        match seq.checked_sub(self.base + 1) {
+            Some(i) => &self.events[i as usize],
+            None => &self.recent[(seq - 1 - (self.base - self.recent.len() as u64)) as usize],
+        }
+    }
+
+    /// The events from position `from` (`seq - 1`) on, while they are in memory.
+    fn events_from(&self, from: u64) -> &[Event] {
+        match from.checked_sub(self.base) {
+            Some(i) => &self.events[i as usize..],
+            None => &self.recent[(from - (self.base - self.recent.len() as u64)) as usize..],
+        }
+    }
+
+    /// Events on disk: drops the events in memory (committed to the journal, or replayed from
+    /// it), keeping the last call's in `recent`.
+    fn forget_events(&mut self) {
+        if self.keep_events {
+            return;
+        }
+        if let Some(e) = self.recent.last() {
+            self.forgotten_at = Some(e.at);
+        }
+        self.base += self.events.len() as u64;
+        std::mem::swap(&mut self.recent, &mut self.events);
+        self.events.clear();
+        self.prev_of_case.clear();
+    }
+
+    /// The error for a call that needs the events on disk when this engine holds no journal.
+    fn no_journal(&self) -> Error {
+        Error::invalid(
+            "events",
+            format!("{} on disk", self.base),
+            "stay in a journal this engine does not hold (a clone of an engine opened with keep_events off): read them from the engine that writes the journal",
+        )
     }
 
     /// The security log: refused actions.
@@ -220,12 +311,20 @@ impl Engine {
             .ok_or_else(|| Error::unknown("case", id.to_string()))
     }
 
-    /// The events of one case, in order.
+    /// The events of one case, in order, borrowed from memory.
     ///
     /// # Errors
-    /// [`Error::Unknown`] for an unknown case.
+    /// [`Error::Unknown`] for an unknown case; [`Error::InvalidValue`] (naming `history`) when
+    /// the events stay on disk ([`Engine::events_on_disk`]): use [`Engine::history_owned`].
     pub fn history(&self, id: CaseId) -> Result<Vec<&Event>> {
         let c = self.case(id)?;
+        if !self.keep_events {
+            return Err(Error::invalid(
+                "history",
+                id,
+                "the events stay on disk (keep_events off): read them with history_owned",
+            ));
+        }
         let mut out = Vec::new();
         let mut i = self.last_of_case[(c.id - 1) as usize];
         while i != u32::MAX {
@@ -234,6 +333,53 @@ impl Engine {
         }
         out.reverse();
         Ok(out)
+    }
+
+    /// The events of one case, in order, as owned values: from memory, or, when the events
+    /// stay on disk, read from the journal (by `case_id`) followed by those of the batch in
+    /// progress.
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] for an unknown case; on disk, [`Error::Journal`] when the journal
+    /// cannot be read, [`Error::InvalidValue`] naming `events` on a clone (no journal).
+    pub fn history_owned(&self, id: CaseId) -> Result<Vec<Event>> {
+        if self.keep_events {
+            return Ok(self.history(id)?.into_iter().cloned().collect());
+        }
+        self.case(id)?;
+        let mut out = Vec::new();
+        self.read_stored(Some(id), &mut |seq, line| {
+            out.push(event::read_line_at(line, (seq - 1) as usize)?);
+            Ok(())
+        })?;
+        out.extend(self.uncommitted().iter().filter(|e| e.case == id).cloned());
+        Ok(out)
+    }
+
+    /// Events on disk: the events in memory that are not in the journal yet (an open batch's).
+    fn uncommitted(&self) -> &[Event] {
+        if self.sinks.batch.is_some() {
+            &self.events
+        } else {
+            &[]
+        }
+    }
+
+    /// Events on disk: calls `each` with the `seq` and stored line of every committed event (or
+    /// of case `case`'s), in order.
+    fn read_stored(
+        &self,
+        case: Option<CaseId>,
+        each: &mut dyn FnMut(u64, &str) -> Result<()>,
+    ) -> Result<()> {
+        let Some(durable) = &self.sinks.durable else {
+            return Err(self.no_journal());
+        };
+        let sink = durable
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        sink.read_lines(case, each)
+            .unwrap_or_else(|| Err(self.no_journal()))
     }
 
     /// Records a new case. Returns its id.
@@ -479,9 +625,9 @@ impl Engine {
         body: EventBody,
         limit: Option<TimeLimit>,
     ) -> &Event {
-        let seq = self.events.len() as u64 + 1;
+        let seq = self.event_count() + 1;
         let actor = self.intern_actor(actor);
-        let index = self.events.len() as u32;
+        let index = (seq - 1) as u32;
         let last = &mut self.last_of_case[(case - 1) as usize];
         self.prev_of_case.push(*last);
         *last = index;
@@ -562,8 +708,8 @@ impl Engine {
         let (t, org) = (eng.model().territory(), eng.model().org());
         let light = eng.light(id, now)?;
         let history = eng
-            .history(id)?
-            .into_iter()
+            .history_owned(id)?
+            .iter()
             .map(|e| e.to_json(false))
             .collect::<Result<Vec<Value>>>()?;
         // Two objects merged: one `json!` of every field exceeds the macro recursion limit.
@@ -639,7 +785,51 @@ impl Engine {
         if let Some(v) = viewer {
             access::may_see_contact(self.model.org(), v)?;
         }
-        event::to_json_lines(&self.events, viewer.is_some())
+        self.all_json_lines(viewer.is_some())
+    }
+
+    /// Every event as JSON lines with their audit chain, as [`Engine::events_json_lines`]
+    /// writes them, with contact data when `with_contact` — **without** checking a viewer: for
+    /// a host's own copy (the Python binding pickles an engine this way). When the events stay
+    /// on disk the committed lines are read from the journal (the stored lines as they are with
+    /// contact data; else each read back and written again without it, 8,192 at a time) and
+    /// the lines of an open batch follow; the text returned still holds the whole history.
+    ///
+    /// # Errors
+    /// As [`crate::event::to_json_lines`]; on disk, [`Error::Journal`] when the journal cannot
+    /// be read, [`Error::InvalidValue`] naming `events` on a clone (no journal).
+    pub fn all_json_lines(&self, with_contact: bool) -> Result<String> {
+        if self.keep_events {
+            return event::to_json_lines(&self.events, with_contact);
+        }
+        let mut out = String::new();
+        let mut prev = audit::GENESIS;
+        if with_contact {
+            self.read_stored(None, &mut |_, line| {
+                out.push_str(line);
+                out.push('\n');
+                Ok(())
+            })?;
+            prev = self.sinks.head;
+        } else {
+            let mut chunk = Vec::with_capacity(LINES_CHUNK);
+            self.read_stored(None, &mut |seq, line| {
+                chunk.push(event::read_line_at(line, (seq - 1) as usize)?);
+                if chunk.len() == LINES_CHUNK {
+                    let (text, link) = event::to_json_lines_after(&prev, &chunk, false)?;
+                    out.push_str(&text);
+                    prev = link;
+                    chunk.clear();
+                }
+                Ok(())
+            })?;
+            let (text, link) = event::to_json_lines_after(&prev, &chunk, false)?;
+            out.push_str(&text);
+            prev = link;
+        }
+        let (text, _) = event::to_json_lines_after(&prev, self.uncommitted(), with_contact)?;
+        out.push_str(&text);
+        Ok(out)
     }
 
     /// Checks the audit chain and returns its head. With a journal ([`Engine::open`]) or a sink
@@ -665,6 +855,9 @@ impl Engine {
             if let Some(checked) = sink.verify() {
                 return checked;
             }
+        }
+        if !self.keep_events {
+            return Err(self.no_journal());
         }
         // The export's lines are in canonical form, so verifying them hashes exactly the
         // canonical texts: the chain is computed from the events without writing the lines.

@@ -73,7 +73,7 @@ impl Synchronous {
 /// How [`Engine::open`] opens a journal. Its JSON form (for the bindings,
 /// [`OpenOptions::from_json`]) has the same members, every one optional:
 /// `{"verify": true, "synchronous": "full", "migrate": false, "busy_timeout_ms": 5000,
-/// "max_pages": null}`.
+/// "max_pages": null, "keep_events": true}`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OpenOptions {
@@ -91,6 +91,15 @@ pub struct OpenOptions {
     /// A cap on the journal's size in pages (`PRAGMA max_page_count`; `None`: no cap). A
     /// commit that would pass it is refused as if the disk were full.
     pub max_pages: Option<u32>,
+    /// Keep every event in memory (`true`, the default) or only those of the call or batch in
+    /// progress (`false`: the events stay on disk). Off, the engine's memory no longer grows
+    /// with its history — it holds the cases, the escalation queue and one position per case
+    /// — and opening streams the journal 8,192 events at a time instead of loading it.
+    /// What it costs: a case's history ([`Engine::history_owned`], [`Engine::case_json`]) and
+    /// the JSON lines ([`Engine::events_json_lines`]) are read from SQLite; [`Engine::events`]
+    /// holds only the call in progress; [`Engine::history`] (borrowed events) is refused; a
+    /// clone has no journal and cannot read its history ([`Engine::events_on_disk`]).
+    pub keep_events: bool,
 }
 
 impl Default for OpenOptions {
@@ -101,6 +110,7 @@ impl Default for OpenOptions {
             migrate: false,
             busy_timeout_ms: 5000,
             max_pages: None,
+            keep_events: true,
         }
     }
 }
@@ -129,7 +139,7 @@ impl OpenOptions {
                 "options",
                 value,
                 format!(
-                    "{e}; the options are verify, synchronous (\"full\" or \"normal\"), migrate, busy_timeout_ms, max_pages"
+                    "{e}; the options are verify, synchronous (\"full\" or \"normal\"), migrate, busy_timeout_ms, max_pages, keep_events"
                 ),
             )
         })
@@ -389,11 +399,31 @@ impl Engine {
         let lock = lock_writer(path)?;
         let conn = connect(path, options)?;
         prepare_schema(&conn, path, &model)?;
-        let stored = check::scan(&conn, path, options.verify, true)?;
+        // The events are replayed as they are read, a chunk at a time. The errors are those of
+        // reading (and checking) everything first, then checking the model, then replaying: a
+        // chunk that does not replay stops the replay, not the reading.
+        let mut engine = Engine::replay_start(Arc::clone(&model), options.keep_events);
+        let mut failed = None;
+        let stored = check::scan(
+            &conn,
+            path,
+            options.verify,
+            Some(&mut |events| {
+                if failed.is_none()
+                    && let Err(e) = engine.replay_chunk(events)
+                {
+                    failed = Some(e);
+                }
+            }),
+        )?;
         check_model(&conn, path, &model, options, stored.count, &stored.head)?;
-        let mut engine = Engine::replay(model, &stored.events).map_err(|e| {
-            journal_error(path, format!("its events do not replay on this model: {e}"))
-        })?;
+        if let Some(e) = failed {
+            return Err(journal_error(
+                path,
+                format!("its events do not replay on this model: {e}"),
+            ));
+        }
+        engine.replay_end();
         let sink = store::JournalSink::new(conn, lock, path.to_path_buf(), &stored);
         engine.attach_durable(Box::new(sink), stored.head);
         Ok(engine)
@@ -456,7 +486,7 @@ impl Engine {
         let conn = connect(path, options)?;
         let model = Arc::clone(self.model_arc());
         prepare_schema(&conn, path, &model)?;
-        let stored = check::scan(&conn, path, false, false)?;
+        let stored = check::scan(&conn, path, false, None)?;
         if stored.count != 0 {
             return Err(journal_error(
                 path,
@@ -476,6 +506,9 @@ impl Engine {
         let head = sink.write_history(self.events(), &cases, &model)?;
         drop(cases);
         self.attach_durable(Box::new(sink), head);
+        if !options.keep_events {
+            self.keep_events_on_disk();
+        }
         Ok(())
     }
 }
