@@ -829,7 +829,11 @@ fn soak() {
             }
         }
         if !in_memory {
-            assert!(eng.events().is_empty(), "day {}: events left in memory", day + 1);
+            assert!(
+                eng.events().is_empty(),
+                "day {}: events left in memory",
+                day + 1
+            );
         }
         resident.push(resident_bytes());
         eprintln!(
@@ -987,7 +991,11 @@ fn assert_same_reading(mem: &Engine, disk: &Engine, what: &str) {
         mem.events().len() as u64,
         "{what}: event count"
     );
-    assert_eq!(disk.last_event_at(), mem.last_event_at(), "{what}: last time");
+    assert_eq!(
+        disk.last_event_at(),
+        mem.last_event_at(),
+        "{what}: last time"
+    );
     let now = mem.last_event_at().unwrap_or(0);
     for id in 1..=mem.cases().len() as u64 {
         let expected: Vec<_> = mem
@@ -1061,7 +1069,10 @@ fn with_keep_events_off_the_events_stay_on_disk() {
             main_path_call(&mut disk, k).expect("call");
             k += 1;
         }
-        assert!(disk.events().is_empty(), "call {k}: no event stays in memory");
+        assert!(
+            disk.events().is_empty(),
+            "call {k}: no event stays in memory"
+        );
     }
     // an action returns its event, a sweep the events it recorded, read from memory as before
     let late = MAIN_PATH_T0 + 30 * 86_400_000;
@@ -1143,7 +1154,10 @@ fn a_batch_rolled_back_on_disk_leaves_the_journal_and_the_engine_unchanged() {
     assert_eq!(eng.rollback_batch().expect("rollback"), 4);
     unchanged(&eng);
     // a refused single call too
-    assert!(main_path_call(&mut eng, 20).is_err(), "case 3 does not exist");
+    assert!(
+        main_path_call(&mut eng, 20).is_err(),
+        "case 3 does not exist"
+    );
     unchanged(&eng);
     for k in 8..24 {
         main_path_call(&mut eng, k).expect("call");
@@ -1175,6 +1189,10 @@ fn a_clone_of_an_engine_on_disk_cannot_read_its_history() {
         copy.set_sink(Some(Box::new(Refusing)))
             .expect_err("no chain head to go on from"),
     );
+    let err = copy
+        .attach_journal(dir.join("copy.journal"), &OpenOptions::default())
+        .expect_err("no whole history to write");
+    assert_eq!(err.kind(), ErrorKind::InvalidValue, "{err}");
     // the copy still takes calls, in memory, numbered after the journal's
     main_path_call(&mut copy, 12).expect("call");
     assert_eq!(copy.event_count(), eng.event_count() + 1);
@@ -1186,8 +1204,8 @@ fn keep_events_reads_from_the_options_json() {
     let o = OpenOptions::from_json(&serde_json::json!({"keep_events": false})).expect("options");
     assert!(!o.keep_events);
     assert!(OpenOptions::default().keep_events);
-    let err = OpenOptions::from_json(&serde_json::json!({"keep_events": "no"}))
-        .expect_err("not a bool");
+    let err =
+        OpenOptions::from_json(&serde_json::json!({"keep_events": "no"})).expect_err("not a bool");
     assert!(err.to_string().contains("keep_events"), "{err}");
 }
 
@@ -1246,7 +1264,10 @@ fn a_simulated_history_on_disk_reads_as_in_memory() {
         .expect_err("does not replay")
         .to_string();
     assert_eq!(on_disk, in_memory);
-    assert!(in_memory.contains(&format!("events[{}]", row - 1)), "{in_memory}");
+    assert!(
+        in_memory.contains(&format!("events[{}]", row - 1)),
+        "{in_memory}"
+    );
 }
 
 #[test]

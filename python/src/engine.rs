@@ -389,7 +389,9 @@ impl PyEngine {
 
     /// Number of cases and number of events.
     fn counts(&self, py: Python<'_>) -> PyResult<(usize, usize)> {
-        self.with(py, |eng| Ok((eng.cases().len(), eng.event_count() as usize)))
+        self.with(py, |eng| {
+            Ok((eng.cases().len(), eng.event_count() as usize))
+        })
     }
 
     /// Whether the events stay on disk (opened with `keep_events` off): the engine holds only

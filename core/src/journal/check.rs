@@ -268,7 +268,10 @@ pub(super) fn scan(
         if let Some(each) = each.as_mut() {
             events.push(event);
             if events.len() == SCAN_CHUNK {
-                each(std::mem::replace(&mut events, Vec::with_capacity(SCAN_CHUNK)));
+                each(std::mem::replace(
+                    &mut events,
+                    Vec::with_capacity(SCAN_CHUNK),
+                ));
             }
         }
         count += 1;
@@ -286,10 +289,7 @@ pub(super) fn scan(
             ),
         });
     }
-    Ok(Stored {
-        count,
-        head: prev,
-    })
+    Ok(Stored { count, head: prev })
 }
 
 /// Checks a journal without opening an engine on it (read-only; another engine may be writing

@@ -18,12 +18,26 @@
 //! released by the operating system if the process dies); readers in other processes read the
 //! journal file itself while it is written and see whole transactions only.
 //!
+//! **Events on disk.** With [`OpenOptions::keep_events`] off the engine keeps in memory only
+//! the events of the call or batch in progress: once a commit is in the journal they are
+//! dropped ([`Engine::events_on_disk`]), and opening replays the journal as it reads it,
+//! 8,192 events at a time (`check::SCAN_CHUNK`), never holding it whole. The engine's memory is
+//! then its cases, the escalation queue and one position per case — flat however long the
+//! history (the soak in `BENCHMARKS.md`). A case's history ([`Engine::history_owned`], by
+//! `case_id` on the `events_by_case` index), the JSON lines ([`Engine::events_json_lines`], the
+//! stored lines, written again without contact data for a viewer who may not see it) and
+//! [`Engine::verify`] (the stored chain) read the journal through
+//! [`crate::engine::EventSink::read_lines`] and [`crate::engine::EventSink::verify`]. The
+//! trade-offs: those reads cost SQL instead of a memory walk; [`Engine::events`] holds only the
+//! call in progress and [`Engine::history`] (borrowed events) is refused; a clone has no journal
+//! and cannot read its history.
+//!
 //! | file | what it holds |
 //! |---|---|
 //! | `journal/mod.rs` | [`OpenOptions`], [`Engine::open`], creating and checking the schema, the writer lock, migrations |
 //! | `journal/schema.rs` | the schema and its version, the model's identity and records, the errors |
-//! | `journal/store.rs` | the [`crate::engine::EventSink`] that writes each commit in one transaction |
-//! | `journal/check.rs` | reading the stored events back and checking them against their chain ([`verify`]) |
+//! | `journal/store.rs` | the [`crate::engine::EventSink`] that writes each commit in one transaction, and reads the stored lines back (all, or one case's) |
+//! | `journal/check.rs` | reading the stored events back, a chunk at a time, and checking them against their chain ([`verify`]) |
 
 mod check;
 mod schema;
@@ -440,8 +454,9 @@ impl Engine {
     /// journal empty.
     ///
     /// # Errors
-    /// [`Error::InvalidValue`] inside an open batch or when the engine already writes a
-    /// journal; [`Error::Journal`] when the journal holds events, was created for another model
+    /// [`Error::InvalidValue`] inside an open batch, when the engine already writes a journal,
+    /// or when its events stay in another journal (a clone of an engine opened with
+    /// [`OpenOptions::keep_events`] off); [`Error::Journal`] when the journal holds events, was created for another model
     /// (unless `options.migrate`), is written by another engine, or SQLite fails (a full disk
     /// included). On error the engine is unchanged and the journal holds no event.
     ///
@@ -480,6 +495,13 @@ impl Engine {
                 "journal",
                 path.display(),
                 "cannot be attached: this engine already writes a journal",
+            ));
+        }
+        if self.events_on_disk() {
+            return Err(Error::invalid(
+                "journal",
+                path.display(),
+                "cannot be attached: this engine's events stay in another journal (a clone of an engine opened with keep_events off), so it has no whole history to write",
             ));
         }
         let lock = lock_writer(path)?;

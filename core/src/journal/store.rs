@@ -293,9 +293,9 @@ impl EventSink for JournalSink {
         let mut run = || -> Result<()> {
             let err = |e: &rusqlite::Error| self.err("reading the events", e);
             let mut stmt = match case {
-                Some(_) => self.conn.prepare_cached(
-                    "SELECT seq, line FROM events WHERE case_id = ?1 ORDER BY seq",
-                ),
+                Some(_) => self
+                    .conn
+                    .prepare_cached("SELECT seq, line FROM events WHERE case_id = ?1 ORDER BY seq"),
                 None => self
                     .conn
                     .prepare_cached("SELECT seq, line FROM events ORDER BY seq"),
