@@ -1091,7 +1091,7 @@ fn with_keep_events_off_the_events_stay_on_disk() {
                 result: "done".into(),
             },
         )
-        .map(Clone::clone)
+        .cloned()
     };
     let (a, b) = (act(&mut mem), act(&mut disk));
     assert_eq!(a.expect("handled"), b.expect("handled"));

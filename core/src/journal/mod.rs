@@ -416,7 +416,7 @@ impl Engine {
         // The events are replayed as they are read, a chunk at a time. The errors are those of
         // reading (and checking) everything first, then checking the model, then replaying: a
         // chunk that does not replay stops the replay, not the reading.
-        let mut engine = Engine::replay_start(Arc::clone(&model), options.keep_events);
+        let mut engine = Engine::replay_start(model, options.keep_events);
         let mut failed = None;
         let stored = check::scan(
             &conn,
@@ -430,7 +430,14 @@ impl Engine {
                 }
             }),
         )?;
-        check_model(&conn, path, &model, options, stored.count, &stored.head)?;
+        check_model(
+            &conn,
+            path,
+            engine.model(),
+            options,
+            stored.count,
+            &stored.head,
+        )?;
         if let Some(e) = failed {
             return Err(journal_error(
                 path,
