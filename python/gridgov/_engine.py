@@ -710,7 +710,9 @@ class Engine:
     # -- protocol ---------------------------------------------------------------------------
 
     def __eq__(self, other: object) -> bool:
-        """Same cases and events (the security log is not compared)."""
+        """Same cases and events (the security log is not compared). When either engine keeps
+        its events on disk (:attr:`events_on_disk`), the events are compared by their count;
+        compare :meth:`verify` heads for the events themselves."""
         if not isinstance(other, Engine):
             return NotImplemented
         return self._core == other._core
