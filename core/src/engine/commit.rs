@@ -18,6 +18,9 @@ use crate::sink::{Commit, EventSink, line_after};
 use super::Engine;
 use super::sinks::{Mark, Rollback};
 
+/// Undo entries whose room the log keeps between calls.
+const UNDO_KEPT: usize = 4096;
+
 impl Engine {
     pub(super) fn mark(&self) -> Mark {
         Mark {
@@ -25,6 +28,13 @@ impl Engine {
             cases: self.cases.len(),
             undo: self.undo.len(),
         }
+    }
+
+    /// Empties the undo log; after a big call (a sweep that changed most cases) its buffer is
+    /// given back, so that one such call does not hold a copy of every case for good.
+    pub(super) fn clear_undo(&mut self) {
+        self.undo.clear();
+        self.undo.shrink_to(UNDO_KEPT);
     }
 
     /// Keeps a copy of case `idx` before a change (not while replaying: a failed replay
@@ -52,7 +62,7 @@ impl Engine {
                 Ok(done) => done.map(|()| v),
                 Err(payload) => {
                     self.rollback(mark, queue);
-                    self.undo.clear();
+                    self.clear_undo();
                     panic::resume_unwind(payload);
                 }
             },
@@ -67,7 +77,7 @@ impl Engine {
         };
         match out {
             Ok(v) => {
-                self.undo.clear();
+                self.clear_undo();
                 self.forget_committed();
                 Ok(v)
             }
@@ -268,7 +278,7 @@ impl Engine {
         if self.sinks.batch.is_some() {
             return Err(Error::invalid("batch", "(open)", "a batch is already open"));
         }
-        self.undo.clear();
+        self.clear_undo();
         self.sinks.batch = Some(self.mark());
         self.sinks.batch_failed = None;
         Ok(())
@@ -292,7 +302,7 @@ impl Engine {
         };
         if let Some(reason) = self.sinks.batch_failed.take() {
             self.rollback(mark, Rollback::Rebuild);
-            self.undo.clear();
+            self.clear_undo();
             return Err(Error::invalid(
                 "batch",
                 format!("{} events", self.events.len() - mark.events),
@@ -304,14 +314,14 @@ impl Engine {
             Ok(out) => out,
             Err(payload) => {
                 self.rollback(mark, Rollback::Rebuild);
-                self.undo.clear();
+                self.clear_undo();
                 panic::resume_unwind(payload);
             }
         };
         if out.is_err() {
             self.rollback(mark, Rollback::Rebuild);
         }
-        self.undo.clear();
+        self.clear_undo();
         if out.is_ok() {
             self.forget_committed();
         }
@@ -330,7 +340,7 @@ impl Engine {
         self.sinks.batch_failed = None;
         let n = self.events.len() - mark.events;
         self.rollback(mark, Rollback::Rebuild);
-        self.undo.clear();
+        self.clear_undo();
         Ok(n)
     }
 
