@@ -789,7 +789,11 @@ gridgov_status gridgov_engine_len(const gridgov_engine *engine,
  the journal.
 
  `options_json`: NULL for the defaults, or `{"verify": true, "synchronous": "full" | "normal",
- "migrate": false, "busy_timeout_ms": 5000, "max_pages": null}` (each member optional).
+ "migrate": false, "busy_timeout_ms": 5000, "max_pages": null, "keep_events": true}` (each
+ member optional). `"keep_events": false` keeps the events on disk: the engine holds in memory
+ only the events of the call in progress, so its memory does not grow with the history, and
+ `gridgov_engine_events_json`, `gridgov_engine_case_json`'s history and
+ `gridgov_engine_verify` read the journal (`gridgov_engine_events_on_disk`).
 
  Errors: `GRIDGOV_STATUS_JOURNAL` (another engine writes the journal; it was written for
  another model — the message names both hashes — unless `"migrate": true`; a newer schema
@@ -922,6 +926,16 @@ gridgov_status gridgov_engine_set_sink_from(gridgov_engine *engine,
  `path` a NUL-terminated string; `out` a valid pointer; `out_len` NULL or valid.
  */
 gridgov_status gridgov_journal_verify(const char *path, char **out, size_t *out_len);
+
+/*
+ Whether the engine's events stay on disk (opened with `"keep_events": false`): it holds in
+ memory only the events of the call in progress and reads its history from the journal.
+ `gridgov_engine_len` still counts every event.
+
+ # Safety
+ `engine` must be a valid handle; `out` a valid pointer.
+ */
+gridgov_status gridgov_engine_events_on_disk(const gridgov_engine *engine, bool *out);
 
 /*
  Creates the built-in sample city 清河市 (fictional, 408 unit grids).

@@ -490,6 +490,19 @@ pub fn chain_head(events: &[Event]) -> Result<[u8; 32]> {
 /// # Errors
 /// As [`Event::to_json`].
 pub fn to_json_lines(events: &[Event], with_contact: bool) -> Result<String> {
+    to_json_lines_after(&GENESIS, events, with_contact).map(|(text, _)| text)
+}
+
+/// [`to_json_lines`] for events that continue a chain whose last link is `prev` (events read
+/// back from a journal a chunk at a time); returns the text and the last link.
+///
+/// # Errors
+/// As [`Event::to_json`].
+pub(crate) fn to_json_lines_after(
+    prev: &[u8; 32],
+    events: &[Event],
+    with_contact: bool,
+) -> Result<(String, [u8; 32])> {
     // The lines are written on all cores (each with a placeholder for its link), then hashed
     // in order from the bytes written, each link written into its placeholder.
     let threads = crate::parallel::thread_count(0, events.len(), EXPORT_EVENTS_PER_THREAD);
@@ -522,7 +535,7 @@ pub fn to_json_lines(events: &[Event], with_contact: bool) -> Result<String> {
         }
         Ok((out, spans))
     });
-    let mut prev = GENESIS;
+    let mut prev = *prev;
     let mut parts = Vec::with_capacity(chunks.len());
     for chunk in chunks {
         let (mut out, spans): (Vec<u8>, Vec<(usize, [u32; 5])>) = chunk?;
@@ -545,7 +558,7 @@ pub fn to_json_lines(events: &[Event], with_contact: bool) -> Result<String> {
     for part in parts {
         out.extend_from_slice(&part);
     }
-    utf8(out)
+    Ok((utf8(out)?, prev))
 }
 
 /// One event's JSON line (with the citizen contact, and its `hash`) and its chain link after

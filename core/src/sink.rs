@@ -109,6 +109,21 @@ pub trait EventSink: Send {
     fn verify(&self) -> Option<Result<Verified>> {
         None
     }
+
+    /// Reads the stored events back, when the sink can (the journal): calls `each` with the
+    /// `seq` and stored line (contact data and `hash` included) of every stored event, or of
+    /// case `case`'s, in order; `None` (the default) when the sink keeps nothing it can read.
+    /// An engine whose events stay on disk reads its history this way.
+    ///
+    /// # Errors
+    /// The store's error, or `each`'s (which stops the reading).
+    fn read_lines(
+        &self,
+        _case: Option<crate::case::CaseId>,
+        _each: &mut dyn FnMut(u64, &str) -> Result<()>,
+    ) -> Option<Result<()>> {
+        None
+    }
 }
 
 /// An event's line with contact data and its `hash` (as [`crate::event::to_json_lines`]

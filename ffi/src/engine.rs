@@ -509,6 +509,6 @@ pub unsafe extern "C" fn gridgov_engine_len(
         need(out_cases, "out_cases")?;
         need(out_events, "out_events")?;
         write_out(out_cases, eng.cases().len())?;
-        write_out(out_events, eng.events().len())
+        write_out(out_events, eng.event_count() as usize)
     })
 }

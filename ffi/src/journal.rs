@@ -119,7 +119,11 @@ fn open_options(options_json: *const c_char) -> Result<OpenOptions, Failure> {
 /// the journal.
 ///
 /// `options_json`: NULL for the defaults, or `{"verify": true, "synchronous": "full" | "normal",
-/// "migrate": false, "busy_timeout_ms": 5000, "max_pages": null}` (each member optional).
+/// "migrate": false, "busy_timeout_ms": 5000, "max_pages": null, "keep_events": true}` (each
+/// member optional). `"keep_events": false` keeps the events on disk: the engine holds in memory
+/// only the events of the call in progress, so its memory does not grow with the history, and
+/// `gridgov_engine_events_json`, `gridgov_engine_case_json`'s history and
+/// `gridgov_engine_verify` read the journal (`gridgov_engine_events_on_disk`).
 ///
 /// Errors: `GRIDGOV_STATUS_JOURNAL` (another engine writes the journal; it was written for
 /// another model — the message names both hashes — unless `"migrate": true`; a newer schema
@@ -331,5 +335,23 @@ pub unsafe extern "C" fn gridgov_journal_verify(
         let path = in_str(path, "path")?;
         need(out, "out")?;
         out_as_json(&journal::verify(path)?, out, out_len)
+    })
+}
+
+/// Whether the engine's events stay on disk (opened with `"keep_events": false`): it holds in
+/// memory only the events of the call in progress and reads its history from the journal.
+/// `gridgov_engine_len` still counts every event.
+///
+/// # Safety
+/// `engine` must be a valid handle; `out` a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gridgov_engine_events_on_disk(
+    engine: *const gridgov_engine,
+    out: *mut bool,
+) -> gridgov_status {
+    guard(|| {
+        let eng = gridgov_engine::borrow(engine)?;
+        need(out, "out")?;
+        write_out(out, eng.events_on_disk())
     })
 }

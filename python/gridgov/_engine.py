@@ -306,6 +306,7 @@ class Engine:
         synchronous: str = "full",
         migrate: bool = False,
         max_pages: Optional[int] = None,
+        keep_events: bool = True,
     ) -> Engine:
         """Opens (or creates) the SQLite journal at ``path`` and returns the engine it holds:
         every committed event replayed with every check, the audit chain verified first (unless
@@ -319,6 +320,11 @@ class Engine:
         ``"normal"`` (faster single commits; a power cut may lose the last ones, never half of
         one). ``migrate=True`` accepts a model other than the journal's, recording the change.
         ``max_pages`` caps the file's size in pages (a commit past it is refused as a full disk).
+        ``keep_events=False`` keeps the events on disk: the engine holds in memory only the
+        events of the call in progress (its memory stays flat however long the history) and
+        opening streams the journal instead of loading it; :meth:`events`, :meth:`events_jsonl`,
+        :meth:`events_frame`, a case's ``history`` and :meth:`verify` then read the journal
+        (:attr:`events_on_disk`).
 
         Raises :class:`JournalError` (another engine writes the journal; another model — both
         hashes named; a newer schema — both versions named; a full disk), :class:`TamperedError`
@@ -338,13 +344,19 @@ class Engine:
             raise TypeError(f"model must be a gridgov.Model, not {type(model).__name__}")
         if not isinstance(path, (str, os.PathLike)):
             raise TypeError(f"path must be a str or a path, not {type(path).__name__}")
-        for name, value in (("verify", verify), ("migrate", migrate)):
+        for name, value in (("verify", verify), ("migrate", migrate), ("keep_events", keep_events)):
             if not isinstance(value, bool):
                 raise _invalid(name, repr(value), "must be True or False")
         if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int)):
             raise _invalid("max_pages", repr(max_pages), "must be an int or None")
         options = json.dumps(
-            {"verify": verify, "synchronous": synchronous, "migrate": migrate, "max_pages": max_pages}
+            {
+                "verify": verify,
+                "synchronous": synchronous,
+                "migrate": migrate,
+                "max_pages": max_pages,
+                "keep_events": keep_events,
+            }
         )
         core = _gridgov.Engine.open(model._core, os.fspath(path), options)
         return cls._wrap(core, model)
@@ -356,6 +368,7 @@ class Engine:
         synchronous: str = "full",
         migrate: bool = False,
         max_pages: Optional[int] = None,
+        keep_events: bool = True,
     ) -> None:
         """Writes this engine's whole history (every event, chained, and every case) into a new
         or empty SQLite journal at ``path`` in one transaction, then commits every later call to
@@ -382,11 +395,14 @@ class Engine:
         """
         if not isinstance(path, (str, os.PathLike)):
             raise TypeError(f"path must be a str or a path, not {type(path).__name__}")
-        if not isinstance(migrate, bool):
-            raise _invalid("migrate", repr(migrate), "must be True or False")
+        for name, value in (("migrate", migrate), ("keep_events", keep_events)):
+            if not isinstance(value, bool):
+                raise _invalid(name, repr(value), "must be True or False")
         if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int)):
             raise _invalid("max_pages", repr(max_pages), "must be an int or None")
-        options = json.dumps({"synchronous": synchronous, "migrate": migrate, "max_pages": max_pages})
+        options = json.dumps(
+            {"synchronous": synchronous, "migrate": migrate, "max_pages": max_pages, "keep_events": keep_events}
+        )
         self._core.attach_journal(os.fspath(path), options)
 
     @contextlib.contextmanager
@@ -498,6 +514,13 @@ class Engine:
     def event_count(self) -> int:
         """The number of events recorded."""
         return self._core.counts()[1]
+
+    @property
+    def events_on_disk(self) -> bool:
+        """Whether the events stay on disk (:meth:`open` with ``keep_events=False``): the
+        engine holds only the events of the call in progress, and reads its history from the
+        journal."""
+        return self._core.events_on_disk()
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -746,7 +769,9 @@ class Engine:
     # -- protocol ---------------------------------------------------------------------------
 
     def __eq__(self, other: object) -> bool:
-        """Same cases and events (the security log is not compared)."""
+        """Same cases and events (the security log is not compared). When either engine keeps
+        its events on disk (:attr:`events_on_disk`), the events are compared by their count;
+        compare :meth:`verify` heads for the events themselves."""
         if not isinstance(other, Engine):
             return NotImplemented
         return self._core == other._core

@@ -12,7 +12,7 @@ use std::sync::{Mutex, MutexGuard};
 use gridgov::Error;
 use gridgov::case::{Action, Actor, Report};
 use gridgov::engine::{Engine, EventSink};
-use gridgov::event::{self, Event, EventBody};
+use gridgov::event::{Event, EventBody};
 use gridgov::sink::Commit;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -81,8 +81,9 @@ fn escalation_rows(events: &[Event]) -> Vec<EscalationRow> {
 
 /// Every event as JSON lines with the audit chain, citizen contact data included (for
 /// pickling: a full copy, which unpickling verifies).
+/// With the events on disk, the lines are read from the journal.
 fn full_jsonl(eng: &Engine) -> gridgov::Result<String> {
-    event::to_json_lines(eng.events(), true)
+    eng.all_json_lines(true)
 }
 
 /// A Python callable as the engine's event sink: called with the list of the commit's JSON
@@ -356,7 +357,7 @@ impl PyEngine {
     #[pyo3(signature = (case_id, now=None))]
     fn case_json(&self, py: Python<'_>, case_id: u64, now: Option<i64>) -> PyResult<String> {
         self.with(py, |eng| {
-            let now = now.unwrap_or_else(|| eng.events().last().map_or(0, |e| e.at));
+            let now = now.unwrap_or_else(|| eng.last_event_at().unwrap_or(0));
             eng.case_json(case_id, now).map(|v| v.to_string())
         })
     }
@@ -451,7 +452,15 @@ impl PyEngine {
 
     /// Number of cases and number of events.
     fn counts(&self, py: Python<'_>) -> PyResult<(usize, usize)> {
-        self.with(py, |eng| Ok((eng.cases().len(), eng.events().len())))
+        self.with(py, |eng| {
+            Ok((eng.cases().len(), eng.event_count() as usize))
+        })
+    }
+
+    /// Whether the events stay on disk (opened with `keep_events` off): the engine holds only
+    /// the events of the call in progress and reads its history from the journal.
+    fn events_on_disk(&self, py: Python<'_>) -> PyResult<bool> {
+        self.with(py, |eng| Ok(eng.events_on_disk()))
     }
 
     fn __len__(&self, py: Python<'_>) -> PyResult<usize> {

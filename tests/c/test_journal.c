@@ -2,7 +2,9 @@
  * second writer refused, batches (one refused call commits nothing), the event sink (each
  * commit's lines; a refusing sink leaves the engine and the journal unchanged; a host behind the
  * journal caught up from its last seq), verification
- * of the file (an edit of the file's bytes is found, naming the event), and bad arguments. */
+ * of the file (an edit of the file's bytes is found, naming the event), an engine whose events
+ * stay on disk ("keep_events": false) reading the same as one that keeps them, a migration as
+ * an event of the chain, and bad arguments. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <unistd.h>
@@ -520,6 +522,108 @@ static void test_attach(const gridgov_model *m) {
   gridgov_engine_free(mem);
 }
 
+/* The same calls on two journals, one keeping its events in memory and one on disk
+ * ("keep_events": false): the same cases, history, JSON lines (with and without contact
+ * data), verification and counts; reopened on disk, the same again. */
+#define ON_DISK "{\"keep_events\":false}"
+#define CITIZEN "{\"citizen\":\"c-1\"}"
+#define PHONE "13800000000"
+
+static void drive(gridgov_engine *e) {
+  uint64_t id = 0;
+  CHECK_STATUS(gridgov_engine_report(e, CITIZEN, T0,
+                                     "{\"category\":\"C0101\",\"grid\":\"" GRID "\","
+                                     "\"source\":\"app\",\"description\":\"cover gone\","
+                                     "\"contact\":\"" PHONE "\"}",
+                                     &id),
+               GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, AC01, T0, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_batch_begin(e), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_report(e, SV001, T0 + MIN, REPORT, &id), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, AC01, T0 + 2 * MIN, "{\"action\":\"accept\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_batch_commit(e, NULL), GRIDGOV_STATUS_OK);
+  /* a refused batch changes nothing */
+  CHECK_STATUS(gridgov_engine_batch_begin(e), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(act(e, id, SL01, T0 + 3 * MIN, "{\"action\":\"file\"}"), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_batch_rollback(e, NULL), GRIDGOV_STATUS_OK);
+  char *fired = NULL;
+  CHECK_STATUS(gridgov_engine_sweep(e, T0 + 30LL * 24 * 60 * MIN, &fired, NULL),
+               GRIDGOV_STATUS_OK);
+  CHECK(fired && strstr(fired, "escalate") != NULL);
+  gridgov_string_free(fired);
+}
+
+/* Whether two engines read the same: counts, cases (with history), lines, verification. */
+static void same_reading(const gridgov_engine *a, const gridgov_engine *b) {
+  size_t ca = 0, ea = 0, cb = 1, eb = 1;
+  CHECK_STATUS(gridgov_engine_len(a, &ca, &ea), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_len(b, &cb, &eb), GRIDGOV_STATUS_OK);
+  CHECK(ca == cb && ea == eb && ea > 4);
+  for (uint64_t id = 1; id <= ca; id++) {
+    char *ja = NULL, *jb = NULL;
+    CHECK_STATUS(gridgov_engine_case_json(a, id, T0, &ja, NULL), GRIDGOV_STATUS_OK);
+    CHECK_STATUS(gridgov_engine_case_json(b, id, T0, &jb, NULL), GRIDGOV_STATUS_OK);
+    CHECK(ja && jb && strcmp(ja, jb) == 0 && strstr(ja, "\"history\":[{") != NULL);
+    gridgov_string_free(ja);
+    gridgov_string_free(jb);
+  }
+  const char *viewers[] = {NULL, SL01};
+  for (size_t i = 0; i < 2; i++) {
+    char *la = NULL, *lb = NULL;
+    CHECK_STATUS(gridgov_engine_events_json(a, viewers[i], &la, NULL), GRIDGOV_STATUS_OK);
+    CHECK_STATUS(gridgov_engine_events_json(b, viewers[i], &lb, NULL), GRIDGOV_STATUS_OK);
+    CHECK(la && lb && strcmp(la, lb) == 0);
+    /* contact data only for a viewer who may see it */
+    CHECK(lb && (strstr(lb, PHONE) != NULL) == (viewers[i] != NULL));
+    gridgov_string_free(la);
+    gridgov_string_free(lb);
+  }
+  char *lines = (char *)0x1;
+  CHECK_STATUS(gridgov_engine_events_json(b, SV001, &lines, NULL),
+               GRIDGOV_STATUS_PERMISSION_DENIED);
+  CHECK(lines == (char *)0x1);
+  char *va = NULL, *vb = NULL;
+  CHECK_STATUS(gridgov_engine_verify(a, &va, NULL), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_verify(b, &vb, NULL), GRIDGOV_STATUS_OK);
+  CHECK(va && vb && strcmp(va, vb) == 0);
+  gridgov_string_free(va);
+  gridgov_string_free(vb);
+}
+
+static void test_on_disk(const gridgov_model *m) {
+  remove_journal();
+  char mem_path[300];
+  snprintf(mem_path, sizeof mem_path, "%s.memory", path);
+  unlink(mem_path);
+  gridgov_engine *mem = NULL, *disk = NULL;
+  CHECK_STATUS(gridgov_engine_open(m, mem_path, NULL, &mem), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_open(m, path, ON_DISK, &disk), GRIDGOV_STATUS_OK);
+  if (!mem || !disk) return;
+  bool on_disk = false;
+  CHECK_STATUS(gridgov_engine_events_on_disk(disk, &on_disk), GRIDGOV_STATUS_OK);
+  CHECK(on_disk);
+  CHECK_STATUS(gridgov_engine_events_on_disk(mem, &on_disk), GRIDGOV_STATUS_OK);
+  CHECK(!on_disk);
+  drive(mem);
+  drive(disk);
+  same_reading(mem, disk);
+  gridgov_engine_free(disk);
+  disk = NULL;
+  CHECK_STATUS(gridgov_engine_open(m, path, ON_DISK, &disk), GRIDGOV_STATUS_OK);
+  if (disk) same_reading(mem, disk); /* the history now comes from the file */
+  CHECK_STATUS(gridgov_engine_open(m, path, "{\"keep_events\":1}", &disk),
+               GRIDGOV_STATUS_INVALID_VALUE);
+  CHECK_ERROR_MENTIONS("keep_events");
+  gridgov_engine_free(disk);
+  gridgov_engine_free(mem);
+  const char *suffixes[] = {"", "-wal", "-shm", "-writer", "-writer-journal"};
+  char p[320];
+  for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+    snprintf(p, sizeof p, "%s%s", mem_path, suffixes[i]);
+    unlink(p);
+  }
+}
+
 static void test_bad_arguments(const gridgov_model *m) {
   remove_journal();
   gridgov_engine *e = NULL;
@@ -575,6 +679,7 @@ int main(void) {
   test_sink_catch_up(m);
   test_catch_up_history(m);
   test_attach(m);
+  test_on_disk(m);
   test_bad_arguments(m);
   gridgov_model_free(m);
   remove_journal();

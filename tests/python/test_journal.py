@@ -324,3 +324,47 @@ def test_records_follow_a_rolled_back_batch_and_a_reopening(sample: gridgov.Mode
     del eng
     again = Engine.open(sample, path)
     assert again.records().to_csv() == after
+
+
+def test_events_on_disk_read_as_in_memory(sample: gridgov.Model, tmp_path: Path) -> None:
+    """``keep_events=False``: the same cases, history, events, lines and verification as an
+    engine that keeps its events, reopened too; a rolled-back batch changes nothing."""
+    mem = Engine.open(sample, tmp_path / "memory.journal")
+    disk = Engine.open(sample, tmp_path / "disk.journal", keep_events=False)
+    assert disk.events_on_disk and not mem.events_on_disk
+    for eng in (mem, disk):
+        main_path(eng, 0)
+        case = eng.report(gridgov.Citizen("c-1"), category="C0101", grid=GRID, at=MON, contact="13800000000")
+        eng.act(case, "accept", actor="AC01", at=MON + timedelta(minutes=1))
+        with eng.batch():
+            main_path(eng, 1)
+        with pytest.raises(gridgov.InvalidTransition), eng.batch():
+            main_path(eng, 2)
+            eng.act(1, "file", actor="SL01", at=MON + timedelta(hours=1))
+        eng.sweep(MON + timedelta(days=30))
+
+    def same(a: Engine, b: Engine) -> None:
+        assert len(a) == len(b) and a.event_count == b.event_count > 18
+        for case in range(1, len(a) + 1):
+            assert a.case(case) == b.case(case)
+            assert a.case(case).history == b.case(case).history and b.case(case).history
+        assert a.events_jsonl() == b.events_jsonl()
+        assert a.events_jsonl(viewer="SL01") == b.events_jsonl(viewer="SL01")
+        assert "13800000000" in b.events_jsonl(viewer="SL01")
+        assert "13800000000" not in b.events_jsonl()
+        with pytest.raises(gridgov.PermissionDenied):
+            b.events_jsonl(viewer="SV001")
+        assert a.events() == b.events()
+        assert a.verify() == b.verify()
+
+    same(mem, disk)
+    assert mem == disk  # same cases and event count
+    # a pickled engine on disk carries its whole history, read from the journal
+    copy = pickle.loads(pickle.dumps(disk))
+    assert not copy.events_on_disk
+    assert copy.events_jsonl(viewer="SL01") == mem.events_jsonl(viewer="SL01")
+    del disk, eng  # the loop variable holds it too
+    again = Engine.open(sample, tmp_path / "disk.journal", keep_events=False)
+    same(mem, again)  # the history now comes from the file
+    with pytest.raises(gridgov.ValidationError, match="keep_events"):
+        Engine.open(sample, tmp_path / "other.journal", keep_events="no")  # type: ignore[arg-type]

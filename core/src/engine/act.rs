@@ -33,7 +33,7 @@ impl Engine {
             eng.act_with_limit(id, actor, at, action, None, None)
                 .map(|e| e.seq)
         })?;
-        Ok(&self.events[(seq - 1) as usize])
+        Ok(self.event_at_seq(seq))
     }
 
     /// `act`, taking the stage limit (and the verification's assignee) from a recorded event
@@ -513,7 +513,7 @@ impl Engine {
             )
             .seq;
         self.reschedule_with(id, Memo::Known(deadline))?;
-        Ok(&self.events[(seq - 1) as usize])
+        Ok(self.event_at_seq(seq))
     }
 
     /// The supervisor a new verification task of `case` goes to: among those who patrol its

@@ -17,6 +17,9 @@ use crate::sink::{Commit, EventSink, line_after};
 use super::Engine;
 use super::sinks::{Mark, Rollback, Undo};
 
+/// Undo entries whose room the log keeps between calls.
+const UNDO_KEPT: usize = 4096;
+
 impl Engine {
     pub(super) fn mark(&self) -> Mark {
         Mark {
@@ -25,6 +28,13 @@ impl Engine {
             undo: self.undo.len(),
             last_event_at: self.last_event_at,
         }
+    }
+
+    /// Empties the undo log; after a big call (a sweep that changed most cases) its buffer is
+    /// given back, so that one such call does not hold a copy of every case for good.
+    pub(super) fn clear_undo(&mut self) {
+        self.undo.clear();
+        self.undo.shrink_to(UNDO_KEPT);
     }
 
     /// Keeps a copy of case `idx` before a change (not while replaying: a failed replay
@@ -62,7 +72,7 @@ impl Engine {
                 Ok(Err(e)) => Err(e),
                 Err(payload) => {
                     self.rollback(mark, queue);
-                    self.undo.clear();
+                    self.clear_undo();
                     panic::resume_unwind(payload);
                 }
             },
@@ -77,7 +87,8 @@ impl Engine {
         };
         match out {
             Ok(v) => {
-                self.undo.clear();
+                self.clear_undo();
+                self.forget_committed();
                 Ok(v)
             }
             Err(e) => {
@@ -210,8 +221,8 @@ impl Engine {
                 continue;
             }
             let mut i = self.last_of_case[idx];
-            while i != u32::MAX && i as usize >= mark.events {
-                i = self.prev_of_case[i as usize];
+            while i != u32::MAX && u64::from(i) >= self.base + mark.events as u64 {
+                i = self.prev_of_case[(u64::from(i) - self.base) as usize];
             }
             self.last_of_case[idx] = i;
         }
@@ -254,12 +265,34 @@ impl Engine {
                 "cannot change the sink inside a batch",
             ));
         }
+        if sink.is_some() && !self.keep_events && self.sinks.durable.is_none() {
+            return Err(self.no_journal());
+        }
         if sink.is_some() && self.sinks.durable.is_none() && self.sinks.host.is_none() {
             self.sinks.head = event::chain_head(&self.events)?;
         }
         self.sinks.host = sink.map(Mutex::new);
         self.sinks.behind = None;
         Ok(())
+    }
+
+    /// When the events stay on disk and a journal took the commit: drops the committed events
+    /// from memory (the last call's stay until the next, for its return value). A clone has no
+    /// journal: its events stay in memory.
+    fn forget_committed(&mut self) {
+        if !self.keep_events && self.sinks.durable.is_some() && self.sinks.batch.is_none() {
+            self.forget_events();
+        }
+    }
+
+    /// Events on disk from now on ([`crate::journal::OpenOptions::keep_events`] off): drops
+    /// the events in memory, which the journal holds.
+    pub(crate) fn keep_events_on_disk(&mut self) {
+        self.keep_events = false;
+        self.base += self.events.len() as u64;
+        self.events = Vec::new();
+        self.prev_of_case = Vec::new();
+        self.recent = Vec::new();
     }
 
     /// Attaches the durable store (the journal) whose stored chain ends at `head`.
@@ -291,7 +324,7 @@ impl Engine {
         if self.sinks.batch.is_some() {
             return Err(Error::invalid("batch", "(open)", "a batch is already open"));
         }
-        self.undo.clear();
+        self.clear_undo();
         self.sinks.batch = Some(self.mark());
         self.sinks.batch_failed = None;
         Ok(())
@@ -316,7 +349,7 @@ impl Engine {
         };
         if let Some(reason) = self.sinks.batch_failed.take() {
             self.rollback(mark, Rollback::Rebuild);
-            self.undo.clear();
+            self.clear_undo();
             return Err(Error::invalid(
                 "batch",
                 format!("{} events", self.events.len() - mark.events),
@@ -328,15 +361,18 @@ impl Engine {
             Ok(out) => out,
             Err(payload) => {
                 self.rollback(mark, Rollback::Rebuild);
-                self.undo.clear();
+                self.clear_undo();
                 panic::resume_unwind(payload);
             }
         };
         if out.is_err() {
             self.rollback(mark, Rollback::Rebuild);
         }
-        self.undo.clear();
-        match out? {
+        self.clear_undo();
+        let behind = out?;
+        // Committed (to the journal at least): events that stay on disk leave memory.
+        self.forget_committed();
+        match behind {
             None => Ok(n),
             // The journal has the batch: the engine keeps it.
             Some(behind) => Err(behind),
@@ -355,7 +391,7 @@ impl Engine {
         self.sinks.batch_failed = None;
         let n = self.events.len() - mark.events;
         self.rollback(mark, Rollback::Rebuild);
-        self.undo.clear();
+        self.clear_undo();
         Ok(n)
     }
 

@@ -360,11 +360,11 @@ impl Engine {
     pub fn sweep(&mut self, now: Millis) -> Result<&[Event]> {
         check_instant(now)?;
         let start = self.transact(Rollback::Rebuild, |eng| {
-            let start = eng.events.len();
+            let start = eng.event_count();
             eng.fire_due(None, now)?;
             Ok(start)
         })?;
-        Ok(&self.events[start..])
+        Ok(self.events_from(start))
     }
 
     /// The same answer as [`Engine::sweep`] computed by scanning every case (for tests and the
@@ -375,12 +375,12 @@ impl Engine {
     pub fn sweep_by_scan(&mut self, now: Millis) -> Result<&[Event]> {
         check_instant(now)?;
         let start = self.transact(Rollback::Rebuild, |eng| {
-            let start = eng.events.len();
+            let start = eng.event_count();
             for id in 1..=eng.cases.len() as CaseId {
                 eng.fire_due(Some(id), now)?;
             }
             Ok(start)
         })?;
-        Ok(&self.events[start..])
+        Ok(self.events_from(start))
     }
 }

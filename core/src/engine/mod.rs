@@ -9,13 +9,13 @@
 //!
 //! | file | what it holds |
 //! |---|---|
-//! | `engine/mod.rs` | the [`Engine`]: reports, cases, history, the case as JSON, the export |
+//! | `engine/mod.rs` | the [`Engine`]: reports, cases, history, the case as JSON, the export; with the events on disk ([`Engine::events_on_disk`]), history and the export read from the journal |
 //! | `engine/act.rs` | [`Engine::act`]: one action's checks, in order, and the case it leaves (the transitions of approvals, dispatch, 督办 orders, callbacks…), the verification task's assignee |
 //! | `engine/timers.rs` | stage limits, deadlines and lights (pure functions of the calendar and a timer) |
 //! | `engine/queue.rs` | the escalation queue: next firings bucketed by minute, stale entries, rebuilds |
 //! | `engine/escalate.rs` | when rules fire, what a firing does, [`Engine::sweep`] |
-//! | `engine/replay.rs` | [`Engine::replay`] and the verified replay of exported text |
-//! | `engine/commit.rs` | each changing call as a transaction: the undo log, the rollback, delivering commits to the sinks ([`EventSink`]), batches |
+//! | `engine/replay.rs` | [`Engine::replay`], the verified replay of exported text, and the chunked replay of a journal |
+//! | `engine/commit.rs` | each changing call as a transaction: the undo log, the rollback, delivering commits to the sinks ([`EventSink`]), batches, dropping committed events when they stay on disk |
 //! | `engine/catch_up.rs` | redelivering committed events to a host's sink that lacks them ([`Engine::catch_up`], [`Engine::set_sink_from`]), the sink being behind the journal ([`Engine::sink_behind`]) |
 //! | `engine/sinks.rs` | the engine's sink state: the journal, the host's sink, the chain head, the open batch, whether the host's sink is behind |
 //!
@@ -65,10 +65,22 @@ pub struct Engine {
     model: Arc<Model>,
     config: EngineConfig,
     cases: Vec<Case>,
+    /// The events in memory: every event (the default), or, when the events stay on disk
+    /// ([`Engine::events_on_disk`]), those of the call or batch in progress.
     events: Vec<Event>,
-    /// Per event: the index of the previous event of the same case (`u32::MAX`: none).
+    /// How many events came before `events[0]` (0 unless the events stay on disk): the event
+    /// with `seq` s is `events[s - 1 - base]`.
+    base: u64,
+    /// Whether every event stays in memory (`true`, the default) or only those of the call in
+    /// progress, the journal holding the rest ([`crate::journal::OpenOptions::keep_events`]).
+    keep_events: bool,
+    /// Events on disk: those of the last committed call, kept until the next call so that
+    /// [`Engine::act`] and [`Engine::sweep`] can return them (they are in the journal).
+    recent: Vec<Event>,
+    /// Per in-memory event: the position (`seq - 1`) of the previous event of the same case
+    /// (`u32::MAX`: none).
     prev_of_case: Vec<u32>,
-    /// Per case: the index of its last event.
+    /// Per case: the position (`seq - 1`) of its last event (`u32::MAX`: none).
     last_of_case: Vec<u32>,
     /// Per case: what its row of case records is built from, kept current with its events.
     trails: Vec<Trail>,
@@ -97,15 +109,24 @@ pub struct Engine {
 }
 
 /// Two engines are equal when they hold the same cases, events and records trails (the
-/// security log is not part of the state).
+/// security log is not part of the state). When either keeps its events on disk
+/// ([`Engine::events_on_disk`]) the events are compared by their count only (the memory holds
+/// at most the call in progress; the journal's chain covers the rest: compare
+/// [`Engine::verify`] for them).
 impl PartialEq for Engine {
     fn eq(&self, other: &Self) -> bool {
-        self.cases == other.cases
-            && self.events == other.events
+        let same = self.cases == other.cases
             && self.trails == other.trails
-            && self.last_event_at == other.last_event_at
+            && self.last_event_at == other.last_event_at;
+        if self.keep_events && other.keep_events {
+            return same && self.events == other.events;
+        }
+        same && self.event_count() == other.event_count()
     }
 }
+
+/// Events read back from a journal and written again at once ([`Engine::all_json_lines`]).
+const LINES_CHUNK: usize = 8192;
 
 fn check_instant(at: Millis) -> Result<()> {
     crate::limits::check_instant("at", at)
@@ -136,6 +157,9 @@ impl Engine {
             config,
             cases: Vec::new(),
             events: Vec::new(),
+            base: 0,
+            keep_events: true,
+            recent: Vec::new(),
             prev_of_case: Vec::new(),
             last_of_case: Vec::new(),
             trails: Vec::new(),
@@ -211,9 +235,70 @@ impl Engine {
         &self.cases
     }
 
-    /// All events, in order.
+    /// The events in memory, in order: every event, unless the events stay on disk
+    /// ([`Engine::events_on_disk`], an engine opened with
+    /// [`crate::journal::OpenOptions::keep_events`] off), where this holds only the events of
+    /// the call or batch in progress — empty between calls, once each commit reached the
+    /// journal. [`Engine::event_count`] counts every event; [`Engine::history_owned`] and
+    /// [`Engine::events_json_lines`] read the journal.
     pub fn events(&self) -> &[Event] {
         &self.events
+    }
+
+    /// How many events the engine recorded (in memory or on disk): the `seq` of the last one.
+    pub fn event_count(&self) -> u64 {
+        self.base + self.events.len() as u64
+    }
+
+    /// Whether the events stay on disk: the engine was opened on a journal with
+    /// [`crate::journal::OpenOptions::keep_events`] off, and keeps in memory only the events of
+    /// the call or batch in progress. History, the JSON lines and [`Engine::verify`] then read
+    /// the journal; [`Engine::history`] (borrowed events) is refused. A clone of such an engine
+    /// has no journal, so it cannot read its history (those calls fail with
+    /// [`Error::InvalidValue`] naming `events`).
+    pub fn events_on_disk(&self) -> bool {
+        !self.keep_events
+    }
+
+    /// The event with `seq`, while it is in memory (the call in progress, or on disk the last
+    /// committed call).
+    fn event_at_seq(&self, seq: u64) -> &Event {
+        match seq.checked_sub(self.base + 1) {
+            Some(i) => &self.events[i as usize],
+            None => &self.recent[(seq - 1 - (self.base - self.recent.len() as u64)) as usize],
+        }
+    }
+
+    /// The events from position `from` (`seq - 1`) on, while they are in memory.
+    fn events_from(&self, from: u64) -> &[Event] {
+        match from.checked_sub(self.base) {
+            Some(i) => &self.events[i as usize..],
+            None => &self.recent[(from - (self.base - self.recent.len() as u64)) as usize..],
+        }
+    }
+
+    /// Events on disk: drops the events in memory (committed to the journal, or replayed from
+    /// it), keeping the last call's in `recent`.
+    fn forget_events(&mut self) {
+        if self.keep_events {
+            return;
+        }
+        self.base += self.events.len() as u64;
+        std::mem::swap(&mut self.recent, &mut self.events);
+        self.events.clear();
+        self.prev_of_case.clear();
+        // a big call (a sweep that fired for every case) leaves no big buffer behind
+        self.events.shrink_to(LINES_CHUNK);
+        self.prev_of_case.shrink_to(LINES_CHUNK);
+    }
+
+    /// The error for a call that needs the events on disk when this engine holds no journal.
+    fn no_journal(&self) -> Error {
+        Error::invalid(
+            "events",
+            format!("{} on disk", self.base),
+            "stay in a journal this engine does not hold (a clone of an engine opened with keep_events off): read them from the engine that writes the journal",
+        )
     }
 
     /// The security log: refused actions.
@@ -233,12 +318,20 @@ impl Engine {
             .ok_or_else(|| Error::unknown("case", id.to_string()))
     }
 
-    /// The events of one case, in order.
+    /// The events of one case, in order, borrowed from memory.
     ///
     /// # Errors
-    /// [`Error::Unknown`] for an unknown case.
+    /// [`Error::Unknown`] for an unknown case; [`Error::InvalidValue`] (naming `history`) when
+    /// the events stay on disk ([`Engine::events_on_disk`]): use [`Engine::history_owned`].
     pub fn history(&self, id: CaseId) -> Result<Vec<&Event>> {
         let c = self.case(id)?;
+        if !self.keep_events {
+            return Err(Error::invalid(
+                "history",
+                id,
+                "the events stay on disk (keep_events off): read them with history_owned",
+            ));
+        }
         let mut out = Vec::new();
         let mut i = self.last_of_case[(c.id - 1) as usize];
         while i != u32::MAX {
@@ -247,6 +340,53 @@ impl Engine {
         }
         out.reverse();
         Ok(out)
+    }
+
+    /// The events of one case, in order, as owned values: from memory, or, when the events
+    /// stay on disk, read from the journal (by `case_id`) followed by those of the batch in
+    /// progress.
+    ///
+    /// # Errors
+    /// [`Error::Unknown`] for an unknown case; on disk, [`Error::Journal`] when the journal
+    /// cannot be read, [`Error::InvalidValue`] naming `events` on a clone (no journal).
+    pub fn history_owned(&self, id: CaseId) -> Result<Vec<Event>> {
+        if self.keep_events {
+            return Ok(self.history(id)?.into_iter().cloned().collect());
+        }
+        self.case(id)?;
+        let mut out = Vec::new();
+        self.read_stored(Some(id), &mut |seq, line| {
+            out.push(event::read_line_at(line, (seq - 1) as usize)?);
+            Ok(())
+        })?;
+        out.extend(self.uncommitted().iter().filter(|e| e.case == id).cloned());
+        Ok(out)
+    }
+
+    /// Events on disk: the events in memory that are not in the journal yet (an open batch's).
+    fn uncommitted(&self) -> &[Event] {
+        if self.sinks.batch.is_some() {
+            &self.events
+        } else {
+            &[]
+        }
+    }
+
+    /// Events on disk: calls `each` with the `seq` and stored line of every committed event (or
+    /// of case `case`'s), in order.
+    fn read_stored(
+        &self,
+        case: Option<CaseId>,
+        each: &mut dyn FnMut(u64, &str) -> Result<()>,
+    ) -> Result<()> {
+        let Some(durable) = &self.sinks.durable else {
+            return Err(self.no_journal());
+        };
+        let sink = durable
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        sink.read_lines(case, each)
+            .unwrap_or_else(|| Err(self.no_journal()))
     }
 
     /// Records a new case. Returns its id.
@@ -494,7 +634,7 @@ impl Engine {
         limit: Option<TimeLimit>,
         assigned_to: Option<Arc<str>>,
     ) -> &Event {
-        let seq = self.events.len() as u64 + 1;
+        let seq = self.event_count() + 1;
         let actor = self.intern_actor(actor);
         if case == 0 {
             // a migration: no case to link or trail
@@ -511,7 +651,7 @@ impl Engine {
             self.last_event_at = Some(at);
             return &self.events[self.events.len() - 1];
         }
-        let index = self.events.len() as u32;
+        let index = (seq - 1) as u32;
         let idx = (case - 1) as usize;
         let last = &mut self.last_of_case[idx];
         self.prev_of_case.push(*last);
@@ -614,8 +754,8 @@ impl Engine {
         let (t, org) = (eng.model().territory(), eng.model().org());
         let light = eng.light(id, now)?;
         let history = eng
-            .history(id)?
-            .into_iter()
+            .history_owned(id)?
+            .iter()
             .map(|e| e.to_json(false))
             .collect::<Result<Vec<Value>>>()?;
         // Two objects merged: one `json!` of every field exceeds the macro recursion limit.
@@ -691,7 +831,51 @@ impl Engine {
         if let Some(v) = viewer {
             access::may_see_contact(self.model.org(), v)?;
         }
-        event::to_json_lines(&self.events, viewer.is_some())
+        self.all_json_lines(viewer.is_some())
+    }
+
+    /// Every event as JSON lines with their audit chain, as [`Engine::events_json_lines`]
+    /// writes them, with contact data when `with_contact` — **without** checking a viewer: for
+    /// a host's own copy (the Python binding pickles an engine this way). When the events stay
+    /// on disk the committed lines are read from the journal (the stored lines as they are with
+    /// contact data; else each read back and written again without it, 8,192 at a time) and
+    /// the lines of an open batch follow; the text returned still holds the whole history.
+    ///
+    /// # Errors
+    /// As [`crate::event::to_json_lines`]; on disk, [`Error::Journal`] when the journal cannot
+    /// be read, [`Error::InvalidValue`] naming `events` on a clone (no journal).
+    pub fn all_json_lines(&self, with_contact: bool) -> Result<String> {
+        if self.keep_events {
+            return event::to_json_lines(&self.events, with_contact);
+        }
+        let mut out = String::new();
+        let mut prev = audit::GENESIS;
+        if with_contact {
+            self.read_stored(None, &mut |_, line| {
+                out.push_str(line);
+                out.push('\n');
+                Ok(())
+            })?;
+            prev = self.sinks.head;
+        } else {
+            let mut chunk = Vec::with_capacity(LINES_CHUNK);
+            self.read_stored(None, &mut |seq, line| {
+                chunk.push(event::read_line_at(line, (seq - 1) as usize)?);
+                if chunk.len() == LINES_CHUNK {
+                    let (text, link) = event::to_json_lines_after(&prev, &chunk, false)?;
+                    out.push_str(&text);
+                    prev = link;
+                    chunk.clear();
+                }
+                Ok(())
+            })?;
+            let (text, link) = event::to_json_lines_after(&prev, &chunk, false)?;
+            out.push_str(&text);
+            prev = link;
+        }
+        let (text, _) = event::to_json_lines_after(&prev, self.uncommitted(), with_contact)?;
+        out.push_str(&text);
+        Ok(out)
     }
 
     /// Checks the audit chain and returns its head. With a journal ([`Engine::open`]) or a sink
@@ -717,6 +901,9 @@ impl Engine {
             if let Some(checked) = sink.verify() {
                 return checked;
             }
+        }
+        if !self.keep_events {
+            return Err(self.no_journal());
         }
         // The export's lines are in canonical form, so verifying them hashes exactly the
         // canonical texts: the chain is computed from the events without writing the lines.

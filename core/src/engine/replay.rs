@@ -47,6 +47,40 @@ impl Engine {
         Ok(eng)
     }
 
+    /// An empty engine about to replay a journal's events a chunk at a time
+    /// ([`Engine::replay_chunk`]); `keep_events` off drops each chunk once applied.
+    pub(crate) fn replay_start(model: Arc<Model>, keep_events: bool) -> Engine {
+        let config = model.engine_config().clone();
+        let mut eng = Engine::with_config(model, config);
+        eng.keep_events = keep_events;
+        eng.replaying = true;
+        eng
+    }
+
+    /// Applies the next events of a replay begun with [`Engine::replay_start`] (the first
+    /// names its position as [`Engine::replay`] would); with the events on disk, they are
+    /// dropped from memory afterwards.
+    ///
+    /// # Errors
+    /// As [`Engine::replay`].
+    pub(crate) fn replay_chunk(&mut self, events: Vec<Event>) -> Result<()> {
+        for e in events {
+            let i = self.event_count() as usize;
+            self.apply(i, e)?;
+        }
+        self.forget_events();
+        Ok(())
+    }
+
+    /// Ends a replay begun with [`Engine::replay_start`].
+    pub(crate) fn replay_end(&mut self) {
+        self.replaying = false;
+        if !self.keep_events {
+            self.recent = Vec::new();
+            self.events.shrink_to_fit();
+        }
+    }
+
     /// Applies event `i` (from 0) again, with every check (taking the event: its report or
     /// action moves into the engine instead of being copied).
     fn apply(&mut self, i: usize, e: Event) -> Result<()> {

@@ -15,10 +15,8 @@ use crate::sink::line_after;
 
 use super::schema::{journal_error, model_record, sql_error};
 
-/// What the journal holds: its events (when kept) and the chain head.
+/// What the journal holds: how many events and the chain head.
 pub(super) struct Stored {
-    /// The events, in order (empty when only checked).
-    pub(super) events: Vec<Event>,
     /// How many events the journal holds.
     pub(super) count: u64,
     /// The hash of the last one (the genesis hash when there is none).
@@ -226,9 +224,19 @@ fn check_models(c: &Connection, path: &Path) -> Result<Vec<Boundary>> {
     Ok(out)
 }
 
-/// Reads every stored event in order; with `verify`, checks each row and the model records
-/// (naming the first that fails); with `keep`, returns the events.
-pub(super) fn scan(c: &Connection, path: &Path, verify: bool, keep: bool) -> Result<Stored> {
+/// Rows read (and checked) before they are handed on at once ([`scan`]).
+pub(super) const SCAN_CHUNK: usize = 8192;
+
+/// Reads every stored event in order, in one statement; with `verify`, checks each row and the
+/// model records (naming the first that fails). With `each`, hands the events on
+/// [`SCAN_CHUNK`] at a time, in order, as they are read (the caller applies and drops them: a
+/// journal is never held in memory whole); without it, only counts and checks.
+pub(super) fn scan(
+    c: &Connection,
+    path: &Path,
+    verify: bool,
+    mut each: Option<&mut dyn FnMut(Vec<Event>)>,
+) -> Result<Stored> {
     let err = |e: &rusqlite::Error| sql_error(path, "reading the events", e);
     let models = if verify {
         check_models(c, path)?
@@ -245,7 +253,7 @@ pub(super) fn scan(c: &Connection, path: &Path, verify: bool, keep: bool) -> Res
         .map_err(|e| err(&e))?;
     let mut rows = stmt.query([]).map_err(|e| err(&e))?;
     let mut prev = GENESIS;
-    let mut events = Vec::new();
+    let mut events = Vec::with_capacity(if each.is_some() { SCAN_CHUNK } else { 0 });
     let mut count = 0u64;
     loop {
         let position = count + 1;
@@ -313,10 +321,21 @@ pub(super) fn scan(c: &Connection, path: &Path, verify: bool, keep: bool) -> Res
                 reason: "a migration event with no model record starting at it".into(),
             });
         }
-        if keep {
+        if let Some(each) = each.as_mut() {
             events.push(event);
+            if events.len() == SCAN_CHUNK {
+                each(std::mem::replace(
+                    &mut events,
+                    Vec::with_capacity(SCAN_CHUNK),
+                ));
+            }
         }
         count += 1;
+    }
+    if let Some(each) = each
+        && !events.is_empty()
+    {
+        each(events);
     }
     if let Some(b) = next_model.next() {
         let from_seq = b.from_seq;
@@ -327,11 +346,7 @@ pub(super) fn scan(c: &Connection, path: &Path, verify: bool, keep: bool) -> Res
             ),
         });
     }
-    Ok(Stored {
-        events,
-        count,
-        head: prev,
-    })
+    Ok(Stored { count, head: prev })
 }
 
 /// Checks a journal without opening an engine on it (read-only; another engine may be writing
@@ -351,7 +366,7 @@ pub fn verify(path: impl AsRef<Path>) -> Result<Verified> {
     .map_err(|e| sql_error(path, "opening", &e))?;
     c.execute_batch("BEGIN")
         .map_err(|e| sql_error(path, "starting a read", &e))?;
-    let stored = scan(&c, path, true, false)?;
+    let stored = scan(&c, path, true, None)?;
     Ok(Verified {
         events: stored.count as usize,
         head: audit::hex(&stored.head),

@@ -18,12 +18,26 @@
 //! released by the operating system if the process dies); readers in other processes read the
 //! journal file itself while it is written and see whole transactions only.
 //!
+//! **Events on disk.** With [`OpenOptions::keep_events`] off the engine keeps in memory only
+//! the events of the call or batch in progress: once a commit is in the journal they are
+//! dropped ([`Engine::events_on_disk`]), and opening replays the journal as it reads it,
+//! 8,192 events at a time (`check::SCAN_CHUNK`), never holding it whole. The engine's memory is
+//! then its cases, the escalation queue and one position per case — flat however long the
+//! history (the soak in `BENCHMARKS.md`). A case's history ([`Engine::history_owned`], by
+//! `case_id` on the `events_by_case` index), the JSON lines ([`Engine::events_json_lines`], the
+//! stored lines, written again without contact data for a viewer who may not see it) and
+//! [`Engine::verify`] (the stored chain) read the journal through
+//! [`crate::engine::EventSink::read_lines`] and [`crate::engine::EventSink::verify`]. The
+//! trade-offs: those reads cost SQL instead of a memory walk; [`Engine::events`] holds only the
+//! call in progress and [`Engine::history`] (borrowed events) is refused; a clone has no journal
+//! and cannot read its history.
+//!
 //! | file | what it holds |
 //! |---|---|
 //! | `journal/mod.rs` | [`OpenOptions`], [`Engine::open`], creating and checking the schema, the writer lock, migrations |
 //! | `journal/schema.rs` | the schema and its version, the model's identity and records, the errors |
-//! | `journal/store.rs` | the [`crate::engine::EventSink`] that writes each commit in one transaction |
-//! | `journal/check.rs` | reading the stored events back and checking them against their chain ([`verify`]) |
+//! | `journal/store.rs` | the [`crate::engine::EventSink`] that writes each commit in one transaction, and reads the stored lines back (all, or one case's) |
+//! | `journal/check.rs` | reading the stored events back, a chunk at a time, and checking them against their chain ([`verify`]) |
 
 mod check;
 mod schema;
@@ -76,7 +90,7 @@ impl Synchronous {
 /// How [`Engine::open`] opens a journal. Its JSON form (for the bindings,
 /// [`OpenOptions::from_json`]) has the same members, every one optional:
 /// `{"verify": true, "synchronous": "full", "migrate": false, "busy_timeout_ms": 5000,
-/// "max_pages": null}`.
+/// "max_pages": null, "keep_events": true}`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OpenOptions {
@@ -97,6 +111,15 @@ pub struct OpenOptions {
     /// A cap on the journal's size in pages (`PRAGMA max_page_count`; `None`: no cap). A
     /// commit that would pass it is refused as if the disk were full.
     pub max_pages: Option<u32>,
+    /// Keep every event in memory (`true`, the default) or only those of the call or batch in
+    /// progress (`false`: the events stay on disk). Off, the engine's memory no longer grows
+    /// with its history — it holds the cases, the escalation queue and one position per case
+    /// — and opening streams the journal 8,192 events at a time instead of loading it.
+    /// What it costs: a case's history ([`Engine::history_owned`], [`Engine::case_json`]) and
+    /// the JSON lines ([`Engine::events_json_lines`]) are read from SQLite; [`Engine::events`]
+    /// holds only the call in progress; [`Engine::history`] (borrowed events) is refused; a
+    /// clone has no journal and cannot read its history ([`Engine::events_on_disk`]).
+    pub keep_events: bool,
 }
 
 impl Default for OpenOptions {
@@ -107,6 +130,7 @@ impl Default for OpenOptions {
             migrate: false,
             busy_timeout_ms: 5000,
             max_pages: None,
+            keep_events: true,
         }
     }
 }
@@ -135,7 +159,7 @@ impl OpenOptions {
                 "options",
                 value,
                 format!(
-                    "{e}; the options are verify, synchronous (\"full\" or \"normal\"), migrate, busy_timeout_ms, max_pages"
+                    "{e}; the options are verify, synchronous (\"full\" or \"normal\"), migrate, busy_timeout_ms, max_pages, keep_events"
                 ),
             )
         })
@@ -308,16 +332,24 @@ fn prepare_schema(c: &Connection, path: &Path, model: &Model) -> Result<()> {
     }
 }
 
-/// Checks the model against the journal's last one; records a migration when asked, and
-/// returns its event with the new chain head when there were events before it.
+/// A migration [`check_model`] found asked for: the journal's last model and its record's
+/// link, and the new model's text, boundaries and hash.
+struct Migrating {
+    stored: String,
+    link: String,
+    text: String,
+    boundaries: Option<String>,
+    sha: String,
+}
+
+/// Checks the model against the journal's last one: `None` when it is the same, the migration
+/// to record when it differs and `options.migrate` asks for it. Writes nothing.
 fn check_model(
     c: &Connection,
     path: &Path,
     model: &Model,
     options: &OpenOptions,
-    stored_events: u64,
-    head: &[u8; 32],
-) -> Result<Option<(Event, [u8; 32])>> {
+) -> Result<Option<Migrating>> {
     let err = |what: &str, e: &rusqlite::Error| sql_error(path, what, e);
     let (stored, link): (String, String) = c
         .query_row(
@@ -338,6 +370,32 @@ fn check_model(
             ),
         ));
     }
+    Ok(Some(Migrating {
+        stored,
+        link,
+        text,
+        boundaries,
+        sha,
+    }))
+}
+
+/// Records a migration: the new model's row of `models` and — after events — its event in the
+/// chain, in one transaction; returns that event with the new chain head.
+fn record_migration(
+    c: &Connection,
+    path: &Path,
+    migrating: Migrating,
+    stored_events: u64,
+    head: &[u8; 32],
+) -> Result<Option<(Event, [u8; 32])>> {
+    let err = |what: &str, e: &rusqlite::Error| sql_error(path, what, e);
+    let Migrating {
+        stored,
+        link,
+        text,
+        boundaries,
+        sha,
+    } = migrating;
     let from_seq = stored_events + 1;
     let prev = check::parse_hash(&link).unwrap_or(GENESIS);
     let head_hex = audit::hex(head);
@@ -464,17 +522,42 @@ impl Engine {
         let lock = lock_writer(path)?;
         let conn = connect(path, options)?;
         prepare_schema(&conn, path, &model)?;
-        let mut stored = check::scan(&conn, path, options.verify, true)?;
-        if let Some((migration, head)) =
-            check_model(&conn, path, &model, options, stored.count, &stored.head)?
+        // The events are replayed as they are read, a chunk at a time. The errors are those of
+        // reading (and checking) everything first, then checking the model, then replaying: a
+        // chunk that does not replay stops the replay, not the reading.
+        let mut engine = Engine::replay_start(model, options.keep_events);
+        let mut failed = None;
+        let mut stored = check::scan(
+            &conn,
+            path,
+            options.verify,
+            Some(&mut |events| {
+                if failed.is_none()
+                    && let Err(e) = engine.replay_chunk(events)
+                {
+                    failed = Some(e);
+                }
+            }),
+        )?;
+        let migrating = check_model(&conn, path, engine.model(), options)?;
+        if let Some(e) = failed {
+            return Err(journal_error(
+                path,
+                format!("its events do not replay on this model: {e}"),
+            ));
+        }
+        // Only a journal whose events replay on the new model is migrated.
+        if let Some(migrating) = migrating
+            && let Some((migration, head)) =
+                record_migration(&conn, path, migrating, stored.count, &stored.head)?
         {
-            stored.events.push(migration);
+            engine.replay_chunk(vec![migration]).map_err(|e| {
+                journal_error(path, format!("its migration event does not replay: {e}"))
+            })?;
             stored.count += 1;
             stored.head = head;
         }
-        let mut engine = Engine::replay(model, &stored.events).map_err(|e| {
-            journal_error(path, format!("its events do not replay on this model: {e}"))
-        })?;
+        engine.replay_end();
         let sink = store::JournalSink::new(conn, lock, path.to_path_buf(), &stored);
         engine.attach_durable(Box::new(sink), stored.head);
         Ok(engine)
@@ -491,8 +574,9 @@ impl Engine {
     /// journal empty.
     ///
     /// # Errors
-    /// [`Error::InvalidValue`] inside an open batch or when the engine already writes a
-    /// journal; [`Error::Journal`] when the journal holds events, was created for another model
+    /// [`Error::InvalidValue`] inside an open batch, when the engine already writes a journal,
+    /// or when its events stay in another journal (a clone of an engine opened with
+    /// [`OpenOptions::keep_events`] off); [`Error::Journal`] when the journal holds events, was created for another model
     /// (unless `options.migrate`), is written by another engine, or SQLite fails (a full disk
     /// included). On error the engine is unchanged and the journal holds no event.
     ///
@@ -533,11 +617,18 @@ impl Engine {
                 "cannot be attached: this engine already writes a journal",
             ));
         }
+        if self.events_on_disk() {
+            return Err(Error::invalid(
+                "journal",
+                path.display(),
+                "cannot be attached: this engine's events stay in another journal (a clone of an engine opened with keep_events off), so it has no whole history to write",
+            ));
+        }
         let lock = lock_writer(path)?;
         let conn = connect(path, options)?;
         let model = Arc::clone(self.model_arc());
         prepare_schema(&conn, path, &model)?;
-        let stored = check::scan(&conn, path, false, false)?;
+        let stored = check::scan(&conn, path, false, None)?;
         if stored.count != 0 {
             return Err(journal_error(
                 path,
@@ -548,7 +639,9 @@ impl Engine {
             ));
         }
         // an empty journal: a migration records no event (nothing ran under the old model)
-        check_model(&conn, path, &model, options, 0, &stored.head)?;
+        if let Some(migrating) = check_model(&conn, path, &model, options)? {
+            record_migration(&conn, path, migrating, 0, &stored.head)?;
+        }
         let cases = self
             .cases()
             .iter()
@@ -558,6 +651,9 @@ impl Engine {
         let head = sink.write_history(self.events(), &cases, &model)?;
         drop(cases);
         self.attach_durable(Box::new(sink), head);
+        if !options.keep_events {
+            self.keep_events_on_disk();
+        }
         Ok(())
     }
 }

@@ -8,7 +8,7 @@ use rusqlite::{Connection, params};
 
 use crate::audit::{self, Verified};
 use crate::calendar::Millis;
-use crate::case::{Actor, Case};
+use crate::case::{Actor, Case, CaseId};
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::model::Model;
@@ -262,7 +262,7 @@ impl EventSink for JournalSink {
             self.conn
                 .execute_batch("BEGIN")
                 .map_err(|e| self.err("starting a read", &e))?;
-            let stored = check::scan(&self.conn, &self.path, true, false);
+            let stored = check::scan(&self.conn, &self.path, true, None);
             let _ = self.conn.execute_batch("COMMIT");
             let stored = stored?;
             if stored.count != self.committed || stored.head != self.head {
@@ -281,6 +281,41 @@ impl EventSink for JournalSink {
                 events: stored.count as usize,
                 head: audit::hex(&stored.head),
             })
+        };
+        Some(run())
+    }
+
+    fn read_lines(
+        &self,
+        case: Option<CaseId>,
+        each: &mut dyn FnMut(u64, &str) -> Result<()>,
+    ) -> Option<Result<()>> {
+        let mut run = || -> Result<()> {
+            let err = |e: &rusqlite::Error| self.err("reading the events", e);
+            let mut stmt = match case {
+                Some(_) => self
+                    .conn
+                    .prepare_cached("SELECT seq, line FROM events WHERE case_id = ?1 ORDER BY seq"),
+                None => self
+                    .conn
+                    .prepare_cached("SELECT seq, line FROM events ORDER BY seq"),
+            }
+            .map_err(|e| err(&e))?;
+            let mut rows = match case {
+                Some(id) => stmt.query([id as i64]),
+                None => stmt.query([]),
+            }
+            .map_err(|e| err(&e))?;
+            while let Some(r) = rows.next().map_err(|e| err(&e))? {
+                let seq: i64 = r.get(0).map_err(|e| err(&e))?;
+                let line = r.get_ref(1).map_err(|e| err(&e))?;
+                let line = line.as_str().map_err(|e| Error::Journal {
+                    path: self.path.display().to_string(),
+                    reason: format!("the line of event {seq} is not text ({e})"),
+                })?;
+                each(u64::try_from(seq).unwrap_or(0), line)?;
+            }
+            Ok(())
         };
         Some(run())
     }

@@ -596,7 +596,7 @@ pub fn main_path_calls(eng: &gridgov::engine::Engine) -> u64 {
     if n == 0 {
         return 0;
     }
-    let last = eng.history(n).map_or(0, |h| {
+    let last = eng.history_owned(n).map_or(0, |h| {
         h.iter()
             .filter(|e| !matches!(e.body, gridgov::event::EventBody::Escalation(_)))
             .count() as u64
