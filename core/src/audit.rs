@@ -196,6 +196,11 @@ fn stated_before(text: &str, offset: usize) -> Option<[u8; 32]> {
     let Some(line) = before.lines().rev().find(|l| !l.trim().is_empty()) else {
         return Some(GENESIS);
     };
+    stated_link(line)
+}
+
+/// The link a line states (its `hash` member), `None` when it states none that can be read.
+pub(crate) fn stated_link(line: &str) -> Option<[u8; 32]> {
     if let Some(s) = scan::scan(line.as_bytes()) {
         return Some(s.stated);
     }

@@ -111,16 +111,18 @@ pub trait EventSink: Send {
     }
 
     /// Reads the stored events back, when the sink can (the journal): calls `each` with the
-    /// `seq` and stored line (contact data and `hash` included) of every stored event, or of
-    /// case `case`'s, in order; `None` (the default) when the sink keeps nothing it can read.
-    /// An engine whose events stay on disk reads its history this way.
+    /// `seq` and stored line (contact data and `hash` included) of every stored event after
+    /// event `after` (0: all), or of case `case`'s, in order, until `each` answers `false`;
+    /// `None` (the default) when the sink keeps nothing it can read. An engine whose events
+    /// stay on disk reads its history this way.
     ///
     /// # Errors
     /// The store's error, or `each`'s (which stops the reading).
     fn read_lines(
         &self,
         _case: Option<crate::case::CaseId>,
-        _each: &mut dyn FnMut(u64, &str) -> Result<()>,
+        _after: u64,
+        _each: &mut dyn FnMut(u64, &str) -> Result<bool>,
     ) -> Option<Result<()>> {
         None
     }

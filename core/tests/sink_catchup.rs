@@ -412,3 +412,62 @@ fn a_host_panicking_after_the_journal_committed_is_behind_not_unwound() {
     main_path_call(&mut eng, 2).expect("call");
     assert_eq!(stored(&path).len(), 3);
 }
+
+/// An engine whose events stay on disk (`keep_events` off) redelivers from the journal: the
+/// same lines, links and commits as one that keeps its events, from the start or from the
+/// middle, across a batch in progress.
+#[test]
+fn an_engine_whose_events_stay_on_disk_catches_up_from_the_journal() {
+    let dir = scratch("on-disk");
+    let on_disk = OpenOptions {
+        keep_events: false,
+        ..OpenOptions::default()
+    };
+    let mut disk = Engine::open(model(), dir.join("disk.journal"), &on_disk).expect("open");
+    let mut mem = open(&dir.join("memory.journal")).expect("open");
+    for k in 0..40 {
+        main_path_call(&mut disk, k).expect("call");
+        main_path_call(&mut mem, k).expect("call");
+    }
+    assert!(disk.events_on_disk());
+    assert_eq!(disk.committed_seq(), mem.committed_seq());
+    for after in [0, 1, 17, 39, 40] {
+        let (a, b) = (
+            Arc::new(Mutex::new(HostDb::default())),
+            Arc::new(Mutex::new(HostDb::default())),
+        );
+        if after > 0 {
+            // the hosts already hold the first `after` rows
+            let rows: Vec<(u64, String, String)> = stored(&dir.join("memory.journal"))
+                .into_iter()
+                .take(after as usize)
+                .collect();
+            a.lock().expect("lock").rows.clone_from(&rows);
+            b.lock().expect("lock").rows = rows;
+        }
+        let n = disk
+            .catch_up(&mut Host(Arc::clone(&a)), after)
+            .expect("catch up on disk");
+        assert_eq!(
+            n,
+            mem.catch_up(&mut Host(Arc::clone(&b)), after)
+                .expect("catch up")
+        );
+        assert_eq!(n as u64, 40 - after);
+        let (a, b) = (a.lock().expect("lock"), b.lock().expect("lock"));
+        assert_eq!(a.rows, b.rows);
+        assert_eq!(a.commits, b.commits);
+        assert_eq!(a.rows, stored(&dir.join("disk.journal")));
+    }
+    // inside a batch, only what is committed is redelivered
+    disk.begin_batch().expect("batch");
+    main_path_call(&mut disk, 40).expect("call");
+    assert_eq!(disk.committed_seq(), 40);
+    let host = Arc::new(Mutex::new(HostDb::default()));
+    assert_eq!(
+        disk.catch_up(&mut Host(Arc::clone(&host)), 0)
+            .expect("catch up"),
+        40
+    );
+    disk.rollback_batch().expect("rollback");
+}

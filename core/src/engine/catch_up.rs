@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::sync::Mutex;
 
-use crate::audit::GENESIS;
+use crate::audit::{self, GENESIS};
 use crate::error::{Error, Result};
 use crate::event::{self, Event};
 use crate::sink::EventSink;
@@ -24,8 +24,11 @@ impl Engine {
     /// The `seq` of the last committed event (0 when none): inside an open batch, the last one
     /// before it.
     pub fn committed_seq(&self) -> u64 {
-        let n = self.sinks.batch.map_or(self.events.len(), |m| m.events);
-        n.checked_sub(1).map_or(0, |i| self.events[i].seq)
+        // the events before the open batch's (all of them outside a batch), counting those
+        // that stay on disk
+        self.sinks
+            .batch
+            .map_or(self.event_count(), |m| self.base + m.events as u64)
     }
 
     /// The last event the host's sink took when it is behind the journal (the journal
@@ -49,18 +52,23 @@ impl Engine {
     }
 
     /// At most `max` committed events after event `after`, in order: where redelivery reads
-    /// them. Today they come from the engine's memory; an engine that leaves its events in
-    /// the journal reads them back here (hence the `Result` and the `Cow`).
-    #[allow(
-        clippy::unnecessary_wraps,
-        reason = "reading the events back from the journal can fail"
-    )]
+    /// them — from memory, or, when the events stay on disk, from the journal.
     fn committed_events_after(&self, after: u64, max: usize) -> Result<Cow<'_, [Event]>> {
-        let end = self.committed_seq() as usize;
-        let start = (after as usize).min(end);
-        Ok(Cow::Borrowed(
-            &self.events[start..end.min(start.saturating_add(max))],
-        ))
+        let end = self.committed_seq();
+        let start = after.min(end);
+        let stop = end.min(start.saturating_add(max as u64));
+        if self.keep_events {
+            return Ok(Cow::Borrowed(&self.events[start as usize..stop as usize]));
+        }
+        let mut out = Vec::with_capacity((stop - start) as usize);
+        self.read_stored(None, start, &mut |seq, line| {
+            if seq > stop {
+                return Ok(false);
+            }
+            out.push(event::read_line_at(line, (seq - 1) as usize)?);
+            Ok(seq < stop)
+        })?;
+        Ok(Cow::Owned(out))
     }
 
     /// The chain link of event `seq` (the genesis hash for 0): the `prev` of a commit that
@@ -72,7 +80,18 @@ impl Engine {
         if self.has_sink() && seq == self.committed_seq() {
             return Ok(self.sinks.head);
         }
-        event::chain_head(&self.events[..seq as usize])
+        if self.keep_events {
+            return event::chain_head(&self.events[..seq as usize]);
+        }
+        // on disk: the link the journal stored with the event
+        let mut link = None;
+        self.read_stored(None, seq - 1, &mut |_, line| {
+            link = audit::stated_link(line);
+            Ok(false)
+        })?;
+        link.ok_or_else(|| {
+            Error::invalid("after_seq", seq, "the journal holds no link for this event")
+        })
     }
 
     /// Redelivers to `sink` every committed event after event `after_seq` (the last one the

@@ -355,9 +355,9 @@ impl Engine {
         }
         self.case(id)?;
         let mut out = Vec::new();
-        self.read_stored(Some(id), &mut |seq, line| {
+        self.read_stored(Some(id), 0, &mut |seq, line| {
             out.push(event::read_line_at(line, (seq - 1) as usize)?);
-            Ok(())
+            Ok(true)
         })?;
         out.extend(self.uncommitted().iter().filter(|e| e.case == id).cloned());
         Ok(out)
@@ -372,12 +372,13 @@ impl Engine {
         }
     }
 
-    /// Events on disk: calls `each` with the `seq` and stored line of every committed event (or
-    /// of case `case`'s), in order.
-    fn read_stored(
+    /// Events on disk: calls `each` with the `seq` and stored line of every committed event
+    /// after event `after` (or of case `case`'s), in order, until `each` answers `false`.
+    pub(super) fn read_stored(
         &self,
         case: Option<CaseId>,
-        each: &mut dyn FnMut(u64, &str) -> Result<()>,
+        after: u64,
+        each: &mut dyn FnMut(u64, &str) -> Result<bool>,
     ) -> Result<()> {
         let Some(durable) = &self.sinks.durable else {
             return Err(self.no_journal());
@@ -385,7 +386,7 @@ impl Engine {
         let sink = durable
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        sink.read_lines(case, each)
+        sink.read_lines(case, after, each)
             .unwrap_or_else(|| Err(self.no_journal()))
     }
 
@@ -851,15 +852,15 @@ impl Engine {
         let mut out = String::new();
         let mut prev = audit::GENESIS;
         if with_contact {
-            self.read_stored(None, &mut |_, line| {
+            self.read_stored(None, 0, &mut |_, line| {
                 out.push_str(line);
                 out.push('\n');
-                Ok(())
+                Ok(true)
             })?;
             prev = self.sinks.head;
         } else {
             let mut chunk = Vec::with_capacity(LINES_CHUNK);
-            self.read_stored(None, &mut |seq, line| {
+            self.read_stored(None, 0, &mut |seq, line| {
                 chunk.push(event::read_line_at(line, (seq - 1) as usize)?);
                 if chunk.len() == LINES_CHUNK {
                     let (text, link) = event::to_json_lines_after(&prev, &chunk, false)?;
@@ -867,7 +868,7 @@ impl Engine {
                     prev = link;
                     chunk.clear();
                 }
-                Ok(())
+                Ok(true)
             })?;
             let (text, link) = event::to_json_lines_after(&prev, &chunk, false)?;
             out.push_str(&text);

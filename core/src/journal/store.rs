@@ -288,22 +288,24 @@ impl EventSink for JournalSink {
     fn read_lines(
         &self,
         case: Option<CaseId>,
-        each: &mut dyn FnMut(u64, &str) -> Result<()>,
+        after: u64,
+        each: &mut dyn FnMut(u64, &str) -> Result<bool>,
     ) -> Option<Result<()>> {
         let mut run = || -> Result<()> {
             let err = |e: &rusqlite::Error| self.err("reading the events", e);
+            let after = i64::try_from(after).unwrap_or(i64::MAX);
             let mut stmt = match case {
-                Some(_) => self
-                    .conn
-                    .prepare_cached("SELECT seq, line FROM events WHERE case_id = ?1 ORDER BY seq"),
+                Some(_) => self.conn.prepare_cached(
+                    "SELECT seq, line FROM events WHERE case_id = ?1 AND seq > ?2 ORDER BY seq",
+                ),
                 None => self
                     .conn
-                    .prepare_cached("SELECT seq, line FROM events ORDER BY seq"),
+                    .prepare_cached("SELECT seq, line FROM events WHERE seq > ?1 ORDER BY seq"),
             }
             .map_err(|e| err(&e))?;
             let mut rows = match case {
-                Some(id) => stmt.query([id as i64]),
-                None => stmt.query([]),
+                Some(id) => stmt.query([id as i64, after]),
+                None => stmt.query([after]),
             }
             .map_err(|e| err(&e))?;
             while let Some(r) = rows.next().map_err(|e| err(&e))? {
@@ -313,7 +315,9 @@ impl EventSink for JournalSink {
                     path: self.path.display().to_string(),
                     reason: format!("the line of event {seq} is not text ({e})"),
                 })?;
-                each(u64::try_from(seq).unwrap_or(0), line)?;
+                if !each(u64::try_from(seq).unwrap_or(0), line)? {
+                    break;
+                }
             }
             Ok(())
         };
