@@ -880,6 +880,39 @@ fn soak() {
     }
 }
 
+/// Opens the journal named by `GRIDGOV_OPEN_JOURNAL` (a soak's, say) in a fresh process, verified,
+/// keeping its events in memory or, with `GRIDGOV_OPEN_ON_DISK=1`, on disk, and prints the time
+/// and the resident memory: what a city restarting its engine pays.
+#[test]
+#[ignore = "measures a given journal"]
+fn open_a_given_journal() {
+    let Ok(path) = std::env::var("GRIDGOV_OPEN_JOURNAL") else {
+        return;
+    };
+    let on_disk_mode = std::env::var("GRIDGOV_OPEN_ON_DISK").is_ok_and(|v| v == "1");
+    let before = resident_bytes();
+    let start = Instant::now();
+    let eng = Engine::open(
+        model(),
+        Path::new(&path),
+        &if on_disk_mode {
+            on_disk()
+        } else {
+            OpenOptions::default()
+        },
+    )
+    .expect("open");
+    eprintln!(
+        "open ({}): {} cases, {} events, {:.0} s, resident {} -> {} MiB",
+        if on_disk_mode { "on disk" } else { "in memory" },
+        eng.cases().len(),
+        eng.event_count(),
+        start.elapsed().as_secs_f64(),
+        before >> 20,
+        resident_bytes() >> 20
+    );
+}
+
 /// A history made in memory (a simulated week with sweeps) written into a new journal:
 /// reopening gives the same engine, the stored lines are the library's export, the cases table
 /// holds every case, and later calls commit to the journal.
