@@ -739,7 +739,7 @@ fn resident_bytes() -> u64 {
 /// most 16 MiB + 64 bytes per event recorded since. The first day is the reference because it
 /// holds the largest calls — the sweeps at which every open case crosses a threshold at once —
 /// which set the high-water mark of the per-call buffers (that call's events, lines, undo log)
-/// that the allocator keeps. Events kept in memory cost ~570 bytes each, so the bound fails
+/// that the allocator keeps. Events kept in memory cost 150–570 bytes each, so the bound fails
 /// for them (`GRIDGOV_SOAK_IN_MEMORY=1` prints the same check) while leaving room for SQLite's
 /// page cache and allocator noise.
 #[test]
