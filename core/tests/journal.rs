@@ -787,7 +787,7 @@ fn resident_bytes() -> u64 {
 /// most 16 MiB + 64 bytes per event recorded since. The first day is the reference because it
 /// holds the largest calls — the sweeps at which every open case crosses a threshold at once —
 /// which set the high-water mark of the per-call buffers (that call's events, lines, undo log)
-/// that the allocator keeps. Events kept in memory cost ~570 bytes each, so the bound fails
+/// that the allocator keeps. Events kept in memory cost 150–570 bytes each, so the bound fails
 /// for them (`GRIDGOV_SOAK_IN_MEMORY=1` prints the same check) while leaving room for SQLite's
 /// page cache and allocator noise.
 #[test]
@@ -926,6 +926,39 @@ fn soak() {
             );
         }
     }
+}
+
+/// Opens the journal named by `GRIDGOV_OPEN_JOURNAL` (a soak's, say) in a fresh process, verified,
+/// keeping its events in memory or, with `GRIDGOV_OPEN_ON_DISK=1`, on disk, and prints the time
+/// and the resident memory: what a city restarting its engine pays.
+#[test]
+#[ignore = "measures a given journal"]
+fn open_a_given_journal() {
+    let Ok(path) = std::env::var("GRIDGOV_OPEN_JOURNAL") else {
+        return;
+    };
+    let on_disk_mode = std::env::var("GRIDGOV_OPEN_ON_DISK").is_ok_and(|v| v == "1");
+    let before = resident_bytes();
+    let start = Instant::now();
+    let eng = Engine::open(
+        model(),
+        Path::new(&path),
+        &if on_disk_mode {
+            on_disk()
+        } else {
+            OpenOptions::default()
+        },
+    )
+    .expect("open");
+    eprintln!(
+        "open ({}): {} cases, {} events, {:.0} s, resident {} -> {} MiB",
+        if on_disk_mode { "on disk" } else { "in memory" },
+        eng.cases().len(),
+        eng.event_count(),
+        start.elapsed().as_secs_f64(),
+        before >> 20,
+        resident_bytes() >> 20
+    );
 }
 
 /// A history made in memory (a simulated week with sweeps) written into a new journal:
