@@ -926,6 +926,8 @@ fn soak() {
             );
         }
     }
+    // a month's journal is gigabytes: gone once the soak passed (kept when it fails)
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Opens the journal named by `GRIDGOV_OPEN_JOURNAL` (a soak's, say) in a fresh process, verified,
