@@ -106,7 +106,7 @@ crash: ## the journal crash test with 1000 SIGKILLs (make test runs 50)
 	GRIDGOV_CRASH_KILLS=1000 $(CARGO) test --release -p gridgov --test journal crash_test -- --nocapture
 
 .PHONY: soak
-soak: ## 10^6 open cases on a journal, a simulated month of sweeps and actions (hours; not in make test)
+soak: ## 10^6 open cases on a journal (events on disk), a simulated month of sweeps and actions (about 11 minutes; not in make test)
 	$(CARGO) test --release -p gridgov --test journal soak -- --ignored --nocapture
 
 .PHONY: fuzz
