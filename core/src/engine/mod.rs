@@ -637,26 +637,12 @@ impl Engine {
     ) -> &Event {
         let seq = self.event_count() + 1;
         let actor = self.intern_actor(actor);
-        if case == 0 {
-            // a migration: no case to link or trail
-            self.prev_of_case.push(u32::MAX);
-            self.events.push(Event {
-                seq,
-                case,
-                at,
-                actor,
-                body,
-                limit,
-                assigned_to,
-            });
-            self.last_event_at = Some(at);
-            return &self.events[self.events.len() - 1];
-        }
-        let index = (seq - 1) as u32;
-        let idx = (case - 1) as usize;
-        let last = &mut self.last_of_case[idx];
-        self.prev_of_case.push(*last);
-        *last = index;
+        // a migration (case 0) belongs to no case: nothing to link or trail
+        let idx = usize::try_from(case).ok().and_then(|c| c.checked_sub(1));
+        let prev = idx.map_or(u32::MAX, |i| {
+            std::mem::replace(&mut self.last_of_case[i], (seq - 1) as u32)
+        });
+        self.prev_of_case.push(prev);
         self.events.push(Event {
             seq,
             case,
@@ -668,7 +654,9 @@ impl Engine {
         });
         self.last_event_at = Some(at);
         let e = &self.events[self.events.len() - 1];
-        if Trail::takes(e) {
+        if let Some(idx) = idx
+            && Trail::takes(e)
+        {
             if idx == self.trails.len() {
                 self.trails.push(Trail::new());
             } else if !self.replaying {
