@@ -14,6 +14,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::journal::{model, open, scratch};
 use common::{MAIN_PATH_T0, Rng, main_path_call, main_path_calls};
 use gridgov::case::{Action, Actor};
 use gridgov::engine::{Engine, EventSink};
@@ -22,24 +23,6 @@ use gridgov::journal::{self, OpenOptions};
 use gridgov::sink::Commit;
 use gridgov::{Error, ErrorKind, Model};
 use rusqlite::Connection;
-
-fn model() -> Arc<Model> {
-    Arc::new(Model::sample())
-}
-
-/// A fresh folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir()
-        .join("gridgov-journal-tests")
-        .join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-fn open(path: &Path) -> gridgov::Result<Engine> {
-    Engine::open(model(), path, &OpenOptions::default())
-}
 
 /// Options that keep the events on disk.
 fn on_disk() -> OpenOptions {

@@ -5,34 +5,17 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use common::journal::{model, open, scratch};
 use common::{MAIN_PATH_T0, main_path_call};
 use gridgov::audit;
 use gridgov::engine::{CATCH_UP_CHUNK, Commit, Engine, EventSink};
 use gridgov::journal::OpenOptions;
 use gridgov::simulate::{Simulation, simulate};
-use gridgov::{Error, ErrorKind, Model};
+use gridgov::{Error, ErrorKind};
 use rusqlite::Connection;
-
-fn model() -> Arc<Model> {
-    Arc::new(Model::sample())
-}
-
-/// A fresh folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir()
-        .join("gridgov-sink-tests")
-        .join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-fn open(path: &Path) -> gridgov::Result<Engine> {
-    Engine::open(model(), path, &OpenOptions::default())
-}
 
 /// Every event's line and hash in the journal, by SQL.
 fn stored(path: &Path) -> Vec<(u64, String, String)> {

@@ -2,6 +2,9 @@
 //! to the fixtures shared with the C, Java and Python tests.
 #![allow(dead_code, reason = "each test or bench uses part of it")]
 
+#[cfg(feature = "journal")]
+pub mod journal;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
