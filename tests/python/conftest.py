@@ -60,3 +60,23 @@ def to_utc_datetime(t: np.datetime64) -> datetime:
     """A datetime64[ms] value as an aware UTC datetime."""
     ms = int(t.astype("datetime64[ms]").astype(np.int64))
     return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=ms)
+
+
+def main_path(eng: gridgov.Engine, case_no: int) -> int:
+    """One supervisor's E0102 case in grid 37990100100101 through its main path from Monday
+    2025-11-03 09:00 (plus ``case_no`` seconds): report, accept, file, dispatch, start, handle,
+    check, close: 8 events, one call each. Returns the case id."""
+    t = datetime(2025, 11, 3, 9, 0) + timedelta(seconds=case_no)
+    case = eng.report("SV001", category="E0102", grid="37990100100101", at=t, description=f"case {case_no}")
+    steps = [
+        ("accept", "AC01", {}),
+        ("file", "SL01", {}),
+        ("dispatch", "DP01", {}),
+        ("start", "H-SANIT-1", {}),
+        ("handle", "H-SANIT-1", {"result": "done"}),
+        ("check", "SV001", {"passed": True}),
+        ("close", "SL01", {"reason": "fixed"}),
+    ]
+    for i, (action, actor, fields) in enumerate(steps, 1):
+        eng.act(case, action, actor=actor, at=t + timedelta(minutes=i), **fields)
+    return case

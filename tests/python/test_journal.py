@@ -14,28 +14,10 @@ import pytest
 import gridgov
 from gridgov import Engine
 
-from conftest import fixture_path
+from conftest import fixture_path, main_path
 
 GRID = "37990100100101"
 MON = datetime(2025, 11, 3, 9, 0)
-
-
-def main_path(eng: Engine, case_no: int) -> int:
-    """One case through report, accept, file, dispatch (8 events with start, handle, check, close)."""
-    t = MON + timedelta(seconds=case_no)
-    case = eng.report("SV001", category="E0102", grid=GRID, at=t, description=f"case {case_no}")
-    steps = [
-        ("accept", "AC01", {}),
-        ("file", "SL01", {}),
-        ("dispatch", "DP01", {}),
-        ("start", "H-SANIT-1", {}),
-        ("handle", "H-SANIT-1", {"result": "done"}),
-        ("check", "SV001", {"passed": True}),
-        ("close", "SL01", {"reason": "fixed"}),
-    ]
-    for i, (action, actor, fields) in enumerate(steps, 1):
-        eng.act(case, action, actor=actor, at=t + timedelta(minutes=i), **fields)
-    return case
 
 
 @pytest.fixture

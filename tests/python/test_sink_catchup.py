@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
@@ -15,26 +15,10 @@ import pytest
 import gridgov
 from gridgov import Engine
 
+from conftest import main_path
+
 GRID = "37990100100101"
 MON = datetime(2025, 11, 3, 9, 0)
-
-
-def main_path(eng: Engine, case_no: int) -> int:
-    """One case through its main path: 8 events, one commit each."""
-    t = MON + timedelta(seconds=case_no)
-    case = eng.report("SV001", category="E0102", grid=GRID, at=t, description=f"case {case_no}")
-    steps = [
-        ("accept", "AC01", {}),
-        ("file", "SL01", {}),
-        ("dispatch", "DP01", {}),
-        ("start", "H-SANIT-1", {}),
-        ("handle", "H-SANIT-1", {"result": "done"}),
-        ("check", "SV001", {"passed": True}),
-        ("close", "SL01", {"reason": "fixed"}),
-    ]
-    for i, (action, actor, fields) in enumerate(steps, 1):
-        eng.act(case, action, actor=actor, at=t + timedelta(minutes=i), **fields)
-    return case
 
 
 class HostDb:
