@@ -57,6 +57,24 @@ fn stored_lines(path: &Path) -> Vec<String> {
         .expect("lines")
 }
 
+/// Calls 8..12 of the script, then filing case 1 (closed by call 7), in one batch
+/// ([`Engine::batch`]): the filing is refused, so nothing of the batch may remain.
+fn refused_batch(eng: &mut Engine) -> Error {
+    eng.batch(|eng| {
+        for k in 8..12 {
+            main_path_call(eng, k)?;
+        }
+        eng.act(
+            1,
+            Actor::Worker("SL01".into()),
+            MAIN_PATH_T0 + 86_400_000,
+            Action::File,
+        )
+        .map(|_| ())
+    })
+    .expect_err("filing a closed case")
+}
+
 /// A sink that refuses everything.
 struct Refusing;
 
@@ -231,20 +249,7 @@ fn a_batch_with_one_invalid_action_commits_nothing() {
     }
     let before = eng.clone();
     // the closure form
-    let err = eng
-        .batch(|eng| {
-            for k in 8..12 {
-                main_path_call(eng, k)?;
-            }
-            eng.act(
-                1,
-                Actor::Worker("SL01".into()),
-                MAIN_PATH_T0 + 86_400_000,
-                Action::File,
-            )
-            .map(|_| ())
-        })
-        .expect_err("filing a closed case");
+    let err = refused_batch(&mut eng);
     assert_eq!(err.kind(), ErrorKind::InvalidTransition);
     assert!(eng == before);
     assert_eq!(stored_lines(&path).len(), 8);
@@ -1204,20 +1209,7 @@ fn a_batch_rolled_back_on_disk_leaves_the_journal_and_the_engine_unchanged() {
         assert_eq!(stored_lines(&path).len() as u64, count);
         assert_eq!(eng.history_owned(1).expect("history").len(), 8);
     };
-    let err = eng
-        .batch(|eng| {
-            for k in 8..12 {
-                main_path_call(eng, k)?;
-            }
-            eng.act(
-                1,
-                Actor::Worker("SL01".into()),
-                MAIN_PATH_T0 + 86_400_000,
-                Action::File,
-            )
-            .map(|_| ())
-        })
-        .expect_err("filing a closed case");
+    let err = refused_batch(&mut eng);
     assert_eq!(err.kind(), ErrorKind::InvalidTransition);
     unchanged(&eng);
     eng.begin_batch().expect("begin");
