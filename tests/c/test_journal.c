@@ -153,6 +153,16 @@ static void test_migration(const gridgov_model *m) {
   const char *last = events ? strstr(events, "\"action\":\"migrate\"") : NULL;
   CHECK(last != NULL && strstr(last, "\"case\":0") != NULL && strstr(last, "\"from\":\"") != NULL &&
         strstr(last, "\"seq\":3") != NULL);
+  /* a migration belongs to no case: the same line on case 5 is refused, naming the member */
+  char *on_case = last ? strstr(last, "\"case\":0") : NULL;
+  if (on_case) {
+    on_case[7] = '5';
+    gridgov_engine *r = NULL;
+    CHECK_STATUS(gridgov_engine_replay_unverified(other, events, strlen(events), &r),
+                 GRIDGOV_STATUS_INVALID_VALUE);
+    CHECK_ERROR_MENTIONS("event.case");
+    CHECK(r == NULL);
+  }
   gridgov_string_free(events);
   gridgov_engine_free(migrated);
   /* reopened with the new model: the migration replays; the old model is now refused */

@@ -186,7 +186,17 @@ def test_a_migration_after_events_is_an_event_of_the_chain(sample: gridgov.Model
     del eng
     assert gridgov.verify_journal(path)["events"] == old["events"] + 9
     again = Engine.open(renamed, path)
-    assert Engine.replay(renamed, again.events_jsonl()) == again
+    text = again.events_jsonl()
+    assert Engine.replay(renamed, text) == again
+    # a migration belongs to no case and names two models' hashes: anything else is refused,
+    # naming the member
+    line = next(x for x in text.splitlines() if '"action":"migrate"' in x)
+    old = last["from"]
+    edits = [(('"case":0', '"case":3'), "event.case"), ((f'"from":"{old}"', f'"from":"{old.upper()}"'), "event.from")]
+    for edit, member in edits:
+        assert edit[0] in line
+        with pytest.raises(gridgov.ValidationError, match=member):
+            Engine.replay(renamed, text.replace(line, line.replace(edit[0], edit[1])), verify=False)
     del again
     with pytest.raises(gridgov.JournalError, match="sha256"):
         Engine.open(sample, path)
