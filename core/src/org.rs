@@ -5,7 +5,6 @@
 //! cycle is rejected at load time. Workers hold exactly one role; supervisors (grid workers) are
 //! assigned unit grids, other roles act within their unit's jurisdiction.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -233,9 +232,9 @@ pub struct WorkerConfig {
 #[derive(Debug, Clone)]
 pub struct Organisation {
     units: Vec<Unit>,
-    unit_index: HashMap<String, UnitId>,
+    unit_index: foldhash::HashMap<String, UnitId>,
     workers: Vec<Worker>,
-    worker_index: HashMap<String, WorkerId>,
+    worker_index: foldhash::HashMap<String, WorkerId>,
     graph: DiGraph<UnitId, ()>,
 }
 
@@ -267,7 +266,8 @@ impl Organisation {
         territory: &Territory,
         issues: &mut Issues,
     ) -> Organisation {
-        let mut unit_index = HashMap::with_capacity(units.len());
+        let mut unit_index =
+            foldhash::HashMap::with_capacity_and_hasher(units.len(), Default::default());
         for (i, u) in units.iter().enumerate() {
             check_id(&u.id, &format!("units[{i}].id"), issues);
             if let Some(first) = unit_index.insert(u.id.clone(), UnitId(i as u32)) {
@@ -362,7 +362,8 @@ impl Organisation {
             graph.remove_edge(edge);
         }
 
-        let mut worker_index = HashMap::with_capacity(workers.len());
+        let mut worker_index =
+            foldhash::HashMap::with_capacity_and_hasher(workers.len(), Default::default());
         let mut built_workers = Vec::with_capacity(workers.len());
         for (i, w) in workers.iter().enumerate() {
             check_id(&w.id, &format!("workers[{i}].id"), issues);

@@ -240,7 +240,7 @@ pub struct Territory {
     subtree_end: Vec<u32>,
     depth: Vec<u8>,
     children: Vec<Vec<AreaId>>,
-    index: HashMap<Box<str>, AreaId>,
+    index: foldhash::HashMap<Box<str>, AreaId>,
     grids: Vec<AreaId>,
 }
 
@@ -393,7 +393,7 @@ impl Territory {
         }
         let mut areas = Vec::with_capacity(n);
         let mut depth = vec![0u8; n];
-        let mut index = HashMap::with_capacity(n);
+        let mut index = foldhash::HashMap::with_capacity_and_hasher(n, Default::default());
         let mut grids = Vec::new();
         for &i in &order {
             let a = &configs[i];

@@ -31,7 +31,7 @@ mod replay;
 mod sinks;
 pub(crate) mod timers;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -87,7 +87,7 @@ pub struct Engine {
     /// When the last event happened (the records' `as_of` is 1 ms later).
     last_event_at: Option<Millis>,
     /// Interned ids (actors, categories, urgencies), so cases and events share them.
-    strings: HashSet<Arc<str>>,
+    strings: foldhash::HashSet<Arc<str>>,
     denials: Vec<Denial>,
     /// Each armed case's next escalation firing.
     queue: Queue,
@@ -164,7 +164,7 @@ impl Engine {
             last_of_case: Vec::new(),
             trails: Vec::new(),
             last_event_at: None,
-            strings: HashSet::new(),
+            strings: foldhash::HashSet::default(),
             denials: Vec::new(),
             queue: Queue::default(),
             replaying: false,

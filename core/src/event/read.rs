@@ -3,7 +3,6 @@
 //! take.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -366,7 +365,7 @@ fn owned(t: Text<'_>) -> String {
 /// Ids shared by many events (actors, categories, grids, units, rule names), each allocated
 /// once by a reader that keeps them ([`Strings::new`]), up to [`STRINGS_KEPT`] at a time.
 pub(crate) struct Strings {
-    kept: HashSet<Arc<str>>,
+    kept: foldhash::HashSet<Arc<str>>,
     limit: usize,
 }
 
@@ -377,7 +376,7 @@ impl Strings {
     /// A reader's ids, kept.
     pub(crate) fn new() -> Strings {
         Strings {
-            kept: HashSet::new(),
+            kept: foldhash::HashSet::default(),
             limit: STRINGS_KEPT,
         }
     }
@@ -385,7 +384,7 @@ impl Strings {
     /// Ids allocated each time (a reader of one line).
     fn none() -> Strings {
         Strings {
-            kept: HashSet::new(),
+            kept: foldhash::HashSet::default(),
             limit: 0,
         }
     }
