@@ -1002,6 +1002,20 @@ name = "reworked"
 trigger = { rework = 1 }
 action = { supervise = true }"#;
 
+/// Escalation events as (case, instant, rule, firing), by case then time: what a sweep fires,
+/// whatever order it fires in.
+fn firings_by_case(events: &[gridgov::event::Event]) -> Vec<(u64, i64, u32, u32)> {
+    let mut firings: Vec<_> = events
+        .iter()
+        .filter_map(|e| match &e.body {
+            EventBody::Escalation(f) => Some((e.case, e.at, f.rule, f.firing)),
+            _ => None,
+        })
+        .collect();
+    firings.sort_unstable();
+    firings
+}
+
 /// Random action sequences from random actors never panic; refusals leave the engine equal;
 /// replay equals the engine; a running stage's deadline never moves earlier.
 #[test]
@@ -1030,6 +1044,7 @@ fn property_random_sequences() {
     .collect();
     let categories = ["C0101", "E0102", "E0101", "C0201", "E0401"];
     let grids = [GRID, "37990100100102", GRID_W];
+    let mut later_firings = 0;
     for seed in 1..=6u64 {
         let mut rng = common::Rng::new(seed * 7919);
         let mut eng = rules_engine(PROPERTY_RULES);
@@ -1212,6 +1227,29 @@ fn property_random_sequences() {
         let again =
             Engine::replay_with_config(Arc::clone(&model), config.clone(), eng.events()).unwrap();
         assert!(again == eng, "seed {seed}: replay differs");
+        // The replay builds its escalation queue once, at its end: a later sweep fires what
+        // the original's fires, and what a scan of every case finds due, case by case (also
+        // halfway, where more cases are open).
+        let later = eng.events().last().unwrap().at + 20 * 86_400_000;
+        let fired = eng.clone().sweep(later).unwrap().to_vec();
+        assert_eq!(again.clone().sweep(later).unwrap(), fired, "seed {seed}");
+        let by_scan = eng.clone().sweep_by_scan(later).unwrap().to_vec();
+        assert_eq!(
+            firings_by_case(&fired),
+            firings_by_case(&by_scan),
+            "seed {seed}"
+        );
+        let half = &eng.events()[..eng.events().len() / 2];
+        let mut halfway =
+            Engine::replay_with_config(Arc::clone(&model), config.clone(), half).unwrap();
+        let later = half.last().unwrap().at + 20 * 86_400_000;
+        let by_scan = firings_by_case(halfway.clone().sweep_by_scan(later).unwrap());
+        later_firings += by_scan.len();
+        assert_eq!(
+            firings_by_case(halfway.sweep(later).unwrap()),
+            by_scan,
+            "seed {seed}"
+        );
         let lines = eng.events_json_lines(None).unwrap();
         let back = gridgov::event::from_json_lines(&lines).unwrap();
         assert!(Engine::replay_with_config(Arc::clone(&model), config, &back).unwrap() == eng);
@@ -1229,6 +1267,10 @@ fn property_random_sequences() {
         }
         assert!(escalations > 0, "seed {seed}: no escalation fired");
     }
+    assert!(
+        later_firings > 0,
+        "no escalation left after a halfway replay"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -636,6 +636,25 @@ static void test_sweep(void) {
   CHECK(cases == 1 && events == 8);
   gridgov_engine_free(c);
 
+  /* A replayed engine has the original's escalations queued (a replay queues them once, at
+   * its end): both sweep the same firings. */
+  gridgov_engine *o = rules_engine(m);
+  char *lines = NULL;
+  size_t lines_len = 0;
+  CHECK_STATUS(gridgov_engine_events_json(o, NULL, &lines, &lines_len), GRIDGOV_STATUS_OK);
+  gridgov_engine *replayed = NULL;
+  CHECK_STATUS(gridgov_engine_replay(m, lines, lines_len, &replayed), GRIDGOV_STATUS_OK);
+  gridgov_string_free(lines);
+  char *fired_o = NULL, *fired_r = NULL;
+  CHECK_STATUS(gridgov_engine_sweep(o, T_TUE_10, &fired_o, NULL), GRIDGOV_STATUS_OK);
+  CHECK_STATUS(gridgov_engine_sweep(replayed, T_TUE_10, &fired_r, NULL), GRIDGOV_STATUS_OK);
+  CHECK(count(fired_o, "\"action\":\"escalate\"") == 4);
+  CHECK(fired_o && fired_r && strcmp(fired_o, fired_r) == 0);
+  gridgov_string_free(fired_o);
+  gridgov_string_free(fired_r);
+  gridgov_engine_free(o);
+  gridgov_engine_free(replayed);
+
   /* Bad arguments: nothing fires. */
   gridgov_engine *d = rules_engine(m);
   CHECK_STATUS(gridgov_engine_sweep_arrays(d, T_TUE_10, NULL, rb, tb, 2, &n),

@@ -206,13 +206,11 @@ impl Engine {
                 earliest = Some((at, r));
             }
         }
-        if let Some((at, r)) = earliest {
-            self.queue.push((at, id, r, generation));
-        }
         // Entries of earlier generations stay queued until their bucket is swept; rebuild the
         // queue when they outnumber the live ones, so memory stays proportional to what is
         // armed.
-        if self.queue.set_armed(idx, earliest.is_some()) {
+        let entry = earliest.map(|(at, r)| (at, id, r, generation));
+        if self.queue.arm(idx, entry) {
             self.rebuild_queue()?;
         }
         Ok(())

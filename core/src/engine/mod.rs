@@ -12,7 +12,7 @@
 //! | `engine/mod.rs` | the [`Engine`]: reports, cases, history, the case as JSON, the export; with the events on disk ([`Engine::events_on_disk`]), history and the export read from the journal |
 //! | `engine/act.rs` | [`Engine::act`]: one action's checks, in order, and the case it leaves (the transitions of approvals, dispatch, 督办 orders, callbacks…), the verification task's assignee |
 //! | `engine/timers.rs` | stage limits, deadlines and lights (pure functions of the calendar and a timer) |
-//! | `engine/queue.rs` | the escalation queue: next firings bucketed by minute, stale entries, rebuilds |
+//! | `engine/queue.rs` | the escalation queue: next firings bucketed by minute, stale entries, rebuilds; deferred during a replay (built once at its end) |
 //! | `engine/escalate.rs` | when rules fire, what a firing does, [`Engine::sweep`] |
 //! | `engine/replay.rs` | [`Engine::replay`], the verified replay of exported text, and the chunked replay of a journal |
 //! | `engine/commit.rs` | each changing call as a transaction: the undo log, the rollback, delivering commits to the sinks ([`EventSink`]), batches, dropping committed events when they stay on disk |

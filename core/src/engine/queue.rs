@@ -7,6 +7,10 @@
 //! live ones four to one (plus a floor), the engine rebuilds the queue from the cases, so memory
 //! stays proportional to what is armed. What fires when is decided by the engine
 //! (`engine/escalate.rs`); this module only keeps the entries.
+//!
+//! A replay *defers* the queue: it keeps only each case's latest entry, in a list by case, and
+//! queues them once at its end ([`Queue::settle`]). Nothing sweeps during a replay, so the
+//! buckets and their stale entries would only be built to be rebuilt.
 
 use std::collections::BTreeMap;
 
@@ -29,6 +33,8 @@ pub(crate) struct Queue {
     live_of_case: Vec<u32>,
     /// Sum of `live_of_case`.
     live: usize,
+    /// While deferred (a replay): each case's current entry, queued at [`Queue::settle`].
+    pending: Option<Vec<Option<Entry>>>,
 }
 
 impl Queue {
@@ -36,6 +42,49 @@ impl Queue {
     #[inline]
     pub(crate) fn add_case(&mut self) {
         self.generation.push(0);
+        if let Some(pending) = &mut self.pending {
+            pending.push(None);
+        }
+    }
+
+    /// Defers queuing until [`Queue::settle`] (a replay: nothing sweeps meanwhile).
+    pub(crate) fn defer(&mut self) {
+        if self.pending.is_none() {
+            let mut pending = vec![None; self.generation.len()];
+            for entry in std::mem::take(&mut self.buckets).into_values().flatten() {
+                if self.generation[(entry.1 - 1) as usize] == entry.3 {
+                    pending[(entry.1 - 1) as usize] = Some(entry);
+                }
+            }
+            self.queued = 0;
+            self.live = 0;
+            self.live_of_case.clear();
+            self.pending = Some(pending);
+        }
+    }
+
+    /// Queues the entries kept since [`Queue::defer`], and queues as it goes again.
+    pub(crate) fn settle(&mut self) {
+        if let Some(pending) = self.pending.take() {
+            let cases = pending.len();
+            self.rebuild(pending.into_iter().flatten().collect(), cases);
+        }
+    }
+
+    /// Sets case `idx`'s current entry (none: nothing armed), its generation just bumped;
+    /// returns whether the stale entries now outnumber the live ones enough that the queue
+    /// should be rebuilt ([`Queue::set_armed`]).
+    #[inline]
+    pub(crate) fn arm(&mut self, idx: usize, entry: Option<Entry>) -> bool {
+        if let Some(pending) = &mut self.pending {
+            pending[idx] = entry;
+            return false;
+        }
+        let armed = entry.is_some();
+        if let Some(entry) = entry {
+            self.push(entry);
+        }
+        self.set_armed(idx, armed)
     }
 
     /// Starts a new generation for case `idx` (id − 1), making its queued entries stale, and
@@ -65,7 +114,7 @@ impl Queue {
     /// Records whether case `idx` has a current entry; returns whether the stale entries now
     /// outnumber the live ones enough that the queue should be rebuilt.
     #[inline]
-    pub(crate) fn set_armed(&mut self, idx: usize, armed: bool) -> bool {
+    fn set_armed(&mut self, idx: usize, armed: bool) -> bool {
         if self.live_of_case.len() <= idx {
             self.live_of_case.resize(idx + 1, 0);
         }
@@ -79,6 +128,9 @@ impl Queue {
     /// queue next.
     pub(crate) fn truncate_cases(&mut self, cases: usize) {
         self.generation.truncate(cases);
+        if let Some(pending) = &mut self.pending {
+            pending.truncate(cases);
+        }
         self.live_of_case.truncate(cases);
         let mut dropped = 0;
         for entries in self.buckets.values_mut() {
@@ -91,6 +143,13 @@ impl Queue {
 
     /// Replaces every entry by `entries` (one current entry per armed case, of `cases` cases).
     pub(crate) fn rebuild(&mut self, entries: Vec<Entry>, cases: usize) {
+        if let Some(pending) = &mut self.pending {
+            *pending = vec![None; cases];
+            for entry in entries {
+                pending[(entry.1 - 1) as usize] = Some(entry);
+            }
+            return;
+        }
         self.buckets.clear();
         self.queued = 0;
         self.live = entries.len();

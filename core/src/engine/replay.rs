@@ -39,11 +39,11 @@ impl Engine {
         events: &[Event],
     ) -> Result<Engine> {
         let mut eng = Engine::with_config(model, config);
-        eng.replaying = true;
+        eng.begin_replay();
         for (i, e) in events.iter().enumerate() {
             eng.apply(i, e.clone())?;
         }
-        eng.replaying = false;
+        eng.end_replay();
         Ok(eng)
     }
 
@@ -53,7 +53,7 @@ impl Engine {
         let config = model.engine_config().clone();
         let mut eng = Engine::with_config(model, config);
         eng.keep_events = keep_events;
-        eng.replaying = true;
+        eng.begin_replay();
         eng
     }
 
@@ -74,11 +74,25 @@ impl Engine {
 
     /// Ends a replay begun with [`Engine::replay_start`].
     pub(crate) fn replay_end(&mut self) {
-        self.replaying = false;
+        self.end_replay();
         if !self.keep_events {
             self.recent = Vec::new();
             self.events.shrink_to_fit();
         }
+    }
+
+    /// Marks the start of a replay: the actions take what the events say where a live call
+    /// would decide (`replaying`), and the escalation queue is built once at the end.
+    fn begin_replay(&mut self) {
+        self.replaying = true;
+        self.queue.defer();
+    }
+
+    /// Marks the end of a replay begun with [`Engine::begin_replay`]: the escalation queue
+    /// takes each case's next firing, as computed after its last event.
+    fn end_replay(&mut self) {
+        self.replaying = false;
+        self.queue.settle();
     }
 
     /// Applies event `i` (from 0) again, with every check (taking the event: its report or
@@ -177,7 +191,7 @@ impl Engine {
                 // loop, several times faster than walking the lines)
                 let newlines = text.bytes().filter(|&b| b == b'\n').count();
                 eng.reserve(newlines + 1);
-                eng.replaying = true;
+                eng.begin_replay();
                 let mut failed = None;
                 let mut i = 0;
                 for batch in received {
@@ -190,7 +204,7 @@ impl Engine {
                         i += 1;
                     }
                 }
-                eng.replaying = false;
+                eng.end_replay();
                 failed.map_or(Ok(eng), Err)
             },
         );
