@@ -266,8 +266,10 @@ impl Organisation {
         territory: &Territory,
         issues: &mut Issues,
     ) -> Organisation {
-        let mut unit_index =
-            foldhash::HashMap::with_capacity_and_hasher(units.len(), Default::default());
+        let mut unit_index = foldhash::HashMap::with_capacity_and_hasher(
+            units.len(),
+            foldhash::fast::RandomState::default(),
+        );
         for (i, u) in units.iter().enumerate() {
             check_id(&u.id, &format!("units[{i}].id"), issues);
             if let Some(first) = unit_index.insert(u.id.clone(), UnitId(i as u32)) {
@@ -362,8 +364,10 @@ impl Organisation {
             graph.remove_edge(edge);
         }
 
-        let mut worker_index =
-            foldhash::HashMap::with_capacity_and_hasher(workers.len(), Default::default());
+        let mut worker_index = foldhash::HashMap::with_capacity_and_hasher(
+            workers.len(),
+            foldhash::fast::RandomState::default(),
+        );
         let mut built_workers = Vec::with_capacity(workers.len());
         for (i, w) in workers.iter().enumerate() {
             check_id(&w.id, &format!("workers[{i}].id"), issues);

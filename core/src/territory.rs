@@ -393,7 +393,8 @@ impl Territory {
         }
         let mut areas = Vec::with_capacity(n);
         let mut depth = vec![0u8; n];
-        let mut index = foldhash::HashMap::with_capacity_and_hasher(n, Default::default());
+        let mut index =
+            foldhash::HashMap::with_capacity_and_hasher(n, foldhash::fast::RandomState::default());
         let mut grids = Vec::new();
         for &i in &order {
             let a = &configs[i];
