@@ -194,6 +194,96 @@ where
     })
 }
 
+/// `f` applied to pieces of `piece` items of `items` on `threads` worker threads, each piece's
+/// result handed to `g` on the calling thread **in piece order** as soon as it and every piece
+/// before it are done: a pipeline whose first stage runs on every core and whose second stage
+/// (sequential work such as a hash chain) overlaps with it. `g` returns whether to go on; once
+/// it returns `false` no piece is handed to it again and the workers stop taking new pieces.
+///
+/// With one thread, or when everything fits in one piece, both run on the calling thread,
+/// piece by piece.
+///
+/// # Panics
+///
+/// As [`map_chunks`]: a worker's panic is re-raised in the caller with its own payload (the
+/// first worker's in thread order), after every worker has finished; a panic of `g` likewise,
+/// after the workers.
+pub(crate) fn pieces_in_order<T, R>(
+    items: &[T],
+    threads: usize,
+    piece: usize,
+    f: impl Fn(&[T]) -> R + Sync,
+    mut g: impl FnMut(R) -> bool,
+) where
+    T: Sync,
+    R: Send,
+{
+    let piece = piece.max(1);
+    let pieces = items.len().div_ceil(piece);
+    let nth = |i: usize| &items[i * piece..((i + 1) * piece).min(items.len())];
+    if threads <= 1 || pieces <= 1 {
+        for i in 0..pieces {
+            if !g(f(nth(i))) {
+                return;
+            }
+        }
+        return;
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (f, next, stop, nth) = (&f, &next, &stop, &nth);
+    std::thread::scope(|scope| {
+        let (done, received) = std::sync::mpsc::channel::<(usize, R)>();
+        let handles: Vec<_> = (0..threads.min(pieces))
+            .map(|_| {
+                let done = done.clone();
+                let worker = std::thread::Builder::new().name(crate::WORKER_THREAD_NAME.into());
+                let work = move || {
+                    use std::sync::atomic::Ordering::Relaxed;
+                    while !stop.load(Relaxed) {
+                        let i = next.fetch_add(1, Relaxed);
+                        if i >= pieces || done.send((i, f(nth(i)))).is_err() {
+                            break;
+                        }
+                    }
+                };
+                match worker.spawn_scoped(scope, work) {
+                    Ok(handle) => handle,
+                    // As `scope.spawn` would: the system refused a thread.
+                    Err(e) => panic!("cannot start a worker thread: {e}"),
+                }
+            })
+            .collect();
+        drop(done);
+        // Pieces come back in any order; each waits here until the ones before it are handed on.
+        let consumed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut want = 0;
+            for (i, r) in received {
+                waiting.insert(i, r);
+                while let Some(r) = waiting.remove(&want) {
+                    want += 1;
+                    if !g(r) {
+                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                        return;
+                    }
+                }
+            }
+        }));
+        if consumed.is_err() {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        for h in handles {
+            if let Err(payload) = h.join() {
+                std::panic::resume_unwind(payload);
+            }
+        }
+        if let Err(payload) = consumed {
+            std::panic::resume_unwind(payload);
+        }
+    });
+}
+
 /// `text` cut into `threads` byte ranges of about equal size, each ending after a line break
 /// (the last at the end of the text): whole lines, for line-by-line work on each chunk.
 pub(crate) fn line_chunks(text: &str, threads: usize) -> Vec<Range<usize>> {
@@ -313,5 +403,68 @@ mod tests {
             .or_else(|| payload.downcast_ref::<&str>().copied())
             .unwrap_or_default();
         assert_eq!(message, "worker saw row 60");
+    }
+
+    #[test]
+    fn pieces_come_in_order_and_stop_when_asked() {
+        let items: Vec<u32> = (0..1000).collect();
+        for threads in [1, 2, 3, 8] {
+            for piece in [1, 7, 100, 1000, 5000] {
+                let mut seen = Vec::new();
+                pieces_in_order(&items, threads, piece, <[u32]>::to_vec, |p| {
+                    seen.extend(p);
+                    true
+                });
+                assert_eq!(seen, items, "{threads} threads, pieces of {piece}");
+                // stopping after the third piece hands on exactly three
+                let mut handed = 0;
+                pieces_in_order(&items, threads, piece, <[u32]>::len, |_| {
+                    handed += 1;
+                    handed < 3
+                });
+                assert_eq!(handed, 3.min(items.len().div_ceil(piece)));
+            }
+        }
+        let mut none = 0;
+        pieces_in_order(&[] as &[u32], 2, 10, <[u32]>::len, |_| {
+            none += 1;
+            true
+        });
+        assert_eq!(none, 0);
+    }
+
+    #[test]
+    fn a_panic_in_either_stage_of_the_pieces_is_re_raised() {
+        let items: Vec<u32> = (0..100).collect();
+        let message = |payload: Box<dyn std::any::Any + Send>| {
+            payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default()
+        };
+        let worker = std::panic::catch_unwind(|| {
+            pieces_in_order(
+                &items,
+                2,
+                10,
+                |p| assert!(!p.contains(&60), "worker saw 60"),
+                |()| true,
+            );
+        });
+        assert_eq!(message(worker.expect_err("re-raised")), "worker saw 60");
+        let consumer = std::panic::catch_unwind(|| {
+            pieces_in_order(
+                &items,
+                2,
+                10,
+                |p| p[0],
+                |first| {
+                    assert!(first != 30, "consumer saw 30");
+                    true
+                },
+            );
+        });
+        assert_eq!(message(consumer.expect_err("re-raised")), "consumer saw 30");
     }
 }
