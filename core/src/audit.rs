@@ -37,22 +37,23 @@ pub const GENESIS: [u8; 32] = [0; 32];
 
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(HEX_DIGITS[usize::from(b & 15)]));
+    }
+    s
 }
+
+/// The digits of lower-case hex.
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// Lower-case hex of a SHA-256 digest, without allocating.
 pub fn hex_array(bytes: &[u8; 32]) -> [u8; 64] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = [0u8; 64];
     for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = DIGITS[usize::from(b >> 4)];
-        pair[1] = DIGITS[usize::from(b & 15)];
+        pair[0] = HEX_DIGITS[usize::from(b >> 4)];
+        pair[1] = HEX_DIGITS[usize::from(b & 15)];
     }
     out
 }
@@ -236,6 +237,19 @@ fn follows_scanned(line: &str, s: &scan::Scanned, prev: &[u8; 32]) -> Option<[u8
     (got == s.stated).then_some(s.stated)
 }
 
+/// The link `line` states when it is in canonical form and follows `prev`, its top-level
+/// members handed to `each` from the same pass (as [`Follower::follow_members`] does); `None`
+/// when the fast path does not take the line or finds its link broken (the caller's general
+/// path then decides, and names the error).
+pub(crate) fn follows_members(
+    line: &str,
+    prev: &[u8; 32],
+    each: impl FnMut(Range<usize>, &Member),
+) -> Option<[u8; 32]> {
+    let scanned = scan::scan_members(line.as_bytes(), each)?;
+    follows_scanned(line, &scanned, prev)
+}
+
 /// The error for the first broken line, which starts at `offset`: the general path's own,
 /// from the link stated on the line before it.
 fn first_break(text: &str, offset: usize) -> Error {
@@ -325,7 +339,6 @@ impl Follower {
 
 /// Hands the top-level members of `line` to `each` as [`Follower::follow_members`] does,
 /// without checking its link; whether the line is in canonical form.
-#[cfg(test)]
 pub(crate) fn scan_members(line: &str, each: impl FnMut(Range<usize>, &Member)) -> bool {
     scan::scan_members(line.as_bytes(), each).is_some()
 }

@@ -600,6 +600,20 @@ pub fn line_with_link(prev: &[u8; 32], e: &Event) -> Result<(String, [u8; 32])> 
     Ok((utf8(buf)?, link))
 }
 
+/// Writes at the end of `buf` the line [`line_with_link`] writes for `e` when its link is
+/// `link`, without hashing: for checking a stored line whose link is already known.
+///
+/// # Errors
+/// As [`Event::to_json`].
+pub(crate) fn write_line_linked(buf: &mut Vec<u8>, e: &Event, link: &[u8; 32]) -> Result<()> {
+    let start = buf.len();
+    let w = write_event(buf, e, true, true)?;
+    // the placeholder is the 64 characters before the member's closing quote
+    let at = start + w.hash.end - 65;
+    buf[at..at + 64].copy_from_slice(&hex_array(link));
+    Ok(())
+}
+
 /// Hashes a line written with its `hash` placeholder ([`write_event`] with `with_hash`, the
 /// spans `w` relative to `line`'s start) after `prev` — the canonical text is the line less
 /// its `contact` and `hash` members — and writes the link into the placeholder.

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::audit::{self, GENESIS, Verified};
 use crate::case::Actor;
 use crate::error::{Error, Result};
-use crate::event::{Event, EventBody};
+use crate::event::{self, Event, EventBody};
 use crate::sink::line_after;
 
 use super::schema::{journal_error, model_record, sql_error};
@@ -61,6 +61,42 @@ struct Row {
     action: String,
     line: String,
     hash: String,
+}
+
+/// The checks of [`check_row`] in one pass over the line, for a line in canonical form (as
+/// the library writes them): the scan that follows the chain hands the line's members to the
+/// event reader, and the event is written again (not hashed again) to compare with the line.
+/// `None` whenever any check would fail or the fast path does not take the line:
+/// [`check_row`] then decides, and names the error.
+fn check_row_fast(
+    position: u64,
+    row: &Row,
+    prev: &[u8; 32],
+    strings: &mut event::Strings,
+    buf: &mut Vec<u8>,
+) -> Option<(Event, [u8; 32])> {
+    if u64::try_from(row.seq).ok()? != position {
+        return None;
+    }
+    let line = row.line.as_str();
+    let mut members = event::Members::new(strings);
+    let link = audit::follows_members(line, prev, |key, value| members.take(line, key, value))?;
+    let e = members.into_event()?;
+    if e.seq != position || row.hash.as_bytes() != audit::hex_array(&link).as_slice() {
+        return None;
+    }
+    buf.clear();
+    event::write_line_linked(buf, &e, &link).ok()?;
+    if buf.as_slice() != line.as_bytes() {
+        return None;
+    }
+    let (kind, actor, action) = columns(&e);
+    let same = row.case_id == e.case as i64
+        && row.at == e.at
+        && row.actor_kind == kind
+        && row.actor == actor
+        && row.action == action;
+    same.then_some((e, link))
 }
 
 /// Checks row `position` (from 1) after the link `prev`; returns its event and link.
@@ -253,6 +289,8 @@ pub(super) fn scan(
         .map_err(|e| err(&e))?;
     let mut rows = stmt.query([]).map_err(|e| err(&e))?;
     let mut prev = GENESIS;
+    let mut strings = event::Strings::new();
+    let mut buf = Vec::with_capacity(512);
     let mut events = Vec::with_capacity(if each.is_some() { SCAN_CHUNK } else { 0 });
     let mut count = 0u64;
     loop {
@@ -286,7 +324,10 @@ pub(super) fn scan(
             hash: r.get(7).map_err(|e| err(&e))?,
         };
         let event = if verify {
-            let (e, link) = check_row(position, &row, &prev)?;
+            let (e, link) = match check_row_fast(position, &row, &prev, &mut strings, &mut buf) {
+                Some(checked) => checked,
+                None => check_row(position, &row, &prev)?,
+            };
             prev = link;
             e
         } else {
@@ -294,11 +335,27 @@ pub(super) fn scan(
                 seq: position,
                 reason,
             };
-            let value: Value = serde_json::from_str(&row.line)
-                .map_err(|e| bad(format!("its line is not JSON ({e})")))?;
+            // a line in canonical form is read in one pass (the same event `from_json` reads)
+            let line = row.line.as_str();
+            let mut members = event::Members::new(&mut strings);
+            let fast = audit::scan_members(line, |key, value| members.take(line, key, value))
+                .then(|| members.into_event())
+                .flatten();
+            // otherwise, in this order: the line's JSON, the hash column, the event
+            let value: Option<Value> = match fast {
+                Some(_) => None,
+                None => Some(
+                    serde_json::from_str(line)
+                        .map_err(|e| bad(format!("its line is not JSON ({e})")))?,
+                ),
+            };
             prev = parse_hash(&row.hash)
                 .ok_or_else(|| bad(format!("its hash column {:?} is not a hash", row.hash)))?;
-            Event::from_json(value).map_err(|e| bad(format!("its line is not an event ({e})")))?
+            match fast {
+                Some(e) => e,
+                None => Event::from_json(value.unwrap_or(Value::Null))
+                    .map_err(|e| bad(format!("its line is not an event ({e})")))?,
+            }
         };
         if let Some((from, to)) = expected.take() {
             let found = match &event.body {
@@ -371,4 +428,128 @@ pub fn verify(path: impl AsRef<Path>) -> Result<Verified> {
         events: stored.count as usize,
         head: audit::hex(&stored.head),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    /// A stored row of `e` after `prev`, as the journal writes it; and its link.
+    fn row_of(e: &Event, prev: &[u8; 32]) -> (Row, [u8; 32]) {
+        let (line, link, hash) = line_after(prev, e).expect("writes");
+        let (kind, actor, action) = columns(e);
+        let row = Row {
+            seq: e.seq as i64,
+            case_id: e.case as i64,
+            at: e.at,
+            actor_kind: kind.to_owned(),
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            line,
+            hash,
+        };
+        (row, link)
+    }
+
+    /// The fast path takes every row the library writes, with the general check's event and
+    /// link, and never takes an edited row the general check refuses.
+    #[test]
+    fn the_fast_check_of_a_row_agrees_with_the_general_one() {
+        let model = Arc::new(crate::Model::sample());
+        let start = 1_762_099_200_000; // 2025-11-03 00:00 in Asia/Shanghai
+        let eng = crate::simulate::simulate(model, &crate::simulate::Simulation::new(start, 3))
+            .expect("simulates");
+        let mut strings = event::Strings::new();
+        let mut buf = Vec::new();
+        let mut prev = GENESIS;
+        let mut contacts = 0;
+        let mut checked = 0;
+        let mut refused = 0;
+        for (i, e) in eng.events().iter().enumerate() {
+            let position = i as u64 + 1;
+            let (row, link) = row_of(e, &prev);
+            contacts += usize::from(row.line.contains("\"contact\":"));
+            let general = check_row(position, &row, &prev).expect("a written row checks");
+            let fast = check_row_fast(position, &row, &prev, &mut strings, &mut buf);
+            assert_eq!(fast, Some(general), "row {position}");
+            // edits: of the line, the hash column, the copied columns, the position
+            if i % 7 == 0 {
+                let mut edits: Vec<Row> = Vec::new();
+                let with = |f: &dyn Fn(&mut Row)| {
+                    let mut r = row_of(e, &prev).0;
+                    f(&mut r);
+                    r
+                };
+                for (k, _) in row.line.char_indices().step_by(5) {
+                    edits.push(with(&|r: &mut Row| r.line.insert(k, ' ')));
+                    edits.push(with(&|r: &mut Row| {
+                        let c = r.line[k..].chars().next().unwrap_or(' ');
+                        let other = if c == '1' { '2' } else { '1' };
+                        r.line
+                            .replace_range(k..k + c.len_utf8(), &other.to_string());
+                    }));
+                }
+                edits.push(with(&|r: &mut Row| r.hash = audit::hex(&GENESIS)));
+                edits.push(with(&|r: &mut Row| r.case_id += 1));
+                edits.push(with(&|r: &mut Row| r.at += 1));
+                edits.push(with(&|r: &mut Row| r.actor.push('x')));
+                edits.push(with(&|r: &mut Row| r.actor_kind = "citizen".into()));
+                edits.push(with(&|r: &mut Row| r.action = "report".into()));
+                edits.push(with(&|r: &mut Row| r.seq += 1));
+                // forged: the line's object changed and its link recomputed, as a forger who
+                // rewrites the chain would (rows without a contact: its digest is not forged)
+                if !row.line.contains("\"contact\":") {
+                    let forge = |f: &dyn Fn(&mut serde_json::Map<String, Value>)| {
+                        let mut r = row_of(e, &prev).0;
+                        let mut v: serde_json::Map<String, Value> =
+                            serde_json::from_str(&r.line).expect("a line is an object");
+                        v.remove("hash");
+                        f(&mut v);
+                        let canonical = Value::Object(v.clone()).to_string();
+                        let link = audit::link(&prev, canonical.as_bytes());
+                        r.hash = audit::hex(&link);
+                        v.insert("hash".into(), Value::String(r.hash.clone()));
+                        r.line = Value::Object(v).to_string();
+                        r
+                    };
+                    let unchanged = forge(&|_| {});
+                    assert_eq!(unchanged.line, row.line, "the forger writes as the library");
+                    for key in ["limit", "assigned_to", "urgency", "point", "reason"] {
+                        edits.push(forge(&|v| {
+                            v.entry(key).or_insert(Value::Null);
+                        }));
+                    }
+                    edits.push(forge(&|v| {
+                        v.insert("extra".into(), 1.into());
+                    }));
+                    edits.push(forge(&|v| {
+                        v.insert("v".into(), 2.into());
+                    }));
+                    edits.push(forge(&|v| {
+                        v.insert("at".into(), serde_json::json!(e.at as f64));
+                    }));
+                }
+                for edit in &edits {
+                    let general = check_row(position, edit, &prev).ok();
+                    refused += usize::from(general.is_none());
+                    let fast = check_row_fast(position, edit, &prev, &mut strings, &mut buf);
+                    assert!(
+                        fast.is_none() || fast == general,
+                        "row {position}: the fast check took {:?}",
+                        edit.line
+                    );
+                    checked += 1;
+                }
+            }
+            prev = link;
+        }
+        assert!(contacts > 0, "some rows carry a citizen contact");
+        assert!(checked > 10_000, "{checked} edits");
+        assert!(
+            refused > checked / 2,
+            "{refused} of {checked} edits refused"
+        );
+    }
 }
