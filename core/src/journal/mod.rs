@@ -478,6 +478,9 @@ fn migration_event(
     Ok((e, line, link, hex))
 }
 
+/// Chunks of events read ahead of the replay while opening (each of [`check::SCAN_CHUNK`]).
+const OPEN_CHUNKS_AHEAD: usize = 2;
+
 impl Engine {
     /// Opens the journal at `path` (creating it when it does not exist) and returns the engine
     /// it holds: every committed event replayed with every check, the chain verified first
@@ -522,23 +525,41 @@ impl Engine {
         let lock = lock_writer(path)?;
         let conn = connect(path, options)?;
         prepare_schema(&conn, path, &model)?;
-        // The events are replayed as they are read, a chunk at a time. The errors are those of
+        // The events are replayed as they are read, a chunk at a time: this thread reads (and
+        // checks) them while another replays the chunks read before. The errors are those of
         // reading (and checking) everything first, then checking the model, then replaying: a
         // chunk that does not replay stops the replay, not the reading.
-        let mut engine = Engine::replay_start(model, options.keep_events);
-        let mut failed = None;
-        let mut stored = check::scan(
-            &conn,
-            path,
-            options.verify,
-            Some(&mut |events| {
-                if failed.is_none()
-                    && let Err(e) = engine.replay_chunk(events)
-                {
-                    failed = Some(e);
+        let keep_events = options.keep_events;
+        let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Event>>(OPEN_CHUNKS_AHEAD);
+        let reading = &conn;
+        let ((mut engine, failed), scanned) = crate::parallel::join(
+            move || {
+                let mut engine = Engine::replay_start(model, keep_events);
+                let mut failed = None;
+                for events in received {
+                    if failed.is_none()
+                        && let Err(e) = engine.replay_chunk(events)
+                    {
+                        failed = Some(e);
+                    }
                 }
-            }),
-        )?;
+                (engine, failed)
+            },
+            move || {
+                // a replay that stopped no longer receives: keep reading and checking
+                let scanned = check::scan(
+                    reading,
+                    path,
+                    options.verify,
+                    Some(&mut |events| {
+                        let _ = chunks.send(events);
+                    }),
+                );
+                drop(chunks);
+                scanned
+            },
+        );
+        let mut stored = scanned?;
         let migrating = check_model(&conn, path, engine.model(), options)?;
         if let Some(e) = failed {
             return Err(journal_error(
