@@ -186,11 +186,8 @@ impl Engine {
             move || read_verified(text, &batches),
             move || {
                 let mut eng = Engine::with_config(model, config);
-                // room for every line's event at once (no copy as the history grows): at
-                // most one a newline, and one after the last (counting bytes is a vectorised
-                // loop, several times faster than walking the lines)
-                let newlines = text.bytes().filter(|&b| b == b'\n').count();
-                eng.reserve(newlines + 1);
+                // room for every line's event at once (no copy as the history grows)
+                eng.reserve(text.lines().count());
                 eng.begin_replay();
                 let mut failed = None;
                 let mut i = 0;
