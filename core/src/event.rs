@@ -527,12 +527,11 @@ pub(crate) fn to_json_lines_after(
                     };
                     let line = &text.as_bytes()[start..];
                     prev = link_of(line, &w, &prev);
-                    // the placeholder is the 64 characters before the member's closing quote
-                    let at = start + w.hash.end - 65;
-                    out.push_str(&text[copied..at]);
+                    let placeholder = w.link_placeholder();
+                    out.push_str(&text[copied..start + placeholder.start]);
                     let hex = hex_array(&prev);
                     out.push_str(std::str::from_utf8(&hex).expect("hex digits are ASCII"));
-                    copied = at + 64;
+                    copied = start + placeholder.end;
                 }
                 out.push_str(&text[copied..]);
                 true
@@ -607,10 +606,8 @@ pub fn line_with_link(prev: &[u8; 32], e: &Event) -> Result<(String, [u8; 32])> 
 /// As [`Event::to_json`].
 pub(crate) fn write_line_linked(buf: &mut Vec<u8>, e: &Event, link: &[u8; 32]) -> Result<()> {
     let start = buf.len();
-    let w = write_event(buf, e, true, true)?;
-    // the placeholder is the 64 characters before the member's closing quote
-    let at = start + w.hash.end - 65;
-    buf[at..at + 64].copy_from_slice(&hex_array(link));
+    let placeholder = write_event(buf, e, true, true)?.link_placeholder();
+    buf[start + placeholder.start..start + placeholder.end].copy_from_slice(&hex_array(link));
     Ok(())
 }
 
@@ -619,9 +616,7 @@ pub(crate) fn write_line_linked(buf: &mut Vec<u8>, e: &Event, link: &[u8; 32]) -
 /// its `contact` and `hash` members — and writes the link into the placeholder.
 fn seal(line: &mut [u8], w: &Written, prev: &[u8; 32]) -> [u8; 32] {
     let link = link_of(line, w, prev);
-    // the placeholder is the 64 characters before the member's closing quote
-    let at = w.hash.end - 65;
-    line[at..at + 64].copy_from_slice(&hex_array(&link));
+    line[w.link_placeholder()].copy_from_slice(&hex_array(&link));
     link
 }
 
@@ -681,6 +676,14 @@ struct Written {
     hash: std::ops::Range<usize>,
     /// The end of the object.
     end: usize,
+}
+
+impl Written {
+    /// Where the link goes in a line written with a `hash` placeholder (from the line's
+    /// start): the 64 characters before the member's closing quote.
+    fn link_placeholder(&self) -> std::ops::Range<usize> {
+        self.hash.end - 65..self.hash.end - 1
+    }
 }
 
 /// The most members an event has (a report with everything, `limit` and `hash`).
