@@ -90,13 +90,26 @@ fn check_row_fast(
     if buf.as_slice() != line.as_bytes() {
         return None;
     }
-    let (kind, actor, action) = columns(&e);
-    let same = row.case_id == e.case as i64
-        && row.at == e.at
-        && row.actor_kind == kind
-        && row.actor == actor
-        && row.action == action;
-    same.then_some((e, link))
+    column_mismatch(row, &e).is_none().then_some((e, link))
+}
+
+/// The first copied-out column of `row` that differs from its event `e`: (column, what the
+/// row says, what the line says).
+fn column_mismatch(row: &Row, e: &Event) -> Option<(&'static str, String, String)> {
+    let (kind, actor, action) = columns(e);
+    if row.case_id != e.case as i64 {
+        Some(("case_id", row.case_id.to_string(), e.case.to_string()))
+    } else if row.at != e.at {
+        Some(("at", row.at.to_string(), e.at.to_string()))
+    } else if row.actor_kind != kind {
+        Some(("actor_kind", row.actor_kind.clone(), kind.to_owned()))
+    } else if row.actor != actor {
+        Some(("actor", row.actor.clone(), actor.to_owned()))
+    } else if row.action != action {
+        Some(("action", row.action.clone(), action.to_owned()))
+    } else {
+        None
+    }
 }
 
 /// Checks row `position` (from 1) after the link `prev`; returns its event and link.
@@ -136,21 +149,7 @@ fn check_row(position: u64, row: &Row, prev: &[u8; 32]) -> Result<(Event, [u8; 3
             "its line is not the event as the library writes it: the text was edited".into(),
         ));
     }
-    let (kind, actor, action) = columns(&e);
-    let mismatch = if row.case_id != e.case as i64 {
-        Some(("case_id", row.case_id.to_string(), e.case.to_string()))
-    } else if row.at != e.at {
-        Some(("at", row.at.to_string(), e.at.to_string()))
-    } else if row.actor_kind != kind {
-        Some(("actor_kind", row.actor_kind.clone(), kind.to_owned()))
-    } else if row.actor != actor {
-        Some(("actor", row.actor.clone(), actor.to_owned()))
-    } else if row.action != action {
-        Some(("action", row.action.clone(), action.to_owned()))
-    } else {
-        None
-    };
-    if let Some((column, stored, line)) = mismatch {
+    if let Some((column, stored, line)) = column_mismatch(row, &e) {
         return Err(bad(format!(
             "its {column} column says {stored:?} where its line says {line:?}"
         )));
