@@ -47,20 +47,11 @@ impl Queue {
         }
     }
 
-    /// Defers queuing until [`Queue::settle`] (a replay: nothing sweeps meanwhile).
+    /// Defers queuing until [`Queue::settle`]: a replay, which starts on an empty engine and
+    /// sweeps nothing meanwhile.
     pub(crate) fn defer(&mut self) {
-        if self.pending.is_none() {
-            let mut pending = vec![None; self.generation.len()];
-            for entry in std::mem::take(&mut self.buckets).into_values().flatten() {
-                if self.generation[(entry.1 - 1) as usize] == entry.3 {
-                    pending[(entry.1 - 1) as usize] = Some(entry);
-                }
-            }
-            self.queued = 0;
-            self.live = 0;
-            self.live_of_case.clear();
-            self.pending = Some(pending);
-        }
+        debug_assert!(self.queued == 0, "a replay starts with nothing queued");
+        self.pending = Some(vec![None; self.generation.len()]);
     }
 
     /// Queues the entries kept since [`Queue::defer`], and queues as it goes again.
